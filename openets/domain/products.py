@@ -1,0 +1,61 @@
+"""Product codes: CEA by vintage (``CEA19-20``, ``CEA21`` …) and CCER offsets."""
+
+from __future__ import annotations
+
+import re
+from typing import NewType
+
+ProductCode = NewType("ProductCode", str)
+
+CCER = ProductCode("CCER")
+COMPOSITE = "COMCEA"
+"""The non-tradable composite of all CEA vintages, used for statistics only."""
+
+_CEA_RE = re.compile(r"^CEA(\d{2})(?:-(\d{2}))?$")
+
+
+class ProductCodeError(ValueError):
+    """A product code that is not CEA by vintage or CCER."""
+
+
+def product(code: str) -> ProductCode:
+    """Validate a product code: ``CEA19-20`` (the first, two-year vintage), ``CEA21``…, ``CCER``."""
+    if not isinstance(code, str):
+        raise ProductCodeError(f"product code must be text, was {type(code).__name__}")
+    if code == CCER:
+        return CCER
+    m = _CEA_RE.match(code)
+    if not m:
+        raise ProductCodeError(
+            f"product must be CEA<yy> (e.g. CEA21), CEA19-20 or CCER, was {code!r}"
+        )
+    first, second = m.group(1), m.group(2)
+    if second is not None and (first, second) != ("19", "20"):
+        raise ProductCodeError(f"only CEA19-20 spans two years, was {code!r}")
+    if second is None and int(first) < 21:
+        raise ProductCodeError(f"vintages before 2021 are CEA19-20, was {code!r}")
+    return ProductCode(code)
+
+
+def is_cea(code: str) -> bool:
+    """True for any CEA vintage."""
+    return code.startswith("CEA") and code != COMPOSITE
+
+
+def vintage_years(code: ProductCode) -> tuple[int, ...]:
+    """The compliance years a CEA vintage belongs to: CEA19-20 -> (2019, 2020)."""
+    m = _CEA_RE.match(code)
+    if not m:
+        return ()
+    if m.group(2):
+        return (2000 + int(m.group(1)), 2000 + int(m.group(2)))
+    return (2000 + int(m.group(1)),)
+
+
+def cea_for_year(year: int) -> ProductCode:
+    """The CEA vintage of a compliance year: 2019 and 2020 -> CEA19-20, 2023 -> CEA23."""
+    if year in (2019, 2020):
+        return ProductCode("CEA19-20")
+    if year < 2019:
+        raise ProductCodeError(f"no CEA vintage before 2019, was {year}")
+    return ProductCode(f"CEA{year % 100:02d}")
