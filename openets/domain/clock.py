@@ -1,8 +1,8 @@
-"""The injected clock: real time in production, simulated time in tests, replay and the simulator."""
+"""The injected clock: real time in production; simulated in tests, replay and the simulator."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -60,11 +60,9 @@ def parse_iso(text: str) -> datetime:
 
 def to_utc_micros(dt: datetime) -> int:
     """Microseconds since the epoch: a stable integer for the journal."""
-    delta = dt.astimezone(timezone.utc) - datetime(1970, 1, 1, tzinfo=timezone.utc)
+    delta = dt.astimezone(UTC) - datetime(1970, 1, 1, tzinfo=UTC)
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def from_utc_micros(us: int) -> datetime:
-    return datetime(1970, 1, 1, tzinfo=timezone.utc).astimezone(BEIJING) + timedelta(
-        microseconds=us
-    )
+    return datetime(1970, 1, 1, tzinfo=UTC).astimezone(BEIJING) + timedelta(microseconds=us)

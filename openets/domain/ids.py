@@ -37,3 +37,7 @@ class IdSource:
 
     def snapshot(self) -> dict[str, int]:
         return dict(self._counters)
+
+    def restore(self, counters: dict[str, int]) -> None:
+        """Undo the ids handed out by a command that was then rejected."""
+        self._counters = dict(counters)

@@ -1,0 +1,50 @@
+"""Put a market together: the engine, its journal on a database, the clock, recovery, genesis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from openets.domain.clock import Clock, RealClock
+from openets.engine.core import Engine
+from openets.engine.journal import Journal, MemoryJournal
+from openets.engine.router import build_tables
+from openets.engine.state import MarketState
+from openets.engine.usecases.genesis import Genesis
+from openets.store.db import make_engine
+from openets.store.sql_journal import SqlJournal
+
+
+@dataclass
+class Market:
+    engine: Engine
+    db_url: str | None
+
+    @property
+    def state(self) -> MarketState:
+        return self.engine.state
+
+
+def new_state() -> MarketState:
+    return MarketState()
+
+
+def open_engine(journal: Journal, clock: Clock, *, genesis: bool = True) -> Engine:
+    handlers, appliers = build_tables()
+    eng = Engine(journal, clock, handlers, appliers, state_factory=new_state)
+    eng.recover()
+    if genesis:
+        eng.submit(Genesis(), "system")
+    return eng
+
+
+def open_market(
+    db_url: str | None = None, clock: Clock | None = None, *, synchronous: str = "FULL"
+) -> Market:
+    """Open (or create) the market stored at ``db_url``; None keeps it in memory."""
+    clock = clock or RealClock()
+    journal: Journal
+    if db_url is None:
+        journal = MemoryJournal()
+    else:
+        journal = SqlJournal(make_engine(db_url, synchronous=synchronous))
+    return Market(open_engine(journal, clock), db_url)

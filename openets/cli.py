@@ -1,0 +1,113 @@
+"""The command line: ``openets serve | demo | simulate | verify | replay | allocate | report``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from openets.store.db import DEFAULT_URL
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="OpenETS: an open-source national emissions trading system.",
+)
+users_app = typer.Typer(help="Manage users of the web terminal and the API.")
+app.add_typer(users_app, name="users")
+
+
+@app.command()
+def verify(
+    db: str = typer.Option(DEFAULT_URL, help="SQLAlchemy URL of the market database"),
+) -> None:
+    """Check the journal's hash chain and the market's invariants; exit 1 on the first violation."""
+    from openets.ops.verify import verify_market
+
+    ok, lines = verify_market(db)
+    for line in lines:
+        print(line)
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command()
+def replay(
+    db: str = typer.Option(DEFAULT_URL, help="SQLAlchemy URL of the market database"),
+) -> None:
+    """Rebuild the state from the journal alone (no snapshot) and print the state hash."""
+    from openets.ops.verify import replay_market
+
+    n, state_hash, seconds = replay_market(db)
+    print(f"replayed {n} events in {seconds:.2f} s")
+    print(f"state hash {state_hash}")
+
+
+@app.command()
+def serve(
+    db: str = typer.Option(DEFAULT_URL, help="SQLAlchemy URL of the market database"),
+    host: str = typer.Option("127.0.0.1"),
+    port: int = typer.Option(8000),
+    preset: str = typer.Option("cn", help="market rules preset"),
+    clock: str = typer.Option("real", help="real | simulated"),
+    start: str = typer.Option("2021-07-16T09:00+08:00", help="the simulated clock's start"),
+    seed_registry: bool = typer.Option(
+        False, "--seed-registry", help="open a few demo accounts if the market is empty"
+    ),
+) -> None:
+    """Run the market: the engine, the HTTP API and the browser terminal."""
+    from openets.api.server import run_server
+
+    run_server(
+        db=db,
+        host=host,
+        port=port,
+        preset=preset,
+        clock=clock,
+        start=start,
+        seed_registry=seed_registry,
+    )
+
+
+@users_app.command("add")
+def users_add(
+    db: str = typer.Option(DEFAULT_URL),
+    username: str = typer.Option(...),
+    password: str = typer.Option(...),
+    role: str = typer.Option(
+        ..., help="participant | registry_operator | exchange_operator | regulator | verifier"
+    ),
+    account: str | None = typer.Option(
+        None, "--account", help="the account a participant acts for"
+    ),
+) -> None:
+    """Add a user."""
+    from openets.api.users import UserError, add_user_to_db
+
+    try:
+        add_user_to_db(db, username, password, role, account)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise typer.Exit(1) from exc
+    print(f"user {username} added as {role}")
+
+
+@app.command()
+def allocate(
+    plan: str = typer.Option(..., help="plan preset: 2019-2020, 2021, 2022, 2023, 2024"),
+    units: Path = typer.Option(..., help="units CSV (columns in shared/API.md)"),
+    out: Path | None = typer.Option(None, help="output CSV (default: standard output)"),
+) -> None:
+    """Compute per-unit pre-allocation, final allocation and true-up from a units CSV."""
+    from openets.cli_allocate import allocate_command
+
+    raise typer.Exit(allocate_command(plan, units, out))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,202 @@
+"""The engine: one writer applies commands in order.
+
+The flow of one command::
+
+    submit(cmd, actor)
+      -> handler(state, cmd, ctx)      pure: validate and decide; events or a Rejection
+      -> journal.append(records)       hash-chained
+      -> apply(events)                 in-memory state
+      -> journal.commit()              durable before the caller is answered
+      -> publish(events)               subscribers: read models, feeds
+
+A rejection changes nothing: not the state, not the id counters, not the journal. If the
+journal cannot commit, the in-memory state is ahead of the durable one and the engine stops
+(fail-stop); a restart replays the journal.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from openets.domain.clock import Clock, from_utc_micros, to_utc_micros
+from openets.domain.messages import Command, Ctx, Event
+from openets.domain.rejection import Code, Rejection
+from openets.engine import codec
+from openets.engine.journal import GENESIS, Journal, Record, Snapshot, record_hash
+from openets.engine.state import MarketState
+
+Result = tuple[Event, ...] | Rejection
+Handler = Callable[[MarketState, Any, Ctx], Result]
+Applier = Callable[[MarketState, Any], None]
+Subscriber = Callable[[Sequence[Record], Sequence[Event]], None]
+
+
+class EngineHalted(RuntimeError):
+    """The journal failed after state changed: the process must restart and replay."""
+
+
+class Engine:
+    def __init__(
+        self,
+        journal: Journal,
+        clock: Clock,
+        handlers: dict[type, Handler],
+        appliers: dict[type, Applier],
+        *,
+        state: MarketState | None = None,
+        state_factory: Callable[[], MarketState] = MarketState,
+    ) -> None:
+        self.journal = journal
+        self.clock = clock
+        self.handlers = handlers
+        self.appliers = appliers
+        self.state = state if state is not None else state_factory()
+        self._state_factory = state_factory
+        self.subscribers: list[Subscriber] = []
+        self._halted: str | None = None
+        self._batch = 0
+
+    # --- commands -------------------------------------------------------------------------
+    def submit(self, cmd: Command, actor: str = "system", *, now: datetime | None = None) -> Result:
+        """Apply one command and make it durable before returning."""
+        result = self._handle(cmd, actor, now)
+        if self._batch == 0 and not isinstance(result, Rejection) and result:
+            self._commit()
+        return result
+
+    def submit_many(self, cmds: Iterable[tuple[Command, str]]) -> list[Result]:
+        """Group commit: apply many commands, then make them durable with one commit."""
+        with self.batch():
+            return [self._handle(cmd, actor, None) for cmd, actor in cmds]
+
+    def batch(self) -> _Batch:
+        """``with engine.batch(): ...`` commits once at the end (group commit)."""
+        return _Batch(self)
+
+    def _handle(self, cmd: Command, actor: str, now: datetime | None) -> Result:
+        if self._halted:
+            raise EngineHalted(self._halted)
+        handler = self.handlers.get(type(cmd))
+        if handler is None:
+            return Rejection(Code.INVALID_FIELD, f"unknown command {type(cmd).__name__}", None)
+        when = now or self.clock.now()
+        st = self.state
+        ids = st.ids
+        saved = ids.snapshot()
+        ctx = Ctx(when, actor, ids)
+        try:
+            result = handler(st, cmd, ctx)
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            # Bad input that slipped past a validator: refuse it, change nothing.
+            ids.restore(saved)
+            return Rejection(Code.INVALID_FIELD, f"{type(cmd).__name__} refused: {exc}", None)
+        if isinstance(result, Rejection) or not result:
+            ids.restore(saved)
+            return result
+        changed = {k: v for k, v in ids.snapshot().items() if saved.get(k) != v}
+        self._append(result, actor, to_utc_micros(when), changed)
+        return result
+
+    def _append(self, events: Sequence[Event], actor: str, ts: int, ids: dict[str, int]) -> None:
+        st = self.state
+        seq, prev = st.last_seq, st.last_hash
+        cmd_seq = st.last_cmd_seq + 1
+        records = []
+        ids_blob = orjson.dumps(ids, option=orjson.OPT_SORT_KEYS) if ids else b""
+        appliers = self.appliers
+        for i, ev in enumerate(events):
+            seq += 1
+            payload = codec.encode(ev)
+            idb = ids_blob if i == 0 else b""
+            h = record_hash(prev, seq, cmd_seq, ts, actor, ev.journal_name, payload, idb)
+            records.append(Record(seq, cmd_seq, ts, actor, ev.journal_name, payload, idb, prev, h))
+            prev = h
+            appliers[type(ev)](st, ev)
+        st.last_seq, st.last_cmd_seq, st.last_hash, st.last_ts = seq, cmd_seq, prev, ts
+        try:
+            self.journal.append(records)
+        except Exception as exc:  # the state is ahead of the journal: stop
+            self._halted = f"journal append failed: {exc!r}"
+            raise EngineHalted(self._halted) from exc
+        for sub in self.subscribers:
+            sub(records, events)
+
+    def _commit(self) -> None:
+        try:
+            self.journal.commit()
+        except Exception as exc:
+            self._halted = f"journal commit failed: {exc!r}"
+            raise EngineHalted(self._halted) from exc
+
+    # --- recovery -------------------------------------------------------------------------
+    def recover(self, *, use_snapshot: bool = True) -> int:
+        """Rebuild the state from the last snapshot and the journal. Returns events replayed."""
+        snap = self.journal.latest_snapshot() if use_snapshot else None
+        if snap is not None:
+            self.state = pickle.loads(snap.blob)
+            if self.state.state_hash() != snap.state_hash:
+                raise RuntimeError(f"snapshot at seq {snap.seq} does not match its state hash")
+        else:
+            self.state = self._state_factory()
+        return self.replay_into(self.state, self.journal.read(self.state.last_seq))
+
+    def replay_into(self, st: MarketState, records: Iterable[Record]) -> int:
+        appliers = self.appliers
+        decode = codec.decode
+        observe = st.ids.observe
+        n = 0
+        last: Record | None = None
+        for r in records:
+            if r.ids:
+                for k, v in orjson.loads(r.ids).items():
+                    observe(k, v)
+            ev = decode(r.type, r.payload)
+            appliers[type(ev)](st, ev)
+            last = r
+            n += 1
+        if last is not None:
+            st.last_seq, st.last_cmd_seq, st.last_hash, st.last_ts = (
+                last.seq,
+                last.cmd_seq,
+                last.hash,
+                last.ts,
+            )
+        return n
+
+    def snapshot(self) -> Snapshot:
+        """Save the state so that replay need not start from zero."""
+        st = self.state
+        snap = Snapshot(st.last_seq, st.state_hash(), pickle.dumps(st, protocol=5))
+        self.journal.save_snapshot(snap)
+        self.journal.commit()
+        return snap
+
+    @property
+    def last_time(self) -> datetime | None:
+        return from_utc_micros(self.state.last_ts) if self.state.last_ts else None
+
+    @property
+    def halted(self) -> str | None:
+        return self._halted
+
+
+class _Batch:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __enter__(self) -> Engine:
+        self.engine._batch += 1
+        return self.engine
+
+    def __exit__(self, *exc: object) -> None:
+        self.engine._batch -= 1
+        if self.engine._batch == 0 and self.engine.journal is not None:
+            self.engine._commit()
+
+
+__all__ = ["GENESIS", "Engine", "EngineHalted", "Result"]

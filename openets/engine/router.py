@@ -1,0 +1,67 @@
+"""Which handler takes which command, and which state applies which event.
+
+Commands of one context go to that context's handler with its part of the state. Commands
+that span contexts go to a use case in :mod:`openets.engine.usecases`, which calls the
+contexts' pure functions and combines their events (the service layer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from openets.clearing import funds
+from openets.domain.messages import Ctx, Event
+from openets.engine.core import Applier, Handler
+from openets.engine.state import MarketState
+from openets.registry import handlers as registry
+
+HandlerTable = dict[type, Handler]
+ApplierTable = dict[type, Applier]
+
+
+def part(name: str, fn: Callable[[Any, Any, Ctx], Any]) -> Handler:
+    """Route a command to one context's handler with that context's state."""
+    if name in ("registry", "funds"):
+
+        def h(m: MarketState, cmd: Any, ctx: Ctx) -> Any:
+            return fn(getattr(m, name), cmd, ctx)
+
+    else:
+
+        def h(m: MarketState, cmd: Any, ctx: Ctx) -> Any:
+            return fn(m.ext[name], cmd, ctx)
+
+    return h
+
+
+def apply_part(name: str, fn: Callable[[Any, Any], None]) -> Applier:
+    if name in ("registry", "funds"):
+
+        def a(m: MarketState, ev: Event) -> None:
+            fn(getattr(m, name), ev)
+
+    else:
+
+        def a(m: MarketState, ev: Event) -> None:
+            fn(m.ext[name], ev)
+
+    return a
+
+
+def build_tables() -> tuple[HandlerTable, ApplierTable]:
+    from openets.engine import usecases
+
+    handlers: HandlerTable = {}
+    appliers: ApplierTable = {}
+    contexts: list[tuple[str, dict[type, Any], dict[type, Any]]] = [
+        ("registry", registry.HANDLERS, registry.APPLIERS),
+        ("funds", funds.HANDLERS, funds.APPLIERS),
+    ]
+    for name, hs, aps in contexts:
+        for cmd_t, fn in hs.items():
+            handlers[cmd_t] = part(name, fn)
+        for ev_t, ap in aps.items():
+            appliers[ev_t] = apply_part(name, ap)
+    usecases.register(handlers, appliers)
+    return handlers, appliers

@@ -1,0 +1,12 @@
+"""Use cases that span contexts (the service layer). Each module registers its handlers."""
+
+from __future__ import annotations
+
+from openets.engine.core import Applier, Handler
+
+
+def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
+    from openets.engine.usecases import genesis, money
+
+    for mod in (genesis, money):
+        mod.register(handlers, appliers)

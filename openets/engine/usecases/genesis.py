@@ -1,0 +1,37 @@
+"""Genesis: the registry's system accounts, created once when a market starts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from openets.domain.messages import Command, Ctx, Event
+from openets.domain.rejection import Rejection
+from openets.engine.core import Applier, Handler, Result
+from openets.engine.state import MarketState
+from openets.registry import commands as rc
+from openets.registry.handlers import PROVINCES, open_system_account
+from openets.registry.model import SystemRole
+
+
+@dataclass(frozen=True, slots=True)
+class Genesis(Command):
+    """Open every missing system account (idempotent: nothing happens the second time)."""
+
+
+def genesis(m: MarketState, cmd: Genesis, ctx: Ctx) -> Result:
+    events: list[Event] = []
+    wanted: list[tuple[SystemRole, str]] = [
+        (role, "") for role in SystemRole if role is not SystemRole.PROVINCIAL_ALLOCATION
+    ]
+    wanted += [(SystemRole.PROVINCIAL_ALLOCATION, p) for p in sorted(PROVINCES)]
+    for role, province in wanted:
+        if m.registry.system_account(role, province) is None:
+            r = open_system_account(m.registry, rc.OpenSystemAccount(role, province), ctx)
+            if isinstance(r, Rejection):
+                return r
+            events.extend(r)
+    return tuple(events)
+
+
+def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
+    handlers[Genesis] = genesis

@@ -1,0 +1,1 @@
+"""Operations: verify, replay, backup."""

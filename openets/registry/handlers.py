@@ -1,0 +1,546 @@
+"""Registry command handlers: pure functions from (state, command, ctx) to events or a Rejection.
+
+They never change the state; the engine applies the returned events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from openets.domain.identity import resident_id_error, uscc_error
+from openets.domain.messages import Ctx, Event
+from openets.domain.rejection import Code, Rejection
+from openets.registry import commands as c
+from openets.registry.events import (
+    AccountOpened,
+    AccountStatusChanged,
+    ApprovalDecided,
+    ApprovalRequested,
+    LedgerPosted,
+)
+from openets.registry.model import (
+    ALLOWED_STATUS_MOVES,
+    ISSUED,
+    AccountStatus,
+    Bucket,
+    Posting,
+    SubjectType,
+    SystemRole,
+    TxType,
+)
+from openets.registry.state import RegistryState
+from openets.registry.validate import (
+    check_enough,
+    check_product,
+    check_quantity,
+    get_account,
+    get_usable_account,
+)
+
+Result = tuple[Event, ...] | Rejection
+
+PROVINCES = frozenset(
+    [
+        "北京",
+        "天津",
+        "河北",
+        "山西",
+        "内蒙古",
+        "辽宁",
+        "吉林",
+        "黑龙江",
+        "上海",
+        "江苏",
+        "浙江",
+        "安徽",
+        "福建",
+        "江西",
+        "山东",
+        "河南",
+        "湖北",
+        "湖南",
+        "广东",
+        "广西",
+        "海南",
+        "重庆",
+        "四川",
+        "贵州",
+        "云南",
+        "西藏",
+        "陕西",
+        "甘肃",
+        "青海",
+        "宁夏",
+        "新疆",
+        "兵团",
+    ]
+)
+
+
+def move(
+    tx_id: str,
+    tx_type: TxType,
+    account_id: str,
+    prod: str,
+    frm: Bucket,
+    to: Bucket,
+    qty: int,
+    ref: str = "",
+    memo: str = "",
+) -> LedgerPosted:
+    """A bucket move inside one account (lock, unlock, freeze, pledge, roll)."""
+    return LedgerPosted(
+        tx_id,
+        tx_type,
+        (Posting(account_id, prod, frm, -qty), Posting(account_id, prod, to, qty)),
+        ref,
+        memo,
+    )
+
+
+def transfer(
+    tx_id: str,
+    tx_type: TxType,
+    src: str,
+    dst: str,
+    prod: str,
+    qty: int,
+    *,
+    src_bucket: Bucket = Bucket.AVAILABLE,
+    dst_bucket: Bucket = Bucket.AVAILABLE,
+    ref: str = "",
+    memo: str = "",
+) -> LedgerPosted:
+    return LedgerPosted(
+        tx_id,
+        tx_type,
+        (Posting(src, prod, src_bucket, -qty), Posting(dst, prod, dst_bucket, qty)),
+        ref,
+        memo,
+    )
+
+
+def _id_code_error(subject_type: SubjectType, code: str) -> str | None:
+    if subject_type is SubjectType.INDIVIDUAL:
+        return resident_id_error(code)
+    return uscc_error(code)
+
+
+def open_account(state: RegistryState, cmd: c.OpenAccount, ctx: Ctx) -> Result:
+    if cmd.subject_type is SubjectType.SYSTEM:
+        return Rejection(
+            Code.INVALID_FIELD, "system accounts are opened by the registry itself", "subject_type"
+        )
+    if not isinstance(cmd.name, str) or not cmd.name.strip():
+        return Rejection(Code.INVALID_FIELD, f"name must not be empty, was {cmd.name!r}", "name")
+    if not isinstance(cmd.id_code, str):
+        return Rejection(
+            Code.INVALID_ID_CODE, f"id_code must be text, was {cmd.id_code!r}", "id_code"
+        )
+    code = cmd.id_code.strip().upper()
+    why = _id_code_error(cmd.subject_type, code)
+    if why is not None:
+        kind = (
+            "resident ID number (GB 11643)"
+            if cmd.subject_type is SubjectType.INDIVIDUAL
+            else "unified social credit code (GB 32100)"
+        )
+        return Rejection(
+            Code.INVALID_ID_CODE, f"id_code {cmd.id_code!r} is not a valid {kind}: {why}", "id_code"
+        )
+    if code in state.by_id_code:
+        return Rejection(
+            Code.DUPLICATE_SUBJECT,
+            f"subject {code} already has account "
+            f"{state.by_id_code[code]} (one registry account per subject)",
+            "id_code",
+        )
+    if cmd.province not in PROVINCES:
+        return Rejection(
+            Code.INVALID_FIELD,
+            f"province {cmd.province!r} is not a province of mainland China (e.g. 山东, 广东)",
+            "province",
+        )
+    status = AccountStatus.ACTIVE if cmd.activate else AccountStatus.APPLIED
+    acct_id = ctx.ids.next("A")
+    return (
+        AccountOpened(
+            acct_id,
+            cmd.subject_type,
+            cmd.name.strip(),
+            code,
+            cmd.province,
+            status,
+            None,
+            ctx.now.isoformat(),
+        ),
+    )
+
+
+def open_system_account(state: RegistryState, cmd: c.OpenSystemAccount, ctx: Ctx) -> Result:
+    province = cmd.province if cmd.role is SystemRole.PROVINCIAL_ALLOCATION else ""
+    if cmd.role is SystemRole.PROVINCIAL_ALLOCATION and province not in PROVINCES:
+        return Rejection(Code.INVALID_FIELD, f"province {cmd.province!r} is unknown", "province")
+    if state.system_account(cmd.role, province) is not None:
+        return Rejection(
+            Code.DUPLICATE, f"system account {cmd.role.value} {province} exists", "role"
+        )
+    acct_id = ctx.ids.next("S")
+    name = f"{cmd.role.value}{(' ' + province) if province else ''}"
+    return (
+        AccountOpened(
+            acct_id,
+            SubjectType.SYSTEM,
+            name,
+            "",
+            province,
+            AccountStatus.ACTIVE,
+            cmd.role,
+            ctx.now.isoformat(),
+        ),
+    )
+
+
+def change_status(state: RegistryState, cmd: c.ChangeAccountStatus, ctx: Ctx) -> Result:
+    acct = get_account(state, cmd.account_id)
+    if isinstance(acct, Rejection):
+        return acct
+    try:
+        new = AccountStatus(cmd.status)
+    except ValueError:
+        return Rejection(Code.INVALID_FIELD, f"status {cmd.status!r} is unknown", "status")
+    if new not in ALLOWED_STATUS_MOVES[acct.status]:
+        return Rejection(
+            Code.INVALID_STATE,
+            f"account {acct.account_id} cannot go from {acct.status.value} to {new.value}",
+            "status",
+        )
+    if new is AccountStatus.CLOSED:
+        left = [(p, sum(b)) for p, b in state.holdings_of(acct.account_id) if any(b)]
+        if left:
+            return Rejection(
+                Code.INVALID_STATE,
+                f"account {acct.account_id} still holds {left}; empty it before closing",
+                "status",
+            )
+    return (AccountStatusChanged(acct.account_id, acct.status, new, cmd.reason),)
+
+
+def _qty_product_account(
+    state: RegistryState, account_id: str, prod: str, qty: int, *, moving_out: bool
+) -> Rejection | None:
+    r = check_quantity(qty) or check_product(prod)
+    if r:
+        return r
+    acct = get_usable_account(state, account_id, moving_out=moving_out)
+    return acct if isinstance(acct, Rejection) else None
+
+
+def issue(state: RegistryState, cmd: c.Issue, ctx: Ctx) -> Result:
+    r = _qty_product_account(state, cmd.account_id, cmd.product, cmd.quantity, moving_out=False)
+    if r:
+        return r
+    return (
+        transfer(
+            ctx.ids.next("TX"),
+            TxType.ISSUANCE,
+            ISSUED,
+            cmd.account_id,
+            cmd.product,
+            cmd.quantity,
+            memo=cmd.reason,
+        ),
+    )
+
+
+def claw_back(state: RegistryState, cmd: c.ClawBack, ctx: Ctx) -> Result:
+    r = _qty_product_account(state, cmd.account_id, cmd.product, cmd.quantity, moving_out=False)
+    if r is None:
+        r = check_enough(
+            state, cmd.account_id, cmd.product, Bucket.AVAILABLE, cmd.quantity, "available"
+        )
+    if r:
+        return r
+    return (
+        transfer(
+            ctx.ids.next("TX"),
+            TxType.CLAWBACK,
+            cmd.account_id,
+            ISSUED,
+            cmd.product,
+            cmd.quantity,
+            memo=cmd.reason,
+        ),
+    )
+
+
+def request_transfer(state: RegistryState, cmd: c.RequestTransfer, ctx: Ctx) -> Result:
+    r = _qty_product_account(state, cmd.from_account, cmd.product, cmd.quantity, moving_out=True)
+    if r:
+        return r
+    dst = get_usable_account(state, cmd.to_account, "to_account", moving_out=False)
+    if isinstance(dst, Rejection):
+        return dst
+    if cmd.from_account == cmd.to_account:
+        return Rejection(
+            Code.INVALID_FIELD,
+            f"from_account and to_account are both {cmd.to_account}",
+            "to_account",
+        )
+    r = check_enough(
+        state, cmd.from_account, cmd.product, Bucket.AVAILABLE, cmd.quantity, "available"
+    )
+    if r:
+        return r
+    postings = (
+        Posting(cmd.from_account, cmd.product, Bucket.AVAILABLE, -cmd.quantity),
+        Posting(cmd.to_account, cmd.product, Bucket.AVAILABLE, cmd.quantity),
+    )
+    return (
+        ApprovalRequested(
+            ctx.ids.next("RQ"), "transfer", ctx.actor, TxType.TRANSFER, postings, "", cmd.reason
+        ),
+    )
+
+
+def request_correction(state: RegistryState, cmd: c.RequestCorrection, ctx: Ctx) -> Result:
+    tx = state.transactions.get(cmd.tx_id)
+    if tx is None:
+        return Rejection(Code.UNKNOWN_TRANSACTION, f"no transaction {cmd.tx_id!r}", "tx_id")
+    if tx.reversed_by:
+        return Rejection(
+            Code.ALREADY_DONE,
+            f"transaction {cmd.tx_id} was already reversed by {tx.reversed_by}",
+            "tx_id",
+        )
+    if tx.tx_type is TxType.CORRECTION:
+        return Rejection(
+            Code.INVALID_STATE,
+            "a correction is not corrected by another reversal; enter a new transaction",
+            "tx_id",
+        )
+    postings = tuple(Posting(p.account_id, p.product, p.bucket, -p.delta) for p in tx.postings)
+    return (
+        ApprovalRequested(
+            ctx.ids.next("RQ"),
+            "correction",
+            ctx.actor,
+            TxType.CORRECTION,
+            postings,
+            cmd.tx_id,
+            cmd.reason,
+        ),
+    )
+
+
+def _postings_fit(state: RegistryState, postings: tuple[Posting, ...]) -> Rejection | None:
+    need: dict[tuple[str, str, int], int] = {}
+    for p in postings:
+        if p.account_id != ISSUED:
+            k = (p.account_id, p.product, int(p.bucket))
+            need[k] = need.get(k, 0) + p.delta
+    for (acct, prod, b), delta in need.items():
+        if delta < 0 and state.bucket(acct, prod)[b] + delta < 0:
+            return Rejection(
+                Code.INSUFFICIENT_HOLDINGS,
+                f"account {acct} has "
+                f"{state.bucket(acct, prod)[b]} t of {prod} in "
+                f"{Bucket(b).name.lower()}, needs {-delta} t",
+                "quantity",
+            )
+    return None
+
+
+def decide(state: RegistryState, cmd: c.Decide, ctx: Ctx) -> Result:
+    req = state.pending.get(cmd.request_id)
+    if req is None:
+        return Rejection(
+            Code.UNKNOWN_TRANSACTION, f"no pending request {cmd.request_id!r}", "request_id"
+        )
+    if req.initiator == ctx.actor:
+        return Rejection(
+            Code.SAME_PERSON_APPROVAL,
+            f"request {cmd.request_id} was initiated by "
+            f"{ctx.actor}; a different person must decide it",
+            "request_id",
+        )
+    decided = ApprovalDecided(cmd.request_id, ctx.actor, cmd.approve, cmd.reason)
+    if not cmd.approve:
+        return (decided,)
+    r = _postings_fit(state, req.postings)
+    if r:
+        return r
+    return (decided, LedgerPosted(ctx.ids.next("TX"), req.tx_type, req.postings, req.ref, req.memo))
+
+
+def _retire(
+    state: RegistryState,
+    role: SystemRole,
+    tx_type: TxType,
+    account_id: str,
+    items: tuple[tuple[str, int], ...],
+    ref: str,
+    memo: str,
+    ctx: Ctx,
+) -> Result:
+    target = state.system_account(role)
+    if target is None:
+        return Rejection(
+            Code.INVALID_STATE, f"the registry has no {role.value} account yet", "account_id"
+        )
+    if not items:
+        return Rejection(Code.INVALID_FIELD, "items must not be empty", "items")
+    postings: list[Posting] = []
+    wanted: dict[str, int] = {}
+    for i, (prod, qty) in enumerate(items):
+        r = _qty_product_account(state, account_id, prod, qty, moving_out=True)
+        if r:
+            return Rejection(r.code, r.message, f"items[{i}].{r.field}" if r.field else None)
+        wanted[prod] = wanted.get(prod, 0) + qty
+        postings += [
+            Posting(account_id, prod, Bucket.AVAILABLE, -qty),
+            Posting(target, prod, Bucket.AVAILABLE, qty),
+        ]
+    for prod, qty in wanted.items():
+        r = check_enough(state, account_id, prod, Bucket.AVAILABLE, qty, "available")
+        if r:
+            return r
+    return (LedgerPosted(ctx.ids.next("TX"), tx_type, tuple(postings), ref, memo),)
+
+
+def surrender(state: RegistryState, cmd: c.Surrender, ctx: Ctx) -> Result:
+    if isinstance(cmd.compliance_year, bool) or not isinstance(cmd.compliance_year, int):
+        return Rejection(
+            Code.INVALID_FIELD,
+            f"compliance_year must be a year, was {cmd.compliance_year!r}",
+            "compliance_year",
+        )
+    return _retire(
+        state,
+        SystemRole.SURRENDER,
+        TxType.SURRENDER,
+        cmd.account_id,
+        cmd.items,
+        str(cmd.compliance_year),
+        "surrender for compliance",
+        ctx,
+    )
+
+
+def cancel_voluntarily(state: RegistryState, cmd: c.CancelVoluntarily, ctx: Ctx) -> Result:
+    return _retire(
+        state,
+        SystemRole.CANCELLATION,
+        TxType.CANCELLATION,
+        cmd.account_id,
+        ((cmd.product, cmd.quantity),),
+        "",
+        cmd.reason,
+        ctx,
+    )
+
+
+def _bucket_move(
+    state: RegistryState,
+    account_id: str,
+    prod: str,
+    qty: int,
+    frm: Bucket,
+    to: Bucket,
+    tx_type: TxType,
+    reason: str,
+    ctx: Ctx,
+) -> Result:
+    r = check_quantity(qty) or check_product(prod)
+    if r:
+        return r
+    acct = get_account(state, account_id)
+    if isinstance(acct, Rejection):
+        return acct
+    r = check_enough(state, account_id, prod, frm, qty, frm.name.lower())
+    if r:
+        return r
+    return (move(ctx.ids.next("TX"), tx_type, account_id, prod, frm, to, qty, memo=reason),)
+
+
+def freeze(state: RegistryState, cmd: c.Freeze, ctx: Ctx) -> Result:
+    return _bucket_move(
+        state,
+        cmd.account_id,
+        cmd.product,
+        cmd.quantity,
+        Bucket.AVAILABLE,
+        Bucket.FROZEN,
+        TxType.FREEZE,
+        cmd.reason,
+        ctx,
+    )
+
+
+def unfreeze(state: RegistryState, cmd: c.Unfreeze, ctx: Ctx) -> Result:
+    return _bucket_move(
+        state,
+        cmd.account_id,
+        cmd.product,
+        cmd.quantity,
+        Bucket.FROZEN,
+        Bucket.AVAILABLE,
+        TxType.UNFREEZE,
+        cmd.reason,
+        ctx,
+    )
+
+
+def pledge(state: RegistryState, cmd: c.Pledge, ctx: Ctx) -> Result:
+    return _bucket_move(
+        state,
+        cmd.account_id,
+        cmd.product,
+        cmd.quantity,
+        Bucket.AVAILABLE,
+        Bucket.PLEDGED,
+        TxType.PLEDGE,
+        cmd.reason,
+        ctx,
+    )
+
+
+def release_pledge(state: RegistryState, cmd: c.ReleasePledge, ctx: Ctx) -> Result:
+    return _bucket_move(
+        state,
+        cmd.account_id,
+        cmd.product,
+        cmd.quantity,
+        Bucket.PLEDGED,
+        Bucket.AVAILABLE,
+        TxType.RELEASE,
+        cmd.reason,
+        ctx,
+    )
+
+
+HANDLERS: dict[type[Any], Callable[[RegistryState, Any, Ctx], Result]] = {
+    c.OpenAccount: open_account,
+    c.OpenSystemAccount: open_system_account,
+    c.ChangeAccountStatus: change_status,
+    c.Issue: issue,
+    c.ClawBack: claw_back,
+    c.RequestTransfer: request_transfer,
+    c.RequestCorrection: request_correction,
+    c.Decide: decide,
+    c.Surrender: surrender,
+    c.CancelVoluntarily: cancel_voluntarily,
+    c.Freeze: freeze,
+    c.Unfreeze: unfreeze,
+    c.Pledge: pledge,
+    c.ReleasePledge: release_pledge,
+}
+
+APPLIERS: dict[type[Event], Callable[[RegistryState, Any], None]] = {
+    AccountOpened: RegistryState.apply_account_opened,
+    AccountStatusChanged: RegistryState.apply_status_changed,
+    LedgerPosted: RegistryState.apply_ledger,
+    ApprovalRequested: RegistryState.apply_approval_requested,
+    ApprovalDecided: RegistryState.apply_approval_decided,
+}

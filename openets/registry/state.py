@@ -1,0 +1,154 @@
+"""The registry's in-memory state, changed only by applying events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from openets.registry.events import (
+    AccountOpened,
+    AccountStatusChanged,
+    ApprovalDecided,
+    ApprovalRequested,
+    LedgerPosted,
+)
+from openets.registry.model import (
+    ISSUED,
+    RETIREMENT_ROLES,
+    Account,
+    Posting,
+    SystemRole,
+    TxType,
+)
+
+NBUCKETS = 5
+
+
+@dataclass(slots=True)
+class TxRecord:
+    tx_type: TxType
+    postings: tuple[Posting, ...]
+    ref: str
+    reversed_by: str = ""
+
+
+@dataclass(slots=True)
+class RegistryState:
+    accounts: dict[str, Account] = field(default_factory=dict)
+    by_id_code: dict[str, str] = field(default_factory=dict)
+    system: dict[tuple[SystemRole, str], str] = field(default_factory=dict)
+    holdings: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    tallies: dict[tuple[str, str], int] = field(default_factory=dict)
+    transactions: dict[str, TxRecord] = field(default_factory=dict)
+    pending: dict[str, ApprovalRequested] = field(default_factory=dict)
+    products: set[str] = field(default_factory=set)
+
+    # --- queries -------------------------------------------------------------------------
+    def bucket(self, account_id: str, product: str) -> list[int]:
+        return self.holdings.get((account_id, product)) or [0] * NBUCKETS
+
+    def available(self, account_id: str, product: str) -> int:
+        h = self.holdings.get((account_id, product))
+        return h[0] if h else 0
+
+    def system_account(self, role: SystemRole, province: str = "") -> str | None:
+        return self.system.get((role, province))
+
+    def is_retirement(self, account_id: str) -> bool:
+        acct = self.accounts.get(account_id)
+        return acct is not None and acct.system_role in RETIREMENT_ROLES
+
+    def holdings_of(self, account_id: str) -> Iterator[tuple[str, list[int]]]:
+        for (acct, prod), buckets in self.holdings.items():
+            if acct == account_id:
+                yield prod, buckets
+
+    def issued(self, product: str) -> int:
+        return -self.tallies.get((ISSUED, product), 0)
+
+    # --- apply ---------------------------------------------------------------------------
+    def apply_account_opened(self, ev: AccountOpened) -> None:
+        self.accounts[ev.account_id] = Account(
+            ev.account_id,
+            ev.subject_type,
+            ev.name,
+            ev.id_code,
+            ev.province,
+            ev.status,
+            ev.system_role,
+            ev.opened_at,
+        )
+        if ev.system_role is not None:
+            self.system[(ev.system_role, ev.province)] = ev.account_id
+        elif ev.id_code:
+            self.by_id_code[ev.id_code] = ev.account_id
+
+    def apply_status_changed(self, ev: AccountStatusChanged) -> None:
+        self.accounts[ev.account_id].status = ev.new
+
+    def apply_ledger(self, ev: LedgerPosted) -> None:
+        holdings = self.holdings
+        for p in ev.postings:
+            if p.account_id == ISSUED:
+                key = (ISSUED, p.product)
+                self.tallies[key] = self.tallies.get(key, 0) + p.delta
+                continue
+            key2 = (p.account_id, p.product)
+            b = holdings.get(key2)
+            if b is None:
+                b = holdings[key2] = [0, 0, 0, 0, 0]
+                self.products.add(p.product)
+            b[p.bucket] += p.delta
+        self.transactions[ev.tx_id] = TxRecord(ev.tx_type, ev.postings, ev.ref)
+        if ev.tx_type is TxType.CORRECTION and ev.ref in self.transactions:
+            self.transactions[ev.ref].reversed_by = ev.tx_id
+
+    def apply_approval_requested(self, ev: ApprovalRequested) -> None:
+        self.pending[ev.request_id] = ev
+
+    def apply_approval_decided(self, ev: ApprovalDecided) -> None:
+        self.pending.pop(ev.request_id, None)
+
+    # --- invariants ----------------------------------------------------------------------
+    def violations(self) -> list[str]:
+        """Broken invariants: negative buckets and non-conservation per product."""
+        out: list[str] = []
+        held: dict[str, int] = {}
+        retired: dict[str, int] = {}
+        for (acct, prod), b in self.holdings.items():
+            for i, v in enumerate(b):
+                if v < 0:
+                    out.append(f"negative bucket {i} of {acct}/{prod}: {v}")
+            total = sum(b)
+            if self.is_retirement(acct):
+                retired[prod] = retired.get(prod, 0) + total
+            else:
+                held[prod] = held.get(prod, 0) + total
+        for prod in sorted(self.products | {k[1] for k in self.tallies}):
+            issued = self.issued(prod)
+            if issued - retired.get(prod, 0) != held.get(prod, 0):
+                out.append(
+                    f"allowances not conserved for {prod}: issued {issued} - retired "
+                    f"{retired.get(prod, 0)} != held {held.get(prod, 0)}"
+                )
+        for tx_id, tx in self.transactions.items():
+            sums: dict[str, int] = {}
+            for p in tx.postings:
+                sums[p.product] = sums.get(p.product, 0) + p.delta
+            if any(sums.values()):
+                out.append(f"transaction {tx_id} does not balance: {sums}")
+                break
+        return out
+
+    def canonical(self) -> dict[str, object]:
+        """A deterministic, hashable view of the state (for the state hash)."""
+        return {
+            "accounts": sorted(
+                (a.account_id, a.status.value, a.id_code, a.province, a.name)
+                for a in self.accounts.values()
+            ),
+            "holdings": sorted((k[0], k[1], list(v)) for k, v in self.holdings.items() if any(v)),
+            "tallies": sorted((k[0], k[1], v) for k, v in self.tallies.items()),
+            "pending": sorted(self.pending),
+            "tx": len(self.transactions),
+        }

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy Core tables, the SQL journal (SQLite or PostgreSQL), read models."""

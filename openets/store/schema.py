@@ -1,0 +1,65 @@
+"""Tables. Integers for money and quantities: they behave the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+journal = Table(
+    "journal",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("cmd_seq", BigInteger, nullable=False, index=True),
+    Column("ts", BigInteger, nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+    Column("ids", LargeBinary, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+snapshots = Table(
+    "snapshots",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("state_hash", String(64), nullable=False),
+    Column("blob", LargeBinary, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("password_hash", Text, nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("account_id", String(32), nullable=True),
+    Column("permissions", String(64), nullable=False, server_default="trade,funds,surrender,view"),
+    Column("created_ts", BigInteger, nullable=False),
+)
+
+idempotency = Table(
+    "idempotency",
+    metadata,
+    Column("key", String(128), primary_key=True),
+    Column("username", String(64), primary_key=True),
+    Column("status", Integer, nullable=False),
+    Column("body", LargeBinary, nullable=False),
+)
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)

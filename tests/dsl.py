@@ -1,0 +1,88 @@
+"""Test fixtures in the language of the market: accounts, holdings, money."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+from openets.bootstrap import Market, open_market
+from openets.clearing import funds
+from openets.domain.clock import SimulatedClock, parse_iso
+from openets.domain.identity import make_resident_id, make_uscc
+from openets.domain.rejection import Rejection
+from openets.registry import commands as rc
+from openets.registry.model import SubjectType
+
+START = "2021-07-16T09:00+08:00"
+_codes = count(1)
+
+
+def fresh_uscc() -> str:
+    return make_uscc(f"9137000{next(_codes):010d}")
+
+
+def fresh_resident_id() -> str:
+    return make_resident_id(f"110105198001{next(_codes) % 28 + 1:02d}{next(_codes) % 1000:03d}")
+
+
+class Given:
+    def __init__(self, market: Market, clock: SimulatedClock) -> None:
+        self.market = market
+        self.clock = clock
+
+    @classmethod
+    def in_memory(cls, start: str = START) -> Given:
+        clock = SimulatedClock(parse_iso(start))
+        return cls(open_market(None, clock), clock)
+
+    @classmethod
+    def on_sqlite(cls, path: Path, start: str = START) -> Given:
+        clock = SimulatedClock(parse_iso(start))
+        return cls(open_market(f"sqlite:///{path}", clock), clock)
+
+    @property
+    def engine(self) -> Any:
+        return self.market.engine
+
+    @property
+    def state(self) -> Any:
+        return self.market.state
+
+    def ok(self, cmd: Any, actor: str = "op1") -> tuple[Any, ...]:
+        r = self.engine.submit(cmd, actor)
+        assert not isinstance(r, Rejection), f"unexpected rejection: {r}"
+        return r  # type: ignore[no-any-return]
+
+    def rejects(self, cmd: Any, actor: str = "op1") -> Rejection:
+        before = (self.state.last_seq, self.state.state_hash())
+        r = self.engine.submit(cmd, actor)
+        assert isinstance(r, Rejection), f"expected a rejection, got {r}"
+        assert (self.state.last_seq, self.state.state_hash()) == before, "a rejection changed state"
+        return r
+
+    def account(
+        self,
+        *,
+        tonnes: dict[str, int] | None = None,
+        fen: int = 0,
+        province: str = "山东",
+        name: str = "测试电厂",
+    ) -> str:
+        ev = self.ok(rc.OpenAccount(SubjectType.ENTITY, name, fresh_uscc(), province))
+        acct: str = ev[0].account_id
+        for prod, q in (tonnes or {}).items():
+            self.ok(rc.Issue(acct, prod, q, "test allocation"))
+        if fen:
+            self.deposit(acct, fen)
+        return acct
+
+    def deposit(self, acct: str, fen: int) -> None:
+        self.ok(funds.Deposit(acct, fen, f"bank-{acct}-{self.state.last_seq}"))
+
+    def at(self, when: str) -> None:
+        self.clock.advance(to=parse_iso(when))
+
+    def now(self) -> datetime:
+        return self.clock.now()
