@@ -1,0 +1,1 @@
+"""The trading context: order book, listing and continuous trading, bands, calendar, prices."""

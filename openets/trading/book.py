@@ -1,0 +1,364 @@
+"""One order book for two protocols: continuous matching and listing agreement trading.
+
+Continuous double auction (CDA, the preset of other markets and of the simulator)::
+
+    rested = book.match(order_id, account, side, price, qty, fills)
+
+matches under price-time priority at the maker's price, appends one :data:`Fill` tuple per
+execution to the caller's ``fills`` list, rests the remainder and returns it (0 = fully filled).
+After ``match`` the book is never crossed.
+
+Listing agreement trading (挂牌协议, the China default)::
+
+    book.post(listing_id, account, side, price, qty)   # rests, never matches
+    book.level_rank(side, price) < 5                    # the caller's best-five check
+    fill = book.take(listing_id, qty)                   # taker's qty <= the listing's remainder
+
+A listing book may be crossed: buy and sell listings never trade on their own; a taker picks one.
+
+Prices are integer fen (ticks of the caller's choosing), quantities integer tonnes. Sides are
+:class:`Side` (``BUY = 0``, ``SELL = 1``); plain ``0``/``1`` are accepted too. Order ids are any
+hashable the caller chooses (``ListingId`` strings in the engine, ints in benchmarks).
+
+Why the shape: the hot path allocates one small list per resting order and one tuple per fill and
+nothing else. Each side keeps ``price -> deque`` of resting entries (arrival order) and a sorted
+list of its prices (ascending for both sides: best bid last, best ask first); a few hundred
+levels make ``bisect``/``insort`` cheaper than any tree. The book is plain data, so it pickles.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right, insort
+from collections import deque
+from collections.abc import Hashable, Iterator
+from enum import IntEnum
+from typing import Any, Generic, NamedTuple, TypeAlias, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+
+
+class Side(IntEnum):
+    """The side of an order or listing; values match the benchmark workload's encoding."""
+
+    BUY = 0
+    SELL = 1
+
+    @property
+    def opposite(self) -> Side:
+        return Side.SELL if self is Side.BUY else Side.BUY
+
+
+BUY = Side.BUY
+SELL = Side.SELL
+
+Fill: TypeAlias = tuple[K, str, int, int, int]
+"""One execution: ``(maker_id, maker_account, price, qty, maker_remaining)``.
+
+A plain tuple on purpose: it is built in the matching loop, once per execution.
+"""
+
+
+class RestingOrder(NamedTuple, Generic[K]):
+    """A read-only view of a resting order or listing."""
+
+    order_id: K
+    account: str
+    side: Side
+    price: int
+    remaining: int
+
+
+class Level(NamedTuple):
+    """One aggregated price level of the public depth."""
+
+    price: int
+    quantity: int
+    orders: int
+
+
+class Depth(NamedTuple):
+    """The best levels of both sides, best first."""
+
+    bids: tuple[Level, ...]
+    asks: tuple[Level, ...]
+
+
+# A resting entry is a small mutable list: [order_id, remaining, account, side, price].
+# Index constants are written as literals in the hot paths below.
+_Entry: TypeAlias = list[Any]
+_ID, _QTY, _ACCOUNT, _SIDE, _PRICE = 0, 1, 2, 3, 4
+
+
+def _bad_order(order_id: object, qty: int) -> str:
+    if qty <= 0:
+        return f"quantity must be positive, was {qty}"
+    return f"order id {order_id!r} is already resting"
+
+
+class OrderBook(Generic[K]):
+    """Resting orders of one instrument, both sides, with price-time order inside each level."""
+
+    __slots__ = ("_ask_levels", "_ask_prices", "_bid_levels", "_bid_prices", "_orders")
+
+    def __init__(self) -> None:
+        self._bid_levels: dict[int, deque[_Entry]] = {}
+        self._ask_levels: dict[int, deque[_Entry]] = {}
+        self._bid_prices: list[int] = []  # ascending: best bid is the last
+        self._ask_prices: list[int] = []  # ascending: best ask is the first
+        self._orders: dict[K, _Entry] = {}  # arrival order
+
+    # ------------------------------------------------------------------ CDA --
+    def match(  # noqa: C901 - one flat loop per side: the hot path of every continuous market
+        self, order_id: K, account: str, side: int, price: int, qty: int, fills: list[Fill[K]]
+    ) -> int:
+        """Match a limit order, append its executions to ``fills``, rest what is left.
+
+        Executions follow price-time priority and print at the maker's price. A partly filled
+        maker keeps its place. Returns the quantity left resting under ``order_id`` (0 if the
+        order filled completely). Raises ``ValueError`` for a non-positive quantity, an unknown
+        side or an order id already resting: the caller's checks make those impossible.
+        """
+        orders = self._orders
+        if qty <= 0 or order_id in orders:
+            raise ValueError(_bad_order(order_id, qty))
+        if side == 0:
+            prices = self._ask_prices
+            if prices and prices[0] <= price:
+                levels = self._ask_levels
+                append = fills.append
+                while True:
+                    bp = prices[0]
+                    q = levels[bp]
+                    while True:
+                        e = q[0]
+                        mq = e[1]
+                        if mq > qty:
+                            mq -= qty
+                            e[1] = mq
+                            append((e[0], e[2], bp, qty, mq))
+                            return 0
+                        q.popleft()
+                        del orders[e[0]]
+                        append((e[0], e[2], bp, mq, 0))
+                        qty -= mq
+                        if not q or not qty:
+                            break
+                    if not q:
+                        del levels[bp]
+                        del prices[0]
+                    if not qty:
+                        return 0
+                    if not prices or prices[0] > price:
+                        break
+            own_levels = self._bid_levels
+            own_prices = self._bid_prices
+        elif side == 1:
+            prices = self._bid_prices
+            if prices and prices[-1] >= price:
+                levels = self._bid_levels
+                append = fills.append
+                while True:
+                    bp = prices[-1]
+                    q = levels[bp]
+                    while True:
+                        e = q[0]
+                        mq = e[1]
+                        if mq > qty:
+                            mq -= qty
+                            e[1] = mq
+                            append((e[0], e[2], bp, qty, mq))
+                            return 0
+                        q.popleft()
+                        del orders[e[0]]
+                        append((e[0], e[2], bp, mq, 0))
+                        qty -= mq
+                        if not q or not qty:
+                            break
+                    if not q:
+                        del levels[bp]
+                        prices.pop()
+                    if not qty:
+                        return 0
+                    if not prices or prices[-1] < price:
+                        break
+            own_levels = self._ask_levels
+            own_prices = self._ask_prices
+        else:
+            raise ValueError(f"side must be BUY (0) or SELL (1), was {side!r}")
+        e = [order_id, qty, account, side, price]
+        lv = own_levels.get(price)
+        if lv is None:
+            own_levels[price] = deque((e,))
+            insort(own_prices, price)
+        else:
+            lv.append(e)
+        orders[order_id] = e
+        return qty
+
+    def cancel(self, order_id: K) -> int | None:
+        """Remove a resting order; returns its remaining quantity, or None if it is not resting."""
+        e = self._orders.pop(order_id, None)
+        if e is None:
+            return None
+        price = e[4]
+        if e[3] == 0:
+            levels, prices = self._bid_levels, self._bid_prices
+        else:
+            levels, prices = self._ask_levels, self._ask_prices
+        q = levels[price]
+        if len(q) == 1:
+            del levels[price]
+            del prices[bisect_left(prices, price)]
+        else:
+            q.remove(e)
+        remaining: int = e[1]
+        return remaining
+
+    # -------------------------------------------------------------- listing --
+    def post(self, order_id: K, account: str, side: int, price: int, qty: int) -> None:
+        """Rest a listing without matching it (the listing book may be crossed)."""
+        if qty <= 0 or order_id in self._orders:
+            raise ValueError(_bad_order(order_id, qty))
+        if side == 0:
+            levels, prices = self._bid_levels, self._bid_prices
+        elif side == 1:
+            levels, prices = self._ask_levels, self._ask_prices
+        else:
+            raise ValueError(f"side must be BUY (0) or SELL (1), was {side!r}")
+        e = [order_id, qty, account, side, price]
+        q = levels.get(price)
+        if q is None:
+            levels[price] = deque((e,))
+            insort(prices, price)
+        else:
+            q.append(e)
+        self._orders[order_id] = e
+
+    def take(self, listing_id: K, qty: int) -> Fill[K]:
+        """Trade ``qty`` against one listing at its price; the remainder stays listed.
+
+        The caller has checked eligibility (best five, no self take, ``qty`` within the
+        remainder); a violation here is a broken invariant and raises.
+        """
+        e = self._orders.get(listing_id)
+        if e is None:
+            raise KeyError(f"listing {listing_id!r} is not resting")
+        remaining: int = e[1]
+        if qty <= 0 or qty > remaining:
+            raise ValueError(f"take quantity must be 1..{remaining}, was {qty}")
+        remaining -= qty
+        if remaining:
+            e[1] = remaining
+        else:
+            self.cancel(listing_id)
+        return (e[0], e[2], e[4], qty, remaining)
+
+    def level_rank(self, side: int, price: int) -> int:
+        """How many price levels of ``side`` are strictly better than ``price`` (0 = best)."""
+        if side == 0:
+            prices = self._bid_prices
+            return len(prices) - bisect_right(prices, price)
+        return bisect_left(self._ask_prices, price)
+
+    def best_levels(self, side: int, n: int = 5) -> tuple[Level, ...]:
+        """The best ``n`` levels of one side, best first: ``(price, total_qty, order_count)``."""
+        levels = self._bid_levels if side == 0 else self._ask_levels
+        out = []
+        for p in self._best_prices(side, n):
+            q = levels[p]
+            out.append(Level(p, sum(e[1] for e in q), len(q)))
+        return tuple(out)
+
+    def orders_in_best(self, side: int, n: int = 5) -> tuple[RestingOrder[K], ...]:
+        """Every resting order of the best ``n`` levels of one side: what a taker picks from.
+
+        Best level first, arrival order within a level.
+        """
+        levels = self._bid_levels if side == 0 else self._ask_levels
+        return tuple(_view(e) for p in self._best_prices(side, n) for e in levels[p])
+
+    def _best_prices(self, side: int, n: int) -> list[int]:
+        if n <= 0:
+            return []
+        if side == 0:
+            return self._bid_prices[: -n - 1 : -1]
+        return self._ask_prices[:n]
+
+    # ---------------------------------------------------------------- reads --
+    def get(self, order_id: K) -> RestingOrder[K] | None:
+        e = self._orders.get(order_id)
+        return None if e is None else _view(e)
+
+    def __contains__(self, order_id: object) -> bool:
+        return order_id in self._orders
+
+    def __len__(self) -> int:
+        """The number of resting orders."""
+        return len(self._orders)
+
+    def __iter__(self) -> Iterator[RestingOrder[K]]:
+        """Every resting order, in arrival order (a snapshot: safe to cancel while iterating)."""
+        return iter([_view(e) for e in self._orders.values()])
+
+    def resting_qty(self, side: int | None = None) -> int:
+        """Total remaining quantity of one side, or of both."""
+        return sum(e[1] for e in self._orders.values() if side is None or e[3] == side)
+
+    @property
+    def best_bid(self) -> int | None:
+        return self._bid_prices[-1] if self._bid_prices else None
+
+    @property
+    def best_ask(self) -> int | None:
+        return self._ask_prices[0] if self._ask_prices else None
+
+    def is_crossed(self) -> bool:
+        """True if the best bid is at or above the best ask (never so after ``match``)."""
+        return bool(self._bid_prices and self._ask_prices) and (
+            self._bid_prices[-1] >= self._ask_prices[0]
+        )
+
+    def depth(self, n: int = 5) -> Depth:
+        return Depth(self.best_levels(BUY, n), self.best_levels(SELL, n))
+
+    def clear(self) -> tuple[RestingOrder[K], ...]:
+        """Remove every resting order (end-of-day expiry); returns them in arrival order."""
+        gone = tuple(_view(e) for e in self._orders.values())
+        self._bid_levels.clear()
+        self._ask_levels.clear()
+        self._bid_prices.clear()
+        self._ask_prices.clear()
+        self._orders.clear()
+        return gone
+
+
+def _view(e: _Entry) -> RestingOrder[Any]:
+    return RestingOrder(e[0], e[2], Side(e[3]), e[4], e[1])
+
+
+def book_errors(book: OrderBook[Any]) -> list[str]:
+    """Internal consistency problems of a book (empty when sound); for tests and ``verify``."""
+    errors: list[str] = []
+    seen = 0
+    for side, levels, prices in (
+        (BUY, book._bid_levels, book._bid_prices),
+        (SELL, book._ask_levels, book._ask_prices),
+    ):
+        if prices != sorted(set(prices)):
+            errors.append(f"{side.name} prices are not strictly ascending: {prices}")
+        if set(prices) != set(levels):
+            errors.append(f"{side.name} price index {prices} differs from levels {sorted(levels)}")
+        for price, q in levels.items():
+            if not q:
+                errors.append(f"{side.name} level {price} is empty")
+            for e in q:
+                seen += 1
+                if e[_SIDE] != side or e[_PRICE] != price:
+                    errors.append(f"order {e[_ID]!r} sits at {side.name} {price}, says {e}")
+                if e[_QTY] <= 0:
+                    errors.append(f"order {e[_ID]!r} rests with quantity {e[_QTY]}")
+                if book._orders.get(e[_ID]) is not e:
+                    errors.append(f"order {e[_ID]!r} is on a level but not in the id index")
+    if seen != len(book._orders):
+        errors.append(f"{len(book._orders)} orders indexed but {seen} on levels")
+    return errors
