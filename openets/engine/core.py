@@ -147,16 +147,20 @@ class Engine:
 
     def replay_into(self, st: MarketState, records: Iterable[Record]) -> int:
         appliers = self.appliers
-        decode = codec.decode
+        loads = orjson.loads
         observe = st.ids.observe
+        by_type: dict[str, tuple[Callable[[dict[str, Any]], Any], Applier]] = {}
         n = 0
         last: Record | None = None
         for r in records:
             if r.ids:
-                for k, v in orjson.loads(r.ids).items():
+                for k, v in loads(r.ids).items():
                     observe(k, v)
-            ev = decode(r.type, r.payload)
-            appliers[type(ev)](st, ev)
+            pair = by_type.get(r.type)
+            if pair is None:
+                dec = codec.decoder(r.type)
+                pair = by_type[r.type] = (dec, appliers[codec.EVENT_TYPES[r.type]])
+            pair[1](st, pair[0](loads(r.payload)))
             last = r
             n += 1
         if last is not None:

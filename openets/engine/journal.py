@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 GENESIS = "0" * 64
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+class Record(NamedTuple):
+    """One journal row. (A NamedTuple: replay builds millions of them straight from rows.)"""
+
     seq: int
     cmd_seq: int
     ts: int
@@ -41,9 +42,9 @@ def record_hash(
 ) -> str:
     h = hashlib.sha256()
     h.update(f"{prev_hash}|{seq}|{cmd_seq}|{ts}|{actor}|{type_}|".encode())
-    h.update(payload)
+    h.update(payload if isinstance(payload, bytes) else payload.encode())
     h.update(b"|")
-    h.update(ids)
+    h.update(ids if isinstance(ids, bytes) else ids.encode())
     return h.hexdigest()
 
 

@@ -13,16 +13,17 @@ from sqlalchemy import Connection, Engine, select
 from openets.engine.journal import GENESIS, Record, Snapshot
 from openets.store import schema
 
-
-def _b(v: object) -> bytes:
-    """Bytes of a payload column (a hand-edited SQLite row may come back as text)."""
-    return v.encode() if isinstance(v, str) else bytes(v)  # type: ignore[call-overload]
+_INSERT = (
+    "INSERT INTO journal (seq, cmd_seq, ts, actor, type, payload, ids, prev_hash, hash) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
 
 
 class SqlJournal:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._conn: Connection | None = None
+        self._staged: list[Record] = []
 
     def _c(self) -> Connection:
         if self._conn is None:
@@ -44,54 +45,38 @@ class SqlJournal:
         return int(row[0]), int(row[1]), str(row[2])
 
     def append(self, records: Iterable[Record]) -> None:
-        rows = [
-            {
-                "seq": r.seq,
-                "cmd_seq": r.cmd_seq,
-                "ts": r.ts,
-                "actor": r.actor,
-                "type": r.type,
-                "payload": r.payload,
-                "ids": r.ids,
-                "prev_hash": r.prev_hash,
-                "hash": r.hash,
-            }
-            for r in records
-        ]
-        if rows:
-            self._c().execute(schema.journal.insert(), rows)
+        self._staged.extend(records)
 
     def commit(self) -> None:
-        if self._conn is not None:
-            self._conn.commit()
+        """Write the staged records with one statement and commit: durable on return."""
+        conn = self._c()
+        if self._staged:
+            sql = _INSERT.replace("%s", "?") if conn.dialect.paramstyle == "qmark" else _INSERT
+            conn.exec_driver_sql(sql, self._staged)  # type: ignore[arg-type]
+            self._staged = []
+        conn.commit()
 
     def rollback(self) -> None:
+        self._staged = []
         if self._conn is not None:
             self._conn.rollback()
 
     def read(self, after_seq: int = 0, chunk: int = 20_000) -> Iterator[Record]:
-        j = schema.journal
-        cols = (
-            j.c.seq,
-            j.c.cmd_seq,
-            j.c.ts,
-            j.c.actor,
-            j.c.type,
-            j.c.payload,
-            j.c.ids,
-            j.c.prev_hash,
-            j.c.hash,
+        sql = (
+            "SELECT seq, cmd_seq, ts, actor, type, payload, ids, prev_hash, hash FROM journal "
+            "WHERE seq > %s ORDER BY seq LIMIT %s"
         )
         with self.engine.connect() as conn:
+            if conn.dialect.paramstyle == "qmark":
+                sql = sql.replace("%s", "?")
             last = after_seq
             while True:
-                rows = conn.execute(
-                    select(*cols).where(j.c.seq > last).order_by(j.c.seq).limit(chunk)
-                ).all()
+                rows = conn.exec_driver_sql(sql, (last, chunk)).all()
                 if not rows:
                     return
+                make = Record._make
                 for r in rows:
-                    yield Record(r[0], r[1], r[2], r[3], r[4], _b(r[5]), _b(r[6]), r[7], r[8])
+                    yield make(r)
                 last = rows[-1][0]
 
     def save_snapshot(self, snap: Snapshot) -> None:
