@@ -1,0 +1,491 @@
+"""Block agreement trading (大宗协议): open and directed requests, counter-offers, confirmation.
+
+A request is posted open (visible to all participants, without the requester's identity) or
+directed to one named counterparty (visible to the two of them only). Counterparties answer with
+counter-offers, the requester may counter back (对话议价), and a trade happens when one side
+accepts the other's live quote at exactly its price and quantity: both sides then agree.
+
+Every live quote is a commitment the other side can accept without asking again, so it is fully
+backed: a party holds, per request, the largest need among its live quotes (a seller the
+quantity in tonnes, a buyer price × quantity in fen). Each transition returns the new state and
+an outcome whose ``locks`` say what to lock or release for whom. After a trade the buyer holds
+exactly price × quantity fen and the seller exactly the quantity; settlement consumes both.
+The engine checks balances when it applies a lock and the trading day against the calendar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, time
+from enum import StrEnum
+
+from openets.domain.clock import BEIJING
+from openets.domain.messages import Ctx
+from openets.domain.money import round_half_up_div
+from openets.domain.rejection import Code, Rejection
+from openets.trading.auction import LockAsset, LockChange
+
+REQUEST_PREFIX = "BR"
+QUOTE_PREFIX = "BQ"
+TRADE_PREFIX = "BT"
+
+
+class BlockSide(StrEnum):
+    BUY = "buy"
+    SELL = "sell"
+
+
+class RequestStatus(StrEnum):
+    OPEN = "open"
+    TRADED = "traded"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+class Step(StrEnum):
+    """What a transition did."""
+
+    OPENED = "opened"
+    COUNTERED = "countered"
+    TRADED = "traded"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True, slots=True)
+class BlockRules:
+    """The block-trading rules of the China national market (cn-ets-rules §3.2)."""
+
+    min_quantity: int = 100_000
+    band_bps: int = 3_000
+    tick: int = 1
+    session_start: time = time(13, 0)
+    session_end: time = time(15, 0)
+
+
+CN_BLOCK_RULES = BlockRules()
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A firm price and quantity from ``by``; ``to`` is None for an open request's public quote."""
+
+    quote_id: str
+    by: str
+    to: str | None
+    price: int
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class BlockRequest:
+    request_id: str
+    requester: str
+    side: BlockSide  # the requester's side
+    instrument: str
+    trading_day: str  # ISO date in Beijing time; the request expires at its end
+    directed_to: str | None
+    band_low: int
+    band_high: int
+
+
+@dataclass(frozen=True, slots=True)
+class BlockTrade:
+    trade_id: str
+    request_id: str
+    instrument: str
+    buyer: str
+    seller: str
+    price: int
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class BlockState:
+    request: BlockRequest
+    status: RequestStatus
+    live: tuple[Quote, ...]
+    trade: BlockTrade | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BlockOutcome:
+    step: Step
+    quote: Quote | None  # the quote made, accepted, rejected or withdrawn
+    trade: BlockTrade | None
+    ended: tuple[str, ...]  # quote ids that are no longer live
+    locks: tuple[LockChange, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteView:
+    quote_id: str
+    by: str | None  # None: made by the requester, whose identity the viewer may not see
+    to: str | None
+    price: int
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class RequestView:
+    """A request as one viewer may see it."""
+
+    request_id: str
+    instrument: str
+    side: BlockSide
+    status: RequestStatus
+    requester: str | None  # hidden from others until they trade with it
+    quotes: tuple[QuoteView, ...]
+
+
+Transition = tuple[BlockState, BlockOutcome] | Rejection
+
+
+# -- checks --------------------------------------------------------------------------------------
+
+
+def price_band(prev_close: int, band_bps: int, tick: int = 1) -> tuple[int, int]:
+    """±``band_bps`` around the previous close, each limit rounded half-up to the tick."""
+    low = round_half_up_div(prev_close * (10_000 - band_bps), 10_000 * tick) * tick
+    high = round_half_up_div(prev_close * (10_000 + band_bps), 10_000 * tick) * tick
+    return low, high
+
+
+def _session_rejection(now: datetime, rules: BlockRules) -> Rejection | None:
+    t = now.astimezone(BEIJING).time()
+    if rules.session_start <= t < rules.session_end:
+        return None
+    msg = (
+        f"block trading is open {rules.session_start:%H:%M}-{rules.session_end:%H:%M} "
+        f"Beijing time, was {t:%H:%M:%S}"
+    )
+    return Rejection(Code.MARKET_CLOSED, msg, None)
+
+
+def _terms_rejection(
+    price: int, quantity: int, low: int, high: int, rules: BlockRules
+) -> Rejection | None:
+    if quantity < rules.min_quantity:
+        msg = f"a block order must be at least {rules.min_quantity} t, was {quantity}"
+        return Rejection(Code.QUANTITY_OUT_OF_RANGE, msg, "quantity")
+    if price <= 0:
+        return Rejection(Code.INVALID_PRICE, f"price must be positive, was {price}", "price")
+    if price % rules.tick:
+        msg = f"price must be a multiple of the {rules.tick} fen tick, was {price}"
+        return Rejection(Code.TICK_SIZE, msg, "price")
+    if not low <= price <= high:
+        msg = f"price {price} fen is outside the block band {low}..{high} fen"
+        return Rejection(Code.PRICE_OUT_OF_BAND, msg, "price")
+    return None
+
+
+def _live_rejection(state: BlockState, now: datetime) -> Rejection | None:
+    req = state.request
+    if state.status is not RequestStatus.OPEN:
+        msg = f"block request {req.request_id} is {state.status}"
+        return Rejection(Code.INVALID_STATE, msg, "request_id")
+    day = now.astimezone(BEIJING).date().isoformat()
+    if day != req.trading_day:
+        msg = f"block request {req.request_id} expired at the end of {req.trading_day}, now {day}"
+        return Rejection(Code.INVALID_STATE, msg, "request_id")
+    return None
+
+
+def _not_yours(state: BlockState, by: str) -> Rejection:
+    msg = f"no block request {state.request.request_id} open to {by}"
+    return Rejection(Code.NOT_PERMITTED, msg, "request_id")
+
+
+# -- locks ---------------------------------------------------------------------------------------
+
+
+def side_of(state: BlockState, party: str) -> BlockSide:
+    """The requester trades its side; every counterparty trades the other."""
+    if party == state.request.requester:
+        return state.request.side
+    return BlockSide.BUY if state.request.side is BlockSide.SELL else BlockSide.SELL
+
+
+def _need(side: BlockSide, price: int, quantity: int) -> tuple[LockAsset, int]:
+    if side is BlockSide.SELL:
+        return LockAsset.ALLOWANCES, quantity
+    return LockAsset.FUNDS, price * quantity
+
+
+def held(state: BlockState) -> dict[str, tuple[LockAsset, int]]:
+    """What each party must hold for this request in this state."""
+    out: dict[str, tuple[LockAsset, int]] = {}
+    if state.trade is not None:
+        t = state.trade
+        out[t.buyer] = _need(BlockSide.BUY, t.price, t.quantity)
+        out[t.seller] = _need(BlockSide.SELL, t.price, t.quantity)
+        return out
+    for q in state.live:
+        asset, amount = _need(side_of(state, q.by), q.price, q.quantity)
+        if amount > out.get(q.by, (asset, 0))[1]:
+            out[q.by] = (asset, amount)
+    return out
+
+
+def _lock_changes(before: BlockState, after: BlockState) -> tuple[LockChange, ...]:
+    old, new = held(before), held(after)
+    changes: list[LockChange] = []
+    for party in sorted(old.keys() | new.keys()):
+        side = side_of(before, party)
+        asset = LockAsset.ALLOWANCES if side is BlockSide.SELL else LockAsset.FUNDS
+        delta = new.get(party, (asset, 0))[1] - old.get(party, (asset, 0))[1]
+        if delta:
+            changes.append(LockChange(party, asset, delta))
+    return tuple(changes)
+
+
+def _step(
+    before: BlockState,
+    after: BlockState,
+    step: Step,
+    quote: Quote | None,
+    trade: BlockTrade | None = None,
+) -> tuple[BlockState, BlockOutcome]:
+    live_after = {q.quote_id for q in after.live}
+    ended = tuple(q.quote_id for q in before.live if q.quote_id not in live_after)
+    return after, BlockOutcome(step, quote, trade, ended, _lock_changes(before, after))
+
+
+# -- transitions ---------------------------------------------------------------------------------
+
+
+def open_request(
+    requester: str,
+    side: BlockSide,
+    instrument: str,
+    price: int,
+    quantity: int,
+    prev_close: int,
+    ctx: Ctx,
+    *,
+    directed_to: str | None = None,
+    rules: BlockRules = CN_BLOCK_RULES,
+) -> Transition:
+    """Post an open request, or a directed offer to ``directed_to``; locks the requester."""
+    if directed_to == requester:
+        msg = f"a directed offer cannot name its own account {requester}"
+        return Rejection(Code.SELF_TRADE, msg, "counterparty")
+    low, high = price_band(prev_close, rules.band_bps, rules.tick)
+    problem = _session_rejection(ctx.now, rules) or _terms_rejection(
+        price, quantity, low, high, rules
+    )
+    if problem is not None:
+        return problem
+    request = BlockRequest(
+        request_id=ctx.ids.next(REQUEST_PREFIX),
+        requester=requester,
+        side=side,
+        instrument=instrument,
+        trading_day=ctx.now.astimezone(BEIJING).date().isoformat(),
+        directed_to=directed_to,
+        band_low=low,
+        band_high=high,
+    )
+    quote = Quote(ctx.ids.next(QUOTE_PREFIX), requester, directed_to, price, quantity)
+    empty = BlockState(request, RequestStatus.OPEN, ())
+    return _step(empty, replace(empty, live=(quote,)), Step.OPENED, quote)
+
+
+def counter(
+    state: BlockState,
+    by: str,
+    price: int,
+    quantity: int,
+    ctx: Ctx,
+    *,
+    to: str | None = None,
+    rules: BlockRules = CN_BLOCK_RULES,
+) -> Transition:
+    """Make a firm counter-offer in the dialogue between ``by`` and ``to`` (a counterparty
+    always talks to the requester). It replaces the pair's earlier live quotes; an open
+    request's public quote stays up for everyone else."""
+    req = state.request
+    problem = _live_rejection(state, ctx.now)
+    if problem is not None:
+        return problem
+    if by == req.requester:
+        talking = {q.by for q in state.live if q.to == by}
+        talking |= {q.to for q in state.live if q.by == by and q.to is not None}
+        if to is None or to == by or (to != req.directed_to and to not in talking):
+            msg = f"no dialogue with {to} on block request {req.request_id}"
+            return Rejection(Code.NOT_PERMITTED, msg, "counterparty")
+    else:
+        if req.directed_to is not None and by != req.directed_to:
+            return _not_yours(state, by)
+        to = req.requester
+    problem = _session_rejection(ctx.now, rules) or _terms_rejection(
+        price, quantity, req.band_low, req.band_high, rules
+    )
+    if problem is not None:
+        return problem
+    pair = {by, to}
+    kept = tuple(q for q in state.live if q.to is None or {q.by, q.to} != pair)
+    quote = Quote(ctx.ids.next(QUOTE_PREFIX), by, to, price, quantity)
+    return _step(state, replace(state, live=(*kept, quote)), Step.COUNTERED, quote)
+
+
+def _find_live(state: BlockState, quote_id: str) -> Quote | Rejection:
+    for q in state.live:
+        if q.quote_id == quote_id:
+            return q
+    msg = f"quote {quote_id} is not live on block request {state.request.request_id}"
+    return Rejection(Code.INVALID_STATE, msg, "quote_id")
+
+
+def _may_accept(state: BlockState, quote: Quote, by: str) -> Rejection | None:
+    req = state.request
+    if quote.to is None:
+        if by == req.requester:
+            msg = f"{by} cannot accept its own block request {req.request_id}"
+            return Rejection(Code.SELF_TRADE, msg, "quote_id")
+        return None
+    return None if quote.to == by else _not_yours(state, by)
+
+
+def accept(
+    state: BlockState,
+    by: str,
+    quote_id: str,
+    price: int,
+    quantity: int,
+    ctx: Ctx,
+    *,
+    rules: BlockRules = CN_BLOCK_RULES,
+) -> Transition:
+    """Confirm the other side's live quote. ``price`` and ``quantity`` must repeat the quote
+    exactly: the trade happens only when both sides agree on both."""
+    problem = _live_rejection(state, ctx.now)
+    if problem is not None:
+        return problem
+    quote = _find_live(state, quote_id)
+    if isinstance(quote, Rejection):
+        return quote
+    problem = _may_accept(state, quote, by) or _session_rejection(ctx.now, rules)
+    if problem is not None:
+        return problem
+    if price != quote.price:
+        msg = f"confirmation price {price} fen differs from the quoted {quote.price} fen"
+        return Rejection(Code.INVALID_PRICE, msg, "price")
+    if quantity != quote.quantity:
+        msg = f"confirmation quantity {quantity} t differs from the quoted {quote.quantity} t"
+        return Rejection(Code.INVALID_QUANTITY, msg, "quantity")
+    req = state.request
+    other = quote.by if by == req.requester else by
+    requester_sells = req.side is BlockSide.SELL
+    trade = BlockTrade(
+        trade_id=ctx.ids.next(TRADE_PREFIX),
+        request_id=req.request_id,
+        instrument=req.instrument,
+        buyer=other if requester_sells else req.requester,
+        seller=req.requester if requester_sells else other,
+        price=price,
+        quantity=quantity,
+    )
+    after = BlockState(req, RequestStatus.TRADED, (), trade)
+    return _step(state, after, Step.TRADED, quote, trade)
+
+
+def reject(state: BlockState, by: str, quote_id: str, ctx: Ctx) -> Transition:
+    """Turn down a quote addressed to ``by``; its maker's lock is released."""
+    problem = _live_rejection(state, ctx.now)
+    if problem is not None:
+        return problem
+    quote = _find_live(state, quote_id)
+    if isinstance(quote, Rejection):
+        return quote
+    if quote.to != by:
+        return _not_yours(state, by)
+    kept = tuple(q for q in state.live if q.quote_id != quote_id)
+    return _step(state, replace(state, live=kept), Step.REJECTED, quote)
+
+
+def withdraw(state: BlockState, by: str, ctx: Ctx, quote_id: str | None = None) -> Transition:
+    """Take back one's own live quote (or, without ``quote_id``, all of them). The requester
+    withdrawing without a quote id, or its public quote, withdraws the whole request and
+    releases every party's lock."""
+    if state.status is not RequestStatus.OPEN:
+        msg = f"block request {state.request.request_id} is {state.status}"
+        return Rejection(Code.INVALID_STATE, msg, "request_id")
+    whole = by == state.request.requester and quote_id is None
+    quote: Quote | None = None
+    if quote_id is not None:
+        found = _find_live(state, quote_id)
+        if isinstance(found, Rejection):
+            return found
+        if found.by != by:
+            return _not_yours(state, by)
+        quote = found
+        whole = found.to is None
+    if whole:
+        after = replace(state, status=RequestStatus.WITHDRAWN, live=())
+        return _step(state, after, Step.WITHDRAWN, quote)
+    kept = tuple(q for q in state.live if q.by != by or quote_id not in (None, q.quote_id))
+    if len(kept) == len(state.live):
+        msg = f"{by} has no live quote on block request {state.request.request_id}"
+        return Rejection(Code.INVALID_STATE, msg, "quote_id")
+    return _step(state, replace(state, live=kept), Step.WITHDRAWN, quote)
+
+
+def expire(state: BlockState) -> Transition:
+    """End of the trading day: the request lapses and every lock on it is released."""
+    if state.status is not RequestStatus.OPEN:
+        msg = f"block request {state.request.request_id} is {state.status}"
+        return Rejection(Code.INVALID_STATE, msg, "request_id")
+    after = replace(state, status=RequestStatus.EXPIRED, live=())
+    return _step(state, after, Step.EXPIRED, None)
+
+
+# -- visibility ----------------------------------------------------------------------------------
+
+
+def knows_requester(state: BlockState, viewer: str) -> bool:
+    """The requester, the counterparty it named, and whoever traded with it."""
+    req, t = state.request, state.trade
+    if viewer in (req.requester, req.directed_to):
+        return True
+    return t is not None and viewer in (t.buyer, t.seller)
+
+
+def visible_to(state: BlockState, viewer: str) -> bool:
+    """Open requests are visible to every participant while open; directed ones, and any
+    request after it ends, only to the parties involved."""
+    req = state.request
+    if knows_requester(state, viewer):
+        return True
+    if any(viewer in (q.by, q.to) for q in state.live):
+        return True
+    return req.directed_to is None and state.status is RequestStatus.OPEN
+
+
+def view_for(state: BlockState, viewer: str) -> RequestView | None:
+    """The request as ``viewer`` sees it: the public quote plus the viewer's own dialogue, and
+    the requester's identity only where ``knows_requester`` allows."""
+    if not visible_to(state, viewer):
+        return None
+    req = state.request
+    known = knows_requester(state, viewer)
+    quotes = tuple(
+        QuoteView(
+            q.quote_id,
+            q.by if known or q.by != req.requester else None,
+            q.to,
+            q.price,
+            q.quantity,
+        )
+        for q in state.live
+        if q.to is None or viewer in (q.by, q.to)
+    )
+    return RequestView(
+        request_id=req.request_id,
+        instrument=req.instrument,
+        side=req.side,
+        status=state.status,
+        requester=req.requester if known else None,
+        quotes=quotes,
+    )
