@@ -24,7 +24,7 @@ from typing import Any
 import orjson
 
 from openets.domain.clock import Clock, from_utc_micros, to_utc_micros
-from openets.domain.messages import Command, Ctx, Event
+from openets.domain.messages import EVENT_TYPES, Command, Ctx, Event
 from openets.domain.rejection import Code, Rejection
 from openets.engine import codec
 from openets.engine.journal import GENESIS, Journal, Record, Snapshot, record_hash
@@ -159,7 +159,7 @@ class Engine:
             pair = by_type.get(r.type)
             if pair is None:
                 dec = codec.decoder(r.type)
-                pair = by_type[r.type] = (dec, appliers[codec.EVENT_TYPES[r.type]])
+                pair = by_type[r.type] = (dec, appliers[EVENT_TYPES[r.type]])
             pair[1](st, pair[0](loads(r.payload)))
             last = r
             n += 1

@@ -52,7 +52,7 @@ class SqlJournal:
         conn = self._c()
         if self._staged:
             sql = _INSERT.replace("%s", "?") if conn.dialect.paramstyle == "qmark" else _INSERT
-            conn.exec_driver_sql(sql, self._staged)  # type: ignore[arg-type]
+            conn.exec_driver_sql(sql, self._staged)
             self._staged = []
         conn.commit()
 
