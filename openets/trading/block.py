@@ -18,12 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, time
 from enum import StrEnum
+from typing import Protocol
+from zoneinfo import ZoneInfo
 
-from openets.domain.clock import BEIJING
 from openets.domain.messages import Ctx
-from openets.domain.money import round_half_up_div
 from openets.domain.rejection import Code, Rejection
 from openets.trading.auction import LockAsset, LockChange
+from openets.trading.bands import price_band
 
 REQUEST_PREFIX = "BR"
 QUOTE_PREFIX = "BQ"
@@ -55,16 +56,46 @@ class Step(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class BlockRules:
-    """The block-trading rules of the China national market (cn-ets-rules §3.2)."""
+    """Block-trading rules; the defaults are China's national market (cn-ets-rules §3.2 [V])."""
 
-    min_quantity: int = 100_000
-    band_bps: int = 3_000
-    tick: int = 1
-    session_start: time = time(13, 0)
-    session_end: time = time(15, 0)
+    min_qty: int = 100_000
+    max_qty: int | None = None
+    band_bps: int | None = 3_000  # ± of the previous close; None: no band
+    tick_fen: int = 1
+    sessions: tuple[tuple[time, time], ...] = ((time(13, 0), time(15, 0)),)
+    timezone: str = "Asia/Shanghai"
 
 
 CN_BLOCK_RULES = BlockRules()
+
+
+class MarketRules(Protocol):
+    """The block fields of a market's trading rules object."""
+
+    @property
+    def block_min_qty(self) -> int: ...
+    @property
+    def block_max_qty(self) -> int | None: ...
+    @property
+    def block_band_bps(self) -> int | None: ...
+    @property
+    def block_sessions(self) -> tuple[tuple[time, time], ...]: ...
+    @property
+    def tick_fen(self) -> int: ...
+    @property
+    def timezone(self) -> str: ...
+
+
+def block_rules(rules: MarketRules) -> BlockRules:
+    """The block rules of a market preset (``openets.trading.rules.TradingRules``)."""
+    return BlockRules(
+        min_qty=rules.block_min_qty,
+        max_qty=rules.block_max_qty,
+        band_bps=rules.block_band_bps,
+        tick_fen=rules.tick_fen,
+        sessions=rules.block_sessions,
+        timezone=rules.timezone,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +115,9 @@ class BlockRequest:
     requester: str
     side: BlockSide  # the requester's side
     instrument: str
-    trading_day: str  # ISO date in Beijing time; the request expires at its end
+    trading_day: str  # ISO date in the market's time zone; the request expires at its end
     directed_to: str | None
-    band_low: int
-    band_high: int
+    band: tuple[int, int] | None  # the day's price limits, both inclusive; None: no band
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,47 +175,45 @@ Transition = tuple[BlockState, BlockOutcome] | Rejection
 # -- checks --------------------------------------------------------------------------------------
 
 
-def price_band(prev_close: int, band_bps: int, tick: int = 1) -> tuple[int, int]:
-    """±``band_bps`` around the previous close, each limit rounded half-up to the tick."""
-    low = round_half_up_div(prev_close * (10_000 - band_bps), 10_000 * tick) * tick
-    high = round_half_up_div(prev_close * (10_000 + band_bps), 10_000 * tick) * tick
-    return low, high
+def _local(now: datetime, rules: BlockRules) -> datetime:
+    return now.astimezone(ZoneInfo(rules.timezone))
 
 
 def _session_rejection(now: datetime, rules: BlockRules) -> Rejection | None:
-    t = now.astimezone(BEIJING).time()
-    if rules.session_start <= t < rules.session_end:
+    t = _local(now, rules).time()
+    if any(start <= t < end for start, end in rules.sessions):
         return None
-    msg = (
-        f"block trading is open {rules.session_start:%H:%M}-{rules.session_end:%H:%M} "
-        f"Beijing time, was {t:%H:%M:%S}"
-    )
+    windows = ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in rules.sessions)
+    msg = f"block trading is open {windows} ({rules.timezone}), was {t:%H:%M:%S}"
     return Rejection(Code.MARKET_CLOSED, msg, None)
 
 
 def _terms_rejection(
-    price: int, quantity: int, low: int, high: int, rules: BlockRules
+    price: int, quantity: int, band: tuple[int, int] | None, rules: BlockRules
 ) -> Rejection | None:
-    if quantity < rules.min_quantity:
-        msg = f"a block order must be at least {rules.min_quantity} t, was {quantity}"
+    if quantity < rules.min_qty:
+        msg = f"a block order must be at least {rules.min_qty} t, was {quantity}"
+        return Rejection(Code.QUANTITY_OUT_OF_RANGE, msg, "quantity")
+    if rules.max_qty is not None and quantity > rules.max_qty:
+        msg = f"a block order must be at most {rules.max_qty} t, was {quantity}"
         return Rejection(Code.QUANTITY_OUT_OF_RANGE, msg, "quantity")
     if price <= 0:
         return Rejection(Code.INVALID_PRICE, f"price must be positive, was {price}", "price")
-    if price % rules.tick:
-        msg = f"price must be a multiple of the {rules.tick} fen tick, was {price}"
+    if price % rules.tick_fen:
+        msg = f"price must be a multiple of the {rules.tick_fen} fen tick, was {price}"
         return Rejection(Code.TICK_SIZE, msg, "price")
-    if not low <= price <= high:
-        msg = f"price {price} fen is outside the block band {low}..{high} fen"
+    if band is not None and not band[0] <= price <= band[1]:
+        msg = f"price {price} fen is outside the block band {band[0]}..{band[1]} fen"
         return Rejection(Code.PRICE_OUT_OF_BAND, msg, "price")
     return None
 
 
-def _live_rejection(state: BlockState, now: datetime) -> Rejection | None:
+def _live_rejection(state: BlockState, now: datetime, rules: BlockRules) -> Rejection | None:
     req = state.request
     if state.status is not RequestStatus.OPEN:
         msg = f"block request {req.request_id} is {state.status}"
         return Rejection(Code.INVALID_STATE, msg, "request_id")
-    day = now.astimezone(BEIJING).date().isoformat()
+    day = _local(now, rules).date().isoformat()
     if day != req.trading_day:
         msg = f"block request {req.request_id} expired at the end of {req.trading_day}, now {day}"
         return Rejection(Code.INVALID_STATE, msg, "request_id")
@@ -261,20 +289,23 @@ def open_request(
     instrument: str,
     price: int,
     quantity: int,
-    prev_close: int,
+    prev_close: int | None,
     ctx: Ctx,
     *,
     directed_to: str | None = None,
     rules: BlockRules = CN_BLOCK_RULES,
 ) -> Transition:
-    """Post an open request, or a directed offer to ``directed_to``; locks the requester."""
+    """Post an open request, or a directed offer to ``directed_to``; locks the requester.
+    ``prev_close`` (fen) fixes the day's band; it may be None only when the rules have none."""
     if directed_to == requester:
         msg = f"a directed offer cannot name its own account {requester}"
         return Rejection(Code.SELF_TRADE, msg, "counterparty")
-    low, high = price_band(prev_close, rules.band_bps, rules.tick)
-    problem = _session_rejection(ctx.now, rules) or _terms_rejection(
-        price, quantity, low, high, rules
-    )
+    band: tuple[int, int] | None = None
+    if rules.band_bps is not None:
+        if prev_close is None:
+            raise ValueError("a block band needs the previous close")
+        band = price_band(prev_close, rules.band_bps, rules.tick_fen)
+    problem = _session_rejection(ctx.now, rules) or _terms_rejection(price, quantity, band, rules)
     if problem is not None:
         return problem
     request = BlockRequest(
@@ -282,10 +313,9 @@ def open_request(
         requester=requester,
         side=side,
         instrument=instrument,
-        trading_day=ctx.now.astimezone(BEIJING).date().isoformat(),
+        trading_day=_local(ctx.now, rules).date().isoformat(),
         directed_to=directed_to,
-        band_low=low,
-        band_high=high,
+        band=band,
     )
     quote = Quote(ctx.ids.next(QUOTE_PREFIX), requester, directed_to, price, quantity)
     empty = BlockState(request, RequestStatus.OPEN, ())
@@ -306,7 +336,7 @@ def counter(
     always talks to the requester). It replaces the pair's earlier live quotes; an open
     request's public quote stays up for everyone else."""
     req = state.request
-    problem = _live_rejection(state, ctx.now)
+    problem = _live_rejection(state, ctx.now, rules)
     if problem is not None:
         return problem
     if by == req.requester:
@@ -320,7 +350,7 @@ def counter(
             return _not_yours(state, by)
         to = req.requester
     problem = _session_rejection(ctx.now, rules) or _terms_rejection(
-        price, quantity, req.band_low, req.band_high, rules
+        price, quantity, req.band, rules
     )
     if problem is not None:
         return problem
@@ -360,7 +390,7 @@ def accept(
 ) -> Transition:
     """Confirm the other side's live quote. ``price`` and ``quantity`` must repeat the quote
     exactly: the trade happens only when both sides agree on both."""
-    problem = _live_rejection(state, ctx.now)
+    problem = _live_rejection(state, ctx.now, rules)
     if problem is not None:
         return problem
     quote = _find_live(state, quote_id)
@@ -391,9 +421,11 @@ def accept(
     return _step(state, after, Step.TRADED, quote, trade)
 
 
-def reject(state: BlockState, by: str, quote_id: str, ctx: Ctx) -> Transition:
+def reject(
+    state: BlockState, by: str, quote_id: str, ctx: Ctx, *, rules: BlockRules = CN_BLOCK_RULES
+) -> Transition:
     """Turn down a quote addressed to ``by``; its maker's lock is released."""
-    problem = _live_rejection(state, ctx.now)
+    problem = _live_rejection(state, ctx.now, rules)
     if problem is not None:
         return problem
     quote = _find_live(state, quote_id)

@@ -10,11 +10,13 @@ from openets.domain.messages import Ctx
 from openets.domain.rejection import Code, Rejection
 from openets.trading.auction import LockAsset, LockChange
 from openets.trading.block import (
+    CN_BLOCK_RULES,
+    BlockRules,
     BlockSide,
     RequestStatus,
     Step,
+    block_rules,
     open_request,
-    price_band,
 )
 
 PREV_CLOSE = 8_000  # 80.00 yuan: the block band is 56.00..104.00
@@ -37,11 +39,6 @@ def test_block_request_of_100000_t_is_accepted() -> None:
     assert state.status is RequestStatus.OPEN and outcome.step is Step.OPENED
 
 
-def test_block_band_is_30_percent_around_the_previous_close() -> None:
-    assert price_band(8_000, 3_000) == (5_600, 10_400)
-    assert price_band(4_801, 3_000) == (3_361, 6_241)  # 3360.7 and 6241.3, half-up
-
-
 def test_block_price_above_the_band_is_rejected() -> None:
     out = open_request("S", BlockSide.SELL, "CEA25", 10_401, 100_000, PREV_CLOSE, at(13, 30))
     assert isinstance(out, Rejection) and out.code is Code.PRICE_OUT_OF_BAND
@@ -53,9 +50,31 @@ def test_block_price_below_the_band_is_rejected() -> None:
     assert isinstance(out, Rejection) and out.code is Code.PRICE_OUT_OF_BAND
 
 
-def test_block_price_at_the_band_limit_is_accepted() -> None:
-    out = open_request("B", BlockSide.BUY, "CEA25", 10_400, 100_000, PREV_CLOSE, at(13, 30))
-    assert not isinstance(out, Rejection)
+def test_block_prices_at_both_30_percent_limits_are_accepted() -> None:
+    for price in (5_600, 10_400):
+        out = open_request("B", BlockSide.BUY, "CEA25", price, 100_000, PREV_CLOSE, at(13, 30))
+        assert not isinstance(out, Rejection)
+        assert out[0].request.band == (5_600, 10_400)
+
+
+def test_block_rules_without_a_band_accept_any_positive_price() -> None:
+    rules = BlockRules(band_bps=None)
+    out = open_request("B", BlockSide.BUY, "CEA25", 99_999, 100_000, None, at(13, 30), rules=rules)
+    assert not isinstance(out, Rejection) and out[0].request.band is None
+
+
+def test_block_order_above_a_maximum_is_rejected() -> None:
+    rules = BlockRules(max_qty=500_000)
+    out = open_request(
+        "S", BlockSide.SELL, "CEA25", 8_000, 500_001, PREV_CLOSE, at(13, 30), rules=rules
+    )
+    assert isinstance(out, Rejection) and out.code is Code.QUANTITY_OUT_OF_RANGE
+
+
+def test_block_rules_follow_the_market_preset() -> None:
+    from openets.trading.rules import CN_TRADING_RULES
+
+    assert block_rules(CN_TRADING_RULES) == CN_BLOCK_RULES
 
 
 def test_block_request_before_13_00_is_rejected() -> None:
