@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from openets.bootstrap import open_market
+from openets.bootstrap import new_state, open_market
 from openets.domain.clock import SimulatedClock, parse_iso
 from openets.domain.identity import make_uscc
 from openets.engine.core import Engine
@@ -69,14 +69,14 @@ def run(db: str, n_transfers: int, batch: int) -> None:
     bench("registry.single_commit_commands_per_s", single / dt1, "commands/s")
 
     live = m.state.state_hash()
-    fresh = Engine(eng.journal, clock, eng.handlers, eng.appliers, state_factory=type(m.state))
+    fresh = Engine(eng.journal, clock, eng.handlers, eng.appliers, state_factory=new_state)
     t0 = time.perf_counter()
     n = fresh.recover(use_snapshot=False)
     dt = time.perf_counter() - t0
     assert fresh.state.state_hash() == live, "replay differs from the live state"
     bench("registry.replay_events_per_s (read + decode + apply)", n / dt, "events/s")
     records = list(eng.journal.read())
-    fresh2 = type(m.state)()
+    fresh2 = new_state()
     t0 = time.perf_counter()
     n = fresh.replay_into(fresh2, records)
     dt = time.perf_counter() - t0

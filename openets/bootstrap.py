@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from openets.domain.clock import Clock, RealClock
+from openets.domain.rejection import Rejection
 from openets.engine.core import Engine
 from openets.engine.journal import Journal, MemoryJournal
 from openets.engine.router import build_tables
@@ -25,20 +26,27 @@ class Market:
 
 
 def new_state() -> MarketState:
-    return MarketState()
+    from openets.trading.state import TradingState
+
+    return MarketState(ext={"trading": TradingState()})
 
 
-def open_engine(journal: Journal, clock: Clock, *, genesis: bool = True) -> Engine:
+def open_engine(journal: Journal, clock: Clock, *, preset: str = "cn") -> Engine:
     handlers, appliers = build_tables()
     eng = Engine(journal, clock, handlers, appliers, state_factory=new_state)
     eng.recover()
-    if genesis:
-        eng.submit(Genesis(), "system")
+    r = eng.submit(Genesis(preset), "system")
+    if isinstance(r, Rejection):
+        raise ValueError(r.message)
     return eng
 
 
 def open_market(
-    db_url: str | None = None, clock: Clock | None = None, *, synchronous: str = "FULL"
+    db_url: str | None = None,
+    clock: Clock | None = None,
+    *,
+    synchronous: str = "FULL",
+    preset: str = "cn",
 ) -> Market:
     """Open (or create) the market stored at ``db_url``; None keeps it in memory."""
     clock = clock or RealClock()
@@ -47,4 +55,4 @@ def open_market(
         journal = MemoryJournal()
     else:
         journal = SqlJournal(make_engine(db_url, synchronous=synchronous))
-    return Market(open_engine(journal, clock), db_url)
+    return Market(open_engine(journal, clock, preset=preset), db_url)

@@ -33,9 +33,9 @@ class Given:
         self.clock = clock
 
     @classmethod
-    def in_memory(cls, start: str = START) -> Given:
+    def in_memory(cls, start: str = START, preset: str = "cn") -> Given:
         clock = SimulatedClock(parse_iso(start))
-        return cls(open_market(None, clock), clock)
+        return cls(open_market(None, clock, preset=preset), clock)
 
     @classmethod
     def on_sqlite(cls, path: Path, start: str = START) -> Given:
@@ -80,6 +80,24 @@ class Given:
 
     def deposit(self, acct: str, fen: int) -> None:
         self.ok(funds.Deposit(acct, fen, f"bank-{acct}-{self.state.last_seq}"))
+
+    def instrument(self, code: str = "CEA19-20", reference: str = "48.00") -> str:
+        from openets.domain.money import parse_yuan
+        from openets.trading.commands import ListInstrument
+
+        self.ok(ListInstrument(code, code, parse_yuan(reference)), actor="exchange")
+        return code
+
+    def end_of_day(self) -> None:
+        from openets.ops.eod import run_end_of_day
+
+        run_end_of_day(self.engine)
+
+    def holding(self, acct: str, prod: str = "CEA19-20") -> list[int]:
+        return list(self.state.registry.bucket(acct, prod))
+
+    def funds(self, acct: str) -> list[int]:
+        return list(self.state.funds.of(acct))
 
     def at(self, when: str) -> None:
         self.clock.advance(to=parse_iso(when))

@@ -6,7 +6,7 @@ from openets.engine.core import Applier, Handler
 
 
 def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
-    from openets.engine.usecases import genesis, money
+    from openets.engine.usecases import eod, genesis, money, trade
 
-    for mod in (genesis, money):
+    for mod in (genesis, money, trade, eod):
         mod.register(handlers, appliers)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from openets.domain.messages import Command, Ctx, Event
-from openets.domain.rejection import Rejection
+from openets.domain.rejection import Code, Rejection
 from openets.engine.core import Applier, Handler, Result
 from openets.engine.state import MarketState
 from openets.registry import commands as rc
@@ -15,11 +15,30 @@ from openets.registry.model import SystemRole
 
 @dataclass(frozen=True, slots=True)
 class Genesis(Command):
-    """Open every missing system account (idempotent: nothing happens the second time)."""
+    """Choose the market's preset and open every missing system account (idempotent)."""
+
+    preset: str = "cn"
+
+
+@dataclass(frozen=True, slots=True)
+class MarketConfigured(Event):
+    """The rules preset of this market, fixed once at its start."""
+
+    preset: str
 
 
 def genesis(m: MarketState, cmd: Genesis, ctx: Ctx) -> Result:
+    from openets.presets import PRESETS
+
     events: list[Event] = []
+    if "preset" not in m.ext:
+        if cmd.preset not in PRESETS:
+            return Rejection(
+                Code.INVALID_FIELD,
+                f"preset must be one of {sorted(PRESETS)}, was {cmd.preset!r}",
+                "preset",
+            )
+        events.append(MarketConfigured(cmd.preset))
     wanted: list[tuple[SystemRole, str]] = [
         (role, "") for role in SystemRole if role is not SystemRole.PROVINCIAL_ALLOCATION
     ]
@@ -33,5 +52,10 @@ def genesis(m: MarketState, cmd: Genesis, ctx: Ctx) -> Result:
     return tuple(events)
 
 
+def _configured(m: MarketState, ev: MarketConfigured) -> None:
+    m.ext["preset"] = ev.preset
+
+
 def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
     handlers[Genesis] = genesis
+    appliers[MarketConfigured] = _configured

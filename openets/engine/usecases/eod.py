@@ -1,0 +1,196 @@
+"""End of day: close the market, fix daily prices, settle every trade DvP, roll the day.
+
+Three commands, each atomic and idempotent, so that a crash anywhere loses nothing and a
+rerun finishes the job (:func:`openets.ops.eod.run_end_of_day` drives them):
+
+1. ``CloseDay``: stop trading, expire every listing (locks released), fix each instrument's
+   open, high, low, close and volumes.
+2. ``SettleTrades``: trade by trade, gross, delivery versus payment: the seller's locked
+   allowances go to the buyer's pending-delivery bucket and the fees leave the clearing
+   account for the fee-income account, in one transaction per trade. Batches of ``limit``.
+3. ``FinishDay``: reconcile (the clearing account is empty, every trade has its delivery),
+   then roll pending deliveries and receivables to available for the next trading day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from openets.clearing.funds import FundBucket, FundPosting, FundsPosted
+from openets.domain.messages import Command, Ctx, Event
+from openets.domain.rejection import Code, Rejection
+from openets.engine.core import Applier, Handler, Result
+from openets.engine.state import MarketState
+from openets.engine.usecases.common import rules, system_fund_account, trading
+from openets.engine.usecases.trade import release_listing
+from openets.registry.events import LedgerPosted
+from openets.registry.model import Bucket, Posting, SystemRole, TxType
+from openets.trading.events import DayClosed, DayFinished, DayOpened, TradeSettled
+from openets.trading.prices import DayStats
+from openets.trading.rules import TradingMethod
+
+
+@dataclass(frozen=True, slots=True)
+class CloseDay(Command):
+    """Stop trading for today (after the last session), expire listings, fix daily prices."""
+
+    force: bool = False
+    """Close even during a session (an emergency halt by the exchange)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SettleTrades(Command):
+    limit: int = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class FinishDay(Command):
+    pass
+
+
+def close_day(m: MarketState, cmd: CloseDay, ctx: Ctx) -> Result:
+    t = trading(m)
+    mr = rules(m)
+    cal = mr.calendar
+    local = ctx.now.astimezone(cal.tz)
+    today = local.date().isoformat()
+    events: list[Event] = []
+    if t.phase == "closed" or (t.phase == "idle" and t.day == today):
+        return ()  # already closed: nothing to do twice
+    if t.phase == "idle":
+        if not cal.is_trading_day(local.date()):
+            return Rejection(Code.MARKET_CLOSED, f"{today} is not a trading day", None)
+        events.append(DayOpened(today))
+    day = t.day if t.phase == "open" else today
+    last_end = max(end for _, end in mr.trading.listing_sessions)
+    if day == today and local.time() < last_end and not cmd.force:
+        return Rejection(
+            Code.INVALID_STATE,
+            f"the session runs until {last_end:%H:%M}; close "
+            "the day after it (or force an emergency close)",
+            "force",
+        )
+    for lst in list(t.listings.values()):
+        events += release_listing(m, lst, "expired", ctx)
+    tick = mr.trading.tick_fen
+    for code in sorted(t.instruments):
+        inst = t.instruments[code]
+        st = t.stats.get(code) or DayStats()
+        bar = st.bar(inst.prev_close, tick)
+        vols = tuple(
+            (meth.value, vol, turn)
+            for meth, vol, turn in (
+                (TradingMethod.LISTING, bar.listing_volume, bar.listing_turnover),
+                (TradingMethod.BLOCK, bar.block_volume, bar.block_turnover),
+                (TradingMethod.AUCTION, bar.auction_volume, bar.auction_turnover),
+            )
+        )
+        events.append(
+            DayClosed(day, code, st.open, st.high, st.low, bar.close, inst.prev_close, vols)
+        )
+    return tuple(events)
+
+
+def settle_trades(m: MarketState, cmd: SettleTrades, ctx: Ctx) -> Result:
+    t = trading(m)
+    if t.phase != "closed":
+        return (
+            ()
+            if t.phase == "idle"
+            else Rejection(Code.INVALID_STATE, f"close the day {t.day} before settling it", None)
+        )
+    if isinstance(cmd.limit, bool) or not isinstance(cmd.limit, int) or cmd.limit <= 0:
+        return Rejection(
+            Code.INVALID_FIELD, f"limit must be a positive integer, was {cmd.limit!r}", "limit"
+        )
+    clearing = system_fund_account(m, SystemRole.EXCHANGE_CLEARING)
+    fee_income = system_fund_account(m, SystemRole.FEE_INCOME)
+    events: list[Event] = []
+    for n, trade in enumerate(t.unsettled.values()):
+        if n == cmd.limit:
+            break
+        product = t.instruments[trade.instrument].product
+        events.append(
+            LedgerPosted(
+                ctx.ids.next("TX"),
+                TxType.DELIVERY,
+                (
+                    Posting(trade.seller, product, Bucket.LOCKED, -trade.quantity),
+                    Posting(trade.buyer, product, Bucket.PENDING, trade.quantity),
+                ),
+                trade.trade_id,
+                "settlement delivery",
+            )
+        )
+        fees = trade.buyer_fee + trade.seller_fee
+        if fees:
+            events.append(
+                FundsPosted(
+                    ctx.ids.next("F"),
+                    "fee",
+                    (
+                        FundPosting(clearing, FundBucket.AVAILABLE, -fees),
+                        FundPosting(fee_income, FundBucket.AVAILABLE, fees),
+                    ),
+                    trade.trade_id,
+                )
+            )
+        events.append(TradeSettled(trade.trade_id))
+    return tuple(events)
+
+
+def finish_day(m: MarketState, cmd: FinishDay, ctx: Ctx) -> Result:
+    t = trading(m)
+    if t.phase == "idle":
+        return ()
+    if t.phase != "closed":
+        return Rejection(Code.INVALID_STATE, f"close the day {t.day} before finishing it", None)
+    if t.unsettled:
+        return Rejection(
+            Code.INVALID_STATE, f"{len(t.unsettled)} trades of {t.day} are not settled yet", None
+        )
+    clearing = system_fund_account(m, SystemRole.EXCHANGE_CLEARING)
+    left = m.funds.of(clearing)
+    if any(left):
+        return Rejection(
+            Code.INVALID_STATE,
+            f"reconciliation failed: the clearing account still holds {left} fen after settlement",
+            None,
+        )
+    events: list[Event] = []
+    roll = tuple(
+        p
+        for (acct, prod), b in sorted(m.registry.holdings.items())
+        if b[Bucket.PENDING]
+        for p in (
+            Posting(acct, prod, Bucket.PENDING, -b[Bucket.PENDING]),
+            Posting(acct, prod, Bucket.AVAILABLE, b[Bucket.PENDING]),
+        )
+    )
+    if roll:
+        events.append(
+            LedgerPosted(
+                ctx.ids.next("TX"),
+                TxType.ROLL,
+                roll,
+                t.day,
+                "pending deliveries usable from the next trading day",
+            )
+        )
+    recv = tuple(
+        p
+        for acct, b in sorted(m.funds.balances.items())
+        if b[FundBucket.RECEIVABLE]
+        for p in (
+            FundPosting(acct, FundBucket.RECEIVABLE, -b[FundBucket.RECEIVABLE]),
+            FundPosting(acct, FundBucket.AVAILABLE, b[FundBucket.RECEIVABLE]),
+        )
+    )
+    if recv:
+        events.append(FundsPosted(ctx.ids.next("F"), "settled_proceeds", recv, t.day))
+    events.append(DayFinished(t.day))
+    return tuple(events)
+
+
+def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
+    handlers.update({CloseDay: close_day, SettleTrades: settle_trades, FinishDay: finish_day})

@@ -1,0 +1,502 @@
+"""Listing agreement trading (挂牌协议) and the continuous-auction preset, across contexts.
+
+A trade moves funds at once through the exchange clearing account: the buyer pays price ×
+quantity + its fee into it, and the seller's proceeds (less its fee) come out of it into the
+seller's *receivable* bucket, usable for buying the same day but not withdrawable. The
+allowances stay locked in the seller's account until the end-of-day settlement delivers them
+(DvP, trade by trade); the fees stay in the clearing account until then.
+"""
+
+from __future__ import annotations
+
+from openets.clearing.funds import FundBucket, FundPosting, FundsPosted
+from openets.domain.messages import Ctx, Event
+from openets.domain.rejection import Code, Rejection
+from openets.engine.core import Applier, Handler, Result
+from openets.engine.state import MarketState
+from openets.engine.usecases.common import (
+    check_int,
+    day_guard,
+    lock_funds,
+    parse_side,
+    release_funds,
+    rules,
+    system_fund_account,
+    trading,
+    trading_account,
+)
+from openets.registry.handlers import move
+from openets.registry.model import Bucket, SystemRole, TxType
+from openets.trading import checks
+from openets.trading import commands as tc
+from openets.trading.bands import price_band
+from openets.trading.book import Side
+from openets.trading.events import (
+    InstrumentListed,
+    InstrumentStatusChanged,
+    ListingCancelled,
+    ListingPosted,
+    TradeExecuted,
+)
+from openets.trading.matching import peek_match
+from openets.trading.rules import Matching
+from openets.trading.state import APPLIERS, Listing
+
+
+def list_instrument(m: MarketState, cmd: tc.ListInstrument, ctx: Ctx) -> Result:
+    from openets.registry.validate import check_product
+
+    r = check_product(cmd.product) or check_int(
+        cmd.reference_price, "reference_price", Code.INVALID_PRICE, "a price in fen"
+    )
+    if r:
+        return r
+    if not isinstance(cmd.code, str) or not cmd.code.strip() or len(cmd.code) > 16:
+        return Rejection(
+            Code.INVALID_FIELD, f"code must be 1-16 characters, was {cmd.code!r}", "code"
+        )
+    if cmd.code in trading(m).instruments:
+        return Rejection(Code.DUPLICATE, f"instrument {cmd.code} is already listed", "code")
+    return (InstrumentListed(cmd.code, cmd.product, cmd.reference_price),)
+
+
+def set_status(m: MarketState, cmd: tc.SetInstrumentStatus, ctx: Ctx) -> Result:
+    inst = trading(m).instruments.get(cmd.code)
+    if inst is None:
+        return Rejection(Code.UNKNOWN_INSTRUMENT, f"no instrument {cmd.code!r}", "code")
+    if inst.suspended == bool(cmd.suspended):
+        return ()
+    return (InstrumentStatusChanged(cmd.code, bool(cmd.suspended), cmd.reason),)
+
+
+def _new_order_checks(
+    m: MarketState, cmd: tc.PostListing | tc.PlaceOrder, ctx: Ctx
+) -> tuple[Side, tuple[Event, ...]] | Rejection:
+    r = trading_account(m, cmd.account_id)
+    if r:
+        return r
+    side = parse_side(cmd.side)
+    if isinstance(side, Rejection):
+        return side
+    inst = trading(m).instruments.get(cmd.instrument)
+    if inst is None:
+        return Rejection(Code.UNKNOWN_INSTRUMENT, f"no instrument {cmd.instrument!r}", "instrument")
+    r = (
+        check_int(cmd.price, "price", Code.INVALID_PRICE, "a price in fen (ticks of 0.01)")
+        or check_int(cmd.quantity, "quantity", Code.INVALID_QUANTITY, "whole tonnes")
+        or checks.check_not_suspended(inst.suspended, inst.code)
+    )
+    if r:
+        return r
+    mr = rules(m)
+    tr = mr.trading
+    band = (
+        price_band(inst.prev_close, tr.listing_band_bps, tr.tick_fen)
+        if tr.listing_band_bps is not None
+        else None
+    )
+    r = checks.check_listing_order(
+        tr, mr.calendar, ctx.now, band, inst.prev_close, cmd.price, cmd.quantity
+    )
+    if r:
+        return r
+    opened = day_guard(m, ctx.now)
+    if isinstance(opened, Rejection):
+        return opened
+    return side, opened
+
+
+def _lock_for(
+    m: MarketState,
+    side: Side,
+    account_id: str,
+    product: str,
+    price: int,
+    qty: int,
+    ctx: Ctx,
+    ref: str,
+) -> tuple[tuple[Event, ...], int, int] | Rejection:
+    """Lock what a resting buy or sell needs: (events, funds locked, from receivable)."""
+    if side is Side.BUY:
+        notional = price * qty
+        amount = notional + rules(m).fees.rate("listing", "buy").fee_bound(notional)
+        locked = lock_funds(m, account_id, amount, ctx, ref)
+        if isinstance(locked, Rejection):
+            return locked
+        return (locked[0],), amount, locked[1]
+    have = m.registry.available(account_id, product)
+    if have < qty:
+        pending = m.registry.bucket(account_id, product)[Bucket.PENDING]
+        why = f" ({pending} t bought today are usable from the next trading day)" if pending else ""
+        return Rejection(
+            Code.INSUFFICIENT_HOLDINGS,
+            f"account {account_id} has {have} t of {product} available, needs {qty} t{why}",
+            "quantity",
+        )
+    return (
+        (
+            move(
+                ctx.ids.next("TX"),
+                TxType.LOCK,
+                account_id,
+                product,
+                Bucket.AVAILABLE,
+                Bucket.LOCKED,
+                qty,
+                ref=ref,
+            ),
+        ),
+        0,
+        0,
+    )
+
+
+def post_listing(m: MarketState, cmd: tc.PostListing, ctx: Ctx) -> Result:
+    if rules(m).trading.matching is not Matching.LISTING:
+        return Rejection(
+            Code.NOT_PERMITTED,
+            "this market trades by continuous matching: send orders, not listings",
+            None,
+        )
+    checked = _new_order_checks(m, cmd, ctx)
+    if isinstance(checked, Rejection):
+        return checked
+    side, opened = checked
+    product = trading(m).instruments[cmd.instrument].product
+    lid = ctx.ids.next("L")
+    locked = _lock_for(m, side, cmd.account_id, product, cmd.price, cmd.quantity, ctx, lid)
+    if isinstance(locked, Rejection):
+        return locked
+    events, amount, recv = locked
+    return (
+        *opened,
+        *events,
+        ListingPosted(
+            lid, cmd.instrument, cmd.account_id, side, cmd.price, cmd.quantity, amount, recv, False
+        ),
+    )
+
+
+class Wallets:
+    """Buying power of the accounts one command spends from, as it is spent.
+
+    A command that makes several trades (an order sweeping levels) must not spend the same
+    fen twice: the state changes only after the handler returns.
+    """
+
+    def __init__(self, m: MarketState) -> None:
+        self.m = m
+        self.left: dict[str, list[int]] = {}
+
+    def of(self, acct: str) -> list[int]:
+        w = self.left.get(acct)
+        if w is None:
+            bal = self.m.funds.of(acct)
+            w = self.left[acct] = [bal[FundBucket.AVAILABLE], bal[FundBucket.RECEIVABLE]]
+        return w
+
+    def spend(self, acct: str, amount: int) -> tuple[int, int] | Rejection:
+        """Take ``amount`` (available first): (from available, from receivable)."""
+        w = self.of(acct)
+        if w[0] + w[1] < amount:
+            return Rejection(
+                Code.INSUFFICIENT_FUNDS,
+                f"account {acct} has {w[0] + w[1]} fen of "
+                f"buying power, needs {amount} fen (price × quantity + fees)",
+                "quantity",
+            )
+        a = min(amount, w[0])
+        w[0] -= a
+        w[1] -= amount - a
+        return a, amount - a
+
+
+def _trade_events(
+    m: MarketState,
+    ctx: Ctx,
+    wallets: Wallets,
+    *,
+    instrument: str,
+    method: str,
+    price: int,
+    qty: int,
+    buyer: str,
+    seller: str,
+    maker: Listing | None,
+    maker_side: Side,
+    buyer_locked: int,
+) -> tuple[Event, ...] | Rejection:
+    """Funds of one trade through the clearing account, then the trade itself.
+
+    ``buyer_locked`` is how much of the buyer's payment may come from its locked bucket (a
+    resting buy listing's lock); the rest comes from its buying power.
+    """
+    fees = rules(m).fees
+    notional = price * qty
+    fee_b = fees.fee(method, "buy", notional)
+    fee_s = fees.fee(method, "sell", notional)
+    pay = notional + fee_b
+    from_lock = min(buyer_locked, pay)
+    rest = pay - from_lock
+    clearing = system_fund_account(m, SystemRole.EXCHANGE_CLEARING)
+    postings = [FundPosting(seller, FundBucket.RECEIVABLE, notional - fee_s)]
+    if fee_b + fee_s:
+        postings.append(FundPosting(clearing, FundBucket.AVAILABLE, fee_b + fee_s))
+    if from_lock:
+        postings.append(FundPosting(buyer, FundBucket.LOCKED, -from_lock))
+    if rest:
+        spent = wallets.spend(buyer, rest)
+        if isinstance(spent, Rejection):
+            return spent
+        if spent[0]:
+            postings.append(FundPosting(buyer, FundBucket.AVAILABLE, -spent[0]))
+        if spent[1]:
+            postings.append(FundPosting(buyer, FundBucket.RECEIVABLE, -spent[1]))
+    tid = ctx.ids.next("T")
+    return (
+        FundsPosted(ctx.ids.next("F"), "trade", tuple(postings), tid),
+        TradeExecuted(
+            tid,
+            instrument,
+            method,
+            price,
+            qty,
+            buyer,
+            seller,
+            maker.listing_id if maker else "",
+            maker_side,
+            fee_b,
+            fee_s,
+            from_lock,
+            ctx.now.isoformat(),
+        ),
+    )
+
+
+def _finish_maker(maker: Listing, qty: int, lock_used: int, ctx: Ctx) -> tuple[Event, ...]:
+    """A listing that the trade filled completely: release what is left of its lock."""
+    left = maker.lock_left - lock_used
+    recv_left = max(0, maker.lock_recv - lock_used)
+    out: list[Event] = []
+    if left > 0:
+        out.append(
+            release_funds(maker.account_id, left, min(recv_left, left), ctx, maker.listing_id)
+        )
+    out.append(ListingCancelled(maker.listing_id, 0, max(left, 0), "filled"))
+    return tuple(out)
+
+
+def take_listing(m: MarketState, cmd: tc.TakeListing, ctx: Ctx) -> Result:
+    t = trading(m)
+    maker = t.listings.get(cmd.listing_id) if isinstance(cmd.listing_id, str) else None
+    if maker is None or maker.continuous:
+        return Rejection(
+            Code.UNKNOWN_LISTING,
+            f"no listing {cmd.listing_id!r} (it may have been taken, cancelled or expired)",
+            "listing_id",
+        )
+    r = trading_account(m, cmd.account_id) or check_int(
+        cmd.quantity, "quantity", Code.INVALID_QUANTITY, "whole tonnes"
+    )
+    if r:
+        return r
+    inst = t.instruments[maker.instrument]
+    r = checks.check_not_suspended(inst.suspended, inst.code)
+    if r:
+        return r
+    mr = rules(m)
+    book = t.books[maker.instrument]
+    resting = book.get(maker.listing_id)
+    assert resting is not None
+    r = checks.check_take(
+        mr.trading, mr.calendar, ctx.now, book, resting, cmd.account_id, cmd.quantity
+    )
+    if r:
+        return r
+    opened = day_guard(m, ctx.now)
+    if isinstance(opened, Rejection):
+        return opened
+    qty, price = cmd.quantity, maker.price
+    events: list[Event] = list(opened)
+    if maker.side is Side.BUY:  # the taker sells: its allowances are locked until delivery
+        locked = _lock_for(
+            m, Side.SELL, cmd.account_id, inst.product, price, qty, ctx, maker.listing_id
+        )
+        if isinstance(locked, Rejection):
+            return locked
+        events += locked[0]
+        buyer, seller, buyer_locked = maker.account_id, cmd.account_id, maker.lock_left
+    else:
+        buyer, seller, buyer_locked = cmd.account_id, maker.account_id, 0
+    trade = _trade_events(
+        m,
+        ctx,
+        Wallets(m),
+        instrument=maker.instrument,
+        method="listing",
+        price=price,
+        qty=qty,
+        buyer=buyer,
+        seller=seller,
+        maker=maker,
+        maker_side=maker.side,
+        buyer_locked=buyer_locked,
+    )
+    if isinstance(trade, Rejection):
+        return trade
+    events += trade
+    if qty == resting.remaining:
+        used = trade[-1].buyer_lock_used if maker.side is Side.BUY else 0  # type: ignore[attr-defined]
+        events += _finish_maker(maker, qty, used, ctx)
+    return tuple(events)
+
+
+def cancel_listing(m: MarketState, cmd: tc.CancelListing, ctx: Ctx) -> Result:
+    lst = trading(m).listings.get(cmd.listing_id) if isinstance(cmd.listing_id, str) else None
+    if lst is None:
+        return Rejection(
+            Code.UNKNOWN_LISTING,
+            f"no listing {cmd.listing_id!r} (it may have been taken, cancelled or expired)",
+            "listing_id",
+        )
+    if lst.account_id != cmd.account_id:
+        return Rejection(
+            Code.NOT_PERMITTED, f"listing {cmd.listing_id} belongs to another account", "listing_id"
+        )
+    return release_listing(m, lst, "cancelled", ctx)
+
+
+def release_listing(m: MarketState, lst: Listing, reason: str, ctx: Ctx) -> tuple[Event, ...]:
+    """Take a listing off the book and release its lock (cancel or end-of-day expiry)."""
+    resting = trading(m).books[lst.instrument].get(lst.listing_id)
+    remaining = resting.remaining if resting else 0
+    events: list[Event] = []
+    if lst.side is Side.BUY:
+        if lst.lock_left > 0:
+            events.append(
+                release_funds(
+                    lst.account_id,
+                    lst.lock_left,
+                    min(lst.lock_recv, lst.lock_left),
+                    ctx,
+                    lst.listing_id,
+                )
+            )
+    elif remaining:
+        product = trading(m).instruments[lst.instrument].product
+        events.append(
+            move(
+                ctx.ids.next("TX"),
+                TxType.UNLOCK,
+                lst.account_id,
+                product,
+                Bucket.LOCKED,
+                Bucket.AVAILABLE,
+                remaining,
+                ref=lst.listing_id,
+            )
+        )
+    released = lst.lock_left if lst.side is Side.BUY else 0
+    events.append(ListingCancelled(lst.listing_id, remaining, released, reason))
+    return tuple(events)
+
+
+def place_order(m: MarketState, cmd: tc.PlaceOrder, ctx: Ctx) -> Result:
+    """A continuous-market limit order: match against the book, rest what is left."""
+    if rules(m).trading.matching is not Matching.CONTINUOUS:
+        return Rejection(
+            Code.NOT_PERMITTED,
+            "this market trades by listing agreement: post a listing or take one",
+            None,
+        )
+    checked = _new_order_checks(m, cmd, ctx)
+    if isinstance(checked, Rejection):
+        return checked
+    side, opened = checked
+    t = trading(m)
+    book = t.books[cmd.instrument]
+    product = t.instruments[cmd.instrument].product
+    fills = peek_match(book, side, cmd.price, cmd.quantity)
+    filled = sum(f[3] for f in fills)
+    oid = ctx.ids.next("O")
+    events: list[Event] = list(opened)
+    wallets = Wallets(m)
+    if side is Side.SELL:  # lock everything the order may sell
+        locked = _lock_for(m, Side.SELL, cmd.account_id, product, cmd.price, cmd.quantity, ctx, oid)
+        if isinstance(locked, Rejection):
+            return locked
+        events += locked[0]
+    for maker_id, maker_acct, price, qty, maker_left in fills:
+        maker = t.listings[maker_id]
+        if maker_acct == cmd.account_id and rules(m).trading.prevent_self_trade:
+            return Rejection(
+                Code.SELF_TRADE,
+                f"the order would trade with the account's own order {maker_id} at {price} fen",
+                "price",
+            )
+        buyer, seller = (
+            (cmd.account_id, maker_acct) if side is Side.BUY else (maker_acct, cmd.account_id)
+        )
+        trade = _trade_events(
+            m,
+            ctx,
+            wallets,
+            instrument=cmd.instrument,
+            method="listing",
+            price=price,
+            qty=qty,
+            buyer=buyer,
+            seller=seller,
+            maker=maker,
+            maker_side=maker.side,
+            buyer_locked=maker.lock_left if side is Side.SELL else 0,
+        )
+        if isinstance(trade, Rejection):
+            return trade
+        events += trade
+        if maker_left == 0:
+            used = trade[-1].buyer_lock_used if side is Side.SELL else 0  # type: ignore[attr-defined]
+            events += _finish_maker(maker, qty, used, ctx)
+    rest = cmd.quantity - filled
+    if rest:
+        lock, recv = 0, 0
+        if side is Side.BUY:
+            notional = cmd.price * rest
+            lock = notional + rules(m).fees.rate("listing", "buy").fee_bound(notional)
+            spent = wallets.spend(cmd.account_id, lock)
+            if isinstance(spent, Rejection):
+                return spent
+            recv = spent[1]
+            events.append(lock_event(cmd.account_id, spent, ctx, oid))
+        events.append(
+            ListingPosted(
+                oid, cmd.instrument, cmd.account_id, side, cmd.price, rest, lock, recv, True
+            )
+        )
+    return tuple(events)
+
+
+def lock_event(acct: str, spent: tuple[int, int], ctx: Ctx, ref: str) -> FundsPosted:
+    postings = [FundPosting(acct, FundBucket.LOCKED, spent[0] + spent[1])]
+    if spent[0]:
+        postings.append(FundPosting(acct, FundBucket.AVAILABLE, -spent[0]))
+    if spent[1]:
+        postings.append(FundPosting(acct, FundBucket.RECEIVABLE, -spent[1]))
+    return FundsPosted(ctx.ids.next("F"), "lock", tuple(postings), ref)
+
+
+def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
+    from openets.engine.router import apply_part
+
+    handlers.update(
+        {
+            tc.ListInstrument: list_instrument,
+            tc.SetInstrumentStatus: set_status,
+            tc.PostListing: post_listing,
+            tc.TakeListing: take_listing,
+            tc.CancelListing: cancel_listing,
+            tc.PlaceOrder: place_order,
+        }
+    )
+    for ev_t, fn in APPLIERS.items():
+        appliers[ev_t] = apply_part("trading", fn)

@@ -1,0 +1,105 @@
+"""Run the end of day: the three engine commands in order, then the settlement statements.
+
+Rerunning after a crash continues where the journal stopped: each step is idempotent.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+
+from openets.domain.money import format_yuan
+from openets.domain.rejection import Rejection
+from openets.engine.core import Engine
+from openets.engine.usecases.eod import CloseDay, FinishDay, SettleTrades
+from openets.trading.events import TradeExecuted
+
+
+@dataclass
+class EodReport:
+    day: str
+    expired: int = 0
+    settled: int = 0
+    statements: list[Path] = field(default_factory=list)
+
+
+class EodError(RuntimeError):
+    def __init__(self, step: str, rejection: Rejection) -> None:
+        super().__init__(f"{step}: {rejection}")
+        self.rejection = rejection
+
+
+def run_end_of_day(
+    engine: Engine,
+    *,
+    actor: str = "eod",
+    batch: int = 5_000,
+    out_dir: Path | None = None,
+    force: bool = False,
+) -> EodReport:
+    """Close, settle in batches, finish; optionally write statements under ``out_dir``."""
+    t = engine.state.ext["trading"]
+    r = engine.submit(CloseDay(force=force), actor)
+    if isinstance(r, Rejection):
+        raise EodError("close", r)
+    report = EodReport(day=t.day)
+    report.expired = sum(1 for e in r if type(e).__name__ == "ListingCancelled")
+    day_trades = list(t.unsettled.values())
+    while t.unsettled:
+        r = engine.submit(SettleTrades(batch), actor)
+        if isinstance(r, Rejection):
+            raise EodError("settle", r)
+        report.settled += sum(1 for e in r if type(e).__name__ == "TradeSettled")
+    r = engine.submit(FinishDay(), actor)
+    if isinstance(r, Rejection):
+        raise EodError("finish", r)
+    if out_dir is not None:
+        report.statements = write_statements(report.day, day_trades, out_dir)
+    return report
+
+
+def statement_rows(trades: list[TradeExecuted]) -> dict[str, list[dict[str, object]]]:
+    """Each participant's settled trades of the day, as its settlement statement lines."""
+    rows: dict[str, list[dict[str, object]]] = {}
+    for t in trades:
+        for acct, side, fee in ((t.buyer, "buy", t.buyer_fee), (t.seller, "sell", t.seller_fee)):
+            notional = t.price * t.quantity
+            cash = -(notional + fee) if side == "buy" else notional - fee
+            rows.setdefault(acct, []).append(
+                {
+                    "trade_id": t.trade_id,
+                    "instrument": t.instrument,
+                    "method": t.method,
+                    "side": side,
+                    "price": format_yuan(t.price),
+                    "quantity": t.quantity,
+                    "amount": format_yuan(notional),
+                    "fee": format_yuan(fee),
+                    "net_cash": format_yuan(cash),
+                    "time": t.time,
+                }
+            )
+    return rows
+
+
+def write_statements(day: str, trades: list[TradeExecuted], out_dir: Path) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for acct, rows in sorted(statement_rows(trades).items()):
+        base = out_dir / f"settlement-{day}-{acct}"
+        (base.with_suffix(".json")).write_bytes(
+            orjson.dumps(
+                {"day": day, "account_id": acct, "trades": rows}, option=orjson.OPT_INDENT_2
+            )
+        )
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+        base.with_suffix(".csv").write_text(buf.getvalue(), encoding="utf-8")
+        paths += [base.with_suffix(".json"), base.with_suffix(".csv")]
+    return paths
