@@ -126,8 +126,18 @@ def _lock_for(
         return (locked[0],), amount, locked[1]
     have = m.registry.available(account_id, product)
     if have < qty:
-        pending = m.registry.bucket(account_id, product)[Bucket.PENDING]
-        why = f" ({pending} t bought today are usable from the next trading day)" if pending else ""
+        t = trading(m)
+        bought = sum(
+            x.quantity
+            for x in t.unsettled.values()
+            if x.buyer == account_id and t.instruments[x.instrument].product == product
+        )
+        why = (
+            f" ({bought} t bought today are delivered at settlement and usable from the "
+            "next trading day)"
+            if bought
+            else ""
+        )
         return Rejection(
             Code.INSUFFICIENT_HOLDINGS,
             f"account {account_id} has {have} t of {product} available, needs {qty} t{why}",
