@@ -26,9 +26,10 @@ class Market:
 
 
 def new_state() -> MarketState:
-    from openets.trading.state import TradingState
+    """An empty market: the registry, the funds, and every context the use cases add."""
+    from openets.engine.usecases import state_parts
 
-    return MarketState(ext={"trading": TradingState()})
+    return MarketState(ext={name: make() for name, make in state_parts().items()})
 
 
 def open_engine(journal: Journal, clock: Clock, *, preset: str = "cn") -> Engine:

@@ -40,7 +40,9 @@ from openets.trading.events import (
 )
 from openets.trading.matching import peek_match
 from openets.trading.rules import Matching
-from openets.trading.state import APPLIERS, Listing
+from openets.trading.state import APPLIERS, Listing, TradingState
+
+STATE_PARTS = {"trading": TradingState}
 
 
 def list_instrument(m: MarketState, cmd: tc.ListInstrument, ctx: Ctx) -> Result:
@@ -106,7 +108,7 @@ def _new_order_checks(
     return side, opened
 
 
-def _lock_for(
+def lock_for(
     m: MarketState,
     side: Side,
     account_id: str,
@@ -174,7 +176,7 @@ def post_listing(m: MarketState, cmd: tc.PostListing, ctx: Ctx) -> Result:
     side, opened = checked
     product = trading(m).instruments[cmd.instrument].product
     lid = ctx.ids.next("L")
-    locked = _lock_for(m, side, cmd.account_id, product, cmd.price, cmd.quantity, ctx, lid)
+    locked = lock_for(m, side, cmd.account_id, product, cmd.price, cmd.quantity, ctx, lid)
     if isinstance(locked, Rejection):
         return locked
     events, amount, recv = locked
@@ -221,7 +223,7 @@ class Wallets:
         return a, amount - a
 
 
-def _trade_events(
+def trade_events(
     m: MarketState,
     ctx: Ctx,
     wallets: Wallets,
@@ -283,7 +285,7 @@ def _trade_events(
     )
 
 
-def _finish_maker(maker: Listing, qty: int, lock_used: int, ctx: Ctx) -> tuple[Event, ...]:
+def finish_maker(maker: Listing, qty: int, lock_used: int, ctx: Ctx) -> tuple[Event, ...]:
     """A listing that the trade filled completely: release what is left of its lock."""
     left = maker.lock_left - lock_used
     recv_left = max(0, maker.lock_recv - lock_used)
@@ -329,7 +331,7 @@ def take_listing(m: MarketState, cmd: tc.TakeListing, ctx: Ctx) -> Result:
     qty, price = cmd.quantity, maker.price
     events: list[Event] = list(opened)
     if maker.side is Side.BUY:  # the taker sells: its allowances are locked until delivery
-        locked = _lock_for(
+        locked = lock_for(
             m, Side.SELL, cmd.account_id, inst.product, price, qty, ctx, maker.listing_id
         )
         if isinstance(locked, Rejection):
@@ -338,7 +340,7 @@ def take_listing(m: MarketState, cmd: tc.TakeListing, ctx: Ctx) -> Result:
         buyer, seller, buyer_locked = maker.account_id, cmd.account_id, maker.lock_left
     else:
         buyer, seller, buyer_locked = cmd.account_id, maker.account_id, 0
-    trade = _trade_events(
+    trade = trade_events(
         m,
         ctx,
         Wallets(m),
@@ -357,7 +359,7 @@ def take_listing(m: MarketState, cmd: tc.TakeListing, ctx: Ctx) -> Result:
     events += trade
     if qty == resting.remaining:
         used = trade[-1].buyer_lock_used if maker.side is Side.BUY else 0  # type: ignore[attr-defined]
-        events += _finish_maker(maker, qty, used, ctx)
+        events += finish_maker(maker, qty, used, ctx)
     return tuple(events)
 
 
@@ -432,7 +434,7 @@ def place_order(m: MarketState, cmd: tc.PlaceOrder, ctx: Ctx) -> Result:
     events: list[Event] = list(opened)
     wallets = Wallets(m)
     if side is Side.SELL:  # lock everything the order may sell
-        locked = _lock_for(m, Side.SELL, cmd.account_id, product, cmd.price, cmd.quantity, ctx, oid)
+        locked = lock_for(m, Side.SELL, cmd.account_id, product, cmd.price, cmd.quantity, ctx, oid)
         if isinstance(locked, Rejection):
             return locked
         events += locked[0]
@@ -447,7 +449,7 @@ def place_order(m: MarketState, cmd: tc.PlaceOrder, ctx: Ctx) -> Result:
         buyer, seller = (
             (cmd.account_id, maker_acct) if side is Side.BUY else (maker_acct, cmd.account_id)
         )
-        trade = _trade_events(
+        trade = trade_events(
             m,
             ctx,
             wallets,
@@ -466,7 +468,7 @@ def place_order(m: MarketState, cmd: tc.PlaceOrder, ctx: Ctx) -> Result:
         events += trade
         if maker_left == 0:
             used = trade[-1].buyer_lock_used if side is Side.SELL else 0  # type: ignore[attr-defined]
-            events += _finish_maker(maker, qty, used, ctx)
+            events += finish_maker(maker, qty, used, ctx)
     rest = cmd.quantity - filled
     if rest:
         lock, recv = 0, 0
