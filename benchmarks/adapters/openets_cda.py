@@ -9,6 +9,7 @@ Run next to the peers from the repository root::
 from __future__ import annotations
 
 import sys
+from operator import itemgetter, mul
 from pathlib import Path
 
 _REPO = Path(__file__).resolve().parents[2]
@@ -18,6 +19,8 @@ if str(_REPO) not in sys.path:
 from adapters._base import ADD, BaseAdapter  # noqa: E402  (run.py puts adapters/ on the path)
 
 from openets.trading.book import OrderBook  # noqa: E402
+
+_PRICE, _QTY = itemgetter(2), itemgetter(3)  # fields of a fill tuple
 
 
 class Adapter(BaseAdapter):
@@ -39,10 +42,9 @@ class Adapter(BaseAdapter):
                 match(oid, "", side, price, qty, fills)
             elif cancel(oid) is None:
                 self.errors += 1
-        filled = notional = 0
-        for f in fills:
-            filled += f[3]
-            notional += f[2] * f[3]
+        prices, qtys = list(map(_PRICE, fills)), list(map(_QTY, fills))
+        filled = sum(qtys)
+        notional = sum(map(mul, prices, qtys))
         assert self.fills is not None and self.filled_qty is not None and self.notional is not None
         self.fills += len(fills)
         self.filled_qty += filled

@@ -1,0 +1,287 @@
+"""Order matching: OpenETS's continuous book against peer libraries, and checked listing takes.
+
+1. Replays the shared standard workload (``../shared/bench/workload.py``: 200,000 events of
+   one instrument, seed 42) through ``benchmarks/adapters/openets_cda.py`` and, in the same
+   process and interleaved round by round, through the peer adapters of
+   ``../shared/bench/adapters`` that import here (naive_sorted, order_book, limit_order_book,
+   matching_engine...). Our fills, traded quantity, notional and final book must equal the
+   workload's own oracle, or the run fails. Prints events/s for each and our ratio to the
+   fastest peer.
+2. Listing agreement trading with every pre-trade check of ``openets.trading.checks``: posts
+   listings (checked) then takes them (checked: session, remainder, best five, self take),
+   a few of them refused on purpose. Prints posts/s and takes/s.
+
+    .venv/bin/python benchmarks/matching.py             # the full workload, 5 rounds
+    .venv/bin/python benchmarks/matching.py --quick     # a 50,000-event prefix, seconds
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib
+import importlib.util
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_BENCH = REPO.parent / "shared" / "bench"
+OUR_ADAPTER = REPO / "benchmarks" / "adapters" / "openets_cda.py"
+PEERS = (
+    "naive_sorted",
+    "order_book",
+    "limit_order_book",
+    "matching_engine",
+)  # order_matching is left out: ~2,500 events/s would take minutes
+sys.path.insert(0, str(REPO))
+
+from benchmarks._bench import bench  # noqa: E402
+from openets.domain.clock import BEIJING  # noqa: E402
+from openets.trading.bands import price_band  # noqa: E402
+from openets.trading.book import SELL, OrderBook  # noqa: E402
+from openets.trading.calendar import TradingCalendar  # noqa: E402
+from openets.trading.checks import check_listing_order, check_take  # noqa: E402
+from openets.trading.rules import CN_TRADING_RULES  # noqa: E402
+
+AdapterClass = Any  # classes of the shared bench's BaseAdapter (untyped code)
+
+
+def info(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------ the CDA part --
+def load_workload(n: int, seed: int) -> tuple[list[tuple[int, int, int, int, int]], dict[str, int]]:
+    if str(SHARED_BENCH) not in sys.path:
+        sys.path.insert(0, str(SHARED_BENCH))
+    workload = importlib.import_module("workload")
+    events, stats = workload.generate_with_stats(n, seed)
+    return events, stats["expected"]
+
+
+def load_adapters(peers: tuple[str, ...]) -> list[AdapterClass]:
+    """Our adapter first, then every peer adapter that imports (the others are reported)."""
+    spec = importlib.util.spec_from_file_location("openets_cda_adapter", OUR_ADAPTER)
+    assert spec is not None and spec.loader is not None
+    ours: ModuleType = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ours)
+    classes: list[AdapterClass] = [ours.Adapter]
+    for name in peers:
+        try:
+            module = importlib.import_module(f"adapters.{name}")
+        except Exception as exc:  # any import failure means "not installed here"
+            info(f"skipped peer {name}: {type(exc).__name__}: {exc}")
+            continue
+        classes.extend(getattr(module, "ADAPTERS", None) or [module.Adapter])
+    return classes
+
+
+def time_pass(cls: AdapterClass, events: list[tuple[int, int, int, int, int]]) -> float:
+    adapter = cls()
+    gc.collect()  # every pass starts from the same heap, whoever ran before
+    start = time.perf_counter()
+    adapter.replay(events)
+    return time.perf_counter() - start
+
+
+def measure(
+    classes: list[AdapterClass], events: list[Any], rounds: int, min_time: float
+) -> dict[str, float]:
+    """Median events/s of each adapter over ``rounds``, the adapters interleaved in each round.
+
+    A round of one adapter repeats fresh-instance passes until ``min_time`` has passed and
+    keeps the mean pass, as the shared runner does; interleaving spreads the machine's slow
+    phases over every adapter alike.
+    """
+    for cls in classes:  # warm-up
+        time_pass(cls, events[:20_000])
+    per_round: dict[str, list[float]] = {cls.name: [] for cls in classes}
+    for _ in range(rounds):
+        for cls in classes:
+            spent, passes = 0.0, 0
+            while spent < min_time or passes == 0:
+                spent += time_pass(cls, events)
+                passes += 1
+            per_round[cls.name].append(len(events) * passes / spent)
+    return {name: statistics.median(rates) for name, rates in per_round.items()}
+
+
+def cross_check(cls: AdapterClass, events: list[Any], expected: dict[str, int]) -> list[str]:
+    """Differences between an adapter's totals and the workload oracle's (n/a skipped)."""
+    a = cls()
+    a.replay(events)
+    got = {
+        "fills": a.fills,
+        "filled_qty": a.filled_qty,
+        "notional_ticks": a.notional,
+    }
+    resting = a.resting()
+    if resting is not None:
+        got["resting_orders"], got["resting_qty"] = resting
+    return [
+        f"{key}: {value} != expected {expected[key]}"
+        for key, value in got.items()
+        if value is not None and value != expected[key]
+    ]
+
+
+def run_cda(args: argparse.Namespace) -> bool:
+    if not (SHARED_BENCH / "workload.py").is_file():
+        info(f"no shared workload at {SHARED_BENCH}: the matching comparison is skipped")
+        return True
+    events, expected = load_workload(args.n, args.seed)
+    classes = load_adapters(tuple(args.peers.split(",")) if args.peers else PEERS)
+    ok = True
+    for cls in classes:
+        if not getattr(cls, "price_time", True):
+            continue
+        problems = cross_check(cls, events, expected)
+        if problems:
+            info(f"{cls.name} disagrees with the workload oracle: {'; '.join(problems)}")
+            ok = ok and cls.name != "openets_cda"
+    info(f"{len(events):,} events; ours agrees with the oracle: {ok}")
+    rates = measure(classes, events, args.rounds, args.min_time)
+    for name, rate in rates.items():
+        bench(f"cda_events_per_s.{name}", int(rate), "events/s")
+    ours = rates.pop("openets_cda")
+    if rates:
+        fastest = max(rates, key=lambda name: rates[name])
+        info(f"fastest peer: {fastest} ({int(rates[fastest]):,} events/s)")
+        bench("cda_ratio_to_fastest_peer", ours / rates[fastest], "x")
+    return ok
+
+
+# -------------------------------------------------------- the listing part --
+RULES = CN_TRADING_RULES
+PREV_CLOSE = 4_800
+WHEN = datetime(2021, 7, 16, 10, 0, tzinfo=BEIJING)  # the first trading day, in session
+
+Listing = tuple[str, str, int, int, int]  # (listing_id, account, side, price, qty)
+Take = tuple[str, str, int]  # (listing_id, taker, qty)
+
+
+def make_listings(n: int, rng: random.Random) -> list[Listing]:
+    """``n`` sell listings over 30 price levels from the previous close up, 50 sellers."""
+    return [
+        (
+            f"L{i:07d}",
+            f"S{rng.randrange(50):03d}",
+            SELL,
+            PREV_CLOSE + rng.randrange(30),
+            1 + rng.randrange(200),
+        )
+        for i in range(n)
+    ]
+
+
+def plan_takes(listings: list[Listing], n: int, rng: random.Random) -> tuple[list[Take], int]:
+    """``n`` takes near the best price; every 16th beyond the best five, every 25th a self take.
+
+    Returns the plan and how many takes the checks must refuse.
+    """
+    by_price = sorted(listings, key=lambda x: x[3])  # stable: arrival order within a price
+    remaining = {x[0]: x[4] for x in by_price}
+    worst = by_price[-1]
+    front, plan, refused = 0, [], 0
+    for step in range(n):
+        if step % 16 == 15:
+            plan.append((worst[0], "B000", 1))
+            refused += 1
+            continue
+        while front < len(by_price) and not remaining[by_price[front][0]]:
+            front += 1
+        if front >= len(by_price) - 1:
+            break
+        lid, seller = by_price[front + rng.randrange(min(64, len(by_price) - 1 - front))][:2]
+        if not remaining[lid]:
+            lid, seller = by_price[front][:2]
+        if step % 25 == 24:
+            plan.append((lid, seller, 1))
+            refused += 1
+            continue
+        qty = 1 + rng.randrange(remaining[lid])
+        remaining[lid] -= qty
+        plan.append((lid, f"B{step % 97:03d}", qty))
+    return plan, refused
+
+
+def post_all(book: OrderBook[str], listings: list[Listing], cal: TradingCalendar) -> int:
+    band = price_band(PREV_CLOSE, RULES.listing_band_bps or 0, RULES.tick_fen)
+    posted = 0
+    for lid, account, side, price, qty in listings:
+        if check_listing_order(RULES, cal, WHEN, band, PREV_CLOSE, price, qty) is None:
+            book.post(lid, account, side, price, qty)
+            posted += 1
+    return posted
+
+
+def take_all(book: OrderBook[str], plan: list[Take], cal: TradingCalendar) -> int:
+    """Run the plan as the engine would: look up, check, take. Returns the refusals."""
+    get, take = book.get, book.take
+    refused = 0
+    for lid, taker, qty in plan:
+        listing = get(lid)
+        if listing is None:
+            raise AssertionError(f"planned listing {lid} is gone")
+        if check_take(RULES, cal, WHEN, book, listing, taker, qty) is None:
+            take(lid, qty)
+        else:
+            refused += 1
+    return refused
+
+
+def timed(fn: Callable[[], int]) -> tuple[float, int]:
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def run_listing(args: argparse.Namespace) -> bool:
+    rng = random.Random(args.seed)
+    n_takes = args.takes
+    listings = make_listings(n_takes // 3, rng)
+    plan, want_refused = plan_takes(listings, n_takes, rng)
+    cal = TradingCalendar()
+    post_rates, take_rates, ok = [], [], True
+    for _ in range(args.rounds):
+        book: OrderBook[str] = OrderBook()
+        spent, posted = timed(lambda book=book: post_all(book, listings, cal))  # type: ignore[misc]
+        post_rates.append(posted / spent)
+        spent, refused = timed(lambda book=book: take_all(book, plan, cal))  # type: ignore[misc]
+        take_rates.append(len(plan) / spent)
+        ok = ok and posted == len(listings) and refused == want_refused
+    info(f"{len(listings):,} listings, {len(plan):,} takes ({want_refused:,} refused by design)")
+    bench("listing_posts_per_s_checked", int(statistics.median(post_rates)), "posts/s")
+    bench("listing_takes_per_s_checked", int(statistics.median(take_rates)), "takes/s")
+    if not ok:
+        info("the listing run did not post or refuse what the plan says")
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="a 50,000-event prefix, fewer rounds")
+    ap.add_argument("--n", type=int, default=200_000, help="workload events (a prefix if less)")
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--min-time", type=float, default=1.0, help="seconds per adapter and round")
+    ap.add_argument("--takes", type=int, default=300_000)
+    ap.add_argument("--peers", default="", help="comma-separated peer adapters (default: all fast)")
+    args = ap.parse_args(argv)
+    if args.quick:
+        args.n, args.rounds, args.min_time = min(args.n, 50_000), 3, 0.1
+        args.takes = min(args.takes, 30_000)
+    ok = run_cda(args)
+    ok = run_listing(args) and ok
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
