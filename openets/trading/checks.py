@@ -94,7 +94,11 @@ def check_no_self_take(taker_account: str, listing: RestingOrder[Any]) -> Reject
 def check_session_open(
     calendar: Calendar, when: datetime, windows: SessionWindows, what: str = "trading"
 ) -> Rejection | None:
-    """The market is open: a trading day, and a time inside one of the method's windows."""
+    """The market is open: a trading day, and a time inside one of the method's windows.
+
+    A date beyond the calendar's data raises ``CalendarRangeError`` (a configuration fault,
+    not the caller's mistake), unless the calendar was built with ``beyond="weekdays"``.
+    """
     local = (
         when if when.tzinfo is None or when.tzinfo is calendar.tz else when.astimezone(calendar.tz)
     )
