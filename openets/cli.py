@@ -70,6 +70,35 @@ def serve(
     )
 
 
+@app.command()
+def eod(
+    db: str = typer.Option(DEFAULT_URL, help="SQLAlchemy URL of the market database"),
+    out: Path | None = typer.Option(None, help="folder for the settlement statements"),
+    at: str | None = typer.Option(None, help="run at this time (simulated clock), ISO 8601"),
+    batch: int = typer.Option(5_000, help="trades settled per journaled batch"),
+    force: bool = typer.Option(False, help="close the day even during a session (emergency)"),
+) -> None:
+    """Run the end of day on a stopped market (a running one: POST /api/v1/ops/eod).
+
+    Idempotent: after a crash, run it again and it finishes what is left.
+    """
+    from openets.bootstrap import open_market
+    from openets.domain.clock import RealClock, SimulatedClock, parse_iso
+    from openets.ops.eod import EodError, run_end_of_day
+
+    clock = SimulatedClock(parse_iso(at)) if at else RealClock()
+    market = open_market(db, clock)
+    try:
+        report = run_end_of_day(market.engine, batch=batch, out_dir=out, force=force)
+    except EodError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise typer.Exit(1) from exc
+    print(
+        f"end of day {report.day}: {report.expired} listings expired, "
+        f"{report.settled} trades settled, {len(report.statements)} statement files"
+    )
+
+
 @users_app.command("add")
 def users_add(
     db: str = typer.Option(DEFAULT_URL),

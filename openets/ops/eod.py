@@ -12,6 +12,7 @@ from pathlib import Path
 
 import orjson
 
+from openets.clearing.settlement import TradesSettled
 from openets.domain.money import format_yuan
 from openets.domain.rejection import Rejection
 from openets.engine.core import Engine
@@ -53,7 +54,7 @@ def run_end_of_day(
         r = engine.submit(SettleTrades(batch), actor)
         if isinstance(r, Rejection):
             raise EodError("settle", r)
-        report.settled += sum(1 for e in r if type(e).__name__ == "TradeSettled")
+        report.settled += sum(len(e.deliveries) for e in r if isinstance(e, TradesSettled))
     r = engine.submit(FinishDay(), actor)
     if isinstance(r, Rejection):
         raise EodError("finish", r)

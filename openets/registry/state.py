@@ -16,6 +16,7 @@ from openets.registry.model import (
     ISSUED,
     RETIREMENT_ROLES,
     Account,
+    Bucket,
     Posting,
     SystemRole,
     TxType,
@@ -102,6 +103,25 @@ class RegistryState:
         self.transactions[ev.tx_id] = TxRecord(ev.tx_type, ev.postings, ev.ref)
         if ev.tx_type is TxType.CORRECTION and ev.ref in self.transactions:
             self.transactions[ev.ref].reversed_by = ev.tx_id
+
+    def deliver(
+        self, tx_id: str, ref: str, product: str, seller: str, buyer: str, qty: int
+    ) -> None:
+        """Settlement delivery: seller's locked -> buyer's pending (a DELIVERY transaction)."""
+        holdings = self.holdings
+        holdings[(seller, product)][Bucket.LOCKED] -= qty
+        b = holdings.get((buyer, product))
+        if b is None:
+            b = holdings[(buyer, product)] = [0, 0, 0, 0, 0]
+        b[Bucket.PENDING] += qty
+        self.transactions[tx_id] = TxRecord(
+            TxType.DELIVERY,
+            (
+                Posting(seller, product, Bucket.LOCKED, -qty),
+                Posting(buyer, product, Bucket.PENDING, qty),
+            ),
+            ref,
+        )
 
     def apply_approval_requested(self, ev: ApprovalRequested) -> None:
         self.pending[ev.request_id] = ev

@@ -90,11 +90,6 @@ class DayClosed(Event):
 
 
 @dataclass(frozen=True, slots=True)
-class TradeSettled(Event):
-    trade_id: str
-
-
-@dataclass(frozen=True, slots=True)
 class DayFinished(Event):
     """Settlement done: pending deliveries and receivables are usable from the next day."""
 

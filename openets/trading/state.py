@@ -16,7 +16,6 @@ from openets.trading.events import (
     ListingCancelled,
     ListingPosted,
     TradeExecuted,
-    TradeSettled,
 )
 from openets.trading.prices import DayStats
 from openets.trading.rules import TradingMethod
@@ -120,9 +119,6 @@ class TradingState:
         self.instruments[ev.instrument].prev_close = ev.close
         self.bars.setdefault(ev.instrument, []).append(ev)
 
-    def apply_settled(self, ev: TradeSettled) -> None:
-        del self.unsettled[ev.trade_id]
-
     def apply_day_finished(self, ev: DayFinished) -> None:
         self.phase = "idle"
         self.stats = {}
@@ -177,6 +173,5 @@ APPLIERS: dict[type, Any] = {
     ListingCancelled: TradingState.apply_cancelled,
     TradeExecuted: TradingState.apply_trade,
     DayClosed: TradingState.apply_day_closed,
-    TradeSettled: TradingState.apply_settled,
     DayFinished: TradingState.apply_day_finished,
 }

@@ -7,7 +7,8 @@ rerun finishes the job (:func:`openets.ops.eod.run_end_of_day` drives them):
    open, high, low, close and volumes.
 2. ``SettleTrades``: trade by trade, gross, delivery versus payment: the seller's locked
    allowances go to the buyer's pending-delivery bucket and the fees leave the clearing
-   account for the fee-income account, in one transaction per trade. Batches of ``limit``.
+   account for the fee-income account, one transaction per trade, journaled in batches of
+   ``limit`` (:class:`~openets.clearing.settlement.TradesSettled`).
 3. ``FinishDay``: reconcile (the clearing account is empty, every trade has its delivery),
    then roll pending deliveries and receivables to available for the next trading day.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from openets.clearing.funds import FundBucket, FundPosting, FundsPosted
+from openets.clearing.settlement import Delivery, TradesSettled
 from openets.domain.messages import Command, Ctx, Event
 from openets.domain.rejection import Code, Rejection
 from openets.engine.core import Applier, Handler, Result
@@ -25,7 +27,7 @@ from openets.engine.usecases.common import rules, system_fund_account, trading
 from openets.engine.usecases.trade import release_listing
 from openets.registry.events import LedgerPosted
 from openets.registry.model import Bucket, Posting, SystemRole, TxType
-from openets.trading.events import DayClosed, DayFinished, DayOpened, TradeSettled
+from openets.trading.events import DayClosed, DayFinished, DayOpened
 from openets.trading.prices import DayStats
 from openets.trading.rules import TradingMethod
 
@@ -105,38 +107,41 @@ def settle_trades(m: MarketState, cmd: SettleTrades, ctx: Ctx) -> Result:
         )
     clearing = system_fund_account(m, SystemRole.EXCHANGE_CLEARING)
     fee_income = system_fund_account(m, SystemRole.FEE_INCOME)
-    events: list[Event] = []
+    products = {code: inst.product for code, inst in t.instruments.items()}
+    deliveries = []
+    nxt = ctx.ids.next
     for n, trade in enumerate(t.unsettled.values()):
         if n == cmd.limit:
             break
-        product = t.instruments[trade.instrument].product
-        events.append(
-            LedgerPosted(
-                ctx.ids.next("TX"),
-                TxType.DELIVERY,
-                (
-                    Posting(trade.seller, product, Bucket.LOCKED, -trade.quantity),
-                    Posting(trade.buyer, product, Bucket.PENDING, trade.quantity),
-                ),
+        deliveries.append(
+            Delivery(
                 trade.trade_id,
-                "settlement delivery",
+                nxt("TX"),
+                products[trade.instrument],
+                trade.seller,
+                trade.buyer,
+                trade.quantity,
+                trade.buyer_fee + trade.seller_fee,
             )
         )
-        fees = trade.buyer_fee + trade.seller_fee
-        if fees:
-            events.append(
-                FundsPosted(
-                    ctx.ids.next("F"),
-                    "fee",
-                    (
-                        FundPosting(clearing, FundBucket.AVAILABLE, -fees),
-                        FundPosting(fee_income, FundBucket.AVAILABLE, fees),
-                    ),
-                    trade.trade_id,
-                )
-            )
-        events.append(TradeSettled(trade.trade_id))
-    return tuple(events)
+    if not deliveries:
+        return ()
+    return (TradesSettled(t.day, clearing, fee_income, tuple(deliveries)),)
+
+
+def apply_settled(m: MarketState, ev: TradesSettled) -> None:
+    """Each delivery: allowances seller -> buyer (pending), fees clearing -> fee income."""
+    reg, funds, unsettled = m.registry, m.funds, trading(m).unsettled
+    fees = [d.fees for d in ev.deliveries]
+    clearing = funds.balances[ev.clearing_account] if any(fees) else None
+    fee_income = funds.balances.setdefault(ev.fee_account, [0, 0, 0, 0])
+    for d in ev.deliveries:
+        reg.deliver(d.tx_id, d.trade_id, d.product, d.seller, d.buyer, d.quantity)
+        if d.fees:
+            assert clearing is not None
+            clearing[FundBucket.AVAILABLE] -= d.fees
+            fee_income[FundBucket.AVAILABLE] += d.fees
+        del unsettled[d.trade_id]
 
 
 def finish_day(m: MarketState, cmd: FinishDay, ctx: Ctx) -> Result:
@@ -194,3 +199,4 @@ def finish_day(m: MarketState, cmd: FinishDay, ctx: Ctx) -> Result:
 
 def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
     handlers.update({CloseDay: close_day, SettleTrades: settle_trades, FinishDay: finish_day})
+    appliers[TradesSettled] = apply_settled

@@ -1,0 +1,145 @@
+"""End-of-day settlement: DvP, trade by trade, of N trades among M accounts.
+
+    python benchmarks/settlement.py [--quick] [--trades 1000000] [--accounts 10000]
+
+The day's trades are loaded by appending their events straight to the engine (the handlers
+would only slow the set-up down); the timed part is the end of day itself through the engine:
+close, settle in batches with group commit on a SQLite journal, finish (roll T+1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from openets.bootstrap import open_market
+from openets.clearing.funds import BANK, FundBucket, FundPosting, FundsPosted
+from openets.domain.clock import SimulatedClock, parse_iso, to_utc_micros
+from openets.domain.identity import make_uscc
+from openets.domain.messages import Event
+from openets.ops.eod import run_end_of_day
+from openets.registry.events import AccountOpened, LedgerPosted
+from openets.registry.model import (
+    ISSUED,
+    AccountStatus,
+    Bucket,
+    Posting,
+    SubjectType,
+    SystemRole,
+    TxType,
+)
+from openets.trading.book import Side
+from openets.trading.events import DayOpened, InstrumentListed, TradeExecuted
+
+
+def bench(figure: str, value: float, unit: str) -> None:
+    print("BENCH " + json.dumps({"figure": figure, "value": round(value, 3), "unit": unit}))
+
+
+def load_day(eng: object, n_trades: int, n_accounts: int, seed: int) -> None:
+    from openets.engine.core import Engine
+
+    assert isinstance(eng, Engine)
+    rng = random.Random(seed)
+    ts = to_utc_micros(eng.clock.now())
+    clearing = eng.state.registry.system_account(SystemRole.EXCHANGE_CLEARING)
+    assert clearing is not None
+    accts = [f"B{i:06d}" for i in range(n_accounts)]
+    ev: list[Event] = [InstrumentListed("CEA21", "CEA21", 5000), DayOpened("2021-07-16")]
+    for i, a in enumerate(accts):
+        ev += [
+            AccountOpened(
+                a,
+                SubjectType.ENTITY,
+                a,
+                make_uscc(f"91110000{i:09d}"),
+                "北京",
+                AccountStatus.ACTIVE,
+                None,
+                "",
+            ),
+            LedgerPosted(
+                f"I{i}",
+                TxType.ISSUANCE,
+                (
+                    Posting(ISSUED, "CEA21", Bucket.AVAILABLE, -(10**9)),
+                    Posting(a, "CEA21", Bucket.LOCKED, 10**9),
+                ),
+                "",
+                "",
+            ),
+            FundsPosted(
+                f"D{i}",
+                "deposit",
+                (
+                    FundPosting(BANK, FundBucket.AVAILABLE, -(10**13)),
+                    FundPosting(a, FundBucket.LOCKED, 10**13),
+                ),
+                f"d{i}",
+            ),
+        ]
+    eng._append(ev, "bench", ts, {})
+    batch: list[Event] = []
+    for k in range(n_trades):
+        b, s = rng.sample(accts, 2)
+        price, qty = rng.randint(4500, 5500), rng.randint(1, 1000)
+        n = price * qty
+        fee = (n * 5 + 5000) // 10_000
+        tid = f"T{k:07d}"
+        batch += [
+            FundsPosted(
+                f"FT{k}",
+                "trade",
+                (
+                    FundPosting(b, FundBucket.LOCKED, -(n + fee)),
+                    FundPosting(clearing, FundBucket.AVAILABLE, 2 * fee),
+                    FundPosting(s, FundBucket.RECEIVABLE, n - fee),
+                ),
+                tid,
+            ),
+            TradeExecuted(
+                tid, "CEA21", "listing", price, qty, b, s, "", Side.SELL, fee, fee, n + fee, ""
+            ),
+        ]
+        if len(batch) >= 20_000:
+            eng._append(batch, "bench", ts, {})
+            batch = []
+    if batch:
+        eng._append(batch, "bench", ts, {})
+    eng.journal.commit()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--trades", type=int, default=1_000_000)
+    ap.add_argument("--accounts", type=int, default=10_000)
+    ap.add_argument("--seed", type=int, default=7)
+    a = ap.parse_args()
+    n, m = (20_000, 1_000) if a.quick else (a.trades, a.accounts)
+    with tempfile.TemporaryDirectory() as tmp:
+        clock = SimulatedClock(parse_iso("2021-07-16T09:30+08:00"))
+        market = open_market(f"sqlite:///{tmp}/settle.db", clock, preset="cn-demo")
+        t0 = time.perf_counter()
+        load_day(market.engine, n, m, a.seed)
+        bench("settlement.load_seconds (set-up, not the figure)", time.perf_counter() - t0, "s")
+        clock.advance(to=parse_iso("2021-07-16T15:05+08:00"))
+        t0 = time.perf_counter()
+        report = run_end_of_day(market.engine, batch=20_000)
+        dt = time.perf_counter() - t0
+        assert report.settled == n, report
+        bad = market.state.violations()
+        assert not bad, bad[:3]
+        bench(f"settlement.end_of_day_seconds ({n} trades, {m} accounts)", dt, "s")
+        bench("settlement.trades_per_s", n / dt, "trades/s")
+
+
+if __name__ == "__main__":
+    main()
