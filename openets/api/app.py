@@ -1,0 +1,148 @@
+"""The FastAPI application: ``create_app(market, settings)``.
+
+Routers are found, not listed: every module of :mod:`openets.api.routers` that defines
+``router`` is mounted under ``/api/v1`` (so a new context adds one file). Errors of every kind
+leave in the one shape of :mod:`openets.api.errors`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from types import ModuleType
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+import openets.api.routers
+from openets.api.bank import BankAdapter, SimulatedBank
+from openets.api.deps import Services
+from openets.api.errors import (
+    ApiCode,
+    ApiError,
+    api_error_response,
+    error_response,
+    validation_error,
+)
+from openets.api.metrics import Metrics, MetricsMiddleware
+from openets.api.security import LoginLimiter, Passwords, SessionStore
+from openets.api.sequencer import Sequencer, ServiceUnavailable, SideDb
+from openets.api.settings import Settings
+from openets.api.users import UserStore
+from openets.bootstrap import Market
+
+API_PREFIX = "/api/v1"
+log = logging.getLogger("openets.api")
+
+
+def router_modules() -> list[ModuleType]:
+    """The modules of :mod:`openets.api.routers` that define ``router``, by name."""
+    mods = []
+    for info in sorted(pkgutil.iter_modules(openets.api.routers.__path__), key=lambda m: m.name):
+        mod = importlib.import_module(f"openets.api.routers.{info.name}")
+        if hasattr(mod, "router"):
+            mods.append(mod)
+    return mods
+
+
+def make_services(market: Market, settings: Settings, bank: BankAdapter | None = None) -> Services:
+    metrics = Metrics()
+    side = SideDb(market)
+    return Services(
+        market=market,
+        settings=settings,
+        sequencer=Sequencer(market, side, metrics, max_batch=settings.max_batch),
+        side=side,
+        users=UserStore(side.engine),
+        sessions=SessionStore(settings.token_ttl_seconds),
+        limiter=LoginLimiter(settings.login_max_failures, settings.login_window_seconds),
+        passwords=Passwords(
+            settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism
+        ),
+        metrics=metrics,
+        bank=bank or SimulatedBank(),
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def on_api_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ApiError)
+        return api_error_response(exc)
+
+    async def on_validation(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        code, message, field = validation_error(list(exc.errors()))
+        return error_response(code, message, field)
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        where = f"{request.method} {request.url.path}"
+        if exc.status_code == 404:
+            return error_response(ApiCode.NOT_FOUND, f"no such path: {where}", None)
+        if exc.status_code == 405:
+            return error_response(
+                ApiCode.METHOD_NOT_ALLOWED,
+                f"method not allowed: {where}",
+                None,
+                headers=dict(exc.headers or {}),
+            )
+        return error_response(
+            "HTTP_ERROR",
+            str(exc.detail),
+            None,
+            status=exc.status_code,
+            headers=dict(exc.headers or {}),
+        )
+
+    async def on_unavailable(request: Request, exc: Exception) -> Response:
+        return error_response(ApiCode.SERVICE_UNAVAILABLE, str(exc), None)
+
+    async def on_bug(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(ApiCode.INTERNAL_ERROR, "internal error (a bug); it was logged", None)
+
+    app.add_exception_handler(ApiError, on_api_error)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(ServiceUnavailable, on_unavailable)
+    app.add_exception_handler(Exception, on_bug)
+
+
+def create_app(
+    market: Market, settings: Settings | None = None, *, bank: BankAdapter | None = None
+) -> FastAPI:
+    """The HTTP API of ``market``. The sequencer runs while the app's lifespan does."""
+    settings = settings or Settings()
+    services = make_services(market, settings, bank)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services.sequencer.start()
+        try:
+            yield
+        finally:
+            await services.sequencer.stop()
+
+    app = FastAPI(
+        title="OpenETS",
+        version="1",
+        summary="National carbon emissions trading: registry, trading, clearing, compliance.",
+        lifespan=lifespan,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.services = services
+    for mod in router_modules():
+        setup = getattr(mod, "setup", None)
+        if setup is not None:
+            setup(services)
+        app.include_router(mod.router, prefix=API_PREFIX)
+    install_error_handlers(app)
+    app.add_middleware(MetricsMiddleware, metrics=services.metrics)
+    return app

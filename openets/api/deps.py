@@ -1,0 +1,297 @@
+"""What routes depend on: the services, the authenticated user, and the command runner.
+
+A router adds an endpoint like this::
+
+    @router.post("/registry/issuances", status_code=201, response_model=TxOut,
+                 responses=COMMAND_ERRORS)
+    async def issue(body: IssuanceIn, cmd: CommandDep) -> Response:
+        cmd.require(Action.ISSUE)
+        return await cmd.run(rc.Issue(...), render_tx, status=201)
+
+``cmd.run`` puts the command through the sequencer as the user, renders the answer from the
+state right after the command, and honours the ``Idempotency-Key`` header. GET endpoints take
+``PrincipalDep`` and ``ServicesDep`` and read ``services.state`` directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+from starlette.responses import Response
+
+from openets.api import idempotency
+from openets.api.auth import Action, Principal, authorize
+from openets.api.bank import BankAdapter
+from openets.api.errors import ApiCode, ApiError, error_body, rejection_body
+from openets.api.metrics import Metrics
+from openets.api.security import (
+    CSRF_HEADER,
+    SESSION_COOKIE,
+    LoginLimiter,
+    Passwords,
+    Session,
+    SessionStore,
+    csrf_ok,
+)
+from openets.api.sequencer import Sequencer, ServiceUnavailable, SideDb, Writer
+from openets.api.settings import Settings
+from openets.api.users import UserStore
+from openets.bootstrap import Market
+from openets.domain.clock import Clock, SimulatedClock
+from openets.domain.messages import Command, Event
+from openets.domain.rejection import Code, Rejection
+from openets.engine.state import MarketState
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+JSON = "application/json"
+
+
+@dataclass
+class Services:
+    """Everything the routes share; one per app, on ``app.state.services``."""
+
+    market: Market
+    settings: Settings
+    sequencer: Sequencer
+    side: SideDb
+    users: UserStore
+    sessions: SessionStore
+    limiter: LoginLimiter
+    passwords: Passwords
+    metrics: Metrics
+    bank: BankAdapter
+    extras: dict[str, object] = field(default_factory=dict)
+    """Room for routers added later (read models, feeds), by name."""
+    _hash_slots: asyncio.Semaphore | None = None
+
+    @property
+    def state(self) -> MarketState:
+        return self.market.state
+
+    @property
+    def clock(self) -> Clock:
+        return self.market.engine.clock
+
+    @property
+    def simulated(self) -> bool:
+        return isinstance(self.market.engine.clock, SimulatedClock)
+
+    async def verify_password(self, password_hash: str | None, password: str) -> bool:
+        """argon2 in a worker thread (it takes tens of ms), a few at a time."""
+        if self._hash_slots is None:
+            self._hash_slots = asyncio.Semaphore(max(1, self.settings.hash_threads))
+        async with self._hash_slots:
+            return await asyncio.to_thread(self.passwords.verify, password_hash, password)
+
+    async def hash_password(self, password: str) -> str:
+        if self._hash_slots is None:
+            self._hash_slots = asyncio.Semaphore(max(1, self.settings.hash_threads))
+        async with self._hash_slots:
+            return await asyncio.to_thread(self.passwords.hash, password)
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+_bearer_scheme = HTTPBearer(auto_error=False, description="a token from POST /auth/token")
+_cookie_scheme = APIKeyCookie(
+    name=SESSION_COOKIE, auto_error=False, description="a browser session from POST /auth/session"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Authenticated:
+    principal: Principal
+    token: str
+    session: Session
+    via_cookie: bool
+
+
+async def current_auth(
+    request: Request,
+    services: ServicesDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)],
+    cookie: Annotated[str | None, Depends(_cookie_scheme)],
+) -> Authenticated:
+    """The caller: a bearer token, or a session cookie (with the CSRF header on unsafe methods)."""
+    if bearer is not None and bearer.credentials:
+        s = services.sessions.lookup(bearer.credentials)
+        if s is None:
+            raise ApiError(
+                ApiCode.UNAUTHENTICATED,
+                "the token is unknown or expired",
+                None,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        return Authenticated(s.principal, bearer.credentials, s, False)
+    if request.headers.get("authorization"):
+        raise ApiError(
+            ApiCode.UNAUTHENTICATED,
+            "use 'Authorization: Bearer <token>'",
+            None,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    if cookie:
+        s = services.sessions.lookup(cookie)
+        if s is None or s.csrf is None:
+            raise ApiError(ApiCode.UNAUTHENTICATED, "the session is unknown or expired", None)
+        if request.method not in SAFE_METHODS and not csrf_ok(s, request.headers.get(CSRF_HEADER)):
+            raise ApiError(
+                ApiCode.CSRF_FAILED,
+                f"a request made with the session cookie must carry the {CSRF_HEADER} header "
+                "given at login",
+                CSRF_HEADER,
+            )
+        return Authenticated(s.principal, cookie, s, True)
+    raise ApiError(
+        ApiCode.UNAUTHENTICATED,
+        "log in first: POST /api/v1/auth/token, then send 'Authorization: Bearer <token>'",
+        None,
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+AuthDep = Annotated[Authenticated, Depends(current_auth)]
+
+
+async def current_principal(auth: AuthDep) -> Principal:
+    return auth.principal
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+Render = Callable[[tuple[Event, ...], MarketState], BaseModel]
+Check = Callable[[MarketState], Rejection | None]
+
+
+def answer(result: object, render: Render, state: MarketState, status: int) -> tuple[int, bytes]:
+    """(status, body) of a command's result: the rendered events, or the rejection."""
+    if isinstance(result, Rejection):
+        return rejection_body(result)
+    assert isinstance(result, tuple)
+    return status, render(result, state).model_dump_json().encode()
+
+
+class Commander:
+    """Runs a request's commands through the sequencer as the authenticated user."""
+
+    def __init__(
+        self,
+        services: Services,
+        principal: Principal,
+        key: str | None,
+        fingerprint: str,
+    ) -> None:
+        self.services = services
+        self.principal = principal
+        self.key = key
+        self.fingerprint = fingerprint
+
+    @property
+    def actor(self) -> str:
+        return self.principal.username
+
+    def require(self, action: Action, account_id: str | None = None) -> None:
+        authorize(self.principal, action, account_id)
+
+    async def run(
+        self,
+        cmd: Command,
+        render: Render,
+        *,
+        status: int = 201,
+        check: Check | None = None,
+    ) -> Response:
+        """Submit ``cmd``; answer ``render(events, state)`` with ``status``, or the rejection.
+
+        ``check`` runs in the writer just before the command (for conditions on the state that
+        the command itself does not know, e.g. the kind of a four-eyes request).
+        """
+        actor = self.actor
+
+        def job(w: Writer) -> tuple[int, bytes]:
+            if check is not None:
+                r = check(w.state)
+                if r is not None:
+                    return rejection_body(r)
+            return answer(w.submit(cmd, actor), render, w.state, status)
+
+        return await self.job(job)
+
+    async def job(self, fn: Callable[[Writer], tuple[int, bytes]]) -> Response:
+        """Run ``fn`` (which returns status and body) in the writer, with idempotency."""
+        key, user, fp = self.key, self.actor, self.fingerprint
+
+        def wrapped(w: Writer) -> tuple[int, bytes, bool]:
+            if key is not None:
+                stored = idempotency.lookup(w.conn, key, user)
+                if stored is not None:
+                    if stored.fingerprint != fp:
+                        return (
+                            422,
+                            error_body(
+                                ApiCode.IDEMPOTENCY_KEY_REUSED,
+                                f"Idempotency-Key {key!r} was used for a different request",
+                                "Idempotency-Key",
+                            ),
+                            False,
+                        )
+                    return stored.status, stored.body, True
+            status, body = fn(w)
+            if key is not None and status < 500:
+                idempotency.stage(w.conn, key, user, fp, status, body)
+            return status, body, False
+
+        try:
+            status, body, replayed = await self.services.sequencer.run(wrapped)
+        except ServiceUnavailable as exc:
+            raise ApiError(ApiCode.SERVICE_UNAVAILABLE, str(exc), None) from exc
+        headers = {"Idempotent-Replayed": "true"} if replayed else None
+        return Response(body, status_code=status, media_type=JSON, headers=headers)
+
+
+def _valid_key(key: str) -> bool:
+    return 1 <= len(key) <= idempotency.MAX_KEY and all(33 <= ord(c) <= 126 for c in key)
+
+
+async def commander(
+    request: Request,
+    services: ServicesDep,
+    principal: PrincipalDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="retry-safe POST: the same key (same user) gets the first answer back",
+        ),
+    ] = None,
+) -> Commander:
+    fp = ""
+    if idempotency_key is not None:
+        if not _valid_key(idempotency_key):
+            raise ApiError(
+                Code.INVALID_FIELD,
+                f"Idempotency-Key must be 1-{idempotency.MAX_KEY} printable ASCII characters "
+                "without spaces",
+                "Idempotency-Key",
+            )
+        fp = idempotency.fingerprint(request.method, request.url.path, await request.body())
+    return Commander(services, principal, idempotency_key, fp)
+
+
+CommandDep = Annotated[Commander, Depends(commander)]
+
+
+def json_response(model: BaseModel, status: int = 200) -> Response:
+    """A response body built by pydantic (GET endpoints; commands go through ``Commander``)."""
+    return Response(model.model_dump_json().encode(), status_code=status, media_type=JSON)

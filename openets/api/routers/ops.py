@@ -1,0 +1,64 @@
+"""Operations: the market clock (advanced by the exchange operator on a simulated clock)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter
+from starlette.responses import Response
+
+from openets.api.auth import Action
+from openets.api.deps import CommandDep, ServicesDep, json_response
+from openets.api.errors import ApiError, error_body
+from openets.api.schemas.common import COMMAND_ERRORS
+from openets.api.schemas.ops import ClockAdvanceIn, ClockOut
+from openets.api.sequencer import Writer
+from openets.domain.clock import SimulatedClock, parse_iso
+from openets.domain.rejection import Code
+
+router = APIRouter(tags=["ops"])
+
+LATEST = datetime.fromisoformat("2200-01-01T00:00:00+08:00")
+"""The simulated clock goes no further (far beyond any compliance cycle)."""
+
+
+@router.get("/ops/clock", response_model=ClockOut)
+async def get_clock(services: ServicesDep) -> Response:
+    """The market's time and whether it is real or simulated."""
+    now = services.clock.now().isoformat()
+    return json_response(ClockOut(now=now, mode="simulated" if services.simulated else "real"))
+
+
+@router.post("/ops/clock/advance", response_model=ClockOut, responses=COMMAND_ERRORS)
+async def advance_clock(body: ClockAdvanceIn, cmd: CommandDep, services: ServicesDep) -> Response:
+    """Move a simulated clock forward by ``seconds`` or to ``to`` (exchange operator)."""
+    cmd.require(Action.CLOCK_ADVANCE)
+    clock = services.clock
+    if not isinstance(clock, SimulatedClock):
+        raise ApiError(Code.INVALID_STATE, "the market runs on the real clock", None)
+    if (body.seconds is None) == (body.to is None):
+        raise ApiError(Code.INVALID_FIELD, "give exactly one of seconds or to", "seconds")
+    target = None
+    if body.to is not None:
+        try:
+            target = parse_iso(body.to)
+        except ValueError:
+            raise ApiError(
+                Code.INVALID_FIELD, f"to must be an ISO 8601 time, was {body.to!r}", "to"
+            ) from None
+    seconds = body.seconds or 0
+
+    def job(w: Writer) -> tuple[int, bytes]:
+        now = clock.now()
+        if target is not None and target < now:
+            msg = f"the clock cannot go back: now {now.isoformat()}, asked {target.isoformat()}"
+            return 422, error_body(Code.INVALID_FIELD, msg, "to")
+        if (target or now) > LATEST or (
+            target is None and (LATEST - now).total_seconds() < seconds
+        ):
+            msg = f"the simulated clock stops at {LATEST.isoformat()}"
+            return 422, error_body(Code.INVALID_FIELD, msg, "to" if target else "seconds")
+        new = clock.advance(seconds, to=target)
+        return 200, ClockOut(now=new.isoformat(), mode="simulated").model_dump_json().encode()
+
+    return await cmd.job(job)

@@ -1,0 +1,190 @@
+"""Types shared by request bodies: money as decimal strings, whole tonnes, bounded text.
+
+Each validator names its error code as the pydantic error type, so the API's validation
+handler answers with that code and the field (``amount "12.345"`` -> ``INVALID_AMOUNT``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from openets.domain.money import MoneyFormatError, format_yuan, parse_yuan
+from openets.domain.rejection import Code
+
+MAX_QUANTITY = 10**12
+"""Whole tonnes in one command at most (far above any national cap; keeps journal ints small)."""
+
+MONEY_PATTERN = r"^\d{1,15}(\.\d{1,2})?$"
+
+
+def _money_validator(code: Code) -> Any:
+    def parse(value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, str):
+            kind = "a JSON number" if isinstance(value, int | float) else type(value).__name__
+            raise PydanticCustomError(
+                str(code),
+                'must be a decimal string with at most two places such as "52.78", was {value} '
+                "({kind})",
+                {"value": repr(value), "kind": kind},
+            )
+        try:
+            fen = parse_yuan(value)
+        except MoneyFormatError:
+            raise PydanticCustomError(
+                str(code),
+                'must be a decimal string with at most two places such as "52.78", was {value}',
+                {"value": repr(value)[:40]},
+            ) from None
+        return fen
+
+    return parse
+
+
+def money_schema() -> WithJsonSchema:
+    return WithJsonSchema(
+        {"type": "string", "pattern": MONEY_PATTERN, "examples": ["52.78"]}, mode="validation"
+    )
+
+
+Amount = Annotated[int, PlainValidator(_money_validator(Code.INVALID_AMOUNT)), money_schema()]
+"""An amount in yuan on the wire (``"52.78"``), fen (``int``) in Python; JSON numbers refused."""
+Price = Annotated[int, PlainValidator(_money_validator(Code.INVALID_PRICE)), money_schema()]
+"""A price in yuan per tonne on the wire, fen in Python."""
+
+
+def _quantity(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PydanticCustomError(
+            str(Code.INVALID_QUANTITY),
+            "must be a whole number of tonnes (a JSON integer), was {value}",
+            {"value": repr(value)[:40]},
+        )
+    if not 1 <= value <= MAX_QUANTITY:
+        raise PydanticCustomError(
+            str(Code.INVALID_QUANTITY),
+            "must be between 1 and {max} tonnes, was {value}",
+            {"value": value if abs(value) < 10**30 else "a huge number", "max": MAX_QUANTITY},
+        )
+    return value
+
+
+Quantity = Annotated[
+    int,
+    PlainValidator(_quantity),
+    WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_QUANTITY}, mode="validation"),
+]
+
+
+def _year(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 2000 <= value <= 2100:
+        raise PydanticCustomError(
+            str(Code.INVALID_FIELD),
+            "must be a year between 2000 and 2100, was {value}",
+            {"value": repr(value)[:40]},
+        )
+    return value
+
+
+Year = Annotated[
+    int,
+    PlainValidator(_year),
+    WithJsonSchema({"type": "integer", "minimum": 2000, "maximum": 2100}, mode="validation"),
+]
+
+
+def text_validator(max_length: int, min_length: int = 0, pattern: str | None = None) -> Any:
+    """Bounded text that is valid UTF-8 (no lone surrogates) and free of control characters."""
+    rx = re.compile(pattern) if pattern else None
+
+    def check(value: object) -> str:
+        if not isinstance(value, str):
+            raise PydanticCustomError(
+                str(Code.INVALID_FIELD), "must be text, was {value}", {"value": repr(value)[:40]}
+            )
+        if not min_length <= len(value) <= max_length:
+            raise PydanticCustomError(
+                str(Code.INVALID_FIELD),
+                "must have {lo} to {hi} characters, has {n}",
+                {"lo": min_length, "hi": max_length, "n": len(value)},
+            )
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise PydanticCustomError(
+                str(Code.INVALID_FIELD), "must be valid Unicode text", {}
+            ) from None
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            raise PydanticCustomError(
+                str(Code.INVALID_FIELD), "must not contain control characters", {}
+            )
+        if rx is not None and not rx.fullmatch(value):
+            raise PydanticCustomError(
+                str(Code.INVALID_FIELD),
+                "must match {pattern}, was {value}",
+                {"pattern": pattern, "value": repr(value)[:40]},
+            )
+        return value
+
+    return PlainValidator(check)
+
+
+def text_schema(max_length: int, min_length: int = 0, pattern: str | None = None) -> WithJsonSchema:
+    schema: dict[str, Any] = {"type": "string", "minLength": min_length, "maxLength": max_length}
+    if pattern:
+        schema["pattern"] = pattern
+    return WithJsonSchema(schema, mode="validation")
+
+
+AccountRef = Annotated[str, text_validator(32, 1), text_schema(32, 1)]
+"""An account id in a request (the engine says whether it exists)."""
+Reason = Annotated[str, text_validator(500), text_schema(500)]
+ProductCode = Annotated[str, text_validator(16, 1), text_schema(16, 1)]
+Name = Annotated[str, text_validator(200, 1), text_schema(200, 1)]
+
+
+class InModel(BaseModel):
+    """A request body: unknown fields are refused, so a typo is not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OutModel(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ErrorDetail(OutModel):
+    code: str
+    message: str
+    field: str | None
+
+
+class ErrorOut(OutModel):
+    error: ErrorDetail
+
+
+def yuan(fen: int) -> str:
+    """Fen as the API's decimal string."""
+    return format_yuan(fen)
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` of a route: the error shape for each status it may answer."""
+    descriptions = {
+        401: "not authenticated",
+        403: "not permitted (or CSRF token missing)",
+        404: "not found",
+        405: "method not allowed",
+        409: "conflicts with the market's state",
+        422: "invalid request",
+        429: "too many failed logins",
+        503: "the engine stopped",
+    }
+    return {s: {"model": ErrorOut, "description": descriptions.get(s, "error")} for s in statuses}
+
+
+COMMAND_ERRORS = errors(401, 403, 404, 409, 422, 503)
+QUERY_ERRORS = errors(401, 403, 404, 422)

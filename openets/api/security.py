@@ -1,0 +1,151 @@
+"""Tokens, browser sessions, password hashing and the login rate limit.
+
+Tokens are opaque random strings (256 bits) kept in memory, stored by their SHA-256 so the
+table itself holds nothing a caller could present. They expire after ``token_ttl_seconds``
+(8 hours by default) and on logout; a restart of the server logs everyone out. Browser sessions
+are the same tokens carried in an HttpOnly cookie, with a CSRF token that every unsafe request
+made with the cookie must repeat in the ``X-CSRF-Token`` header.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from openets.api.auth import Principal
+
+SESSION_COOKIE = "openets_session"
+CSRF_HEADER = "X-CSRF-Token"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    principal: Principal
+    expires_at: float
+    csrf: str | None  # set for cookie sessions only
+
+
+class SessionStore:
+    """Opaque bearer tokens and cookie sessions, in memory."""
+
+    def __init__(self, ttl_seconds: int, now: Callable[[], float] = time.time) -> None:
+        self.ttl = ttl_seconds
+        self._now = now
+        self._by_digest: dict[str, Session] = {}
+
+    def issue(self, principal: Principal, *, cookie: bool = False) -> tuple[str, Session]:
+        token = secrets.token_urlsafe(32)
+        csrf = secrets.token_urlsafe(32) if cookie else None
+        session = Session(principal, self._now() + self.ttl, csrf)
+        self._by_digest[_digest(token)] = session
+        if len(self._by_digest) % 1024 == 0:
+            self.prune()
+        return token, session
+
+    def lookup(self, token: str) -> Session | None:
+        key = _digest(token)
+        s = self._by_digest.get(key)
+        if s is None:
+            return None
+        if s.expires_at <= self._now():
+            del self._by_digest[key]
+            return None
+        return s
+
+    def revoke(self, token: str) -> None:
+        self._by_digest.pop(_digest(token), None)
+
+    def revoke_user(self, username: str) -> None:
+        for k in [k for k, s in self._by_digest.items() if s.principal.username == username]:
+            del self._by_digest[k]
+
+    def prune(self) -> None:
+        now = self._now()
+        for k in [k for k, s in self._by_digest.items() if s.expires_at <= now]:
+            del self._by_digest[k]
+
+
+def csrf_ok(session: Session, presented: str | None) -> bool:
+    return (
+        session.csrf is not None
+        and presented is not None
+        and hmac.compare_digest(session.csrf.encode(), presented.encode())
+    )
+
+
+class LoginLimiter:
+    """At most ``max_failures`` failed logins per (username, client) in ``window`` seconds.
+
+    Once the limit is reached, every attempt (even with the right password) is refused with 429
+    until the oldest failure leaves the window.
+    """
+
+    def __init__(
+        self, max_failures: int, window: float, now: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.max_failures = max_failures
+        self.window = window
+        self._now = now
+        self._failures: dict[tuple[str, str], deque[float]] = {}
+
+    def _recent(self, key: tuple[str, str]) -> deque[float] | None:
+        q = self._failures.get(key)
+        if q is None:
+            return None
+        cutoff = self._now() - self.window
+        while q and q[0] <= cutoff:
+            q.popleft()
+        if not q:
+            del self._failures[key]
+            return None
+        return q
+
+    def retry_after(self, username: str, client: str) -> int | None:
+        """Seconds to wait if the pair is blocked now, else None."""
+        key = (username.lower(), client)
+        q = self._recent(key)
+        if q is None or len(q) < self.max_failures:
+            return None
+        return max(1, int(q[0] + self.window - self._now()) + 1)
+
+    def failed(self, username: str, client: str) -> None:
+        key = (username.lower(), client)
+        self._failures.setdefault(key, deque()).append(self._now())
+        if len(self._failures) > 100_000:  # bound memory under a spray of usernames
+            for k in list(self._failures)[:50_000]:
+                self._recent(k)
+
+    def succeeded(self, username: str, client: str) -> None:
+        self._failures.pop((username.lower(), client), None)
+
+
+class Passwords:
+    """argon2id hashing (argon2-cffi); parameters come from the settings."""
+
+    def __init__(self, time_cost: int = 3, memory_kib: int = 65536, parallelism: int = 4) -> None:
+        self._ph = PasswordHasher(
+            time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism
+        )
+        self._dummy = self._ph.hash(secrets.token_urlsafe(16))
+
+    def hash(self, password: str) -> str:
+        return self._ph.hash(password)
+
+    def verify(self, password_hash: str | None, password: str) -> bool:
+        """True if ``password`` matches; an unknown user costs the same time as a wrong one."""
+        try:
+            return self._ph.verify(password_hash or self._dummy, password) and bool(password_hash)
+        except (VerificationError, InvalidHashError):
+            return False

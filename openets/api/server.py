@@ -1,0 +1,211 @@
+"""Running the API: ``openets serve`` (``run_server``), demo seeding, and a server in a
+background thread for tests and tools (``ServerThread``)."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import uvicorn
+from fastapi import FastAPI
+
+from openets.api.app import create_app
+from openets.api.auth import ALL_PERMISSIONS, Role
+from openets.api.deps import Services
+from openets.api.settings import Settings
+from openets.api.users import UserRecord, UserStore
+from openets.bootstrap import Market, open_market
+from openets.clearing import funds
+from openets.domain.clock import Clock, RealClock, SimulatedClock, parse_iso
+from openets.domain.identity import make_uscc
+from openets.domain.rejection import Rejection
+from openets.registry import commands as rc
+from openets.registry.model import SubjectType
+
+T = TypeVar("T")
+
+PRESETS = ("cn",)
+
+
+def make_clock(mode: str, start: str) -> Clock:
+    if mode == "real":
+        return RealClock()
+    if mode == "simulated":
+        return SimulatedClock(parse_iso(start))
+    raise ValueError(f"clock must be 'real' or 'simulated', was {mode!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: str
+    account_id: str | None
+
+
+DEMO_ACCOUNTS = (
+    ("华能示范电厂", "山东", "91370100"),
+    ("粤电示范电厂", "广东", "91440100"),
+    ("苏州示范热电", "江苏", "91320500"),
+)
+
+
+def seed_demo(market: Market, services: Services) -> list[DemoLogin]:
+    """Open a few demo accounts (with allowances and money) and users, if the market has no
+    participant accounts yet. Returns the logins made (with their passwords)."""
+    reg = market.state.registry
+    if any(a.system_role is None for a in reg.accounts.values()):
+        return []
+    eng = market.engine
+    accounts = []
+    with eng.batch():
+        for i, (name, province, prefix) in enumerate(DEMO_ACCOUNTS, start=1):
+            r = eng.submit(
+                rc.OpenAccount(SubjectType.ENTITY, name, make_uscc(f"{prefix}MA{i:07d}"), province),
+                "seed",
+            )
+            if isinstance(r, Rejection):
+                raise RuntimeError(f"demo account refused: {r}")
+            acct = r[0].account_id  # type: ignore[attr-defined]
+            accounts.append(acct)
+            for cmd in (
+                rc.Issue(acct, "CEA19-20", 200_000, "demo allocation"),
+                rc.Issue(acct, "CEA21", 100_000, "demo allocation"),
+                funds.Deposit(acct, 500_000_000, f"DEMO-{acct}"),
+            ):
+                r = eng.submit(cmd, "seed")
+                if isinstance(r, Rejection):
+                    raise RuntimeError(f"demo seeding refused: {r}")
+    wanted: list[tuple[str, Role, str | None]] = [
+        ("regop1", Role.REGISTRY_OPERATOR, None),
+        ("regop2", Role.REGISTRY_OPERATOR, None),
+        ("exop", Role.EXCHANGE_OPERATOR, None),
+        ("regulator", Role.REGULATOR, None),
+        ("verifier", Role.VERIFIER, None),
+    ] + [(f"entity{i}", Role.PARTICIPANT, a) for i, a in enumerate(accounts, start=1)]
+    logins = []
+    with services.side.engine.begin() as conn:
+        for username, role, acct_id in wanted:
+            password = secrets.token_urlsafe(9)
+            rec = UserRecord(
+                username, services.passwords.hash(password), role, acct_id, ALL_PERMISSIONS
+            )
+            if UserStore.insert(conn, rec):
+                logins.append(DemoLogin(username, password, role.value, acct_id))
+    return logins
+
+
+def run_server(
+    db: str,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    preset: str = "cn",
+    clock: str = "real",
+    start: str = "2021-07-16T09:00+08:00",
+    seed_registry: bool = False,
+    settings: Settings | None = None,
+) -> None:
+    """Open the market at ``db`` and serve the API until interrupted (``openets serve``)."""
+    if preset not in PRESETS:
+        raise SystemExit(f"error: preset must be one of {', '.join(PRESETS)}, was {preset!r}")
+    market = open_market(db, make_clock(clock, start))
+    settings = settings or Settings(preset=preset)
+    app = create_app(market, settings)
+    services: Services = app.state.services
+    if seed_registry:
+        for login in seed_demo(market, services):
+            where = f" for account {login.account_id}" if login.account_id else ""
+            print(f"login: {login.username} / {login.password}  ({login.role}{where})")  # noqa: T201
+    print(  # noqa: T201
+        f"OpenETS serving http://{host}:{port}/api/v1 (clock {clock}, "
+        f"journal seq {market.state.last_seq})",
+        flush=True,
+    )
+    config = uvicorn.Config(
+        app, host=host, port=port, access_log=False, log_level="info", lifespan="on"
+    )
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        market.engine.journal.close()
+
+
+class ServerThread:
+    """The API on 127.0.0.1 in a background thread, for tests and tools.
+
+    ``call`` runs a coroutine in the server's event loop (e.g. a sequencer submission), so
+    a test can prepare the market through the one writer while the server runs.
+    """
+
+    def __init__(self, app: FastAPI, host: str = "127.0.0.1") -> None:
+        self.app = app
+        self.host = host
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind((host, 0))
+        self.port: int = self._sock.getsockname()[1]
+        config = uvicorn.Config(
+            app,
+            host=host,
+            port=self.port,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+            loop="asyncio",
+        )
+        self.server = uvicorn.Server(config)
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._thread = threading.Thread(target=self._main, name="openets-api", daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def services(self) -> Services:
+        services: Services = self.app.state.services
+        return services
+
+    def _main(self) -> None:
+        async def serve() -> None:
+            self.loop = asyncio.get_running_loop()
+            await self.server.serve(sockets=[self._sock])
+
+        asyncio.run(serve())
+
+    def start(self, timeout: float = 20.0) -> ServerThread:
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self.server.started and self._thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if not self.server.started:
+            raise RuntimeError("the API server did not start")
+        return self
+
+    def call(self, fn: Callable[[], Awaitable[T]], timeout: float = 30.0) -> T:
+        assert self.loop is not None
+
+        async def run() -> T:
+            return await fn()
+
+        return asyncio.run_coroutine_threadsafe(run(), self.loop).result(timeout)
+
+    def stop(self, timeout: float = 20.0) -> None:
+        self.server.should_exit = True
+        self._thread.join(timeout)
+        self._sock.close()
+
+    def __enter__(self) -> ServerThread:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+__all__ = ["DemoLogin", "ServerThread", "make_clock", "run_server", "seed_demo"]

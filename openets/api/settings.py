@@ -1,0 +1,24 @@
+"""Server settings, from ``OPENETS_*`` environment variables or given directly."""
+
+from __future__ import annotations
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="OPENETS_", extra="ignore")
+
+    preset: str = "cn"
+    """Market rules preset (China's national market by default)."""
+    token_ttl_seconds: int = 8 * 3600
+    login_max_failures: int = 5
+    login_window_seconds: float = 60.0
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    argon2_parallelism: int = 4
+    hash_threads: int = 2
+    """Password hashes computed at once (each takes ``argon2_memory_kib`` of memory)."""
+    cookie_secure: bool = False
+    """Send the session cookie over HTTPS only (turn on behind TLS)."""
+    max_batch: int = 512
+    """Jobs per group commit at most."""

@@ -1,0 +1,73 @@
+"""Account statements from the journal: the ``LedgerPosted`` and ``FundsPosted`` records that
+touch an account in a period. It scans the journal (run it in a worker thread; it reads with
+its own connection and never touches the engine's state)."""
+
+from __future__ import annotations
+
+from openets.api.schemas.common import yuan
+from openets.api.schemas.registry import StatementLine
+from openets.clearing.funds import FundBucket, FundsPosted
+from openets.domain.clock import from_utc_micros
+from openets.engine import codec
+from openets.engine.journal import Journal
+from openets.registry.events import LedgerPosted
+from openets.registry.model import BUCKET_NAMES
+
+_TYPES = ("LedgerPosted", "FundsPosted")
+FUND_BUCKETS = tuple(b.name.lower() for b in FundBucket)
+
+
+def statement_lines(
+    journal: Journal,
+    account_id: str,
+    lo_us: int | None,
+    hi_us: int | None,
+    max_seq: int,
+) -> list[StatementLine]:
+    """Lines for ``account_id`` with ``lo_us <= ts < hi_us``, up to journal seq ``max_seq``."""
+    needle = f'"{account_id}"'.encode()
+    out: list[StatementLine] = []
+    for r in journal.read(0):
+        if r.seq > max_seq:
+            break
+        if r.type not in _TYPES or needle not in r.payload:
+            continue
+        if (lo_us is not None and r.ts < lo_us) or (hi_us is not None and r.ts >= hi_us):
+            continue
+        when = from_utc_micros(r.ts).isoformat()
+        ev = codec.decode(r.type, r.payload)
+        if isinstance(ev, LedgerPosted):
+            for p in ev.postings:
+                if p.account_id == account_id:
+                    out.append(
+                        StatementLine(
+                            seq=r.seq,
+                            time=when,
+                            tx_id=ev.tx_id,
+                            tx_type=ev.tx_type.value,
+                            asset=p.product,
+                            bucket=BUCKET_NAMES[p.bucket],
+                            quantity=p.delta,
+                            amount=None,
+                            ref=ev.ref,
+                            memo=ev.memo,
+                        )
+                    )
+        elif isinstance(ev, FundsPosted):
+            for fp in ev.postings:
+                if fp.account_id == account_id:
+                    out.append(
+                        StatementLine(
+                            seq=r.seq,
+                            time=when,
+                            tx_id=ev.tx_id,
+                            tx_type=ev.tx_type,
+                            asset="CNY",
+                            bucket=FUND_BUCKETS[fp.bucket],
+                            quantity=None,
+                            amount=yuan(fp.delta),
+                            ref=ev.ref,
+                            memo="",
+                        )
+                    )
+    return out
