@@ -1,15 +1,6 @@
-"""The compliance cycle after MRV: allocation, obligation, borrowing, surrender, penalties.
-
-Each event says what the registry must do; the registry is the only holder of allowances:
-
-- ``PreAllocationDetermined``: issue ``issue_t`` of ``product`` from the province's allocation
-  account to the entity's ``account_id``.
-- ``FinalAllocationDetermined``: issue ``issue_t`` (true-up) the same way, or claw back
-  ``clawback_t`` from the entity's account to the province's allocation account.
-- ``AllowancesBorrowed``: issue ``quantity`` of ``product`` (CEA23) from the province's
-  allocation account; it is withheld later from the entity's 2023 allocation.
-- ``SurrenderRecorded``: move each CEA item from the entity's account to the surrender
-  (清缴) account, and each CCER item to the cancellation (注销) account as an offset.
+"""Handlers of the compliance cycle after MRV: allocation, obligation, borrowing, surrender,
+penalties, and how their events change the state. The messages, and what each event asks of
+the registry, are in :mod:`openets.compliance.cycle_messages`.
 
 The engine runs :func:`openets.compliance.mrv.handle` for ``RecordSurrender`` and the registry's
 surrender together and applies both sets of events only if neither is refused.
@@ -18,10 +9,26 @@ surrender together and applies both sets of events only if neither is refused.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from openets.compliance.allocation import equal_allocation_t, final_allocation_t, preallocation_t
+from openets.compliance.cycle_messages import (
+    AllocationDeductionScheduled,
+    AllowancesBorrowed,
+    AssessPenalty,
+    BorrowAllowances,
+    CarryOverDetermined,
+    DeductAllocation,
+    DetermineCarryOver,
+    FinalAllocationDetermined,
+    FinalizeAllocation,
+    ObligationDetermined,
+    PenaltyAssessed,
+    PreAllocate,
+    PreAllocationDetermined,
+    RecordSurrender,
+    SurrenderRecorded,
+)
 from openets.compliance.obligations import (
     Obligation,
     UnitPosition,
@@ -36,12 +43,11 @@ from openets.compliance.penalties import MonthlyPrice, assess, penalty_month
 from openets.compliance.plans import (
     Category,
     Cooling,
-    PenaltyRegime,
     Plan,
     Sector,
     carry_over_for,
 )
-from openets.compliance.rules import SurrenderCheck, SurrenderItem, validate_surrender
+from openets.compliance.rules import SurrenderCheck, validate_surrender
 from openets.compliance.state import (
     ComplianceState,
     EntityRecord,
@@ -57,158 +63,27 @@ from openets.domain.messages import Command, Ctx, Event
 from openets.domain.products import CCER, cea_for_year
 from openets.domain.rejection import Code, Rejection
 
+__all__ = [
+    "HANDLERS",
+    "AllocationDeductionScheduled",
+    "AllowancesBorrowed",
+    "AssessPenalty",
+    "BorrowAllowances",
+    "CarryOverDetermined",
+    "DeductAllocation",
+    "DetermineCarryOver",
+    "FinalAllocationDetermined",
+    "FinalizeAllocation",
+    "ObligationDetermined",
+    "PenaltyAssessed",
+    "PreAllocate",
+    "PreAllocationDetermined",
+    "RecordSurrender",
+    "SurrenderRecorded",
+    "apply_cycle",
+]
+
 Result = tuple[Event, ...] | Rejection
-
-# --- commands -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PreAllocate(Command):
-    entity_id: str
-    year: int
-    plan: str
-    prior: tuple[ReportLine, ...] = ()
-    """Prior-year output per unit; empty: the approved report of ``year − 1``."""
-
-
-@dataclass(frozen=True, slots=True)
-class FinalizeAllocation(Command):
-    entity_id: str
-    year: int
-    plan: str
-
-
-@dataclass(frozen=True, slots=True)
-class BorrowAllowances(Command):
-    entity_id: str
-    year: int
-    quantity: int
-
-
-@dataclass(frozen=True, slots=True)
-class RecordSurrender(Command):
-    entity_id: str
-    year: int
-    items: tuple[SurrenderItem, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class DetermineCarryOver(Command):
-    entity_id: str
-    net_sales_t: int
-    """Allowances sold minus bought over 2019-2024 (from the registry and trading records)."""
-
-
-@dataclass(frozen=True, slots=True)
-class AssessPenalty(Command):
-    entity_id: str
-    year: int
-    fine_fen: int
-    """The fine decided, within the regime's range."""
-    trade_value_fen: int = 0
-    """Σ price × quantity of the month before the deadline (see ``penalties.penalty_month``)."""
-    trade_quantity_t: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class DeductAllocation(Command):
-    """The entity did not correct: withhold the shortfall from the next year's allocation."""
-
-    entity_id: str
-    year: int
-
-
-# --- events ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PreAllocationDetermined(Event):
-    entity_id: str
-    account_id: str
-    province: str
-    year: int
-    plan: str
-    product: str
-    units: tuple[UnitTonnes, ...]
-    preallocation_t: int
-    withheld_t: int
-    issue_t: int
-
-
-@dataclass(frozen=True, slots=True)
-class FinalAllocationDetermined(Event):
-    entity_id: str
-    account_id: str
-    province: str
-    year: int
-    plan: str
-    product: str
-    units: tuple[UnitTonnes, ...]
-    final_allocation_t: int
-    preallocation_t: int
-    true_up_t: int
-    withheld_t: int
-    issue_t: int
-    clawback_t: int
-
-
-@dataclass(frozen=True, slots=True)
-class ObligationDetermined(Event):
-    entity_id: str
-    year: int
-    obligation: Obligation
-
-
-@dataclass(frozen=True, slots=True)
-class AllowancesBorrowed(Event):
-    entity_id: str
-    account_id: str
-    province: str
-    year: int
-    product: str
-    quantity: int
-    withheld_from_year: int
-
-
-@dataclass(frozen=True, slots=True)
-class SurrenderRecorded(Event):
-    entity_id: str
-    account_id: str
-    province: str
-    year: int
-    items: tuple[SurrenderItem, ...]
-    late: bool
-    ccer_t: int
-    borrowed_vintage_t: int
-    carried_over_t: int
-
-
-@dataclass(frozen=True, slots=True)
-class CarryOverDetermined(Event):
-    entity_id: str
-    net_sales_t: int
-    quota_t: int
-
-
-@dataclass(frozen=True, slots=True)
-class PenaltyAssessed(Event):
-    entity_id: str
-    year: int
-    regime: PenaltyRegime
-    shortfall_t: int
-    fine_min_fen: int
-    fine_max_fen: int
-    fine_fen: int
-    average_price_fen: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class AllocationDeductionScheduled(Event):
-    entity_id: str
-    year: int
-    from_year: int
-    quantity: int
-
 
 # --- handlers -------------------------------------------------------------------------------
 
