@@ -134,6 +134,24 @@ def allocate(
     raise typer.Exit(allocate_command(plan, units, out))
 
 
+def _register_extensions() -> None:
+    """Every ``openets/cli_<name>.py`` with a ``register(app)`` adds its commands."""
+    import importlib
+    import pkgutil
+
+    import openets
+
+    for info in sorted(pkgutil.iter_modules(openets.__path__), key=lambda i: i.name):
+        if info.name.startswith("cli_"):
+            mod = importlib.import_module(f"openets.{info.name}")
+            reg = getattr(mod, "register", None)
+            if reg is not None:
+                reg(app)
+
+
+_register_extensions()
+
+
 def main() -> None:
     app()
 
