@@ -1,0 +1,558 @@
+"""Supervision through the engine: risk limits and measures, surveillance runs, cases.
+
+Hooks other use cases call (pure reads of the state, each a Rejection or None):
+
+- :func:`check_position_limit` before a command adds to a buyer's position (POSITION_LIMIT);
+- :func:`check_account_restriction` for an account restricted from trading or transfer.
+
+Transfer restrictions are enforced here already: :func:`register` puts a guard in front of the
+registry's and the funds' handlers of non-trade transfers and withdrawals (they are registered
+before any use case). Allocations, which position limits of covered entities add to, are
+tallied from the registry's ledger events by an applier chained after the registry's own.
+
+A surveillance run (:func:`run_surveillance`) reads one day from the journal (or from a live
+:class:`~openets.supervision.feed.Collector`), runs the pure detectors and journals the run and
+its new alerts with :class:`~openets.supervision.messages.RecordAlerts`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import Any, Literal
+
+from openets.clearing import funds
+from openets.domain.clock import to_utc_micros
+from openets.domain.messages import Ctx, Event
+from openets.domain.rejection import Code, Rejection
+from openets.engine.core import Applier, Engine, Handler, Result
+from openets.engine.state import MarketState
+from openets.engine.usecases.common import rules
+from openets.registry import commands as rc
+from openets.registry.events import LedgerPosted
+from openets.registry.model import SubjectType, SystemRole, TxType
+from openets.supervision import messages as sm
+from openets.supervision.detectors import DETECTORS, run_all
+from openets.supervision.feed import Row, day_data, rows_of
+from openets.supervision.model import Alert, DayData, Params
+from openets.supervision.risk import Position, RiskRules, check_position, risk_rules_for
+from openets.supervision.state import APPLIERS, SupervisionState
+from openets.trading.bands import price_band
+from openets.trading.book import Side
+from openets.trading.events import InstrumentStatusChanged
+
+STATE_PARTS = {"supervision": SupervisionState}
+ALLOCATION_ROLES = frozenset({SystemRole.NATIONAL_ALLOCATION, SystemRole.PROVINCIAL_ALLOCATION})
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def sup(m: MarketState) -> SupervisionState:
+    st: SupervisionState = m.ext["supervision"]
+    return st
+
+
+def risk_rules(m: MarketState) -> RiskRules:
+    """The rules in force: set by command, else the preset's (Beijing pilot analogue for cn)."""
+    return sup(m).rules or risk_rules_for(m.ext.get("preset", "cn"))
+
+
+# --- hooks --------------------------------------------------------------------------------------
+
+
+def position_of(m: MarketState, account_id: str, product: str) -> Position:
+    """Held in every bucket, today's unsettled trades, and open buy listings of ``product``."""
+    held = sum(m.registry.bucket(account_id, product))
+    bought = sold = open_buys = 0
+    t = m.ext.get("trading")
+    if t is not None:
+        insts = {c for c, i in t.instruments.items() if i.product == product}
+        for x in t.unsettled.values():
+            if x.instrument in insts:
+                if x.buyer == account_id:
+                    bought += x.quantity
+                elif x.seller == account_id:
+                    sold += x.quantity
+        for lst in t.listings.values():
+            if lst.account_id == account_id and lst.side is Side.BUY and lst.instrument in insts:
+                resting = t.books[lst.instrument].get(lst.listing_id)
+                open_buys += resting.remaining if resting else 0
+    return Position(held, bought, sold, open_buys)
+
+
+def check_position_limit(
+    m: MarketState, account_id: str, product: str, extra_qty: int
+) -> Rejection | None:
+    """POSITION_LIMIT if buying ``extra_qty`` more would take the account over its limit."""
+    acct = m.registry.accounts.get(account_id)
+    if acct is None or acct.subject_type is SubjectType.SYSTEM:
+        return None
+    rr = risk_rules(m)
+    limit = rr.position_limit(acct.subject_type.value)
+    if limit is None:
+        return None
+    alloc = sup(m).allocation(account_id, product)
+    pos = position_of(m, account_id, product)
+    return check_position(account_id, product, pos, extra_qty, limit, alloc, rr.source)
+
+
+Restriction = Literal["trading", "transfer"]
+
+
+def check_account_restriction(
+    m: MarketState, account_id: str, what: Restriction, field: str = "account_id"
+) -> Rejection | None:
+    """ACCOUNT_RESTRICTED if a supervisory measure forbids the account ``what``."""
+    r = sup(m).restricted(account_id, what)
+    if r is None:
+        return None
+    return Rejection(
+        Code.ACCOUNT_RESTRICTED,
+        f"account {account_id} is restricted from {what} by the {r.authority.value} "
+        f"since {r.time[:16]}: {r.reason}",
+        field,
+    )
+
+
+def _exposures(m: MarketState) -> dict[tuple[str, str], int]:
+    """Every participant's position per product (one pass over holdings, trades, listings)."""
+    reg = m.registry
+    out: dict[tuple[str, str], int] = {}
+    for (acct, prod), b in reg.holdings.items():
+        a = reg.accounts.get(acct)
+        if a is not None and a.system_role is None:
+            out[(acct, prod)] = sum(b)
+    t = m.ext.get("trading")
+    if t is not None:
+        product = {c: i.product for c, i in t.instruments.items()}
+        for x in t.unsettled.values():
+            p = product[x.instrument]
+            out[(x.buyer, p)] = out.get((x.buyer, p), 0) + x.quantity
+            out[(x.seller, p)] = out.get((x.seller, p), 0) - x.quantity
+        for lst in t.listings.values():
+            resting = t.books[lst.instrument].get(lst.listing_id)
+            if lst.side is Side.BUY and resting is not None:
+                k = (lst.account_id, product[lst.instrument])
+                out[k] = out.get(k, 0) + resting.remaining
+    return out
+
+
+def large_holder_events(m: MarketState, ctx: Ctx) -> tuple[Event, ...]:
+    """Report obligations for positions that reached their threshold; clear those now below."""
+    rr = risk_rules(m)
+    st = sup(m)
+    events: list[Event] = []
+    now = ctx.now.isoformat()
+    for (acct, prod), pos in sorted(_exposures(m).items()):
+        a = m.registry.accounts.get(acct)
+        limit = rr.reporting_threshold(a.subject_type.value) if a is not None else None
+        if limit is None:
+            continue
+        threshold = limit.of(st.allocation(acct, prod))
+        above = (acct, prod) in st.above
+        if pos >= threshold and not above:
+            oid = ctx.ids.next("LH")
+            events.append(
+                sm.LargeHolderReportRequired(oid, acct, prod, pos, threshold, rr.source, now)
+            )
+        elif pos < threshold and above:
+            events.append(sm.LargeHolderBelowThreshold(acct, prod, pos, threshold, now))
+    return tuple(events)
+
+
+# --- handlers: rules and measures ---------------------------------------------------------------
+
+
+def _text(value: object, field: str) -> Rejection | None:
+    if not isinstance(value, str) or not value.strip():
+        return Rejection(Code.INVALID_FIELD, f"{field} must not be empty, was {value!r}", field)
+    return None
+
+
+def _authority(value: object) -> Rejection | None:
+    if value in tuple(sm.Authority):
+        return None
+    return Rejection(
+        Code.INVALID_FIELD, f"authority must be exchange or regulator, was {value!r}", "authority"
+    )
+
+
+def _participant(m: MarketState, account_id: object, field: str = "account_id") -> Rejection | None:
+    a = m.registry.accounts.get(account_id) if isinstance(account_id, str) else None
+    if a is None or a.system_role is not None:
+        return Rejection(Code.UNKNOWN_ACCOUNT, f"no participant account {account_id!r}", field)
+    return None
+
+
+def _instrument(m: MarketState, code: object, field: str = "instrument") -> Rejection | None:
+    t = m.ext.get("trading")
+    if t is None or not isinstance(code, str) or code not in t.instruments:
+        return Rejection(Code.UNKNOWN_INSTRUMENT, f"no instrument {code!r}", field)
+    return None
+
+
+def set_risk_rules(m: MarketState, cmd: sm.SetRiskRules, ctx: Ctx) -> Result:
+    r = _text(cmd.name, "name") or _text(cmd.source, "source")
+    if r:
+        return r
+    new = RiskRules(cmd.name, tuple(cmd.position), tuple(cmd.reporting), cmd.source)
+    errors = new.errors()
+    if errors:
+        return Rejection(Code.INVALID_FIELD, "; ".join(errors), "position")
+    return (sm.RiskRulesSet(new, ctx.actor),)
+
+
+def issue_warning(m: MarketState, cmd: sm.IssueRiskWarning, ctx: Ctx) -> Result:
+    r = (
+        _text(cmd.text, "text")
+        or _authority(cmd.authority)
+        or (_participant(m, cmd.account_id) if cmd.account_id else None)
+        or (_instrument(m, cmd.instrument) if cmd.instrument else None)
+    )
+    if r:
+        return r
+    return (
+        sm.RiskWarningIssued(
+            ctx.ids.next("RW"),
+            cmd.account_id,
+            cmd.instrument,
+            cmd.text.strip(),
+            sm.Authority(cmd.authority),
+            ctx.actor,
+            ctx.now.isoformat(),
+        ),
+    )
+
+
+def restrict_account(m: MarketState, cmd: sm.RestrictAccount, ctx: Ctx) -> Result:
+    r = _participant(m, cmd.account_id) or _text(cmd.reason, "reason") or _authority(cmd.authority)
+    if r:
+        return r
+    if not isinstance(cmd.trading, bool) or not isinstance(cmd.transfer, bool):
+        return Rejection(Code.INVALID_FIELD, "trading and transfer must be true or false", None)
+    cur = sup(m).restrictions.get(cmd.account_id)
+    now = (cur.trading, cur.transfer) if cur else (False, False)
+    if now == (cmd.trading, cmd.transfer):
+        return ()
+    return (
+        sm.AccountRestrictionSet(
+            cmd.account_id,
+            cmd.trading,
+            cmd.transfer,
+            cmd.reason.strip(),
+            sm.Authority(cmd.authority),
+            ctx.actor,
+            ctx.now.isoformat(),
+        ),
+    )
+
+
+def _suspend(m: MarketState, code: str, suspended: bool, cmd: Any, ctx: Ctx) -> Result:
+    r = _instrument(m, code) or _text(cmd.reason, "reason") or _authority(cmd.authority)
+    if r:
+        return r
+    if m.ext["trading"].instruments[code].suspended == suspended:
+        return ()
+    return (
+        InstrumentStatusChanged(code, suspended, cmd.reason.strip()),
+        sm.SuspensionOrdered(
+            code,
+            suspended,
+            cmd.reason.strip(),
+            sm.Authority(cmd.authority),
+            ctx.actor,
+            ctx.now.isoformat(),
+        ),
+    )
+
+
+def suspend(m: MarketState, cmd: sm.SuspendInstrument, ctx: Ctx) -> Result:
+    return _suspend(m, cmd.instrument, True, cmd, ctx)
+
+
+def resume(m: MarketState, cmd: sm.ResumeInstrument, ctx: Ctx) -> Result:
+    return _suspend(m, cmd.instrument, False, cmd, ctx)
+
+
+def link_accounts(m: MarketState, cmd: sm.LinkAccounts, ctx: Ctx) -> Result:
+    r = _text(cmd.group_id, "group_id") or _text(cmd.reason, "reason")
+    if r:
+        return r
+    if not isinstance(cmd.account_ids, tuple) or not cmd.account_ids:
+        return Rejection(
+            Code.INVALID_FIELD, f"account_ids must list accounts, was {cmd.account_ids!r}", None
+        )
+    for i, a in enumerate(cmd.account_ids):
+        r = _participant(m, a, f"account_ids[{i}]")
+        if r:
+            return r
+    groups = sup(m).groups
+    if all(groups.get(a) == cmd.group_id for a in cmd.account_ids):
+        return ()
+    return (sm.AccountsLinked(cmd.group_id, tuple(cmd.account_ids), cmd.reason, ctx.actor),)
+
+
+def unlink_accounts(m: MarketState, cmd: sm.UnlinkAccounts, ctx: Ctx) -> Result:
+    r = _text(cmd.reason, "reason")
+    if r:
+        return r
+    linked = tuple(a for a in cmd.account_ids if a in sup(m).groups)
+    return (sm.AccountsUnlinked(linked, cmd.reason, ctx.actor),) if linked else ()
+
+
+# --- handlers: surveillance and cases -----------------------------------------------------------
+
+
+def record_alerts(m: MarketState, cmd: sm.RecordAlerts, ctx: Ctx) -> Result:
+    if not isinstance(cmd.day, str) or not _DAY.match(cmd.day):
+        return Rejection(Code.INVALID_FIELD, f"day must be YYYY-MM-DD, was {cmd.day!r}", "day")
+    unknown = [d for d in cmd.detectors if d not in DETECTORS]
+    if unknown:
+        return Rejection(Code.INVALID_FIELD, f"unknown detectors {unknown}", "detectors")
+    st = sup(m)
+    run_id = ctx.ids.next("SR")
+    new: list[Event] = []
+    seen: set[object] = set()
+    for i, a in enumerate(cmd.alerts):
+        if not isinstance(a, Alert) or a.day != cmd.day or a.detector not in cmd.detectors:
+            return Rejection(
+                Code.INVALID_FIELD,
+                f"alerts[{i}] is not an alert of {cmd.detectors} on {cmd.day}: {a!r}"[:300],
+                f"alerts[{i}]",
+            )
+        if a.key in st.alert_keys or a.key in seen:
+            continue
+        seen.add(a.key)
+        new.append(sm.AlertRaised(ctx.ids.next("AL"), run_id, a))
+    ran = sm.SurveillanceRan(
+        run_id,
+        cmd.day,
+        tuple(cmd.detectors),
+        len(cmd.alerts),
+        len(new),
+        ctx.actor,
+        ctx.now.isoformat(),
+    )
+    return (ran, *new)
+
+
+def open_case(m: MarketState, cmd: sm.OpenCase, ctx: Ctx) -> Result:
+    st = sup(m)
+    r = _text(cmd.title, "title")
+    if r:
+        return r
+    if not isinstance(cmd.alert_ids, tuple) or not cmd.alert_ids:
+        return Rejection(Code.INVALID_FIELD, "a case needs at least one alert", "alert_ids")
+    for a in cmd.alert_ids:
+        if a not in st.alerts:
+            return Rejection(Code.INVALID_FIELD, f"no alert {a!r}", "alert_ids")
+        if a in st.alert_case:
+            return Rejection(
+                Code.INVALID_STATE, f"alert {a} is already in case {st.alert_case[a]}", "alert_ids"
+            )
+    return (
+        sm.CaseOpened(
+            ctx.ids.next("CS"),
+            tuple(dict.fromkeys(cmd.alert_ids)),
+            cmd.title.strip(),
+            ctx.actor,
+            ctx.now.isoformat(),
+        ),
+    )
+
+
+def _case(m: MarketState, case_id: object, status: sm.CaseStatus, to: str) -> Rejection | None:
+    case = sup(m).cases.get(case_id) if isinstance(case_id, str) else None
+    if case is None:
+        return Rejection(Code.INVALID_FIELD, f"no case {case_id!r}", "case_id")
+    if case.status is not status:
+        return Rejection(
+            Code.INVALID_STATE,
+            f"case {case_id} is {case.status.value}; only a case {status.value} can {to}",
+            "case_id",
+        )
+    return None
+
+
+def start_review(m: MarketState, cmd: sm.StartReview, ctx: Ctx) -> Result:
+    r = _case(m, cmd.case_id, sm.CaseStatus.OPEN, "go under review")
+    if r:
+        return r
+    return (sm.CaseReviewStarted(cmd.case_id, cmd.note, ctx.actor, ctx.now.isoformat()),)
+
+
+def close_case(m: MarketState, cmd: sm.CloseCase, ctx: Ctx) -> Result:
+    r = _case(m, cmd.case_id, sm.CaseStatus.UNDER_REVIEW, "be closed") or _text(cmd.note, "note")
+    if r:
+        return r
+    if cmd.finding not in tuple(sm.Finding):
+        return Rejection(
+            Code.INVALID_FIELD,
+            f"finding must be one of {[f.value for f in sm.Finding]}, was {cmd.finding!r}",
+            "finding",
+        )
+    finding = sm.Finding(cmd.finding)
+    return (sm.CaseClosed(cmd.case_id, finding, cmd.note.strip(), ctx.actor, ctx.now.isoformat()),)
+
+
+def scan_positions(m: MarketState, cmd: sm.ScanPositions, ctx: Ctx) -> Result:
+    return large_holder_events(m, ctx)
+
+
+def file_report(m: MarketState, cmd: sm.FileLargeHolderReport, ctx: Ctx) -> Result:
+    ob = sup(m).obligations.get(cmd.obligation_id) if isinstance(cmd.obligation_id, str) else None
+    if ob is None:
+        return Rejection(
+            Code.INVALID_FIELD, f"no report obligation {cmd.obligation_id!r}", "obligation_id"
+        )
+    if ob.filed is not None:
+        return Rejection(
+            Code.ALREADY_DONE, f"obligation {cmd.obligation_id} was filed already", "obligation_id"
+        )
+    r = _text(cmd.text, "text")
+    if r:
+        return r
+    return (
+        sm.LargeHolderReportFiled(
+            cmd.obligation_id, cmd.text.strip(), ctx.actor, ctx.now.isoformat()
+        ),
+    )
+
+
+# --- guards and tallies on other contexts' messages ---------------------------------------------
+
+
+Accounts = Callable[[MarketState, Any], Iterable[tuple[str, str]]]
+"""The (account, field) pairs a command moves allowances or funds out of."""
+
+
+def _guarded(inner: Handler, accounts: Accounts) -> Handler:
+    """``inner``, refused first for an account restricted from transfers."""
+
+    def guarded(m: MarketState, cmd: Any, ctx: Ctx) -> Result:
+        for acct, field in accounts(m, cmd):
+            r = check_account_restriction(m, acct, "transfer", field)
+            if r:
+                return r
+        return inner(m, cmd, ctx)
+
+    return guarded
+
+
+def _decide_accounts(m: MarketState, cmd: rc.Decide) -> list[tuple[str, str]]:
+    req = m.registry.pending.get(cmd.request_id) if cmd.approve else None
+    if req is None or req.kind != "transfer":
+        return []
+    return [(p.account_id, "request_id") for p in req.postings if p.delta < 0]
+
+
+def tally_allocation(m: MarketState, ev: LedgerPosted) -> None:
+    """Allocation received: issuances and transfers from allocation accounts, less claw-backs
+    (and their corrections)."""
+    reg = m.registry
+    kind = ev.tx_type
+    if kind is TxType.CORRECTION:
+        orig = reg.transactions.get(ev.ref)
+        kind = orig.tx_type if orig is not None else kind
+    if kind is TxType.TRANSFER:
+        roles = {
+            reg.accounts[p.account_id].system_role
+            for p in ev.postings
+            if p.account_id in reg.accounts
+        }
+        if not roles & ALLOCATION_ROLES:
+            return
+    elif kind not in (TxType.ISSUANCE, TxType.CLAWBACK):
+        return
+    st = sup(m)
+    for p in ev.postings:
+        a = reg.accounts.get(p.account_id)
+        if a is not None and a.system_role is None:
+            st.add_allocation(p.account_id, p.product, p.delta)
+
+
+def _chain(appliers: dict[type, Applier], ev_t: type, fn: Applier) -> None:
+    first = appliers.get(ev_t)
+    if first is None:
+        appliers[ev_t] = fn
+        return
+
+    def both(m: MarketState, ev: Any) -> None:
+        first(m, ev)
+        fn(m, ev)
+
+    appliers[ev_t] = both
+
+
+def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
+    from openets.engine.router import apply_part
+
+    handlers.update(
+        {
+            sm.SetRiskRules: set_risk_rules,
+            sm.IssueRiskWarning: issue_warning,
+            sm.RestrictAccount: restrict_account,
+            sm.SuspendInstrument: suspend,
+            sm.ResumeInstrument: resume,
+            sm.LinkAccounts: link_accounts,
+            sm.UnlinkAccounts: unlink_accounts,
+            sm.RecordAlerts: record_alerts,
+            sm.OpenCase: open_case,
+            sm.StartReview: start_review,
+            sm.CloseCase: close_case,
+            sm.ScanPositions: scan_positions,
+            sm.FileLargeHolderReport: file_report,
+        }
+    )
+    guards: dict[type, Accounts] = {
+        rc.RequestTransfer: lambda m, c: [(c.from_account, "from_account")],
+        rc.Decide: _decide_accounts,
+        funds.RequestWithdrawal: lambda m, c: [(c.account_id, "account_id")],
+    }
+    for cmd_t, accounts in guards.items():
+        if cmd_t in handlers:
+            handlers[cmd_t] = _guarded(handlers[cmd_t], accounts)
+    for ev_t, fn in APPLIERS.items():
+        appliers[ev_t] = apply_part("supervision", fn)
+    _chain(appliers, LedgerPosted, tally_allocation)
+
+
+# --- the surveillance run -----------------------------------------------------------------------
+
+
+def surveillance_input(engine: Engine, day: str, rows: Iterable[Row] | None = None) -> DayData:
+    """One trading day for the detectors, from the journal (or ``rows`` a Collector kept)."""
+    m = engine.state
+    mr = rules(m)
+    tr = mr.trading
+    bps = {"listing": tr.listing_band_bps, "block": tr.block_band_bps}
+
+    def band(inst: str, prev_close: int, method: str) -> tuple[int, int] | None:
+        b = bps.get(method)
+        return price_band(prev_close, b, tr.tick_fen) if b is not None and prev_close > 0 else None
+
+    end = max(e for _, e in tr.listing_sessions)
+    closes = datetime.combine(date.fromisoformat(day), end, tzinfo=mr.calendar.tz)
+    src = rows if rows is not None else rows_of(engine.journal.read())
+    return day_data(
+        src,
+        day,
+        band=band,
+        session_end=to_utc_micros(closes),
+        groups=sup(m).groups.items(),
+    )
+
+
+def run_surveillance(
+    engine: Engine,
+    day: str,
+    *,
+    params: Params | None = None,
+    only: Iterable[str] | None = None,
+    actor: str = "surveillance",
+    rows: Iterable[Row] | None = None,
+) -> Result:
+    """Run the detectors over ``day`` and journal the run and its new alerts."""
+    names = tuple(DETECTORS) if only is None else tuple(only)
+    alerts = run_all(surveillance_input(engine, day, rows), params, names)
+    return engine.submit(sm.RecordAlerts(day, names, alerts), actor)
