@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
-from openets.store.schema import metadata
+from openets.store.migrate import upgrade
 
 DEFAULT_URL = "sqlite:///openets.db"
 
@@ -21,7 +21,8 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, synchronous: str = "FULL") -> Engine:
+def make_engine(url: str, *, synchronous: str = "FULL", migrate: bool = True) -> Engine:
+    """An engine on ``url`` with the schema brought up to date (Alembic ``upgrade head``)."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
         eng = create_engine(url, connect_args={"check_same_thread": False})
@@ -36,5 +37,6 @@ def make_engine(url: str, *, synchronous: str = "FULL") -> Engine:
 
     else:
         eng = create_engine(url, pool_pre_ping=True)
-    metadata.create_all(eng)
+    if migrate:
+        upgrade(eng)
     return eng

@@ -1,7 +1,10 @@
 """The journal on SQL (SQLite or PostgreSQL) through SQLAlchemy Core.
 
 Records are staged in the open transaction and become durable on ``commit``: the engine calls
-it once per command, or once per batch (group commit).
+it once per command, or once per batch (group commit). The writer's connection opens a
+transaction only to write (reads use their own short connections), so it never sits idle in
+a transaction between commands. On PostgreSQL each commit also sends ``NOTIFY openets_journal``
+with the last sequence number, which read replicas (:mod:`openets.store.follower`) wait on.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ _INSERT = (
     "INSERT INTO journal (seq, cmd_seq, ts, actor, type, payload, ids, prev_hash, hash) "
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
+CHANNEL = "openets_journal"
 
 
 class SqlJournal:
@@ -30,16 +34,20 @@ class SqlJournal:
             self._conn = self.engine.connect()
         return self._conn
 
+    def connection(self) -> Connection:
+        """The writer's connection: rows written on it commit with the journal's records."""
+        return self._c()
+
     def last(self) -> tuple[int, int, str]:
-        row = (
-            self._c()
-            .execute(
+        if self._staged:
+            r = self._staged[-1]
+            return r.seq, r.cmd_seq, r.hash
+        with self.engine.connect() as conn:
+            row = conn.execute(
                 select(schema.journal.c.seq, schema.journal.c.cmd_seq, schema.journal.c.hash)
                 .order_by(schema.journal.c.seq.desc())
                 .limit(1)
-            )
-            .first()
-        )
+            ).first()
         if row is None:
             return 0, 0, GENESIS
         return int(row[0]), int(row[1]), str(row[2])
@@ -51,8 +59,13 @@ class SqlJournal:
         """Write the staged records with one statement and commit: durable on return."""
         conn = self._c()
         if self._staged:
-            sql = _INSERT.replace("%s", "?") if conn.dialect.paramstyle == "qmark" else _INSERT
-            conn.exec_driver_sql(sql, self._staged)
+            if conn.dialect.paramstyle == "qmark":
+                conn.exec_driver_sql(_INSERT.replace("%s", "?"), self._staged)
+            else:
+                conn.exec_driver_sql(_INSERT, self._staged)
+                if conn.dialect.name == "postgresql":
+                    seq = str(self._staged[-1].seq)
+                    conn.exec_driver_sql("SELECT pg_notify(%s, %s)", (CHANNEL, seq))
             self._staged = []
         conn.commit()
 
@@ -86,11 +99,10 @@ class SqlJournal:
         )
 
     def latest_snapshot(self) -> Snapshot | None:
-        row = (
-            self._c()
-            .execute(select(schema.snapshots).order_by(schema.snapshots.c.seq.desc()).limit(1))
-            .first()
-        )
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(schema.snapshots).order_by(schema.snapshots.c.seq.desc()).limit(1)
+            ).first()
         if row is None:
             return None
         return Snapshot(int(row.seq), str(row.state_hash), bytes(row.blob))

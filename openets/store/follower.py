@@ -1,0 +1,168 @@
+"""Read replicas: follow a market's journal and keep an up-to-date state for queries.
+
+The sequencer is the only writer. A follower opens the same database read-only, starts from
+the latest snapshot, replays what follows, then applies each new record as it is committed,
+checking the hash chain on the way: it ends with the same state hash as the writer, and stops
+(``FollowerDiverged``) rather than serve a state built from records that do not chain.
+
+On PostgreSQL the writer sends ``NOTIFY openets_journal`` with each commit and ``wait`` sleeps
+on ``LISTEN``; on SQLite ``wait`` polls. A missed notification only delays the next poll.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from openets.domain.clock import RealClock
+from openets.engine.core import Engine
+from openets.engine.journal import Record, record_hash
+from openets.engine.state import MarketState
+from openets.store.db import make_engine, normalize_url
+from openets.store.sql_journal import CHANNEL, SqlJournal
+
+RecordsListener = Callable[[Sequence[Record]], None]
+
+
+class FollowerDiverged(RuntimeError):
+    """The journal no longer continues the chain this follower has applied."""
+
+
+class Follower:
+    """A read-only replica of the market state at ``db_url``.
+
+    ``state`` changes only inside ``poll``/``wait`` and under ``lock``: readers on other threads
+    hold ``lock`` while they look (``with follower.lock: ...``) to see whole commands only.
+    """
+
+    def __init__(self, db_url: str, *, use_snapshot: bool = True, poll_interval: float = 0.2):
+        from openets.bootstrap import new_state
+        from openets.engine.router import build_tables
+
+        self.url = normalize_url(db_url)
+        self.poll_interval = poll_interval
+        self.lock = threading.RLock()
+        self.subscribers: list[RecordsListener] = []
+        self._listen: Any = None
+        self._listen_fairy: Any = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.db = make_engine(self.url, migrate=False)
+        if self.db.dialect.name == "postgresql":
+            self._listen = self._open_listener()  # before catching up: nothing slips between
+        _, appliers = build_tables()
+        self.journal = SqlJournal(self.db)
+        self._engine = Engine(self.journal, RealClock(), {}, appliers, state_factory=new_state)
+        with self.lock:
+            self._engine.recover(use_snapshot=use_snapshot)
+
+    # --- what readers use -----------------------------------------------------------------
+    @property
+    def state(self) -> MarketState:
+        return self._engine.state
+
+    @property
+    def last_seq(self) -> int:
+        return self._engine.state.last_seq
+
+    def state_hash(self) -> str:
+        with self.lock:
+            return self._engine.state.state_hash()
+
+    # --- following ------------------------------------------------------------------------
+    def poll(self) -> int:
+        """Apply every record committed since the last call. Returns how many."""
+        with self.lock:
+            st = self._engine.state
+            applied: list[Record] = []
+            n = self._engine.replay_into(st, self._checked(self.journal.read(st.last_seq), applied))
+        if applied:
+            for fn in self.subscribers:
+                fn(applied)
+        return n
+
+    def _checked(self, records: Iterable[Record], out: list[Record]) -> Iterator[Record]:
+        st = self._engine.state
+        prev, expected = st.last_hash, st.last_seq + 1
+        for r in records:
+            if r.seq != expected or r.prev_hash != prev:
+                raise FollowerDiverged(
+                    f"record seq {r.seq} does not follow seq {expected - 1} ({prev[:12]}…)"
+                )
+            h = record_hash(r.prev_hash, r.seq, r.cmd_seq, r.ts, r.actor, r.type, r.payload, r.ids)
+            if h != r.hash:
+                raise FollowerDiverged(f"record seq {r.seq} does not match its hash")
+            prev, expected = r.hash, r.seq + 1
+            out.append(r)
+            yield r
+
+    def wait(self, timeout: float = 1.0) -> int:
+        """Block until the journal grows (or ``timeout`` seconds pass), then ``poll``."""
+        n = self.poll()
+        if n:
+            return n
+        if self._listen is not None:
+            try:
+                for _ in self._listen.notifies(timeout=timeout, stop_after=1):
+                    break
+            except Exception:  # the listening connection broke: fall back to polling
+                self._close_listener()
+                time.sleep(min(timeout, self.poll_interval))
+        else:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                time.sleep(min(self.poll_interval, max(0.0, deadline - time.monotonic())))
+                n = self.poll()
+                if n:
+                    return n
+            return 0
+        return self.poll()
+
+    def catch_up(self, seq: int, timeout: float = 10.0) -> bool:
+        """Wait until the follower has applied ``seq``; False on timeout."""
+        deadline = time.monotonic() + timeout
+        while self.last_seq < seq:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            self.wait(min(left, 1.0))
+        return True
+
+    def start(self) -> threading.Thread:
+        """Follow in a background thread until ``close``."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="openets-follower", daemon=True)
+            self._thread.start()
+        return self._thread
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.wait(self.poll_interval * 5)
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+        self._close_listener()
+        self.journal.close()
+        self.db.dispose()
+
+    # --- PostgreSQL LISTEN ----------------------------------------------------------------
+    def _open_listener(self) -> Any:
+        conn = self.db.raw_connection()
+        driver = conn.driver_connection
+        assert driver is not None
+        driver.autocommit = True
+        driver.execute(f"LISTEN {CHANNEL}")
+        self._listen_fairy = conn  # keeps the pooled connection checked out
+        return driver
+
+    def _close_listener(self) -> None:
+        if self._listen_fairy is not None:
+            fairy, self._listen, self._listen_fairy = self._listen_fairy, None, None
+            with contextlib.suppress(Exception):
+                fairy.invalidate()

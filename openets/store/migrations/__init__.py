@@ -1,0 +1,1 @@
+"""Alembic migrations of the market database, configured from code (no alembic.ini)."""
