@@ -10,6 +10,15 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from dsl import Given
+from pg import (  # noqa: F401  (fixtures and the --db option: tests/pg.py)
+    _given_database,
+    db_url,
+    pg_empty_url,
+    pg_server,
+    pg_url,
+    postgres_url,
+    pytest_addoption,
+)
 
 
 @pytest.fixture
@@ -18,5 +27,8 @@ def given() -> Given:
 
 
 @pytest.fixture
-def given_sqlite(tmp_path: Path) -> Given:
-    return Given.on_sqlite(tmp_path / "market.db")
+def given_db(tmp_path: Path) -> Given:
+    return Given.on_db(tmp_path / "market.db")
+
+
+given_sqlite = given_db

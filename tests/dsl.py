@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from itertools import count
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from openets.bootstrap import Market, open_market
 from openets.clearing import funds
@@ -28,6 +29,9 @@ def fresh_resident_id() -> str:
 
 
 class Given:
+    # Set by tests/pg.py for ``--db=postgres|sqlite``: a fresh database URL for each market.
+    db_factory: ClassVar[Callable[[], str] | None] = None
+
     def __init__(self, market: Market, clock: SimulatedClock) -> None:
         self.market = market
         self.clock = clock
@@ -35,7 +39,15 @@ class Given:
     @classmethod
     def in_memory(cls, start: str = START, preset: str = "cn") -> Given:
         clock = SimulatedClock(parse_iso(start))
-        return cls(open_market(None, clock, preset=preset), clock)
+        url = cls.db_factory() if cls.db_factory else None
+        return cls(open_market(url, clock, preset=preset), clock)
+
+    @classmethod
+    def on_db(cls, path: Path, start: str = START, preset: str = "cn") -> Given:
+        """A durable market: the SQLite file ``path``, or a fresh database of the chosen kind."""
+        clock = SimulatedClock(parse_iso(start))
+        url = cls.db_factory() if cls.db_factory else f"sqlite:///{path}"
+        return cls(open_market(url, clock, preset=preset), clock)
 
     @classmethod
     def on_sqlite(cls, path: Path, start: str = START) -> Given:
