@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-from openets.domain.clock import to_utc_micros
+from openets.domain.clock import from_utc_micros, to_utc_micros
 from openets.domain.money import round_half_up_div
 from openets.domain.rejection import Code, Rejection
 
@@ -242,13 +242,17 @@ def _bad_qty(message: str, field: str) -> Rejection:
     return Rejection(Code.INVALID_QUANTITY, message, field)
 
 
+def _iso(us: int) -> str:
+    return from_utc_micros(us).isoformat()
+
+
 def _window_rejection(spec: AuctionSpec, now: datetime) -> Rejection | None:
     t = to_utc_micros(now)
     if spec.opens_at_us <= t < spec.closes_at_us:
         return None
     msg = (
-        f"auction {spec.auction_id} takes bids from {spec.opens_at_us} until {spec.closes_at_us}"
-        f" (µs), now {t}"
+        f"auction {spec.auction_id} takes bids from {_iso(spec.opens_at_us)} until "
+        f"{_iso(spec.closes_at_us)}, now {_iso(t)}"
     )
     return Rejection(Code.AUCTION_CLOSED, msg, "auction_id")
 
@@ -382,7 +386,7 @@ def close_auction(
     """Clear the auction once its window has closed."""
     t = to_utc_micros(now)
     if t < spec.closes_at_us:
-        msg = f"auction {spec.auction_id} closes at {spec.closes_at_us} (µs), now {t}"
+        msg = f"auction {spec.auction_id} closes at {_iso(spec.closes_at_us)}, now {_iso(t)}"
         return Rejection(Code.INVALID_STATE, msg, "auction_id")
     return clear_auction(spec, bids, seed)
 

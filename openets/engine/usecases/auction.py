@@ -1,0 +1,501 @@
+"""One-way bidding (单向竞价) through the engine: announcement, sealed bids, clearing.
+
+The rules are :mod:`openets.trading.auction` (pure). Here they get real locks: the initiator's
+allowances on offer (a government seller's come from its own available bucket) or funds at the
+reserve; each bid's funds with the auction buy fee bound, or its allowances. At the close every
+winning bid becomes one ``TradeExecuted`` (method ``auction``) through :func:`trade_events`, so
+the end-of-day settlement delivers the allowances and books the fees; the rest is released.
+A random tie-break uses a seed fixed in the announcement, so replay clears identically.
+
+Bids are sealed: :func:`auction_view` shows each viewer the public announcement, its own bids
+and, after the close, the published figures. :func:`due_auctions` tells whoever drives the
+clock which auctions to close.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from openets.domain.clock import parse_iso, to_utc_micros
+from openets.domain.messages import Ctx, Event
+from openets.domain.rejection import Code, Rejection
+from openets.engine.core import Applier, Handler, Result
+from openets.engine.state import MarketState
+from openets.engine.usecases.common import (
+    check_int,
+    day_guard,
+    release_funds,
+    rules,
+    trading,
+    trading_account,
+)
+from openets.engine.usecases.trade import Wallets, lock_event, lock_for, trade_events
+from openets.registry.handlers import move
+from openets.registry.model import Bucket, SubjectType, SystemRole, TxType
+from openets.trading import auction as core
+from openets.trading import checks
+from openets.trading.auction import AuctionSide, AuctionSpec, Bid, LockAsset
+from openets.trading.auction_book import OPEN, AuctionBook, AuctionRecord, AuctionView
+from openets.trading.auction_messages import (
+    NO_LOCK,
+    AnnounceAuction,
+    AuctionAllocated,
+    AuctionAnnounced,
+    AuctionCancelled,
+    AuctionLock,
+    AuctionResultPublished,
+    BidFill,
+    BidModified,
+    BidPlaced,
+    BidWithdrawn,
+    CancelAuction,
+    CloseAuction,
+    ModifyBid,
+    PlaceBid,
+    WithdrawBid,
+)
+from openets.trading.book import Side
+from openets.trading.events import TradeExecuted
+
+GOVERNMENT_ROLES = (SystemRole.AUCTION, SystemRole.PROVINCIAL_ALLOCATION)
+STATE_PARTS = {"auction": AuctionBook}
+
+
+def auction_book(m: MarketState) -> AuctionBook:
+    b: AuctionBook = m.ext["auction"]
+    return b
+
+
+# -- queries (per viewer) ------------------------------------------------------------------------
+
+
+def auction_view(
+    m: MarketState, auction_id: str, viewer: str | None, *, operator: bool = False
+) -> AuctionView | None:
+    """One auction as ``viewer`` sees it (see :meth:`AuctionBook.view`)."""
+    return auction_book(m).view(auction_id, viewer, operator=operator)
+
+
+def auctions_for(
+    m: MarketState, viewer: str | None, *, operator: bool = False, include_ended: bool = True
+) -> tuple[AuctionView, ...]:
+    return auction_book(m).views(viewer, operator=operator, include_ended=include_ended)
+
+
+def due_auctions(m: MarketState, now: datetime) -> tuple[str, ...]:
+    """Open auctions whose window has closed: submit ``CloseAuction`` for each."""
+    return auction_book(m).due(to_utc_micros(now))
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def _seed(auction_id: str, head: str) -> int:
+    """The tie-break seed: fixed at the announcement, unknown before it (the journal head)."""
+    digest = hashlib.sha256(f"auction-seed|{auction_id}|{head}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def _record(m: MarketState, auction_id: object) -> AuctionRecord | Rejection:
+    a = auction_book(m).auctions.get(auction_id) if isinstance(auction_id, str) else None
+    if a is None:
+        return Rejection(Code.UNKNOWN_ORDER, f"no auction {auction_id!r}", "auction_id")
+    return a
+
+
+def _open_record(m: MarketState, auction_id: object) -> AuctionRecord | Rejection:
+    a = _record(m, auction_id)
+    if isinstance(a, AuctionRecord) and a.status != OPEN:
+        return Rejection(Code.AUCTION_CLOSED, f"auction {auction_id} is {a.status}", "auction_id")
+    return a
+
+
+def _fen_needed(m: MarketState, notional: int) -> int:
+    return notional + rules(m).fees.rate("auction", "buy").fee_bound(notional)
+
+
+def _bid_target(m: MarketState, spec: AuctionSpec, price: int, qty: int) -> tuple[int, int]:
+    lock = core.lock_needed(spec, price, qty)
+    if lock.asset is LockAsset.FUNDS:
+        return _fen_needed(m, lock.amount), 0
+    return 0, lock.amount
+
+
+def _relock(
+    m: MarketState,
+    party: str,
+    product: str,
+    cur: AuctionLock,
+    fen: int,
+    tonnes: int,
+    ctx: Ctx,
+    ref: str,
+    wallets: Wallets,
+) -> tuple[list[Event], AuctionLock] | Rejection:
+    """Move ``party``'s lock ``cur`` to ``fen`` and ``tonnes`` (receivable given back first)."""
+    events: list[Event] = []
+    new = cur
+    if new.fen > fen:
+        rel = new.fen - fen
+        to_recv = min(new.recv_fen, rel)
+        events.append(release_funds(party, rel, to_recv, ctx, ref))
+        new = AuctionLock(fen, new.recv_fen - to_recv, new.tonnes)
+    elif fen > new.fen:
+        spent = wallets.spend(party, fen - new.fen)
+        if isinstance(spent, Rejection):
+            return spent
+        events.append(lock_event(party, spent, ctx, ref))
+        new = AuctionLock(fen, new.recv_fen + spent[1], new.tonnes)
+    if new.tonnes > tonnes:
+        events.append(
+            move(
+                ctx.ids.next("TX"),
+                TxType.UNLOCK,
+                party,
+                product,
+                Bucket.LOCKED,
+                Bucket.AVAILABLE,
+                new.tonnes - tonnes,
+                ref=ref,
+            )
+        )
+        new = AuctionLock(new.fen, new.recv_fen, tonnes)
+    elif tonnes > new.tonnes:
+        locked = lock_for(m, Side.SELL, party, product, 0, tonnes - new.tonnes, ctx, ref)
+        if isinstance(locked, Rejection):
+            return locked
+        events += locked[0]
+        new = AuctionLock(new.fen, new.recv_fen, tonnes)
+    return events, new
+
+
+def _initiator(m: MarketState, account_id: object, side: AuctionSide) -> bool | Rejection:
+    """Whether the initiator is a government account (paid allocation), or why it may not be."""
+    acct = m.registry.accounts.get(account_id) if isinstance(account_id, str) else None
+    if acct is None or acct.subject_type is not SubjectType.SYSTEM:
+        r = trading_account(m, account_id, "initiator")
+        return r if r else False
+    if acct.system_role not in GOVERNMENT_ROLES:
+        msg = f"system account {account_id} ({acct.system_role}) cannot initiate an auction"
+        return Rejection(Code.NOT_PERMITTED, msg, "initiator")
+    if side is not AuctionSide.SELL:
+        msg = f"a government account sells in paid allocation; side was {side}"
+        return Rejection(Code.NOT_PERMITTED, msg, "side")
+    return True
+
+
+def _parse_time(text: object, name: str, default: datetime) -> datetime | Rejection:
+    if text in ("", None):
+        return default
+    try:
+        if not isinstance(text, str):
+            raise ValueError(text)
+        return parse_iso(text)
+    except ValueError:
+        msg = f"{name} must be an ISO 8601 time with an offset, was {text!r}"
+        return Rejection(Code.INVALID_FIELD, msg, name)
+
+
+def _enum(cls: Any, value: object, name: str) -> Any:
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = ", ".join(x.value for x in cls)
+        return Rejection(
+            Code.INVALID_FIELD, f"{name} must be one of {allowed}, was {value!r}", name
+        )
+
+
+# -- handlers ------------------------------------------------------------------------------------
+
+
+def _announce_checks(m: MarketState, cmd: AnnounceAuction) -> tuple[Any, ...] | Rejection:
+    """The announcement's fields: (side, pricing, tie-break, reserve rule, paid, instrument)."""
+    side = _enum(AuctionSide, cmd.side, "side")
+    pricing = _enum(core.PricingRule, cmd.pricing, "pricing")
+    tie = _enum(core.TieBreak, cmd.tie_break, "tie_break")
+    reserve_rule = _enum(core.ReserveRule, cmd.reserve_rule, "reserve_rule")
+    for v in (side, pricing, tie, reserve_rule):
+        if isinstance(v, Rejection):
+            return v
+    paid = _initiator(m, cmd.initiator, side)
+    if isinstance(paid, Rejection):
+        return paid
+    inst = trading(m).instruments.get(cmd.instrument) if isinstance(cmd.instrument, str) else None
+    if inst is None:
+        return Rejection(Code.UNKNOWN_INSTRUMENT, f"no instrument {cmd.instrument!r}", "instrument")
+    r = check_int(cmd.quantity, "quantity", Code.INVALID_QUANTITY, "whole tonnes") or check_int(
+        cmd.lot_size, "lot_size", Code.INVALID_QUANTITY, "whole tonnes"
+    )
+    for name in ("reserve_price", "per_bidder_cap"):
+        value = getattr(cmd, name)
+        if r is None and value is not None:
+            r = check_int(value, name, Code.INVALID_FIELD, "an integer")
+    cover = cmd.min_cover_bps
+    if r is None and (isinstance(cover, bool) or not isinstance(cover, int)):
+        msg = f"min_cover_bps must be an integer, was {cover!r}"
+        r = Rejection(Code.INVALID_FIELD, msg, "min_cover_bps")
+    return r or (side, pricing, tie, reserve_rule, paid, inst)
+
+
+def announce(m: MarketState, cmd: AnnounceAuction, ctx: Ctx) -> Result:
+    checked = _announce_checks(m, cmd)
+    if isinstance(checked, Rejection):
+        return checked
+    side, pricing, tie, reserve_rule, paid, inst = checked
+    opens = _parse_time(cmd.opens_at, "opens_at", ctx.now)
+    if isinstance(opens, Rejection):
+        return opens
+    closes = _parse_time(cmd.closes_at, "closes_at", ctx.now)
+    if isinstance(closes, Rejection):
+        return closes
+    if closes <= ctx.now:
+        msg = f"closes_at {closes.isoformat()} is not after now ({ctx.now.isoformat()})"
+        return Rejection(Code.INVALID_FIELD, msg, "closes_at")
+    spec = AuctionSpec(
+        auction_id=ctx.ids.next("AU"),
+        initiator=cmd.initiator,
+        side=side,
+        instrument=inst.code,
+        quantity=cmd.quantity,
+        reserve_price=cmd.reserve_price,
+        opens_at_us=to_utc_micros(opens),
+        closes_at_us=to_utc_micros(closes),
+        lot_size=cmd.lot_size,
+        per_bidder_cap=cmd.per_bidder_cap,
+        pricing=pricing,
+        tie_break=tie,
+        min_cover_bps=cmd.min_cover_bps,
+        reserve_rule=reserve_rule,
+        tick=rules(m).trading.tick_fen,
+        paid_allocation=paid,
+    )
+    r = core.check_spec(spec)
+    if r:
+        return r
+    need = core.initiator_lock(spec)
+    fen, tonnes = (
+        (_fen_needed(m, need.amount), 0) if need.asset is LockAsset.FUNDS else (0, need.amount)
+    )
+    done = _relock(
+        m, spec.initiator, inst.product, NO_LOCK, fen, tonnes, ctx, spec.auction_id, Wallets(m)
+    )
+    if isinstance(done, Rejection):
+        return done
+    events, lock = done
+    seed = _seed(spec.auction_id, m.last_hash)
+    return (*events, AuctionAnnounced(spec, inst.product, seed, lock))
+
+
+def _other_qty(a: AuctionRecord, bidder: str, except_bid: str = "") -> int:
+    return sum(b.quantity for b in a.bids.values() if b.bidder == bidder and b.bid_id != except_bid)
+
+
+def place(m: MarketState, cmd: PlaceBid, ctx: Ctx) -> Result:
+    a = _open_record(m, cmd.auction_id)
+    if isinstance(a, Rejection):
+        return a
+    r = (
+        trading_account(m, cmd.account_id)
+        or check_int(cmd.price, "price", Code.INVALID_PRICE, "a price in fen (ticks of 0.01)")
+        or check_int(cmd.quantity, "quantity", Code.INVALID_QUANTITY, "whole tonnes")
+    )
+    if r:
+        return r
+    bid = Bid(ctx.ids.next("AB"), cmd.account_id, cmd.price, cmd.quantity, a.seq + 1)
+    change = core.place_bid(a.spec, bid, ctx.now, _other_qty(a, cmd.account_id))
+    if isinstance(change, Rejection):
+        return change
+    fen, tonnes = _bid_target(m, a.spec, bid.price, bid.quantity)
+    done = _relock(m, bid.bidder, a.product, NO_LOCK, fen, tonnes, ctx, bid.bid_id, Wallets(m))
+    if isinstance(done, Rejection):
+        return done
+    return (*done[0], BidPlaced(a.spec.auction_id, bid, done[1]))
+
+
+def _bid(a: AuctionRecord, bid_id: object) -> Bid | Rejection:
+    bid = a.bids.get(bid_id) if isinstance(bid_id, str) else None
+    if bid is None:
+        msg = f"no bid {bid_id!r} in auction {a.spec.auction_id}"
+        return Rejection(Code.UNKNOWN_ORDER, msg, "bid_id")
+    return bid
+
+
+def modify(m: MarketState, cmd: ModifyBid, ctx: Ctx) -> Result:
+    a = _open_record(m, cmd.auction_id)
+    if isinstance(a, Rejection):
+        return a
+    old = _bid(a, cmd.bid_id)
+    if isinstance(old, Rejection):
+        return old
+    r = check_int(cmd.price, "price", Code.INVALID_PRICE, "a price in fen") or check_int(
+        cmd.quantity, "quantity", Code.INVALID_QUANTITY, "whole tonnes"
+    )
+    if r:
+        return r
+    other = _other_qty(a, old.bidder, old.bid_id)
+    done = core.modify_bid(
+        a.spec, old, cmd.account_id, cmd.price, cmd.quantity, a.seq + 1, ctx.now, other
+    )
+    if isinstance(done, Rejection):
+        return done
+    new = done[0]
+    fen, tonnes = _bid_target(m, a.spec, new.price, new.quantity)
+    cur = a.bid_locks[old.bid_id]
+    relocked = _relock(m, new.bidder, a.product, cur, fen, tonnes, ctx, new.bid_id, Wallets(m))
+    if isinstance(relocked, Rejection):
+        return relocked
+    return (*relocked[0], BidModified(a.spec.auction_id, new, relocked[1]))
+
+
+def withdraw(m: MarketState, cmd: WithdrawBid, ctx: Ctx) -> Result:
+    a = _open_record(m, cmd.auction_id)
+    if isinstance(a, Rejection):
+        return a
+    bid = _bid(a, cmd.bid_id)
+    if isinstance(bid, Rejection):
+        return bid
+    change = core.withdraw_bid(a.spec, bid, cmd.account_id, ctx.now)
+    if isinstance(change, Rejection):
+        return change
+    cur = a.bid_locks[bid.bid_id]
+    done = _relock(m, bid.bidder, a.product, cur, 0, 0, ctx, bid.bid_id, Wallets(m))
+    assert not isinstance(done, Rejection)  # releases only
+    return (*done[0], BidWithdrawn(a.spec.auction_id, bid.bid_id))
+
+
+def _release_all(m: MarketState, a: AuctionRecord, ctx: Ctx) -> list[Event]:
+    events: list[Event] = []
+    wallets = Wallets(m)
+    parties = [(a.spec.initiator, a.lock, a.spec.auction_id)]
+    parties += [(a.bids[k].bidder, lk, k) for k, lk in sorted(a.bid_locks.items())]
+    for party, lk, ref in parties:
+        done = _relock(m, party, a.product, lk, 0, 0, ctx, ref, wallets)
+        assert not isinstance(done, Rejection)  # releases only
+        events += done[0]
+    return events
+
+
+def cancel(m: MarketState, cmd: CancelAuction, ctx: Ctx) -> Result:
+    a = _open_record(m, cmd.auction_id)
+    if isinstance(a, Rejection):
+        return a
+    if not isinstance(cmd.reason, str) or not cmd.reason.strip():
+        return Rejection(Code.INVALID_FIELD, "a cancellation needs a reason", "reason")
+    return (*_release_all(m, a, ctx), AuctionCancelled(a.spec.auction_id, cmd.reason))
+
+
+def close(m: MarketState, cmd: CloseAuction, ctx: Ctx) -> Result:
+    a = _record(m, cmd.auction_id)
+    if isinstance(a, Rejection):
+        return a
+    if a.status != OPEN:
+        return ()  # already closed: nothing to do twice
+    result = core.close_auction(a.spec, a.bids.values(), ctx.now, a.seed)
+    if isinstance(result, Rejection):
+        return result
+    summary = result.summary
+    if summary.outcome is core.AuctionOutcome.CANCELLED:
+        return (*_release_all(m, a, ctx), AuctionResultPublished(summary))
+    return _clear(m, a, result, ctx)
+
+
+def _clear(m: MarketState, a: AuctionRecord, result: core.AuctionResult, ctx: Ctx) -> Result:
+    """One trade per winning bid, then every lock's remainder released."""
+    inst = trading(m).instruments[a.spec.instrument]
+    mr = rules(m)
+    local = ctx.now.astimezone(mr.calendar.tz)
+    if not mr.calendar.is_trading_day(local.date()):
+        msg = f"auction trades settle on trading days; {local.date()} is not one"
+        return Rejection(Code.MARKET_CLOSED, msg, None)
+    r = checks.check_not_suspended(inst.suspended, inst.code)
+    if r:
+        return r
+    opened = day_guard(m, ctx.now)
+    if isinstance(opened, Rejection):
+        return opened
+    events: list[Event] = list(opened)
+    wallets = Wallets(m)
+    sell = a.spec.side is AuctionSide.SELL
+    initiator = a.spec.initiator
+    init_fen = a.lock.fen  # a buying initiator pays every trade from its lock
+    fills: list[BidFill] = []
+    releases: list[Event] = []
+    for al in result.allocations:
+        lk = a.bid_locks[al.bid_id]
+        if al.allocated == 0 or al.price is None:
+            fills.append(BidFill(al.bid_id, 0, None, ""))
+            done = _relock(m, al.bidder, a.product, lk, 0, 0, ctx, al.bid_id, wallets)
+            assert not isinstance(done, Rejection)
+            releases += done[0]
+            continue
+        trade = trade_events(
+            m,
+            ctx,
+            wallets,
+            instrument=inst.code,
+            method="auction",
+            price=al.price,
+            qty=al.allocated,
+            buyer=al.bidder if sell else initiator,
+            seller=initiator if sell else al.bidder,
+            maker=None,
+            maker_side=Side.SELL if sell else Side.BUY,
+            buyer_locked=lk.fen if sell else init_fen,
+        )
+        if isinstance(trade, Rejection):  # pragma: no cover - the locks cover every payment
+            return trade
+        executed = trade[-1]
+        assert isinstance(executed, TradeExecuted)
+        events += trade
+        fills.append(BidFill(al.bid_id, al.allocated, al.price, executed.trade_id))
+        used = executed.buyer_lock_used
+        if sell:  # the bidder paid from its lock: release what is left
+            left = AuctionLock(lk.fen - used, max(0, lk.recv_fen - used), 0)
+            done = _relock(m, al.bidder, a.product, left, 0, 0, ctx, al.bid_id, wallets)
+        else:  # the bidder's allocated tonnes stay locked for delivery
+            init_fen -= used
+            left = AuctionLock(0, 0, lk.tonnes - al.allocated)
+            done = _relock(m, al.bidder, a.product, left, 0, 0, ctx, al.bid_id, wallets)
+        assert not isinstance(done, Rejection)
+        releases += done[0]
+    if sell:
+        init_left = AuctionLock(0, 0, a.lock.tonnes - result.initiator.volume)
+    else:
+        used_all = a.lock.fen - init_fen
+        init_left = AuctionLock(init_fen, max(0, a.lock.recv_fen - used_all), 0)
+    done = _relock(m, initiator, a.product, init_left, 0, 0, ctx, a.spec.auction_id, wallets)
+    assert not isinstance(done, Rejection)
+    events += releases
+    events += done[0]
+    events.append(AuctionAllocated(a.spec.auction_id, tuple(fills)))
+    events.append(AuctionResultPublished(result.summary))
+    return tuple(events)
+
+
+def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
+    from openets.engine.router import apply_part
+
+    handlers.update(
+        {
+            AnnounceAuction: announce,
+            PlaceBid: place,
+            ModifyBid: modify,
+            WithdrawBid: withdraw,
+            CloseAuction: close,
+            CancelAuction: cancel,
+        }
+    )
+    appliers.update(
+        {
+            AuctionAnnounced: apply_part("auction", AuctionBook.apply_announced),
+            BidPlaced: apply_part("auction", AuctionBook.apply_bid),
+            BidModified: apply_part("auction", AuctionBook.apply_bid),
+            BidWithdrawn: apply_part("auction", AuctionBook.apply_withdrawn),
+            AuctionAllocated: apply_part("auction", AuctionBook.apply_allocated),
+            AuctionResultPublished: apply_part("auction", AuctionBook.apply_result),
+            AuctionCancelled: apply_part("auction", AuctionBook.apply_cancelled),
+        }
+    )
