@@ -35,6 +35,7 @@ from openets.api.sequencer import Sequencer, ServiceUnavailable, SideDb
 from openets.api.settings import Settings
 from openets.api.users import UserStore
 from openets.bootstrap import Market
+from openets.domain.rejection import Code
 
 API_PREFIX = "/api/v1"
 log = logging.getLogger("openets.api")
@@ -84,6 +85,10 @@ def install_error_handlers(app: FastAPI) -> None:
         where = f"{request.method} {request.url.path}"
         if exc.status_code == 404:
             return error_response(ApiCode.NOT_FOUND, f"no such path: {where}", None)
+        if exc.status_code == 400:  # a body that cannot be decoded at all
+            return error_response(
+                Code.INVALID_FIELD, f"the request body cannot be read: {exc.detail}", "body"
+            )
         if exc.status_code == 405:
             return error_response(
                 ApiCode.METHOD_NOT_ALLOWED,
@@ -138,11 +143,13 @@ def create_app(
         redoc_url=None,
     )
     app.state.services = services
+    prefixes: dict[int, str] = {}
     for mod in router_modules():
         setup = getattr(mod, "setup", None)
         if setup is not None:
             setup(services)
         app.include_router(mod.router, prefix=API_PREFIX)
+        prefixes.update((id(r), API_PREFIX) for r in mod.router.routes)
     install_error_handlers(app)
-    app.add_middleware(MetricsMiddleware, metrics=services.metrics)
+    app.add_middleware(MetricsMiddleware, metrics=services.metrics, prefixes=prefixes)
     return app

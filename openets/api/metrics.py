@@ -122,9 +122,11 @@ class Metrics:
 class MetricsMiddleware:
     """Times every HTTP request and labels it with its route template (not the raw path)."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics, prefixes: dict[int, str]) -> None:
         self.app = app
         self.metrics = metrics
+        self.prefixes = prefixes
+        """The mount prefix of each included route, by ``id(route)``."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -143,5 +145,6 @@ class MetricsMiddleware:
             await self.app(scope, receive, send_wrapper)
         finally:
             route = scope.get("route")
-            path = getattr(route, "path", None) or "unmatched"
+            path = getattr(route, "path", None)
+            path = self.prefixes.get(id(route), "") + path if path else "unmatched"
             self.metrics.request(scope["method"], path, status, time.perf_counter() - start)

@@ -1,0 +1,241 @@
+"""The authorization matrix over HTTP: every role (and a participant on its own account and on
+another's) against every endpoint. Allowed calls succeed; the others get 401/403 and change
+nothing (same journal seq, same state hash).
+
+The expectations are written out here, independently of ``openets.api.auth.MATRIX``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from conftest import PASSWORD, LiveApi, Participant
+from dsl import fresh_uscc
+
+from openets.client import Client
+
+OWNER, OTHER, REG, EXCH, REGUL, VERIF, ANON = (
+    "owner",
+    "other",
+    "registry_operator",
+    "exchange_operator",
+    "regulator",
+    "verifier",
+    "anonymous",
+)
+ACTORS = (OWNER, OTHER, REG, EXCH, REGUL, VERIF, ANON)
+VIEWERS = {OWNER, REG, EXCH, REGUL}
+
+
+@dataclass
+class World:
+    api: LiveApi
+    x: Participant  # the account the requests are about
+    y: Participant  # another participant's account
+
+    def client(self, actor: str) -> Client:
+        if actor == OWNER:
+            return self.x.client
+        if actor == OTHER:
+            return self.y.client
+        if actor == ANON:
+            return self.api.anon()
+        return self.api.client(actor)
+
+
+Prep = Callable[[World], dict[str, str]]
+
+
+def _none(w: World) -> dict[str, str]:
+    return {}
+
+
+def _pending_transfer(w: World) -> dict[str, str]:
+    rq = w.api.client("regop2").request_transfer(w.x.account_id, w.y.account_id, "CEA21", 1)
+    return {"rid": rq["request_id"]}
+
+
+def _issued_tx(w: World) -> dict[str, str]:
+    return {"tx": w.api.client("regop2").issue(w.x.account_id, "CEA21", 1)["tx_id"]}
+
+
+def _pending_correction(w: World) -> dict[str, str]:
+    tx = _issued_tx(w)["tx"]
+    return {"rid": w.api.client("regop2").request_correction(tx)["request_id"]}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    method: str
+    path: str  # formatted with x, y and the prep's values
+    body: Callable[[World, dict[str, str]], Any] | None
+    allowed: frozenset[str]
+    prep: Prep = _none
+
+
+def _qty(w: World, _: dict[str, str]) -> dict[str, Any]:
+    return {"account_id": w.x.account_id, "product": "CEA21", "quantity": 1}
+
+
+def _money(w: World, _: dict[str, str]) -> dict[str, Any]:
+    return {"account_id": w.x.account_id, "amount": "1.00"}
+
+
+ENDPOINTS = (
+    Endpoint(
+        "open_account",
+        "POST",
+        "/registry/accounts",
+        lambda w, _: {
+            "subject_type": "entity",
+            "name": "新开户",
+            "id_code": fresh_uscc(),
+            "province": "河北",
+        },
+        frozenset({REG}),
+    ),
+    Endpoint(
+        "list_accounts",
+        "GET",
+        "/registry/accounts",
+        None,
+        frozenset({OWNER, OTHER, REG, EXCH, REGUL}),
+    ),
+    Endpoint("get_account", "GET", "/registry/accounts/{x}", None, frozenset(VIEWERS)),
+    Endpoint("issue", "POST", "/registry/issuances", _qty, frozenset({REG})),
+    Endpoint(
+        "transfer",
+        "POST",
+        "/registry/transfers",
+        lambda w, _: {
+            "from_account": w.x.account_id,
+            "to_account": w.y.account_id,
+            "product": "CEA21",
+            "quantity": 1,
+        },
+        frozenset({REG}),
+    ),
+    Endpoint("pending_requests", "GET", "/registry/requests", None, frozenset({REG, REGUL})),
+    Endpoint(
+        "approve_transfer",
+        "POST",
+        "/registry/transfers/{rid}/approve",
+        lambda w, _: {},
+        frozenset({REG}),
+        _pending_transfer,
+    ),
+    Endpoint(
+        "reject_transfer",
+        "POST",
+        "/registry/transfers/{rid}/reject",
+        lambda w, _: {},
+        frozenset({REG}),
+        _pending_transfer,
+    ),
+    Endpoint(
+        "surrender",
+        "POST",
+        "/registry/surrenders",
+        lambda w, _: {
+            "account_id": w.x.account_id,
+            "compliance_year": 2021,
+            "items": [{"product": "CEA21", "quantity": 1}],
+        },
+        frozenset({OWNER}),
+    ),
+    Endpoint("freeze", "POST", "/registry/freezes", _qty, frozenset({REG})),
+    Endpoint("unfreeze", "POST", "/registry/unfreezes", _qty, frozenset({REG})),
+    Endpoint(
+        "correction",
+        "POST",
+        "/registry/corrections",
+        lambda w, p: {"tx_id": p["tx"]},
+        frozenset({REG}),
+        _issued_tx,
+    ),
+    Endpoint(
+        "approve_correction",
+        "POST",
+        "/registry/corrections/{rid}/approve",
+        lambda w, _: {},
+        frozenset({REG}),
+        _pending_correction,
+    ),
+    Endpoint(
+        "reject_correction",
+        "POST",
+        "/registry/corrections/{rid}/reject",
+        lambda w, _: {},
+        frozenset({REG}),
+        _pending_correction,
+    ),
+    Endpoint("report", "GET", "/registry/report", None, frozenset({REG, REGUL})),
+    Endpoint("statement", "GET", "/registry/accounts/{x}/statement", None, frozenset(VIEWERS)),
+    Endpoint("deposit", "POST", "/funds/deposits", _money, frozenset({OWNER})),
+    Endpoint("withdraw", "POST", "/funds/withdrawals", _money, frozenset({OWNER})),
+    Endpoint("balances", "GET", "/funds/{x}", None, frozenset(VIEWERS)),
+    Endpoint(
+        "create_user",
+        "POST",
+        "/users",
+        lambda w, _: {
+            "username": f"user{secrets.token_hex(5)}",
+            "password": PASSWORD,
+            "role": "participant",
+            "account_id": w.x.account_id,
+        },
+        frozenset({REG}),
+    ),
+    Endpoint(
+        "advance_clock",
+        "POST",
+        "/ops/clock/advance",
+        lambda w, _: {"seconds": 1},
+        frozenset({EXCH}),
+    ),
+    Endpoint("me", "GET", "/auth/me", None, frozenset(set(ACTORS) - {ANON})),
+)
+
+
+@pytest.fixture(scope="module")
+def world(api: LiveApi) -> World:
+    x = api.participant(tonnes={"CEA21": 1_000_000}, fen=10**10)
+    y = api.participant(tonnes={"CEA21": 1_000_000}, fen=10**10)
+    api.client("regop").freeze(x.account_id, "CEA21", 100_000)
+    return World(api, x, y)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("ep", ENDPOINTS, ids=lambda e: e.name)
+def test_role_may_call_endpoint_only_as_the_matrix_allows(
+    world: World, ep: Endpoint, actor: str
+) -> None:
+    api = world.api
+    values = {"x": world.x.account_id, "y": world.y.account_id, **ep.prep(world)}
+    path = ep.path.format(**values)
+    body = ep.body(world, values) if ep.body else None
+    client = world.client(actor)
+    if actor in ep.allowed:
+        r = client.request(ep.method, path, json=body)
+        assert 200 <= r.status_code < 300, f"{actor} {ep.name}: {r.status_code} {r.text}"
+        if ep.name == "list_accounts" and actor == OTHER:
+            assert [a["account_id"] for a in r.json()["data"]] == [world.y.account_id]
+        return
+    with api.unchanged():
+        r = client.request(ep.method, path, json=body)
+    expected = 401 if actor == ANON else 403
+    assert r.status_code == expected, f"{actor} {ep.name}: {r.status_code} {r.text}"
+    assert r.json()["error"]["code"] == ("UNAUTHENTICATED" if actor == ANON else "NOT_PERMITTED")
+
+
+def test_participant_reading_an_unknown_account_gets_the_same_403(world: World) -> None:
+    """Whether another account exists is not revealed to a participant."""
+    c = world.x.client
+    known = c.request("GET", f"/funds/{world.y.account_id}")
+    unknown = c.request("GET", "/funds/A999999")
+    assert known.status_code == unknown.status_code == 403

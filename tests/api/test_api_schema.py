@@ -1,0 +1,84 @@
+"""Property-based conformance against /openapi.json (schemathesis): whatever a caller sends,
+valid or not, the server never answers 5xx and every answer matches the schema."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+import pytest
+import schemathesis
+from conftest import LiveApi
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+EXAMPLES = 40
+BUDGET_SECONDS = 60
+PARTICIPANT_PATHS = ("/registry/surrenders", "/funds/deposits", "/funds/withdrawals")
+
+
+def _role_for(path: str) -> str:
+    if path.endswith(PARTICIPANT_PATHS):
+        return "participant"
+    if path.endswith("/ops/clock/advance"):
+        return "exop"
+    return "regop"
+
+
+@pytest.mark.timeout(180)
+def test_no_5xx_and_answers_match_the_openapi_schema(fresh_api: LiveApi) -> None:
+    api = fresh_api
+    p = api.participant(tonnes={"CEA21": 1000}, fen=10**8)
+    tokens = {
+        "participant": p.client.token,
+        "exop": api.client("exop").token,
+        "regop": api.client("regop").token,
+    }
+    spec = httpx.get(f"{api.base_url}/openapi.json").json()
+    schema = schemathesis.openapi.from_dict(spec)
+    started = time.monotonic()
+    checked = 0
+    for result in schema.get_all_operations():
+        op = result.ok()  # type: ignore[union-attr]
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            checks: list[Any] = [
+                not_a_server_error,
+                status_code_conformance,
+                content_type_conformance,
+                response_schema_conformance,
+            ]
+
+            def headers_for(path: str) -> dict[str, str]:
+                if path.endswith("/auth/logout"):  # a token of its own, so ours stay valid
+                    return {"Authorization": f"Bearer {api.login('regulator').token}"}
+                return {"Authorization": f"Bearer {tokens[_role_for(path)]}"}
+
+            @given(case=op.as_strategy(generation_mode=mode))
+            @settings(
+                max_examples=EXAMPLES,
+                deadline=None,
+                database=None,
+                phases=[Phase.explicit, Phase.generate],
+                suppress_health_check=list(HealthCheck),
+            )
+            def run(case: Any, checks: list[Any] = checks) -> None:
+                case.call_and_validate(
+                    base_url=api.base_url, headers=headers_for(case.path), checks=checks
+                )
+
+            try:
+                run()
+            except Unsatisfiable:  # nothing to make invalid (no parameters, no body)
+                assert mode is GenerationMode.NEGATIVE
+            checked += 1
+    assert checked >= 40
+    assert time.monotonic() - started < BUDGET_SECONDS
+    assert api.state.violations() == []
