@@ -83,45 +83,48 @@ class _Live:
 
 
 def _replay(d: DayData, p: Params) -> dict[tuple[str, str, int], _Stats]:
+    """The book rebuilt event by event (the hot loop: locals and tuple unpacking)."""
     books: dict[tuple[str, int], _Book] = {}
     live: dict[str, _Live] = {}
     stats: dict[tuple[str, str, int], _Stats] = {}
     max_life = p.layer_max_life_s * US
+    place, cancel = int(Action.PLACE), int(Action.CANCEL)
     trades, n_trades, ti = d.trades, len(d.trades), 0
-    for o in d.orders:
-        while ti < n_trades and trades[ti].ts <= o.ts:
+    next_ts = trades[0].ts if trades else None
+    for ts, action, oid, acct, inst, side, price, qty in d.orders:
+        while next_ts is not None and next_ts <= ts:
             t = trades[ti]
             ti += 1
+            next_ts = trades[ti].ts if ti < n_trades else None
             rec = live.get(t.maker_id) if t.maker_id else None
             if rec is not None:
                 rec.book.remove(rec.price, t.quantity)
                 rec.left -= t.quantity
                 rec.improved = False  # a filled order was a real one
-        if o.action == Action.PLACE:
-            book = books.get((o.instrument, o.side))
+        if action == place:
+            book = books.get((inst, side))
             if book is None:
-                book = books[(o.instrument, o.side)] = _Book(o.side)
+                book = books[(inst, side)] = _Book(side)
             best = book.best()
-            improved = best is None or (o.price > best if o.side == 0 else o.price < best)
-            book.add(o.price, o.quantity)
-            key = (o.account, o.instrument, o.side)
-            st = stats.get(key)
+            improved = best is None or (price > best if side == 0 else price < best)
+            book.add(price, qty)
+            st = stats.get((acct, inst, side))
             if st is None:
-                st = stats[key] = _Stats()
+                st = stats[(acct, inst, side)] = _Stats()
             st.placed += 1
-            live[o.order_id] = _Live(book, st, o.price, o.quantity, o.ts, improved)
+            live[oid] = _Live(book, st, price, qty, ts, improved)
             continue
-        rec = live.pop(o.order_id, None)
+        rec = live.pop(oid, None)
         if rec is None:
             continue
         rec.book.remove(rec.price, rec.left)
-        if o.action != Action.CANCEL:
+        if action != cancel:
             continue
         st = rec.stats
         st.cancelled += 1
-        if rec.improved and o.ts - rec.placed <= max_life:
-            st.improving.append(o.order_id)
-            st.windows.append((rec.placed, o.ts))
+        if rec.improved and ts - rec.placed <= max_life:
+            st.improving.append(oid)
+            st.windows.append((rec.placed, ts))
     return stats
 
 
