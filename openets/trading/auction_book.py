@@ -76,6 +76,7 @@ class AuctionRecord:
     bids: dict[str, Bid] = field(default_factory=dict)
     bid_locks: dict[str, AuctionLock] = field(default_factory=dict)
     seq: int = 0
+    open_qty: dict[str, int] = field(default_factory=dict)  # per bidder, its bids' tonnes
     fills: dict[str, BidFill] = field(default_factory=dict)
     summary: AuctionSummary | None = None
     cancel_reason: str = ""
@@ -92,13 +93,17 @@ class AuctionBook:
 
     def apply_bid(self, ev: BidPlaced | BidModified) -> None:
         a = self.auctions[ev.auction_id]
+        old = a.bids.get(ev.bid.bid_id)
+        had = a.open_qty.get(ev.bid.bidder, 0) - (old.quantity if old else 0)
+        a.open_qty[ev.bid.bidder] = had + ev.bid.quantity
         a.bids[ev.bid.bid_id] = ev.bid
         a.bid_locks[ev.bid.bid_id] = ev.lock
         a.seq = max(a.seq, ev.bid.seq)
 
     def apply_withdrawn(self, ev: BidWithdrawn) -> None:
         a = self.auctions[ev.auction_id]
-        del a.bids[ev.bid_id]
+        bid = a.bids.pop(ev.bid_id)
+        a.open_qty[bid.bidder] -= bid.quantity
         del a.bid_locks[ev.bid_id]
 
     def apply_allocated(self, ev: AuctionAllocated) -> None:
@@ -191,6 +196,11 @@ class AuctionBook:
                 if allocated > a.spec.quantity:
                     out.append(f"auction {aid} allocated {allocated} t of {a.spec.quantity} t")
                 continue
+            totals: dict[str, int] = {}
+            for b in a.bids.values():
+                totals[b.bidder] = totals.get(b.bidder, 0) + b.quantity
+            if totals != {k: v for k, v in a.open_qty.items() if v}:
+                out.append(f"auction {aid}: per-bidder totals differ from its bids")
             if a.bids.keys() != a.bid_locks.keys():
                 out.append(f"auction {aid}: bids and their locks differ")
             for bid_id, bid in a.bids.items():

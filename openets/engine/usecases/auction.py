@@ -290,7 +290,9 @@ def announce(m: MarketState, cmd: AnnounceAuction, ctx: Ctx) -> Result:
 
 
 def _other_qty(a: AuctionRecord, bidder: str, except_bid: str = "") -> int:
-    return sum(b.quantity for b in a.bids.values() if b.bidder == bidder and b.bid_id != except_bid)
+    """The tonnes of ``bidder``'s other open bids (for the per-bidder cap)."""
+    mine = a.bids.get(except_bid)
+    return a.open_qty.get(bidder, 0) - (mine.quantity if mine else 0)
 
 
 def place(m: MarketState, cmd: PlaceBid, ctx: Ctx) -> Result:
