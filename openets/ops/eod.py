@@ -44,6 +44,7 @@ def run_end_of_day(
 ) -> EodReport:
     """Close, settle in batches, finish; optionally write statements under ``out_dir``."""
     t = engine.state.ext["trading"]
+    close_due_auctions(engine, actor)
     r = engine.submit(CloseDay(force=force), actor)
     if isinstance(r, Rejection):
         raise EodError("close", r)
@@ -61,6 +62,20 @@ def run_end_of_day(
     if out_dir is not None:
         report.statements = write_statements(report.day, day_trades, out_dir)
     return report
+
+
+def close_due_auctions(engine: Engine, actor: str = "eod") -> int:
+    """Close every auction whose bidding window has ended (before the day closes)."""
+    from openets.engine.usecases.auction import due_auctions
+    from openets.trading.auction_messages import CloseAuction
+
+    n = 0
+    for auction_id in due_auctions(engine.state, engine.clock.now()):
+        r = engine.submit(CloseAuction(auction_id), actor)
+        if isinstance(r, Rejection):
+            raise EodError(f"close auction {auction_id}", r)
+        n += 1
+    return n
 
 
 def statement_rows(trades: list[TradeExecuted]) -> dict[str, list[dict[str, object]]]:

@@ -74,6 +74,9 @@ def close_day(m: MarketState, cmd: CloseDay, ctx: Ctx) -> Result:
         )
     for lst in list(t.listings.values()):
         events += release_listing(m, lst, "expired", ctx)
+    from openets.engine.usecases.block import expire_block_requests
+
+    events += expire_block_requests(m, ctx)
     tick = mr.trading.tick_fen
     for code in sorted(t.instruments):
         inst = t.instruments[code]
