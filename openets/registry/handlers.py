@@ -10,6 +10,7 @@ from typing import Any
 
 from openets.domain.identity import resident_id_error, uscc_error
 from openets.domain.messages import Ctx, Event
+from openets.domain.provinces import PROVINCES as PROVINCES  # re-exported
 from openets.domain.rejection import Code, Rejection
 from openets.registry import commands as c
 from openets.registry.events import (
@@ -40,42 +41,6 @@ from openets.registry.validate import (
 
 Result = tuple[Event, ...] | Rejection
 
-PROVINCES = frozenset(
-    [
-        "北京",
-        "天津",
-        "河北",
-        "山西",
-        "内蒙古",
-        "辽宁",
-        "吉林",
-        "黑龙江",
-        "上海",
-        "江苏",
-        "浙江",
-        "安徽",
-        "福建",
-        "江西",
-        "山东",
-        "河南",
-        "湖北",
-        "湖南",
-        "广东",
-        "广西",
-        "海南",
-        "重庆",
-        "四川",
-        "贵州",
-        "云南",
-        "西藏",
-        "陕西",
-        "甘肃",
-        "青海",
-        "宁夏",
-        "新疆",
-        "兵团",
-    ]
-)
 
 
 def move(
