@@ -12,9 +12,10 @@ on ``LISTEN``; on SQLite ``wait`` polls. A missed notification only delays the n
 from __future__ import annotations
 
 import contextlib
+import pickle
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from openets.domain.clock import RealClock
@@ -24,6 +25,7 @@ from openets.engine.state import MarketState
 from openets.store.db import make_engine, normalize_url
 from openets.store.sql_journal import CHANNEL, SqlJournal
 
+_BATCH = 5_000  # records applied per step while catching up
 RecordsListener = Callable[[Sequence[Record]], None]
 
 
@@ -56,8 +58,14 @@ class Follower:
         _, appliers = build_tables()
         self.journal = SqlJournal(self.db)
         self._engine = Engine(self.journal, RealClock(), {}, appliers, state_factory=new_state)
-        with self.lock:
-            self._engine.recover(use_snapshot=use_snapshot)
+        self._diverged: str | None = None
+        snap = self.journal.latest_snapshot() if use_snapshot else None
+        if snap is not None:
+            st = pickle.loads(snap.blob)
+            if st.state_hash() != snap.state_hash:
+                raise FollowerDiverged(f"snapshot at seq {snap.seq} does not match its state hash")
+            self._engine.state = st
+        self.poll()
 
     # --- what readers use -----------------------------------------------------------------
     @property
@@ -74,30 +82,44 @@ class Follower:
 
     # --- following ------------------------------------------------------------------------
     def poll(self) -> int:
-        """Apply every record committed since the last call. Returns how many."""
+        """Apply every record committed since the last call. Returns how many.
+
+        Records are checked before they are applied, whole commands at a time, so a record
+        that does not chain raises ``FollowerDiverged`` with the state at a command boundary.
+        """
+        if self._diverged:
+            raise FollowerDiverged(self._diverged)
+        n = 0
         with self.lock:
-            st = self._engine.state
-            applied: list[Record] = []
-            n = self._engine.replay_into(st, self._checked(self.journal.read(st.last_seq), applied))
-        if applied:
-            for fn in self.subscribers:
-                fn(applied)
+            batch: list[Record] = []
+            for r in self.journal.read(self._engine.state.last_seq):
+                if len(batch) >= _BATCH and r.cmd_seq != batch[-1].cmd_seq:
+                    n += self._apply(batch)
+                    batch = []
+                batch.append(r)
+            if batch:
+                n += self._apply(batch)
         return n
 
-    def _checked(self, records: Iterable[Record], out: list[Record]) -> Iterator[Record]:
+    def _apply(self, records: list[Record]) -> int:
         st = self._engine.state
         prev, expected = st.last_hash, st.last_seq + 1
         for r in records:
+            problem = None
             if r.seq != expected or r.prev_hash != prev:
-                raise FollowerDiverged(
-                    f"record seq {r.seq} does not follow seq {expected - 1} ({prev[:12]}…)"
-                )
-            h = record_hash(r.prev_hash, r.seq, r.cmd_seq, r.ts, r.actor, r.type, r.payload, r.ids)
-            if h != r.hash:
-                raise FollowerDiverged(f"record seq {r.seq} does not match its hash")
+                problem = f"record seq {r.seq} does not follow seq {expected - 1} ({prev[:12]}…)"
+            elif r.hash != record_hash(
+                r.prev_hash, r.seq, r.cmd_seq, r.ts, r.actor, r.type, r.payload, r.ids
+            ):
+                problem = f"record seq {r.seq} does not match its hash"
+            if problem:
+                self._diverged = problem
+                raise FollowerDiverged(problem)
             prev, expected = r.hash, r.seq + 1
-            out.append(r)
-            yield r
+        n = self._engine.replay_into(st, records)
+        for fn in self.subscribers:
+            fn(records)
+        return n
 
     def wait(self, timeout: float = 1.0) -> int:
         """Block until the journal grows (or ``timeout`` seconds pass), then ``poll``."""
