@@ -13,15 +13,18 @@ import pkgutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from types import ModuleType
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 import openets.api.routers
 from openets.api.bank import BankAdapter, SimulatedBank
-from openets.api.deps import Services
+from openets.api.deps import AUTH_DEPENDENCIES, SECURITY_SCHEMES, Services
 from openets.api.errors import (
     ApiCode,
     ApiError,
@@ -118,6 +121,38 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, on_bug)
 
 
+def _needs_login(route: APIRoute) -> bool:
+    stack = list(route.dependant.dependencies)
+    while stack:
+        dep = stack.pop()
+        if dep.call in AUTH_DEPENDENCIES:
+            return True
+        stack.extend(dep.dependencies)
+    return False
+
+
+def _document_security(app: FastAPI, routes: list[APIRoute]) -> None:
+    """Declare the bearer token and the session cookie in the OpenAPI schema, per route."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title, version=app.version, summary=app.summary, routes=app.routes
+            )
+            schema.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
+            paths = schema.get("paths", {})
+            for route in routes:
+                if _needs_login(route):
+                    for method in route.methods or ():
+                        op = paths.get(API_PREFIX + route.path_format, {}).get(method.lower())
+                        if op is not None:
+                            op["security"] = [{"bearer": []}, {"session": []}]
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app(
     market: Market, settings: Settings | None = None, *, bank: BankAdapter | None = None
 ) -> FastAPI:
@@ -144,12 +179,15 @@ def create_app(
     )
     app.state.services = services
     prefixes: dict[int, str] = {}
+    routes: list[APIRoute] = []
     for mod in router_modules():
         setup = getattr(mod, "setup", None)
         if setup is not None:
             setup(services)
         app.include_router(mod.router, prefix=API_PREFIX)
         prefixes.update((id(r), API_PREFIX) for r in mod.router.routes)
+        routes += [r for r in mod.router.routes if isinstance(r, APIRoute)]
     install_error_handlers(app)
+    _document_security(app, routes)
     app.add_middleware(MetricsMiddleware, metrics=services.metrics, prefixes=prefixes)
     return app

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
-from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from starlette.responses import Response
 
@@ -96,17 +95,29 @@ class Services:
             return await asyncio.to_thread(self.passwords.hash, password)
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
 
-_bearer_scheme = HTTPBearer(auto_error=False, description="a token from POST /auth/token")
-_cookie_scheme = APIKeyCookie(
-    name=SESSION_COOKIE, auto_error=False, description="a browser session from POST /auth/session"
-)
+SECURITY_SCHEMES = {
+    "bearer": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "an opaque token from POST /api/v1/auth/token",
+    },
+    "session": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": SESSION_COOKIE,
+        "description": "a browser session from POST /api/v1/auth/session; unsafe requests "
+        f"must also send the {CSRF_HEADER} header",
+    },
+}
+"""Documented in the OpenAPI schema by :func:`openets.api.app.create_app`; checked here by
+hand (one dependency instead of a tree of them keeps the hot path short)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,34 +128,28 @@ class Authenticated:
     via_cookie: bool
 
 
-async def current_auth(
-    request: Request,
-    services: ServicesDep,
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)],
-    cookie: Annotated[str | None, Depends(_cookie_scheme)],
-) -> Authenticated:
+def _unauthenticated(message: str) -> ApiError:
+    return ApiError(ApiCode.UNAUTHENTICATED, message, None, headers={"WWW-Authenticate": "Bearer"})
+
+
+def authenticate(request: Request) -> Authenticated:
     """The caller: a bearer token, or a session cookie (with the CSRF header on unsafe methods)."""
-    if bearer is not None and bearer.credentials:
-        s = services.sessions.lookup(bearer.credentials)
+    services: Services = request.app.state.services
+    header = request.headers.get("authorization")
+    if header:
+        scheme, _, token = header.partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise _unauthenticated("use 'Authorization: Bearer <token>'")
+        s = services.sessions.lookup(token)
         if s is None:
-            raise ApiError(
-                ApiCode.UNAUTHENTICATED,
-                "the token is unknown or expired",
-                None,
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-        return Authenticated(s.principal, bearer.credentials, s, False)
-    if request.headers.get("authorization"):
-        raise ApiError(
-            ApiCode.UNAUTHENTICATED,
-            "use 'Authorization: Bearer <token>'",
-            None,
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+            raise _unauthenticated("the token is unknown or expired")
+        return Authenticated(s.principal, token, s, False)
+    cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         s = services.sessions.lookup(cookie)
         if s is None or s.csrf is None:
-            raise ApiError(ApiCode.UNAUTHENTICATED, "the session is unknown or expired", None)
+            raise _unauthenticated("the session is unknown or expired")
         if request.method not in SAFE_METHODS and not csrf_ok(s, request.headers.get(CSRF_HEADER)):
             raise ApiError(
                 ApiCode.CSRF_FAILED,
@@ -153,19 +158,20 @@ async def current_auth(
                 CSRF_HEADER,
             )
         return Authenticated(s.principal, cookie, s, True)
-    raise ApiError(
-        ApiCode.UNAUTHENTICATED,
-        "log in first: POST /api/v1/auth/token, then send 'Authorization: Bearer <token>'",
-        None,
-        headers={"WWW-Authenticate": "Bearer"},
+    raise _unauthenticated(
+        "log in first: POST /api/v1/auth/token, then send 'Authorization: Bearer <token>'"
     )
+
+
+async def current_auth(request: Request) -> Authenticated:
+    return authenticate(request)
 
 
 AuthDep = Annotated[Authenticated, Depends(current_auth)]
 
 
-async def current_principal(auth: AuthDep) -> Principal:
-    return auth.principal
+async def current_principal(request: Request) -> Principal:
+    return authenticate(request).principal
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
@@ -266,8 +272,6 @@ def _valid_key(key: str) -> bool:
 
 async def commander(
     request: Request,
-    services: ServicesDep,
-    principal: PrincipalDep,
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -276,6 +280,7 @@ async def commander(
         ),
     ] = None,
 ) -> Commander:
+    principal = authenticate(request).principal
     fp = ""
     if idempotency_key is not None:
         if not _valid_key(idempotency_key):
@@ -286,7 +291,7 @@ async def commander(
                 "Idempotency-Key",
             )
         fp = idempotency.fingerprint(request.method, request.url.path, await request.body())
-    return Commander(services, principal, idempotency_key, fp)
+    return Commander(request.app.state.services, principal, idempotency_key, fp)
 
 
 CommandDep = Annotated[Commander, Depends(commander)]
@@ -295,3 +300,7 @@ CommandDep = Annotated[Commander, Depends(commander)]
 def json_response(model: BaseModel, status: int = 200) -> Response:
     """A response body built by pydantic (GET endpoints; commands go through ``Commander``)."""
     return Response(model.model_dump_json().encode(), status_code=status, media_type=JSON)
+
+
+AUTH_DEPENDENCIES = (current_auth, current_principal, commander)
+"""Dependencies that authenticate: routes using them are documented as needing a login."""

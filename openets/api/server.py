@@ -4,6 +4,7 @@ background thread for tests and tools (``ServerThread``)."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import secrets
 import socket
 import threading
@@ -127,6 +128,10 @@ def run_server(
         f"journal seq {market.state.last_seq})",
         flush=True,
     )
+    # The recovered market is a large, long-lived object graph: keep it out of the cyclic
+    # garbage collector's full passes, which would otherwise pause every request now and then.
+    gc.collect()
+    gc.freeze()
     config = uvicorn.Config(
         app, host=host, port=port, access_log=False, log_level="info", lifespan="on"
     )

@@ -126,8 +126,9 @@ def _public(username: str, role: Role, account_id: str | None, perms: frozenset[
 
 
 @router.post("/users", status_code=201, response_model=UserPublic, responses=COMMAND_ERRORS)
-async def create_user(body: UserCreate, cmd: CommandDep, services: ServicesDep) -> Response:
+async def create_user(body: UserCreate, cmd: CommandDep) -> Response:
     """Add a user (registry operator). A participant user is bound to a participant account."""
+    services = cmd.services
     cmd.require(Action.USERS_CREATE)
     try:
         role, perms = check_new_user(

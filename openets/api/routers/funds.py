@@ -25,8 +25,9 @@ router = APIRouter(tags=["funds"])
 @router.post(
     "/funds/deposits", status_code=201, response_model=DepositOut, responses=COMMAND_ERRORS
 )
-async def deposit(body: MoneyIn, cmd: CommandDep, services: ServicesDep) -> Response:
+async def deposit(body: MoneyIn, cmd: CommandDep) -> Response:
     """Pay money in from the bank to the account's fund sub-account (the account's own user)."""
+    services = cmd.services
     cmd.require(Action.DEPOSIT, body.account_id)
     actor, acct, amount = cmd.actor, body.account_id, body.amount
     bank = services.bank
@@ -57,11 +58,12 @@ async def deposit(body: MoneyIn, cmd: CommandDep, services: ServicesDep) -> Resp
 @router.post(
     "/funds/withdrawals", status_code=201, response_model=WithdrawalOut, responses=COMMAND_ERRORS
 )
-async def withdraw(body: MoneyIn, cmd: CommandDep, services: ServicesDep) -> Response:
+async def withdraw(body: MoneyIn, cmd: CommandDep) -> Response:
     """Pay money out to the account's bank account: the withdrawable balance at most.
 
     The amount is held as pending, the bank is asked to pay, and its answer is recorded; the
     simulated bank pays at once (``status: paid``)."""
+    services = cmd.services
     cmd.require(Action.WITHDRAW, body.account_id)
     actor, acct, amount = cmd.actor, body.account_id, body.amount
     bank = services.bank

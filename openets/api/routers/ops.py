@@ -30,8 +30,9 @@ async def get_clock(services: ServicesDep) -> Response:
 
 
 @router.post("/ops/clock/advance", response_model=ClockOut, responses=COMMAND_ERRORS)
-async def advance_clock(body: ClockAdvanceIn, cmd: CommandDep, services: ServicesDep) -> Response:
+async def advance_clock(body: ClockAdvanceIn, cmd: CommandDep) -> Response:
     """Move a simulated clock forward by ``seconds`` or to ``to`` (exchange operator)."""
+    services = cmd.services
     cmd.require(Action.CLOCK_ADVANCE)
     clock = services.clock
     if not isinstance(clock, SimulatedClock):
