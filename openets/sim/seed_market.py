@@ -1,0 +1,236 @@
+"""Seed a market for a compliance cycle: accounts, the CEA instrument, allocations and cash.
+
+Everything goes through the engine as ordinary commands (the registry opens accounts and issues
+allowances, the exchange lists the instrument, each entity deposits its cash), so the seeded
+market is an ordinary journal that ``openets verify`` can check.
+
+A cycle is named by its *trading year*: the year whose 31 December is the surrender deadline.
+2021 is cycle 1 (the 2019-2020 obligations, CEA19-20, trading from the market's opening on
+2021-07-16); 2024 and 2025 surrender the 2023 and 2024 vintages over a full trading year.
+The second cycle (2021-2022, deadline 2023) has two vintages and is not simulated.
+
+Allocations are the plans' final benchmark allocations (:mod:`openets.compliance.allocation`) of
+the population's units; obligations apply the plans' caps (:mod:`openets.compliance.obligations`).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from openets.clearing.funds import Deposit
+from openets.compliance.allocation import UnitInput, allocate_unit, equal_allocation_t
+from openets.compliance.obligations import UnitPosition, compute_obligation
+from openets.compliance.plans import Category, Cooling, Plan, Sector, get_plan
+from openets.domain.products import cea_for_year
+from openets.domain.rejection import Rejection
+from openets.engine.core import Engine
+from openets.registry import commands as rc
+from openets.registry.model import SubjectType
+from openets.sim.population import Entity, Unit, generate_population
+from openets.sim.population_geo import province_by_code
+from openets.sim.population_names import draw_uscc
+from openets.trading.commands import ListInstrument
+
+REGISTRY_ACTOR = "registry-operator"
+EXCHANGE_ACTOR = "exchange-operator"
+
+
+@dataclass(frozen=True, slots=True)
+class Cycle:
+    """One simulated compliance cycle, named by the year its deadline falls in."""
+
+    trading_year: int
+    plans: tuple[tuple[int, str], ...]
+    """(compliance year, plan preset name) of every year surrendered by the deadline."""
+    product: str
+    first_day: date
+    deadline: date
+    reference_fen: int
+    """The previous close of the first simulated day (fen)."""
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(y for y, _ in self.plans)
+
+    @property
+    def include_industry(self) -> bool:
+        return any(y >= 2024 for y in self.years)
+
+
+CYCLES: dict[int, Cycle] = {
+    # Cycle 1: opened 2021-07-16 at the 48.00 reference (§4), deadline 2021-12-31 (§8.2).
+    2021: Cycle(2021, ((2019, "2019-2020"), (2020, "2019-2020")), "CEA19-20",
+                date(2021, 7, 16), date(2021, 12, 31), 4800),
+    # 2023 vintage due by 2024-12-31; 2023 closed at 79.42 (§9.2).
+    2024: Cycle(2024, ((2023, "2023"),), "CEA23", date(2024, 1, 2), date(2024, 12, 31), 7942),
+    # 2024 vintage due by 2025-12-31; 2024 closed at 97.49 (§9.2).
+    2025: Cycle(2025, ((2024, "2024"),), "CEA24", date(2025, 1, 2), date(2025, 12, 31), 9749),
+}  # fmt: skip
+
+
+def cycle_for(year: int) -> Cycle:
+    """The cycle whose deadline falls in ``year``; a clear error for the others."""
+    try:
+        return CYCLES[year]
+    except KeyError:
+        raise ValueError(
+            f"year must be one of {sorted(CYCLES)} (a year with a surrender deadline and one "
+            f"vintage to trade), was {year}"
+        ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityPosition:
+    """A covered entity's allocation and obligation for each year of the cycle."""
+
+    entity: Entity
+    allocations: tuple[tuple[int, int], ...]
+    obligations: tuple[tuple[int, int], ...]
+    emissions_t: int
+
+    @property
+    def allocation_t(self) -> int:
+        return sum(q for _, q in self.allocations)
+
+    @property
+    def obligation_t(self) -> int:
+        return sum(q for _, q in self.obligations)
+
+    @property
+    def gap_t(self) -> int:
+        """Positive: allowances to buy; negative: surplus that may be sold or banked."""
+        return self.obligation_t - self.allocation_t
+
+
+def _unit_input(entity: Entity, u: Unit) -> UnitInput:
+    """A population unit (MWh, GJ, ppm) scaled exactly as the units CSV is parsed."""
+    return UnitInput(
+        entity_id=entity.entity_id,
+        unit_id=u.unit_id,
+        category=Category(u.category.value),
+        cooling=Cooling(u.cooling.value),
+        capacity_kw=u.capacity_mw * 1000,
+        supply_kwh=u.supply_mwh * 1000,
+        heat_mj=u.heat_gj * 1000,
+        heat_ratio_ppm=u.heat_ratio_ppm,
+        load_factor_ppm=u.load_factor_ppm,
+        prior_supply_kwh=u.prior_supply_mwh * 1000,
+        prior_heat_mj=u.prior_heat_gj * 1000,
+    )
+
+
+def _year_position(plan: Plan, entity: Entity) -> tuple[int, int]:
+    """(final allocation, obligation) of one entity in one year under ``plan``."""
+    positions = []
+    allocation = 0
+    for unit in entity.units:
+        a = allocate_unit(plan, _unit_input(entity, unit)).final_allocation_t
+        allocation += a
+        positions.append(
+            UnitPosition(unit.unit_id, unit.category.value == "gas", unit.emissions_t, a)
+        )
+    for inst in entity.installations:
+        equal = equal_allocation_t(plan, Sector(entity.sector.value), inst.emissions_t)
+        a = inst.emissions_t if equal is None else equal
+        allocation += a
+        positions.append(UnitPosition(inst.installation_id, False, inst.emissions_t, a))
+    return allocation, compute_obligation(plan, positions).obligation_t
+
+
+def cycle_positions(cycle: Cycle, n_entities: int, seed: int) -> tuple[EntityPosition, ...]:
+    """Every entity's allocation and obligation, from the seeded population of each year."""
+    by_year = []
+    for year, plan_name in cycle.plans:
+        plan = get_plan(plan_name)
+        if plan is None:  # a broken preset table, not the caller's input
+            raise RuntimeError(f"no plan preset {plan_name!r}")
+        pop = generate_population(n_entities, year, seed, include_industry=cycle.include_industry)
+        by_year.append((year, plan, pop))
+    out = []
+    last = by_year[-1][2].entities
+    for i, entity in enumerate(last):
+        allocs, obls = [], []
+        emissions = 0
+        for year, plan, pop in by_year:
+            e = pop.entities[i]
+            a, o = _year_position(plan, e)
+            allocs.append((year, a))
+            obls.append((year, o))
+            emissions += e.emissions_t
+        out.append(EntityPosition(entity, tuple(allocs), tuple(obls), emissions))
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class SeededMarket:
+    instrument: str
+    accounts: dict[str, str]
+    """entity id (or institution id) -> registry account id."""
+
+
+class SeedError(RuntimeError):
+    """A seeding command was refused: the seed data or the engine is broken."""
+
+
+def _ok(engine: Engine, cmd: object, actor: str) -> tuple[object, ...]:
+    r = engine.submit(cmd, actor)  # type: ignore[arg-type]
+    if isinstance(r, Rejection):
+        raise SeedError(f"{type(cmd).__name__} refused: {r.code.value}: {r.message}")
+    return r
+
+
+def seed_market(
+    engine: Engine,
+    cycle: Cycle,
+    positions: Sequence[EntityPosition],
+    cash_fen: Mapping[str, int],
+) -> SeededMarket:
+    """List the cycle's instrument, open an account per entity, issue its allocation per year,
+    and deposit its cash (``cash_fen`` by entity id; missing means none)."""
+    accounts: dict[str, str] = {}
+    with engine.batch():
+        code = cycle.product
+        if code not in engine.state.ext["trading"].instruments:
+            _ok(engine, ListInstrument(code, code, cycle.reference_fen), EXCHANGE_ACTOR)
+        for pos in positions:
+            e = pos.entity
+            province = province_by_code(e.province).short
+            ev = _ok(
+                engine, rc.OpenAccount(SubjectType.ENTITY, e.name, e.uscc, province), REGISTRY_ACTOR
+            )
+            acct: str = ev[0].account_id  # type: ignore[attr-defined]
+            accounts[e.entity_id] = acct
+            for year, qty in pos.allocations:
+                if qty > 0:
+                    reason = f"final allocation {year} ({cea_for_year(year)}) for {e.entity_id}"
+                    _ok(engine, rc.Issue(acct, code, qty, reason), REGISTRY_ACTOR)
+            cash = cash_fen.get(e.entity_id, 0)
+            if cash > 0:
+                _ok(engine, Deposit(acct, cash, f"SIM-{e.entity_id}-0"), e.entity_id)
+    return SeededMarket(code, accounts)
+
+
+def open_institutions(engine: Engine, count: int, cash_fen: int, seed: int) -> dict[str, str]:
+    """Open ``count`` institution accounts (market makers) with ``cash_fen`` each."""
+    rng = random.Random(f"openets-sim-institutions/{seed}")
+    out: dict[str, str] = {}
+    seen = set(engine.state.registry.by_id_code)
+    with engine.batch():
+        for i in range(1, count + 1):
+            inst_id = f"I{i:03d}"
+            code = draw_uscc(rng, "310115")
+            while code in seen:
+                code = draw_uscc(rng, "310115")
+            seen.add(code)
+            name = f"上海浦东碳资产管理{i:03d}有限公司"
+            ev = _ok(
+                engine, rc.OpenAccount(SubjectType.INSTITUTION, name, code, "上海"), REGISTRY_ACTOR
+            )
+            acct: str = ev[0].account_id  # type: ignore[attr-defined]
+            out[inst_id] = acct
+            if cash_fen > 0:
+                _ok(engine, Deposit(acct, cash_fen, f"SIM-{inst_id}-0"), inst_id)
+    return out

@@ -1,0 +1,309 @@
+"""Run a compliance cycle headless: the seeded market, the agents, the trading calendar.
+
+    result = run_simulation(SimConfig(entities=2162, year=2021, seed=1))
+
+Each trading day of the cycle (``preset.calendar.trading_days``): the agents plan the day, act
+at their minutes of the sessions (one ``engine.batch()`` per simulated minute: group commit),
+withdraw their block requests before the block session ends, the end of day runs
+(:func:`openets.ops.eod.run_end_of_day`), and after settlement those that are due surrender.
+The clock is simulated and every draw comes from ``random.Random`` of the seed, so a seed gives
+the same journal (the same state hash and last record hash) on every run.
+
+With ``days`` the cycle is cut to its first ``days`` trading days and the agents see that
+shorter period as the whole cycle: the last simulated day is their deadline.
+"""
+
+from __future__ import annotations
+
+import random
+import time as _time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from openets.bootstrap import open_market
+from openets.compliance.penalties import assess, month_price_before_deadline
+from openets.compliance.plans import PenaltyRegime, get_plan
+from openets.domain.clock import BEIJING, SimulatedClock
+from openets.domain.messages import Event
+from openets.domain.rejection import Rejection
+from openets.ops.eod import run_end_of_day
+from openets.presets import preset
+from openets.sim.agent_block import BlockDesk, block_trading_available
+from openets.sim.agent_makers import MarketMaker, make_makers
+from openets.sim.agent_market import Broker, Desk, Period
+from openets.sim.agents import AgentParams, ComplianceAgent, cash_plan, make_agents
+from openets.sim.seed_market import (
+    Cycle,
+    cycle_for,
+    cycle_positions,
+    open_institutions,
+    seed_market,
+)
+from openets.trading.events import DayClosed, TradeExecuted
+
+Progress = Callable[[int, int], None]
+TradeRow = tuple[str, str, int, int, str]
+"""(trading day, method, price fen, quantity t, ISO time)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SimConfig:
+    entities: int = 2162
+    year: int = 2021
+    seed: int = 1
+    preset: str = "cn"
+    days: int | None = None
+    """Only the first ``days`` trading days (the agents' deadline moves with it)."""
+    db_url: str | None = None
+    """None: an in-memory journal (fast); a SQLAlchemy URL writes the journal there."""
+    makers: int = 0
+    """Institutions that make markets (optional; cycle 1 had none)."""
+    block: bool = True
+    """Use block trading for needs of 100,000 t and more when the engine has it."""
+    params: AgentParams = field(default_factory=AgentParams)
+
+
+@dataclass(frozen=True, slots=True)
+class EntityOutcome:
+    entity_id: str
+    account_id: str
+    obligation_t: int
+    surrendered_t: int
+    bought_t: int
+    sold_t: int
+
+    @property
+    def shortfall_t(self) -> int:
+        return max(0, self.obligation_t - self.surrendered_t)
+
+
+@dataclass(frozen=True, slots=True)
+class Penalties:
+    regime: str
+    non_compliant: int
+    shortfall_t: int
+    fine_min_fen: int
+    fine_max_fen: int
+    deduction_t: int
+    month_average_fen: int | None
+
+
+@dataclass
+class SimResult:
+    config: SimConfig
+    cycle: Cycle
+    instrument: str
+    days: tuple[date, ...]
+    trades: list[TradeRow]
+    bars: list[DayClosed]
+    outcomes: list[EntityOutcome]
+    penalties: Penalties
+    seconds: float
+    events: int
+    commands: int
+    rejections: dict[str, int]
+    state_hash: str
+    journal_hash: str
+    violations: list[str]
+    totals: dict[str, int]
+    """allocation_t, obligation_t, gap_t (short entities), surplus_t (long entities)."""
+    surrendered: list[int]
+    """Cumulative tonnes surrendered at the end of each trading day."""
+
+    @property
+    def compliance_ppm(self) -> int:
+        """Surrendered / obligations, by quantity (ppm)."""
+        due = sum(o.obligation_t for o in self.outcomes)
+        done = sum(min(o.surrendered_t, o.obligation_t) for o in self.outcomes)
+        return done * 1_000_000 // due if due else 1_000_000
+
+    @property
+    def compliant_entities(self) -> int:
+        return sum(1 for o in self.outcomes if o.shortfall_t == 0)
+
+
+def _slots(windows: Sequence[tuple[time, time]]) -> list[time]:
+    """Every minute of the sessions, in order."""
+    out = []
+    for start, end in windows:
+        t = datetime.combine(date(2000, 1, 1), start)
+        stop = datetime.combine(date(2000, 1, 1), end)
+        while t < stop:
+            out.append(t.time())
+            t += timedelta(minutes=1)
+    return out
+
+
+def _at(day: date, t: time, seconds: int = 0) -> datetime:
+    return datetime.combine(day, t, BEIJING) + timedelta(seconds=seconds)
+
+
+class _Feed:
+    """The engine subscriber: trades to their agents and to the record, daily bars."""
+
+    def __init__(self, instrument: str) -> None:
+        self.instrument = instrument
+        self.trades: list[TradeRow] = []
+        self.bars: list[DayClosed] = []
+        self.owners: dict[str, ComplianceAgent | MarketMaker] = {}
+
+    def __call__(self, records: Sequence[Any], events: Sequence[Event]) -> None:
+        for ev in events:
+            kind = type(ev)
+            if kind is TradeExecuted:
+                t: TradeExecuted = ev  # type: ignore[assignment]
+                self.trades.append((t.time[:10], t.method, t.price, t.quantity, t.time))
+                for acct in (t.buyer, t.seller):
+                    owner = self.owners.get(acct)
+                    if owner is not None:
+                        owner.on_trade(t)
+            elif kind is DayClosed and ev.instrument == self.instrument:  # type: ignore[attr-defined]
+                self.bars.append(ev)  # type: ignore[arg-type]
+
+
+def run_simulation(config: SimConfig, progress: Progress | None = None) -> SimResult:
+    """Seed the market, run every trading day of the cycle, and collect the outcome."""
+    started = _time.perf_counter()
+    cycle = cycle_for(config.year)
+    rules = preset(config.preset)
+    cal = rules.calendar
+    days = cal.trading_days(cycle.first_day, cycle.deadline)
+    if config.days is not None:
+        if config.days < 1:
+            raise ValueError(f"days must be at least 1, was {config.days}")
+        days = days[: config.days]
+    clock = SimulatedClock(_at(days[0], time(9, 0)))
+    market = open_market(config.db_url, clock, preset=config.preset, synchronous="NORMAL")
+    engine = market.engine
+    positions = cycle_positions(cycle, config.entities, config.seed)
+    agents = make_agents(positions, cycle.reference_fen, config.params, config.seed)
+    seeded = seed_market(
+        engine, cycle, positions, cash_plan(agents, cycle.reference_fen, config.params)
+    )
+    feed = _Feed(seeded.instrument)
+    for a in agents:
+        a.account_id = seeded.accounts[a.entity_id]
+        feed.owners[a.account_id] = a
+    makers = make_makers(config.makers, cycle.reference_fen, config.seed)
+    if makers:
+        accounts = open_institutions(engine, len(makers), makers[0].cash_fen, config.seed)
+        for m, acct in zip(makers, accounts.values(), strict=True):
+            m.account_id = acct
+            feed.owners[acct] = m
+    engine.subscribers.append(feed)
+    broker = Broker(engine)
+    desk = Desk(engine, broker, rules, seeded.instrument, seeded.instrument)
+    if config.block and block_trading_available(engine):
+        desk.block = BlockDesk(engine, rules.trading.block_min_qty)
+        engine.subscribers.append(desk.block.on_events)
+    surrendered = _run_days(config, engine, clock, desk, agents, makers, days, progress)
+    totals = {
+        "allocation_t": sum(p.allocation_t for p in positions),
+        "obligation_t": sum(p.obligation_t for p in positions),
+        "gap_t": sum(max(0, p.gap_t) for p in positions),
+        "surplus_t": sum(max(0, -p.gap_t) for p in positions),
+    }
+    outcomes = [
+        EntityOutcome(a.entity_id, a.account_id, a.obligation, a.surrendered, a.bought, a.sold)
+        for a in agents
+    ]
+    st = market.state
+    return SimResult(
+        config=config,
+        cycle=cycle,
+        instrument=seeded.instrument,
+        days=tuple(days),
+        trades=feed.trades,
+        bars=feed.bars,
+        outcomes=outcomes,
+        penalties=_penalties(cycle, days[-1], feed.trades, outcomes),
+        seconds=_time.perf_counter() - started,
+        events=st.last_seq,
+        commands=st.last_cmd_seq,
+        rejections=dict(broker.rejected),
+        state_hash=st.state_hash(),
+        journal_hash=st.last_hash,
+        violations=st.violations(),
+        totals=totals,
+        surrendered=surrendered,
+    )
+
+
+def _run_days(
+    config: SimConfig,
+    engine: Any,
+    clock: SimulatedClock,
+    desk: Desk,
+    agents: list[ComplianceAgent],
+    makers: list[MarketMaker],
+    days: Sequence[date],
+    progress: Progress | None,
+) -> list[int]:
+    rng = random.Random(f"openets-sim-days/{config.seed}")
+    tr = desk.rules.trading
+    slots = _slots(tr.listing_sessions)
+    in_block = [any(s <= t < e for s, e in tr.block_sessions) for t in slots]
+    block_end = max((e for _, e in tr.block_sessions), default=None)
+    desk.period = Period(0, len(days))
+    surrendered: list[int] = []
+    for i, day in enumerate(days):
+        desk.period.day = i
+        desk.refresh()
+        schedule: dict[int, list[ComplianceAgent | MarketMaker]] = {}
+        everyone: list[ComplianceAgent | MarketMaker] = [*agents, *makers]
+        for who in everyone:
+            for _ in range(who.plan_day(desk)):
+                schedule.setdefault(rng.randrange(len(slots)), []).append(who)
+        for slot in sorted(schedule):
+            group = schedule[slot]
+            rng.shuffle(group)
+            clock.advance(to=_at(day, slots[slot]))
+            with engine.batch():
+                for k, who in enumerate(group):
+                    if k and k % 2 == 0 and clock.now().second < 58:
+                        clock.advance(seconds=1)
+                    who.act(desk, rng, in_block[slot])
+        if desk.block is not None and block_end is not None:
+            clock.advance(to=max(clock.now(), _at(day, block_end, -30)))
+            with engine.batch():
+                desk.block.close_session(agents, desk)
+        clock.advance(to=_at(day, max(e for _, e in tr.listing_sessions), 300))
+        run_end_of_day(engine)
+        clock.advance(to=_at(day, time(16, 0)))
+        with engine.batch():
+            for a in agents:
+                a.after_close(desk)
+        surrendered.append(sum(a.surrendered for a in agents))
+        if progress is not None:
+            progress(i + 1, len(days))
+    return surrendered
+
+
+def _penalties(
+    cycle: Cycle, deadline: date, trades: Sequence[TradeRow], outcomes: Sequence[EntityOutcome]
+) -> Penalties:
+    """Fines and deductions of the plan's penalty regime for every shortfall (reference §8.5-6)."""
+    plan = get_plan(cycle.plans[-1][1])
+    regime = plan.penalty_regime if plan is not None else PenaltyRegime.MEASURES_2021
+    rows = [(datetime.fromisoformat(iso), price, qty) for day, _, price, qty, iso in trades]
+    month = month_price_before_deadline(rows, deadline)
+    short = [o for o in outcomes if o.shortfall_t > 0]
+    fine_min = fine_max = deduction = 0
+    for o in short:
+        a = assess(regime, o.shortfall_t, month)
+        if isinstance(a, Rejection):
+            continue
+        fine_min += a.fine_min_fen
+        fine_max += a.fine_max_fen
+        deduction += a.deduction_t
+    return Penalties(
+        regime.value,
+        len(short),
+        sum(o.shortfall_t for o in short),
+        fine_min,
+        fine_max,
+        deduction,
+        month.average_fen if month.quantity_t else None,
+    )
