@@ -6,7 +6,8 @@ checking the hash chain on the way: it ends with the same state hash as the writ
 (``FollowerDiverged``) rather than serve a state built from records that do not chain.
 
 On PostgreSQL the writer sends ``NOTIFY openets_journal`` with each commit and ``wait`` sleeps
-on ``LISTEN``; on SQLite ``wait`` polls. A missed notification only delays the next poll.
+on ``LISTEN``; on SQLite ``wait`` polls. A missed notification only delays the next poll. (A
+physical standby server does not relay NOTIFY: a follower reading one polls, ``listen=False``.)
 """
 
 from __future__ import annotations
@@ -40,7 +41,14 @@ class Follower:
     hold ``lock`` while they look (``with follower.lock: ...``) to see whole commands only.
     """
 
-    def __init__(self, db_url: str, *, use_snapshot: bool = True, poll_interval: float = 0.2):
+    def __init__(
+        self,
+        db_url: str,
+        *,
+        use_snapshot: bool = True,
+        poll_interval: float = 0.2,
+        listen: bool = True,
+    ) -> None:
         from openets.bootstrap import new_state
         from openets.engine.router import build_tables
 
@@ -53,7 +61,7 @@ class Follower:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.db = make_engine(self.url, migrate=False)
-        if self.db.dialect.name == "postgresql":
+        if listen and self.db.dialect.name == "postgresql":
             self._listen = self._open_listener()  # before catching up: nothing slips between
         _, appliers = build_tables()
         self.journal = SqlJournal(self.db)

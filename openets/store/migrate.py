@@ -24,6 +24,7 @@ def config(conn: Connection | None = None, url: str | None = None) -> Config:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(SCRIPTS))
+    cfg.set_main_option("file_template", "v%%(rev)s_%%(slug)s")
     if url is not None:
         cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     if conn is not None:
