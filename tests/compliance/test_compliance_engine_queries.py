@@ -92,6 +92,16 @@ def test_market_on_disk_reopens_with_the_same_compliance_state(tmp_path: Path) -
     assert queries.canonical(again.state.ext["compliance"]) == before[1]
 
 
+def test_snapshot_of_the_compliance_state_recovers_to_the_same_hash() -> None:
+    w = _three_entities()
+    snap = w.g.engine.snapshot()
+    w.surrender("E2", 2021, (CEA21, 1_000))
+    after = w.state.state_hash()
+    assert w.g.engine.recover(use_snapshot=True) == 2  # the surrender and its registry move
+    assert snap.state_hash != after == w.state.state_hash()
+    assert w.comp.years[("E2", 2021)].late_t == 1_000
+
+
 def test_cli_report_lists_each_entity_with_its_status(tmp_path: Path) -> None:
     db = tmp_path / "market.db"
     _three_entities(db).g.engine.journal.close()
