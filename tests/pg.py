@@ -38,7 +38,6 @@ from typing import Any
 import pytest
 
 KINDS = ("memory", "sqlite", "postgres")
-_TEMPLATE = "openets_template"
 _TOO_MANY_OPEN = 40  # databases made in one test before unreachable markets are collected
 
 
@@ -95,6 +94,7 @@ class PgServer:
         self._stop = stop
         self._names = itertools.count(1)
         self._prefix = f"t{os.getpid()}_"
+        self.template = f"openets_template_{os.getpid()}"  # workers may share one server
         self._admin: Any = None
         self.made: list[str] = []
 
@@ -124,16 +124,16 @@ class PgServer:
         from openets.store.db import make_engine
 
         a = self.admin()
-        a.execute(f'DROP DATABASE IF EXISTS "{_TEMPLATE}"')
-        a.execute(f'CREATE DATABASE "{_TEMPLATE}"')
-        eng = make_engine(self.url(_TEMPLATE))
+        a.execute(f'DROP DATABASE IF EXISTS "{self.template}"')
+        a.execute(f'CREATE DATABASE "{self.template}"')
+        eng = make_engine(self.url(self.template))
         eng.dispose()
         self._file_copy = int(a.info.server_version) >= 150000
 
     def new_database(self, *, empty: bool = False) -> str:
         """CREATE DATABASE from the template (or template0 when ``empty``); returns its URL."""
         name = f"{self._prefix}{next(self._names)}"
-        template = "template0" if empty else _TEMPLATE
+        template = "template0" if empty else self.template
         strategy = " STRATEGY FILE_COPY" if self._file_copy else ""
         self.admin().execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"{strategy}')
         self.made.append(name)
@@ -157,7 +157,7 @@ class PgServer:
         if self._admin is not None:
             with contextlib.suppress(Exception):
                 self.drop_made()
-                self.admin().execute(f'DROP DATABASE IF EXISTS "{_TEMPLATE}" WITH (FORCE)')
+                self.admin().execute(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
             self._admin.close()
             self._admin = None
         self._stop()
@@ -216,8 +216,11 @@ _server: PgServer | None = None
 _failure: str | None = None
 
 
-def get_server() -> PgServer:
-    """The session's server, started on first use; pytest.skip if there cannot be one."""
+def get_server(required: bool = False) -> PgServer:
+    """The session's server, started on first use.
+
+    Without one the test is skipped, or fails when the run asked for PostgreSQL (``required``).
+    """
     global _server, _failure
     if _server is None and _failure is None:
         try:
@@ -239,13 +242,15 @@ def get_server() -> PgServer:
                 _server.stop()
                 _server = None
     if _server is None:
+        if required:
+            pytest.fail(f"--db=postgres: {_failure}", pytrace=False)
         pytest.skip(_failure or "no PostgreSQL for tests")
     return _server
 
 
 @pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
-    server = get_server()
+def pg_server(request: pytest.FixtureRequest) -> Iterator[PgServer]:
+    server = get_server(required=db_kind(request.config) == "postgres")
     yield server
     server.stop()
 

@@ -29,7 +29,7 @@ def trade_some(g: Given) -> None:
     g.ok(rc.Freeze(b, "CEA21", 5, "x"))
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "postgres":
         u: str = request.getfixturevalue("pg_url")

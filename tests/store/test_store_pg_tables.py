@@ -14,7 +14,7 @@ from openets.domain.clock import SimulatedClock, parse_iso
 from openets.store.db import make_engine
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "postgres":
         u: str = request.getfixturevalue("pg_url")
