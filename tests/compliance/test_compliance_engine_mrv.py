@@ -151,3 +151,15 @@ def test_installation_of_a_power_unit_needs_a_category() -> None:
     w.entity("E1")
     r = w.g.rejects(RegisterInstallation("E1", "U3", Sector.POWER, None), REG_SD)
     assert r.code is Code.INVALID_FIELD and r.field == "category"
+
+
+def test_every_compliance_command_and_event_is_routed_by_the_engine() -> None:
+    from openets.compliance import mrv
+    from openets.domain.messages import EVENT_TYPES
+    from openets.engine.router import build_tables
+
+    handlers, appliers = build_tables()
+    assert set(mrv.COMMANDS) <= set(handlers)
+    modules = {"openets.compliance.mrv", "openets.compliance.cycle_messages"}
+    events = {c for c in EVENT_TYPES.values() if c.__module__ in modules}
+    assert len(events) == 15 and events <= set(appliers)

@@ -142,6 +142,8 @@ def test_registry_surrender_with_malformed_items_is_rejected(w: World) -> None:
     assert r.code is Code.INVALID_FIELD and r.field == "items"
     r = w.g.rejects(rc.Surrender(w.accounts["E1"], 2021, ((CEA21, 1.5),)))  # type: ignore[arg-type]
     assert r.code is Code.INVALID_QUANTITY and r.field == "items[0].quantity"
+    r = w.g.rejects(rc.Surrender(w.accounts["E1"], "2021", ((CEA21, 1),)))  # type: ignore[arg-type]
+    assert r.code is Code.INVALID_FIELD and r.field == "compliance_year"
 
 
 def test_status_is_compliant_late_or_shortfall_around_the_deadline() -> None:

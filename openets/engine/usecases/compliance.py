@@ -375,7 +375,7 @@ def surrender(m: MarketState, cmd: rc.Surrender, ctx: Ctx) -> Result:
     )
     bad = check_types(record)
     if bad is not None:
-        return bad
+        return replace(bad, field="compliance_year") if bad.field == "year" else bad
     return _decide(m, record, Ctx(ctx.now, SYSTEM_ACTOR, ctx.ids))
 
 
