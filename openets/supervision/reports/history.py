@@ -1,0 +1,204 @@
+"""The market's price and volume history, read from the journal's DayClosed and TradeExecuted.
+
+A day's per-vintage figures are its ``DayClosed`` events (the exchange's fixing); the composite
+(综合价格行情, COMCEA) is computed from the day's listing trades in journal order: open = the
+first listing trade of any vintage, high and low over all of them, close = their
+quantity-weighted average rounded half-up to the tick (the definition across vintages is [U],
+reference §4). With no listing trade the composite carries its previous close. Its previous
+close on the first day is the previous close of the vintage listed first (48.00 on 2021-07-16).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import orjson
+
+from openets.domain.money import round_half_up_div
+
+METHODS = ("listing", "block", "auction")
+METHOD_CODES = {"listing": "10", "block": "20", "auction": "21"}
+COMPOSITE = "COMCEA"
+
+Row = tuple[int, str, bytes | str]
+_TYPES = frozenset({"InstrumentListed", "DayOpened", "TradeExecuted", "DayClosed"})
+
+
+@dataclass(frozen=True, slots=True)
+class Volumes:
+    """Tonnes and turnover (fen) per trading method."""
+
+    listing_t: int = 0
+    listing_fen: int = 0
+    block_t: int = 0
+    block_fen: int = 0
+    auction_t: int = 0
+    auction_fen: int = 0
+
+    @property
+    def total_t(self) -> int:
+        return self.listing_t + self.block_t + self.auction_t
+
+    @property
+    def total_fen(self) -> int:
+        return self.listing_fen + self.block_fen + self.auction_fen
+
+    def of(self, method: str) -> tuple[int, int]:
+        return {
+            "listing": (self.listing_t, self.listing_fen),
+            "block": (self.block_t, self.block_fen),
+            "auction": (self.auction_t, self.auction_fen),
+        }[method]
+
+    def __add__(self, o: Volumes) -> Volumes:
+        return Volumes(
+            self.listing_t + o.listing_t,
+            self.listing_fen + o.listing_fen,
+            self.block_t + o.block_t,
+            self.block_fen + o.block_fen,
+            self.auction_t + o.auction_t,
+            self.auction_fen + o.auction_fen,
+        )
+
+
+def volumes_of(triples: Iterable[tuple[str, int, int]]) -> Volumes:
+    d = {m: (t, f) for m, t, f in triples}
+    lt, lf = d.get("listing", (0, 0))
+    bt, bf = d.get("block", (0, 0))
+    at, af = d.get("auction", (0, 0))
+    return Volumes(lt, lf, bt, bf, at, af)
+
+
+@dataclass(frozen=True, slots=True)
+class Prices:
+    """A day's (or a period's) prices in fen; ``traded`` False: the previous close carried."""
+
+    open: int
+    high: int
+    low: int
+    close: int
+    prev_close: int
+    traded: bool
+
+    @property
+    def change(self) -> int:
+        return self.close - self.prev_close
+
+    @property
+    def change_bps(self) -> int:
+        return round_half_up_div(self.change * 10_000, self.prev_close) if self.prev_close else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    day: str
+    instrument: str
+    prices: Prices
+    volumes: Volumes
+
+
+@dataclass(slots=True)
+class _Listing:
+    """The day's listing trades across vintages, for the composite."""
+
+    first: int | None = None
+    high: int = 0
+    low: int = 0
+    volume: int = 0
+    turnover: int = 0
+
+    def add(self, price: int, qty: int) -> None:
+        if self.first is None:
+            self.first, self.high, self.low = price, price, price
+        self.high = max(self.high, price)
+        self.low = min(self.low, price)
+        self.volume += qty
+        self.turnover += price * qty
+
+
+@dataclass(slots=True)
+class History:
+    """Trading days in order, each with its vintage bars and its composite bar."""
+
+    days: list[str] = field(default_factory=list)
+    bars: dict[str, dict[str, Bar]] = field(default_factory=dict)
+    """day -> instrument -> bar; the composite under ``COMPOSITE``."""
+    listed: list[tuple[str, int]] = field(default_factory=list)
+    """Instruments in listing order with their reference prices."""
+
+    def bar(self, day: str, instrument: str) -> Bar | None:
+        return self.bars.get(day, {}).get(instrument)
+
+    def instruments(self, day: str) -> list[str]:
+        return sorted(i for i in self.bars.get(day, {}) if i != COMPOSITE)
+
+    def span(self, start: str, end: str) -> list[str]:
+        """The trading days from ``start`` to ``end`` inclusive."""
+        return [d for d in self.days if start <= d <= end]
+
+    def total(self, instrument: str, start: str, end: str) -> Volumes:
+        out = Volumes()
+        for d in self.span(start, end):
+            b = self.bar(d, instrument)
+            if b is not None:
+                out = out + b.volumes
+        return out
+
+
+def history(rows: Iterable[Row], tick: int = 1) -> History:
+    """Read the history from journal rows ``(ts, type, payload)`` in journal order."""
+    h = History()
+    current = ""
+    listing: dict[str, _Listing] = {}
+    comp_prev: int | None = None
+    loads = orjson.loads
+    for _, typ, payload in rows:
+        if typ not in _TYPES:
+            continue
+        d = loads(payload)
+        if typ == "InstrumentListed":
+            h.listed.append((d["code"], d["reference_price"]))
+        elif typ == "DayOpened":
+            current = d["day"]
+        elif typ == "TradeExecuted":
+            if d["method"] == "listing":
+                listing.setdefault(current, _Listing()).add(d["price"], d["quantity"])
+        else:
+            day = d["day"]
+            if day not in h.bars:
+                h.days.append(day)
+                h.bars[day] = {}
+            pc = d["prev_close"]
+            traded = d["open"] is not None
+            prices = Prices(
+                d["open"] if traded else pc,
+                d["high"] if traded else pc,
+                d["low"] if traded else pc,
+                d["close"],
+                pc,
+                traded,
+            )
+            h.bars[day][d["instrument"]] = Bar(
+                day, d["instrument"], prices, volumes_of(d["volumes"])
+            )
+    for day in h.days:
+        comp_prev = _composite(h, day, listing.get(day), comp_prev, tick)
+    return h
+
+
+def _composite(h: History, day: str, lst: _Listing | None, prev: int | None, tick: int) -> int:
+    bars = h.bars[day]
+    if prev is None:
+        order = [code for code, _ in h.listed if code in bars] or sorted(bars)
+        prev = bars[order[0]].prices.prev_close
+    vols = Volumes()
+    for b in bars.values():
+        vols = vols + b.volumes
+    if lst is None or lst.first is None or not lst.volume:
+        prices = Prices(prev, prev, prev, prev, prev, False)
+    else:
+        close = round_half_up_div(lst.turnover, lst.volume * tick) * tick
+        prices = Prices(lst.first, lst.high, lst.low, close, prev, True)
+    bars[COMPOSITE] = Bar(day, COMPOSITE, prices, vols)
+    return prices.close
