@@ -354,7 +354,9 @@ def make_agents(
         a.max_move_ppm = params.max_premium_ppm if gap > 0 else params.max_discount_ppm
         a.cap_fen = scale(reference_fen, _between(rng, params.cap_ppm))
         a.floor_fen = scale(reference_fen, _between(rng, params.floor_ppm))
-        a.surrender_ppm = max(a.done_ppm, _between(rng, (850_000, 1_000_000)))
+        # 95% of entities by about two weeks before the deadline (cycle 1: 12-15, §8.2)
+        late = rng.randrange(100) < 8
+        a.surrender_ppm = _between(rng, (930_000, PPM) if late else (780_000, 920_000))
         yearly = pos.emissions_t // max(1, len(pos.obligations))
         if gap > 0:
             a.buy_target = gap + scale(gap, _between(rng, params.buffer_ppm))

@@ -36,9 +36,13 @@ def _buyer(g: Given, gap: int, fen: int) -> ComplianceAgent:
     a = ComplianceAgent("E1", 1_000, ((2019, 1_000 + gap),), buy_target=gap, cap_fen=6000)
     a.done_ppm, a.exponent = 100_000, 1
     a.account_id = g.account(tonnes={CEA: 1_000}, fen=fen)
-    g.engine.subscribers.append(
-        lambda _r, evs: [a.on_trade(e) for e in evs if isinstance(e, TradeExecuted)]
-    )
+
+    def feed(_records: object, events: object) -> None:
+        for e in events:  # type: ignore[attr-defined]
+            if isinstance(e, TradeExecuted):
+                a.on_trade(e)
+
+    g.engine.subscribers.append(feed)
     return a
 
 
