@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from openets.ops.verify import verify_market
@@ -98,3 +100,13 @@ def test_cli_simulate_writes_the_report(tmp_path: Path) -> None:
     )
     assert r.exit_code == 0, r.output
     assert (out / "report.md").exists() and "compliance" in r.output
+
+
+@settings(max_examples=5, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=10_000), makers=st.integers(0, 2))
+def test_any_seed_keeps_the_invariants_and_conserves_allowances(seed: int, makers: int) -> None:
+    result = run_simulation(SimConfig(entities=12, days=4, seed=seed, makers=makers))
+    assert result.violations == []
+    bought = sum(o.bought_t for o in result.outcomes)
+    sold = sum(o.sold_t for o in result.outcomes)
+    assert sum(t[3] for t in result.trades) >= max(bought, sold)
