@@ -167,6 +167,7 @@ def create_app(
             yield
         finally:
             await services.sequencer.stop()
+            services.side.close()
 
     app = FastAPI(
         title="OpenETS",
