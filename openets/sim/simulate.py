@@ -42,6 +42,7 @@ from openets.sim.seed_market import (
     seed_market,
 )
 from openets.trading.events import DayClosed, TradeExecuted
+from openets.trading.rules import Matching
 
 Progress = Callable[[int, int], None]
 TradeRow = tuple[str, str, int, int, str]
@@ -168,6 +169,11 @@ def run_simulation(config: SimConfig, progress: Progress | None = None) -> SimRe
     started = _time.perf_counter()
     cycle = cycle_for(config.year)
     rules = preset(config.preset)
+    if rules.trading.matching is not Matching.LISTING:
+        raise ValueError(
+            f"the agents trade by listing agreement; preset {config.preset!r} matches "
+            "continuously (use cn or cn-demo)"
+        )
     cal = rules.calendar
     days = cal.trading_days(cycle.first_day, cycle.deadline)
     if config.days is not None:

@@ -110,3 +110,13 @@ def test_any_seed_keeps_the_invariants_and_conserves_allowances(seed: int, maker
     bought = sum(o.bought_t for o in result.outcomes)
     sold = sum(o.sold_t for o in result.outcomes)
     assert sum(t[3] for t in result.trades) >= max(bought, sold)
+
+
+def test_continuous_preset_is_refused_with_the_reason() -> None:
+    with pytest.raises(ValueError, match="listing agreement"):
+        run_simulation(SimConfig(entities=5, days=2, preset="cn-cda"))
+
+
+def test_demo_preset_with_fees_runs_clean() -> None:
+    result = run_simulation(SimConfig(entities=15, days=4, seed=5, preset="cn-demo"))
+    assert result.violations == [] and result.trades
