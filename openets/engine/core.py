@@ -141,6 +141,9 @@ class Engine:
             self.state = pickle.loads(snap.blob)
             if self.state.state_hash() != snap.state_hash:
                 raise RuntimeError(f"snapshot at seq {snap.seq} does not match its state hash")
+            # A context added since the snapshot was taken starts empty: it had no events then.
+            for name, part in self._state_factory().ext.items():
+                self.state.ext.setdefault(name, part)
         else:
             self.state = self._state_factory()
         return self.replay_into(self.state, self.journal.read(self.state.last_seq))
