@@ -1,9 +1,10 @@
 """A seeded synthetic trading day for testing detectors: an honest market, and planted abuse.
 
 The honest day is listing trading (挂牌协议) among many participants: each listing is placed
-near a slowly wandering mid price within the ±10% band, and is then taken (partly or fully),
-cancelled by its owner (about one in five), or left to expire at the close. Declared groups of
-related accounts never trade with each other. Deterministic for a seed.
+near a mid price that wanders around the previous close (a few percent at most), and is then
+taken (partly or fully), cancelled by its owner (about one in five), or left to expire at the
+close. Declared groups of related accounts never trade with each other. Deterministic for a
+seed.
 """
 
 from __future__ import annotations
@@ -75,7 +76,10 @@ def honest_day(spec: HonestSpec = HonestSpec()) -> DayData:
     n_trade = 0
     for i, sec in enumerate(seconds):
         inst = rng.choice(spec.instruments)
-        mid = mids[inst] = min(high, max(low, mids[inst] + rng.randint(-3, 3)))
+        mid = mids[inst] + rng.randint(-3, 3)
+        if rng.randrange(2_000) < abs(mid - spec.prev_close):  # drifts back towards the close
+            mid += 1 if mid < spec.prev_close else -1
+        mid = mids[inst] = min(high, max(low, mid))
         side = rng.randrange(2)
         price = mid + (rng.randint(0, 40) if side == 1 else -rng.randint(0, 40))
         price = min(high, max(low, price))

@@ -82,8 +82,29 @@ class _Live:
         self.improved = improved
 
 
-def _replay(d: DayData, p: Params) -> dict[tuple[str, str, int], _Stats]:
-    """The book rebuilt event by event (the hot loop: locals and tuple unpacking)."""
+def _candidates(d: DayData, p: Params) -> set[tuple[str, str, int]]:
+    """(account, instrument, side) that placed and cancelled enough to be layering at all.
+
+    A cheap first pass: only the instruments of these need their book rebuilt."""
+    place, cancel = int(Action.PLACE), int(Action.CANCEL)
+    placed: dict[tuple[str, str, int], int] = {}
+    cancelled: dict[tuple[str, str, int], int] = {}
+    for _, action, _, acct, inst, side, _, _ in d.orders:
+        if action == place:
+            placed[(acct, inst, side)] = placed.get((acct, inst, side), 0) + 1
+        elif action == cancel:
+            cancelled[(acct, inst, side)] = cancelled.get((acct, inst, side), 0) + 1
+    return {
+        k
+        for k, c in cancelled.items()
+        if c >= p.layer_min_improving
+        and placed.get(k, 0) >= p.layer_min_orders
+        and share_bps(c, placed[k]) >= p.layer_min_cancel_bps
+    }
+
+
+def _replay(d: DayData, p: Params, instruments: set[str]) -> dict[tuple[str, str, int], _Stats]:
+    """The books of ``instruments`` rebuilt event by event (the hot loop: locals, unpacking)."""
     books: dict[tuple[str, int], _Book] = {}
     live: dict[str, _Live] = {}
     stats: dict[tuple[str, str, int], _Stats] = {}
@@ -92,6 +113,8 @@ def _replay(d: DayData, p: Params) -> dict[tuple[str, str, int], _Stats]:
     trades, n_trades, ti = d.trades, len(d.trades), 0
     next_ts = trades[0].ts if trades else None
     for ts, action, oid, acct, inst, side, price, qty in d.orders:
+        if inst not in instruments:
+            continue
         while next_ts is not None and next_ts <= ts:
             t = trades[ti]
             ti += 1
@@ -129,7 +152,10 @@ def _replay(d: DayData, p: Params) -> dict[tuple[str, str, int], _Stats]:
 
 
 def layering(d: DayData, p: Params) -> list[Alert]:
-    stats = _replay(d, p)
+    candidates = _candidates(d, p)
+    if not candidates:
+        return []
+    stats = _replay(d, p, {k[1] for k in candidates})
     flagged = {
         k: s
         for k, s in stats.items()
