@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import random
 import time as _time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -164,9 +164,36 @@ class _Feed:
                 self.bars.append(ev)  # type: ignore[arg-type]
 
 
-def run_simulation(config: SimConfig, progress: Progress | None = None) -> SimResult:
-    """Seed the market, run every trading day of the cycle, and collect the outcome."""
-    started = _time.perf_counter()
+@dataclass
+class Cast:
+    """Everything a running cycle needs: the seeded market's desk, agents, days, the feed."""
+
+    config: SimConfig
+    cycle: Cycle
+    engine: Any
+    clock: SimulatedClock
+    desk: Desk
+    agents: list[ComplianceAgent]
+    makers: list[MarketMaker]
+    days: tuple[date, ...]
+    feed: _Feed
+    broker: Broker
+    positions: Any
+    surrendered: list[int] = field(default_factory=list)
+
+
+def cycle_days(config: SimConfig) -> tuple[date, ...]:
+    cycle = cycle_for(config.year)
+    days = preset(config.preset).calendar.trading_days(cycle.first_day, cycle.deadline)
+    if config.days is not None:
+        if config.days < 1:
+            raise ValueError(f"days must be at least 1, was {config.days}")
+        days = days[: config.days]
+    return tuple(days)
+
+
+def cast(config: SimConfig, engine: Any, clock: SimulatedClock) -> Cast:
+    """Seed the market on ``engine`` (through ordinary commands) and make its agents."""
     cycle = cycle_for(config.year)
     rules = preset(config.preset)
     if rules.trading.matching is not Matching.LISTING:
@@ -174,15 +201,6 @@ def run_simulation(config: SimConfig, progress: Progress | None = None) -> SimRe
             f"the agents trade by listing agreement; preset {config.preset!r} matches "
             "continuously (use cn or cn-demo)"
         )
-    cal = rules.calendar
-    days = cal.trading_days(cycle.first_day, cycle.deadline)
-    if config.days is not None:
-        if config.days < 1:
-            raise ValueError(f"days must be at least 1, was {config.days}")
-        days = days[: config.days]
-    clock = SimulatedClock(_at(days[0], time(9, 0)))
-    market = open_market(config.db_url, clock, preset=config.preset, synchronous="NORMAL")
-    engine = market.engine
     positions = cycle_positions(cycle, config.entities, config.seed)
     agents = make_agents(positions, cycle.reference_fen, config.params, config.seed)
     seeded = seed_market(
@@ -204,7 +222,24 @@ def run_simulation(config: SimConfig, progress: Progress | None = None) -> SimRe
     if config.block and block_trading_available(engine):
         desk.block = BlockDesk(engine, rules.trading.block_min_qty)
         engine.subscribers.append(desk.block.on_events)
-    surrendered = _run_days(config, engine, clock, desk, agents, makers, days, progress)
+    days = cycle_days(config)
+    desk.period = Period(0, len(days))
+    return Cast(config, cycle, engine, clock, desk, agents, makers, days, feed, broker, positions)
+
+
+def run_simulation(config: SimConfig, progress: Progress | None = None) -> SimResult:
+    """Seed the market, run every trading day of the cycle, and collect the outcome."""
+    started = _time.perf_counter()
+    days = cycle_days(config)
+    clock = SimulatedClock(_at(days[0], time(9, 0)))
+    market = open_market(config.db_url, clock, preset=config.preset, synchronous="NORMAL")
+    c = cast(config, market.engine, clock)
+    for i in range(len(c.days)):
+        for _ in day_steps(c, i):
+            pass
+        if progress is not None:
+            progress(i + 1, len(c.days))
+    positions, agents = c.positions, c.agents
     totals = {
         "allocation_t": sum(p.allocation_t for p in positions),
         "obligation_t": sum(p.obligation_t for p in positions),
@@ -218,73 +253,70 @@ def run_simulation(config: SimConfig, progress: Progress | None = None) -> SimRe
     st = market.state
     return SimResult(
         config=config,
-        cycle=cycle,
-        instrument=seeded.instrument,
-        days=tuple(days),
-        trades=feed.trades,
-        bars=feed.bars,
+        cycle=c.cycle,
+        instrument=c.desk.instrument,
+        days=c.days,
+        trades=c.feed.trades,
+        bars=c.feed.bars,
         outcomes=outcomes,
-        penalties=_penalties(cycle, days[-1], feed.trades, outcomes),
+        penalties=_penalties(c.cycle, c.days[-1], c.feed.trades, outcomes),
         seconds=_time.perf_counter() - started,
         events=st.last_seq,
         commands=st.last_cmd_seq,
-        rejections=dict(broker.rejected),
+        rejections=dict(c.broker.rejected),
         state_hash=st.state_hash(),
         journal_hash=st.last_hash,
         violations=st.violations(),
         totals=totals,
-        surrendered=surrendered,
+        surrendered=c.surrendered,
     )
 
 
-def _run_days(
-    config: SimConfig,
-    engine: Any,
-    clock: SimulatedClock,
-    desk: Desk,
-    agents: list[ComplianceAgent],
-    makers: list[MarketMaker],
-    days: Sequence[date],
-    progress: Progress | None,
-) -> list[int]:
-    rng = random.Random(f"openets-sim-days/{config.seed}")
+def day_steps(c: Cast, i: int) -> Iterator[datetime]:
+    """Trading day ``i`` of the cycle as steps: each yields the simulated time of its action
+    before doing it, so a live driver can pace the day (the headless run just exhausts it)."""
+    config, engine, clock, desk = c.config, c.engine, c.clock, c.desk
+    day = c.days[i]
+    rng = random.Random(f"openets-sim-days/{config.seed}/{i}")
     tr = desk.rules.trading
     slots = _slots(tr.listing_sessions)
-    in_block = [any(s <= t < e for s, e in tr.block_sessions) for t in slots]
     block_end = max((e for _, e in tr.block_sessions), default=None)
-    desk.period = Period(0, len(days))
-    surrendered: list[int] = []
-    for i, day in enumerate(days):
-        desk.period.day = i
-        desk.refresh()
-        schedule: dict[int, list[ComplianceAgent | MarketMaker]] = {}
-        everyone: list[ComplianceAgent | MarketMaker] = [*agents, *makers]
-        for who in everyone:
-            for _ in range(who.plan_day(desk)):
-                schedule.setdefault(rng.randrange(len(slots)), []).append(who)
-        for slot in sorted(schedule):
-            group = schedule[slot]
-            rng.shuffle(group)
-            clock.advance(to=_at(day, slots[slot]))
-            with engine.batch():
-                for k, who in enumerate(group):
-                    if k and k % 2 == 0 and clock.now().second < 58:
-                        clock.advance(seconds=1)
-                    who.act(desk, rng, in_block[slot])
-        if desk.block is not None and block_end is not None:
-            clock.advance(to=max(clock.now(), _at(day, block_end, -30)))
-            with engine.batch():
-                desk.block.close_session(agents, desk)
-        clock.advance(to=_at(day, max(e for _, e in tr.listing_sessions), 300))
-        run_end_of_day(engine)
-        clock.advance(to=_at(day, time(16, 0)))
+    desk.period.day = i
+    desk.refresh()
+    schedule: dict[int, list[ComplianceAgent | MarketMaker]] = {}
+    everyone: list[ComplianceAgent | MarketMaker] = [*c.agents, *c.makers]
+    for who in everyone:
+        for _ in range(who.plan_day(desk)):
+            schedule.setdefault(rng.randrange(len(slots)), []).append(who)
+    for slot in sorted(schedule):
+        group = schedule[slot]
+        rng.shuffle(group)
+        when = _at(day, slots[slot])
+        yield when
+        clock.advance(to=max(clock.now(), when))
+        in_block = any(s <= slots[slot] < e for s, e in tr.block_sessions)
         with engine.batch():
-            for a in agents:
-                a.after_close(desk)
-        surrendered.append(sum(a.surrendered for a in agents))
-        if progress is not None:
-            progress(i + 1, len(days))
-    return surrendered
+            for k, who in enumerate(group):
+                if k and k % 2 == 0 and clock.now().second < 58:
+                    clock.advance(seconds=1)
+                who.act(desk, rng, in_block)
+    if desk.block is not None and block_end is not None:
+        when = _at(day, block_end, -30)
+        yield when
+        clock.advance(to=max(clock.now(), when))
+        with engine.batch():
+            desk.block.close_session(c.agents, desk)
+    when = _at(day, max(e for _, e in tr.listing_sessions), 300)
+    yield when
+    clock.advance(to=max(clock.now(), when))
+    run_end_of_day(engine)
+    when = _at(day, time(16, 0))
+    yield when
+    clock.advance(to=max(clock.now(), when))
+    with engine.batch():
+        for a in c.agents:
+            a.after_close(desk)
+    c.surrendered.append(sum(a.surrendered for a in c.agents))
 
 
 def _penalties(
