@@ -6,7 +6,7 @@ import secrets
 
 import httpx
 import pytest
-from conftest import PASSWORD, LiveApi
+from liveapi import PASSWORD, LiveApi
 
 from openets.client import ApiError, Client
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import LiveApi
+from liveapi import LiveApi
 
 from openets.client import ApiError
 

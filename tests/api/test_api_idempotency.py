@@ -6,7 +6,7 @@ import secrets
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-from conftest import LiveApi
+from liveapi import LiveApi
 from sqlalchemy import select
 
 from openets.store import schema

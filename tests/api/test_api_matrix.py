@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from conftest import PASSWORD, LiveApi, Participant
 from dsl import fresh_uscc
+from liveapi import PASSWORD, LiveApi, Participant
 
 from openets.client import Client
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import LiveApi, make_live_api
+from liveapi import LiveApi, make_live_api
 
 from openets.client import ApiError
 from openets.domain.clock import parse_iso

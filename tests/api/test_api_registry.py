@@ -6,8 +6,8 @@ import secrets
 from typing import Any
 
 import pytest
-from conftest import LiveApi
 from dsl import fresh_uscc
+from liveapi import LiveApi
 
 from openets.client import ApiError, Client
 from openets.registry.model import SystemRole

@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 import schemathesis
-from conftest import LiveApi
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
+from liveapi import LiveApi
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import PASSWORD, fast_settings
 from dsl import START, fresh_uscc
+from liveapi import PASSWORD, fast_settings
 
 from openets.api.app import create_app
 from openets.api.security import Passwords
