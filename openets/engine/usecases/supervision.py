@@ -10,6 +10,10 @@ registry's and the funds' handlers of non-trade transfers and withdrawals (they 
 before any use case). Allocations, which position limits of covered entities add to, are
 tallied from the registry's ledger events by an applier chained after the registry's own.
 
+Commands that need only supervision's own state (rules, alerts, cases, large-holder reports)
+are handled in :mod:`openets.supervision.handlers`; this module adds those that read the
+registry or the trading state.
+
 A surveillance run (:func:`run_surveillance`) reads one day from the journal (or from a live
 :class:`~openets.supervision.feed.Collector`), runs the pure detectors and journals the run and
 its new alerts with :class:`~openets.supervision.messages.RecordAlerts`.
@@ -17,7 +21,6 @@ its new alerts with :class:`~openets.supervision.messages.RecordAlerts`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any, Literal
@@ -35,7 +38,8 @@ from openets.registry.model import SubjectType, SystemRole, TxType
 from openets.supervision import messages as sm
 from openets.supervision.detectors import DETECTORS, run_all
 from openets.supervision.feed import Row, day_data, rows_of
-from openets.supervision.model import Alert, DayData, Params
+from openets.supervision.handlers import HANDLERS, authority_field, text_field
+from openets.supervision.model import DayData, Params
 from openets.supervision.risk import Position, RiskRules, check_position, risk_rules_for
 from openets.supervision.state import APPLIERS, SupervisionState
 from openets.trading.bands import price_band
@@ -44,7 +48,6 @@ from openets.trading.events import InstrumentStatusChanged
 
 STATE_PARTS = {"supervision": SupervisionState}
 ALLOCATION_ROLES = frozenset({SystemRole.NATIONAL_ALLOCATION, SystemRole.PROVINCIAL_ALLOCATION})
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def sup(m: MarketState) -> SupervisionState:
@@ -163,20 +166,6 @@ def large_holder_events(m: MarketState, ctx: Ctx) -> tuple[Event, ...]:
 # --- handlers: rules and measures ---------------------------------------------------------------
 
 
-def _text(value: object, field: str) -> Rejection | None:
-    if not isinstance(value, str) or not value.strip():
-        return Rejection(Code.INVALID_FIELD, f"{field} must not be empty, was {value!r}", field)
-    return None
-
-
-def _authority(value: object) -> Rejection | None:
-    if value in tuple(sm.Authority):
-        return None
-    return Rejection(
-        Code.INVALID_FIELD, f"authority must be exchange or regulator, was {value!r}", "authority"
-    )
-
-
 def _participant(m: MarketState, account_id: object, field: str = "account_id") -> Rejection | None:
     a = m.registry.accounts.get(account_id) if isinstance(account_id, str) else None
     if a is None or a.system_role is not None:
@@ -191,21 +180,10 @@ def _instrument(m: MarketState, code: object, field: str = "instrument") -> Reje
     return None
 
 
-def set_risk_rules(m: MarketState, cmd: sm.SetRiskRules, ctx: Ctx) -> Result:
-    r = _text(cmd.name, "name") or _text(cmd.source, "source")
-    if r:
-        return r
-    new = RiskRules(cmd.name, tuple(cmd.position), tuple(cmd.reporting), cmd.source)
-    errors = new.errors()
-    if errors:
-        return Rejection(Code.INVALID_FIELD, "; ".join(errors), "position")
-    return (sm.RiskRulesSet(new, ctx.actor),)
-
-
 def issue_warning(m: MarketState, cmd: sm.IssueRiskWarning, ctx: Ctx) -> Result:
     r = (
-        _text(cmd.text, "text")
-        or _authority(cmd.authority)
+        text_field(cmd.text, "text")
+        or authority_field(cmd.authority)
         or (_participant(m, cmd.account_id) if cmd.account_id else None)
         or (_instrument(m, cmd.instrument) if cmd.instrument else None)
     )
@@ -225,7 +203,11 @@ def issue_warning(m: MarketState, cmd: sm.IssueRiskWarning, ctx: Ctx) -> Result:
 
 
 def restrict_account(m: MarketState, cmd: sm.RestrictAccount, ctx: Ctx) -> Result:
-    r = _participant(m, cmd.account_id) or _text(cmd.reason, "reason") or _authority(cmd.authority)
+    r = (
+        _participant(m, cmd.account_id)
+        or text_field(cmd.reason, "reason")
+        or authority_field(cmd.authority)
+    )
     if r:
         return r
     if not isinstance(cmd.trading, bool) or not isinstance(cmd.transfer, bool):
@@ -248,7 +230,7 @@ def restrict_account(m: MarketState, cmd: sm.RestrictAccount, ctx: Ctx) -> Resul
 
 
 def _suspend(m: MarketState, code: str, suspended: bool, cmd: Any, ctx: Ctx) -> Result:
-    r = _instrument(m, code) or _text(cmd.reason, "reason") or _authority(cmd.authority)
+    r = _instrument(m, code) or text_field(cmd.reason, "reason") or authority_field(cmd.authority)
     if r:
         return r
     if m.ext["trading"].instruments[code].suspended == suspended:
@@ -275,7 +257,7 @@ def resume(m: MarketState, cmd: sm.ResumeInstrument, ctx: Ctx) -> Result:
 
 
 def link_accounts(m: MarketState, cmd: sm.LinkAccounts, ctx: Ctx) -> Result:
-    r = _text(cmd.group_id, "group_id") or _text(cmd.reason, "reason")
+    r = text_field(cmd.group_id, "group_id") or text_field(cmd.reason, "reason")
     if r:
         return r
     if not isinstance(cmd.account_ids, tuple) or not cmd.account_ids:
@@ -292,131 +274,11 @@ def link_accounts(m: MarketState, cmd: sm.LinkAccounts, ctx: Ctx) -> Result:
     return (sm.AccountsLinked(cmd.group_id, tuple(cmd.account_ids), cmd.reason, ctx.actor),)
 
 
-def unlink_accounts(m: MarketState, cmd: sm.UnlinkAccounts, ctx: Ctx) -> Result:
-    r = _text(cmd.reason, "reason")
-    if r:
-        return r
-    linked = tuple(a for a in cmd.account_ids if a in sup(m).groups)
-    return (sm.AccountsUnlinked(linked, cmd.reason, ctx.actor),) if linked else ()
-
-
 # --- handlers: surveillance and cases -----------------------------------------------------------
-
-
-def record_alerts(m: MarketState, cmd: sm.RecordAlerts, ctx: Ctx) -> Result:
-    if not isinstance(cmd.day, str) or not _DAY.match(cmd.day):
-        return Rejection(Code.INVALID_FIELD, f"day must be YYYY-MM-DD, was {cmd.day!r}", "day")
-    unknown = [d for d in cmd.detectors if d not in DETECTORS]
-    if unknown:
-        return Rejection(Code.INVALID_FIELD, f"unknown detectors {unknown}", "detectors")
-    st = sup(m)
-    run_id = ctx.ids.next("SR")
-    new: list[Event] = []
-    seen: set[object] = set()
-    for i, a in enumerate(cmd.alerts):
-        if not isinstance(a, Alert) or a.day != cmd.day or a.detector not in cmd.detectors:
-            return Rejection(
-                Code.INVALID_FIELD,
-                f"alerts[{i}] is not an alert of {cmd.detectors} on {cmd.day}: {a!r}"[:300],
-                f"alerts[{i}]",
-            )
-        if a.key in st.alert_keys or a.key in seen:
-            continue
-        seen.add(a.key)
-        new.append(sm.AlertRaised(ctx.ids.next("AL"), run_id, a))
-    ran = sm.SurveillanceRan(
-        run_id,
-        cmd.day,
-        tuple(cmd.detectors),
-        len(cmd.alerts),
-        len(new),
-        ctx.actor,
-        ctx.now.isoformat(),
-    )
-    return (ran, *new)
-
-
-def open_case(m: MarketState, cmd: sm.OpenCase, ctx: Ctx) -> Result:
-    st = sup(m)
-    r = _text(cmd.title, "title")
-    if r:
-        return r
-    if not isinstance(cmd.alert_ids, tuple) or not cmd.alert_ids:
-        return Rejection(Code.INVALID_FIELD, "a case needs at least one alert", "alert_ids")
-    for a in cmd.alert_ids:
-        if a not in st.alerts:
-            return Rejection(Code.INVALID_FIELD, f"no alert {a!r}", "alert_ids")
-        if a in st.alert_case:
-            return Rejection(
-                Code.INVALID_STATE, f"alert {a} is already in case {st.alert_case[a]}", "alert_ids"
-            )
-    return (
-        sm.CaseOpened(
-            ctx.ids.next("CS"),
-            tuple(dict.fromkeys(cmd.alert_ids)),
-            cmd.title.strip(),
-            ctx.actor,
-            ctx.now.isoformat(),
-        ),
-    )
-
-
-def _case(m: MarketState, case_id: object, status: sm.CaseStatus, to: str) -> Rejection | None:
-    case = sup(m).cases.get(case_id) if isinstance(case_id, str) else None
-    if case is None:
-        return Rejection(Code.INVALID_FIELD, f"no case {case_id!r}", "case_id")
-    if case.status is not status:
-        return Rejection(
-            Code.INVALID_STATE,
-            f"case {case_id} is {case.status.value}; only a case {status.value} can {to}",
-            "case_id",
-        )
-    return None
-
-
-def start_review(m: MarketState, cmd: sm.StartReview, ctx: Ctx) -> Result:
-    r = _case(m, cmd.case_id, sm.CaseStatus.OPEN, "go under review")
-    if r:
-        return r
-    return (sm.CaseReviewStarted(cmd.case_id, cmd.note, ctx.actor, ctx.now.isoformat()),)
-
-
-def close_case(m: MarketState, cmd: sm.CloseCase, ctx: Ctx) -> Result:
-    r = _case(m, cmd.case_id, sm.CaseStatus.UNDER_REVIEW, "be closed") or _text(cmd.note, "note")
-    if r:
-        return r
-    if cmd.finding not in tuple(sm.Finding):
-        return Rejection(
-            Code.INVALID_FIELD,
-            f"finding must be one of {[f.value for f in sm.Finding]}, was {cmd.finding!r}",
-            "finding",
-        )
-    finding = sm.Finding(cmd.finding)
-    return (sm.CaseClosed(cmd.case_id, finding, cmd.note.strip(), ctx.actor, ctx.now.isoformat()),)
 
 
 def scan_positions(m: MarketState, cmd: sm.ScanPositions, ctx: Ctx) -> Result:
     return large_holder_events(m, ctx)
-
-
-def file_report(m: MarketState, cmd: sm.FileLargeHolderReport, ctx: Ctx) -> Result:
-    ob = sup(m).obligations.get(cmd.obligation_id) if isinstance(cmd.obligation_id, str) else None
-    if ob is None:
-        return Rejection(
-            Code.INVALID_FIELD, f"no report obligation {cmd.obligation_id!r}", "obligation_id"
-        )
-    if ob.filed is not None:
-        return Rejection(
-            Code.ALREADY_DONE, f"obligation {cmd.obligation_id} was filed already", "obligation_id"
-        )
-    r = _text(cmd.text, "text")
-    if r:
-        return r
-    return (
-        sm.LargeHolderReportFiled(
-            cmd.obligation_id, cmd.text.strip(), ctx.actor, ctx.now.isoformat()
-        ),
-    )
 
 
 # --- guards and tallies on other contexts' messages ---------------------------------------------
@@ -485,23 +347,16 @@ def _chain(appliers: dict[type, Applier], ev_t: type, fn: Applier) -> None:
 
 
 def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
-    from openets.engine.router import apply_part
+    from openets.engine.router import apply_part, part
 
     handlers.update(
         {
-            sm.SetRiskRules: set_risk_rules,
             sm.IssueRiskWarning: issue_warning,
             sm.RestrictAccount: restrict_account,
             sm.SuspendInstrument: suspend,
             sm.ResumeInstrument: resume,
             sm.LinkAccounts: link_accounts,
-            sm.UnlinkAccounts: unlink_accounts,
-            sm.RecordAlerts: record_alerts,
-            sm.OpenCase: open_case,
-            sm.StartReview: start_review,
-            sm.CloseCase: close_case,
             sm.ScanPositions: scan_positions,
-            sm.FileLargeHolderReport: file_report,
         }
     )
     guards: dict[type, Accounts] = {
@@ -512,6 +367,8 @@ def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> No
     for cmd_t, accounts in guards.items():
         if cmd_t in handlers:
             handlers[cmd_t] = _guarded(handlers[cmd_t], accounts)
+    for cmd_t, h in HANDLERS.items():
+        handlers[cmd_t] = part("supervision", h)
     for ev_t, fn in APPLIERS.items():
         appliers[ev_t] = apply_part("supervision", fn)
     _chain(appliers, LedgerPosted, tally_allocation)
