@@ -137,7 +137,7 @@ def _slots(windows: Sequence[tuple[time, time]]) -> list[time]:
     return out
 
 
-def _at(day: date, t: time, seconds: int = 0) -> datetime:
+def session_time(day: date, t: time, seconds: int = 0) -> datetime:
     return datetime.combine(day, t, BEIJING) + timedelta(seconds=seconds)
 
 
@@ -231,7 +231,7 @@ def run_simulation(config: SimConfig, progress: Progress | None = None) -> SimRe
     """Seed the market, run every trading day of the cycle, and collect the outcome."""
     started = _time.perf_counter()
     days = cycle_days(config)
-    clock = SimulatedClock(_at(days[0], time(9, 0)))
+    clock = SimulatedClock(session_time(days[0], time(9, 0)))
     market = open_market(config.db_url, clock, preset=config.preset, synchronous="NORMAL")
     c = cast(config, market.engine, clock)
     for i in range(len(c.days)):
@@ -291,7 +291,7 @@ def day_steps(c: Cast, i: int) -> Iterator[datetime]:
     for slot in sorted(schedule):
         group = schedule[slot]
         rng.shuffle(group)
-        when = _at(day, slots[slot])
+        when = session_time(day, slots[slot])
         yield when
         clock.advance(to=max(clock.now(), when))
         in_block = any(s <= slots[slot] < e for s, e in tr.block_sessions)
@@ -301,16 +301,16 @@ def day_steps(c: Cast, i: int) -> Iterator[datetime]:
                     clock.advance(seconds=1)
                 who.act(desk, rng, in_block)
     if desk.block is not None and block_end is not None:
-        when = _at(day, block_end, -30)
+        when = session_time(day, block_end, -30)
         yield when
         clock.advance(to=max(clock.now(), when))
         with engine.batch():
             desk.block.close_session(c.agents, desk)
-    when = _at(day, max(e for _, e in tr.listing_sessions), 300)
+    when = session_time(day, max(e for _, e in tr.listing_sessions), 300)
     yield when
     clock.advance(to=max(clock.now(), when))
     run_end_of_day(engine)
-    when = _at(day, time(16, 0))
+    when = session_time(day, time(16, 0))
     yield when
     clock.advance(to=max(clock.now(), when))
     with engine.batch():

@@ -1,0 +1,137 @@
+"""The demo market: seed, serve, and drive the agents live through the server's one writer."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from datetime import time as dtime
+from functools import partial
+
+from openets.api.auth import ALL_PERMISSIONS, Role
+from openets.api.deps import Services
+from openets.api.users import UserRecord, UserStore
+from openets.bootstrap import open_market
+from openets.domain.clock import SimulatedClock
+from openets.sim.live import LiveCycle
+from openets.sim.simulate import SimConfig, cast, cycle_days, session_time
+
+
+@dataclass(frozen=True, slots=True)
+class DemoOptions:
+    db: str
+    host: str = "127.0.0.1"
+    port: int = 8000
+    entities: int = 2162
+    seed: int = 1
+    speed: float = 120.0
+    year: int = 2021
+    run_seconds: float = 0.0
+
+
+STAFF = (
+    ("regop1", Role.REGISTRY_OPERATOR),
+    ("regop2", Role.REGISTRY_OPERATOR),
+    ("exchange", Role.EXCHANGE_OPERATOR),
+    ("regulator", Role.REGULATOR),
+    ("verifier", Role.VERIFIER),
+)
+
+
+def demo_users(services: Services, accounts: list[str]) -> list[tuple[str, str, str, str]]:
+    """Logins for every role (password = username + "-demo"); participants act for accounts."""
+    wanted: list[tuple[str, Role, str | None]] = [(u, r, None) for u, r in STAFF]
+    wanted += [(f"trader{i}", Role.PARTICIPANT, a) for i, a in enumerate(accounts, start=1)]
+    out = []
+    with services.side.engine.begin() as conn:
+        for username, role, acct in wanted:
+            password = f"{username}-demo"
+            rec = UserRecord(
+                username, services.passwords.hash(password), role, acct, ALL_PERMISSIONS
+            )
+            UserStore.insert(conn, rec)
+            out.append((username, password, role.value, acct or ""))
+    return out
+
+
+def _step(live: LiveCycle, clock: SimulatedClock, target: datetime, _writer: object) -> None:
+    """In the writer: the agents' actions due by ``target``, then the clock to ``target``."""
+    live.advance_to(target)
+    if clock.now() < target:
+        clock.advance(to=target)
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def run_demo(opts: DemoOptions) -> None:
+    import uvicorn
+
+    from openets.api.app import create_app
+
+    config = SimConfig(entities=opts.entities, year=opts.year, seed=opts.seed, preset="cn-demo")
+    days = cycle_days(config)
+    clock = SimulatedClock(session_time(days[0], dtime(9, 0)))
+    market = open_market(opts.db, clock, preset="cn-demo", synchronous="NORMAL")
+    _say(f"seeding {opts.entities} entities of the {opts.year} cycle …")
+    t0 = time.perf_counter()
+    c = cast(config, market.engine, clock)
+    _say(f"seeded in {time.perf_counter() - t0:.1f} s: journal at seq {market.state.last_seq}")
+    live = LiveCycle(c)
+    app = create_app(market)
+    services: Services = app.state.services
+    traders = [a.account_id for a in c.agents[:3]]
+    logins = demo_users(services, traders)
+    url = f"http://{opts.host}:{opts.port}/"
+    print(f"OpenETS demo market: {url}  (API {url}api/v1, docs {url}docs)", flush=True)
+    for username, password, role, acct in logins:
+        where = f", account {acct}" if acct else ""
+        print(f"  login {username:<10} password {password:<16} ({role}{where})", flush=True)
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host=opts.host,
+            port=opts.port,
+            access_log=False,
+            log_level="warning",
+            lifespan="on",
+        )
+    )
+
+    async def drive() -> None:
+        while not services.sequencer.running:
+            await asyncio.sleep(0.05)
+        started = last_print = time.monotonic()
+        tick = 0.25
+        while not server.should_exit:
+            await asyncio.sleep(tick)
+            target = live.skip_target(clock.now() + timedelta(seconds=opts.speed * tick))
+            await services.sequencer.run(partial(_step, live, clock, target))
+            now = time.monotonic()
+            if now - last_print >= 5:
+                last_print = now
+                t = market.state.ext["trading"]
+                inst = t.instruments.get(c.desk.instrument)
+                close = f"{inst.prev_close / 100:.2f}" if inst else "-"
+                _say(
+                    f"[demo] {clock.now():%Y-%m-%d %H:%M} day {live.day + 1}/{len(days)} "
+                    f"trades {t.trade_count} prev close {close} events {market.state.last_seq}"
+                )
+            if live.done:
+                _say("[demo] the compliance cycle is over; the market stays open for you")
+                break
+            if opts.run_seconds and now - started > opts.run_seconds:
+                server.should_exit = True
+
+    async def main() -> None:
+        driver = asyncio.create_task(drive())
+        await server.serve()
+        driver.cancel()
+
+    try:
+        asyncio.run(main())
+    finally:
+        market.engine.journal.close()
