@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo serve test lint types pytest bench bench-quick clean browser
+.PHONY: demo serve test lint types pytest pytest-pg bench bench-quick clean browser
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
@@ -38,7 +38,11 @@ types: $(STAMP)
 pytest: $(STAMP) browser
 	$(BIN)/pytest -n 2 --timeout 600
 
-test: lint types pytest
+# The same suite again with every market on a throwaway PostgreSQL (tests/pg.py starts it).
+pytest-pg: $(STAMP)
+	OPENETS_TEST_DB=postgres $(BIN)/pytest -n 2 --timeout 600 -m "not browser"
+
+test: lint types pytest pytest-pg
 
 bench-quick: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py --quick
