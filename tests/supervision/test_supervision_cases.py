@@ -68,7 +68,7 @@ def test_a_surveillance_run_journals_the_wash_trade_it_found(g: Given) -> None:
     alert = raised.alert
     assert alert.detector == "wash_trade" and alert.severity is Severity.MEDIUM
     assert alert.orders == (g.lid,) and len(alert.trades) == 1  # type: ignore[attr-defined]
-    assert g.engine.journal.records[-1].type == "AlertRaised"
+    assert list(g.engine.journal.read())[-1].type == "AlertRaised"
 
 
 def test_rerunning_surveillance_does_not_repeat_alerts(g: Given) -> None:
