@@ -45,9 +45,12 @@ log = logging.getLogger("openets.api")
 
 
 def router_modules() -> list[ModuleType]:
-    """The modules of :mod:`openets.api.routers` that define ``router``, by name."""
+    """The modules of :mod:`openets.api.routers` that define ``router``, by name (modules
+    named ``_x`` are helpers and skipped)."""
     mods = []
     for info in sorted(pkgutil.iter_modules(openets.api.routers.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):  # helpers of the routers, never mounted
+            continue
         mod = importlib.import_module(f"openets.api.routers.{info.name}")
         if hasattr(mod, "router"):
             mods.append(mod)
