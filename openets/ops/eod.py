@@ -9,6 +9,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -41,8 +42,15 @@ def run_end_of_day(
     batch: int = 5_000,
     out_dir: Path | None = None,
     force: bool = False,
+    surveillance: bool = False,
+    rows: Any = None,
 ) -> EodReport:
-    """Close, settle in batches, finish; optionally write statements under ``out_dir``."""
+    """Close, settle in batches, finish; optionally write statements under ``out_dir``.
+
+    With ``surveillance`` the detectors then run over the day (``rows``: the day's records
+    from a live collector; None reads them from the journal) and positions are scanned for
+    large holders.
+    """
     t = engine.state.ext["trading"]
     close_due_auctions(engine, actor)
     r = engine.submit(CloseDay(force=force), actor)
@@ -59,6 +67,12 @@ def run_end_of_day(
     r = engine.submit(FinishDay(), actor)
     if isinstance(r, Rejection):
         raise EodError("finish", r)
+    if surveillance:
+        from openets.engine.usecases.supervision import run_surveillance
+        from openets.supervision.messages import ScanPositions
+
+        run_surveillance(engine, report.day, actor=actor, rows=rows)
+        engine.submit(ScanPositions(), actor)
     if out_dir is not None:
         report.statements = write_statements(report.day, day_trades, out_dir)
     return report

@@ -49,7 +49,9 @@ def trading_account(
             f"account {account_id} is {acct.status.value}, it must be active",
             field,
         )
-    return None
+    from openets.engine.usecases.supervision import check_account_restriction  # avoids a cycle
+
+    return check_account_restriction(m, acct.account_id, "trading", field)
 
 
 def check_int(value: Any, field: str, code: Code, what: str) -> Rejection | None:

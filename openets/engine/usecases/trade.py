@@ -25,12 +25,13 @@ from openets.engine.usecases.common import (
     trading,
     trading_account,
 )
+from openets.engine.usecases.supervision import check_position_limit
 from openets.registry.handlers import move
 from openets.registry.model import Bucket, SystemRole, TxType
 from openets.trading import checks
 from openets.trading import commands as tc
 from openets.trading.bands import price_band
-from openets.trading.book import Side
+from openets.trading.book import Fill, Side
 from openets.trading.events import (
     InstrumentListed,
     InstrumentStatusChanged,
@@ -175,6 +176,10 @@ def post_listing(m: MarketState, cmd: tc.PostListing, ctx: Ctx) -> Result:
         return checked
     side, opened = checked
     product = trading(m).instruments[cmd.instrument].product
+    if side is Side.BUY:
+        r = check_position_limit(m, cmd.account_id, product, cmd.quantity)
+        if r:
+            return r
     lid = ctx.ids.next("L")
     locked = lock_for(m, side, cmd.account_id, product, cmd.price, cmd.quantity, ctx, lid)
     if isinstance(locked, Rejection):
@@ -325,6 +330,10 @@ def take_listing(m: MarketState, cmd: tc.TakeListing, ctx: Ctx) -> Result:
     )
     if r:
         return r
+    if maker.side is Side.SELL:
+        r = check_position_limit(m, cmd.account_id, inst.product, cmd.quantity)
+        if r:
+            return r
     opened = day_guard(m, ctx.now)
     if isinstance(opened, Rejection):
         return opened
@@ -428,6 +437,10 @@ def place_order(m: MarketState, cmd: tc.PlaceOrder, ctx: Ctx) -> Result:
     t = trading(m)
     book = t.books[cmd.instrument]
     product = t.instruments[cmd.instrument].product
+    if side is Side.BUY:
+        r = check_position_limit(m, cmd.account_id, product, cmd.quantity)
+        if r:
+            return r
     fills = peek_match(book, side, cmd.price, cmd.quantity)
     filled = sum(f[3] for f in fills)
     oid = ctx.ids.next("O")
@@ -438,6 +451,40 @@ def place_order(m: MarketState, cmd: tc.PlaceOrder, ctx: Ctx) -> Result:
         if isinstance(locked, Rejection):
             return locked
         events += locked[0]
+    made = _fill_events(m, ctx, wallets, cmd, side, fills)
+    if isinstance(made, Rejection):
+        return made
+    events += made
+    rest = cmd.quantity - filled
+    if rest:
+        lock, recv = 0, 0
+        if side is Side.BUY:
+            notional = cmd.price * rest
+            lock = notional + rules(m).fees.rate("listing", "buy").fee_bound(notional)
+            spent = wallets.spend(cmd.account_id, lock)
+            if isinstance(spent, Rejection):
+                return spent
+            recv = spent[1]
+            events.append(lock_event(cmd.account_id, spent, ctx, oid))
+        events.append(
+            ListingPosted(
+                oid, cmd.instrument, cmd.account_id, side, cmd.price, rest, lock, recv, True
+            )
+        )
+    return tuple(events)
+
+
+def _fill_events(
+    m: MarketState,
+    ctx: Ctx,
+    wallets: Wallets,
+    cmd: tc.PlaceOrder,
+    side: Side,
+    fills: list[Fill[str]],
+) -> list[Event] | Rejection:
+    """The trades of an incoming continuous order against the makers it reaches."""
+    t = trading(m)
+    events: list[Event] = []
     for maker_id, maker_acct, price, qty, maker_left in fills:
         maker = t.listings[maker_id]
         if maker_acct == cmd.account_id and rules(m).trading.prevent_self_trade:
@@ -469,23 +516,7 @@ def place_order(m: MarketState, cmd: tc.PlaceOrder, ctx: Ctx) -> Result:
         if maker_left == 0:
             used = trade[-1].buyer_lock_used if side is Side.SELL else 0  # type: ignore[attr-defined]
             events += finish_maker(maker, qty, used, ctx)
-    rest = cmd.quantity - filled
-    if rest:
-        lock, recv = 0, 0
-        if side is Side.BUY:
-            notional = cmd.price * rest
-            lock = notional + rules(m).fees.rate("listing", "buy").fee_bound(notional)
-            spent = wallets.spend(cmd.account_id, lock)
-            if isinstance(spent, Rejection):
-                return spent
-            recv = spent[1]
-            events.append(lock_event(cmd.account_id, spent, ctx, oid))
-        events.append(
-            ListingPosted(
-                oid, cmd.instrument, cmd.account_id, side, cmd.price, rest, lock, recv, True
-            )
-        )
-    return tuple(events)
+    return events
 
 
 def lock_event(acct: str, spent: tuple[int, int], ctx: Ctx, ref: str) -> FundsPosted:
