@@ -31,6 +31,7 @@ from openets.engine.usecases.common import (
     trading,
     trading_account,
 )
+from openets.engine.usecases.supervision import check_position_limit
 from openets.engine.usecases.trade import Wallets, lock_event, lock_for, trade_events
 from openets.registry.handlers import move
 from openets.registry.model import Bucket, SubjectType, SystemRole, TxType
@@ -306,6 +307,10 @@ def place(m: MarketState, cmd: PlaceBid, ctx: Ctx) -> Result:
     )
     if r:
         return r
+    if a.spec.side is AuctionSide.SELL:  # bidders buy
+        r = check_position_limit(m, cmd.account_id, a.product, cmd.quantity)
+        if r:
+            return r
     bid = Bid(ctx.ids.next("AB"), cmd.account_id, cmd.price, cmd.quantity, a.seq + 1)
     change = core.place_bid(a.spec, bid, ctx.now, _other_qty(a, cmd.account_id))
     if isinstance(change, Rejection):

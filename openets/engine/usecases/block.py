@@ -27,6 +27,7 @@ from openets.engine.usecases.common import (
     trading,
     trading_account,
 )
+from openets.engine.usecases.supervision import check_position_limit
 from openets.engine.usecases.trade import Wallets, lock_event, lock_for, trade_events
 from openets.registry.handlers import move
 from openets.registry.model import Bucket, TxType
@@ -217,6 +218,10 @@ def post_request(m: MarketState, cmd: PostBlockRequest, ctx: Ctx) -> Result:
     inst = _instrument(m, cmd.instrument)
     if isinstance(inst, Rejection):
         return inst
+    if cmd.side is BlockSide.BUY:
+        r = check_position_limit(m, cmd.account_id, inst.product, cmd.quantity)
+        if r:
+            return r
     opened = _market_open(m, ctx)
     if isinstance(opened, Rejection):
         return opened
