@@ -159,8 +159,13 @@ class UserStore:
             "created_ts": now_ts if now_ts is not None else int(time.time()),
         }
         ins = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-        stmt = ins(schema.users).values(**values).on_conflict_do_nothing()
-        return bool(conn.execute(stmt).rowcount)
+        stmt = (
+            ins(schema.users)
+            .values(**values)
+            .on_conflict_do_nothing()
+            .returning(schema.users.c.username)
+        )
+        return conn.execute(stmt).first() is not None
 
 
 def _account_in_journal(conn: Connection, account_id: str) -> bool:

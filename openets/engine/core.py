@@ -98,11 +98,23 @@ class Engine:
         if isinstance(result, Rejection) or not result:
             ids.restore(saved)
             return result
+        try:  # encode every event before applying any: a command applies whole or not at all
+            payloads = [codec.encode(ev) for ev in result]
+        except (TypeError, orjson.JSONEncodeError) as exc:
+            ids.restore(saved)
+            return Rejection(Code.INVALID_FIELD, f"{type(cmd).__name__} refused: {exc}", None)
         changed = {k: v for k, v in ids.snapshot().items() if saved.get(k) != v}
-        self._append(result, actor, to_utc_micros(when), changed)
+        self._append(result, actor, to_utc_micros(when), changed, payloads)
         return result
 
-    def _append(self, events: Sequence[Event], actor: str, ts: int, ids: dict[str, int]) -> None:
+    def _append(
+        self,
+        events: Sequence[Event],
+        actor: str,
+        ts: int,
+        ids: dict[str, int],
+        payloads: Sequence[bytes] | None = None,
+    ) -> None:
         st = self.state
         seq, prev = st.last_seq, st.last_hash
         cmd_seq = st.last_cmd_seq + 1
@@ -111,7 +123,7 @@ class Engine:
         appliers = self.appliers
         for i, ev in enumerate(events):
             seq += 1
-            payload = codec.encode(ev)
+            payload = payloads[i] if payloads is not None else codec.encode(ev)
             idb = ids_blob if i == 0 else b""
             h = record_hash(prev, seq, cmd_seq, ts, actor, ev.journal_name, payload, idb)
             records.append(Record(seq, cmd_seq, ts, actor, ev.journal_name, payload, idb, prev, h))

@@ -31,13 +31,7 @@ def test_a_participant_user_is_stored_and_read_back(url: str) -> None:
     assert rec is not None and rec.account_id == acct and rec.role.value == "participant"
 
 
-def test_a_second_user_with_the_same_name_is_refused(
-    url: str, request: pytest.FixtureRequest
-) -> None:
-    if url.startswith("postgresql"):
-        # UserStore.insert reads ``rowcount`` of an INSERT, which psycopg through SQLAlchemy
-        # reports as -1; ``.returning(users.c.username)`` + ``.first() is not None`` works on both.
-        request.applymarker(pytest.mark.xfail(reason="UserStore.insert relies on INSERT rowcount"))
+def test_a_second_user_with_the_same_name_is_refused(url: str) -> None:
     add_user_to_db(url, "reg1", "correct horse battery", "registry_operator", None)
     with pytest.raises(UserError, match="exists"):
         add_user_to_db(url, "reg1", "another long password", "regulator", None)
