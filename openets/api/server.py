@@ -42,6 +42,13 @@ def make_clock(mode: str, start: str) -> Clock:
     raise ValueError(f"clock must be 'real' or 'simulated', was {mode!r}")
 
 
+def resume_clock(clock: Clock, market: Market) -> None:
+    """A simulated clock never goes back: after a restart it resumes at the journal's last time."""
+    last = market.engine.last_time
+    if isinstance(clock, SimulatedClock) and last is not None and last > clock.now():
+        clock.set(last)
+
+
 @dataclass(frozen=True, slots=True)
 class DemoLogin:
     username: str
@@ -115,7 +122,9 @@ def run_server(
     """Open the market at ``db`` and serve the API until interrupted (``openets serve``)."""
     if preset not in PRESETS:
         raise SystemExit(f"error: preset must be one of {', '.join(PRESETS)}, was {preset!r}")
-    market = open_market(db, make_clock(clock, start))
+    the_clock = make_clock(clock, start)
+    market = open_market(db, the_clock)
+    resume_clock(the_clock, market)
     settings = settings or Settings(preset=preset)
     app = create_app(market, settings)
     services: Services = app.state.services
