@@ -33,7 +33,15 @@ trading.admin                                  any
 compliance.view         own (view)   any                 any        any
 compliance.verify                                                   any
 supervision.view                                         any
+trading.instrument_st.                         any       any
+market.listings         any                    any       any
+compliance.report                                        any
+supervision.act                                          any
+supervision.measure                            any       any
+supervision.lh_file     own (trade)
 ======================  ===========  ========  ========  =========  ========
+
+(Shortened in the table: ``trading.instrument_status`` and ``supervision.large_holder_file``.)
 
 Reading public market data (instruments, depth, trades, reports, the clock, health) needs no
 action. Trading, compliance and supervision rows are here so their routers reuse the matrix.
@@ -92,6 +100,12 @@ class Action(StrEnum):
     COMPLIANCE_VIEW = "compliance.view"
     COMPLIANCE_VERIFY = "compliance.verify"
     SUPERVISION_VIEW = "supervision.view"
+    INSTRUMENT_STATUS = "trading.instrument_status"
+    MARKET_LISTINGS = "market.listings"
+    COMPLIANCE_REPORT = "compliance.report"
+    SUPERVISION_ACT = "supervision.act"
+    SUPERVISION_MEASURE = "supervision.measure"
+    LARGE_HOLDER_FILE = "supervision.large_holder_file"
 
 
 class Scope(StrEnum):
@@ -132,6 +146,12 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
     Action.COMPLIANCE_VIEW: {P: OWN, R: ANY, G: ANY, V: ANY},
     Action.COMPLIANCE_VERIFY: {V: ANY},
     Action.SUPERVISION_VIEW: {G: ANY},
+    Action.INSTRUMENT_STATUS: {X: ANY, G: ANY},
+    Action.MARKET_LISTINGS: {P: ANY, X: ANY, G: ANY},
+    Action.COMPLIANCE_REPORT: {G: ANY},
+    Action.SUPERVISION_ACT: {G: ANY},
+    Action.SUPERVISION_MEASURE: {X: ANY, G: ANY},
+    Action.LARGE_HOLDER_FILE: {P: OWN},
 }
 """Role × action: the scope a role has for an action; a missing role is refused."""
 
@@ -146,6 +166,7 @@ PARTICIPANT_PERMISSION: dict[Action, Permission] = {
     Action.TRADE: Permission.TRADE,
     Action.VIEW_LISTINGS: Permission.VIEW,
     Action.COMPLIANCE_VIEW: Permission.VIEW,
+    Action.LARGE_HOLDER_FILE: Permission.TRADE,
 }
 """The permission a participant user needs for each action it may do for its own account."""
 
