@@ -1,0 +1,64 @@
+"""A participant's own account: holdings by bucket, funds, statements, compliance."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from openets.web.context import Ctx, Got
+
+BUCKETS = ("available", "locked", "pending", "pledged", "frozen")
+
+
+def problem(got: Got) -> dict[str, Any]:
+    """What a fragment shows when its API call failed (``missing``: not on this server)."""
+    return {"error": got.error, "missing": got.missing}
+
+
+def own(c: Ctx) -> str:
+    return c.viewer.account_id or ""
+
+
+async def holdings(c: Ctx) -> dict[str, Any]:
+    got = await c.get(f"/registry/accounts/{own(c)}")
+    if not got.ok:
+        return problem(got)
+    acct = got.data
+    return {"account": acct, "rows": acct.get("holdings", []), "buckets": BUCKETS}
+
+
+async def funds(c: Ctx) -> dict[str, Any]:
+    got = await c.get(f"/funds/{own(c)}")
+    return {"funds": got.data} if got.ok else problem(got)
+
+
+async def statement(c: Ctx) -> dict[str, Any]:
+    got = await c.get(
+        f"/registry/accounts/{own(c)}/statement", **{"from": c.param("from"), "to": c.param("to")}
+    )
+    if not got.ok:
+        return problem(got)
+    rows = list(reversed(got.rows))  # newest first
+    return {"rows": rows[:500], "count": got.data.get("count", len(rows))}
+
+
+def default_year(c: Ctx) -> int:
+    return date.today().year - 1
+
+
+async def year(c: Ctx) -> dict[str, Any]:
+    """The compliance year a page is about: ``?year=``, else the year before the market's."""
+    y = c.param("year")
+    if y.isdigit() and 2000 <= int(y) <= 2200:
+        return {"year": y}
+    clock = await c.get("/ops/clock")
+    now_year = int(str(clock.data["now"])[:4]) if clock.ok else date.today().year
+    return {"year": str(now_year - 1)}
+
+
+async def obligations(c: Ctx) -> dict[str, Any]:
+    got = await c.get("/compliance/obligations", year=c.param("year"))
+    if not got.ok:
+        return problem(got)
+    mine = [r for r in got.rows if not c.viewer.account_id or r.get("account_id") == own(c)]
+    return {"rows": mine}

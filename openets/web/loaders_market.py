@@ -1,0 +1,188 @@
+"""Market data and a participant's trading: instruments, depth, listings, the tape, own
+listings and trades, the block desk and auctions."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from openets.web.context import Ctx, Got
+from openets.web.loaders_account import own, problem
+
+DEPTH_LEVELS = 5
+
+
+def dec(x: Any) -> Decimal | None:
+    if x is None or isinstance(x, bool):
+        return None
+    try:
+        return Decimal(str(x))
+    except InvalidOperation:
+        return None
+
+
+def instrument_row(inst: dict[str, Any], tick: dict[str, Any] | None) -> dict[str, Any]:
+    """One instrument as the overview shows it: ``GET /instruments`` (bands) joined with its
+    ``GET /market/ticker`` row (the day's prices)."""
+    x = tick or {}
+    prev = dec(x.get("prev_close") or inst.get("prev_close"))
+    last = dec(x.get("last"))
+    change = dec(x.get("change"))
+    pct = dec(str(x.get("change_pct") or "").rstrip("%") or None)
+    return {
+        "code": inst.get("code"),
+        "product": inst.get("product", ""),
+        "prev_close": prev,
+        "lower": dec(inst.get("band_low")),
+        "upper": dec(inst.get("band_high")),
+        "block_lower": dec(inst.get("block_band_low")),
+        "block_upper": dec(inst.get("block_band_high")),
+        "last": last,
+        "change": change,
+        "pct": pct,
+        "open": dec(x.get("open")),
+        "high": dec(x.get("high")),
+        "low": dec(x.get("low")),
+        "volume": x.get("volume"),
+        "turnover": dec(x.get("turnover")),
+        "best_bid": dec(x.get("best_bid")),
+        "best_ask": dec(x.get("best_ask")),
+        "suspended": bool(inst.get("suspended") or x.get("suspended")),
+    }
+
+
+async def instruments(c: Ctx) -> tuple[Got, list[dict[str, Any]]]:
+    got, ticker = await asyncio.gather(c.get("/instruments"), c.get("/market/ticker"))
+    ticks = {str(r.get("instrument")): r for r in ticker.rows}
+    return got, [instrument_row(x, ticks.get(str(x.get("code")))) for x in got.rows]
+
+
+async def overview(c: Ctx) -> dict[str, Any]:
+    got, rows = await instruments(c)
+    return {"rows": rows} if got.ok else problem(got)
+
+
+async def pick(c: Ctx) -> dict[str, Any]:
+    """The instrument of a trade page: the path's, else the first listed one."""
+    _, rows = await instruments(c)
+    codes = [str(r["code"]) for r in rows]
+    chosen = c.param("instrument") or (codes[0] if codes else "")
+    return {"instrument": chosen, "codes": codes}
+
+
+async def instruments_param(c: Ctx) -> dict[str, Any]:
+    got = await c.get("/instruments")
+    return {"codes": [str(r.get("code")) for r in got.rows]}
+
+
+async def quote(c: Ctx) -> dict[str, Any]:
+    code = c.param("instrument")
+    if not code:
+        return {"none": True}
+    got, rows = await instruments(c)
+    if not got.ok:
+        return problem(got)
+    row = next((r for r in rows if r["code"] == code), None)
+    return {"q": row} if row else {"unknown": code}
+
+
+def levels(side: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "price": dec(lv.get("price")),
+            "quantity": int(lv.get("quantity") or 0),
+            "count": lv.get("count"),
+        }
+        for lv in (side or [])[:DEPTH_LEVELS]
+        if isinstance(lv, dict)
+    ]
+
+
+async def depth(c: Ctx) -> dict[str, Any]:
+    code = c.param("instrument")
+    if not code:
+        return {"none": True}
+    got = await c.get(f"/market/{code}/depth")
+    if not got.ok:
+        return problem(got)
+    body = got.data if isinstance(got.data, dict) else {}
+    asks = levels(body.get("asks"))
+    bids = levels(body.get("bids"))
+    asks_rows = [(i + 1, asks[i] if i < len(asks) else None) for i in range(DEPTH_LEVELS)]
+    bids_rows = [(i + 1, bids[i] if i < len(bids) else None) for i in range(DEPTH_LEVELS)]
+    return {"asks": list(reversed(asks_rows)), "bids": bids_rows}
+
+
+def market_listing(x: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "listing_id": x.get("listing_id"),
+        "side": x.get("side"),
+        "price": dec(x.get("price")),
+        "remaining": int(x.get("remaining") or 0),
+        "mine": bool(x.get("own")),
+    }
+
+
+async def best_listings(c: Ctx) -> dict[str, Any]:
+    """The individual listings of the best five levels: sells (asks) and buys (bids)."""
+    code = c.param("instrument")
+    if not code:
+        return {"none": True}
+    got = await c.get(f"/market/{code}/listings")
+    if not got.ok:
+        return problem(got)
+    body = got.data
+    return {
+        "sells": [market_listing(x) for x in body.get("asks", [])],
+        "buys": [market_listing(x) for x in body.get("bids", [])],
+        "instrument": code,
+    }
+
+
+async def tape(c: Ctx) -> dict[str, Any]:
+    code = c.param("instrument")
+    if not code:
+        return {"none": True}
+    got = await c.get(f"/market/{code}/trades", limit=30)
+    if not got.ok:
+        return problem(got)
+    rows = [
+        {
+            "trade_id": x.get("trade_id"),
+            "price": dec(x.get("price")),
+            "quantity": int(x.get("quantity") or 0),
+            "time": x.get("time"),
+            "method": x.get("method", "listing"),
+        }
+        for x in got.rows
+    ]
+    return {"rows": rows}
+
+
+async def my_listings(c: Ctx) -> dict[str, Any]:
+    got = await c.get("/listings", account_id=own(c), instrument=c.param("instrument") or None)
+    if not got.ok:
+        return problem(got)
+    return {"rows": got.rows}
+
+
+async def my_trades(c: Ctx) -> dict[str, Any]:
+    got = await c.get("/trades", account_id=own(c), limit=500)
+    if not got.ok:
+        return problem(got)
+    return {"rows": got.rows, "count": got.data.get("count", len(got.rows))}
+
+
+async def block_requests(c: Ctx) -> dict[str, Any]:
+    got = await c.get("/block/requests")
+    if not got.ok:
+        return problem(got)
+    return {"rows": got.rows, "me": own(c)}
+
+
+async def auctions(c: Ctx) -> dict[str, Any]:
+    got = await c.get("/auctions")
+    if not got.ok:
+        return problem(got)
+    return {"rows": list(reversed(got.rows)), "me": own(c)}

@@ -1,0 +1,237 @@
+"""The browser terminal: server-rendered pages over the public HTTP API, in Chinese and English.
+
+``mount(app, services)`` adds the pages, their fragments and the static assets to the API's
+FastAPI app. Every figure a page shows is fetched from ``/api/v1`` in-process with the
+browser's own session cookie, so a page never shows what its user could not fetch itself (a
+participant sees only its own account). Commands go from the browser straight to ``/api/v1``
+with the cookie and the CSRF token (``static/app.js``); the live parts of a page are fragments
+(``/frag/<name>``) that htmx fetches again after a command and every few seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import jinja2
+from fastapi import FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from markupsafe import Markup
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from openets.api.deps import Services
+from openets.api.security import SESSION_COOKIE
+from openets.web import fmt, i18n
+from openets.web.context import Ctx, Got, Viewer
+from openets.web.views import FRAGMENTS, PAGES, Page, home_of, nav_for
+
+WEB_DIR = Path(__file__).parent
+LANG_COOKIE = "openets_lang"
+LANG_MAX_AGE = 365 * 86_400
+INTERNAL_BASE = "http://openets.internal"
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """A local path to go to after login or a language switch (never another site)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+class Web:
+    """The terminal's templates and its in-process access to the API."""
+
+    def __init__(self, app: FastAPI, services: Services) -> None:
+        self.app = app
+        self.services = services
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(WEB_DIR / "templates"),
+            autoescape=jinja2.select_autoescape(["html"]),
+            undefined=jinja2.ChainableUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(fmt.FILTERS)
+        self.transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+
+    # --- who and which language -------------------------------------------------------------
+    def viewer(self, request: Request) -> Viewer | None:
+        token = request.cookies.get(SESSION_COOKIE)
+        if not token:
+            return None
+        s = self.services.sessions.lookup(token)
+        if s is None or s.csrf is None:
+            return None
+        p = s.principal
+        return Viewer(p.username, p.role.value, p.account_id, s.csrf, token)
+
+    @staticmethod
+    def lang(request: Request) -> str:
+        return i18n.pick_lang(
+            request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")
+        )
+
+    # --- rendering --------------------------------------------------------------------------
+    def base_context(self, request: Request, viewer: Viewer | None, lang: str) -> dict[str, Any]:
+        now = self.services.clock.now()
+        return {
+            "lang": lang,
+            "t": i18n.translator(lang),
+            "v": viewer,
+            "path": request.url.path,
+            "full_path": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+            "market_now": fmt.fmt_datetime(now.isoformat(), lang),
+            "clock_mode": "simulated" if self.services.simulated else "real",
+            "nav": nav_for(viewer.role) if viewer else [],
+            "js_strings": Markup(
+                json.dumps(i18n.js_strings(lang), ensure_ascii=False).replace("</", "<\\/")
+            ),
+            "updown": i18n.UPDOWN[lang],
+            "provinces": i18n.PROVINCE_ORDER,
+        }
+
+    def render(self, template: str, ctx: Mapping[str, Any], status: int = 200) -> HTMLResponse:
+        html = self.env.get_template(template).render(**ctx)
+        return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+    def fragment_html(
+        self, name: str, c: Ctx, data: Mapping[str, Any], base: dict[str, Any]
+    ) -> str:
+        frag = FRAGMENTS[name]
+        ctx = {**base, "d": data, "p": c.params, "name": name}
+        return self.env.get_template(frag.template).render(ctx)
+
+    async def load(self, names: tuple[str, ...], c: Ctx) -> dict[str, dict[str, Any]]:
+        """The data of the fragments the viewer's role may see (others stay empty)."""
+        shown = [n for n in names if c.viewer.role in FRAGMENTS[n].roles]
+        results = await asyncio.gather(*(FRAGMENTS[n].loader(c) for n in shown))
+        return dict(zip(shown, results, strict=True))
+
+    def client(self, viewer: Viewer) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            transport=self.transport,
+            base_url=INTERNAL_BASE,
+            cookies={SESSION_COOKIE: viewer.token},
+            timeout=30.0,
+        )
+
+    # --- handlers ---------------------------------------------------------------------------
+    async def page(self, request: Request, page: Page) -> Response:
+        viewer = self.viewer(request)
+        lang = self.lang(request)
+        if viewer is None:
+            nxt = urlencode({"next": request.url.path})
+            return RedirectResponse(f"/login?{nxt}", status_code=303)
+        base = self.base_context(request, viewer, lang)
+        base["page"] = page
+        if viewer.role not in page.roles:
+            return self.render("forbidden.html", base, status=403)
+        params = {**request.query_params, **request.path_params}
+        async with self.client(viewer) as http:
+            c = Ctx(http, viewer, lang, params)
+            extra = await page.prepare(c) if page.prepare else {}
+            c.params.update(extra)
+            data = await self.load(page.frags, c)
+        base["p"] = c.params
+
+        def frag(name: str) -> Markup:
+            f = FRAGMENTS[name]
+            if name not in data:
+                return Markup("")
+            inner = self.fragment_html(name, c, data[name], base)
+            qs = urlencode({k: v for k, v in c.params.items() if k in f.params})
+            trigger = "refresh from:body" + (f", every {f.poll}s" if f.poll else "")
+            return Markup(
+                '<div id="f-{n}" class="frag frag-{n}" hx-get="/frag/{n}{q}" hx-trigger="{tr}" '
+                'hx-swap="innerHTML">{inner}</div>'
+            ).format(n=name, q=("?" + qs) if qs else "", tr=trigger, inner=Markup(inner))
+
+        base["frag"] = frag
+        return self.render(page.template, base)
+
+    async def fragment(self, request: Request, name: str) -> Response:
+        f = FRAGMENTS.get(name)
+        viewer = self.viewer(request)
+        if f is None:
+            return HTMLResponse("", status_code=404)
+        if viewer is None:
+            # htmx follows this header: the session has ended, go log in again
+            return HTMLResponse("", status_code=401, headers={"HX-Redirect": "/login"})
+        lang = self.lang(request)
+        base = self.base_context(request, viewer, lang)
+        if viewer.role not in f.roles:
+            return HTMLResponse("", status_code=403)
+        params = {k: v for k, v in request.query_params.items() if k in f.params}
+        async with self.client(viewer) as http:
+            c = Ctx(http, viewer, lang, params)
+            data = await f.loader(c)
+        base["p"] = c.params
+        html = self.fragment_html(name, c, data, base)
+        return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+    def login_page(self, request: Request) -> Response:
+        lang = self.lang(request)
+        viewer = self.viewer(request)
+        base = self.base_context(request, None, lang)
+        base["next"] = safe_next(request.query_params.get("next"), "/")
+        base["already"] = viewer
+        return self.render("login.html", base)
+
+    def home(self, request: Request) -> Response:
+        viewer = self.viewer(request)
+        if viewer is None:
+            return RedirectResponse("/login", status_code=303)
+        return RedirectResponse(home_of(viewer.role), status_code=303)
+
+    def switch_lang(self, request: Request, code: str) -> Response:
+        target = safe_next(request.query_params.get("next"), "/")
+        resp = RedirectResponse(target, status_code=303)
+        if code in i18n.LANGS:
+            resp.set_cookie(LANG_COOKIE, code, max_age=LANG_MAX_AGE, path="/", samesite="lax")
+        return resp
+
+
+def _page_handler(web: Web, page: Page) -> Callable[[Request], Any]:
+    async def handler(request: Request) -> Response:
+        return await web.page(request, page)
+
+    handler.__name__ = f"page_{page.name.replace('.', '_')}"
+    return handler
+
+
+def mount(app: FastAPI, services: Services) -> Web:
+    """Add the browser terminal (pages, fragments, static assets) to ``app``."""
+    web = Web(app, services)
+    app.state.web = web
+    app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+
+    async def home(request: Request) -> Response:
+        return web.home(request)
+
+    async def login(request: Request) -> Response:
+        return web.login_page(request)
+
+    async def lang(request: Request, code: str) -> Response:
+        return web.switch_lang(request, code)
+
+    async def fragment(request: Request, name: str) -> Response:
+        return await web.fragment(request, name)
+
+    routes: list[tuple[str, Callable[..., Any]]] = [
+        ("/", home),
+        ("/login", login),
+        ("/lang/{code}", lang),
+        ("/frag/{name}", fragment),
+    ]
+    routes += [(page.path, _page_handler(web, page)) for page in PAGES]
+    for path, fn in routes:
+        app.add_api_route(path, fn, methods=["GET"], include_in_schema=False)
+    return web
+
+
+__all__ = ["Ctx", "Got", "Viewer", "Web", "mount", "safe_next"]

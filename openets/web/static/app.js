@@ -1,0 +1,313 @@
+/* OpenETS browser terminal: sends forms to /api/v1 as JSON with the session's CSRF token,
+   refreshes the page's fragments after a command, and draws the charts (ECharts). */
+(function () {
+  "use strict";
+  var S = JSON.parse((document.getElementById("i18n") || {}).textContent || "{}");
+  var LANG = document.documentElement.dataset.lang || "zh";
+  var LOCALE = LANG === "en" ? "en-US" : "zh-CN";
+  var CSRF = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+  var ID_FIELDS = ["listing_id", "trade_id", "request_id", "auction_id", "bid_id", "tx_id", "account_id", "username"];
+
+  function t(key, fallback) { return S[key] || fallback || key; }
+  var fmt2 = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  var fmt0 = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
+  function css(name) { return getComputedStyle(document.documentElement).getPropertyValue(name).trim(); }
+
+  function toast(text, isErr) {
+    var box = document.getElementById("toast");
+    if (!box) return;
+    var el = document.createElement("div");
+    el.className = "t" + (isErr ? " err" : "");
+    el.textContent = text;
+    box.appendChild(el);
+    setTimeout(function () { el.remove(); }, isErr ? 8000 : 4000);
+  }
+
+  function errorText(err) {
+    if (!err) return t("js.error");
+    var label = S["err." + err.code];
+    return (label ? label + " (" + err.code + ")" : err.code) + (err.message ? ": " + err.message : "");
+  }
+
+  /* One call to the API; resolves with the JSON body, rejects with the contract's error. */
+  function api(method, path, body) {
+    var headers = { "Accept": "application/json" };
+    if (method !== "GET") { headers["X-CSRF-Token"] = CSRF; }
+    if (body !== undefined) { headers["Content-Type"] = "application/json"; }
+    return fetch(path, {
+      method: method, headers: headers, credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body)
+    }).then(function (r) {
+      return r.text().then(function (text) {
+        var data = null;
+        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+        if (r.ok) return data;
+        var err = (data && data.error) || { code: "HTTP_" + r.status, message: text.slice(0, 200) };
+        err.status = r.status;
+        throw err;
+      });
+    }, function () { throw { code: "NETWORK", message: t("js.network") }; });
+  }
+
+  function setPath(obj, name, value) {
+    var parts = name.split(".");
+    var cur = obj;
+    for (var i = 0; i < parts.length - 1; i++) {
+      var k = /^\d+$/.test(parts[i]) ? Number(parts[i]) : parts[i];
+      if (cur[k] === undefined) cur[k] = /^\d+$/.test(parts[i + 1]) ? [] : {};
+      cur = cur[k];
+    }
+    var last = parts[parts.length - 1];
+    cur[/^\d+$/.test(last) ? Number(last) : last] = value;
+  }
+
+  /* The form's fields as the JSON body, and the {name} values of its path. */
+  function formBody(form) {
+    var body = {}, inPath = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.disabled || el.tagName === "BUTTON") return;
+      if (el.type === "radio" && !el.checked) return;
+      var type = el.dataset.type || "text";
+      var v;
+      if (type === "bool") { v = el.checked; }
+      else {
+        v = (el.value || "").trim();
+        if (v === "") return;                       /* left out: the API's default applies */
+        if (type === "int" && /^-?\d+$/.test(v)) v = Number(v);
+      }
+      if (el.dataset.in === "path") inPath[el.name] = v; else setPath(body, el.name, v);
+    });
+    return { body: body, inPath: inPath };
+  }
+
+  function refresh() {
+    if (window.htmx) window.htmx.trigger(document.body, "refresh");
+    document.dispatchEvent(new CustomEvent("openets:refresh"));
+  }
+
+  function summary(data) {
+    if (!data || typeof data !== "object") return "";
+    var src = data.trade && typeof data.trade === "object" ? data.trade : data;
+    for (var i = 0; i < ID_FIELDS.length; i++) {
+      if (src[ID_FIELDS[i]]) return " · " + src[ID_FIELDS[i]];
+    }
+    return "";
+  }
+
+  function markInvalid(form, field) {
+    Array.prototype.forEach.call(form.querySelectorAll(".invalid"), function (el) { el.classList.remove("invalid"); });
+    if (!field) return;
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (el.name && (el.name === field || el.name.split(".").pop() === field)) el.classList.add("invalid");
+    });
+  }
+
+  function submitApiForm(form) {
+    var spec = form.dataset.api.split(" ");
+    var method = spec[0];
+    var parts = formBody(form);
+    var path = spec[1].replace(/\{(\w+)\}/g, function (_, k) { return encodeURIComponent(parts.inPath[k] || ""); });
+    var msg = form.querySelector(".form-msg");
+    if (form.dataset.confirm && !window.confirm(t(form.dataset.confirm))) return;
+    var buttons = form.querySelectorAll("button");
+    Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
+    if (msg) { msg.className = "form-msg"; msg.textContent = t("js.working"); }
+    var hasBody = method !== "DELETE" || Object.keys(parts.body).length > 0;
+    api(method, path, hasBody ? parts.body : undefined).then(function (data) {
+      var text = t(form.dataset.ok || "msg.done") + summary(data);
+      if (msg) { msg.className = "form-msg ok"; msg.textContent = text; }
+      markInvalid(form, null);
+      toast(text, false);
+      if (!form.classList.contains("inline")) {
+        Array.prototype.forEach.call(form.elements, function (el) {
+          if (el.type !== "hidden" && el.type !== "radio" && el.type !== "checkbox" && el.tagName !== "SELECT" && el.tagName !== "BUTTON") el.value = "";
+        });
+      }
+      refresh();
+    }, function (err) {
+      if (err.status === 401) { location.href = "/login?next=" + encodeURIComponent(location.pathname); return; }
+      var text = errorText(err);
+      if (msg) { msg.className = "form-msg err"; msg.textContent = text; }
+      markInvalid(form, err.field);
+      toast(text, true);
+    }).then(function () {
+      Array.prototype.forEach.call(buttons, function (b) { b.disabled = false; });
+    });
+  }
+
+  function login(form) {
+    var msg = form.querySelector(".form-msg");
+    var body = { username: form.username.value.trim(), password: form.password.value };
+    msg.className = "form-msg"; msg.textContent = t("js.working");
+    api("POST", "/api/v1/auth/session", body).then(function () {
+      location.href = form.dataset.next || "/";
+    }, function (err) {
+      msg.className = "form-msg err";
+      msg.textContent = t("js.login_failed") + " · " + errorText(err);
+    });
+  }
+
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (form.matches("form[data-login]")) { e.preventDefault(); login(form); }
+    else if (form.matches("form[data-api]")) { e.preventDefault(); submitApiForm(form); }
+  });
+
+  document.addEventListener("click", function (e) {
+    if (!e.target.closest("[data-logout]")) return;
+    api("POST", "/api/v1/auth/logout").then(null, function () { return null; }).then(function () {
+      location.href = "/login";
+    });
+  });
+
+  /* Keep a fragment still while the user types in it: skip its refresh. */
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var elt = e.detail && e.detail.elt;
+    if (elt && elt.classList.contains("frag") && elt.contains(document.activeElement) &&
+        document.activeElement.tagName === "INPUT") { e.preventDefault(); }
+  });
+  document.addEventListener("htmx:afterSwap", function (e) { initCharts(e.detail.target); });
+
+  /* ------------------------------------------------------------------ charts */
+  var charts = [];
+
+  function num(x) { var n = parseFloat(x); return isNaN(n) ? null : n; }
+  function rowsOf(body) { return Array.isArray(body) ? body : (body && Array.isArray(body.data) ? body.data : []); }
+  function side(body, names) {
+    for (var i = 0; i < names.length; i++) { if (body && Array.isArray(body[names[i]])) return body[names[i]]; }
+    return [];
+  }
+  function level(x) {
+    if (Array.isArray(x)) return { p: num(x[0]), q: num(x[1]) || 0 };
+    return { p: num(x.price), q: num(x.quantity != null ? x.quantity : (x.remaining != null ? x.remaining : x.volume)) || 0 };
+  }
+  function noData(chart) {
+    chart.setOption({ title: { text: t("chart.no_data"), left: "center", top: "middle", textStyle: { color: "#999", fontSize: 13, fontWeight: "normal" } } }, true);
+  }
+
+  function drawDepth(chart, body) {
+    var bids = side(body, ["bids", "buy", "buys"]).map(level).filter(function (l) { return l.p !== null; });
+    var asks = side(body, ["asks", "sell", "sells"]).map(level).filter(function (l) { return l.p !== null; });
+    if (!bids.length && !asks.length) return noData(chart);
+    bids.sort(function (a, b) { return b.p - a.p; });
+    asks.sort(function (a, b) { return a.p - b.p; });
+    /* Cumulative quantity away from the middle: bids rise to the left, asks to the right;
+       each side drops to zero at its best price and runs on a little past its last level. */
+    var all = bids.concat(asks).map(function (l) { return l.p; });
+    var pad = Math.max((Math.max.apply(null, all) - Math.min.apply(null, all)) * 0.15, all[0] * 0.005);
+    var cum = 0, bidPts = bids.map(function (l) { cum += l.q; return [l.p, cum]; }).reverse();
+    if (bidPts.length) { bidPts.unshift([bidPts[0][0] - pad, bidPts[0][1]]); bidPts.push([bids[0].p, 0]); }
+    cum = 0;
+    var askPts = asks.map(function (l) { cum += l.q; return [l.p, cum]; });
+    if (askPts.length) { askPts.unshift([asks[0].p, 0]); askPts.push([askPts[askPts.length - 1][0] + pad, cum]); }
+    var up = css("--up"), down = css("--down");
+    chart.setOption({
+      animation: false,
+      grid: { left: 56, right: 14, top: 26, bottom: 28 },
+      legend: { data: [t("chart.bids"), t("chart.asks")], top: 0, textStyle: { fontSize: 11 } },
+      tooltip: { trigger: "axis", valueFormatter: function (v) { return fmt0.format(v); } },
+      xAxis: { type: "value", scale: true, axisLabel: { formatter: function (v) { return fmt2.format(v); } } },
+      yAxis: { type: "value", minInterval: 1, axisLabel: { formatter: function (v) { return fmt0.format(v); } } },
+      series: [
+        { name: t("chart.bids"), type: "line", step: "start", data: bidPts, symbol: "none", lineStyle: { color: up }, itemStyle: { color: up }, areaStyle: { color: up, opacity: 0.18 } },
+        { name: t("chart.asks"), type: "line", step: "end", data: askPts, symbol: "none", lineStyle: { color: down }, itemStyle: { color: down }, areaStyle: { color: down, opacity: 0.18 } }
+      ]
+    }, true);
+  }
+
+  /* A price axis a little wider than the data (a flat series gets ±2% instead of ECharts' wide default). */
+  function padMin(v) { return Math.floor((v.min - Math.max((v.max - v.min) * 0.08, v.min * 0.02)) * 100) / 100; }
+  function padMax(v) { return Math.ceil((v.max + Math.max((v.max - v.min) * 0.08, v.max * 0.02)) * 100) / 100; }
+
+  function drawKline(chart, body) {
+    var bars = rowsOf(body).length ? rowsOf(body) : side(body, ["bars"]);
+    if (!bars.length) return noData(chart);
+    var days = [], candles = [], vols = [];
+    bars.forEach(function (b) {
+      var close = num(b.close), open = num(b.open), high = num(b.high), low = num(b.low);
+      if (close === null) return;
+      open = open === null ? close : open; high = high === null ? Math.max(open, close) : high; low = low === null ? Math.min(open, close) : low;
+      days.push(String(b.day || b.date || b.time || "").slice(0, 10));
+      candles.push([open, close, low, high]);
+      vols.push(num(b.volume != null ? b.volume : (b.total_volume != null ? b.total_volume : b.listing_volume)) || 0);
+    });
+    if (!candles.length) return noData(chart);
+    var up = css("--up"), down = css("--down");
+    chart.setOption({
+      animation: false,
+      tooltip: { trigger: "axis", axisPointer: { type: "cross" } },
+      axisPointer: { link: [{ xAxisIndex: "all" }] },
+      grid: [{ left: 56, right: 14, top: 14, height: "58%" }, { left: 56, right: 14, top: "78%", height: "14%" }],
+      xAxis: [{ type: "category", data: days, boundaryGap: true, axisLabel: { show: false } },
+              { type: "category", data: days, gridIndex: 1, boundaryGap: true }],
+      yAxis: [{ scale: true, min: padMin, max: padMax, axisLabel: { formatter: function (v) { return fmt2.format(v); } } },
+              { gridIndex: 1, splitNumber: 2, minInterval: 1, axisLabel: { formatter: function (v) { return fmt0.format(v); } } }],
+      dataZoom: [{ type: "inside", xAxisIndex: [0, 1], start: candles.length > 60 ? 60 : 0, end: 100 }],
+      series: [
+        { name: t("chart.kline"), type: "candlestick", data: candles, barMaxWidth: 18,
+          itemStyle: { color: up, color0: down, borderColor: up, borderColor0: down } },
+        { name: t("chart.volume"), type: "bar", xAxisIndex: 1, yAxisIndex: 1, data: vols, barMaxWidth: 18, itemStyle: { color: "#8aa4bd" } }
+      ]
+    }, true);
+  }
+
+  function drawProvinces(chart, rows) {
+    if (!rows.length) return noData(chart);
+    var top = rows.slice(0, 15);
+    chart.setOption({
+      animation: false,
+      legend: { top: 0, data: [t("chart.obligation"), t("chart.surrendered")] },
+      tooltip: { trigger: "axis", valueFormatter: function (v) { return fmt0.format(v); } },
+      grid: { left: 70, right: 14, top: 28, bottom: 40 },
+      xAxis: { type: "category", data: top.map(function (r) { return r[0]; }), axisLabel: { interval: 0, rotate: top.length > 8 ? 30 : 0 } },
+      yAxis: { type: "value", axisLabel: { formatter: function (v) { return fmt0.format(v); } } },
+      series: [
+        { name: t("chart.obligation"), type: "bar", data: top.map(function (r) { return r[1]; }), itemStyle: { color: "#8aa4bd" } },
+        { name: t("chart.surrendered"), type: "bar", data: top.map(function (r) { return r[2]; }), itemStyle: { color: "#12629b" } }
+      ]
+    }, true);
+  }
+
+  var SOURCES = {
+    depth: function (code) { return "/api/v1/market/" + encodeURIComponent(code) + "/depth"; },
+    kline: function (code) { return "/api/v1/market/" + encodeURIComponent(code) + "/bars?interval=1d"; }
+  };
+  var DRAW = { depth: drawDepth, kline: drawKline };
+
+  function load(entry) {
+    var el = entry.el, kind = el.dataset.chart;
+    if (kind === "provinces") {
+      var rows = []; try { rows = JSON.parse(el.dataset.rows || "[]"); } catch (e) { rows = []; }
+      drawProvinces(entry.chart, rows);
+      el.dataset.drawn = "1";
+      return;
+    }
+    api("GET", SOURCES[kind](el.dataset.instrument)).then(function (body) {
+      DRAW[kind](entry.chart, body);
+      el.dataset.drawn = "1";
+    }, function () { noData(entry.chart); el.dataset.drawn = "0"; });
+  }
+
+  function initCharts(root) {
+    if (!window.echarts) return;
+    Array.prototype.forEach.call((root || document).querySelectorAll(".chart[data-chart]"), function (el) {
+      var existing = window.echarts.getInstanceByDom(el);
+      var entry = { el: el, chart: existing || window.echarts.init(el) };
+      if (!existing) charts.push(entry);
+      load(entry);
+    });
+  }
+
+  function reloadCharts() {
+    charts = charts.filter(function (c) { return document.body.contains(c.el); });
+    charts.forEach(function (c) { if (c.el.dataset.chart !== "provinces") load(c); });
+  }
+
+  document.addEventListener("openets:refresh", reloadCharts);
+  document.addEventListener("DOMContentLoaded", function () {
+    initCharts(document);
+    if (charts.length) setInterval(reloadCharts, 5000);
+  });
+  window.addEventListener("resize", function () { charts.forEach(function (c) { c.chart.resize(); }); });
+  window.OpenETS = { api: api, refresh: refresh };
+})();

@@ -1,0 +1,163 @@
+"""The terminal's pages and fragments, by role: which template, which data, who may see it.
+
+A page is a layout of fragments; a fragment is a template fed by one loader (API calls as the
+viewer) and can be fetched alone at ``/frag/<name>`` to refresh it. The API decides what data a
+user may read; the roles here only choose which pages a user is offered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from openets.web import loaders_account as la
+from openets.web import loaders_market as lm
+from openets.web import loaders_staff as ls
+from openets.web.context import Ctx
+
+P, R, X, G, V = "participant", "registry_operator", "exchange_operator", "regulator", "verifier"
+ALL = frozenset({P, R, X, G, V})
+STAFF = frozenset({R, X, G, V})
+
+Loader = Callable[[Ctx], Awaitable[dict[str, Any]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Frag:
+    name: str
+    loader: Loader
+    roles: frozenset[str]
+    params: tuple[str, ...] = ()
+    """Page parameters the fragment needs (kept in its refresh URL)."""
+    poll: int | None = None
+    """Seconds between refreshes, for market data; others refresh after a command."""
+
+    @property
+    def template(self) -> str:
+        return f"frag/{self.name}.html"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    name: str
+    path: str
+    roles: frozenset[str]
+    frags: tuple[str, ...]
+    nav: bool = True
+    prepare: Loader | None = None
+    """Fills page parameters before the fragments load (e.g. the default instrument)."""
+    group: str = field(default="")
+
+    @property
+    def template(self) -> str:
+        return f"page/{self.name.replace('.', '_')}.html"
+
+
+FRAGMENT_LIST = (
+    Frag("overview", lm.overview, ALL, poll=5),
+    Frag("quote", lm.quote, ALL, ("instrument",), poll=3),
+    Frag("depth", lm.depth, ALL, ("instrument",), poll=3),
+    Frag("best_listings", lm.best_listings, frozenset({P, X, G}), ("instrument",), poll=3),
+    Frag("tape", lm.tape, ALL, ("instrument",), poll=3),
+    Frag("my_listings", lm.my_listings, frozenset({P}), ("instrument",), poll=5),
+    Frag("my_trades", lm.my_trades, frozenset({P})),
+    Frag("block_requests", lm.block_requests, frozenset({P}), poll=5),
+    Frag("auctions", lm.auctions, ALL, poll=5),
+    Frag("holdings", la.holdings, frozenset({P})),
+    Frag("funds", la.funds, frozenset({P})),
+    Frag("statement", la.statement, frozenset({P}), ("from", "to")),
+    Frag("obligations", la.obligations, frozenset({P}), ("year",)),
+    Frag("accounts", ls.accounts, frozenset({R, X, G})),
+    Frag("registry_totals", ls.registry_totals, frozenset({R, G})),
+    Frag("frozen", ls.frozen, frozenset({R, G})),
+    Frag("requests", ls.requests, frozenset({R, G})),
+    Frag("instruments_admin", ls.instruments_admin, frozenset({X})),
+    Frag("trading_day", ls.trading_day, frozenset({X, G})),
+    Frag("clock", ls.clock, ALL),
+    Frag("provinces", ls.provinces, frozenset({R, G, V}), ("year",)),
+    Frag("alerts", ls.alerts, frozenset({G}), poll=10),
+    Frag("daily_report", ls.daily_report, frozenset({X, G}), ("date",)),
+)
+FRAGMENTS = {f.name: f for f in FRAGMENT_LIST}
+
+PAGES = (
+    # participants
+    Page("market", "/market", ALL, ("overview",)),
+    Page(
+        "trade",
+        "/trade",
+        ALL,
+        ("quote", "depth", "best_listings", "tape", "my_listings"),
+        prepare=lm.pick,
+    ),
+    Page(
+        "trade",
+        "/trade/{instrument}",
+        ALL,
+        ("quote", "depth", "best_listings", "tape", "my_listings"),
+        nav=False,
+        prepare=lm.pick,
+    ),
+    Page("orders", "/orders", frozenset({P}), ("my_listings",)),
+    Page("trades", "/trades", frozenset({P}), ("my_trades",)),
+    Page("block", "/block", frozenset({P}), ("block_requests",), prepare=lm.instruments_param),
+    Page("auctions", "/auctions", frozenset({P}), ("auctions",)),
+    Page("account", "/account", frozenset({P}), ("holdings", "funds")),
+    Page("statements", "/statements", frozenset({P}), ("statement",)),
+    Page("compliance", "/compliance", frozenset({P}), ("obligations", "holdings"), prepare=la.year),
+    # registry operators
+    Page("reg.accounts", "/registry/accounts", frozenset({R}), ("accounts",)),
+    Page("reg.issuance", "/registry/issuance", frozenset({R}), ("registry_totals",)),
+    Page("reg.freezes", "/registry/freezes", frozenset({R}), ("frozen",)),
+    Page("reg.approvals", "/registry/approvals", frozenset({R}), ("requests",)),
+    # exchange operators
+    Page("ex.instruments", "/exchange/instruments", frozenset({X}), ("instruments_admin",)),
+    Page(
+        "ex.auctions",
+        "/exchange/auctions",
+        frozenset({X}),
+        ("auctions",),
+        prepare=lm.instruments_param,
+    ),
+    Page(
+        "ex.eod",
+        "/exchange/eod",
+        frozenset({X}),
+        ("trading_day", "daily_report"),
+        prepare=ls.report_date,
+    ),
+    Page("ex.clock", "/exchange/clock", frozenset({X}), ("clock",)),
+    # the regulator (and verifiers, for compliance)
+    Page(
+        "sup.dashboard", "/regulator", frozenset({G}), ("overview", "alerts"), prepare=ls.dashboard
+    ),
+    Page(
+        "sup.compliance",
+        "/regulator/compliance",
+        frozenset({G, V}),
+        ("provinces",),
+        prepare=la.year,
+    ),
+    Page("sup.alerts", "/regulator/alerts", frozenset({G}), ("alerts",)),
+    Page(
+        "sup.report", "/regulator/report", frozenset({G}), ("daily_report",), prepare=ls.report_date
+    ),
+)
+
+HOME = {
+    P: "/market",
+    R: "/registry/accounts",
+    X: "/exchange/instruments",
+    G: "/regulator",
+    V: "/market",
+}
+
+
+def home_of(role: str) -> str:
+    return HOME.get(role, "/market")
+
+
+def nav_for(role: str) -> list[Page]:
+    """The pages offered to ``role``, in menu order."""
+    return [p for p in PAGES if p.nav and role in p.roles]
