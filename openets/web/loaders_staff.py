@@ -138,4 +138,4 @@ async def daily_report(c: Ctx) -> dict[str, Any]:
 
 async def dashboard(c: Ctx) -> dict[str, Any]:
     _, rows = await instruments(c)
-    return {"codes": [str(r["code"]) for r in rows]}
+    return {"codes": [str(r["code"]) for r in rows], **(await report_date(c))}

@@ -130,7 +130,11 @@ PAGES = (
     Page("ex.clock", "/exchange/clock", frozenset({X}), ("clock",)),
     # the regulator (and verifiers, for compliance)
     Page(
-        "sup.dashboard", "/regulator", frozenset({G}), ("overview", "alerts"), prepare=ls.dashboard
+        "sup.dashboard",
+        "/regulator",
+        frozenset({G}),
+        ("overview", "daily_report", "alerts"),
+        prepare=ls.dashboard,
     ),
     Page(
         "sup.compliance",

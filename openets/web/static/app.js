@@ -200,13 +200,15 @@
     cum = 0;
     var askPts = asks.map(function (l) { cum += l.q; return [l.p, cum]; });
     if (askPts.length) { askPts.unshift([asks[0].p, 0]); askPts.push([askPts[askPts.length - 1][0] + pad, cum]); }
+    var lo = Math.floor((Math.min.apply(null, all) - pad) * 100) / 100;
+    var hi = Math.ceil((Math.max.apply(null, all) + pad) * 100) / 100;
     var up = css("--up"), down = css("--down");
     chart.setOption({
       animation: false,
       grid: { left: 56, right: 14, top: 26, bottom: 28 },
       legend: { data: [t("chart.bids"), t("chart.asks")], top: 0, textStyle: { fontSize: 11 } },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return fmt0.format(v); } },
-      xAxis: { type: "value", scale: true, axisLabel: { formatter: function (v) { return fmt2.format(v); } } },
+      xAxis: { type: "value", min: lo, max: hi, axisLabel: { formatter: function (v) { return fmt2.format(v); } } },
       yAxis: { type: "value", minInterval: 1, axisLabel: { formatter: function (v) { return fmt0.format(v); } } },
       series: [
         { name: t("chart.bids"), type: "line", step: "start", data: bidPts, symbol: "none", lineStyle: { color: up }, itemStyle: { color: up }, areaStyle: { color: up, opacity: 0.18 } },
@@ -228,7 +230,13 @@
       if (close === null) return;
       open = open === null ? close : open; high = high === null ? Math.max(open, close) : high; low = low === null ? Math.min(open, close) : low;
       days.push(String(b.day || b.date || b.time || "").slice(0, 10));
-      candles.push([open, close, low, high]);
+      var item = { value: [open, close, low, high] };
+      var prev = num(b.prev_close);
+      if (open === close && prev !== null && close !== prev) {   /* a doji takes the day's direction */
+        var c = css(close > prev ? "--up" : "--down");
+        item.itemStyle = { color: c, color0: c, borderColor: c, borderColor0: c };
+      }
+      candles.push(item);
       vols.push(num(b.volume != null ? b.volume : (b.total_volume != null ? b.total_volume : b.listing_volume)) || 0);
     });
     if (!candles.length) return noData(chart);
