@@ -11,6 +11,7 @@ from openets.web.context import Ctx, Got
 from openets.web.loaders_account import own, problem
 
 DEPTH_LEVELS = 5
+TAPE_ROWS = 20
 
 
 def dec(x: Any) -> Decimal | None:
@@ -144,7 +145,7 @@ async def tape(c: Ctx) -> dict[str, Any]:
     code = c.param("instrument")
     if not code:
         return {"none": True}
-    got = await c.get(f"/market/{code}/trades", limit=30)
+    got = await c.get(f"/market/{code}/trades", limit=TAPE_ROWS)
     if not got.ok:
         return problem(got)
     rows = [
