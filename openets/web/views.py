@@ -56,10 +56,10 @@ class Page:
 
 FRAGMENT_LIST = (
     Frag("overview", lm.overview, ALL, poll=5),
-    Frag("quote", lm.quote, ALL, ("instrument",), poll=3),
-    Frag("depth", lm.depth, ALL, ("instrument",), poll=3),
-    Frag("best_listings", lm.best_listings, frozenset({P, X, G}), ("instrument",), poll=3),
-    Frag("tape", lm.tape, ALL, ("instrument",), poll=3),
+    Frag("quote", lm.quote, ALL, ("instrument",), poll=10),
+    Frag("depth", lm.depth, ALL, ("instrument",), poll=10),
+    Frag("best_listings", lm.best_listings, frozenset({P, X, G}), ("instrument",), poll=10),
+    Frag("tape", lm.tape, ALL, ("instrument",), poll=10),
     Frag("my_listings", lm.my_listings, frozenset({P}), ("instrument",), poll=5),
     Frag("my_trades", lm.my_trades, frozenset({P})),
     Frag("block_requests", lm.block_requests, frozenset({P}), poll=5),

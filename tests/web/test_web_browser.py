@@ -105,6 +105,7 @@ def test_participants_trade_and_the_exchange_settles_through_the_terminal(
     assert form.locator("input[name=price].invalid").count() == 1
 
     # the buyer takes part of it from the best-five listings table
+    seller.page.locator('[data-feed][data-live="1"]').wait_for()
     buyer.login(buyer_firm.username)
     buyer.go("/trade/CEA19-20")
     row = buyer.page.locator(f'#f-best_listings tr[data-listing="{listing_id}"]')
@@ -114,6 +115,8 @@ def test_participants_trade_and_the_exchange_settles_through_the_terminal(
     tape = buyer.page.locator("#f-tape tr[data-trade]")
     tape.first.wait_for()
     assert "4,000" in tape.first.inner_text() and "50.00" in tape.first.inner_text()
+    # the seller's page hears of the trade from the market feed, without a reload
+    seller.page.locator("#f-tape tr[data-trade]").first.wait_for(timeout=5_000)
     buyer.go("/trades")
     assert "4,000" in buyer.page.locator("#f-my_trades tr[data-trade]").first.inner_text()
     buyer.go("/account")
@@ -152,6 +155,12 @@ def test_participants_trade_and_the_exchange_settles_through_the_terminal(
     assert buyer.page.locator("nav.menu a.on").inner_text() == "Trade"
     buyer.page.locator('#kline-chart[data-drawn="1"]').wait_for()
     buyer.shot("participant_trade_en")
+
+    # logging out ends the session: the pages send the user back to the login
+    seller.page.click("[data-logout]")
+    seller.page.wait_for_url("**/login")
+    seller.go("/account")
+    assert seller.page.url.endswith("/login?next=%2Faccount")
 
     for s in (seller, buyer, exop):
         s.close()

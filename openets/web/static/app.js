@@ -311,7 +311,36 @@
     charts.forEach(function (c) { if (c.el.dataset.chart !== "provinces") load(c); });
   }
 
+  /* The market feed (/ws/market/{instrument}): refresh the page when the market moves; the
+     fragments' own polling stays as the fallback. Reconnects with a growing pause. */
+  function liveFeed() {
+    var el = document.querySelector("[data-feed]");
+    if (!el || !window.WebSocket) return;
+    var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host +
+      "/api/v1/ws/market/" + encodeURIComponent(el.dataset.feed);
+    var timer = null, tries = 0;
+    function open() {
+      var ws = new WebSocket(url);
+      ws.onopen = function () { tries = 0; el.dataset.live = "1"; };
+      ws.onmessage = function (e) {
+        var type = "";
+        try { type = JSON.parse(e.data).type; } catch (err) { type = ""; }
+        if (type === "snapshot" || type === "pong" || type === "error") return;
+        clearTimeout(timer);
+        timer = setTimeout(refresh, 200);
+      };
+      ws.onclose = function (e) {
+        el.dataset.live = "0";
+        if (e.code === 4404) return;
+        tries += 1;
+        setTimeout(open, Math.min(30000, 1000 * tries));
+      };
+    }
+    open();
+  }
+
   document.addEventListener("openets:refresh", reloadCharts);
+  document.addEventListener("DOMContentLoaded", liveFeed);
   document.addEventListener("DOMContentLoaded", function () {
     initCharts(document);
     if (charts.length) setInterval(reloadCharts, 5000);
