@@ -42,10 +42,6 @@ async def statement(c: Ctx) -> dict[str, Any]:
     return {"rows": rows[:500], "count": got.data.get("count", len(rows))}
 
 
-def default_year(c: Ctx) -> int:
-    return date.today().year - 1
-
-
 async def year(c: Ctx) -> dict[str, Any]:
     """The compliance year a page is about: ``?year=``, else the year before the market's."""
     y = c.param("year")

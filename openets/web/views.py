@@ -143,7 +143,7 @@ PAGES = (
         ("provinces",),
         prepare=la.year,
     ),
-    Page("sup.alerts", "/regulator/alerts", frozenset({G}), ("alerts",)),
+    Page("sup.alerts", "/regulator/alerts", frozenset({G}), ("alerts",), prepare=ls.report_date),
     Page(
         "sup.report", "/regulator/report", frozenset({G}), ("daily_report",), prepare=ls.report_date
     ),

@@ -217,4 +217,10 @@ def test_staff_consoles_render_with_their_data(web: LiveWeb, browser: Any) -> No
             assert s.page.locator(".problem").count() == 0, path
             if shot:
                 s.shot(f"{shot}_{lang}")
+        if user == "regulator":  # surveillance over the day traded in the first test
+            s.go("/regulator/alerts")
+            s.page.locator("form.surveillance input[name=day]").fill("2021-07-16")
+            s.page.locator("form.surveillance button[type=submit]").click()
+            s.toast("Surveillance done")
+            s.shot("regulator_alerts_en")
         s.close()

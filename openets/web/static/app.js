@@ -6,7 +6,7 @@
   var LANG = document.documentElement.dataset.lang || "zh";
   var LOCALE = LANG === "en" ? "en-US" : "zh-CN";
   var CSRF = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
-  var ID_FIELDS = ["listing_id", "trade_id", "request_id", "auction_id", "bid_id", "tx_id", "account_id", "username"];
+  var ID_FIELDS = ["listing_id", "trade_id", "request_id", "auction_id", "bid_id", "tx_id", "case_id", "run_id", "account_id", "username"];
 
   function t(key, fallback) { return S[key] || fallback || key; }
   var fmt2 = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
