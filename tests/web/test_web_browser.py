@@ -38,7 +38,12 @@ class Session:
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("console", self._console)
         self.page.on("dialog", lambda d: d.accept())
+
+    def _console(self, msg: Any) -> None:
+        if msg.type == "error" and "Content Security Policy" in msg.text:
+            self.errors.append(msg.text)
 
     def login(self, username: str) -> None:
         self.page.goto(self.web.base_url + "/login")

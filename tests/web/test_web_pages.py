@@ -47,7 +47,9 @@ def test_language_switch_sets_the_cookie_and_returns_to_the_page(web: LiveWeb) -
     assert "openets_lang=en" in r.headers["set-cookie"]
 
 
-@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "\\\\evil"])
+@pytest.mark.parametrize(
+    "target", ["//evil.example/", "https://evil.example/", "\\\\evil", "/\t/evil.example/"]
+)
 def test_language_switch_never_sends_the_user_off_the_site(web: LiveWeb, target: str) -> None:
     with web.http() as h:
         r = h.get("/lang/zh", params={"next": target})
@@ -111,6 +113,13 @@ def test_a_participant_sees_only_its_own_account(web: LiveWeb) -> None:
             assert other.account_id not in text, path
             assert other.name not in text, path
         assert me.account_id in h.get("/account").text
+
+
+def test_pages_forbid_framing_and_foreign_scripts(web: LiveWeb) -> None:
+    with web.http("regop") as h:
+        r = h.get("/registry/accounts")
+    assert r.headers["X-Frame-Options"] == "DENY"
+    assert "script-src 'self'" in r.headers["Content-Security-Policy"]
 
 
 def test_a_page_carries_the_sessions_csrf_token(web: LiveWeb) -> None:
