@@ -1,6 +1,10 @@
-"""HTTP API throughput and latency on loopback: 32 concurrent clients, each a participant
-depositing into its own account (a cheap command: one journaled event, durable before the
-answer). Trading orders join this benchmark when the trading endpoints exist.
+"""HTTP API throughput and latency on loopback, 32 concurrent clients, each a participant:
+
+- deposits into its own account (a cheap command: one journaled event, durable before the
+  answer);
+- listing orders: each client alternately posts a buy listing (挂牌, funds locked) and takes
+  one tonne from a sell listing of a market maker (摘牌, a trade), all in the listing session of
+  the first trading day.
 
     python benchmarks/api.py [--quick] [--clients 32] [--seconds 15] [--client raw|httpx]
 
@@ -22,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -33,6 +38,10 @@ from openets.api.users import add_user_to_db
 from openets.domain.identity import make_uscc
 
 PASSWORD = "bench-password-1"
+INSTRUMENT = "CEA21"
+MAKER_LISTINGS = 40
+MAKER_LOT = 99_999
+"""The maker's sell listings the takers take from, one tonne at a time (all at one price)."""
 
 
 def bench(figure: str, value: float, unit: str) -> None:
@@ -106,19 +115,92 @@ def setup(base: str, n: int) -> list[tuple[str, str]]:
         return out
 
 
-async def raw_worker(port: int, acct: str, token: str, stop: float, lat: list[float]) -> int:
-    """Keep-alive HTTP/1.1 deposits until ``stop``; appends each latency to ``lat``."""
+def setup_trading(base: str, clients: list[tuple[str, str]]) -> list[str]:
+    """Open the market for listing orders: the clock in the session, the instrument listed,
+    money for every client, a maker with sell listings. Returns the maker's listing ids."""
+    with httpx.Client(base_url=f"{base}/api/v1", timeout=30) as h:
+
+        def auth(user: str) -> dict[str, str]:
+            tok = h.post("/auth/token", json={"username": user, "password": PASSWORD})
+            return {"Authorization": f"Bearer {tok.json()['access_token']}"}
+
+        exop, regop = auth("exop"), auth("regop")
+        h.post("/ops/clock/advance", headers=exop, json={"to": "2021-07-16T10:00:00+08:00"})
+        inst = {"code": INSTRUMENT, "product": "CEA21", "reference_price": "48.00"}
+        h.post("/instruments", headers=exop, json=inst).raise_for_status()
+        for acct, token in clients:
+            body = {"account_id": acct, "amount": "100000000.00"}
+            h.post("/funds/deposits", headers=bearer(token), json=body).raise_for_status()
+        maker = h.post(
+            "/registry/accounts",
+            headers=regop,
+            json={
+                "subject_type": "entity",
+                "name": "bench maker",
+                "id_code": make_uscc("91110000MA9999999"),
+                "province": "北京",
+            },
+        ).json()["account_id"]
+        issue = {"account_id": maker, "product": "CEA21", "quantity": MAKER_LISTINGS * MAKER_LOT}
+        h.post("/registry/issuances", headers=regop, json=issue).raise_for_status()
+        user = {"username": "maker", "password": PASSWORD, "role": "participant"}
+        h.post("/users", headers=regop, json={**user, "account_id": maker}).raise_for_status()
+        mk = auth("maker")
+        ids = []
+        for _ in range(MAKER_LISTINGS):
+            body = {"account_id": maker, "instrument": INSTRUMENT, "side": "sell"}
+            body |= {"price": "48.00", "quantity": MAKER_LOT}
+            r = h.post("/listings", headers=mk, json=body)
+            r.raise_for_status()
+            ids.append(r.json()["listing_id"])
+        return ids
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+Request = tuple[str, bytes]
+"""(path, JSON body) of one POST."""
+
+
+def deposits(acct: str, i: int, makers: list[str]) -> list[Request]:
+    return [("/api/v1/funds/deposits", json.dumps({"account_id": acct, "amount": "1.00"}).encode())]
+
+
+def listing_orders(acct: str, i: int, makers: list[str]) -> list[Request]:
+    """A buy listing, then a take of one tonne from a maker listing (each client its own)."""
+    post = {"account_id": acct, "instrument": INSTRUMENT, "side": "buy", "price": "47.00"}
+    take = {"account_id": acct, "quantity": 1}
+    return [
+        ("/api/v1/listings", json.dumps({**post, "quantity": 1}).encode()),
+        (f"/api/v1/listings/{makers[i % len(makers)]}/take", json.dumps(take).encode()),
+    ]
+
+
+Workload = Callable[[str, int, list[str]], list[Request]]
+
+
+async def raw_worker(
+    port: int, token: str, reqs: list[Request], stop: float, lat: list[float]
+) -> int:
+    """Keep-alive HTTP/1.1 POSTs of ``reqs`` in turn until ``stop``; appends each latency."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    body = json.dumps({"account_id": acct, "amount": "1.00"}).encode()
-    req = (
-        f"POST /api/v1/funds/deposits HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {len(body)}\r\n\r\n"
-    ).encode() + body
+    encoded = [
+        (
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode()
+        + body
+        for path, body in reqs
+    ]
     errors = 0
+    n = 0
     while time.perf_counter() < stop:
         t0 = time.perf_counter()
-        writer.write(req)
+        writer.write(encoded[n % len(encoded)])
+        n += 1
         status_line = await reader.readline()
         length = 0
         while True:
@@ -127,43 +209,69 @@ async def raw_worker(port: int, acct: str, token: str, stop: float, lat: list[fl
                 break
             if line[:15].lower() == b"content-length:":
                 length = int(line[15:])
-        await reader.readexactly(length)
+        body = await reader.readexactly(length)
         lat.append(time.perf_counter() - t0)
         if not status_line.startswith(b"HTTP/1.1 201"):
             errors += 1
+            if errors == 1:
+                print(f"unexpected answer: {status_line!r} {body[:300]!r}", file=sys.stderr)
     writer.close()
     return errors
 
 
-async def httpx_worker(base: str, acct: str, token: str, stop: float, lat: list[float]) -> int:
+async def httpx_worker(
+    base: str, token: str, reqs: list[Request], stop: float, lat: list[float]
+) -> int:
     errors = 0
-    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}) as c:
-        body = {"account_id": acct, "amount": "1.00"}
+    async with httpx.AsyncClient(base_url=base, headers=bearer(token)) as c:
+        n = 0
         while time.perf_counter() < stop:
+            path, body = reqs[n % len(reqs)]
+            n += 1
             t0 = time.perf_counter()
-            r = await c.post("/api/v1/funds/deposits", json=body)
+            r = await c.post(path, content=body, headers={"Content-Type": "application/json"})
             lat.append(time.perf_counter() - t0)
             errors += r.status_code != 201
     return errors
 
 
 async def load(
-    port: int, clients: list[tuple[str, str]], seconds: float, kind: str
+    port: int,
+    clients: list[tuple[str, str]],
+    seconds: float,
+    kind: str,
+    workload: Workload,
+    makers: list[str],
 ) -> tuple[int, float, list[float], int]:
     lat: list[float] = []
     start = time.perf_counter()
     stop = start + seconds
+    plans = [(t, workload(a, i, makers)) for i, (a, t) in enumerate(clients)]
     if kind == "raw":
-        jobs = [raw_worker(port, a, t, stop, lat) for a, t in clients]
+        jobs = [raw_worker(port, t, reqs, stop, lat) for t, reqs in plans]
     else:
         base = f"http://127.0.0.1:{port}"
-        jobs = [httpx_worker(base, a, t, stop, lat) for a, t in clients]
+        jobs = [httpx_worker(base, t, reqs, stop, lat) for t, reqs in plans]
     errors = sum(await asyncio.gather(*jobs))
     return len(lat), time.perf_counter() - start, lat, errors
 
 
 def percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
+
+
+Result = tuple[int, float, list[float], int]
+
+
+def report(what: str, unit: str, clients: int, kind: str, result: Result) -> None:
+    n, elapsed, lat, errors = result
+    if errors:
+        raise SystemExit(f"{errors} of {n} {what} were not accepted")
+    lat.sort()
+    tag = f"api_{what}_{clients}_clients_{kind}"
+    bench(f"{tag}_throughput", n / elapsed, unit)
+    bench(f"{tag}_p50_latency", percentile(lat, 0.50) * 1000, "ms")
+    bench(f"{tag}_p99_latency", percentile(lat, 0.99) * 1000, "ms")
 
 
 def main() -> None:
@@ -176,28 +284,29 @@ def main() -> None:
     seconds = 3.0 if args.quick else args.seconds
     with tempfile.TemporaryDirectory() as tmp:
         db = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        add_user_to_db(
-            db, "regop", PASSWORD, "registry_operator", None, passwords=Passwords(1, 8192, 1)
-        )
+        fast = Passwords(1, 8192, 1)
+        add_user_to_db(db, "regop", PASSWORD, "registry_operator", None, passwords=fast)
+        add_user_to_db(db, "exop", PASSWORD, "exchange_operator", None, passwords=fast)
         port = free_port()
         proc = start_server(db, port)
+        base = f"http://127.0.0.1:{port}"
         try:
-            clients = setup(f"http://127.0.0.1:{port}", args.clients)
-            asyncio.run(load(port, clients, 1.0, args.client))  # warm up
-            n, elapsed, lat, errors = asyncio.run(load(port, clients, seconds, args.client))
+            clients = setup(base, args.clients)
+            makers = setup_trading(base, clients)
+            results = {}
+            for what, workload in (("deposits", deposits), ("listing_orders", listing_orders)):
+                asyncio.run(load(port, clients, 1.0, args.client, workload, makers))  # warm up
+                results[what] = asyncio.run(
+                    load(port, clients, seconds, args.client, workload, makers)
+                )
         finally:
             proc.terminate()
             try:
                 proc.wait(10)
             except subprocess.TimeoutExpired:
                 proc.kill()
-    if errors:
-        raise SystemExit(f"{errors} deposits were not accepted")
-    lat.sort()
-    tag = f"api_deposits_{args.clients}_clients_{args.client}"
-    bench(f"{tag}_throughput", n / elapsed, "commands/s")
-    bench(f"{tag}_p50_latency", percentile(lat, 0.50) * 1000, "ms")
-    bench(f"{tag}_p99_latency", percentile(lat, 0.99) * 1000, "ms")
+    report("deposits", "commands/s", args.clients, args.client, results["deposits"])
+    report("listing_orders", "orders/s", args.clients, args.client, results["listing_orders"])
 
 
 if __name__ == "__main__":
