@@ -35,6 +35,7 @@ from openets.api.schemas.auctions import (
     BidWithdrawnOut,
 )
 from openets.api.schemas.common import COMMAND_ERRORS, QUERY_ERRORS, AccountRef, yuan
+from openets.api.security import SESSION_COOKIE
 from openets.domain.messages import Event
 from openets.domain.rejection import Code, Rejection
 from openets.engine.state import MarketState
@@ -136,8 +137,6 @@ def view_for(m: MarketState, auction_id: str, principal: Principal | None) -> Au
 
 def _optional_principal(request: Request) -> Principal | None:
     """The caller if it sent a token or a session cookie; None for an anonymous reader."""
-    from openets.api.security import SESSION_COOKIE
-
     if request.headers.get("authorization") or request.cookies.get(SESSION_COOKIE):
         return authenticate(request).principal
     return None
