@@ -26,7 +26,7 @@ serve: $(STAMP)
 # Debian's chromium drives the browser tests (skipped, with a message, where it cannot be installed).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) \
 	  || echo "note: chromium not installed; browser tests will be skipped"; }
 
 lint: $(STAMP)

@@ -194,4 +194,5 @@ def create_app(
     install_error_handlers(app)
     _document_security(app, routes)
     app.add_middleware(MetricsMiddleware, metrics=services.metrics, prefixes=prefixes)
+    importlib.import_module("openets.web.pages").mount(app, services)  # the browser terminal
     return app
