@@ -59,6 +59,24 @@ class TradingState:
     tape: deque[TradeExecuted] = field(default_factory=lambda: deque(maxlen=TAPE_LENGTH))
     bars: dict[str, list[DayClosed]] = field(default_factory=dict)
     trade_count: int = 0
+    # Per (account, instrument) indexes kept by the appliers, so that a pre-trade position
+    # check costs a few look-ups instead of a scan of the day's trades and listings.
+    open_buys: dict[tuple[str, str], int] = field(default_factory=dict)
+    bought: dict[tuple[str, str], int] = field(default_factory=dict)
+    sold: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def _bump(self, index: dict[tuple[str, str], int], key: tuple[str, str], qty: int) -> None:
+        v = index.get(key, 0) + qty
+        if v:
+            index[key] = v
+        else:
+            index.pop(key, None)
+
+    def settle(self, trade_id: str) -> None:
+        """A trade left the day's unsettled trades (its delivery is done)."""
+        x = self.unsettled.pop(trade_id)
+        self._bump(self.bought, (x.buyer, x.instrument), -x.quantity)
+        self._bump(self.sold, (x.seller, x.instrument), -x.quantity)
 
     def book(self, code: str) -> OrderBook[str]:
         b = self.books.get(code)
@@ -92,21 +110,28 @@ class TradingState:
             ev.continuous,
         )
         self.books[ev.instrument].post(ev.listing_id, ev.account_id, ev.side, ev.price, ev.quantity)
+        if ev.side is Side.BUY:
+            self._bump(self.open_buys, (ev.account_id, ev.instrument), ev.quantity)
 
     def apply_cancelled(self, ev: ListingCancelled) -> None:
         lst = self.listings.pop(ev.listing_id)
         book = self.books[lst.instrument]
         if ev.listing_id in book:
-            book.cancel(ev.listing_id)
+            left = book.cancel(ev.listing_id) or 0
+            if lst.side is Side.BUY:
+                self._bump(self.open_buys, (lst.account_id, lst.instrument), -left)
 
     def apply_trade(self, ev: TradeExecuted) -> None:
         if ev.maker_id:
             lst = self.listings[ev.maker_id]
             self.books[ev.instrument].take(ev.maker_id, ev.quantity)
             if lst.side is Side.BUY:
+                self._bump(self.open_buys, (lst.account_id, lst.instrument), -ev.quantity)
                 lst.lock_left -= ev.buyer_lock_used
                 lst.lock_recv -= min(lst.lock_recv, ev.buyer_lock_used)
         self.unsettled[ev.trade_id] = ev
+        self._bump(self.bought, (ev.buyer, ev.instrument), ev.quantity)
+        self._bump(self.sold, (ev.seller, ev.instrument), ev.quantity)
         self.tape.append(ev)
         self.trade_count += 1
         st = self.stats.get(ev.instrument)
@@ -137,6 +162,28 @@ class TradingState:
         for lid, lst in self.listings.items():
             if lid not in self.books[lst.instrument]:
                 out.append(f"listing {lid} is recorded but not on the book")
+        return out + self._index_errors()
+
+    def _index_errors(self) -> list[str]:
+        """The position indexes agree with a recount of the day's trades and the books."""
+        buys: dict[tuple[str, str], int] = {}
+        bought: dict[tuple[str, str], int] = {}
+        sold: dict[tuple[str, str], int] = {}
+        for code, book in self.books.items():
+            for o in book:
+                if o.side is Side.BUY:
+                    buys[(o.account, code)] = buys.get((o.account, code), 0) + o.remaining
+        for x in self.unsettled.values():
+            bought[(x.buyer, x.instrument)] = bought.get((x.buyer, x.instrument), 0) + x.quantity
+            sold[(x.seller, x.instrument)] = sold.get((x.seller, x.instrument), 0) + x.quantity
+        out = []
+        for name, kept, recount in (
+            ("open buys", self.open_buys, buys),
+            ("bought", self.bought, bought),
+            ("sold", self.sold, sold),
+        ):
+            if kept != recount:
+                out.append(f"the {name} index disagrees with a recount")
         return out
 
     def canonical(self) -> dict[str, Any]:

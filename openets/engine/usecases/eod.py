@@ -134,7 +134,7 @@ def settle_trades(m: MarketState, cmd: SettleTrades, ctx: Ctx) -> Result:
 
 def apply_settled(m: MarketState, ev: TradesSettled) -> None:
     """Each delivery: allowances seller -> buyer (pending), fees clearing -> fee income."""
-    reg, funds, unsettled = m.registry, m.funds, trading(m).unsettled
+    reg, funds, t = m.registry, m.funds, trading(m)
     fees = [d.fees for d in ev.deliveries]
     clearing = funds.balances[ev.clearing_account] if any(fees) else None
     fee_income = funds.balances.setdefault(ev.fee_account, [0, 0, 0, 0])
@@ -144,7 +144,7 @@ def apply_settled(m: MarketState, ev: TradesSettled) -> None:
             assert clearing is not None
             clearing[FundBucket.AVAILABLE] -= d.fees
             fee_income[FundBucket.AVAILABLE] += d.fees
-        del unsettled[d.trade_id]
+        t.settle(d.trade_id)
 
 
 def finish_day(m: MarketState, cmd: FinishDay, ctx: Ctx) -> Result:

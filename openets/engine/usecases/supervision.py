@@ -69,17 +69,12 @@ def position_of(m: MarketState, account_id: str, product: str) -> Position:
     bought = sold = open_buys = 0
     t = m.ext.get("trading")
     if t is not None:
-        insts = {c for c, i in t.instruments.items() if i.product == product}
-        for x in t.unsettled.values():
-            if x.instrument in insts:
-                if x.buyer == account_id:
-                    bought += x.quantity
-                elif x.seller == account_id:
-                    sold += x.quantity
-        for lst in t.listings.values():
-            if lst.account_id == account_id and lst.side is Side.BUY and lst.instrument in insts:
-                resting = t.books[lst.instrument].get(lst.listing_id)
-                open_buys += resting.remaining if resting else 0
+        for code, inst in t.instruments.items():
+            if inst.product == product:
+                key = (account_id, code)
+                bought += t.bought.get(key, 0)
+                sold += t.sold.get(key, 0)
+                open_buys += t.open_buys.get(key, 0)
     return Position(held, bought, sold, open_buys)
 
 
