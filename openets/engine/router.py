@@ -8,6 +8,7 @@ contexts' pure functions and combines their events (the service layer).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from openets.clearing import funds
@@ -41,11 +42,13 @@ def apply_part(name: str, fn: Callable[[Any, Any], None]) -> Applier:
         def a(m: MarketState, ev: Event) -> None:
             fn(getattr(m, name), ev)
 
+        a.bind = lambda m: partial(fn, getattr(m, name))  # type: ignore[attr-defined]
     else:
 
         def a(m: MarketState, ev: Event) -> None:
             fn(m.ext[name], ev)
 
+        a.bind = lambda m: partial(fn, m.ext[name])  # type: ignore[attr-defined]
     return a
 
 

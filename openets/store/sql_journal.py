@@ -23,6 +23,16 @@ _INSERT = (
 CHANNEL = "openets_journal"
 
 
+_SELECT = (
+    "SELECT seq, cmd_seq, ts, actor, type, payload, ids, prev_hash, hash FROM journal "
+    "WHERE seq > %s ORDER BY seq LIMIT %s"
+)
+_SELECT_LIGHT = (
+    "SELECT seq, cmd_seq, ts, '', type, payload, ids, '', '' FROM journal "
+    "WHERE seq > %s ORDER BY seq LIMIT %s"
+)
+
+
 class SqlJournal:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -75,10 +85,13 @@ class SqlJournal:
             self._conn.rollback()
 
     def read(self, after_seq: int = 0, chunk: int = 20_000) -> Iterator[Record]:
-        sql = (
-            "SELECT seq, cmd_seq, ts, actor, type, payload, ids, prev_hash, hash FROM journal "
-            "WHERE seq > %s ORDER BY seq LIMIT %s"
-        )
+        return self._read(_SELECT, after_seq, chunk)
+
+    def read_for_replay(self, after_seq: int = 0, chunk: int = 20_000) -> Iterator[Record]:
+        """Records without their actor and hashes (empty strings): what replay applies."""
+        return self._read(_SELECT_LIGHT, after_seq, chunk)
+
+    def _read(self, sql: str, after_seq: int, chunk: int) -> Iterator[Record]:
         with self.engine.connect() as conn:
             if conn.dialect.paramstyle == "qmark":
                 sql = sql.replace("%s", "?")

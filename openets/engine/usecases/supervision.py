@@ -29,7 +29,7 @@ from openets.clearing import funds
 from openets.domain.clock import to_utc_micros
 from openets.domain.messages import Ctx, Event
 from openets.domain.rejection import Code, Rejection
-from openets.engine.core import Applier, Engine, Handler, Result
+from openets.engine.core import Applier, Engine, Handler, Result, bind_applier
 from openets.engine.state import MarketState
 from openets.engine.usecases.common import rules
 from openets.registry import commands as rc
@@ -338,6 +338,16 @@ def _chain(appliers: dict[type, Applier], ev_t: type, fn: Applier) -> None:
         first(m, ev)
         fn(m, ev)
 
+    def bind(m: MarketState) -> Callable[[Any], None]:
+        f1, f2 = bind_applier(first, m), bind_applier(fn, m)
+
+        def bound(ev: Any) -> None:
+            f1(ev)
+            f2(ev)
+
+        return bound
+
+    both.bind = bind  # type: ignore[attr-defined]
     appliers[ev_t] = both
 
 
