@@ -234,3 +234,72 @@ class Client:
 
     def funds(self, account_id: str) -> dict[str, Any]:
         return dict(self.get(f"/funds/{account_id}"))
+
+    # --- trading and market data ------------------------------------------------------------
+    def delete(self, path: str, **params: Any) -> Any:
+        p = {k: v for k, v in params.items() if v is not None}
+        resp = self.request("DELETE", path, params=p)
+        _raise_for(resp)
+        return resp.json()
+
+    def instruments(self) -> dict[str, Any]:
+        return dict(self.get("/instruments"))
+
+    def post_listing(
+        self,
+        account_id: str,
+        instrument: str,
+        side: str,
+        price: str,
+        quantity: int,
+        *,
+        idempotency_key: str | None = None,
+    ) -> dict[str, Any]:
+        """挂牌: post a buy or sell listing; price as a decimal string (``"52.80"``)."""
+        body = {
+            "account_id": account_id,
+            "instrument": instrument,
+            "side": side,
+            "price": price,
+            "quantity": quantity,
+        }
+        return dict(self.post("/listings", body, idempotency_key=idempotency_key))
+
+    def take_listing(
+        self,
+        listing_id: str,
+        account_id: str,
+        quantity: int,
+        *,
+        idempotency_key: str | None = None,
+    ) -> dict[str, Any]:
+        """摘牌: take ``quantity`` from a listing of the best five levels; returns the trade."""
+        body = {"account_id": account_id, "quantity": quantity}
+        return dict(
+            self.post(f"/listings/{listing_id}/take", body, idempotency_key=idempotency_key)
+        )
+
+    def cancel_listing(self, listing_id: str, account_id: str | None = None) -> Any:
+        return self.delete(f"/listings/{listing_id}", account_id=account_id)
+
+    def depth(self, instrument: str) -> dict[str, Any]:
+        return dict(self.get(f"/market/{instrument}/depth"))
+
+    def best_listings(self, instrument: str) -> dict[str, Any]:
+        """The anonymous listings of the best five levels per side: what a taker picks from."""
+        return dict(self.get(f"/market/{instrument}/listings"))
+
+    def tape(self, instrument: str) -> dict[str, Any]:
+        return dict(self.get(f"/market/{instrument}/trades"))
+
+    def bars(self, instrument: str, interval: str = "1d") -> dict[str, Any]:
+        return dict(self.get(f"/market/{instrument}/bars", interval=interval))
+
+    def daily_report(self, date: str, fmt: str = "json") -> Any:
+        return self.get("/reports/daily", date=date, format=fmt)
+
+    def end_of_day(self, force: bool = False) -> dict[str, Any]:
+        return dict(self.post("/ops/eod", {"force": force}))
+
+    def obligations(self, year: int) -> dict[str, Any]:
+        return dict(self.get("/compliance/obligations", year=year))
