@@ -178,30 +178,31 @@ class Engine:
             self.state.last_hash = self.journal.last()[2]
         return n
 
-    def replay_into(self, st: MarketState, records: Iterable[Record]) -> int:
+    def replay_into(self, st: MarketState, records: Iterable[Sequence[Any]]) -> int:
         appliers = self.appliers
         loads = orjson.loads
         observe = st.ids.observe
         by_type: dict[str, tuple[Callable[[dict[str, Any]], Any], Callable[[Any], None]]] = {}
         n = 0
-        last: Record | None = None
+        last: Sequence[Any] | None = None
+        # Records are read by position (a Record or a plain row tuple of the same columns).
         for r in records:
-            if r.ids:
-                for k, v in loads(r.ids).items():
+            if r[6]:
+                for k, v in loads(r[6]).items():
                     observe(k, v)
-            pair = by_type.get(r.type)
+            pair = by_type.get(r[4])
             if pair is None:
-                dec = codec.decoder(r.type)
-                pair = by_type[r.type] = (dec, bind_applier(appliers[EVENT_TYPES[r.type]], st))
-            pair[1](pair[0](loads(r.payload)))
+                dec = codec.decoder(r[4])
+                pair = by_type[r[4]] = (dec, bind_applier(appliers[EVENT_TYPES[r[4]]], st))
+            pair[1](pair[0](loads(r[5])))
             last = r
             n += 1
         if last is not None:
-            st.last_seq, st.last_cmd_seq, st.last_hash, st.last_ts = (
-                last.seq,
-                last.cmd_seq,
-                last.hash,
-                last.ts,
+            st.last_seq, st.last_cmd_seq, st.last_ts, st.last_hash = (
+                last[0],
+                last[1],
+                last[2],
+                last[8],
             )
         return n
 

@@ -10,6 +10,7 @@ with the last sequence number, which read replicas (:mod:`openets.store.follower
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
@@ -87,11 +88,11 @@ class SqlJournal:
     def read(self, after_seq: int = 0, chunk: int = 20_000) -> Iterator[Record]:
         return self._read(_SELECT, after_seq, chunk)
 
-    def read_for_replay(self, after_seq: int = 0, chunk: int = 20_000) -> Iterator[Record]:
-        """Records without their actor and hashes (empty strings): what replay applies."""
-        return self._read(_SELECT_LIGHT, after_seq, chunk)
+    def read_for_replay(self, after_seq: int = 0, chunk: int = 20_000) -> Iterator[Any]:
+        """Rows in the columns of a Record, without actor and hashes: what replay applies."""
+        return self._read(_SELECT_LIGHT, after_seq, chunk, raw=True)
 
-    def _read(self, sql: str, after_seq: int, chunk: int) -> Iterator[Record]:
+    def _read(self, sql: str, after_seq: int, chunk: int, raw: bool = False) -> Iterator[Any]:
         with self.engine.connect() as conn:
             if conn.dialect.paramstyle == "qmark":
                 sql = sql.replace("%s", "?")
@@ -106,8 +107,11 @@ class SqlJournal:
                     rows = cur.fetchall()
                     if not rows:
                         return
-                    for r in rows:
-                        yield make(r)
+                    if raw:
+                        yield from rows
+                    else:
+                        for r in rows:
+                            yield make(r)
                     last = rows[-1][0]
             finally:
                 cur.close()
