@@ -42,7 +42,6 @@ from openets.registry.validate import (
 Result = tuple[Event, ...] | Rejection
 
 
-
 def move(
     tx_id: str,
     tx_type: TxType,
@@ -429,59 +428,21 @@ def _bucket_move(
     return (move(ctx.ids.next("TX"), tx_type, account_id, prod, frm, to, qty, memo=reason),)
 
 
-def freeze(state: RegistryState, cmd: c.Freeze, ctx: Ctx) -> Result:
+BUCKET_MOVES: dict[type[Any], tuple[Bucket, Bucket, TxType]] = {
+    c.Freeze: (Bucket.AVAILABLE, Bucket.FROZEN, TxType.FREEZE),
+    c.Unfreeze: (Bucket.FROZEN, Bucket.AVAILABLE, TxType.UNFREEZE),
+    c.Pledge: (Bucket.AVAILABLE, Bucket.PLEDGED, TxType.PLEDGE),
+    c.ReleasePledge: (Bucket.PLEDGED, Bucket.AVAILABLE, TxType.RELEASE),
+}
+"""Commands that move a quantity between two buckets of one account: (from, to, type)."""
+
+
+def bucket_move(
+    state: RegistryState, cmd: c.Freeze | c.Unfreeze | c.Pledge | c.ReleasePledge, ctx: Ctx
+) -> Result:
+    frm, to, tx_type = BUCKET_MOVES[type(cmd)]
     return _bucket_move(
-        state,
-        cmd.account_id,
-        cmd.product,
-        cmd.quantity,
-        Bucket.AVAILABLE,
-        Bucket.FROZEN,
-        TxType.FREEZE,
-        cmd.reason,
-        ctx,
-    )
-
-
-def unfreeze(state: RegistryState, cmd: c.Unfreeze, ctx: Ctx) -> Result:
-    return _bucket_move(
-        state,
-        cmd.account_id,
-        cmd.product,
-        cmd.quantity,
-        Bucket.FROZEN,
-        Bucket.AVAILABLE,
-        TxType.UNFREEZE,
-        cmd.reason,
-        ctx,
-    )
-
-
-def pledge(state: RegistryState, cmd: c.Pledge, ctx: Ctx) -> Result:
-    return _bucket_move(
-        state,
-        cmd.account_id,
-        cmd.product,
-        cmd.quantity,
-        Bucket.AVAILABLE,
-        Bucket.PLEDGED,
-        TxType.PLEDGE,
-        cmd.reason,
-        ctx,
-    )
-
-
-def release_pledge(state: RegistryState, cmd: c.ReleasePledge, ctx: Ctx) -> Result:
-    return _bucket_move(
-        state,
-        cmd.account_id,
-        cmd.product,
-        cmd.quantity,
-        Bucket.PLEDGED,
-        Bucket.AVAILABLE,
-        TxType.RELEASE,
-        cmd.reason,
-        ctx,
+        state, cmd.account_id, cmd.product, cmd.quantity, frm, to, tx_type, cmd.reason, ctx
     )
 
 
@@ -496,10 +457,7 @@ HANDLERS: dict[type[Any], Callable[[RegistryState, Any, Ctx], Result]] = {
     c.Decide: decide,
     c.Surrender: surrender,
     c.CancelVoluntarily: cancel_voluntarily,
-    c.Freeze: freeze,
-    c.Unfreeze: unfreeze,
-    c.Pledge: pledge,
-    c.ReleasePledge: release_pledge,
+    **{cmd_type: bucket_move for cmd_type in BUCKET_MOVES},
 }
 
 APPLIERS: dict[type[Event], Callable[[RegistryState, Any], None]] = {
