@@ -111,17 +111,27 @@ def _year_record_plan(
     return None
 
 
-def _pre_allocate(state: ComplianceState, cmd: PreAllocate, ctx: Ctx) -> Result:
-    entity = entity_for_regulator(state, cmd.entity_id, ctx.actor)
+def _allocation_target(
+    state: ComplianceState, entity_id: str, plan_name: str, year: int, actor: str
+) -> tuple[Any, Plan, Any] | Rejection:
+    """The entity, its plan and its year record, for an allocation by a regulator."""
+    entity = entity_for_regulator(state, entity_id, actor)
     if isinstance(entity, Rejection):
         return entity
-    plan = _plan(state, cmd.plan, cmd.year)
+    plan = _plan(state, plan_name, year)
     if isinstance(plan, Rejection):
         return plan
-    bad = _year_record_plan(state, cmd.entity_id, cmd.year, plan)
+    bad = _year_record_plan(state, entity_id, year, plan)
     if bad is not None:
         return bad
-    ey = state.years.get((cmd.entity_id, cmd.year))
+    return entity, plan, state.years.get((entity_id, year))
+
+
+def _pre_allocate(state: ComplianceState, cmd: PreAllocate, ctx: Ctx) -> Result:
+    target = _allocation_target(state, cmd.entity_id, cmd.plan, cmd.year, ctx.actor)
+    if isinstance(target, Rejection):
+        return target
+    entity, plan, ey = target
     if ey is not None and ey.preallocated:
         return Rejection(Code.ALREADY_DONE, f"{cmd.entity_id} {cmd.year} is pre-allocated", "year")
     units = {
@@ -182,16 +192,10 @@ def _unit_final_t(
 
 
 def _finalize(state: ComplianceState, cmd: FinalizeAllocation, ctx: Ctx) -> Result:
-    entity = entity_for_regulator(state, cmd.entity_id, ctx.actor)
-    if isinstance(entity, Rejection):
-        return entity
-    plan = _plan(state, cmd.plan, cmd.year)
-    if isinstance(plan, Rejection):
-        return plan
-    bad = _year_record_plan(state, cmd.entity_id, cmd.year, plan)
-    if bad is not None:
-        return bad
-    ey = state.years.get((cmd.entity_id, cmd.year))
+    target = _allocation_target(state, cmd.entity_id, cmd.plan, cmd.year, ctx.actor)
+    if isinstance(target, Rejection):
+        return target
+    entity, plan, ey = target
     if ey is not None and ey.final_allocation_t is not None:
         return Rejection(Code.ALREADY_DONE, f"{cmd.entity_id} {cmd.year} is finalised", "year")
     report = state.reports.get((cmd.entity_id, cmd.year))
