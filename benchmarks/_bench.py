@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 
+MISMATCH = 3
+"""Exit status of a benchmark whose results differ from its reference (a wrong answer, not a
+slow one): ``run_all.py`` passes it on and CI fails on it; speed figures never fail a run."""
+
 
 def bench(figure: str, value: float | int, unit: str) -> None:
     """Print one figure as a BENCH line (integers stay integers, floats get 3 decimals)."""

@@ -1,18 +1,25 @@
-"""Order matching: OpenETS's continuous book against peer libraries, and checked listing takes.
+"""Order matching: OpenETS's continuous market against peer libraries, and checked listing takes.
 
 1. Replays the shared standard workload (``../shared/bench/workload.py``: 200,000 events of
-   one instrument, seed 42) through ``benchmarks/adapters/openets_cda.py`` and, in the same
-   process and interleaved round by round, through the peer adapters of
+   one instrument, seed 42) through ``benchmarks/adapters/openets_cda.py`` -- every order a
+   ``PlaceOrder`` submitted to the engine (in-memory journal), every cancel a ``CancelListing``
+   -- and, in the same process and interleaved round by round, through the peer adapters of
    ``../shared/bench/adapters`` that import here (naive_sorted, order_book, limit_order_book,
-   matching_engine...). Our fills, traded quantity, notional and final book must equal the
-   workload's own oracle, or the run fails. Prints events/s for each and our ratio to the
+   matching_engine...), which are bare books. Our fills, traded quantity, notional and final
+   book must equal the workload's own oracle. Prints events/s for each and our ratio to the
    fastest peer.
-2. Listing agreement trading with every pre-trade check of ``openets.trading.checks``: posts
+2. A deep book: 10 orders, each sweeping a book of 320 levels, through the same adapters; the
+   totals must equal the reference's. Prints ms per sweeping order and our ratio to the fastest
+   peer (a matcher that re-reads the book once per level shows here).
+3. Listing agreement trading with every pre-trade check of ``openets.trading.checks``: posts
    listings (checked) then takes them (checked: session, remainder, best five, self take),
    a few of them refused on purpose. Prints posts/s and takes/s.
 
+Speed figures are for people to compare (no thresholds). A total that differs from the
+reference makes the run exit with status 1, which fails CI (``.ci/run``).
+
     .venv/bin/python benchmarks/matching.py             # the full workload, 5 rounds
-    .venv/bin/python benchmarks/matching.py --quick     # a 50,000-event prefix, seconds
+    .venv/bin/python benchmarks/matching.py --quick     # a 50,000-event prefix, 3 rounds
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import argparse
 import gc
 import importlib
 import importlib.util
+import os
 import random
 import statistics
 import sys
@@ -32,7 +40,20 @@ from types import ModuleType
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_BENCH = REPO.parent / "shared" / "bench"
+
+
+def _shared_bench() -> Path:
+    """``$OPENETS_SHARED_BENCH``, else the first ``shared/bench`` beside the repository or above."""
+    env = os.environ.get("OPENETS_SHARED_BENCH")
+    if env:
+        return Path(env)
+    for up in REPO.parents:
+        if (up / "shared" / "bench" / "workload.py").is_file():
+            return up / "shared" / "bench"
+    return REPO.parent / "shared" / "bench"
+
+
+SHARED_BENCH = _shared_bench()
 OUR_ADAPTER = REPO / "benchmarks" / "adapters" / "openets_cda.py"
 PEERS = (
     "naive_sorted",
@@ -42,7 +63,7 @@ PEERS = (
 )  # order_matching is left out: ~2,500 events/s would take minutes
 sys.path.insert(0, str(REPO))
 
-from benchmarks._bench import bench  # noqa: E402
+from benchmarks._bench import MISMATCH, bench  # noqa: E402
 from openets.domain.clock import BEIJING  # noqa: E402
 from openets.trading.bands import price_band  # noqa: E402
 from openets.trading.book import SELL, OrderBook  # noqa: E402
@@ -51,6 +72,7 @@ from openets.trading.checks import check_listing_order, check_take  # noqa: E402
 from openets.trading.rules import CN_TRADING_RULES  # noqa: E402
 
 AdapterClass = Any  # classes of the shared bench's BaseAdapter (untyped code)
+Event = tuple[int, int, int, int, int]  # (op, order_id, side, price, qty) of the shared workload
 
 
 def info(text: str) -> None:
@@ -68,6 +90,8 @@ def load_workload(n: int, seed: int) -> tuple[list[tuple[int, int, int, int, int
 
 def load_adapters(peers: tuple[str, ...]) -> list[AdapterClass]:
     """Our adapter first, then every peer adapter that imports (the others are reported)."""
+    if str(SHARED_BENCH) not in sys.path:
+        sys.path.insert(0, str(SHARED_BENCH))
     spec = importlib.util.spec_from_file_location("openets_cda_adapter", OUR_ADAPTER)
     assert spec is not None and spec.loader is not None
     ours: ModuleType = importlib.util.module_from_spec(spec)
@@ -125,11 +149,14 @@ def cross_check(cls: AdapterClass, events: list[Any], expected: dict[str, int]) 
     resting = a.resting()
     if resting is not None:
         got["resting_orders"], got["resting_qty"] = resting
-    return [
+    problems = [
         f"{key}: {value} != expected {expected[key]}"
         for key, value in got.items()
         if value is not None and value != expected[key]
     ]
+    if a.errors:
+        problems.append(f"{a.errors} commands refused")
+    return problems
 
 
 def run_cda(args: argparse.Namespace) -> bool:
@@ -155,6 +182,91 @@ def run_cda(args: argparse.Namespace) -> bool:
         fastest = max(rates, key=lambda name: rates[name])
         info(f"fastest peer: {fastest} ({int(rates[fastest]):,} events/s)")
         bench("cda_ratio_to_fastest_peer", ours / rates[fastest], "x")
+    return ok
+
+
+# ------------------------------------------------------- the deep-book part --
+DEEP_LEVELS = 320
+DEEP_ORDERS = 10
+DEEP_MID = 6000
+
+
+def deep_rounds(levels: int, orders: int) -> list[tuple[list[Event], Event]]:
+    """``orders`` rounds: ``levels`` resting orders of 10 t, one a level, then one order that
+    sweeps them all (sells swept by a buy, then buys by a sell, alternately)."""
+    out: list[tuple[list[Event], Event]] = []
+    oid = 0
+    for r in range(orders):
+        rest_side, sign = (1, 1) if r % 2 == 0 else (0, -1)
+        posts = []
+        for i in range(levels):
+            oid += 1
+            posts.append((0, oid, rest_side, DEEP_MID + sign * i, 10))
+        oid += 1
+        sweep = (0, oid, 1 - rest_side, DEEP_MID + sign * (levels - 1), 10 * levels)
+        out.append((posts, sweep))
+    return out
+
+
+def deep_expected(levels: int, orders: int) -> dict[str, int]:
+    """What price-time matching must give on :func:`deep_rounds` (every resting order filled)."""
+    notional = sum(10 * (DEEP_MID + s * i) for r in range(orders) for i in range(levels)
+                   for s in ((1,) if r % 2 == 0 else (-1,)))
+    return {
+        "fills": levels * orders,
+        "filled_qty": 10 * levels * orders,
+        "notional_ticks": notional,
+        "resting_orders": 0,
+        "resting_qty": 0,
+    }
+
+
+def time_sweeps(cls: AdapterClass, rounds: list[tuple[list[Event], Event]]) -> tuple[float, Any]:
+    """Seconds spent in the sweeping orders only (the resting orders are placed untimed)."""
+    adapter = cls()
+    spent = 0.0
+    for posts, sweep in rounds:
+        adapter.replay(posts)
+        gc.collect()
+        start = time.perf_counter()
+        adapter.replay([sweep])
+        spent += time.perf_counter() - start
+    return spent, adapter
+
+
+def run_deep(args: argparse.Namespace) -> bool:
+    """Orders that sweep a 320-level book: the matcher must walk it once, not once per level."""
+    if not (SHARED_BENCH / "workload.py").is_file():
+        info(f"no shared bench at {SHARED_BENCH}: the deep-book comparison is skipped")
+        return True
+    levels, orders = args.deep_levels, DEEP_ORDERS
+    rounds = deep_rounds(levels, orders)
+    expected = deep_expected(levels, orders)
+    classes = load_adapters(tuple(args.peers.split(",")) if args.peers else PEERS)
+    ok = True
+    per_class: dict[str, list[float]] = {cls.name: [] for cls in classes}
+    for _ in range(args.rounds):
+        for cls in classes:
+            spent, adapter = time_sweeps(cls, rounds)
+            per_class[cls.name].append(spent)
+            if cls.name == "openets_cda" and getattr(cls, "price_time", True):
+                got = {"fills": adapter.fills, "filled_qty": adapter.filled_qty,
+                       "notional_ticks": adapter.notional}
+                got["resting_orders"], got["resting_qty"] = adapter.resting()
+                bad = [f"{k}: {v} != expected {expected[k]}" for k, v in got.items()
+                       if v != expected[k]]
+                if bad or adapter.errors:
+                    info(f"openets_cda disagrees on the deep book: {'; '.join(bad)}"
+                         f" (errors: {adapter.errors})")
+                    ok = False
+    seconds = {name: statistics.median(v) for name, v in per_class.items()}
+    info(f"{orders} orders each sweeping {levels} levels; ours agrees with the reference: {ok}")
+    for name, s in seconds.items():
+        bench(f"cda_deep{levels}_sweep_ms.{name}", 1000 * s / orders, "ms/order")
+    ours = seconds.pop("openets_cda")
+    if seconds:
+        fastest = min(seconds, key=lambda name: seconds[name])
+        bench(f"cda_deep{levels}_ratio_to_fastest_peer", seconds[fastest] / ours, "x")
     return ok
 
 
@@ -273,14 +385,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--min-time", type=float, default=1.0, help="seconds per adapter and round")
     ap.add_argument("--takes", type=int, default=300_000)
+    ap.add_argument("--deep-levels", type=int, default=DEEP_LEVELS, help="levels of the deep book")
     ap.add_argument("--peers", default="", help="comma-separated peer adapters (default: all fast)")
     args = ap.parse_args(argv)
     if args.quick:
         args.n, args.rounds, args.min_time = min(args.n, 50_000), 3, 0.1
         args.takes = min(args.takes, 30_000)
     ok = run_cda(args)
+    ok = run_deep(args) and ok
     ok = run_listing(args) and ok
-    return 0 if ok else 1
+    if not ok:
+        info("FAILED: a total differs from the reference (see above)")
+    return 0 if ok else MISMATCH
 
 
 if __name__ == "__main__":

@@ -7,6 +7,9 @@ Each benchmark is its own script printing ``BENCH {...}`` lines; this runs them 
 other (in child processes, so that one's memory does not weigh on the next) and writes
 ``<out>/latest.json`` and ``<out>/latest.md``. No thresholds are asserted: the figures are for
 people to compare, ratios in one run being the meaningful ones on a shared machine.
+
+Exit status: 3 if a benchmark found a result that differs from its reference (a wrong total,
+``MISMATCH`` in ``_bench.py``: CI fails on it), else 1 if a benchmark failed otherwise, else 0.
 """
 
 from __future__ import annotations
@@ -20,6 +23,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from benchmarks._bench import MISMATCH  # noqa: E402
+
 ORDER = [
     "registry", "matching", "settlement", "allocation", "auctions", "detectors", "api",
     "population", "simulate",
@@ -33,7 +40,9 @@ def discover() -> list[str]:
     return [n for n in ORDER if n in found] + sorted(found - set(ORDER))
 
 
-def run_one(name: str, quick: bool, extra: list[str]) -> tuple[list[dict[str, object]], float, str]:
+def run_one(
+    name: str, quick: bool, extra: list[str]
+) -> tuple[list[dict[str, object]], float, str, int]:
     cmd = [sys.executable, str(HERE / f"{name}.py"), *(["--quick"] if quick else []), *extra]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600,
@@ -45,7 +54,9 @@ def run_one(name: str, quick: bool, extra: list[str]) -> tuple[list[dict[str, ob
             figures.append(json.loads(line[6:]))
             print(line, flush=True)
     err = "" if proc.returncode == 0 else (proc.stderr.strip().splitlines() or ["failed"])[-1]
-    return figures, dt, err
+    if proc.returncode:
+        print(proc.stderr, file=sys.stderr, flush=True)
+    return figures, dt, err, proc.returncode
 
 
 def main() -> None:
@@ -63,9 +74,9 @@ def main() -> None:
         if name in TAKES_DB and args.postgres_url:
             runs.append(("postgres", ["--db", args.postgres_url]))
         for kind, extra in runs:
-            figures, dt, err = run_one(name, args.quick, extra)
+            figures, dt, err, rc = run_one(name, args.quick, extra)
             rows.append({"benchmark": name, "db": kind, "seconds": round(dt, 1),
-                         "error": err, "figures": figures})
+                         "error": err, "mismatch": rc == MISMATCH, "figures": figures})
             status = f"error: {err}" if err else f"{len(figures)} figures"
             print(f"# {name} ({kind}): {status} in {dt:.1f} s", file=sys.stderr, flush=True)
     out = Path(args.out)
@@ -81,6 +92,10 @@ def main() -> None:
             lines.append(f"| {r['benchmark']} | {r['db']} | (failed) | | {r['error']} |")
     (out / "latest.md").write_text("\n".join(lines) + "\n")
     print(f"# wrote {out / 'latest.json'} and {out / 'latest.md'}", file=sys.stderr)
+    wrong = [str(r["benchmark"]) for r in rows if r["mismatch"]]
+    if wrong:
+        print(f"# results differ from the reference in: {', '.join(wrong)}", file=sys.stderr)
+        sys.exit(MISMATCH)
     if any(r["error"] for r in rows):
         sys.exit(1)
 

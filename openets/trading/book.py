@@ -2,11 +2,14 @@
 
 Continuous double auction (CDA, the preset of other markets and of the simulator)::
 
+    fills = book.crossing(side, price, qty)             # what the order would trade; read-only
     rested = book.match(order_id, account, side, price, qty, fills)
 
-matches under price-time priority at the maker's price, appends one :data:`Fill` tuple per
-execution to the caller's ``fills`` list, rests the remainder and returns it (0 = fully filled).
-After ``match`` the book is never crossed.
+``crossing`` walks the opposite side once, best price first, under price-time priority at the
+maker's price, and returns one :data:`Fill` tuple per execution without changing the book (the
+engine decides a continuous order's trades with it, and applies them with ``take``). ``match`` is
+that walk followed by the takes: it appends the fills to the caller's list, rests the remainder
+and returns it (0 = fully filled). After ``match`` the book is never crossed.
 
 Listing agreement trading (挂牌协议, the China default)::
 
@@ -108,91 +111,57 @@ class OrderBook(Generic[K]):
         self._orders: dict[K, _Entry] = {}  # arrival order
 
     # ------------------------------------------------------------------ CDA --
-    def match(  # noqa: C901 - one flat loop per side: the hot path of every continuous market
+    def crossing(self, side: int, price: int, qty: int) -> list[Fill[K]]:
+        """The executions an incoming limit order would get, without changing the book.
+
+        One walk from the best opposite price: price-time priority, fills at the maker's price
+        (``maker_remaining`` is what the maker keeps). The engine decides a continuous order's
+        trades with this read-only walk and applies them with :meth:`take` when its events are
+        applied; :meth:`match` is the same walk followed by the same takes.
+        """
+        fills: list[Fill[K]] = []
+        if side == 0:  # a buy meets the asks, best (lowest) first
+            levels, walk, sign = self._ask_levels, iter(self._ask_prices), 1
+        elif side == 1:  # a sell meets the bids, best (highest) first
+            levels, walk, sign = self._bid_levels, reversed(self._bid_prices), -1
+        else:
+            raise ValueError(f"side must be BUY (0) or SELL (1), was {side!r}")
+        append = fills.append
+        for bp in walk:
+            if qty <= 0 or (bp - price) * sign > 0:
+                break
+            for e in levels[bp]:
+                mq = e[1]
+                if mq > qty:
+                    append((e[0], e[2], bp, qty, mq - qty))
+                    return fills
+                append((e[0], e[2], bp, mq, 0))
+                qty -= mq
+                if not qty:
+                    return fills
+        return fills
+
+    def match(
         self, order_id: K, account: str, side: int, price: int, qty: int, fills: list[Fill[K]]
     ) -> int:
         """Match a limit order, append its executions to ``fills``, rest what is left.
 
-        Executions follow price-time priority and print at the maker's price. A partly filled
-        maker keeps its place. Returns the quantity left resting under ``order_id`` (0 if the
-        order filled completely). Raises ``ValueError`` for a non-positive quantity, an unknown
-        side or an order id already resting: the caller's checks make those impossible.
+        Executions follow price-time priority and print at the maker's price (:meth:`crossing`).
+        A partly filled maker keeps its place. Returns the quantity left resting under
+        ``order_id`` (0 if the order filled completely). Raises ``ValueError`` for a
+        non-positive quantity, an unknown side or an order id already resting: the caller's
+        checks make those impossible.
         """
-        orders = self._orders
-        if qty <= 0 or order_id in orders:
+        if qty <= 0 or order_id in self._orders:
             raise ValueError(_bad_order(order_id, qty))
-        if side == 0:
-            prices = self._ask_prices
-            if prices and prices[0] <= price:
-                levels = self._ask_levels
-                append = fills.append
-                while True:
-                    bp = prices[0]
-                    q = levels[bp]
-                    while True:
-                        e = q[0]
-                        mq = e[1]
-                        if mq > qty:
-                            mq -= qty
-                            e[1] = mq
-                            append((e[0], e[2], bp, qty, mq))
-                            return 0
-                        q.popleft()
-                        del orders[e[0]]
-                        append((e[0], e[2], bp, mq, 0))
-                        qty -= mq
-                        if not q or not qty:
-                            break
-                    if not q:
-                        del levels[bp]
-                        del prices[0]
-                    if not qty:
-                        return 0
-                    if not prices or prices[0] > price:
-                        break
-            own_levels = self._bid_levels
-            own_prices = self._bid_prices
-        elif side == 1:
-            prices = self._bid_prices
-            if prices and prices[-1] >= price:
-                levels = self._bid_levels
-                append = fills.append
-                while True:
-                    bp = prices[-1]
-                    q = levels[bp]
-                    while True:
-                        e = q[0]
-                        mq = e[1]
-                        if mq > qty:
-                            mq -= qty
-                            e[1] = mq
-                            append((e[0], e[2], bp, qty, mq))
-                            return 0
-                        q.popleft()
-                        del orders[e[0]]
-                        append((e[0], e[2], bp, mq, 0))
-                        qty -= mq
-                        if not q or not qty:
-                            break
-                    if not q:
-                        del levels[bp]
-                        prices.pop()
-                    if not qty:
-                        return 0
-                    if not prices or prices[-1] < price:
-                        break
-            own_levels = self._ask_levels
-            own_prices = self._ask_prices
-        else:
-            raise ValueError(f"side must be BUY (0) or SELL (1), was {side!r}")
-        e = [order_id, qty, account, side, price]
-        lv = own_levels.get(price)
-        if lv is None:
-            own_levels[price] = deque((e,))
-            insort(own_prices, price)
-        else:
-            lv.append(e)
-        orders[order_id] = e
+        made = self.crossing(side, price, qty)
+        take = self.take
+        for f in made:
+            take(f[0], f[3])
+            qty -= f[3]
+        fills.extend(made)
+        if qty:
+            self.post(order_id, account, side, price, qty)
         return qty
 
     def cancel(self, order_id: K) -> int | None:

@@ -39,7 +39,6 @@ from openets.trading.events import (
     ListingPosted,
     TradeExecuted,
 )
-from openets.trading.matching import peek_match
 from openets.trading.rules import Matching
 from openets.trading.state import APPLIERS, Listing, TradingState
 
@@ -441,7 +440,7 @@ def place_order(m: MarketState, cmd: tc.PlaceOrder, ctx: Ctx) -> Result:
         r = check_position_limit(m, cmd.account_id, product, cmd.quantity)
         if r:
             return r
-    fills = peek_match(book, side, cmd.price, cmd.quantity)
+    fills = book.crossing(side, cmd.price, cmd.quantity)
     filled = sum(f[3] for f in fills)
     oid = ctx.ids.next("O")
     events: list[Event] = list(opened)
