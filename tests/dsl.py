@@ -65,6 +65,7 @@ class Given:
     def ok(self, cmd: Any, actor: str = "op1") -> tuple[Any, ...]:
         r = self.engine.submit(cmd, actor)
         assert not isinstance(r, Rejection), f"unexpected rejection: {r}"
+        self.holds()
         return r  # type: ignore[no-any-return]
 
     def rejects(self, cmd: Any, actor: str = "op1") -> Rejection:
@@ -72,7 +73,13 @@ class Given:
         r = self.engine.submit(cmd, actor)
         assert isinstance(r, Rejection), f"expected a rejection, got {r}"
         assert (self.state.last_seq, self.state.state_hash()) == before, "a rejection changed state"
+        self.holds()
         return r
+
+    def holds(self) -> None:
+        """Every invariant of the market holds (conservation, locks, compliance)."""
+        bad = self.state.violations()
+        assert not bad, f"invariants violated after the command: {bad}"
 
     def account(
         self,

@@ -46,4 +46,6 @@ class MarketState:
             part = self.ext[name]
             if hasattr(part, "violations"):
                 out += part.violations()
-        return out
+        from openets.ops.reconcile import cross_context_violations  # reads every part
+
+        return out + cross_context_violations(self)

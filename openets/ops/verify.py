@@ -33,7 +33,10 @@ def verify_market(db: str) -> tuple[bool, list[str]]:
     bad = eng.state.violations()
     if bad:
         return False, lines + [f"invariant violated: {bad[0]}"] + [f"  also: {b}" for b in bad[1:5]]
-    lines.append("invariants: allowances and funds conserved, no negative balance")
+    lines.append(
+        "invariants: allowances and funds conserved, no negative balance, locks reconciled "
+        "with listings, bids and blocks, compliance reconciled with the registry"
+    )
     snap = eng.journal.latest_snapshot()
     if snap is not None:
         eng2 = _engine(db)
