@@ -34,7 +34,7 @@ from openets.api.schemas.auctions import (
     BidOut,
     BidWithdrawnOut,
 )
-from openets.api.schemas.common import COMMAND_ERRORS, QUERY_ERRORS, AccountRef, yuan
+from openets.api.schemas.common import COMMAND_ERRORS, QUERY_ERRORS, AccountRef, QueryFlag, yuan
 from openets.api.security import SESSION_COOKIE
 from openets.domain.messages import Event
 from openets.domain.rejection import Code, Rejection
@@ -178,7 +178,7 @@ async def announce(body: AuctionIn, cmd: CommandDep) -> Response:
 
 @router.get("/auctions", response_model=AuctionsOut, responses=QUERY_ERRORS)
 async def list_auctions(
-    request: Request, services: ServicesDep, include_ended: bool = True
+    request: Request, services: ServicesDep, include_ended: QueryFlag = True
 ) -> Response:
     """Every auction as the caller may see it (anonymous callers: the public announcement)."""
     principal = _optional_principal(request)

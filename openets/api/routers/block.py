@@ -27,7 +27,7 @@ from openets.api.schemas.block import (
     BlockRequestsOut,
     BlockTradeOut,
 )
-from openets.api.schemas.common import COMMAND_ERRORS, QUERY_ERRORS, AccountRef, yuan
+from openets.api.schemas.common import COMMAND_ERRORS, QUERY_ERRORS, AccountRef, QueryFlag, yuan
 from openets.domain.messages import Event
 from openets.domain.rejection import Code
 from openets.engine.state import MarketState
@@ -142,7 +142,7 @@ async def list_requests(
     services: ServicesDep,
     account_id: AccountQuery = None,
     instrument: Annotated[str | None, Query(min_length=1, max_length=16)] = None,
-    include_ended: bool = False,
+    include_ended: QueryFlag = False,
 ) -> Response:
     """The block desk as the account sees it; operators and the regulator see every request
     (or an account's view with ``account_id``)."""

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from openets.api.auth import Action, Role, allowed, authorize
 from openets.api.deps import CommandDep, PrincipalDep, ServicesDep, json_response
 from openets.api.errors import ApiError, rejection_body
-from openets.api.schemas.common import COMMAND_ERRORS, QUERY_ERRORS
+from openets.api.schemas.common import COMMAND_ERRORS, QUERY_ERRORS, QueryFlag
 from openets.api.schemas.registry import (
     AccountCreate,
     AccountPublic,
@@ -86,7 +86,7 @@ async def list_accounts(
     services: ServicesDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
-    include_system: bool = False,
+    include_system: QueryFlag = False,
 ) -> Response:
     """Accounts the caller may see: a participant its own; operators and the regulator all."""
     authorize(principal, Action.ACCOUNT_LIST, principal.account_id)

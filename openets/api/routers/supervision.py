@@ -22,7 +22,7 @@ from openets.api.deps import (
     json_response,
 )
 from openets.api.errors import ApiCode, ApiError, error_body, rejection_body
-from openets.api.schemas.common import COMMAND_ERRORS, QUERY_ERRORS, AccountRef
+from openets.api.schemas.common import COMMAND_ERRORS, QUERY_ERRORS, AccountRef, QueryFlag
 from openets.api.schemas.supervision import (
     AlertOut,
     AlertsOut,
@@ -102,7 +102,7 @@ async def alerts(
     day: Annotated[str | None, Query(min_length=10, max_length=10)] = None,
     detector: Annotated[str | None, Query(min_length=1, max_length=40)] = None,
     account_id: Annotated[AccountRef | None, Query(min_length=1, max_length=32)] = None,
-    unassigned: bool = False,
+    unassigned: QueryFlag = False,
 ) -> Response:
     """Surveillance alerts with their evidence (the regulator), newest run first."""
     authorize(principal, Action.SUPERVISION_VIEW)

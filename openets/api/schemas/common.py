@@ -7,9 +7,12 @@ handler answers with that code and the field (``amount "12.345"`` -> ``INVALID_A
 from __future__ import annotations
 
 import re
+import types
+import typing
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, PlainValidator, WithJsonSchema
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from openets.domain.money import MoneyFormatError, format_yuan, parse_yuan
@@ -139,6 +142,44 @@ def text_schema(max_length: int, min_length: int = 0, pattern: str | None = None
     return WithJsonSchema(schema, mode="validation")
 
 
+def _flag(value: object) -> bool:
+    if value is True or value is False:
+        return value
+    raise PydanticCustomError(
+        str(Code.INVALID_FIELD),
+        "must be JSON true or false, was {value}",
+        {"value": repr(value)[:40]},
+    )
+
+
+def _query_flag(value: object) -> bool:
+    if value is True or value == "true":
+        return True
+    if value is False or value == "false":
+        return False
+    raise PydanticCustomError(
+        str(Code.INVALID_FIELD),
+        "must be true or false, was {value}",
+        {"value": repr(value)[:40]},
+    )
+
+
+Flag = Annotated[bool, PlainValidator(_flag), WithJsonSchema({"type": "boolean"})]
+"""A boolean in a request body: JSON ``true`` or ``false`` only (not ``"on"``, ``"yes"``, 1)."""
+QueryFlag = Annotated[
+    bool, PlainValidator(_query_flag), WithJsonSchema({"type": "boolean"}, mode="validation")
+]
+"""A boolean in a query string: ``true`` or ``false`` exactly."""
+
+
+def _is_loose_bool(field: FieldInfo) -> bool:
+    ann = field.annotation
+    loose = ann is bool or (
+        typing.get_origin(ann) in (typing.Union, types.UnionType) and bool in typing.get_args(ann)
+    )
+    return loose and not any(isinstance(m, PlainValidator) for m in field.metadata)
+
+
 AccountRef = Annotated[str, text_validator(32, 1), text_schema(32, 1)]
 """An account id in a request (the engine says whether it exists)."""
 Reason = Annotated[str, text_validator(500), text_schema(500)]
@@ -150,6 +191,13 @@ class InModel(BaseModel):
     """A request body: unknown fields are refused, so a typo is not silently ignored."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        loose = [name for name, f in cls.model_fields.items() if _is_loose_bool(f)]
+        if loose:  # pydantic's lax bool takes "on", "yes", 1: a body's booleans are Flag
+            raise TypeError(f"{cls.__name__}: declare {', '.join(loose)} as Flag, not bool")
 
 
 class OutModel(BaseModel):

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from openets.api.schemas.common import (
     AccountRef,
+    Flag,
     InModel,
     Name,
     OutModel,
@@ -31,7 +32,7 @@ class AccountCreate(InModel):
     """Unified social credit code (GB 32100), or resident ID number for individuals."""
     province: Province
     """Chinese short name: 北京, 山东, 广东 …"""
-    activate: bool = True
+    activate: Flag = True
 
 
 class HoldingOut(OutModel):

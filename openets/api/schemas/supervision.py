@@ -8,6 +8,7 @@ from pydantic import Field
 
 from openets.api.schemas.common import (
     AccountRef,
+    Flag,
     InModel,
     OutModel,
     text_schema,
@@ -109,8 +110,8 @@ class RestrictionIn(InModel):
     """Set an account's restrictions; both false lifts them."""
 
     account_id: AccountRef
-    trading: bool
-    transfer: bool
+    trading: Flag
+    transfer: Flag
     reason: NonEmptyReason
 
 

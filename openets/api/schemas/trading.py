@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from openets.api.schemas.common import (
     AccountRef,
+    Flag,
     InModel,
     OutModel,
     Price,
@@ -244,7 +245,7 @@ class TickerOut(OutModel):
 
 
 class EodIn(InModel):
-    force: bool = False
+    force: Flag = False
     """Close during a session (an emergency close by the exchange)."""
 
 
