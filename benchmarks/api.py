@@ -7,9 +7,10 @@
   the first trading day.
 
     python benchmarks/api.py [--quick] [--clients 32] [--seconds 15] [--client raw|httpx]
+                             [--db URL]
 
 The server runs as a subprocess (``openets serve``) on 127.0.0.1 with a SQLite journal
-(synchronous=FULL) in a temporary directory. ``raw`` drives it with a minimal keep-alive
+(synchronous=FULL) in a temporary directory, or on ``--db URL`` (an empty database). ``raw`` drives it with a minimal keep-alive
 HTTP/1.1 client on asyncio streams, so that the client's own cost does not hide the server's;
 ``httpx`` uses httpx.AsyncClient. Password hashing is made cheap for the setup's logins
 (``OPENETS_ARGON2_*``); the measured requests carry bearer tokens and hash nothing.
@@ -280,10 +281,11 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--seconds", type=float, default=15.0)
     ap.add_argument("--client", choices=("raw", "httpx"), default="raw")
+    ap.add_argument("--db", default=None, help="an empty database (default: a SQLite file)")
     args = ap.parse_args()
     seconds = 3.0 if args.quick else args.seconds
     with tempfile.TemporaryDirectory() as tmp:
-        db = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        db = args.db or f"sqlite:///{Path(tmp) / 'bench.db'}"
         fast = Passwords(1, 8192, 1)
         add_user_to_db(db, "regop", PASSWORD, "registry_operator", None, passwords=fast)
         add_user_to_db(db, "exop", PASSWORD, "exchange_operator", None, passwords=fast)

@@ -1,8 +1,8 @@
 """Soak: sustained order flow over HTTP on loopback for a bounded time; memory stays flat.
 
-    python benchmarks/soak.py [--quick] [--seconds 180] [--clients 8]
+    python benchmarks/soak.py [--quick] [--seconds 180] [--clients 4] [--db URL]
 
-Starts ``openets serve`` on a temporary SQLite file, runs the crash drill's clients (deposits,
+Starts ``openets serve`` on a temporary SQLite file (or on ``--db URL``, an empty database), runs the crash drill's clients (deposits,
 listings, takes, cancels) without killing anything, samples the server's resident memory, and
 counts server errors (5xx and dropped connections). Bounded in time; loopback only.
 """
@@ -40,10 +40,11 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--seconds", type=float, default=180)
     ap.add_argument("--clients", type=int, default=4)
+    ap.add_argument("--db", default=None, help="an empty database (default: a SQLite file)")
     a = ap.parse_args()
     seconds = 10 if a.quick else a.seconds
     with tempfile.TemporaryDirectory() as tmp:
-        db = f"sqlite:///{tmp}/soak.db"
+        db = a.db or f"sqlite:///{tmp}/soak.db"
         accounts = seed(db)
         port = free_port()
         base = f"http://127.0.0.1:{port}/api/v1"

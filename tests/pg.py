@@ -10,7 +10,7 @@ Each skips the test, saying why, where no PostgreSQL can be had.
 
 Where the server comes from:
   ``OPENETS_TEST_PG_URL=postgresql://user@host:port/db``  use that server (the user needs CREATEDB);
-  otherwise ``initdb`` + ``pg_ctl`` from ``OPENETS_PG_BIN``, ``pg_config --bindir``, PATH or
+  otherwise (openets.ops.pgcluster) ``initdb`` + ``pg_ctl`` from ``OPENETS_PG_BIN``, ``pg_config --bindir``, PATH or
   /usr/lib/postgresql/<newest>/bin start a cluster in a temporary directory, listening only on a
   unix socket there, with fsync off. As root (initdb refuses root) the cluster runs as the
   ``postgres`` system user.
@@ -21,21 +21,17 @@ Which database the ``Given`` markets use (tests/dsl.py): ``--db=postgres`` or
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import gc
-import glob
 import itertools
 import os
-import pwd
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from openets.ops.pgcluster import FAST, Cluster, find_bindir
 
 KINDS = ("memory", "sqlite", "postgres")
 _TOO_MANY_OPEN = 40  # databases made in one test before unreachable markets are collected
@@ -56,32 +52,6 @@ def db_kind(config: pytest.Config) -> str:
     if kind not in KINDS:
         raise pytest.UsageError(f"OPENETS_TEST_DB={kind!r}: expected one of {', '.join(KINDS)}")
     return str(kind)
-
-
-def find_bindir() -> Path | None:
-    """Where initdb and pg_ctl are; None if this machine has no PostgreSQL server binaries."""
-    env = os.environ.get("OPENETS_PG_BIN")
-    candidates = [Path(env)] if env else []
-    pg_config = shutil.which("pg_config")
-    if pg_config:
-        out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=False)
-        candidates.append(Path(out.stdout.strip()))
-    initdb = shutil.which("initdb")
-    if initdb:
-        candidates.append(Path(initdb).parent)
-
-    def version(p: str) -> int:
-        with contextlib.suppress(ValueError):
-            return int(Path(p).parent.name)
-        return 0
-
-    candidates += [
-        Path(p) for p in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=version, reverse=True)
-    ]
-    for c in candidates:
-        if (c / "initdb").is_file() and (c / "pg_ctl").is_file():
-            return c
-    return None
 
 
 class PgServer:
@@ -163,53 +133,16 @@ class PgServer:
         self._stop()
 
 
-def _as_postgres_user() -> dict[str, Any]:
-    """subprocess arguments that run a command as the ``postgres`` user when we are root."""
-    if os.geteuid() != 0:
-        return {}
-    try:
-        pw = pwd.getpwnam("postgres")
-    except KeyError as exc:
-        raise RuntimeError("running as root and there is no 'postgres' user to run initdb") from exc
-    return {"user": pw.pw_uid, "group": pw.pw_gid, "extra_groups": []}
-
-
 def start_cluster(bindir: Path) -> PgServer:
-    """initdb + pg_ctl start in a new temporary directory; the server listens on a socket there."""
-    root = Path(tempfile.mkdtemp(prefix="openets-pg-"))
-    as_user = _as_postgres_user()
-    if as_user:
-        os.chown(root, as_user["user"], as_user["group"])
-    data, log = root / "data", root / "server.log"
-    run: dict[str, Any] = {"cwd": root, "capture_output": True, "text": True, **as_user}
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C", "LANG": "C"}
-    r = subprocess.run(
-        [bindir / "initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"],
-        env=env,
-        check=False,
-        **run,
-    )
-    if r.returncode != 0:
-        shutil.rmtree(root, ignore_errors=True)
-        raise RuntimeError(f"initdb failed: {r.stderr.strip() or r.stdout.strip()}")
-    settings = (
-        f"-k {root} -c listen_addresses='' -c fsync=off "
-        "-c full_page_writes=off -c max_connections=400 -c shared_buffers=64MB"
-    )
-    ctl = [bindir / "pg_ctl", "-D", data, "-l", log, "-w", "-t", "60"]
-    r = subprocess.run([*ctl, "-o", settings, "start"], env=env, check=False, **run)
-    if r.returncode != 0:
-        text = log.read_text(errors="replace") if log.exists() else r.stderr
-        shutil.rmtree(root, ignore_errors=True)
-        raise RuntimeError(f"pg_ctl start failed: {text.strip()[-2000:]}")
-
-    def stop() -> None:
-        if root.exists():
-            subprocess.run([*ctl, "-m", "immediate", "stop"], env=env, check=False, **run)
-            shutil.rmtree(root, ignore_errors=True)
-
-    atexit.register(stop)  # also when the session dies before its fixtures finish
-    return PgServer(f"postgresql+psycopg://postgres@/postgres?host={root}", stop)
+    """initdb + start a throwaway cluster (openets.ops.pgcluster), fsync off, on a unix socket."""
+    cluster = Cluster.create(name="pg", bindir=bindir,
+                             settings={**FAST, "max_connections": "400"})
+    try:
+        cluster.start()
+    except RuntimeError:
+        cluster.remove()
+        raise
+    return PgServer(cluster.url(), cluster.remove)
 
 
 _server: PgServer | None = None
