@@ -10,9 +10,10 @@
                              [--db URL]
 
 The server runs as a subprocess (``openets serve``) on 127.0.0.1 with a SQLite journal
-(synchronous=FULL) in a temporary directory, or on ``--db URL`` (an empty database). ``raw`` drives it with a minimal keep-alive
-HTTP/1.1 client on asyncio streams, so that the client's own cost does not hide the server's;
-``httpx`` uses httpx.AsyncClient. Password hashing is made cheap for the setup's logins
+(synchronous=FULL) in a temporary directory, or on ``--db URL`` (an empty database). ``raw``
+drives it with a minimal keep-alive HTTP/1.1 client on asyncio streams, so that the client's own
+cost does not hide the server's; ``httpx`` uses httpx.AsyncClient. Password hashing is made
+cheap for the setup's logins
 (``OPENETS_ARGON2_*``); the measured requests carry bearer tokens and hash nothing.
 """
 

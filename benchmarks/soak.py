@@ -2,9 +2,10 @@
 
     python benchmarks/soak.py [--quick] [--seconds 180] [--clients 4] [--db URL]
 
-Starts ``openets serve`` on a temporary SQLite file (or on ``--db URL``, an empty database), runs the crash drill's clients (deposits,
-listings, takes, cancels) without killing anything, samples the server's resident memory, and
-counts server errors (5xx and dropped connections). Bounded in time; loopback only.
+Starts ``openets serve`` on a temporary SQLite file (or on ``--db URL``, an empty database),
+runs the crash drill's clients (deposits, listings, takes, cancels) without killing anything,
+samples the server's resident memory, and counts server errors (5xx and dropped connections).
+Bounded in time; loopback only.
 """
 
 from __future__ import annotations

@@ -10,10 +10,10 @@ Each skips the test, saying why, where no PostgreSQL can be had.
 
 Where the server comes from:
   ``OPENETS_TEST_PG_URL=postgresql://user@host:port/db``  use that server (the user needs CREATEDB);
-  otherwise (openets.ops.pgcluster) ``initdb`` + ``pg_ctl`` from ``OPENETS_PG_BIN``, ``pg_config --bindir``, PATH or
-  /usr/lib/postgresql/<newest>/bin start a cluster in a temporary directory, listening only on a
-  unix socket there, with fsync off. As root (initdb refuses root) the cluster runs as the
-  ``postgres`` system user.
+  otherwise ``initdb`` + ``pg_ctl`` (openets.ops.pgcluster) from ``OPENETS_PG_BIN``, ``pg_config
+  --bindir``, PATH or /usr/lib/postgresql/<newest>/bin start a cluster in a temporary directory,
+  listening only on a unix socket there, with fsync off. As root (initdb refuses root) the
+  cluster runs as the ``postgres`` system user.
 
 Which database the ``Given`` markets use (tests/dsl.py): ``--db=postgres`` or
 ``OPENETS_TEST_DB=postgres`` (also ``sqlite``; default ``memory``).
