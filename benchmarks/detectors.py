@@ -2,7 +2,7 @@
 
     python benchmarks/detectors.py [--quick] [--orders 1000000] [--accounts 2000] [--seed 1]
 
-The day is the seeded honest synthetic market of :mod:`openets.supervision.synthetic` (each
+The day is the seeded honest synthetic market of the tests' ``synthetic_day`` fixture (each
 listing taken, cancelled or left to expire; about 450,000 trades for a million listings) with
 one planted case per detector. Timed: each detector on the whole day, then all of them. Also
 reported: the alerts on the honest part of the day (false positives) and how many of the six
@@ -17,11 +17,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # the synthetic day
+
+from synthetic_day import HonestSpec, at, honest_day, with_events
 
 from benchmarks._bench import bench
 from openets.supervision.detectors import DETECTORS, run_all
 from openets.supervision.model import Action, DayData, OrderEvent, Params, TradeRec
-from openets.supervision.synthetic import HonestSpec, at, honest_day, with_events
 
 PLANTED = {
     "wash_trade": ("PW1", "PW2"),

@@ -67,10 +67,6 @@ class SessionStore:
     def revoke(self, token: str) -> None:
         self._by_digest.pop(_digest(token), None)
 
-    def revoke_user(self, username: str) -> None:
-        for k in [k for k, s in self._by_digest.items() if s.principal.username == username]:
-            del self._by_digest[k]
-
     def prune(self) -> None:
         now = self._now()
         for k in [k for k, s in self._by_digest.items() if s.expires_at <= now]:

@@ -21,7 +21,7 @@ from fractions import Fraction as Q
 from openets.compliance.allocation import round_tonnes
 from openets.compliance.plans import CarryOver, Plan
 from openets.domain.clock import BEIJING
-from openets.domain.products import CCER, ProductCode, cea_for_year, is_cea, vintage_years
+from openets.domain.products import ProductCode, cea_for_year, is_cea, vintage_years
 
 FIRST_YEAR = 2019
 
@@ -103,11 +103,6 @@ def eligible_vintages(plan: Plan, year: int) -> tuple[ProductCode, ...]:
         if code not in out:
             out.append(code)
     return tuple(out)
-
-
-def is_eligible_vintage(plan: Plan, year: int, product: str) -> bool:
-    """True if a CEA product may serve ``year`` without borrowing (CCER is not a vintage)."""
-    return product != CCER and product in eligible_vintages(plan, year)
 
 
 def ccer_limit_t(plan: Plan, obligation_t: int) -> int:

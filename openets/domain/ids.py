@@ -27,9 +27,6 @@ class IdSource:
         self._counters[prefix] = n
         return f"{prefix}{n:0{width}d}"
 
-    def peek(self, prefix: str) -> int:
-        return self._counters.get(prefix, 0)
-
     def observe(self, prefix: str, value: int) -> None:
         """Advance a counter to at least ``value`` (used when applying journaled events)."""
         if value > self._counters.get(prefix, 0):

@@ -86,11 +86,6 @@ def round_half_up_div(numerator: int, denominator: int) -> int:
     return q if numerator >= 0 else -q
 
 
-def bps_of(amount: int, bps: int) -> Fen:
-    """``amount × bps / 10,000`` rounded half-up to the fen (fees are quoted in basis points)."""
-    return Fen(round_half_up_div(amount * bps, 10_000))
-
-
 def decimal_ratio_to_ppm(text: str) -> int:
     """Parse a ratio like ``"0.85"`` into parts per million (850000), exactly, half-up."""
     d = Decimal(text.strip())

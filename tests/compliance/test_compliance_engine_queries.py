@@ -167,3 +167,18 @@ def test_any_surrender_sequence_conserves_allowances_and_matches_the_registry(
         assert w.held(w.system(SystemRole.SURRENDER), prod) == ey.by_product.get(prod, 0)
     assert w.held(w.system(SystemRole.CANCELLATION), "CCER") == ey.ccer_t
     assert w.held(acct) == FINAL_T - ey.by_product.get(CEA21, 0)
+
+
+def test_registry_report_shows_compliance_by_holder(tmp_path: Path) -> None:
+    w = _three_entities(tmp_path / "m.db")
+    res = CliRunner().invoke(
+        app,
+        ["report", "registry", "--db", f"sqlite:///{tmp_path / 'm.db'}", "--format", "json",
+         "--lang", "en"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    lines = {c["account_id"]: c for c in json.loads(res.output)["compliance"]}
+    e1, e2, e3 = (w.accounts[e] for e in ("E1", "E2", "E3"))
+    assert (lines[e1]["status"], lines[e1]["surrendered_t"]) == ("compliant", str(OBLIGATION_T))
+    assert (lines[e2]["status"], lines[e2]["surrendered_t"]) == ("shortfall", "900000")
+    assert lines[e3]["status"] == "pending"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from synthetic_day import DAY, HonestSpec, at, honest_day, with_events
 
 from openets.supervision.detectors import (
     circular_trading,
@@ -16,7 +17,6 @@ from openets.supervision.detectors import (
     wash_trades,
 )
 from openets.supervision.model import Action, DayData, OrderEvent, Params, Severity, TradeRec
-from openets.supervision.synthetic import DAY, HonestSpec, at, honest_day, with_events
 
 P = Params()
 
