@@ -36,6 +36,7 @@ from openets.api.metrics import Metrics, MetricsMiddleware
 from openets.api.security import LoginLimiter, Passwords, SessionStore
 from openets.api.sequencer import Sequencer, ServiceUnavailable, SideDb
 from openets.api.settings import Settings
+from openets.api.ticker import Ticker
 from openets.api.users import UserStore
 from openets.bootstrap import Market
 from openets.domain.rejection import Code
@@ -166,9 +167,12 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services.sequencer.start()
+        ticker = Ticker(services.sequencer, lambda: services.state, services.clock)
+        ticker.start()
         try:
             yield
         finally:
+            await ticker.stop()
             await services.sequencer.stop()
             services.side.close()
 

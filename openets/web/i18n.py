@@ -780,7 +780,7 @@ EN: dict[str, str] = {
     "method.auction": "Auction",
     "bucket.available": "Available",
     "bucket.locked": "Locked",
-    "bucket.pending": "Pending",
+    "bucket.pending": "To settle",
     "bucket.pledged": "Pledged",
     "bucket.frozen": "Frozen",
     "bucket.receivable": "Receivable",
@@ -1037,4 +1037,13 @@ EN: dict[str, str] = {
     "err.INTERNAL_ERROR": "System error",
 }
 
+def _extend() -> None:
+    """The terminal's later screens keep their words in :mod:`openets.web.i18n_more`."""
+    from openets.web import i18n_more
+
+    ZH.update(i18n_more.ZH)
+    EN.update(i18n_more.EN)
+
+
+_extend()
 CATALOGS: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}

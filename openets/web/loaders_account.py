@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Any
 
 from openets.web.context import Ctx, Got
 
-BUCKETS = ("available", "locked", "pending", "pledged", "frozen")
+BUCKETS = ("available", "locked", "to_deliver", "pending", "pledged", "frozen")
 
 
 def problem(got: Got) -> dict[str, Any]:
@@ -20,11 +21,14 @@ def own(c: Ctx) -> str:
 
 
 async def holdings(c: Ctx) -> dict[str, Any]:
-    got = await c.get(f"/registry/accounts/{own(c)}")
+    got, pos = await asyncio.gather(
+        c.get(f"/registry/accounts/{own(c)}"), c.get(f"/accounts/{own(c)}/positions")
+    )
     if not got.ok:
         return problem(got)
-    acct = got.data
-    return {"account": acct, "rows": acct.get("holdings", []), "buckets": BUCKETS}
+    if not pos.ok:
+        return problem(pos)
+    return {"account": got.data, "rows": pos.rows, "buckets": BUCKETS}
 
 
 async def funds(c: Ctx) -> dict[str, Any]:

@@ -4,6 +4,7 @@ listings and trades, the block desk and auctions."""
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -183,7 +184,20 @@ async def block_requests(c: Ctx) -> dict[str, Any]:
 
 
 async def auctions(c: Ctx) -> dict[str, Any]:
-    got = await c.get("/auctions")
+    got, clock = await asyncio.gather(c.get("/auctions"), c.get("/ops/clock"))
     if not got.ok:
         return problem(got)
-    return {"rows": list(reversed(got.rows)), "me": own(c)}
+    now = _when(clock.data.get("now")) if clock.ok else None
+    rows = []
+    for a in reversed(got.rows):
+        closes = _when(a.get("closes_at"))
+        due = now is not None and closes is not None and closes <= now
+        rows.append({**a, "due": due})
+    return {"rows": rows, "me": own(c)}
+
+
+def _when(x: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(x))
+    except ValueError:
+        return None

@@ -159,3 +159,14 @@ def chromium_path() -> Path:
         )
     pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
     return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path: Path) -> Iterator[Any]:
+    """Chromium through Playwright, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(chromium_path), args=BROWSER_ARGS)
+        yield b
+        b.close()

@@ -127,9 +127,10 @@ def test_participants_trade_and_the_exchange_settles_through_the_terminal(
     buyer.go("/account")
     assert buyer.page.locator('[data-fund="available"]').inner_text() == "9,800,000.00"
 
-    # the seller's allowances: 40,000 free, 10,000 locked (6,000 listed, 4,000 to deliver)
+    # the seller's allowances: 40,000 free, 6,000 locked on the listing, 4,000 to deliver
     seller.go("/account")
-    assert (bucket(seller, "available"), bucket(seller, "locked")) == ("40,000", "10,000")
+    assert (bucket(seller, "available"), bucket(seller, "locked")) == ("40,000", "6,000")
+    assert bucket(seller, "to_deliver") == "4,000"
 
     # the exchange moves the simulated clock past the close and runs the end of day
     exop.login("exop")

@@ -183,9 +183,10 @@ def test_a_listing_posted_and_taken_with_the_cookie_shows_on_both_sides(web: Liv
         assert f'data-trade="{trade_id}"' in b.get("/trades").text
         assert f'data-trade="{trade_id}"' in b.get("/frag/tape?instrument=CEA19-20").text
         holdings = s.get("/account").text
-    # 8,000 free; 12,000 locked: 9,500 still listed, 2,500 sold and delivered at settlement
+    # 8,000 free; 9,500 locked on the listing; 2,500 sold, to deliver at settlement
     assert bucket(holdings, "available") == "8,000"
-    assert bucket(holdings, "locked") == "12,000"
+    assert bucket(holdings, "locked") == "9,500"
+    assert bucket(holdings, "to_deliver") == "2,500"
 
 
 def bucket(html: str, name: str, product: str = "CEA19-20") -> str:

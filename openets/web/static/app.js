@@ -69,7 +69,7 @@
       if (el.type === "radio" && !el.checked) return;
       var type = el.dataset.type || "text";
       var v;
-      if (type === "bool") { v = el.checked; }
+      if (type === "bool") { v = el.type === "checkbox" ? el.checked : el.value === "true"; }
       else {
         v = (el.value || "").trim();
         if (v === "") return;                       /* left out: the API's default applies */

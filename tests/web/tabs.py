@@ -1,0 +1,64 @@
+"""Shared pieces of the browser tests: chromium through Playwright, one user's tab."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from conftest import PASSWORD, SCREENSHOTS, LiveWeb
+
+TIMEOUT_MS = 15_000
+WIDE = {"width": 1440, "height": 900}
+NARROW = {"width": 1024, "height": 768}
+PHONE = {"width": 390, "height": 844}
+
+
+class Tab:
+    """One user's browser tab; records the page's script errors."""
+
+    def __init__(
+        self, browser: Any, web: LiveWeb, lang: str = "zh", viewport: dict[str, int] | None = None
+    ) -> None:
+        self.web = web
+        self.context = browser.new_context(viewport=viewport or WIDE, locale="zh-CN")
+        self.context.add_cookies([{"name": "openets_lang", "value": lang, "url": web.base_url}])
+        self.context.set_default_timeout(TIMEOUT_MS)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("console", self._console)
+        self.page.on("dialog", self._dialog)
+
+    def _dialog(self, d: Any) -> None:
+        self.dialogs.append(str(d.message))
+        d.accept()
+
+    def _console(self, msg: Any) -> None:
+        if msg.type == "error" and "Content Security Policy" in msg.text:
+            self.errors.append(msg.text)
+
+    def login(self, username: str) -> None:
+        self.page.goto(self.web.base_url + "/login")
+        self.page.fill("input[name=username]", username)
+        self.page.fill("input[name=password]", PASSWORD)
+        self.page.click("#login-form button[type=submit]")
+        self.page.wait_for_url(re.compile(r"^(?!.*/login).*$"))
+
+    def go(self, path: str) -> None:
+        self.page.goto(self.web.base_url + path)
+
+    def shot(self, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.wait_for_timeout(200)  # let the charts finish their first frame
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def toast(self, text: str) -> None:
+        self.page.locator("#toast .t", has_text=text).first.wait_for()
+
+    def close(self) -> None:
+        assert self.errors == [], self.errors
+        self.context.close()
