@@ -8,9 +8,8 @@ import pytest
 from dsl import Given, fresh_uscc
 
 from openets.clearing import funds
-from openets.domain.rejection import Code, Rejection
+from openets.domain.rejection import Code
 from openets.engine.usecases import supervision as sup_uc
-from openets.engine.usecases import trade as trade_uc
 from openets.engine.usecases.supervision import (
     check_account_restriction,
     check_position_limit,
@@ -253,21 +252,9 @@ def test_restriction_without_a_reason_is_rejected(g: Given) -> None:
     assert r.field == "reason"
 
 
-def test_account_restricted_from_trading_cannot_post_a_listing(
-    g: Given, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    original = trade_uc.trading_account
-
-    def hooked(m: Any, account_id: object, field: str = "account_id") -> Rejection | None:
-        """What common.trading_account is to do at its end."""
-        return original(m, account_id, field) or (
-            check_account_restriction(m, account_id, "trading", field)
-            if isinstance(account_id, str)
-            else None
-        )
-
-    monkeypatch.setattr(trade_uc, "trading_account", hooked)
+def test_account_restricted_from_trading_cannot_post_a_listing(g: Given) -> None:
     a = g.account(tonnes={CEA: 10})
+    g.ok(PostListing(a, CEA, Side.SELL, 4800, 1))  # allowed before the restriction
     g.ok(sm.RestrictAccount(a, True, False, "spoofing", Authority.EXCHANGE), "ex1")
     r = g.rejects(PostListing(a, CEA, Side.SELL, 4800, 1))
     assert r.code is Code.ACCOUNT_RESTRICTED and "trading" in r.message
