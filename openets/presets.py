@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from openets.clearing.fees import CN_FEES, ILLUSTRATIVE_FEES, FeeSchedule
+from openets.clearing.limits import CN_LIMITS, ILLUSTRATIVE_LIMITS, FundLimits
 from openets.trading.calendar import Calendar, make_calendar
 from openets.trading.rules import (
     CDA_TRADING_RULES,
@@ -24,6 +25,8 @@ class MarketRules:
     name: str
     trading: TradingRules
     fees: FeeSchedule
+    limits: FundLimits = CN_LIMITS
+    """Deposits and withdrawals: per transaction and per account and day."""
 
     @property
     def calendar(self) -> Calendar:
@@ -40,7 +43,9 @@ PRESETS: dict[str, MarketRules] = {
     "cn": MarketRules("cn", CN_TRADING_RULES, CN_FEES),
     "cn-demo": MarketRules("cn-demo", CN_TRADING_RULES, ILLUSTRATIVE_FEES),
     "cn-cda": MarketRules("cn-cda", CDA_TRADING_RULES, ILLUSTRATIVE_FEES),
-    "eu-like": MarketRules("eu-like", EU_LIKE_TRADING_RULES, ILLUSTRATIVE_FEES),
+    "eu-like": MarketRules(
+        "eu-like", EU_LIKE_TRADING_RULES, ILLUSTRATIVE_FEES, ILLUSTRATIVE_LIMITS
+    ),
 }
 
 

@@ -23,7 +23,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 import openets.api.routers
-from openets.api.bank import BankAdapter, SimulatedBank
 from openets.api.deps import AUTH_DEPENDENCIES, SECURITY_SCHEMES, Services
 from openets.api.errors import (
     ApiCode,
@@ -39,6 +38,7 @@ from openets.api.settings import Settings
 from openets.api.ticker import Ticker
 from openets.api.users import UserStore
 from openets.bootstrap import Market
+from openets.clearing.bank import BankAdapter, SimulatedBank
 from openets.domain.rejection import Code
 
 API_PREFIX = "/api/v1"

@@ -26,7 +26,6 @@ from starlette.responses import Response
 
 from openets.api import idempotency
 from openets.api.auth import Action, Principal, authorize
-from openets.api.bank import BankAdapter
 from openets.api.errors import ApiCode, ApiError, error_body, rejection_body
 from openets.api.metrics import Metrics
 from openets.api.security import (
@@ -42,6 +41,7 @@ from openets.api.sequencer import Sequencer, ServiceUnavailable, SideDb, Writer
 from openets.api.settings import Settings
 from openets.api.users import UserStore
 from openets.bootstrap import Market
+from openets.clearing.bank import BankAdapter
 from openets.domain.clock import Clock, SimulatedClock
 from openets.domain.messages import Command, Event
 from openets.domain.rejection import Code, Rejection

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
+from openets.clearing.limits import MAX_ACCOUNT_FEN, FundLimits, check_limits
 from openets.domain.messages import Command, Ctx, Event
+from openets.domain.money import format_yuan
 from openets.domain.rejection import Code, Rejection
 
 BANK = "@BANK"
@@ -38,10 +40,49 @@ class FundsPosted(Event):
 
 
 @dataclass(frozen=True, slots=True)
-class Deposit(Command):
+class FundsInstructed(Event):
+    """A participant's deposit instruction (pending until the bank confirms it) or withdrawal
+    request: counts towards the account's limit of the day (``day``, the market's date)."""
+
+    kind: str  # deposit | withdrawal
     account_id: str
     amount: int
     bank_ref: str
+    day: str
+
+
+@dataclass(frozen=True, slots=True)
+class DepositFailed(Event):
+    """The bank reports that an instructed deposit did not arrive: nothing is credited."""
+
+    bank_ref: str
+
+
+@dataclass(frozen=True, slots=True)
+class Deposit(Command):
+    """The bank's credit of money paid in: confirms the instruction of the same reference if
+    there is one (the bank adapter's callback), idempotent by the bank reference."""
+
+    account_id: str
+    amount: int
+    bank_ref: str
+
+
+@dataclass(frozen=True, slots=True)
+class InstructDeposit(Command):
+    """A participant's instruction to pay money in; credited when the bank confirms."""
+
+    account_id: str
+    amount: int
+    bank_ref: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmDeposit(Command):
+    """The bank's answer to a deposit instruction: received (credited) or failed."""
+
+    bank_ref: str
+    received: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +107,10 @@ class FundsState:
     bank_refs: dict[str, str] = field(default_factory=dict)  # bank_ref -> tx_id
     # open withdrawals: bank_ref -> (account, amount)
     withdrawals: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # instructed deposits the bank has not confirmed: bank_ref -> (account, amount)
+    pending_deposits: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # "deposit:A000001" -> (day, total of that day)
+    day_totals: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     def of(self, account_id: str) -> list[int]:
         return self.balances.get(account_id) or [0, 0, 0, 0]
@@ -77,6 +122,19 @@ class FundsState:
     def withdrawable(self, account_id: str) -> int:
         b = self.balances.get(account_id)
         return b[0] if b else 0
+
+    def used_today(self, kind: str, account_id: str, day: str) -> int:
+        d, total = self.day_totals.get(f"{kind}:{account_id}", ("", 0))
+        return total if d == day else 0
+
+    def apply_instructed(self, ev: FundsInstructed) -> None:
+        if ev.kind == "deposit":
+            self.pending_deposits[ev.bank_ref] = (ev.account_id, ev.amount)
+        key = f"{ev.kind}:{ev.account_id}"
+        self.day_totals[key] = (ev.day, self.used_today(ev.kind, ev.account_id, ev.day) + ev.amount)
+
+    def apply_deposit_failed(self, ev: DepositFailed) -> None:
+        self.pending_deposits.pop(ev.bank_ref, None)
 
     def apply_posted(self, ev: FundsPosted) -> None:
         bal = self.balances
@@ -90,7 +148,9 @@ class FundsState:
             b[p.bucket] += p.delta
         if ev.tx_type in ("deposit", "withdrawal_request", "withdrawal", "withdrawal_failed"):
             self.bank_refs[f"{ev.tx_type}:{ev.ref}"] = ev.tx_id
-            if ev.tx_type == "withdrawal_request":
+            if ev.tx_type == "deposit":
+                self.pending_deposits.pop(ev.ref, None)
+            elif ev.tx_type == "withdrawal_request":
                 acct = next(p.account_id for p in ev.postings if p.delta < 0)
                 amt = next(p.delta for p in ev.postings if p.delta > 0)
                 self.withdrawals[ev.ref] = (acct, amt)
@@ -113,11 +173,16 @@ class FundsState:
         return out
 
     def canonical(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "balances": sorted((k, list(v)) for k, v in self.balances.items() if any(v)),
             "bank": self.bank_tally,
             "refs": len(self.bank_refs),
         }
+        if self.pending_deposits:
+            out["pending_deposits"] = sorted(self.pending_deposits.items())
+        if self.day_totals:
+            out["day_totals"] = sorted(self.day_totals.items())
+        return out
 
 
 def check_amount(amount: object, field_name: str = "amount") -> Rejection | None:
@@ -143,27 +208,98 @@ def check_bank_ref(bank_ref: object) -> Rejection | None:
     return None
 
 
+def _room(state: FundsState, account_id: str, amount: int) -> Rejection | None:
+    """No account holds more than :data:`MAX_ACCOUNT_FEN` in all its buckets."""
+    held = sum(state.of(account_id)) + sum(
+        a for acct, a in state.pending_deposits.values() if acct == account_id
+    )
+    if held + amount > MAX_ACCOUNT_FEN:
+        return Rejection(
+            Code.BALANCE_LIMIT,
+            f"account {account_id} may hold at most {format_yuan(MAX_ACCOUNT_FEN)} yuan: "
+            f"it holds {format_yuan(held)}, {format_yuan(amount)} more asked",
+            "amount",
+        )
+    return None
+
+
+def _credit(account_id: str, amount: int, bank_ref: str, ctx: Ctx) -> tuple[Event, ...]:
+    return (
+        FundsPosted(
+            ctx.ids.next("F"),
+            "deposit",
+            (
+                FundPosting(BANK, FundBucket.AVAILABLE, -amount),
+                FundPosting(account_id, FundBucket.AVAILABLE, amount),
+            ),
+            bank_ref,
+        ),
+    )
+
+
 def deposit(state: FundsState, cmd: Deposit, ctx: Ctx) -> tuple[Event, ...] | Rejection:
     r = check_amount(cmd.amount) or check_bank_ref(cmd.bank_ref)
     if r:
         return r
     if f"deposit:{cmd.bank_ref}" in state.bank_refs:
         return ()  # the bank sent the same message twice: nothing changes the second time
-    return (
-        FundsPosted(
-            ctx.ids.next("F"),
-            "deposit",
-            (
-                FundPosting(BANK, FundBucket.AVAILABLE, -cmd.amount),
-                FundPosting(cmd.account_id, FundBucket.AVAILABLE, cmd.amount),
-            ),
-            cmd.bank_ref,
-        ),
-    )
+    instructed = state.pending_deposits.get(cmd.bank_ref)
+    if instructed is not None:
+        if instructed != (cmd.account_id, cmd.amount):
+            return Rejection(
+                Code.INVALID_FIELD,
+                f"bank reference {cmd.bank_ref} was instructed for {instructed[0]} "
+                f"{format_yuan(instructed[1])} yuan, the bank credits {cmd.account_id} "
+                f"{format_yuan(cmd.amount)} yuan",
+                "bank_ref",
+            )
+    else:
+        r = _room(state, cmd.account_id, cmd.amount)
+        if r:
+            return r
+    return _credit(cmd.account_id, cmd.amount, cmd.bank_ref, ctx)
+
+
+def instruct_deposit(
+    state: FundsState,
+    cmd: InstructDeposit,
+    ctx: Ctx,
+    limits: FundLimits | None = None,
+    day: str = "",
+) -> tuple[Event, ...] | Rejection:
+    r = check_amount(cmd.amount) or check_bank_ref(cmd.bank_ref)
+    if r:
+        return r
+    if f"deposit:{cmd.bank_ref}" in state.bank_refs or cmd.bank_ref in state.pending_deposits:
+        return ()
+    r = _room(state, cmd.account_id, cmd.amount)
+    if r is None and limits is not None:
+        used = state.used_today("deposit", cmd.account_id, day)
+        r = check_limits("deposit", cmd.amount, used, limits.deposit_max, limits.deposit_daily)
+    if r:
+        return r
+    return (FundsInstructed("deposit", cmd.account_id, cmd.amount, cmd.bank_ref, day),)
+
+
+def confirm_deposit(
+    state: FundsState, cmd: ConfirmDeposit, ctx: Ctx
+) -> tuple[Event, ...] | Rejection:
+    if f"deposit:{cmd.bank_ref}" in state.bank_refs:
+        return ()
+    instructed = state.pending_deposits.get(cmd.bank_ref)
+    if instructed is None:
+        return Rejection(Code.UNKNOWN_TRANSACTION, f"no open deposit {cmd.bank_ref!r}", "bank_ref")
+    if not cmd.received:
+        return (DepositFailed(cmd.bank_ref),)
+    return _credit(instructed[0], instructed[1], cmd.bank_ref, ctx)
 
 
 def request_withdrawal(
-    state: FundsState, cmd: RequestWithdrawal, ctx: Ctx
+    state: FundsState,
+    cmd: RequestWithdrawal,
+    ctx: Ctx,
+    limits: FundLimits | None = None,
+    day: str = "",
 ) -> tuple[Event, ...] | Rejection:
     r = check_amount(cmd.amount) or check_bank_ref(cmd.bank_ref)
     if r:
@@ -175,21 +311,29 @@ def request_withdrawal(
         return Rejection(
             Code.INSUFFICIENT_FUNDS,
             f"account {cmd.account_id} can withdraw "
-            f"{have} fen (today's sale proceeds are withdrawable the next trading "
-            f"day), asked {cmd.amount} fen",
+            f"{format_yuan(have)} yuan (today's sale proceeds are withdrawable the next trading "
+            f"day), asked {format_yuan(cmd.amount)} yuan",
             "amount",
         )
-    return (
-        FundsPosted(
-            ctx.ids.next("F"),
-            "withdrawal_request",
-            (
-                FundPosting(cmd.account_id, FundBucket.AVAILABLE, -cmd.amount),
-                FundPosting(cmd.account_id, FundBucket.PENDING_WITHDRAWAL, cmd.amount),
-            ),
-            cmd.bank_ref,
+    tally: tuple[Event, ...] = ()
+    if limits is not None:
+        used = state.used_today("withdrawal", cmd.account_id, day)
+        r = check_limits(
+            "withdrawal", cmd.amount, used, limits.withdrawal_max, limits.withdrawal_daily
+        )
+        if r:
+            return r
+        tally = (FundsInstructed("withdrawal", cmd.account_id, cmd.amount, cmd.bank_ref, day),)
+    held = FundsPosted(
+        ctx.ids.next("F"),
+        "withdrawal_request",
+        (
+            FundPosting(cmd.account_id, FundBucket.AVAILABLE, -cmd.amount),
+            FundPosting(cmd.account_id, FundBucket.PENDING_WITHDRAWAL, cmd.amount),
         ),
+        cmd.bank_ref,
     )
+    return (held, *tally)
 
 
 def confirm_withdrawal(
@@ -223,9 +367,13 @@ def confirm_withdrawal(
 
 HANDLERS: dict[type[Any], Callable[[FundsState, Any, Ctx], tuple[Event, ...] | Rejection]] = {
     Deposit: deposit,
+    InstructDeposit: instruct_deposit,
+    ConfirmDeposit: confirm_deposit,
     RequestWithdrawal: request_withdrawal,
     ConfirmWithdrawal: confirm_withdrawal,
 }
 APPLIERS: dict[type[Event], Callable[[FundsState, Any], None]] = {
     FundsPosted: FundsState.apply_posted,
+    FundsInstructed: FundsState.apply_instructed,
+    DepositFailed: FundsState.apply_deposit_failed,
 }

@@ -274,8 +274,9 @@ class Cluster:
         """An autocommit psycopg connection."""
         import psycopg
 
-        return psycopg.connect(host=str(self.root), user="postgres", dbname=database,
-                               autocommit=True)
+        return psycopg.connect(
+            host=str(self.root), user="postgres", dbname=database, autocommit=True
+        )
 
     def execute(self, sql: str, database: str = "postgres") -> list[tuple[Any, ...]]:
         with self.connect(database) as conn:
@@ -291,8 +292,7 @@ class Cluster:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             rows = self.execute(
-                "SELECT state FROM pg_stat_replication "
-                f"WHERE application_name = '{standby}'"
+                f"SELECT state FROM pg_stat_replication WHERE application_name = '{standby}'"
             )
             if rows and rows[0][0] == "streaming":
                 return

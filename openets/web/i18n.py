@@ -1037,6 +1037,7 @@ EN: dict[str, str] = {
     "err.INTERNAL_ERROR": "System error",
 }
 
+
 def _extend() -> None:
     """The terminal's later screens keep their words in :mod:`openets.web.i18n_more`."""
     from openets.web import i18n_more

@@ -1,4 +1,5 @@
-"""The fund ledger over HTTP: deposits, withdrawals through the bank adapter, balances."""
+"""The fund ledger over HTTP: deposits and withdrawals (the saga with the bank is
+:mod:`openets.clearing.saga`), balances."""
 
 from __future__ import annotations
 
@@ -8,14 +9,13 @@ from fastapi import APIRouter, Path
 from starlette.responses import Response
 
 from openets.api.auth import Action, authorize
-from openets.api.bank import Payout
 from openets.api.deps import CommandDep, PrincipalDep, ServicesDep, json_response
 from openets.api.errors import ApiError, rejection_body
 from openets.api.schemas.common import COMMAND_ERRORS, QUERY_ERRORS, yuan
 from openets.api.schemas.funds import BalancesOut, DepositOut, MoneyIn, WithdrawalOut
 from openets.api.sequencer import Writer
 from openets.api.views import balances
-from openets.clearing import funds
+from openets.clearing import saga
 from openets.domain.rejection import Code, Rejection
 from openets.engine.usecases.money import participant_account
 
@@ -26,28 +26,24 @@ router = APIRouter(tags=["funds"])
     "/funds/deposits", status_code=201, response_model=DepositOut, responses=COMMAND_ERRORS
 )
 async def deposit(body: MoneyIn, cmd: CommandDep) -> Response:
-    """Pay money in from the bank to the account's fund sub-account (the account's own user)."""
+    """Instruct a payment in from the bank to the account's fund sub-account (the account's
+    own user). Credited when the bank confirms it (``status: confirmed``; the simulated bank
+    confirms at once). Per-transaction and daily limits of the market preset apply."""
     services = cmd.services
     cmd.require(Action.DEPOSIT, body.account_id)
     actor, acct, amount = cmd.actor, body.account_id, body.amount
     bank = services.bank
 
     def job(w: Writer) -> tuple[int, bytes]:
-        ref = bank.reference("DEP")
-        r = w.submit(funds.Deposit(acct, amount, ref), actor)
+        r = saga.deposit(w, bank, acct, amount, actor)
         if isinstance(r, Rejection):
             return rejection_body(r)
-        if not r:
-            return rejection_body(
-                Rejection(Code.DUPLICATE, f"bank reference {ref} was already used", None)
-            )
-        ev = r[0]
-        assert isinstance(ev, funds.FundsPosted)
         out = DepositOut(
             account_id=acct,
             amount=yuan(amount),
-            bank_ref=ref,
-            tx_id=ev.tx_id,
+            bank_ref=r.bank_ref,
+            status=r.status,  # type: ignore[arg-type]
+            tx_id=r.tx_id,
             balances=balances(w.state, acct),
         )
         return 201, out.model_dump_json().encode()
@@ -69,20 +65,14 @@ async def withdraw(body: MoneyIn, cmd: CommandDep) -> Response:
     bank = services.bank
 
     def job(w: Writer) -> tuple[int, bytes]:
-        ref = bank.reference("WDR")
-        r = w.submit(funds.RequestWithdrawal(acct, amount, ref), actor)
+        r = saga.withdraw(w, bank, acct, amount, actor)
         if isinstance(r, Rejection):
             return rejection_body(r)
-        status = bank.pay_out(acct, amount, ref)
-        if status is not Payout.PENDING:
-            c = w.submit(funds.ConfirmWithdrawal(ref, status is Payout.PAID), "bank")
-            if isinstance(c, Rejection):  # the engine's invariant: cannot happen
-                raise RuntimeError(f"the bank's confirmation was refused: {c}")
         out = WithdrawalOut(
             account_id=acct,
             amount=yuan(amount),
-            bank_ref=ref,
-            status=status.value,
+            bank_ref=r.bank_ref,
+            status=r.status,  # type: ignore[arg-type]
             balances=balances(w.state, acct),
         )
         return 201, out.model_dump_json().encode()

@@ -26,7 +26,10 @@ class DepositOut(OutModel):
     account_id: str
     amount: str
     bank_ref: str
-    tx_id: str
+    status: Literal["confirmed", "failed", "pending"]
+    """``confirmed``: the bank confirmed and the money is credited; ``pending``: credited when
+    the bank confirms; ``failed``: the bank reports no money, nothing credited."""
+    tx_id: str | None
     balances: BalancesOut
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from openets.clearing import funds
+from openets.clearing.limits import FundLimits
 from openets.domain.messages import Ctx
 from openets.domain.rejection import Code, Rejection
 from openets.engine.core import Applier, Handler, Result
@@ -27,12 +30,42 @@ def participant_account(
     return None
 
 
+@cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def limits_and_day(m: MarketState, ctx: Ctx) -> tuple[FundLimits, str]:
+    """The market preset's fund limits and today's market date (the day of the daily limit)."""
+    from openets.presets import preset
+
+    rules = preset(str(m.ext.get("preset", "cn")))
+    day = ctx.now.astimezone(_zone(rules.trading.timezone)).date().isoformat()
+    return rules.limits, day
+
+
 def deposit(m: MarketState, cmd: funds.Deposit, ctx: Ctx) -> Result:
     return participant_account(m, cmd.account_id) or funds.deposit(m.funds, cmd, ctx)
 
 
+def instruct_deposit(m: MarketState, cmd: funds.InstructDeposit, ctx: Ctx) -> Result:
+    r = participant_account(m, cmd.account_id)
+    if r:
+        return r
+    limits, day = limits_and_day(m, ctx)
+    return funds.instruct_deposit(m.funds, cmd, ctx, limits, day)
+
+
+def confirm_deposit(m: MarketState, cmd: funds.ConfirmDeposit, ctx: Ctx) -> Result:
+    return funds.confirm_deposit(m.funds, cmd, ctx)
+
+
 def request_withdrawal(m: MarketState, cmd: funds.RequestWithdrawal, ctx: Ctx) -> Result:
-    return participant_account(m, cmd.account_id) or funds.request_withdrawal(m.funds, cmd, ctx)
+    r = participant_account(m, cmd.account_id)
+    if r:
+        return r
+    limits, day = limits_and_day(m, ctx)
+    return funds.request_withdrawal(m.funds, cmd, ctx, limits, day)
 
 
 def confirm_withdrawal(m: MarketState, cmd: funds.ConfirmWithdrawal, ctx: Ctx) -> Result:
@@ -42,6 +75,8 @@ def confirm_withdrawal(m: MarketState, cmd: funds.ConfirmWithdrawal, ctx: Ctx) -
 def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
     table: dict[type, Any] = {
         funds.Deposit: deposit,
+        funds.InstructDeposit: instruct_deposit,
+        funds.ConfirmDeposit: confirm_deposit,
         funds.RequestWithdrawal: request_withdrawal,
         funds.ConfirmWithdrawal: confirm_withdrawal,
     }
