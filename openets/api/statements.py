@@ -1,19 +1,22 @@
-"""Account statements from the journal: the ``LedgerPosted`` and ``FundsPosted`` records that
-touch an account in a period. It scans the journal (run it in a worker thread; it reads with
-its own connection and never touches the engine's state)."""
+"""Account statements from the journal: the ledger entries that touch an account in a period --
+``LedgerPosted`` and ``FundsPosted`` records, and the deliveries and fees of settlement batches
+(``TradesSettled``, whose entries are the same ordinary ledger entries). It scans the journal
+(run it in a worker thread; it reads with its own connection and never touches the engine's
+state)."""
 
 from __future__ import annotations
 
 from openets.api.schemas.common import yuan
 from openets.api.schemas.registry import StatementLine
 from openets.clearing.funds import FundBucket, FundsPosted
+from openets.clearing.settlement import TradesSettled
 from openets.domain.clock import from_utc_micros
 from openets.engine import codec
 from openets.engine.journal import Journal
 from openets.registry.events import LedgerPosted
 from openets.registry.model import BUCKET_NAMES
 
-_TYPES = ("LedgerPosted", "FundsPosted")
+_TYPES = ("LedgerPosted", "FundsPosted", "TradesSettled")
 FUND_BUCKETS = tuple(b.name.lower() for b in FundBucket)
 
 
@@ -36,38 +39,46 @@ def statement_lines(
             continue
         when = from_utc_micros(r.ts).isoformat()
         ev = codec.decode(r.type, r.payload)
-        if isinstance(ev, LedgerPosted):
-            for p in ev.postings:
-                if p.account_id == account_id:
-                    out.append(
-                        StatementLine(
-                            seq=r.seq,
-                            time=when,
-                            tx_id=ev.tx_id,
-                            tx_type=ev.tx_type.value,
-                            asset=p.product,
-                            bucket=BUCKET_NAMES[p.bucket],
-                            quantity=p.delta,
-                            amount=None,
-                            ref=ev.ref,
-                            memo=ev.memo,
-                        )
+        entries = ev.entries() if isinstance(ev, TradesSettled) else (ev,)
+        for entry in entries:
+            out += _lines(entry, account_id, r.seq, when)
+    return out
+
+
+def _lines(ev: object, account_id: str, seq: int, when: str) -> list[StatementLine]:
+    out: list[StatementLine] = []
+    if isinstance(ev, LedgerPosted):
+        for p in ev.postings:
+            if p.account_id == account_id:
+                out.append(
+                    StatementLine(
+                        seq=seq,
+                        time=when,
+                        tx_id=ev.tx_id,
+                        tx_type=ev.tx_type.value,
+                        asset=p.product,
+                        bucket=BUCKET_NAMES[p.bucket],
+                        quantity=p.delta,
+                        amount=None,
+                        ref=ev.ref,
+                        memo=ev.memo,
                     )
-        elif isinstance(ev, FundsPosted):
-            for fp in ev.postings:
-                if fp.account_id == account_id:
-                    out.append(
-                        StatementLine(
-                            seq=r.seq,
-                            time=when,
-                            tx_id=ev.tx_id,
-                            tx_type=ev.tx_type,
-                            asset="CNY",
-                            bucket=FUND_BUCKETS[fp.bucket],
-                            quantity=None,
-                            amount=yuan(fp.delta),
-                            ref=ev.ref,
-                            memo="",
-                        )
+                )
+    elif isinstance(ev, FundsPosted):
+        for fp in ev.postings:
+            if fp.account_id == account_id:
+                out.append(
+                    StatementLine(
+                        seq=seq,
+                        time=when,
+                        tx_id=ev.tx_id,
+                        tx_type=ev.tx_type,
+                        asset="CNY",
+                        bucket=FUND_BUCKETS[fp.bucket],
+                        quantity=None,
+                        amount=yuan(fp.delta),
+                        ref=ev.ref,
+                        memo="",
                     )
+                )
     return out

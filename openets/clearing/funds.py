@@ -136,9 +136,10 @@ class FundsState:
     def apply_deposit_failed(self, ev: DepositFailed) -> None:
         self.pending_deposits.pop(ev.bank_ref, None)
 
-    def apply_posted(self, ev: FundsPosted) -> None:
+    def post(self, postings: tuple[FundPosting, ...]) -> None:
+        """The fund ledger's one posting path: a balanced transaction onto the balances."""
         bal = self.balances
-        for p in ev.postings:
+        for p in postings:
             if p.account_id == BANK:
                 self.bank_tally += p.delta
                 continue
@@ -146,6 +147,9 @@ class FundsState:
             if b is None:
                 b = bal[p.account_id] = [0, 0, 0, 0]
             b[p.bucket] += p.delta
+
+    def apply_posted(self, ev: FundsPosted) -> None:
+        self.post(ev.postings)
         if ev.tx_type in ("deposit", "withdrawal_request", "withdrawal", "withdrawal_failed"):
             self.bank_refs[f"{ev.tx_type}:{ev.ref}"] = ev.tx_id
             if ev.tx_type == "deposit":

@@ -1,16 +1,31 @@
 """Settlement records: gross, trade by trade, delivery versus payment.
 
-One :class:`TradesSettled` event carries a batch of deliveries: each is still its own
-registry transaction (allowances: seller's locked -> buyer's pending delivery) with its own
-fee movement (clearing account -> fee income), settled all-or-nothing with its trade. The
-batch is only the unit of journaling, which keeps a million trades within seconds.
+One :class:`TradesSettled` event carries a batch of deliveries. Each delivery is two ordinary
+ledger entries, posted through the ledgers' one posting path (``RegistryState.post`` and
+``FundsState.post``) and shown on account statements like any other:
+
+* a registry ``DELIVERY`` transaction (its own ``tx_id``, ``ref`` the trade): the seller's
+  locked allowances -> the buyer's pending-delivery bucket;
+* a fund ``settlement_fee`` transaction (same ``tx_id``): the trade's fees, clearing account ->
+  fee income (none when the trade carried no fee).
+
+Both settle all-or-nothing with their trade. The batch is only the unit of journaling, which
+keeps a million trades within seconds; :meth:`TradesSettled.entries` gives the batch's entries
+as the ordinary ``LedgerPosted`` and ``FundsPosted`` events they are.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from openets.clearing.funds import FundBucket, FundPosting, FundsPosted
 from openets.domain.messages import Event
+from openets.registry.events import LedgerPosted
+from openets.registry.model import Bucket, Posting, TxType
+
+FEE_TX_TYPE = "settlement_fee"
+DELIVERY_MEMO = "settlement: delivery versus payment"
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +39,13 @@ class Delivery:
     fees: int
     """Buyer's plus seller's fee, moved from the clearing account to fee income."""
 
+    def postings(self) -> tuple[Posting, Posting]:
+        """The registry entry: seller's locked -> buyer's pending delivery."""
+        return (
+            Posting(self.seller, self.product, Bucket.LOCKED, -self.quantity),
+            Posting(self.buyer, self.product, Bucket.PENDING, self.quantity),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class TradesSettled(Event):
@@ -31,3 +53,17 @@ class TradesSettled(Event):
     clearing_account: str
     fee_account: str
     deliveries: tuple[Delivery, ...]
+
+    def fee_postings(self, d: Delivery) -> tuple[FundPosting, FundPosting]:
+        """The fund entry of one delivery: its fees, clearing account -> fee income."""
+        return (
+            FundPosting(self.clearing_account, FundBucket.AVAILABLE, -d.fees),
+            FundPosting(self.fee_account, FundBucket.AVAILABLE, d.fees),
+        )
+
+    def entries(self) -> Iterator[LedgerPosted | FundsPosted]:
+        """Every ledger entry of the batch, in posting order, as ordinary ledger events."""
+        for d in self.deliveries:
+            yield LedgerPosted(d.tx_id, TxType.DELIVERY, d.postings(), d.trade_id, DELIVERY_MEMO)
+            if d.fees:
+                yield FundsPosted(d.tx_id, FEE_TX_TYPE, self.fee_postings(d), d.trade_id)

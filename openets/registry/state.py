@@ -16,7 +16,6 @@ from openets.registry.model import (
     ISSUED,
     RETIREMENT_ROLES,
     Account,
-    Bucket,
     Posting,
     SystemRole,
     TxType,
@@ -88,8 +87,14 @@ class RegistryState:
         self.accounts[ev.account_id].status = ev.new
 
     def apply_ledger(self, ev: LedgerPosted) -> None:
+        self.post(ev.tx_id, ev.tx_type, ev.postings, ev.ref)
+        if ev.tx_type is TxType.CORRECTION and ev.ref in self.transactions:
+            self.transactions[ev.ref].reversed_by = ev.tx_id
+
+    def post(self, tx_id: str, tx_type: TxType, postings: tuple[Posting, ...], ref: str) -> None:
+        """The registry's one posting path: a balanced transaction onto the holdings."""
         holdings = self.holdings
-        for p in ev.postings:
+        for p in postings:
             if p.account_id == ISSUED:
                 key = (ISSUED, p.product)
                 self.tallies[key] = self.tallies.get(key, 0) + p.delta
@@ -100,28 +105,7 @@ class RegistryState:
                 b = holdings[key2] = [0, 0, 0, 0, 0]
                 self.products.add(p.product)
             b[p.bucket] += p.delta
-        self.transactions[ev.tx_id] = TxRecord(ev.tx_type, ev.postings, ev.ref)
-        if ev.tx_type is TxType.CORRECTION and ev.ref in self.transactions:
-            self.transactions[ev.ref].reversed_by = ev.tx_id
-
-    def deliver(
-        self, tx_id: str, ref: str, product: str, seller: str, buyer: str, qty: int
-    ) -> None:
-        """Settlement delivery: seller's locked -> buyer's pending (a DELIVERY transaction)."""
-        holdings = self.holdings
-        holdings[(seller, product)][Bucket.LOCKED] -= qty
-        b = holdings.get((buyer, product))
-        if b is None:
-            b = holdings[(buyer, product)] = [0, 0, 0, 0, 0]
-        b[Bucket.PENDING] += qty
-        self.transactions[tx_id] = TxRecord(
-            TxType.DELIVERY,
-            (
-                Posting(seller, product, Bucket.LOCKED, -qty),
-                Posting(buyer, product, Bucket.PENDING, qty),
-            ),
-            ref,
-        )
+        self.transactions[tx_id] = TxRecord(tx_type, postings, ref)
 
     def apply_approval_requested(self, ev: ApprovalRequested) -> None:
         self.pending[ev.request_id] = ev

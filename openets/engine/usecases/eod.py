@@ -7,7 +7,8 @@ rerun finishes the job (:func:`openets.ops.eod.run_end_of_day` drives them):
    open, high, low, close and volumes.
 2. ``SettleTrades``: trade by trade, gross, delivery versus payment: the seller's locked
    allowances go to the buyer's pending-delivery bucket and the fees leave the clearing
-   account for the fee-income account, one transaction per trade, journaled in batches of
+   account for the fee-income account, one registry and one fund transaction per trade
+   through the ledgers' posting path (statements show them), journaled in batches of
    ``limit`` (:class:`~openets.clearing.settlement.TradesSettled`).
 3. ``FinishDay``: reconcile (the clearing account is empty, every trade has its delivery),
    then roll pending deliveries and receivables to available for the next trading day.
@@ -133,18 +134,16 @@ def settle_trades(m: MarketState, cmd: SettleTrades, ctx: Ctx) -> Result:
 
 
 def apply_settled(m: MarketState, ev: TradesSettled) -> None:
-    """Each delivery: allowances seller -> buyer (pending), fees clearing -> fee income."""
-    reg, funds, t = m.registry, m.funds, trading(m)
-    fees = [d.fees for d in ev.deliveries]
-    clearing = funds.balances[ev.clearing_account] if any(fees) else None
-    fee_income = funds.balances.setdefault(ev.fee_account, [0, 0, 0, 0])
+    """Each delivery through the ledgers' one posting path: the registry's DELIVERY
+    transaction (seller's locked -> buyer's pending), the fees' fund transaction (clearing ->
+    fee income); then the trade leaves the day's unsettled trades."""
+    post, post_funds, settle = m.registry.post, m.funds.post, trading(m).settle
+    fee_postings = ev.fee_postings
     for d in ev.deliveries:
-        reg.deliver(d.tx_id, d.trade_id, d.product, d.seller, d.buyer, d.quantity)
+        post(d.tx_id, TxType.DELIVERY, d.postings(), d.trade_id)
         if d.fees:
-            assert clearing is not None
-            clearing[FundBucket.AVAILABLE] -= d.fees
-            fee_income[FundBucket.AVAILABLE] += d.fees
-        t.settle(d.trade_id)
+            post_funds(fee_postings(d))
+        settle(d.trade_id)
 
 
 def finish_day(m: MarketState, cmd: FinishDay, ctx: Ctx) -> Result:
