@@ -22,7 +22,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from openets.ops.drill import Acks, client_loop, free_port, seed, start_server, wait_up
+from openets.ops.drill import Acks, client_loop, free_port, login, seed, start_server, wait_up
 
 
 def bench(figure: str, value: float, unit: str) -> None:
@@ -74,7 +74,8 @@ def main() -> None:
             for t in threads:
                 t.join(timeout=30)
             health = httpx.get(f"{base}/health").json()
-            metrics = httpx.get(f"{base}/metrics").text
+            with login(base, "exop", "exop-password-1") as op:  # metrics: the exchange's own
+                metrics = op.get("/metrics").text
         finally:
             proc.terminate()
             proc.wait(timeout=30)

@@ -31,6 +31,7 @@ from openets.api.errors import (
     error_response,
     validation_error,
 )
+from openets.api.guard import RequestGuard
 from openets.api.metrics import Metrics, MetricsMiddleware
 from openets.api.security import LoginLimiter, Passwords, SessionStore
 from openets.api.sequencer import Sequencer, ServiceUnavailable, SideDb
@@ -199,4 +200,9 @@ def create_app(
     _document_security(app, routes)
     app.add_middleware(MetricsMiddleware, metrics=services.metrics, prefixes=prefixes)
     importlib.import_module("openets.web.pages").mount(app, services)  # the browser terminal
+    app.add_middleware(
+        RequestGuard,
+        max_body_bytes=settings.max_body_bytes,
+        body_timeout_seconds=settings.body_timeout_seconds,
+    )
     return app

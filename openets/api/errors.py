@@ -28,6 +28,8 @@ QUANTITY_OUT_OF_RANGE, TICK_SIZE, BEYOND_BEST_FIVE,
 CCER_CAP, INELIGIBLE_VINTAGE, AMOUNT_OVER_LIMIT,
 IDEMPOTENCY_KEY_REUSED
 RATE_LIMITED                                               429     too many failed logins
+BODY_TOO_LARGE                                             413     body over the size limit
+REQUEST_TIMEOUT                                            408     body sent too slowly
 SERVICE_UNAVAILABLE                                        503     the engine stopped (restart)
 INTERNAL_ERROR                                             500     a bug
 =========================================================  ======  ==============================
@@ -55,6 +57,8 @@ class ApiCode(StrEnum):
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     INTERNAL_ERROR = "INTERNAL_ERROR"
+    BODY_TOO_LARGE = "BODY_TOO_LARGE"
+    REQUEST_TIMEOUT = "REQUEST_TIMEOUT"
 
 
 _404 = (
@@ -112,6 +116,8 @@ STATUS: dict[str, int] = {
     ApiCode.UNAUTHENTICATED: 401,
     ApiCode.METHOD_NOT_ALLOWED: 405,
     ApiCode.RATE_LIMITED: 429,
+    ApiCode.BODY_TOO_LARGE: 413,
+    ApiCode.REQUEST_TIMEOUT: 408,
     ApiCode.SERVICE_UNAVAILABLE: 503,
     ApiCode.INTERNAL_ERROR: 500,
 }

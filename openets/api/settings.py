@@ -22,3 +22,7 @@ class Settings(BaseSettings):
     """Send the session cookie over HTTPS only (turn on behind TLS)."""
     max_batch: int = 512
     """Jobs per group commit at most."""
+    max_body_bytes: int = 1024 * 1024
+    """A request body larger than this is refused with 413 before it is read."""
+    body_timeout_seconds: float = 10.0
+    """A request body must keep arriving: at most this long between chunks (408 otherwise)."""

@@ -64,7 +64,7 @@ def test_metrics_count_commands_by_outcome_and_time_requests(api: LiveApi) -> No
     p.client.request(
         "POST", "/funds/withdrawals", json={"account_id": p.account_id, "amount": "1.00"}
     )
-    text = api.anon().metrics()
+    text = api.client("exop").metrics()
     assert 'openets_commands_rejected_total{code="INSUFFICIENT_FUNDS"}' in text
     assert f"openets_journal_seq {api.seq()}" in text
     assert (

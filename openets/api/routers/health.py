@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from openets.api.deps import ServicesDep, json_response
+from openets.api.auth import Action, authorize
+from openets.api.deps import PrincipalDep, ServicesDep, json_response
 from openets.api.schemas.ops import HealthOut
 
 router = APIRouter(tags=["health"])
@@ -38,7 +39,9 @@ async def health(services: ServicesDep) -> Response:
         }
     },
 )
-async def metrics(services: ServicesDep) -> Response:
-    """Commands accepted and rejected by code, the journal seq, request latency histograms."""
+async def metrics(principal: PrincipalDep, services: ServicesDep) -> Response:
+    """Commands accepted and rejected by code, the journal seq, request latency histograms
+    (the exchange operator's)."""
+    authorize(principal, Action.METRICS)
     text = services.metrics.render(services.state.last_seq, bool(services.market.engine.halted))
     return Response(text, media_type="text/plain; version=0.0.4; charset=utf-8")

@@ -1,0 +1,161 @@
+"""The first thing a request meets: a bounded body read within a time limit, and headers that
+keep API answers out of caches and content sniffing.
+
+- A body larger than ``max_body_bytes`` (1 MiB by default) is answered 413 ``BODY_TOO_LARGE``:
+  at once when ``Content-Length`` says so, before a byte of it is read; otherwise as soon as
+  the bytes received pass the limit. Memory per request is bounded by the limit.
+- A client that sends its body slower than ``body_timeout_seconds`` between chunks (or takes
+  longer than four times that in all) is answered 408 ``REQUEST_TIMEOUT`` and disconnected.
+- A JSON body must be UTF-8: a byte-order mark or a NUL in its first bytes (UTF-16, UTF-32)
+  is refused with 422 naming ``body``.
+- Every answer under ``/api/`` carries ``Cache-Control: no-store``; every answer carries
+  ``X-Content-Type-Options: nosniff``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from openets.api.errors import error_body
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+MIB = 1024 * 1024
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+class _Refuse(Exception):
+    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.field = status, code, message, field
+
+
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    for k, v in scope.get("headers") or ():
+        if k.lower() == name:
+            return bytes(v)
+    return None
+
+
+class RequestGuard:
+    def __init__(
+        self, app: ASGIApp, *, max_body_bytes: int = MIB, body_timeout_seconds: float = 10.0
+    ) -> None:
+        self.app = app
+        self.max_body = max_body_bytes
+        self.timeout = body_timeout_seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        api = str(scope.get("path", "")).startswith("/api/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers") or [])
+                names = {bytes(k).lower() for k, _ in headers}
+                if b"x-content-type-options" not in names:
+                    headers.append((b"x-content-type-options", b"nosniff"))
+                if api and b"cache-control" not in names:
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            body = await self._read_body(scope, receive)
+        except _Refuse as r:
+            await self._refuse(r, send_with_headers)
+            return
+        if body is None:
+            await self.app(scope, receive, send_with_headers)
+            return
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send_with_headers)
+
+    async def _read_body(self, scope: Scope, receive: Receive) -> bytes | None:
+        """The whole body, or ``None`` for a request that has none (GET, HEAD, no length)."""
+        length = _header(scope, b"content-length")
+        chunked = b"chunked" in (_header(scope, b"transfer-encoding") or b"").lower()
+        if length is None and not chunked:
+            return None
+        if length is not None:
+            try:
+                n = int(length)
+            except ValueError:
+                raise _Refuse(400, "INVALID_FIELD", "Content-Length is not a number") from None
+            if n > self.max_body:
+                raise self._too_large()
+            if n == 0:
+                return None
+        chunks: list[bytes] = []
+        size = 0
+        deadline = time.monotonic() + 4 * self.timeout
+        while True:
+            left = min(self.timeout, deadline - time.monotonic())
+            try:
+                message = await asyncio.wait_for(receive(), max(left, 0.001))
+            except TimeoutError:
+                raise _Refuse(
+                    408,
+                    "REQUEST_TIMEOUT",
+                    f"the request body did not arrive within {self.timeout:g} seconds",
+                ) from None
+            if message["type"] == "http.disconnect":
+                raise _Refuse(400, "INVALID_FIELD", "the client went away", "body")
+            chunk = bytes(message.get("body", b""))
+            size += len(chunk)
+            if size > self.max_body:
+                raise self._too_large()
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        ctype = (_header(scope, b"content-type") or b"").lower()
+        if b"json" in ctype and body and (body.startswith(_BOMS) or b"\x00" in body[:4]):
+            raise _Refuse(
+                422,
+                "INVALID_FIELD",
+                "the JSON body must be UTF-8 (without a byte-order mark)",
+                "body",
+            )
+        return body
+
+    def _too_large(self) -> _Refuse:
+        return _Refuse(
+            413,
+            "BODY_TOO_LARGE",
+            f"the request body may have at most {self.max_body} bytes",
+            "body",
+        )
+
+    @staticmethod
+    async def _refuse(r: _Refuse, send: Send) -> None:
+        body = error_body(r.code, r.message, r.field)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": r.status,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body, "more_body": False})
