@@ -8,7 +8,6 @@ quantities and times, and the listings a taker sees are anonymous.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
@@ -30,7 +29,7 @@ from openets.api.routers._trading_views import (
     ticker_row,
     trading_of,
 )
-from openets.api.schemas.common import QUERY_ERRORS, errors, yuan
+from openets.api.schemas.common import QUERY_ERRORS, errors, query_day, yuan
 from openets.api.schemas.trading import (
     BarsOut,
     DepthOut,
@@ -39,7 +38,7 @@ from openets.api.schemas.trading import (
     TapeOut,
     TickerOut,
 )
-from openets.domain.rejection import Code, Rejection
+from openets.domain.rejection import Rejection
 from openets.engine.journal import Journal, Record
 from openets.supervision.reports.history import History, history
 from openets.trading.book import Side
@@ -181,12 +180,9 @@ def setup(services: Services) -> None:
 
 
 def _day(text: str) -> str:
-    try:
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise ApiError(
-            Code.INVALID_FIELD, f"date must be YYYY-MM-DD, was {text!r}", "date"
-        ) from None
+    d = query_day(text, "date")
+    assert d is not None
+    return d.isoformat()
 
 
 @router.get(

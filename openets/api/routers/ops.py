@@ -13,8 +13,9 @@ from openets.api.errors import ApiError, error_body
 from openets.api.schemas.common import COMMAND_ERRORS
 from openets.api.schemas.ops import ClockAdvanceIn, ClockOut
 from openets.api.sequencer import Writer
-from openets.domain.clock import SimulatedClock, parse_iso
+from openets.domain.clock import SimulatedClock
 from openets.domain.rejection import Code
+from openets.domain.when import WhenError, parse_time
 
 router = APIRouter(tags=["ops"])
 
@@ -42,11 +43,9 @@ async def advance_clock(body: ClockAdvanceIn, cmd: CommandDep) -> Response:
     target = None
     if body.to is not None:
         try:
-            target = parse_iso(body.to)
-        except ValueError:
-            raise ApiError(
-                Code.INVALID_FIELD, f"to must be an ISO 8601 time, was {body.to!r}", "to"
-            ) from None
+            target = parse_time(body.to, offset_required=False)
+        except WhenError as exc:
+            raise ApiError(Code.INVALID_FIELD, f"to {exc}", "to") from None
     seconds = body.seconds or 0
 
     def job(w: Writer) -> tuple[int, bytes]:

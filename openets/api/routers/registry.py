@@ -4,7 +4,7 @@ surrender, freezes, the holdings report and account statements."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -13,7 +13,7 @@ from starlette.responses import Response
 from openets.api.auth import Action, Role, allowed, authorize
 from openets.api.deps import CommandDep, PrincipalDep, ServicesDep, json_response
 from openets.api.errors import ApiError, rejection_body
-from openets.api.schemas.common import COMMAND_ERRORS, QUERY_ERRORS, QueryFlag
+from openets.api.schemas.common import COMMAND_ERRORS, QUERY_ERRORS, QueryFlag, query_time
 from openets.api.schemas.registry import (
     AccountCreate,
     AccountPublic,
@@ -35,7 +35,7 @@ from openets.api.schemas.registry import (
 from openets.api.sequencer import Writer
 from openets.api.statements import statement_lines
 from openets.api.views import account_public, request_out, tx_out
-from openets.domain.clock import BEIJING, to_utc_micros
+from openets.domain.clock import to_utc_micros
 from openets.domain.messages import Event
 from openets.domain.rejection import Code, Rejection
 from openets.engine.state import MarketState
@@ -294,21 +294,10 @@ async def report(
 
 def _parse_when(text: str | None, field: str, *, end: bool) -> datetime | None:
     """A date (the whole day, Beijing time) or an ISO 8601 time; None when not given."""
-    if text is None:
-        return None
-    try:
-        if len(text) == 10:
-            d = datetime.strptime(text, "%Y-%m-%d").date()
-            day = datetime.combine(d, time(0), tzinfo=BEIJING)
-            return day + timedelta(days=1) if end else day
-        dt = datetime.fromisoformat(text)
-    except (ValueError, OverflowError):
-        raise ApiError(
-            Code.INVALID_FIELD,
-            f"{field} must be a date (2021-07-16) or an ISO 8601 time, was {text!r}",
-            field,
-        ) from None
-    return dt if dt.tzinfo is not None else dt.replace(tzinfo=BEIJING)
+    when = query_time(text, field)
+    if when is not None and end and text is not None and len(text) == 10:
+        return when + timedelta(days=1)
+    return when
 
 
 @router.get(

@@ -22,7 +22,13 @@ from openets.api.deps import (
     json_response,
 )
 from openets.api.errors import ApiCode, ApiError, error_body, rejection_body
-from openets.api.schemas.common import COMMAND_ERRORS, QUERY_ERRORS, AccountRef, QueryFlag
+from openets.api.schemas.common import (
+    COMMAND_ERRORS,
+    QUERY_ERRORS,
+    AccountRef,
+    QueryFlag,
+    query_day,
+)
 from openets.api.schemas.supervision import (
     AlertOut,
     AlertsOut,
@@ -106,6 +112,7 @@ async def alerts(
 ) -> Response:
     """Surveillance alerts with their evidence (the regulator), newest run first."""
     authorize(principal, Action.SUPERVISION_VIEW)
+    query_day(day, "day")
     m = services.state
     s = sup(m)
     data = [

@@ -9,15 +9,12 @@ from pydantic import Field
 from openets.api.schemas.common import (
     AccountRef,
     InModel,
+    IsoTime,
     OutModel,
     Price,
     Quantity,
-    text_schema,
-    text_validator,
 )
 from openets.api.schemas.trading import InstrumentCode, NonEmptyReason
-
-IsoTime = Annotated[str, text_validator(40, 1), text_schema(40, 1)]
 
 
 class AuctionIn(InModel):

@@ -9,14 +9,18 @@ from __future__ import annotations
 import re
 import types
 import typing
+from datetime import date, datetime, time
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, PlainValidator, WithJsonSchema
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
+from openets.api.errors import ApiError
+from openets.domain.clock import BEIJING
 from openets.domain.money import MoneyFormatError, format_yuan, parse_yuan
 from openets.domain.rejection import Code
+from openets.domain.when import WhenError, parse_day, parse_time
 
 MAX_QUANTITY = 10**12
 """Whole tonnes in one command at most (far above any national cap; keeps journal ints small)."""
@@ -178,6 +182,58 @@ def _is_loose_bool(field: FieldInfo) -> bool:
         typing.get_origin(ann) in (typing.Union, types.UnionType) and bool in typing.get_args(ann)
     )
     return loose and not any(isinstance(m, PlainValidator) for m in field.metadata)
+
+
+def _when_validator(parse: Any) -> Any:
+    def check(value: object) -> str:
+        try:
+            parse(value)
+        except WhenError as exc:
+            raise PydanticCustomError(str(Code.INVALID_FIELD), str(exc), {}) from None
+        assert isinstance(value, str)
+        return value
+
+    return PlainValidator(check)
+
+
+IsoDay = Annotated[
+    str,
+    _when_validator(parse_day),
+    WithJsonSchema({"type": "string", "format": "date", "examples": ["2021-07-16"]}),
+]
+"""A date ``YYYY-MM-DD`` (a real one, years 2000 to 2100), kept as sent."""
+IsoTime = Annotated[
+    str,
+    _when_validator(parse_time),
+    WithJsonSchema(
+        {"type": "string", "format": "date-time", "examples": ["2021-07-16T09:30:00+08:00"]}
+    ),
+]
+"""An ISO 8601 time with a UTC offset (years 2000 to 2100), kept as sent."""
+
+
+def query_day(text: str | None, field: str) -> date | None:
+    """A date from a query string, or a 422 naming ``field``."""
+    if text is None:
+        return None
+    try:
+        return parse_day(text)
+    except WhenError as exc:
+        raise ApiError(Code.INVALID_FIELD, f"{field} {exc}", field) from None
+
+
+def query_time(text: str | None, field: str) -> datetime | None:
+    """A date (its start, Beijing time) or an ISO 8601 time from a query string, or a 422."""
+    if text is None:
+        return None
+    try:
+        if len(text) == 10:
+            return datetime.combine(parse_day(text), time(0), tzinfo=BEIJING)
+        return parse_time(text, offset_required=False)
+    except WhenError as exc:
+        raise ApiError(
+            Code.INVALID_FIELD, f"{field} (a date or an ISO 8601 time) {exc}", field
+        ) from None
 
 
 AccountRef = Annotated[str, text_validator(32, 1), text_schema(32, 1)]

@@ -10,13 +10,14 @@ from openets.api.schemas.common import (
     AccountRef,
     Flag,
     InModel,
+    IsoDay,
     OutModel,
     text_schema,
     text_validator,
 )
 from openets.api.schemas.trading import InstrumentCode, NonEmptyReason
 
-Day = Annotated[str, text_validator(10, 10, r"\d{4}-\d{2}-\d{2}"), text_schema(10, 10)]
+Day = IsoDay
 IdRef = Annotated[str, text_validator(32, 1), text_schema(32, 1)]
 Title = Annotated[str, text_validator(200, 1), text_schema(200, 1)]
 Note = Annotated[str, text_validator(2000), text_schema(2000)]

@@ -18,9 +18,10 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from openets.domain.clock import parse_iso, to_utc_micros
+from openets.domain.clock import to_utc_micros
 from openets.domain.messages import Ctx, Event
 from openets.domain.rejection import Code, Rejection
+from openets.domain.when import WhenError, parse_time
 from openets.engine.core import Applier, Handler, Result
 from openets.engine.state import MarketState
 from openets.engine.usecases.common import (
@@ -191,12 +192,9 @@ def _parse_time(text: object, name: str, default: datetime) -> datetime | Reject
     if text in ("", None):
         return default
     try:
-        if not isinstance(text, str):
-            raise ValueError(text)
-        return parse_iso(text)
-    except ValueError:
-        msg = f"{name} must be an ISO 8601 time with an offset, was {text!r}"
-        return Rejection(Code.INVALID_FIELD, msg, name)
+        return parse_time(text)
+    except WhenError as exc:
+        return Rejection(Code.INVALID_FIELD, f"{name} {exc}", name)
 
 
 def _enum(cls: Any, value: object, name: str) -> Any:

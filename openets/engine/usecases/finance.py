@@ -25,6 +25,7 @@ from datetime import date
 
 from openets.domain.messages import Ctx
 from openets.domain.rejection import Code, Rejection
+from openets.domain.when import WhenError, parse_day
 from openets.engine.core import Applier, Handler, Result
 from openets.engine.state import MarketState
 from openets.engine.usecases.common import check_int, day_guard, rules, trading, trading_account
@@ -80,9 +81,9 @@ def _text(value: object, name: str) -> Rejection | None:
 
 def _day(value: object, name: str) -> date | Rejection:
     try:
-        return date.fromisoformat(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return Rejection(Code.INVALID_FIELD, f"{name} must be YYYY-MM-DD, was {value!r}", name)
+        return parse_day(value)
+    except WhenError as exc:
+        return Rejection(Code.INVALID_FIELD, f"{name} {exc}", name)
 
 
 def register_pledge(m: MarketState, cmd: RegisterPledge, ctx: Ctx) -> Result:
