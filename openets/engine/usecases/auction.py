@@ -365,10 +365,15 @@ def withdraw(m: MarketState, cmd: WithdrawBid, ctx: Ctx) -> Result:
     change = core.withdraw_bid(a.spec, bid, cmd.account_id, ctx.now)
     if isinstance(change, Rejection):
         return change
-    cur = a.bid_locks[bid.bid_id]
-    done = _relock(m, bid.bidder, a.product, cur, 0, 0, ctx, bid.bid_id, Wallets(m))
+    return bid_withdrawal(m, a, bid.bid_id, ctx)
+
+
+def bid_withdrawal(m: MarketState, a: AuctionRecord, bid_id: str, ctx: Ctx) -> tuple[Event, ...]:
+    """A bid out of an open auction, its whole lock released."""
+    bid = a.bids[bid_id]
+    done = _relock(m, bid.bidder, a.product, a.bid_locks[bid_id], 0, 0, ctx, bid_id, Wallets(m))
     assert not isinstance(done, Rejection)  # releases only
-    return (*done[0], BidWithdrawn(a.spec.auction_id, bid.bid_id))
+    return (*done[0], BidWithdrawn(a.spec.auction_id, bid_id))
 
 
 def _release_all(m: MarketState, a: AuctionRecord, ctx: Ctx) -> list[Event]:
@@ -389,7 +394,12 @@ def cancel(m: MarketState, cmd: CancelAuction, ctx: Ctx) -> Result:
         return a
     if not isinstance(cmd.reason, str) or not cmd.reason.strip():
         return Rejection(Code.INVALID_FIELD, "a cancellation needs a reason", "reason")
-    return (*_release_all(m, a, ctx), AuctionCancelled(a.spec.auction_id, cmd.reason))
+    return cancellation(m, a, cmd.reason, ctx)
+
+
+def cancellation(m: MarketState, a: AuctionRecord, reason: str, ctx: Ctx) -> tuple[Event, ...]:
+    """An open auction called off: every lock released, the reason journaled."""
+    return (*_release_all(m, a, ctx), AuctionCancelled(a.spec.auction_id, reason))
 
 
 def close(m: MarketState, cmd: CloseAuction, ctx: Ctx) -> Result:

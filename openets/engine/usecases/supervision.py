@@ -211,17 +211,46 @@ def restrict_account(m: MarketState, cmd: sm.RestrictAccount, ctx: Ctx) -> Resul
     now = (cur.trading, cur.transfer) if cur else (False, False)
     if now == (cmd.trading, cmd.transfer):
         return ()
-    return (
-        sm.AccountRestrictionSet(
-            cmd.account_id,
-            cmd.trading,
-            cmd.transfer,
-            cmd.reason.strip(),
-            sm.Authority(cmd.authority),
-            ctx.actor,
-            ctx.now.isoformat(),
-        ),
+    restricted = sm.AccountRestrictionSet(
+        cmd.account_id,
+        cmd.trading,
+        cmd.transfer,
+        cmd.reason.strip(),
+        sm.Authority(cmd.authority),
+        ctx.actor,
+        ctx.now.isoformat(),
     )
+    if not cmd.trading or now[0]:
+        return (restricted,)
+    why = f"restricted from trading by the {restricted.authority.value}: {restricted.reason}"
+    return (restricted, *withdraw_resting(m, cmd.account_id, why, ctx))
+
+
+def withdraw_resting(m: MarketState, account_id: str, why: str, ctx: Ctx) -> tuple[Event, ...]:
+    """Everything of ``account_id`` that could still trade without it asking, taken back with
+    its locks: resting listings and continuous orders (cancelled with ``why``), bids and offers
+    in open auctions (withdrawn), open auctions it initiated (called off with ``why``). Its
+    block requests and quotes stay, but no confirmation can trade them (both parties of a block
+    confirmation must be allowed to trade)."""
+    from openets.engine.usecases.auction import auction_book, bid_withdrawal, cancellation
+    from openets.engine.usecases.trade import release_listing
+    from openets.trading.auction_book import OPEN
+
+    events: list[Event] = []
+    t = m.ext["trading"]
+    for lst in sorted(t.listings.values(), key=lambda x: x.listing_id):
+        if lst.account_id == account_id:
+            events += release_listing(m, lst, why, ctx)
+    for _, a in sorted(auction_book(m).auctions.items()):
+        if a.status != OPEN:
+            continue
+        if a.spec.initiator == account_id:
+            events += cancellation(m, a, why, ctx)
+            continue
+        for bid_id, bid in sorted(a.bids.items()):
+            if bid.bidder == account_id:
+                events += bid_withdrawal(m, a, bid_id, ctx)
+    return tuple(events)
 
 
 def _suspend(m: MarketState, code: str, suspended: bool, cmd: Any, ctx: Ctx) -> Result:
