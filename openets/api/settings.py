@@ -26,3 +26,6 @@ class Settings(BaseSettings):
     """A request body larger than this is refused with 413 before it is read."""
     body_timeout_seconds: float = 10.0
     """A request body must keep arriving: at most this long between chunks (408 otherwise)."""
+    smtp_url: str | None = None
+    """Send notifications by e-mail: ``smtp://[user:password@]host:port[?from=…&domain=…]``
+    (a user's address is ``username@domain``)."""

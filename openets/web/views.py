@@ -13,6 +13,7 @@ from typing import Any
 
 from openets.web import loaders_account as la
 from openets.web import loaders_market as lm
+from openets.web import loaders_notes as ln
 from openets.web import loaders_staff as ls
 from openets.web.context import Ctx
 
@@ -78,6 +79,8 @@ FRAGMENT_LIST = (
     Frag("provinces", ls.provinces, frozenset({R, G, V}), ("year",)),
     Frag("alerts", ls.alerts, frozenset({G}), poll=10),
     Frag("daily_report", ls.daily_report, frozenset({X, G}), ("date",)),
+    Frag("bell", ln.bell, ALL),
+    Frag("notes", ln.notes, ALL, ("unread",)),
 )
 FRAGMENTS = {f.name: f for f in FRAGMENT_LIST}
 
@@ -147,6 +150,7 @@ PAGES = (
     Page(
         "sup.report", "/regulator/report", frozenset({G}), ("daily_report",), prepare=ls.report_date
     ),
+    Page("notifications", "/notifications", ALL, ("notes",), nav=False),
 )
 
 HOME = {

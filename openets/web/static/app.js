@@ -163,6 +163,7 @@
   /* Keep a fragment still while the user types in it: skip its refresh. */
   document.addEventListener("htmx:beforeRequest", function (e) {
     var elt = e.detail && e.detail.elt;
+    if (elt && elt.id === "bell" && elt.querySelector("details[open]")) { e.preventDefault(); return; }
     if (elt && elt.classList.contains("frag") && elt.contains(document.activeElement) &&
         document.activeElement.tagName === "INPUT") { e.preventDefault(); }
   });
@@ -338,6 +339,44 @@
     }
     open();
   }
+
+  /* A participant's private feed: notifications (fills and the rest) arrive without a reload. */
+  var toastNote = null;
+  function privateFeed() {
+    var who = document.getElementById("who");
+    if (!who || who.dataset.role !== "participant" || !window.WebSocket) return;
+    var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/api/v1/ws/private";
+    var tries = 0;
+    function open() {
+      var ws = new WebSocket(url);
+      ws.onopen = function () { tries = 0; who.dataset.live = "1"; };
+      ws.onmessage = function (e) {
+        var msg = {};
+        try { msg = JSON.parse(e.data); } catch (err) { return; }
+        if (msg.type !== "notification" || !msg.data) return;
+        toastNote = msg.data.notification_id;
+        if (window.htmx) window.htmx.trigger(document.body, "notify");
+      };
+      ws.onclose = function (e) {
+        who.dataset.live = "0";
+        if (e.code === 4401 || e.code === 4403) return;
+        tries += 1;
+        setTimeout(open, Math.min(30000, 1000 * tries));
+      };
+    }
+    open();
+  }
+  document.addEventListener("htmx:afterSwap", function (e) {
+    if (!toastNote || !e.detail.target || e.detail.target.id !== "bell") return;
+    var a = e.detail.target.querySelector('[data-note="' + toastNote + '"]');
+    toastNote = null;
+    if (a) {
+      var when = a.querySelector(".when");
+      var text = a.textContent.replace(when ? when.textContent : "", "").trim();
+      toast(t("js.new_note") + " · " + text, false);
+    }
+  });
+  document.addEventListener("DOMContentLoaded", privateFeed);
 
   document.addEventListener("openets:refresh", reloadCharts);
   document.addEventListener("DOMContentLoaded", liveFeed);
