@@ -72,6 +72,12 @@ ZH: dict[str, str] = {
     "note.kind.obligation": "清缴义务",
     "note.kind.penalty": "处罚",
     "js.new_note": "新通知",
+    "err.AMOUNT_OVER_LIMIT": "金额超过单笔上限",
+    "err.DAILY_LIMIT": "超过当日累计限额",
+    "err.BALANCE_LIMIT": "超过账户余额上限",
+    "err.IDEMPOTENCY_KEY_REUSED": "请求编号已用于另一请求",
+    "err.BODY_TOO_LARGE": "请求内容过大",
+    "err.REQUEST_TIMEOUT": "请求超时",
 }
 
 EN: dict[str, str] = {
@@ -147,4 +153,10 @@ EN: dict[str, str] = {
     "note.kind.obligation": "Obligation",
     "note.kind.penalty": "Penalty",
     "js.new_note": "New notification",
+    "err.AMOUNT_OVER_LIMIT": "Amount over the per-instruction limit",
+    "err.DAILY_LIMIT": "Over the daily limit",
+    "err.BALANCE_LIMIT": "Over the balance limit",
+    "err.IDEMPOTENCY_KEY_REUSED": "Request key already used for another request",
+    "err.BODY_TOO_LARGE": "Request too large",
+    "err.REQUEST_TIMEOUT": "Request timed out",
 }
