@@ -15,7 +15,7 @@ import orjson
 
 from openets.clearing.settlement import TradesSettled
 from openets.domain.money import format_yuan
-from openets.domain.rejection import Rejection
+from openets.domain.rejection import Code, Rejection
 from openets.engine.core import Engine
 from openets.engine.usecases.eod import CloseDay, FinishDay, SettleTrades
 from openets.trading.events import TradeExecuted
@@ -79,17 +79,31 @@ def run_end_of_day(
 
 
 def close_due_auctions(engine: Engine, actor: str = "eod") -> int:
-    """Close every auction whose bidding window has ended (before the day closes)."""
-    from openets.engine.usecases.auction import due_auctions
-    from openets.trading.auction_messages import CloseAuction
+    """Close every auction whose bidding window has ended (before the day closes).
+
+    An auction whose instrument is suspended cannot clear: it is cancelled (every lock
+    released) with the suspension as its journaled reason, so that one suspended instrument
+    does not keep the rest of the market from settling and the next day from starting.
+    """
+    from openets.engine.usecases.auction import auction_book, due_auctions
+    from openets.trading.auction_messages import CancelAuction, CloseAuction
 
     n = 0
     for auction_id in due_auctions(engine.state, engine.clock.now()):
         r = engine.submit(CloseAuction(auction_id), actor)
+        if isinstance(r, Rejection) and r.code is Code.INSTRUMENT_SUSPENDED:
+            code = auction_book(engine.state).auctions[auction_id].spec.instrument
+            r = engine.submit(CancelAuction(auction_id, _suspended_reason(engine, code)), actor)
         if isinstance(r, Rejection):
             raise EodError(f"close auction {auction_id}", r)
         n += 1
     return n
+
+
+def _suspended_reason(engine: Engine, code: str) -> str:
+    order = engine.state.ext["supervision"].suspensions.get(code)
+    why = f" by the {order.authority.value}: {order.reason}" if order is not None else ""
+    return f"instrument {code} suspended at the auction's close{why}; cancelled at the end of day"
 
 
 def statement_rows(trades: list[TradeExecuted]) -> dict[str, list[dict[str, object]]]:
