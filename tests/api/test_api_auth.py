@@ -246,6 +246,7 @@ def test_participant_without_funds_permission_cannot_deposit(api: LiveApi) -> No
 
 def test_every_command_is_journaled_with_the_acting_username(api: LiveApi) -> None:
     p = api.participant()
-    p.client.deposit(p.account_id, "10.00")
-    records = list(api.market.engine.journal.read(api.seq() - 1))
-    assert records[-1].actor == p.username
+    before = api.seq()
+    p.client.deposit(p.account_id, "10.00")  # the user's instruction, then the bank's credit
+    records = list(api.market.engine.journal.read(before))
+    assert [r.actor for r in records] == [p.username, "bank"]

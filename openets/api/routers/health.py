@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from openets.api.auth import Action, authorize
 from openets.api.deps import PrincipalDep, ServicesDep, json_response
+from openets.api.schemas.common import errors
 from openets.api.schemas.ops import HealthOut
 
 router = APIRouter(tags=["health"])
@@ -36,7 +37,8 @@ async def health(services: ServicesDep) -> Response:
         200: {
             "content": {"text/plain": {"schema": {"type": "string"}}},
             "description": "Prometheus text format",
-        }
+        },
+        **errors(401, 403),
     },
 )
 async def metrics(principal: PrincipalDep, services: ServicesDep) -> Response:
