@@ -7,6 +7,7 @@ import asyncio
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlencode
 
 from openets.web.context import Ctx, Got
 from openets.web.loaders_account import own, problem
@@ -167,6 +168,31 @@ async def my_listings(c: Ctx) -> dict[str, Any]:
     if not got.ok:
         return problem(got)
     return {"rows": got.rows}
+
+
+HISTORY_PAGE = 100
+
+
+async def order_history(c: Ctx) -> dict[str, Any]:
+    """The order history (委托): every listing with what became of it, with filters."""
+    offset = int(c.param("offset", "0")) if c.param("offset", "0").isdigit() else 0
+    got = await c.get(
+        "/listings",
+        account_id=own(c),
+        status=c.param("status", "all"),
+        instrument=c.param("instrument") or None,
+        limit=HISTORY_PAGE,
+        offset=offset,
+        **{"from": c.param("from") or None, "to": c.param("to") or None},
+    )
+    if not got.ok:
+        return problem(got)
+    count = int(got.data.get("count", 0))
+    more = ""
+    if offset + HISTORY_PAGE < count:
+        keep = {k: c.param(k) for k in ("status", "instrument", "from", "to") if c.param(k)}
+        more = urlencode({**keep, "offset": offset + HISTORY_PAGE})
+    return {"rows": got.rows, "count": count, "more": more}
 
 
 async def my_trades(c: Ctx) -> dict[str, Any]:

@@ -173,3 +173,35 @@ def test_end_of_day_mid_session_offers_the_emergency_close(market: LiveWeb, brow
     tab.toast("日终处理完成")
     assert any("紧急收市" in d or "强制" in d for d in tab.dialogs)
     tab.close()
+
+
+def test_order_history_shows_filled_cancelled_and_expired_listings(
+    market: LiveWeb, browser: Any
+) -> None:
+    seller = market.participant("委托历史电厂", tonnes=10_000)
+    buyer = market.participant("委托买方电厂", yuan_fen=1_000_000_000)
+    c = market.client(seller.username)
+    filled = c.post_listing(seller.account_id, "CEA19-20", "sell", "48.00", 100)["listing_id"]
+    market.client(buyer.username).take_listing(filled, buyer.account_id, 100)
+    cancelled = c.post_listing(seller.account_id, "CEA19-20", "sell", "49.00", 100)["listing_id"]
+    c.cancel_listing(cancelled)
+    expired = c.post_listing(seller.account_id, "CEA19-20", "sell", "50.00", 100)["listing_id"]
+    exop = market.client("exop")
+    exop.advance_clock(to="2021-07-16T15:30+08:00")
+    exop.end_of_day()
+    tab = Tab(browser, market)
+    tab.login(seller.username)
+    tab.go("/orders")
+    rows = tab.page.locator("#f-order_history tr[data-listing]")
+    rows.first.wait_for()
+    got = {r.get_attribute("data-listing"): r.get_attribute("data-status") for r in rows.all()}
+    assert got == {filled: "filled", cancelled: "cancelled", expired: "expired"}
+    tab.page.locator(".pills a[data-status=expired]").click()
+    tab.page.wait_for_url("**/orders?status=expired*")
+    assert tab.page.locator("#f-order_history tr[data-listing]").count() == 1
+    assert "已过期" in tab.page.locator("#f-order_history tr[data-listing]").inner_text()
+    tab.page.locator("form.orders-filter input[name=from]").fill("2021-07-17")
+    tab.page.locator("form.orders-filter button[type=submit]").click()
+    tab.page.locator("#f-order_history td.empty").wait_for()
+    tab.shot("participant_orders_zh")
+    tab.close()

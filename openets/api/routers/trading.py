@@ -8,6 +8,7 @@ or order of another account is answered as unknown (404): whether it exists is n
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
@@ -24,6 +25,8 @@ from openets.api.deps import (
     json_response,
 )
 from openets.api.errors import ApiError
+from openets.api.routers._listinglog import ListingLog
+from openets.api.routers._orderhistory import HistoryStatus, ListingHistoryOut, order_history
 from openets.api.routers._tradelog import TradeLog
 from openets.api.routers._trading_views import (
     instrument_out,
@@ -68,6 +71,9 @@ def setup(services: Services) -> None:
     log = TradeLog(services.market.engine.journal, services.state.last_seq)
     services.extras["trade_log"] = log
     services.market.engine.subscribers.append(log)
+    history = ListingLog(services.market.engine.journal, services.state.last_seq)
+    services.extras["listing_log"] = history
+    services.market.engine.subscribers.append(history)
 
 
 def _side(name: str) -> Side:
@@ -241,7 +247,7 @@ def _listings(
     return ListingsOut(data=data, count=len(rows))
 
 
-@router.get("/listings", response_model=ListingsOut, responses=QUERY_ERRORS)
+@router.get("/listings", response_model=ListingsOut | ListingHistoryOut, responses=QUERY_ERRORS)
 async def my_listings(
     principal: PrincipalDep,
     services: ServicesDep,
@@ -249,11 +255,21 @@ async def my_listings(
     instrument: InstrumentQuery = None,
     limit: Limit = 100,
     offset: Offset = 0,
+    status: HistoryStatus = "open",
+    from_: Annotated[date | None, Query(alias="from")] = None,
+    to: date | None = None,
 ) -> Response:
-    """Resting listings of an account: a participant its own; operators and the regulator any
-    account's (or all of them without ``account_id``)."""
+    """Listings of an account: a participant its own; operators and the regulator any
+    account's (or all of them without ``account_id``). ``status=open`` (the default): the
+    resting ones; ``status=all`` (or ``filled``, ``cancelled``, ``expired``): the order history
+    (委托), newest first, with when each was posted and ended, optionally posted ``from`` …
+    ``to`` (dates, inclusive)."""
     acct = viewed_account(principal, Action.VIEW_LISTINGS, account_id)
-    return json_response(_listings(services.state, acct, "listing", instrument, limit, offset))
+    if status == "open" and from_ is None and to is None:
+        return json_response(_listings(services.state, acct, "listing", instrument, limit, offset))
+    return json_response(
+        await order_history(services, acct, instrument, status, from_, to, limit, offset)
+    )
 
 
 # --- continuous orders --------------------------------------------------------------------------
