@@ -165,16 +165,6 @@ class AuctionBook:
             summary=a.summary,
         )
 
-    def views(
-        self, viewer: str | None, *, operator: bool = False, include_ended: bool = True
-    ) -> tuple[AuctionView, ...]:
-        out = []
-        for aid in sorted(self.auctions):
-            v = self.view(aid, viewer, operator=operator)
-            if v is not None and (include_ended or v.status == OPEN):
-                out.append(v)
-        return tuple(out)
-
     def due(self, now_us: int) -> tuple[str, ...]:
         """Open auctions whose window has closed by ``now_us`` (µs since the epoch)."""
         return tuple(

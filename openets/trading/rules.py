@@ -143,7 +143,3 @@ EU_LIKE_TRADING_RULES = replace(
     prevent_self_trade=True,
 )
 """A continuous double auction without price limits, in the style of European spot markets."""
-
-PRESETS: dict[str, TradingRules] = {
-    r.name: r for r in (CN_TRADING_RULES, CDA_TRADING_RULES, EU_LIKE_TRADING_RULES)
-}

@@ -80,12 +80,6 @@ def auction_view(
     return auction_book(m).view(auction_id, viewer, operator=operator)
 
 
-def auctions_for(
-    m: MarketState, viewer: str | None, *, operator: bool = False, include_ended: bool = True
-) -> tuple[AuctionView, ...]:
-    return auction_book(m).views(viewer, operator=operator, include_ended=include_ended)
-
-
 def due_auctions(m: MarketState, now: datetime) -> tuple[str, ...]:
     """Open auctions whose window has closed: submit ``CloseAuction`` for each."""
     return auction_book(m).due(to_utc_micros(now))
