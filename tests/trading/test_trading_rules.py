@@ -7,11 +7,11 @@ from datetime import date, time
 
 import pytest
 
+from openets.presets import PRESETS
 from openets.trading.rules import (
     CDA_TRADING_RULES,
     CN_TRADING_RULES,
     EU_LIKE_TRADING_RULES,
-    PRESETS,
     Matching,
     TradingMethod,
 )
@@ -38,7 +38,7 @@ def test_cda_preset_keeps_china_limits_with_continuous_matching() -> None:
 def test_eu_like_preset_matches_continuously_without_a_band() -> None:
     assert EU_LIKE_TRADING_RULES.matching is Matching.CONTINUOUS
     assert EU_LIKE_TRADING_RULES.listing_band_bps is None
-    assert set(PRESETS) == {"cn", "cn-cda", "eu-like"}
+    assert {p.trading.name for p in PRESETS.values()} == {"cn", "cn-cda", "eu-like"}
 
 
 def test_rules_are_immutable() -> None:
