@@ -15,7 +15,7 @@ DEFAULT_LANG = "zh"
 UPDOWN = {"zh": "red-up", "en": "green-up"}
 """Which colour a rise takes: red in Chinese markets, green in Western ones."""
 
-JS_PREFIXES = ("js.", "err.", "msg.", "confirm.", "chart.", "side.")
+JS_PREFIXES = ("js.", "err.", "errd.", "field.", "msg.", "confirm.", "chart.", "side.")
 """Catalog entries the page script needs (toasts, errors, confirmations, chart labels)."""
 
 PROVINCE_EN = {
@@ -61,6 +61,7 @@ def translator(lang: str) -> Callable[..., str]:
     def t(key: str, default: str | None = None, **kw: Any) -> str:
         return translate(lang, key, default, **kw)
 
+    t.lang = lang  # type: ignore[attr-defined]  # the errors filter words messages by it
     return t
 
 

@@ -62,3 +62,11 @@ async def obligations(c: Ctx) -> dict[str, Any]:
         return problem(got)
     mine = [r for r in got.rows if not c.viewer.account_id or r.get("account_id") == own(c)]
     return {"rows": mine}
+
+
+async def year_products(c: Ctx) -> dict[str, Any]:
+    """The compliance page's year and the products the account holds (the surrender choice)."""
+    out = await year(c)
+    pos = await c.get(f"/accounts/{own(c)}/positions")
+    out["products"] = [str(r.get("product")) for r in pos.rows if r.get("available")]
+    return out

@@ -26,7 +26,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from openets.api.deps import Services
 from openets.api.security import SESSION_COOKIE
-from openets.web import fmt, i18n
+from openets.web import errors, fmt, i18n
 from openets.web.context import Ctx, Got, Viewer
 from openets.web.views import FRAGMENTS, PAGES, Page, home_of, nav_for
 
@@ -75,6 +75,8 @@ class Web:
             lstrip_blocks=True,
         )
         self.env.filters.update(fmt.FILTERS)
+        self.env.filters["errtext"] = lambda err, t: errors.localise(getattr(t, "lang", "zh"), err)
+        self.env.filters["evidence"] = errors.evidence
         self.transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
 
     # --- who and which language -------------------------------------------------------------
@@ -110,6 +112,7 @@ class Web:
                 json.dumps(i18n.js_strings(lang), ensure_ascii=False).replace("</", "<\\/")
             ),
             "updown": i18n.UPDOWN[lang],
+            "err_patterns": Markup(json.dumps(errors.js_patterns()).replace("</", "<\\/")),
             "provinces": i18n.PROVINCE_ORDER,
         }
 

@@ -115,7 +115,13 @@ PAGES = (
     Page("auctions", "/auctions", frozenset({P}), ("auctions",)),
     Page("account", "/account", frozenset({P}), ("holdings", "funds")),
     Page("statements", "/statements", frozenset({P}), ("statement",)),
-    Page("compliance", "/compliance", frozenset({P}), ("obligations", "holdings"), prepare=la.year),
+    Page(
+        "compliance",
+        "/compliance",
+        frozenset({P}),
+        ("obligations", "holdings"),
+        prepare=la.year_products,
+    ),
     # registry operators
     Page("reg.accounts", "/registry/accounts", frozenset({R}), ("accounts",)),
     Page("reg.issuance", "/registry/issuance", frozenset({R}), ("registry_totals",)),

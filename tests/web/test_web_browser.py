@@ -106,7 +106,9 @@ def test_participants_trade_and_the_exchange_settles_through_the_terminal(
     form.locator("input[name=price]").fill("60.00")
     form.locator("input[name=quantity]").fill("100")
     form.locator("button[type=submit]").click()
-    seller.page.locator("form.post-listing .form-msg.err", has_text="PRICE_OUT_OF_BAND").wait_for()
+    err = seller.page.locator("form.post-listing .form-msg.err[data-code=PRICE_OUT_OF_BAND]")
+    err.wait_for()
+    assert "价格 60.00 元超出今日涨跌幅限制" in err.inner_text()
     assert form.locator("input[name=price].invalid").count() == 1
 
     # the buyer takes part of it from the best-five listings table

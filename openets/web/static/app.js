@@ -23,10 +23,38 @@
     setTimeout(function () { el.remove(); }, isErr ? 8000 : 4000);
   }
 
+  /* An error in the page's language (static/../errors.py has the same rules): the code's label,
+     the message's figures worded from a known pattern (money in yuan), else in Chinese the
+     field's name only and in English the message with any "N fen" in yuan. */
+  var PATTERNS = JSON.parse((document.getElementById("err-patterns") || {}).textContent || "[]");
+  function figure(name, v) {
+    if (name.indexOf("f_") === 0) return fmt2.format(parseInt(v, 10) / 100);
+    if (name.indexOf("y_") === 0) return fmt2.format(parseFloat(String(v).replace(/,/g, "")));
+    if (name.indexOf("q_") === 0) return fmt0.format(parseInt(v, 10));
+    return v;
+  }
   function errorText(err) {
     if (!err) return t("js.error");
-    var label = S["err." + err.code];
-    return (label ? label + " (" + err.code + ")" : err.code) + (err.message ? ": " + err.message : "");
+    var label = S["err." + err.code] || err.code;
+    var msg = err.message || "";
+    var sep = LANG === "zh" ? "：" : ": ";
+    for (var i = 0; i < PATTERNS.length; i++) {
+      var m = null;
+      try { m = new RegExp(PATTERNS[i][0]).exec(msg); } catch (e) { m = null; }
+      if (m && m.groups && S[PATTERNS[i][1]]) {
+        var g = m.groups;
+        return label + sep + S[PATTERNS[i][1]].replace(/\{(\w+)\}/g, function (all, k) {
+          return g[k] !== undefined ? figure(k, g[k]) : all;
+        });
+      }
+    }
+    if (LANG === "zh") {
+      var name = err.field && S["field." + err.field];
+      return name ? label + "（" + name + "）" : label;
+    }
+    return msg ? label + sep + msg.replace(/(-?\d+) fen\b/g, function (all, n) {
+      return fmt2.format(parseInt(n, 10) / 100) + " yuan";
+    }) : label;
   }
 
   /* One call to the API; resolves with the JSON body, rejects with the contract's error. */
@@ -127,7 +155,7 @@
     }, function (err) {
       if (err.status === 401) { location.href = "/login?next=" + encodeURIComponent(location.pathname); return; }
       var text = errorText(err);
-      if (msg) { msg.className = "form-msg err"; msg.textContent = text; }
+      if (msg) { msg.className = "form-msg err"; msg.textContent = text; msg.title = err.message || ""; msg.dataset.code = err.code || ""; }
       markInvalid(form, err.field);
       toast(text, true);
     }).then(function () {

@@ -1,0 +1,118 @@
+"""Every page in Chinese is in Chinese: no English word left in what a page shows.
+
+Each role's pages are fetched with a Chinese session over a market with trades, listings, a
+block request, an auction, a four-eyes request and surveillance alerts, and the visible text
+(not scripts, attributes, identifiers, usernames or the language switch) is searched for Latin
+words. Instrument codes, identifiers and the product's name are allowed."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from conftest import LiveWeb
+
+from openets.web.views import nav_for
+
+ALLOWED = {"OpenETS", "CEA", "CCER", "MA", "K", "CSV", "API", "OTP", "TOTP", "ID", "USCC"}
+LATIN = re.compile(r"[A-Za-z][A-Za-z'’]+")
+SKIP_TAGS = {"script", "style", "title"}
+SKIP_CLASSES = {"id", "lang", "acct", "who", "code", "raw", "memo", "user"}
+"""Identifiers, usernames, free text people typed (reasons, memos) and the language switch."""
+
+
+class VisibleText(HTMLParser):
+    """The text a reader sees, outside skipped elements (identifiers, the language switch)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[bool] = []
+        self.words: list[str] = []
+
+    VOID = frozenset({"input", "br", "meta", "link", "img", "hr", "col", "source", "wbr"})
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        cls = set((dict(attrs).get("class") or "").split())
+        skip = (
+            tag in SKIP_TAGS
+            or bool(cls & SKIP_CLASSES)
+            or any((k in ("data-raw", "lang") and v == "en") or k == "data-raw" for k, v in attrs)
+        )
+        self.stack.append(skip or (bool(self.stack) and self.stack[-1]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self.stack and self.stack[-1]:
+            return
+        self.words += [w for w in LATIN.findall(data) if not _allowed(w)]
+
+
+def _allowed(word: str) -> bool:
+    return word in ALLOWED or (word.isupper() and len(word) <= 5)
+
+
+def english_words(html: str) -> list[str]:
+    p = VisibleText()
+    p.feed(html)
+    return p.words
+
+
+@pytest.fixture(scope="module")
+def busy(web: LiveWeb) -> LiveWeb:
+    web.instrument("CEA19-20", "48.00")
+    s = web.participant("中文卖方电厂", tonnes=300_000)
+    b = web.participant("中文买方电厂", yuan_fen=10_000_000_000)
+    web.users = {"participant": s.username}  # type: ignore[attr-defined]
+    cs, cb = web.client(s.username), web.client(b.username)
+    lid = cs.post_listing(s.account_id, "CEA19-20", "sell", "48.00", 5_000)["listing_id"]
+    cb.take_listing(lid, b.account_id, 1_000)
+    cs.post_listing(s.account_id, "CEA19-20", "sell", "48.50", 2_000)
+    cb.post_listing(b.account_id, "CEA19-20", "buy", "47.50", 2_000)
+    web.client("regop").request_transfer(s.account_id, b.account_id, "CEA19-20", 10, "合并")
+    exop = web.client("exop")
+    exop.post(
+        "/auctions",
+        {
+            "initiator": s.account_id,
+            "side": "sell",
+            "instrument": "CEA19-20",
+            "quantity": 1_000,
+            "reserve_price": "45.00",
+            "closes_at": "2021-07-16T14:30+08:00",
+        },
+    )
+    return web
+
+
+@pytest.mark.parametrize(
+    "role", ["participant", "registry_operator", "exchange_operator", "regulator", "verifier"]
+)
+def test_no_english_is_left_on_the_chinese_pages(busy: LiveWeb, role: str) -> None:
+    user = {
+        "participant": busy.users["participant"],  # type: ignore[attr-defined]
+        "registry_operator": "regop2",
+        "exchange_operator": "exop",
+        "regulator": "regulator",
+        "verifier": "verifier",
+    }[role]
+    paths = [p.path for p in nav_for(role)] + ["/notifications"]
+    if role != "verifier":
+        paths.append("/trade/CEA19-20")
+    found: dict[str, list[str]] = {}
+    with busy.http(user, lang="zh") as h:
+        for path in paths:
+            r = h.get(path)
+            assert r.status_code == 200, (path, r.status_code)
+            words = english_words(r.text)
+            for m in re.finditer(r'hx-get="(/frag/[^"]+)"', r.text):
+                if "/frag/bell" in m.group(1):
+                    words += english_words(h.get(m.group(1).replace("&amp;", "&")).text)
+            if words:
+                found[path] = sorted(set(words))
+    assert found == {}
