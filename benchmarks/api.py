@@ -7,7 +7,7 @@
   the first trading day.
 
     python benchmarks/api.py [--quick] [--clients 32] [--seconds 15] [--client raw|httpx]
-                             [--db URL]
+                             [--db URL] [--workloads deposits,listing_orders]
 
 The server runs as a subprocess (``openets serve``) on 127.0.0.1 with a SQLite journal
 (synchronous=FULL) in a temporary directory, or on ``--db URL`` (an empty database). ``raw``
@@ -265,7 +265,15 @@ def percentile(sorted_values: list[float], q: float) -> float:
 Result = tuple[int, float, list[float], int]
 
 
-def report(what: str, unit: str, clients: int, kind: str, result: Result) -> None:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def report(
+    what: str, unit: str, clients: int, kind: str, result: Result, cpu: float | None = None
+) -> None:
     n, elapsed, lat, errors = result
     if errors:
         raise SystemExit(f"{errors} of {n} {what} were not accepted")
@@ -274,6 +282,8 @@ def report(what: str, unit: str, clients: int, kind: str, result: Result) -> Non
     bench(f"{tag}_throughput", n / elapsed, unit)
     bench(f"{tag}_p50_latency", percentile(lat, 0.50) * 1000, "ms")
     bench(f"{tag}_p99_latency", percentile(lat, 0.99) * 1000, "ms")
+    if cpu is not None:  # what a request costs the server, whatever else the machine runs
+        bench(f"{tag}_server_cpu_per_request", cpu / n * 1e6, "µs")
 
 
 def main() -> None:
@@ -283,7 +293,10 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=15.0)
     ap.add_argument("--client", choices=("raw", "httpx"), default="raw")
     ap.add_argument("--db", default=None, help="an empty database (default: a SQLite file)")
+    ap.add_argument("--workloads", default="deposits,listing_orders",
+                    help="which of deposits,listing_orders to run")
     args = ap.parse_args()
+    wanted = args.workloads.split(",")
     seconds = 3.0 if args.quick else args.seconds
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or f"sqlite:///{Path(tmp) / 'bench.db'}"
@@ -297,19 +310,28 @@ def main() -> None:
             clients = setup(base, args.clients)
             makers = setup_trading(base, clients)
             results = {}
+            cpus: dict[str, float] = {}
             for what, workload in (("deposits", deposits), ("listing_orders", listing_orders)):
+                if what not in wanted:
+                    continue
                 asyncio.run(load(port, clients, 1.0, args.client, workload, makers))  # warm up
+                cpu0 = cpu_seconds(proc.pid)
                 results[what] = asyncio.run(
                     load(port, clients, seconds, args.client, workload, makers)
                 )
+                cpus[what] = cpu_seconds(proc.pid) - cpu0
         finally:
             proc.terminate()
             try:
                 proc.wait(10)
             except subprocess.TimeoutExpired:
                 proc.kill()
-    report("deposits", "commands/s", args.clients, args.client, results["deposits"])
-    report("listing_orders", "orders/s", args.clients, args.client, results["listing_orders"])
+    if "deposits" in results:
+        report("deposits", "commands/s", args.clients, args.client, results["deposits"],
+               cpus["deposits"])
+    if "listing_orders" in results:
+        report("listing_orders", "orders/s", args.clients, args.client,
+               results["listing_orders"], cpus["listing_orders"])
 
 
 if __name__ == "__main__":

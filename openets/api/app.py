@@ -33,6 +33,7 @@ from openets.api.errors import (
 )
 from openets.api.guard import RequestGuard
 from openets.api.metrics import Metrics, MetricsMiddleware
+from openets.api.route_index import index_routes
 from openets.api.security import LoginLimiter, Passwords, SessionStore
 from openets.api.sequencer import Sequencer, ServiceUnavailable, SideDb
 from openets.api.settings import Settings
@@ -205,4 +206,5 @@ def create_app(
         max_body_bytes=settings.max_body_bytes,
         body_timeout_seconds=settings.body_timeout_seconds,
     )
+    index_routes(app)
     return app

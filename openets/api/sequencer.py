@@ -6,6 +6,12 @@ drained batch (group commit: one durable commit for the batch, before any caller
 and then resolves the callers' futures. GET handlers read ``market.state`` directly in the same
 event loop, where nothing else changes it.
 
+On a SQL journal the commit's write and fsync run in a worker thread (``commit_in``): while a
+batch is being made durable the event loop goes on serving requests and applies the next
+batches, which the writer then commits together. Callers are answered only once their batch is
+durable; GET handlers may meanwhile see the commands of a batch being written (a few
+milliseconds before it is acknowledged).
+
 A job is a function of a :class:`Writer` (not just one command) so a use case can submit
 several commands, check the state first, render its answer from the state right after its
 commands, and stage rows in the API's own tables (idempotency answers, users) on the writer's
@@ -18,6 +24,7 @@ import asyncio
 import contextlib
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -133,11 +140,18 @@ class Sequencer:
         self.max_batch = max_batch
         self._queue: asyncio.Queue[_Job] | None = None
         self._task: asyncio.Task[None] | None = None
+        self._committer: ThreadPoolExecutor | None = None
+        self._answers: set[asyncio.Task[None]] = set()
+        self._failed: str | None = None
 
     # --- lifecycle ------------------------------------------------------------------------
     def start(self) -> None:
         """Start the writer task in the running event loop."""
         self._queue = asyncio.Queue()
+        journal = self.market.engine.journal
+        if isinstance(journal, SqlJournal):
+            self._committer = ThreadPoolExecutor(1, thread_name_prefix="openets-commit")
+            journal.commit_in(self._committer)
         self._task = asyncio.get_running_loop().create_task(self._run(), name="sequencer")
 
     async def stop(self) -> None:
@@ -146,6 +160,15 @@ class Sequencer:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        if self._answers:
+            await asyncio.gather(*self._answers, return_exceptions=True)
+        if self._committer is not None:
+            journal = self.market.engine.journal
+            if isinstance(journal, SqlJournal):
+                with contextlib.suppress(Exception):
+                    journal.commit_in(None)
+            self._committer.shutdown(wait=True)
+            self._committer = None
         if self._queue is not None:
             while not self._queue.empty():
                 job = self._queue.get_nowait()
@@ -154,7 +177,7 @@ class Sequencer:
 
     @property
     def running(self) -> bool:
-        return self._task is not None and not self._task.done()
+        return self._task is not None and not self._task.done() and self._failed is None
 
     # --- submitting -----------------------------------------------------------------------
     async def run(self, fn: Callable[[Writer], T]) -> T:
@@ -181,6 +204,7 @@ class Sequencer:
             self._run_batch(engine, jobs)
 
     def _run_batch(self, engine: MarketEngine, jobs: list[_Job]) -> None:
+        """Apply the batch; answer once it is durable (now, or when its write is done)."""
         writer = Writer(engine, self.side, self.metrics)
         outcomes: list[tuple[bool, Any]] = []
         try:
@@ -194,11 +218,36 @@ class Sequencer:
                 raise ServiceUnavailable(engine.halted)
             self.side.commit_own()
         except Exception as exc:
-            failure = ServiceUnavailable(f"the batch could not be made durable: {exc!r}")
-            for job in jobs:
-                if not job.future.done():
-                    job.future.set_exception(failure)
+            self._fail(jobs, exc)
             return
+        journal = engine.journal
+        write = journal.pending() if isinstance(journal, SqlJournal) else None
+        if write is None:
+            self._answer(jobs, outcomes)
+            return
+        task = asyncio.get_running_loop().create_task(self._answer_when(write, jobs, outcomes))
+        self._answers.add(task)
+        task.add_done_callback(self._answers.discard)
+
+    async def _answer_when(
+        self, write: Future[None], jobs: list[_Job], outcomes: list[tuple[bool, Any]]
+    ) -> None:
+        try:
+            await asyncio.wrap_future(write)
+        except Exception as exc:
+            self._failed = f"journal write failed: {exc!r}"  # the journal refuses the rest
+            self._fail(jobs, exc)
+            return
+        self._answer(jobs, outcomes)
+
+    @staticmethod
+    def _fail(jobs: list[_Job], exc: BaseException) -> None:
+        failure = ServiceUnavailable(f"the batch could not be made durable: {exc!r}")
+        for job in jobs:
+            if not job.future.done():
+                job.future.set_exception(failure)
+
+    def _answer(self, jobs: list[_Job], outcomes: list[tuple[bool, Any]]) -> None:
         self.metrics.batch(len(jobs))
         for job, (ok, value) in zip(jobs, outcomes, strict=True):
             if job.future.done():  # the caller went away

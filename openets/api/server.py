@@ -109,6 +109,15 @@ def seed_demo(market: Market, services: Services) -> list[DemoLogin]:
     return logins
 
 
+def warm_up() -> None:
+    """Load now what the first requests would otherwise load inside the event loop (the
+    exchange calendar's data, seconds of pandas import), so no request waits for it."""
+    from openets.presets import PRESETS
+
+    for rules in PRESETS.values():
+        rules.calendar  # noqa: B018 - loaded and cached on first use
+
+
 def run_server(
     db: str,
     host: str = "127.0.0.1",
@@ -137,6 +146,7 @@ def run_server(
         f"journal seq {market.state.last_seq})",
         flush=True,
     )
+    warm_up()
     # The recovered market is a large, long-lived object graph: keep it out of the cyclic
     # garbage collector's full passes, which would otherwise pause every request now and then.
     gc.collect()

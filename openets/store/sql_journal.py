@@ -5,11 +5,23 @@ it once per command, or once per batch (group commit). The writer's connection o
 transaction only to write (reads use their own short connections), so it never sits idle in
 a transaction between commands. On PostgreSQL each commit also sends ``NOTIFY openets_journal``
 with the last sequence number, which read replicas (:mod:`openets.store.follower`) wait on.
+
+Commits in the background (``commit_in(executor)``, the API's sequencer): ``commit`` hands
+the staged records to a writer in one worker thread and returns at once; ``pending()`` is the
+future that is done when they are durable, to wait on before answering anyone. While the
+writer writes and fsyncs, later commits gather, and it writes them all with its next commit
+(group commit across callers): writes stay in order, and the caller never waits for the disk.
+Any use of the writer's connection by the caller (rows of the API's own tables that must commit
+with the journal) first waits until the writer is idle. A failed background write stops the
+journal: every later append, commit or use of the connection raises it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor, Future
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
@@ -34,16 +46,72 @@ _SELECT_LIGHT = (
 )
 
 
+class JournalStopped(RuntimeError):
+    """A background write failed: nothing more can be appended or committed."""
+
+
 class SqlJournal:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._conn: Connection | None = None
         self._staged: list[Record] = []
+        # The background writer (see the module's notes).
+        self._executor: Executor | None = None
+        self._lock = threading.Lock()
+        self._ready: list[Record] = []
+        self._ready_future: Future[None] | None = None
+        self._writing = False
+        self._pending: Future[None] | None = None
+        self._failed: BaseException | None = None
 
-    def _c(self) -> Connection:
+    def _connect(self) -> Connection:
         if self._conn is None:
             self._conn = self.engine.connect()
         return self._conn
+
+    def _c(self) -> Connection:
+        self._settle()
+        return self._connect()
+
+    # --- commits in the background ------------------------------------------------------------
+    def commit_in(self, executor: Executor | None) -> None:
+        """From now on commit in ``executor`` (one thread), or again in the caller (None)."""
+        self._settle()
+        self._executor = executor
+
+    def pending(self) -> Future[None] | None:
+        """Done when everything committed so far is durable (None: nothing in the background)."""
+        return self._pending
+
+    def _settle(self) -> None:
+        """Wait until the background writer is idle; raise if one of its writes failed."""
+        f = self._pending
+        if f is not None:
+            with contextlib.suppress(BaseException):
+                f.result()
+            self._pending = None
+        if self._failed is not None:
+            raise JournalStopped(f"a journal write failed: {self._failed!r}") from self._failed
+
+    def _drain(self) -> None:
+        """The writer (worker thread): write what is ready, until nothing is."""
+        conn = self._connect()
+        while True:
+            with self._lock:
+                records, future = self._ready, self._ready_future
+                self._ready, self._ready_future = [], None
+                if future is None:
+                    self._writing = False
+                    return
+            try:
+                if self._failed is not None:
+                    raise JournalStopped(f"a journal write failed: {self._failed!r}")
+                self._write(conn, records)
+            except BaseException as exc:
+                self._failed = self._failed or exc
+                future.set_exception(exc)
+            else:
+                future.set_result(None)
 
     def connection(self) -> Connection:
         """The writer's connection: rows written on it commit with the journal's records."""
@@ -64,25 +132,45 @@ class SqlJournal:
         return int(row[0]), int(row[1]), str(row[2])
 
     def append(self, records: Iterable[Record]) -> None:
+        if self._failed is not None:
+            raise JournalStopped(f"a journal write failed: {self._failed!r}")
         self._staged.extend(records)
 
     def commit(self) -> None:
-        """Write the staged records with one statement and commit: durable on return."""
-        conn = self._c()
-        if self._staged:
+        """Write the staged records with one statement and commit: durable on return (in the
+        background: durable when ``pending()`` is done)."""
+        staged, self._staged = self._staged, []
+        if self._executor is None:
+            self._write(self._c(), staged)
+            return
+        if self._failed is not None:
+            raise JournalStopped(f"a journal write failed: {self._failed!r}") from self._failed
+        with self._lock:
+            self._ready.extend(staged)
+            if self._ready_future is None:
+                self._ready_future = Future()
+            self._pending = self._ready_future
+            start, self._writing = not self._writing, True
+        if start:
+            self._executor.submit(self._drain)
+
+    @staticmethod
+    def _write(conn: Connection, records: list[Record]) -> None:
+        if records:
             if conn.dialect.paramstyle == "qmark":
-                conn.exec_driver_sql(_INSERT.replace("%s", "?"), self._staged)
+                conn.exec_driver_sql(_INSERT.replace("%s", "?"), records)
             else:
-                conn.exec_driver_sql(_INSERT, self._staged)
+                conn.exec_driver_sql(_INSERT, records)
                 if conn.dialect.name == "postgresql":
-                    seq = str(self._staged[-1].seq)
+                    seq = str(records[-1].seq)
                     conn.exec_driver_sql("SELECT pg_notify(%s, %s)", (CHANNEL, seq))
-            self._staged = []
         conn.commit()
 
     def rollback(self) -> None:
         self._staged = []
         if self._conn is not None:
+            with contextlib.suppress(JournalStopped):
+                self._settle()
             self._conn.rollback()
 
     def read(self, after_seq: int = 0, chunk: int = 20_000) -> Iterator[Record]:
@@ -132,6 +220,8 @@ class SqlJournal:
         return Snapshot(int(row.seq), str(row.state_hash), bytes(row.blob))
 
     def close(self) -> None:
+        with contextlib.suppress(JournalStopped):
+            self._settle()  # let the writer finish; a failure is the caller's to have seen
         if self._conn is not None:
             self._conn.close()
             self._conn = None
