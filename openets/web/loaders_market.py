@@ -70,7 +70,10 @@ async def pick(c: Ctx) -> dict[str, Any]:
     """The instrument of a trade page: the path's, else the first listed one."""
     _, rows = await instruments(c)
     codes = [str(r["code"]) for r in rows]
-    chosen = c.param("instrument") or (codes[0] if codes else "")
+    asked = c.param("instrument")
+    if asked and asked not in codes:
+        return {"not_found": True}
+    chosen = asked or (codes[0] if codes else "")
     return {"instrument": chosen, "codes": codes}
 
 

@@ -11,6 +11,7 @@ with the cookie and the CSRF token (``static/app.js``); the live parts of a page
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -22,6 +23,7 @@ import jinja2
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from openets.api.deps import Services
@@ -46,6 +48,14 @@ SECURITY_HEADERS = {
     "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
 }
 """Pages run only the terminal's own scripts (ECharts sets inline styles) and are never framed."""
+
+DOCS_HEADERS = {
+    **SECURITY_HEADERS,
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+    "worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+}
+"""Swagger UI and ReDoc (vendored) set inline styles; ReDoc searches in a worker."""
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
@@ -156,6 +166,8 @@ class Web:
         async with self.client(viewer) as http:
             c = Ctx(http, viewer, lang, params)
             extra = await page.prepare(c) if page.prepare else {}
+            if extra.get("not_found"):
+                return self.render("notfound.html", base, status=404)
             c.params.update(extra)
             data = await self.load(page.frags, c)
         base["p"] = c.params
@@ -194,6 +206,16 @@ class Web:
         base["p"] = c.params
         html = self.fragment_html(name, c, data, base)
         return HTMLResponse(html, headers=SECURITY_HEADERS)
+
+    def not_found(self, request: Request) -> Response:
+        viewer = self.viewer(request)
+        base = self.base_context(request, viewer, self.lang(request))
+        return self.render("notfound.html", base, status=404)
+
+    def docs_page(self, request: Request, template: str) -> Response:
+        base = self.base_context(request, self.viewer(request), self.lang(request))
+        html = self.env.get_template(template).render(**base)
+        return HTMLResponse(html, headers=DOCS_HEADERS)
 
     def login_page(self, request: Request) -> Response:
         lang = self.lang(request)
@@ -249,10 +271,43 @@ def mount(app: FastAPI, services: Services) -> Web:
         ("/lang/{code}", lang),
         ("/frag/{name}", fragment),
     ]
+    async def swagger(request: Request) -> Response:
+        return web.docs_page(request, "swagger.html")
+
+    async def redoc(request: Request) -> Response:
+        return web.docs_page(request, "redoc.html")
+
+    # the API's documentation from the vendored Swagger UI and ReDoc, never a CDN
+    app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", "") != "/docs"]
+    routes += [("/docs", swagger), ("/redoc", redoc)]
     routes += [(page.path, _page_handler(web, page)) for page in PAGES]
     for path, fn in routes:
         app.add_api_route(path, fn, methods=["GET"], include_in_schema=False)
+    install_not_found_page(app, web)
     return web
+
+
+def wants_html(request: Request) -> bool:
+    """A browser asking for a page (not the API, not a script or a file)."""
+    path = request.url.path
+    if path.startswith(("/api/", "/static/", "/frag/")) or path in ("/openapi.json", "/metrics"):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def install_not_found_page(app: FastAPI, web: Web) -> None:
+    """Unknown paths answer a browser with the terminal's 404 page; the API keeps its JSON."""
+    api_handler = app.exception_handlers.get(StarletteHTTPException)
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 404 and wants_html(request):
+            return web.not_found(request)
+        assert api_handler is not None
+        answer = api_handler(request, exc)
+        return await answer if inspect.isawaitable(answer) else answer
+
+    app.add_exception_handler(StarletteHTTPException, on_http)
 
 
 __all__ = ["Ctx", "Got", "Viewer", "Web", "mount", "safe_next"]
