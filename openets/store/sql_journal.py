@@ -34,6 +34,10 @@ _INSERT = (
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
 CHANNEL = "openets_journal"
+_ROWS = 100
+_INSERT_MANY = _INSERT.split(" VALUES ")[0] + " VALUES " + ",".join(
+    ["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * _ROWS
+)
 
 
 _SELECT = (
@@ -158,7 +162,17 @@ class SqlJournal:
     def _write(conn: Connection, records: list[Record]) -> None:
         if records:
             if conn.dialect.paramstyle == "qmark":
-                conn.exec_driver_sql(_INSERT.replace("%s", "?"), records)
+                # SQLite: rows by the hundred in one statement (one step of the VM, where
+                # executemany takes one per row and gives up the GIL around each).
+                full, rest = divmod(len(records), _ROWS)
+                if full:
+                    flat = [v for r in records[: full * _ROWS] for v in r]
+                    conn.exec_driver_sql(
+                        _INSERT_MANY,
+                        [tuple(flat[i : i + _ROWS * 9]) for i in range(0, len(flat), _ROWS * 9)],
+                    )
+                if rest:
+                    conn.exec_driver_sql(_INSERT.replace("%s", "?"), records[full * _ROWS :])
             else:
                 conn.exec_driver_sql(_INSERT, records)
                 if conn.dialect.name == "postgresql":
