@@ -56,6 +56,8 @@ class Acks:
     listings: set[str] = field(default_factory=set)
     trades: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    errors: int = 0
+    """Requests that got no answer (a dropped connection, a timeout) or an unreadable one."""
 
 
 def free_port() -> int:
@@ -187,6 +189,8 @@ def client_loop(
             elif mine:
                 c.delete(f"/listings/{mine.pop(0)}", params={"account_id": acct})
         except (httpx.HTTPError, KeyError, ValueError):
+            with acks.lock:
+                acks.errors += 1
             time.sleep(0.05)  # the server is gone (killed): stop soon
 
 
