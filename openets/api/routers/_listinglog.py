@@ -43,7 +43,8 @@ class History:
         self.by_id: dict[str, Entry] = {}
         self.by_account: dict[str, list[Entry]] = {}
 
-    def apply(self, r: Record, ev: object) -> None:
+    def apply(self, ts: int, ev: object) -> None:
+        """Apply one event journaled at ``ts`` (UTC microseconds)."""
         if type(ev) is ListingPosted:
             e = Entry(
                 ev.listing_id,
@@ -53,7 +54,7 @@ class History:
                 ev.price,
                 ev.quantity,
                 ev.continuous,
-                r.ts,
+                ts,
             )
             self.by_id[e.listing_id] = e
             self.by_account.setdefault(e.account_id, []).append(e)
@@ -62,14 +63,14 @@ class History:
             if e2 is not None:
                 e2.filled += ev.quantity
                 if e2.filled >= e2.quantity:
-                    e2.status, e2.ended_us = "filled", r.ts
+                    e2.status, e2.ended_us = "filled", ts
         elif type(ev) is ListingCancelled:
             e3 = self.by_id.get(ev.listing_id)
             if e3 is not None and e3.status == "open":
                 e3.status = "expired" if ev.reason == "expired" else "cancelled"
                 if ev.reason.startswith("filled"):
                     e3.status = "filled"
-                e3.ended_us = r.ts
+                e3.ended_us = ts
 
 
 class ListingLog:
@@ -78,7 +79,9 @@ class ListingLog:
         self.start_seq = start_seq
         self.history = History()
         self._loaded = False
-        self._pending: list[tuple[Record, object]] = []
+        # Events of the running server until the past is read: their time and the event only
+        # (the record's payload and hashes would double what they weigh).
+        self._pending: list[tuple[int, object]] = []
         self._lock: asyncio.Lock | None = None
 
     def __call__(self, records: Sequence[Record], events: Sequence[object]) -> None:
@@ -86,9 +89,9 @@ class ListingLog:
         for r, ev in zip(records, events, strict=True):
             if r.type in _TYPES:
                 if self._loaded:
-                    self.history.apply(r, ev)
+                    self.history.apply(r.ts, ev)
                 else:
-                    self._pending.append((r, ev))
+                    self._pending.append((r.ts, ev))
 
     async def of(self, account_id: str | None) -> list[Entry]:
         """The account's listings (every account's with None), oldest first."""
@@ -98,8 +101,8 @@ class ListingLog:
             async with self._lock:
                 if not self._loaded:
                     past = await asyncio.to_thread(self._load)
-                    for r, ev in self._pending:
-                        past.apply(r, ev)
+                    for ts, ev in self._pending:
+                        past.apply(ts, ev)
                     self.history, self._pending, self._loaded = past, [], True
         if account_id is None:
             return sorted(self.history.by_id.values(), key=lambda e: e.posted_us)
@@ -111,7 +114,7 @@ class ListingLog:
             if r.seq > self.start_seq:
                 break
             if r.type in _TYPES:
-                h.apply(r, codec.decode(r.type, r.payload))
+                h.apply(r.ts, codec.decode(r.type, r.payload))
         return h
 
 
