@@ -110,12 +110,21 @@ def users_add(
     account: str | None = typer.Option(
         None, "--account", help="the account a participant acts for"
     ),
+    provinces: str | None = typer.Option(
+        None, "--provinces", help="a verifier's provinces, comma-separated (e.g. 上海,湖北)"
+    ),
+    province: str | None = typer.Option(
+        None, "--province", help="a regulator's province (national when left out)"
+    ),
 ) -> None:
-    """Add a user."""
+    """Add a user (a verifier or regulator is also appointed in the journal)."""
     from openets.api.users import UserError, add_user_to_db
 
+    where = [p.strip() for p in (provinces or "").split(",") if p.strip()]
+    if province:
+        where.append(province.strip())
     try:
-        add_user_to_db(db, username, password, role, account)
+        add_user_to_db(db, username, password, role, account, provinces=where)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise typer.Exit(1) from exc

@@ -32,6 +32,11 @@ trading.view_listings   own (view)   any       any       any
 trading.admin                                  any
 compliance.view         own (view)   any                 any        any
 compliance.verify                                                   any
+compliance.register                  any
+compliance.submit       own (surr.)
+compliance.approve                                       any
+compliance.allocate                                      any
+compliance.penalize                                      any
 supervision.view                                         any
 trading.instrument_st.                         any       any
 market.listings         any                    any       any
@@ -100,6 +105,11 @@ class Action(StrEnum):
     TRADING_ADMIN = "trading.admin"
     COMPLIANCE_VIEW = "compliance.view"
     COMPLIANCE_VERIFY = "compliance.verify"
+    COMPLIANCE_REGISTER = "compliance.register"
+    COMPLIANCE_SUBMIT = "compliance.submit"
+    COMPLIANCE_APPROVE = "compliance.approve"
+    COMPLIANCE_ALLOCATE = "compliance.allocate"
+    COMPLIANCE_PENALIZE = "compliance.penalize"
     SUPERVISION_VIEW = "supervision.view"
     INSTRUMENT_STATUS = "trading.instrument_status"
     MARKET_LISTINGS = "market.listings"
@@ -147,6 +157,11 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
     Action.TRADING_ADMIN: {X: ANY},
     Action.COMPLIANCE_VIEW: {P: OWN, R: ANY, G: ANY, V: ANY},
     Action.COMPLIANCE_VERIFY: {V: ANY},
+    Action.COMPLIANCE_REGISTER: {R: ANY},
+    Action.COMPLIANCE_SUBMIT: {P: OWN},
+    Action.COMPLIANCE_APPROVE: {G: ANY},
+    Action.COMPLIANCE_ALLOCATE: {G: ANY},
+    Action.COMPLIANCE_PENALIZE: {G: ANY},
     Action.SUPERVISION_VIEW: {G: ANY},
     Action.INSTRUMENT_STATUS: {X: ANY, G: ANY},
     Action.MARKET_LISTINGS: {P: ANY, X: ANY, G: ANY},
@@ -168,6 +183,7 @@ PARTICIPANT_PERMISSION: dict[Action, Permission] = {
     Action.TRADE: Permission.TRADE,
     Action.VIEW_LISTINGS: Permission.VIEW,
     Action.COMPLIANCE_VIEW: Permission.VIEW,
+    Action.COMPLIANCE_SUBMIT: Permission.SURRENDER,
     Action.LARGE_HOLDER_FILE: Permission.TRADE,
 }
 """The permission a participant user needs for each action it may do for its own account."""

@@ -20,10 +20,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from openets.api.auth import ALL_PERMISSIONS, Permission, Principal, Role
 from openets.api.security import Passwords
+from openets.domain.messages import Command
 from openets.domain.rejection import Code
 from openets.store import schema
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{2,63}$")
+RESERVED = frozenset({"system"})
+"""Names of the engine's own actors: no user may take them."""
 MIN_PASSWORD = 8
 MAX_PASSWORD = 256
 
@@ -85,11 +88,11 @@ def check_new_user(
     permissions: Iterable[str] | None = None,
 ) -> tuple[Role, frozenset[Permission]]:
     """Validate a new user's fields (not the account's existence). Raises :class:`UserError`."""
-    if not isinstance(username, str) or not USERNAME_RE.match(username):
+    if not isinstance(username, str) or not USERNAME_RE.match(username) or username in RESERVED:
         raise UserError(
             Code.INVALID_FIELD,
-            "username must be 3-64 letters, digits or . _ - @ and start with a letter or digit, "
-            f"was {username!r}",
+            "username must be 3-64 letters, digits or . _ - @, start with a letter or digit "
+            f"and not be {', '.join(sorted(RESERVED))}; was {username!r}",
             "username",
         )
     if not isinstance(password, str) or not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
@@ -116,6 +119,44 @@ def check_new_user(
             Code.INVALID_FIELD, "permissions apply to participant users only", "permissions"
         )
     return r, perms if r is Role.PARTICIPANT else ALL_PERMISSIONS
+
+
+def check_provinces(role: Role, provinces: Iterable[str] | None) -> tuple[str, ...]:
+    """The provinces of a verifier (where it verifies) or a regulator (at most one; none:
+    national). Raises :class:`UserError`."""
+    from openets.domain.provinces import PROVINCES
+
+    given = tuple(provinces or ())
+    if given and role not in (Role.VERIFIER, Role.REGULATOR):
+        raise UserError(
+            Code.INVALID_FIELD,
+            f"provinces apply to verifiers and regulators only; {role.value} had {given!r}",
+            "provinces",
+        )
+    for p in given:
+        if p not in PROVINCES:
+            raise UserError(Code.INVALID_FIELD, f"{p!r} is not a province (e.g. 上海)", "provinces")
+    if role is Role.REGULATOR and len(given) > 1:
+        raise UserError(
+            Code.INVALID_FIELD,
+            f"a regulator regulates one province (or, with none, the nation); had {given!r}",
+            "provinces",
+        )
+    if len(set(given)) != len(given):
+        raise UserError(Code.DUPLICATE, f"a province is named twice in {given!r}", "provinces")
+    return given
+
+
+def appointment(username: str, role: Role, provinces: tuple[str, ...]) -> Command | None:
+    """The compliance appointment a new user's role and provinces make (journaled with it)."""
+    from openets.compliance.mrv import AppointRegulator, AppointVerifier
+    from openets.compliance.state import NATIONAL
+
+    if role is Role.REGULATOR:
+        return AppointRegulator(username, provinces[0] if provinces else NATIONAL)
+    if role is Role.VERIFIER and provinces:
+        return AppointVerifier(username, provinces)
+    return None
 
 
 def _row_to_record(row: Row[Any]) -> UserRecord:
@@ -191,11 +232,16 @@ def add_user_to_db(
     permissions: Iterable[str] | None = None,
     *,
     passwords: Passwords | None = None,
+    provinces: Iterable[str] | None = None,
 ) -> None:
-    """Add a user to the market at ``db`` (the CLI's ``openets users add``)."""
+    """Add a user to the market at ``db`` (the CLI's ``openets users add``).
+
+    A regulator (national without ``provinces``) and a verifier with ``provinces`` are also
+    appointed in the journal, as ``POST /users`` does."""
     from openets.store.db import make_engine
 
     r, perms = check_new_user(username, password, role, account, permissions)
+    where = check_provinces(r, provinces)
     eng = make_engine(db)
     try:
         with eng.begin() as conn:
@@ -209,3 +255,20 @@ def add_user_to_db(
                 raise UserError(Code.DUPLICATE, f"user {username!r} exists", "username")
     finally:
         eng.dispose()
+    appoint = appointment(username, r, where)
+    if appoint is not None:
+        _journal_appointment(db, appoint)
+
+
+def _journal_appointment(db: str, cmd: Command) -> None:
+    from openets.bootstrap import open_market
+    from openets.compliance.state import SYSTEM_ACTOR
+    from openets.domain.rejection import Rejection
+
+    market = open_market(db)
+    try:
+        r = market.engine.submit(cmd, SYSTEM_ACTOR)
+        if isinstance(r, Rejection) and r.code != Code.DUPLICATE:
+            raise UserError(r.code, r.message, "provinces")
+    finally:
+        market.engine.journal.close()

@@ -6,7 +6,10 @@ The report cycle, one event per step::
     VerifyReport (appointed verifier)   -> ReportVerified    (may adjust figures, with a reason)
     ApproveReport (provincial regulator) -> ReportApproved   (the verified figures become final)
 
-Wrong order, wrong role and duplicates are rejections. A verifier may not verify an entity it
+Wrong order, wrong role and duplicates are rejections. ``SYSTEM_ACTOR`` registers entities and
+installations and submits reports when the registry (a registry operator) or the API (the
+holder of the entity's account) has authorised the caller; see
+:mod:`openets.engine.usecases.compliance_runs`. A verifier may not verify an entity it
 operates for, and the approver may not be the verifier (Regs-2024 Art. 13, four eyes).
 
 :func:`handle` routes every compliance command (these and those of
@@ -191,7 +194,7 @@ def _appoint_verifier(
 def _register_entity(
     state: ComplianceState, cmd: RegisterEntity, ctx: Ctx
 ) -> tuple[Event, ...] | Rejection:
-    if not state.is_regulator_of(ctx.actor, cmd.province):
+    if ctx.actor != SYSTEM_ACTOR and not state.is_regulator_of(ctx.actor, cmd.province):
         return Rejection(
             Code.NOT_PERMITTED,
             f"{ctx.actor} does not regulate province {cmd.province!r}",
@@ -212,9 +215,12 @@ def _register_entity(
 def _register_installation(
     state: ComplianceState, cmd: RegisterInstallation, ctx: Ctx
 ) -> tuple[Event, ...] | Rejection:
-    entity = entity_for_regulator(state, cmd.entity_id, ctx.actor)
-    if isinstance(entity, Rejection):
-        return entity
+    if ctx.actor == SYSTEM_ACTOR and cmd.entity_id not in state.entities:
+        return Rejection(Code.INVALID_FIELD, f"unknown entity {cmd.entity_id!r}", "entity_id")
+    if ctx.actor != SYSTEM_ACTOR:
+        entity = entity_for_regulator(state, cmd.entity_id, ctx.actor)
+        if isinstance(entity, Rejection):
+            return entity
     if not cmd.unit_id.strip():
         return Rejection(Code.INVALID_FIELD, "unit_id must not be empty", "unit_id")
     if cmd.unit_id in state.installations.get(cmd.entity_id, {}):
@@ -242,7 +248,7 @@ def _submit_report(
 ) -> tuple[Event, ...] | Rejection:
     if cmd.entity_id not in state.entities:
         return Rejection(Code.INVALID_FIELD, f"unknown entity {cmd.entity_id!r}", "entity_id")
-    if not state.is_operator_of(ctx.actor, cmd.entity_id):
+    if ctx.actor != SYSTEM_ACTOR and not state.is_operator_of(ctx.actor, cmd.entity_id):
         return Rejection(
             Code.NOT_PERMITTED, f"{ctx.actor} does not report for {cmd.entity_id}", "entity_id"
         )

@@ -35,8 +35,8 @@ _INSERT = (
 )
 CHANNEL = "openets_journal"
 _ROWS = 100
-_INSERT_MANY = _INSERT.split(" VALUES ")[0] + " VALUES " + ",".join(
-    ["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * _ROWS
+_INSERT_MANY = (
+    _INSERT.split(" VALUES ")[0] + " VALUES " + ",".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * _ROWS)
 )
 
 

@@ -271,6 +271,7 @@ def mount(app: FastAPI, services: Services) -> Web:
         ("/lang/{code}", lang),
         ("/frag/{name}", fragment),
     ]
+
     async def swagger(request: Request) -> Response:
         return web.docs_page(request, "swagger.html")
 

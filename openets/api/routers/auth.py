@@ -3,6 +3,8 @@ out, and adding users (registry operator)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
@@ -27,7 +29,15 @@ from openets.api.schemas.auth import (
 from openets.api.schemas.common import COMMAND_ERRORS, errors
 from openets.api.security import SESSION_COOKIE
 from openets.api.sequencer import Writer
-from openets.api.users import UserError, UserRecord, UserStore, check_new_user
+from openets.api.users import (
+    UserError,
+    UserRecord,
+    UserStore,
+    appointment,
+    check_new_user,
+    check_provinces,
+)
+from openets.compliance.state import SYSTEM_ACTOR
 from openets.domain.rejection import Code, Rejection
 from openets.registry.model import SubjectType
 
@@ -134,6 +144,7 @@ async def create_user(body: UserCreate, cmd: CommandDep) -> Response:
         role, perms = check_new_user(
             body.username, body.password, body.role, body.account_id, body.permissions
         )
+        provinces = check_provinces(role, body.provinces)
     except UserError as exc:
         raise ApiError(exc.code, exc.message, exc.field) from None
     pw_hash = await services.hash_password(body.password)
@@ -154,6 +165,11 @@ async def create_user(body: UserCreate, cmd: CommandDep) -> Response:
             return rejection_body(
                 Rejection(Code.DUPLICATE, f"user {rec.username!r} exists", "username")
             )
+        appoint = appointment(rec.username, role, provinces)
+        if appoint is not None:
+            r = w.submit(appoint, SYSTEM_ACTOR)
+            if isinstance(r, Rejection):
+                return rejection_body(replace(r, field="provinces"))
         out = _public(rec.username, rec.role, rec.account_id, rec.permissions)
         return 201, out.model_dump_json().encode()
 

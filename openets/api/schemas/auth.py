@@ -15,6 +15,7 @@ from openets.api.schemas.common import (
 Username = Annotated[str, text_validator(64, 1), text_schema(64, 1)]
 Password = Annotated[str, text_validator(256, 1), text_schema(256, 1)]
 
+ProvinceName = Annotated[str, text_validator(8, 1), text_schema(8, 1)]
 RoleName = Literal["participant", "registry_operator", "exchange_operator", "regulator", "verifier"]
 PermissionName = Literal["trade", "funds", "surrender", "view"]
 
@@ -52,6 +53,8 @@ class UserCreate(InModel):
     account_id: AccountRef | None = None
     permissions: list[PermissionName] | None = None
     """Participant users only; all four when left out."""
+    provinces: list[ProvinceName] | None = None
+    """A verifier's provinces; a regulator's one province (none: national)."""
 
 
 class UserPublic(OutModel):

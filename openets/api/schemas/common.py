@@ -283,6 +283,7 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
         404: "not found",
         405: "method not allowed",
         409: "conflicts with the market's state",
+        413: "body over the size limit",
         422: "invalid request",
         429: "too many failed logins",
         503: "the engine stopped",

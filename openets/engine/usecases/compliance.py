@@ -38,6 +38,7 @@ from openets.compliance.cycle_messages import (
     SurrenderRecorded,
 )
 from openets.compliance.penalties import PenaltyAssessment, assess
+from openets.compliance.plans import Sector
 from openets.compliance.rules import SurrenderItem
 from openets.compliance.state import NATIONAL, SYSTEM_ACTOR, ComplianceState
 from openets.domain.messages import Command, Ctx, Event
@@ -60,10 +61,31 @@ class CompliancePart(ComplianceState):
 
     budgets: dict[tuple[int, str], int] = field(default_factory=dict)
     """(year, province) → tonnes passed to the province's allocation account."""
+    sectors: dict[str, Sector] = field(default_factory=dict)
+    """Entity → the sector it was registered in (by the registry)."""
+    runs: list[Any] = field(default_factory=list)
+    """Allocation and penalty runs, oldest first (``compliance_runs.ComplianceRun``)."""
 
     def canonical(self) -> dict[str, Any]:
         out = cq.canonical(self)
         out["budgets"] = sorted([y, p, t] for (y, p), t in self.budgets.items())
+        out["sectors"] = sorted([e, str(s)] for e, s in self.sectors.items())
+        out["runs"] = [
+            [
+                r.run_id,
+                r.kind,
+                r.plan,
+                r.year,
+                r.scope,
+                r.regulator,
+                r.entities,
+                r.issued_t,
+                r.clawed_back_t,
+                r.fines_fen,
+                [[s.entity_id, s.reason] for s in r.skipped],
+            ]
+            for r in self.runs
+        ]
         return out
 
     def violations(self) -> list[str]:
@@ -131,13 +153,13 @@ def issue_allocation(m: MarketState, cmd: IssueAllocation, ctx: Ctx) -> Result:
             Code.INVALID_QUANTITY, f"reserve_t must be ≥ 0, was {cmd.reserve_t}", "reserve_t"
         )
     product = cea_for_year(cmd.year)
-    national = _system(m, SystemRole.NATIONAL_ALLOCATION)
+    national = system_account(m, SystemRole.NATIONAL_ALLOCATION)
     passed = sum(b.quantity for b in cmd.budgets)
     memo = cmd.reason or f"allocation {cmd.year}"
     postings = [Posting(national, product, Bucket.AVAILABLE, -passed)]
     postings += [
         Posting(
-            _system(m, SystemRole.PROVINCIAL_ALLOCATION, b.province),
+            system_account(m, SystemRole.PROVINCIAL_ALLOCATION, b.province),
             product,
             Bucket.AVAILABLE,
             b.quantity,
@@ -166,7 +188,7 @@ def _apply_issued(comp: CompliancePart, ev: AllocationIssued) -> None:
         comp.budgets[key] = comp.budgets.get(key, 0) + b.quantity
 
 
-def _system(m: MarketState, role: SystemRole, province: str = "") -> str:
+def system_account(m: MarketState, role: SystemRole, province: str = "") -> str:
     acct = m.registry.system_account(role, province)
     if acct is None:  # genesis opens every system account before any command
         raise RuntimeError(f"the registry has no {role.value} account {province}")
@@ -188,7 +210,7 @@ def _from_province(
     if isinstance(acct, Rejection):
         return acct
     province, product = ev.province, ev.product
-    source = _system(m, SystemRole.PROVINCIAL_ALLOCATION, province)
+    source = system_account(m, SystemRole.PROVINCIAL_ALLOCATION, province)
     have = m.registry.available(source, product)
     if have < qty:
         return Rejection(
@@ -220,7 +242,7 @@ def _claw_back(
             f"of the over-allocation needs {ev.clawback_t} t (cancel listings or buy back first)",
             "quantity",
         )
-    target = _system(m, SystemRole.PROVINCIAL_ALLOCATION, ev.province)
+    target = system_account(m, SystemRole.PROVINCIAL_ALLOCATION, ev.province)
     return [
         reg.transfer(
             ctx.ids.next("TX"),
@@ -272,7 +294,7 @@ def _registry_moves(m: MarketState, ev: Event, ctx: Ctx) -> list[Event] | Reject
     return []
 
 
-def _decide(m: MarketState, cmd: Command, ctx: Ctx) -> Result:
+def decide(m: MarketState, cmd: Command, ctx: Ctx) -> Result:
     """The compliance decision and the registry movements it asks for, or the first refusal."""
     result = mrv.handle(part(m), cmd, ctx)
     if isinstance(result, Rejection):
@@ -290,7 +312,7 @@ def _decide(m: MarketState, cmd: Command, ctx: Ctx) -> Result:
 
 
 def _register_entity(m: MarketState, cmd: mrv.RegisterEntity, ctx: Ctx) -> Result:
-    result = _decide(m, cmd, ctx)
+    result = decide(m, cmd, ctx)
     if isinstance(result, Rejection):
         return result
     acct = m.registry.accounts.get(cmd.account_id)
@@ -315,7 +337,7 @@ def _register_entity(m: MarketState, cmd: mrv.RegisterEntity, ctx: Ctx) -> Resul
 def _carry_over(m: MarketState, cmd: DetermineCarryOver, ctx: Ctx) -> Result:
     entity = part(m).entities.get(cmd.entity_id)
     computed = cmd.net_sales_t if entity is None else net_sales_t(m, entity.account_id)
-    result = _decide(m, replace(cmd, net_sales_t=computed), ctx)
+    result = decide(m, replace(cmd, net_sales_t=computed), ctx)
     if not isinstance(result, Rejection) and cmd.net_sales_t not in (0, computed):
         return Rejection(
             Code.INVALID_FIELD,
@@ -331,9 +353,9 @@ def _assess_penalty(m: MarketState, cmd: AssessPenalty, ctx: Ctx) -> Result:
     ey = comp.years.get((cmd.entity_id, cmd.year))
     plan = comp.plans.get(ey.plan) if ey is not None else None
     if plan is None:
-        return _decide(m, cmd, ctx)  # the handler says why
+        return decide(m, cmd, ctx)  # the handler says why
     price = month_price(m, plan.deadline)
-    result = _decide(
+    result = decide(
         m,
         replace(cmd, trade_value_fen=price.value_fen, trade_quantity_t=price.quantity_t),
         ctx,
@@ -376,7 +398,7 @@ def surrender(m: MarketState, cmd: rc.Surrender, ctx: Ctx) -> Result:
     bad = check_types(record)
     if bad is not None:
         return replace(bad, field="compliance_year") if bad.field == "year" else bad
-    return _decide(m, record, Ctx(ctx.now, SYSTEM_ACTOR, ctx.ids))
+    return decide(m, record, Ctx(ctx.now, SYSTEM_ACTOR, ctx.ids))
 
 
 SPECIAL: dict[type, Callable[[MarketState, Any, Ctx], Result]] = {
@@ -416,7 +438,7 @@ def province_budgets(m: MarketState, year: int) -> dict[str, tuple[int, int]]:
     out = {}
     for (y, province), passed in sorted(part(m).budgets.items()):
         if y == year:
-            acct = _system(m, SystemRole.PROVINCIAL_ALLOCATION, province)
+            acct = system_account(m, SystemRole.PROVINCIAL_ALLOCATION, province)
             out[province] = (passed, m.registry.available(acct, product))
     return out
 
@@ -436,7 +458,7 @@ def reconcile(m: MarketState) -> list[str]:
             counted[prod] = counted.get(prod, 0) + q
     for prod, q in sorted(counted.items()):
         role = SystemRole.CANCELLATION if prod == CCER else SystemRole.SURRENDER
-        held = sum(m.registry.bucket(_system(m, role), prod))
+        held = sum(m.registry.bucket(system_account(m, role), prod))
         if held < q:
             out.append(
                 f"{prod}: compliance counts {q} t surrendered, "
@@ -469,7 +491,7 @@ EVENTS: tuple[type[Event], ...] = (
 
 def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
     for cmd_t in mrv.COMMANDS:
-        handlers[cmd_t] = _typed(SPECIAL.get(cmd_t, _decide))
+        handlers[cmd_t] = _typed(SPECIAL.get(cmd_t, decide))
     handlers[IssueAllocation] = _typed(issue_allocation)
     handlers[rc.Surrender] = surrender
     for ev_t in EVENTS:
