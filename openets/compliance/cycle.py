@@ -266,9 +266,9 @@ def _borrow(state: ComplianceState, cmd: BorrowAllowances, ctx: Ctx) -> Result:
     vintage = borrowing_vintage(plan)
     if plan.borrowing is None or vintage is None:
         return Rejection(Code.NOT_PERMITTED, f"plan {plan.name} allows no borrowing", "year")
-    if is_late(ctx.now, plan.deadline):
+    if is_late(ctx.now, plan.deadline_at):
         return Rejection(
-            Code.DEADLINE_PASSED, f"borrowing closed with the deadline {plan.deadline}", "year"
+            Code.DEADLINE_PASSED, f"borrowing closed with the deadline {plan.deadline_text}", "year"
         )
     if cmd.quantity <= 0:
         return Rejection(
@@ -330,19 +330,18 @@ def _surrender(state: ComplianceState, cmd: RecordSurrender, ctx: Ctx) -> Result
     carried = 0
     if rule is not None and cmd.year > rule.last_vintage_year:
         carried = check.quantity_of(lambda p: is_carried_vintage(rule, p))
-    return (
-        SurrenderRecorded(
-            entity.entity_id,
-            entity.account_id,
-            entity.province,
-            cmd.year,
-            cmd.items,
-            is_late(ctx.now, plan.deadline),
-            check.quantity_of(lambda p: p == CCER),
-            check.quantity_of(lambda p: p == vintage),
-            carried,
-        ),
+    recorded = SurrenderRecorded(
+        entity.entity_id,
+        entity.account_id,
+        entity.province,
+        cmd.year,
+        cmd.items,
+        is_late(ctx.now, plan.deadline_at),
+        check.quantity_of(lambda p: p == CCER),
+        check.quantity_of(lambda p: p == vintage),
+        carried,
     )
+    return (recorded,)
 
 
 def _carry_over(state: ComplianceState, cmd: DetermineCarryOver, ctx: Ctx) -> Result:
@@ -370,8 +369,10 @@ def _after_deadline_shortfall(
     if isinstance(found, Rejection):
         return found
     ey, obligation, plan = found
-    if not is_late(ctx.now, plan.deadline):
-        return Rejection(Code.INVALID_STATE, f"the deadline {plan.deadline} has not passed", "year")
+    if not is_late(ctx.now, plan.deadline_at):
+        return Rejection(
+            Code.INVALID_STATE, f"the deadline {plan.deadline_text} has not passed", "year"
+        )
     shortfall = max(0, obligation.obligation_t - ey.on_time_t - ey.late_t)
     if shortfall == 0:
         return Rejection(Code.INVALID_STATE, f"{entity_id} owes nothing for {year}", "year")
@@ -460,6 +461,22 @@ def _consume_withholding(state: ComplianceState, entity_id: str, year: int, qty:
         raise AssertionError(f"withheld more than was due for {entity_id} {year}")
 
 
+def _apply_surrender(state: ComplianceState, e: SurrenderRecorded) -> None:
+    ey = state.years[(e.entity_id, e.year)]
+    total = sum(i.quantity for i in e.items)
+    if e.late:
+        ey.late_t += total
+    else:
+        ey.on_time_t += total
+    ey.ccer_t += e.ccer_t
+    ey.borrowed_used_t += e.borrowed_vintage_t
+    for i in e.items:
+        ey.by_product[i.product] = ey.by_product.get(i.product, 0) + i.quantity
+    if e.carried_over_t:
+        used = state.carry_over_used.get(e.entity_id, 0)
+        state.carry_over_used[e.entity_id] = used + e.carried_over_t
+
+
 def apply_cycle(state: ComplianceState, event: Event) -> bool:
     """Apply a cycle event; False if it is not one."""
     match event:
@@ -479,19 +496,7 @@ def apply_cycle(state: ComplianceState, event: Event) -> bool:
             key = (e.entity_id, e.withheld_from_year)
             state.withholdings[key] = state.withholdings.get(key, 0) + e.quantity
         case SurrenderRecorded() as e:
-            ey = state.years[(e.entity_id, e.year)]
-            total = sum(i.quantity for i in e.items)
-            if e.late:
-                ey.late_t += total
-            else:
-                ey.on_time_t += total
-            ey.ccer_t += e.ccer_t
-            ey.borrowed_used_t += e.borrowed_vintage_t
-            for i in e.items:
-                ey.by_product[i.product] = ey.by_product.get(i.product, 0) + i.quantity
-            if e.carried_over_t:
-                used = state.carry_over_used.get(e.entity_id, 0)
-                state.carry_over_used[e.entity_id] = used + e.carried_over_t
+            _apply_surrender(state, e)
         case CarryOverDetermined() as e:
             state.carry_over_quota[e.entity_id] = e.quota_t
         case PenaltyAssessed() as e:

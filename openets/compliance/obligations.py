@@ -183,8 +183,10 @@ class Position:
         return Status.SHORTFALL
 
 
-def is_late(at: datetime, deadline: date) -> bool:
-    """After the deadline day, in Beijing time."""
+def is_late(at: datetime, deadline: date | datetime) -> bool:
+    """After the deadline: a day (Beijing time) ends at midnight, a moment is itself."""
     if at.tzinfo is None:
         raise ValueError(f"time must carry a time zone, was {at!r}")
+    if isinstance(deadline, datetime):
+        return at > deadline
     return at.astimezone(BEIJING).date() > deadline

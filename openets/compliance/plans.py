@@ -12,9 +12,11 @@ enters the plan.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from fractions import Fraction as Q
+
+from openets.domain.clock import BEIJING
 
 
 class Category(StrEnum):
@@ -108,8 +110,31 @@ class Plan:
     penalty_regime: PenaltyRegime = PenaltyRegime.MEASURES_2021
     accept_late_surrender: bool = True
     """A surrender after the deadline still counts (status ``late``); False rejects it."""
+    deadline_time: time | None = None
+    """The clock time (Beijing) the deadline day ends at; None: the end of the day."""
+    interim_deadline: date | None = None
+    """A milestone before the deadline: ``interim_share`` of the entities by then."""
+    interim_share: Q | None = None
     unconfirmed: tuple[str, ...] = field(default=())
     """Parameters whose value is a [U] placeholder, e.g. ``benchmark.coal_unconventional``."""
+
+    @property
+    def deadline_at(self) -> datetime:
+        """The last moment (Beijing) a surrender counts as on time."""
+        return _moment(self.deadline, self.deadline_time)
+
+    @property
+    def interim_at(self) -> datetime | None:
+        if self.interim_deadline is None:
+            return None
+        return _moment(self.interim_deadline, self.deadline_time)
+
+    @property
+    def deadline_text(self) -> str:
+        """``2021-12-31 17:00`` (Beijing), or the date alone when the whole day counts."""
+        if self.deadline_time is None:
+            return self.deadline.isoformat()
+        return f"{self.deadline.isoformat()} {self.deadline_time.strftime('%H:%M')}"
 
     def benchmark(self, category: Category) -> Benchmark:
         for cat, bench in self.benchmarks:
@@ -122,6 +147,14 @@ class Plan:
             if cat == category:
                 return slope
         return None
+
+
+def _moment(day: date, at: time | None) -> datetime:
+    if at is None:
+        return datetime.combine(day + timedelta(days=1), time(0), BEIJING) - timedelta(
+            microseconds=1
+        )
+    return datetime.combine(day, at, BEIJING)
 
 
 def _b(electricity: str, heat: str) -> Benchmark:
@@ -140,6 +173,9 @@ PLAN_2019_2020 = Plan(
     years=(2019, 2020),
     cycle_years=(2019, 2020),
     deadline=date(2021, 12, 31),  # 95% by 2021-12-15, 100% by 2021-12-31 [V]
+    deadline_time=time(17, 0),  # 17:00 Beijing, as the registry closes the day [M]
+    interim_deadline=date(2021, 12, 15),  # [V]
+    interim_share=Q(95, 100),  # [V]
     benchmarks=(
         (Category.COAL_300_PLUS, _b("0.877", "0.126")),  # [V]
         (Category.COAL_300_BELOW, _b("0.979", "0.126")),  # [V]
@@ -158,6 +194,8 @@ PLAN_2021 = Plan(
     years=(2021,),
     cycle_years=(2021, 2022),
     deadline=date(2023, 12, 31),  # 95% by 2023-11-15, 100% by 2023-12-31 [V]
+    interim_deadline=date(2023, 11, 15),  # [V]
+    interim_share=Q(95, 100),  # [V]
     benchmarks=(
         (Category.COAL_300_PLUS, _b("0.8218", "0.1111")),  # [V*] / heat [M]
         (Category.COAL_300_BELOW, _b("0.8773", "0.1111")),  # [V*] / heat [M]
@@ -177,6 +215,8 @@ PLAN_2022 = Plan(
     years=(2022,),
     cycle_years=(2021, 2022),
     deadline=date(2023, 12, 31),
+    interim_deadline=date(2023, 11, 15),  # [V]
+    interim_share=Q(95, 100),  # [V]
     benchmarks=(
         (Category.COAL_300_PLUS, _b("0.8177", "0.1105")),  # [V*] / heat [M]
         (Category.COAL_300_BELOW, _b("0.8729", "0.1105")),  # [V*] / heat [M]

@@ -255,6 +255,7 @@ def _year_row(state: ComplianceState, key: tuple[str, int]) -> list[Any]:
         y.borrowed_used_t,
         y.penalty_fine_fen,
         y.deduction_scheduled_t,
+        y.met_by_interim,
     ]
 
 

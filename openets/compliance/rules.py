@@ -184,10 +184,10 @@ def check_within_obligation(c: SurrenderCheck) -> Rejection | None:
 
 def check_deadline(c: SurrenderCheck) -> Rejection | None:
     """After the deadline a surrender counts as late, or is refused if the plan says so."""
-    if not c.plan.accept_late_surrender and is_late(c.at, c.plan.deadline):
+    if not c.plan.accept_late_surrender and is_late(c.at, c.plan.deadline_at):
         return Rejection(
             Code.DEADLINE_PASSED,
-            f"the {c.year} deadline was {c.plan.deadline}, it is {c.at.isoformat()}",
+            f"the {c.year} deadline was {c.plan.deadline_text}, it is {c.at.isoformat()}",
             "compliance_year",
         )
     return None

@@ -102,3 +102,13 @@ class ComplianceRun(Event):
 
 
 RUN_KINDS = ("preallocation", "final_allocation", "penalties")
+
+
+@dataclass(frozen=True, slots=True)
+class ObligationMet(Event):
+    """A surrender through the registry completed the entity's obligation for ``year``;
+    ``by_interim``: by the plan's interim milestone (e.g. 17:00 on 2021-12-15 for cycle 1)."""
+
+    entity_id: str
+    year: int
+    by_interim: bool

@@ -106,6 +106,8 @@ class EntityYear:
     borrowed_used_t: int = 0
     penalty_fine_fen: int | None = None
     deduction_scheduled_t: int | None = None
+    met_by_interim: bool = False
+    """The obligation was surrendered in full by the plan's interim milestone."""
 
 
 @dataclass(slots=True)

@@ -37,9 +37,11 @@ from openets.compliance.cycle_messages import (
     RecordSurrender,
     SurrenderRecorded,
 )
+from openets.compliance.obligations import is_late
 from openets.compliance.penalties import PenaltyAssessment, assess
 from openets.compliance.plans import Sector
 from openets.compliance.rules import SurrenderItem
+from openets.compliance.run_messages import ObligationMet
 from openets.compliance.state import NATIONAL, SYSTEM_ACTOR, ComplianceState
 from openets.domain.messages import Command, Ctx, Event
 from openets.domain.products import CCER, cea_for_year
@@ -398,7 +400,26 @@ def surrender(m: MarketState, cmd: rc.Surrender, ctx: Ctx) -> Result:
     bad = check_types(record)
     if bad is not None:
         return replace(bad, field="compliance_year") if bad.field == "year" else bad
-    return decide(m, record, Ctx(ctx.now, SYSTEM_ACTOR, ctx.ids))
+    result = decide(m, record, Ctx(ctx.now, SYSTEM_ACTOR, ctx.ids))
+    if isinstance(result, Rejection):
+        return result
+    met = _obligation_met(part(m), record, ctx)
+    return result if met is None else (*result, met)
+
+
+def _obligation_met(comp: CompliancePart, record: RecordSurrender, ctx: Ctx) -> Event | None:
+    """``ObligationMet`` when this surrender completes the obligation (with the interim
+    milestone: met by it or not)."""
+    ey = comp.years.get((record.entity_id, record.year))
+    if ey is None or ey.obligation is None:
+        return None
+    before = ey.on_time_t + ey.late_t
+    after = before + sum(i.quantity for i in record.items)
+    if not before < ey.obligation.obligation_t <= after:
+        return None
+    interim = comp.plans[ey.plan].interim_at
+    by_interim = interim is not None and not is_late(ctx.now, interim)
+    return ObligationMet(record.entity_id, record.year, by_interim)
 
 
 SPECIAL: dict[type, Callable[[MarketState, Any, Ctx], Result]] = {

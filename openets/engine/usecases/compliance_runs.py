@@ -39,6 +39,7 @@ from openets.compliance.run_messages import (
     AssessPenalties,
     ComplianceRun,
     EntitySectorRecorded,
+    ObligationMet,
     RegisterCoveredEntity,
     RegisterCoveredInstallation,
     RunFinalAllocation,
@@ -363,10 +364,10 @@ def assess_penalties(m: MarketState, cmd: AssessPenalties, ctx: Ctx) -> Result:
     plan = uc.part(m).plan_for(cmd.year)
     if plan is None:
         return Rejection(Code.INVALID_FIELD, f"no plan covers {cmd.year}", "year")
-    if not is_late(ctx.now, plan.deadline):
+    if not is_late(ctx.now, plan.deadline_at):
         return Rejection(
             Code.INVALID_STATE,
-            f"penalties for {cmd.year} are assessed after the deadline {plan.deadline} "
+            f"penalties for {cmd.year} are assessed after the deadline {plan.deadline_text} "
             f"(plan {plan.name}); it is {ctx.now.isoformat()}",
             "year",
         )
@@ -416,6 +417,8 @@ def _apply(comp: uc.CompliancePart, ev: Any) -> None:
         comp.sectors[ev.entity_id] = ev.sector
     elif isinstance(ev, ComplianceRun):
         comp.runs.append(ev)
+    elif isinstance(ev, ObligationMet):
+        comp.years[(ev.entity_id, ev.year)].met_by_interim = ev.by_interim
 
 
 def _typed(fn: Callable[[MarketState, Any, Ctx], Result]) -> Handler:
@@ -439,5 +442,5 @@ HANDLERS: dict[type, Callable[[MarketState, Any, Ctx], Result]] = {
 def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
     for cmd_t, fn in HANDLERS.items():
         handlers[cmd_t] = _typed(fn)
-    for ev_t in (EntitySectorRecorded, ComplianceRun):
+    for ev_t in (EntitySectorRecorded, ComplianceRun, ObligationMet):
         appliers[ev_t] = apply_part("compliance", _apply)
