@@ -13,6 +13,7 @@ from openets.domain.messages import Ctx, Event
 from openets.domain.provinces import PROVINCES as PROVINCES  # re-exported
 from openets.domain.rejection import Code, Rejection
 from openets.registry import commands as c
+from openets.registry.checks import check_closable, check_postings, check_reversible
 from openets.registry.events import (
     AccountOpened,
     AccountStatusChanged,
@@ -181,13 +182,9 @@ def change_status(state: RegistryState, cmd: c.ChangeAccountStatus, ctx: Ctx) ->
             "status",
         )
     if new is AccountStatus.CLOSED:
-        left = [(p, sum(b)) for p, b in state.holdings_of(acct.account_id) if any(b)]
-        if left:
-            return Rejection(
-                Code.INVALID_STATE,
-                f"account {acct.account_id} still holds {left}; empty it before closing",
-                "status",
-            )
+        r = check_closable(state, acct.account_id)
+        if r:
+            return r
     return (AccountStatusChanged(acct.account_id, acct.status, new, cmd.reason),)
 
 
@@ -201,21 +198,26 @@ def _qty_product_account(
     return acct if isinstance(acct, Rejection) else None
 
 
+def _checked(state: RegistryState, ev: LedgerPosted) -> Result:
+    """``ev`` if it passes its transaction type's check list."""
+    r = check_postings(state, ev.tx_type, ev.postings)
+    return r or (ev,)
+
+
 def issue(state: RegistryState, cmd: c.Issue, ctx: Ctx) -> Result:
     r = _qty_product_account(state, cmd.account_id, cmd.product, cmd.quantity, moving_out=False)
     if r:
         return r
-    return (
-        transfer(
-            ctx.ids.next("TX"),
-            TxType.ISSUANCE,
-            ISSUED,
-            cmd.account_id,
-            cmd.product,
-            cmd.quantity,
-            memo=cmd.reason,
-        ),
+    ev = transfer(
+        ctx.ids.next("TX"),
+        TxType.ISSUANCE,
+        ISSUED,
+        cmd.account_id,
+        cmd.product,
+        cmd.quantity,
+        memo=cmd.reason,
     )
+    return _checked(state, ev)
 
 
 def claw_back(state: RegistryState, cmd: c.ClawBack, ctx: Ctx) -> Result:
@@ -226,17 +228,16 @@ def claw_back(state: RegistryState, cmd: c.ClawBack, ctx: Ctx) -> Result:
         )
     if r:
         return r
-    return (
-        transfer(
-            ctx.ids.next("TX"),
-            TxType.CLAWBACK,
-            cmd.account_id,
-            ISSUED,
-            cmd.product,
-            cmd.quantity,
-            memo=cmd.reason,
-        ),
+    ev = transfer(
+        ctx.ids.next("TX"),
+        TxType.CLAWBACK,
+        cmd.account_id,
+        ISSUED,
+        cmd.product,
+        cmd.quantity,
+        memo=cmd.reason,
     )
+    return _checked(state, ev)
 
 
 def request_transfer(state: RegistryState, cmd: c.RequestTransfer, ctx: Ctx) -> Result:
@@ -252,15 +253,18 @@ def request_transfer(state: RegistryState, cmd: c.RequestTransfer, ctx: Ctx) -> 
             f"from_account and to_account are both {cmd.to_account}",
             "to_account",
         )
+    postings = (
+        Posting(cmd.from_account, cmd.product, Bucket.AVAILABLE, -cmd.quantity),
+        Posting(cmd.to_account, cmd.product, Bucket.AVAILABLE, cmd.quantity),
+    )
+    r = check_postings(state, TxType.TRANSFER, postings, _request_fields(postings))
+    if r:
+        return r
     r = check_enough(
         state, cmd.from_account, cmd.product, Bucket.AVAILABLE, cmd.quantity, "available"
     )
     if r:
         return r
-    postings = (
-        Posting(cmd.from_account, cmd.product, Bucket.AVAILABLE, -cmd.quantity),
-        Posting(cmd.to_account, cmd.product, Bucket.AVAILABLE, cmd.quantity),
-    )
     return (
         ApprovalRequested(
             ctx.ids.next("RQ"), "transfer", ctx.actor, TxType.TRANSFER, postings, "", cmd.reason
@@ -268,23 +272,23 @@ def request_transfer(state: RegistryState, cmd: c.RequestTransfer, ctx: Ctx) -> 
     )
 
 
+def _request_fields(postings: tuple[Posting, ...]) -> dict[str, str]:
+    """The request field naming each account: the sender ``from_account``, else ``to_account``."""
+    out: dict[str, str] = {}
+    for p in postings:
+        out.setdefault(p.account_id, "from_account" if p.delta < 0 else "to_account")
+    return out
+
+
 def request_correction(state: RegistryState, cmd: c.RequestCorrection, ctx: Ctx) -> Result:
-    tx = state.transactions.get(cmd.tx_id)
-    if tx is None:
-        return Rejection(Code.UNKNOWN_TRANSACTION, f"no transaction {cmd.tx_id!r}", "tx_id")
-    if tx.reversed_by:
-        return Rejection(
-            Code.ALREADY_DONE,
-            f"transaction {cmd.tx_id} was already reversed by {tx.reversed_by}",
-            "tx_id",
-        )
-    if tx.tx_type is TxType.CORRECTION:
-        return Rejection(
-            Code.INVALID_STATE,
-            "a correction is not corrected by another reversal; enter a new transaction",
-            "tx_id",
-        )
+    r = check_reversible(state, cmd.tx_id)
+    if r:
+        return r
+    tx = state.transactions[cmd.tx_id]
     postings = tuple(Posting(p.account_id, p.product, p.bucket, -p.delta) for p in tx.postings)
+    r = check_postings(state, TxType.CORRECTION, postings, _request_fields(postings))
+    if r:
+        return r
     return (
         ApprovalRequested(
             ctx.ids.next("RQ"),
@@ -332,7 +336,10 @@ def decide(state: RegistryState, cmd: c.Decide, ctx: Ctx) -> Result:
     decided = ApprovalDecided(cmd.request_id, ctx.actor, cmd.approve, cmd.reason)
     if not cmd.approve:
         return (decided,)
-    r = _postings_fit(state, req.postings)
+    # The request's check list again: accounts may have changed status since it was made.
+    r = check_reversible(state, req.ref, but=req.request_id) if req.kind == "correction" else None
+    r = r or check_postings(state, req.tx_type, req.postings, _request_fields(req.postings))
+    r = r or _postings_fit(state, req.postings)
     if r:
         return r
     return (decided, LedgerPosted(ctx.ids.next("TX"), req.tx_type, req.postings, req.ref, req.memo))
@@ -370,7 +377,7 @@ def _retire(
         r = check_enough(state, account_id, prod, Bucket.AVAILABLE, qty, "available")
         if r:
             return r
-    return (LedgerPosted(ctx.ids.next("TX"), tx_type, tuple(postings), ref, memo),)
+    return _checked(state, LedgerPosted(ctx.ids.next("TX"), tx_type, tuple(postings), ref, memo))
 
 
 def surrender(state: RegistryState, cmd: c.Surrender, ctx: Ctx) -> Result:

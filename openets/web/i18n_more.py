@@ -127,6 +127,11 @@ ZH: dict[str, str] = {
     "err.IDEMPOTENCY_KEY_REUSED": "请求编号已用于另一请求",
     "err.BODY_TOO_LARGE": "请求内容过大",
     "err.REQUEST_TIMEOUT": "请求超时",
+    "err.ACCOUNT_TYPE_NOT_ALLOWED": "该类账户不能参与此类交易",
+    "err.NOT_CORRECTABLE": "此类交易不能冲正",
+    "err.REVERSAL_PENDING": "该交易已有待审批的冲正",
+    "err.PENDING_TRANSACTIONS": "账户有待审批的交易，不能销户",
+    "err.OPEN_REQUESTS": "账户有未完成的委托或出入金，不能销户",
 }
 
 EN: dict[str, str] = {
@@ -258,4 +263,9 @@ EN: dict[str, str] = {
     "err.IDEMPOTENCY_KEY_REUSED": "Request key already used for another request",
     "err.BODY_TOO_LARGE": "Request too large",
     "err.REQUEST_TIMEOUT": "Request timed out",
+    "err.ACCOUNT_TYPE_NOT_ALLOWED": "This kind of account cannot take part in this transaction",
+    "err.NOT_CORRECTABLE": "This kind of transaction cannot be corrected",
+    "err.REVERSAL_PENDING": "A reversal of this transaction is already waiting for approval",
+    "err.PENDING_TRANSACTIONS": "The account has pending transactions and cannot be closed",
+    "err.OPEN_REQUESTS": "The account has open orders or fund instructions and cannot be closed",
 }
