@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from openets import composition
 from openets.domain.clock import Clock, RealClock
 from openets.domain.rejection import Rejection
 from openets.engine.core import Engine
 from openets.engine.journal import Journal, MemoryJournal
-from openets.engine.router import build_tables
 from openets.engine.state import MarketState
 from openets.engine.usecases.genesis import Genesis
 from openets.store.db import make_engine
@@ -26,14 +26,12 @@ class Market:
 
 
 def new_state() -> MarketState:
-    """An empty market: the registry, the funds, and every context the use cases add."""
-    from openets.engine.usecases import state_parts
-
-    return MarketState(ext={name: make() for name, make in state_parts().items()})
+    """An empty market: the registry, the funds, and every context the composition lists."""
+    return composition.new_state()
 
 
 def open_engine(journal: Journal, clock: Clock, *, preset: str = "cn") -> Engine:
-    handlers, appliers = build_tables()
+    handlers, appliers = composition.build_tables()
     eng = Engine(journal, clock, handlers, appliers, state_factory=new_state)
     eng.recover()
     r = eng.submit(Genesis(preset), "system")

@@ -144,18 +144,11 @@ def allocate(
 
 
 def _register_extensions() -> None:
-    """Every ``openets/cli_<name>.py`` with a ``register(app)`` adds its commands."""
-    import importlib
-    import pkgutil
+    """The commands of the ``openets/cli_<name>.py`` modules, listed here."""
+    from openets import cli_compliance, cli_demo, cli_drill, cli_ops, cli_report, cli_sim
 
-    import openets
-
-    for info in sorted(pkgutil.iter_modules(openets.__path__), key=lambda i: i.name):
-        if info.name.startswith("cli_"):
-            mod = importlib.import_module(f"openets.{info.name}")
-            reg = getattr(mod, "register", None)
-            if reg is not None:
-                reg(app)
+    for mod in (cli_compliance, cli_demo, cli_drill, cli_ops, cli_report, cli_sim):
+        mod.register(app)
 
 
 _register_extensions()

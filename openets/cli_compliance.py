@@ -16,9 +16,9 @@ def compliance_report(db: str, year: int, fmt: str, level: str) -> int:
     """
     from openets.bootstrap import new_state
     from openets.compliance.queries import report_text
+    from openets.composition import build_tables
     from openets.domain.clock import RealClock
     from openets.engine.core import Engine
-    from openets.engine.router import build_tables
     from openets.store.db import make_engine
     from openets.store.sql_journal import SqlJournal
 

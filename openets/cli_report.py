@@ -53,9 +53,9 @@ def journal_rows(db: str) -> Iterator[tuple[int, str, bytes]]:
 def replayed_state(db: str) -> Any:
     """The market state as of the journal's end (snapshot + replay, nothing written)."""
     from openets.bootstrap import new_state
+    from openets.composition import build_tables
     from openets.domain.clock import RealClock
     from openets.engine.core import Engine
-    from openets.engine.router import build_tables
 
     handlers, appliers = build_tables()
     eng = Engine(_journal(db), RealClock(), handlers, appliers, state_factory=new_state)

@@ -1,15 +1,13 @@
 """The FastAPI application: ``create_app(market, settings)``.
 
-Routers are found, not listed: every module of :mod:`openets.api.routers` that defines
-``router`` is mounted under ``/api/v1`` (so a new context adds one file). Errors of every kind
-leave in the one shape of :mod:`openets.api.errors`.
+Routers are listed, not found: every module in ``ROUTERS`` is mounted under ``/api/v1``, in
+that order (a new router module is added to the list). Errors of every kind leave in the one
+shape of :mod:`openets.api.errors`.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
-import pkgutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from types import ModuleType
@@ -22,7 +20,6 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-import openets.api.routers
 from openets.api.deps import AUTH_DEPENDENCIES, SECURITY_SCHEMES, Services
 from openets.api.errors import (
     ApiCode,
@@ -34,6 +31,24 @@ from openets.api.errors import (
 from openets.api.guard import RequestGuard
 from openets.api.metrics import Metrics, MetricsMiddleware
 from openets.api.route_index import index_routes
+from openets.api.routers import (
+    auctions,
+    auth,
+    block,
+    compliance,
+    compliance_cycle,
+    eod,
+    funds,
+    health,
+    market,
+    notifications,
+    ops,
+    positions,
+    registry,
+    supervision,
+    trading,
+    ws,
+)
 from openets.api.security import LoginLimiter, Passwords, SessionStore
 from openets.api.sequencer import Sequencer, ServiceUnavailable, SideDb
 from openets.api.settings import Settings
@@ -42,22 +57,36 @@ from openets.api.users import UserStore
 from openets.bootstrap import Market
 from openets.clearing.bank import BankAdapter, SimulatedBank
 from openets.domain.rejection import Code
+from openets.web import pages
 
 API_PREFIX = "/api/v1"
 log = logging.getLogger("openets.api")
 
 
+ROUTERS: tuple[ModuleType, ...] = (
+    auctions,
+    auth,
+    block,
+    compliance,
+    compliance_cycle,
+    eod,
+    funds,
+    health,
+    market,
+    notifications,
+    ops,
+    positions,
+    registry,
+    supervision,
+    trading,
+    ws,
+)
+"""The router modules mounted under ``/api/v1``, in this order (a route first listed wins)."""
+
+
 def router_modules() -> list[ModuleType]:
-    """The modules of :mod:`openets.api.routers` that define ``router``, by name (modules
-    named ``_x`` are helpers and skipped)."""
-    mods = []
-    for info in sorted(pkgutil.iter_modules(openets.api.routers.__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):  # helpers of the routers, never mounted
-            continue
-        mod = importlib.import_module(f"openets.api.routers.{info.name}")
-        if hasattr(mod, "router"):
-            mods.append(mod)
-    return mods
+    """The modules of ``ROUTERS``, in order."""
+    return list(ROUTERS)
 
 
 def make_services(market: Market, settings: Settings, bank: BankAdapter | None = None) -> Services:
@@ -200,7 +229,7 @@ def create_app(
     install_error_handlers(app)
     _document_security(app, routes)
     app.add_middleware(MetricsMiddleware, metrics=services.metrics, prefixes=prefixes)
-    importlib.import_module("openets.web.pages").mount(app, services)  # the browser terminal
+    pages.mount(app, services)  # the browser terminal
     app.add_middleware(
         RequestGuard,
         max_body_bytes=settings.max_body_bytes,

@@ -2,7 +2,8 @@
 
 Commands of one context go to that context's handler with its part of the state. Commands
 that span contexts go to a use case in :mod:`openets.engine.usecases`, which calls the
-contexts' pure functions and combines their events (the service layer).
+contexts' pure functions and combines their events (the service layer). The tables themselves
+are written out in :mod:`openets.composition`.
 """
 
 from __future__ import annotations
@@ -11,11 +12,9 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from openets.clearing import funds
 from openets.domain.messages import Ctx, Event
 from openets.engine.core import Applier, Handler
 from openets.engine.state import MarketState
-from openets.registry import handlers as registry
 
 HandlerTable = dict[type, Handler]
 ApplierTable = dict[type, Applier]
@@ -50,21 +49,3 @@ def apply_part(name: str, fn: Callable[[Any, Any], None]) -> Applier:
 
         a.bind = lambda m: partial(fn, m.ext[name])  # type: ignore[attr-defined]
     return a
-
-
-def build_tables() -> tuple[HandlerTable, ApplierTable]:
-    from openets.engine import usecases
-
-    handlers: HandlerTable = {}
-    appliers: ApplierTable = {}
-    contexts: list[tuple[str, dict[type, Any], dict[type, Any]]] = [
-        ("registry", registry.HANDLERS, registry.APPLIERS),
-        ("funds", funds.HANDLERS, funds.APPLIERS),
-    ]
-    for name, hs, aps in contexts:
-        for cmd_t, fn in hs.items():
-            handlers[cmd_t] = part(name, fn)
-        for ev_t, ap in aps.items():
-            appliers[ev_t] = apply_part(name, ap)
-    usecases.register(handlers, appliers)
-    return handlers, appliers

@@ -60,10 +60,10 @@ class _Replay:
 
     def __init__(self) -> None:
         from openets.bootstrap import new_state
+        from openets.composition import build_tables
         from openets.domain.clock import RealClock
         from openets.engine.core import Engine
         from openets.engine.journal import MemoryJournal
-        from openets.engine.router import build_tables
 
         _, appliers = build_tables()
         self.engine = Engine(MemoryJournal(), RealClock(), {}, appliers, state_factory=new_state)

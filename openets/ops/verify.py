@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 
 from openets.bootstrap import new_state
+from openets.composition import build_tables
 from openets.engine.core import Engine
 from openets.engine.journal import verify_chain
-from openets.engine.router import build_tables
 from openets.store.db import make_engine
 from openets.store.sql_journal import SqlJournal
 

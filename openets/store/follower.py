@@ -50,7 +50,7 @@ class Follower:
         listen: bool = True,
     ) -> None:
         from openets.bootstrap import new_state
-        from openets.engine.router import build_tables
+        from openets.composition import build_tables
 
         self.url = normalize_url(db_url)
         self.poll_interval = poll_interval

@@ -155,8 +155,8 @@ def test_installation_of_a_power_unit_needs_a_category() -> None:
 
 def test_every_compliance_command_and_event_is_routed_by_the_engine() -> None:
     from openets.compliance import mrv
+    from openets.composition import build_tables
     from openets.domain.messages import EVENT_TYPES
-    from openets.engine.router import build_tables
 
     handlers, appliers = build_tables()
     assert set(mrv.COMMANDS) <= set(handlers)

@@ -25,11 +25,10 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any, Literal
 
-from openets.clearing import funds
 from openets.domain.clock import to_utc_micros
 from openets.domain.messages import Ctx, Event
 from openets.domain.rejection import Code, Rejection
-from openets.engine.core import Applier, Engine, Handler, Result, bind_applier
+from openets.engine.core import Applier, Engine, Handler, Result
 from openets.engine.state import MarketState
 from openets.engine.usecases.common import rules
 from openets.registry import commands as rc
@@ -312,20 +311,7 @@ Accounts = Callable[[MarketState, Any], Iterable[tuple[str, str]]]
 """The (account, field) pairs a command moves allowances or funds out of."""
 
 
-def _guarded(inner: Handler, accounts: Accounts) -> Handler:
-    """``inner``, refused first for an account restricted from transfers."""
-
-    def guarded(m: MarketState, cmd: Any, ctx: Ctx) -> Result:
-        for acct, field in accounts(m, cmd):
-            r = check_account_restriction(m, acct, "transfer", field)
-            if r:
-                return r
-        return inner(m, cmd, ctx)
-
-    return guarded
-
-
-def _decide_accounts(m: MarketState, cmd: rc.Decide) -> list[tuple[str, str]]:
+def decide_accounts(m: MarketState, cmd: rc.Decide) -> list[tuple[str, str]]:
     req = m.registry.pending.get(cmd.request_id) if cmd.approve else None
     if req is None or req.kind != "transfer":
         return []
@@ -357,29 +343,6 @@ def tally_allocation(m: MarketState, ev: LedgerPosted) -> None:
             st.add_allocation(p.account_id, p.product, p.delta)
 
 
-def _chain(appliers: dict[type, Applier], ev_t: type, fn: Applier) -> None:
-    first = appliers.get(ev_t)
-    if first is None:
-        appliers[ev_t] = fn
-        return
-
-    def both(m: MarketState, ev: Any) -> None:
-        first(m, ev)
-        fn(m, ev)
-
-    def bind(m: MarketState) -> Callable[[Any], None]:
-        f1, f2 = bind_applier(first, m), bind_applier(fn, m)
-
-        def bound(ev: Any) -> None:
-            f1(ev)
-            f2(ev)
-
-        return bound
-
-    both.bind = bind  # type: ignore[attr-defined]
-    appliers[ev_t] = both
-
-
 def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
     from openets.engine.router import apply_part, part
 
@@ -393,19 +356,10 @@ def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> No
             sm.ScanPositions: scan_positions,
         }
     )
-    guards: dict[type, Accounts] = {
-        rc.RequestTransfer: lambda m, c: [(c.from_account, "from_account")],
-        rc.Decide: _decide_accounts,
-        funds.RequestWithdrawal: lambda m, c: [(c.account_id, "account_id")],
-    }
-    for cmd_t, accounts in guards.items():
-        if cmd_t in handlers:
-            handlers[cmd_t] = _guarded(handlers[cmd_t], accounts)
     for cmd_t, h in HANDLERS.items():
         handlers[cmd_t] = part("supervision", h)
     for ev_t, fn in APPLIERS.items():
         appliers[ev_t] = apply_part("supervision", fn)
-    _chain(appliers, LedgerPosted, tally_allocation)
 
 
 # --- the surveillance run -----------------------------------------------------------------------

@@ -1,0 +1,187 @@
+"""How the market is put together: every command's handler and every event's applier, written out.
+
+New command handlers are registered here. Add the use-case module to ``USE_CASES`` (its
+``register(handlers, appliers)`` fills a table of its own), or a context's table to
+``_context_tables``; add a new state part to ``STATE_PARTS``. Nothing is discovered: the tables
+are exactly what this module lists, so renaming or reordering a module cannot change behaviour.
+
+Rules of the composition:
+
+- One handler per command type and one applier per event type. A second claim raises
+  :class:`CompositionError` while the tables are built (no override by import order). Where a
+  use case decides a context's command (the compliance surrender, the fund ledger's commands
+  with the participant and limit checks), the context's own entry is left out here, by name.
+- Guards are composed here, where the table is written: ``TRANSFER_GUARDS`` refuses a command
+  that moves allowances or funds out of an account restricted from transfers.
+- Two appliers of one event run in the order written in ``CHAINED``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from types import ModuleType
+from typing import Any
+
+from openets.clearing import funds
+from openets.engine.core import Applier, Handler, bind_applier
+from openets.engine.router import ApplierTable, HandlerTable, apply_part, part
+from openets.engine.state import MarketState
+from openets.engine.usecases import (
+    auction,
+    block,
+    compliance,
+    compliance_runs,
+    eod,
+    finance,
+    genesis,
+    money,
+    supervision,
+    trade,
+)
+from openets.registry import commands as rc
+from openets.registry import handlers as registry
+from openets.registry.events import LedgerPosted
+from openets.supervision.finance import FinanceState
+from openets.supervision.state import SupervisionState
+from openets.trading.auction_book import AuctionBook
+from openets.trading.block_book import BlockBook
+from openets.trading.state import TradingState
+
+USE_CASES: tuple[ModuleType, ...] = (
+    genesis,
+    trade,
+    auction,
+    block,
+    eod,
+    money,
+    finance,
+    compliance,
+    compliance_runs,
+    supervision,
+)
+"""The use-case modules (commands spanning contexts); each has ``register(handlers, appliers)``."""
+
+DECIDED_BY_USE_CASES: frozenset[type] = frozenset(
+    {
+        rc.Surrender,  # compliance.surrender (falls back to the registry's for other accounts)
+        *funds.HANDLERS,  # money: the participant account and the preset's fund limits first
+    }
+)
+"""Commands of a context that a use case decides instead of the context's own handler."""
+
+STATE_PARTS: dict[str, Callable[[], Any]] = {
+    "trading": TradingState,
+    "auction": AuctionBook,
+    "block": BlockBook,
+    "finance": FinanceState,
+    "compliance": compliance.CompliancePart,
+    "supervision": SupervisionState,
+}
+"""The parts of :class:`MarketState` beyond the registry and the funds, by name."""
+
+TRANSFER_GUARDS: dict[type, supervision.Accounts] = {
+    rc.RequestTransfer: lambda m, c: [(c.from_account, "from_account")],
+    rc.Decide: supervision.decide_accounts,
+    funds.RequestWithdrawal: lambda m, c: [(c.account_id, "account_id")],
+}
+"""Commands refused for an account restricted from transfers: (account, field) they move out of."""
+
+CHAINED: dict[type, tuple[Applier, ...]] = {
+    LedgerPosted: (
+        apply_part("registry", registry.APPLIERS[LedgerPosted]),
+        supervision.tally_allocation,
+    ),
+}
+"""Events applied by more than one context, in this order."""
+
+
+class CompositionError(RuntimeError):
+    """Two handlers claim one command type (or two appliers one event type)."""
+
+
+def _claim(table: dict[type, Any], entries: Mapping[type, Any], source: str) -> None:
+    for key, value in entries.items():
+        if key in table:
+            raise CompositionError(
+                f"{key.__name__} is claimed twice (again by {source}); one handler per type"
+            )
+        table[key] = value
+
+
+def _context_tables() -> Iterable[tuple[str, HandlerTable, ApplierTable]]:
+    """Each context's own handlers and appliers, routed to its part of the state."""
+    yield (
+        "registry",
+        {t: part("registry", fn) for t, fn in registry.HANDLERS.items()},
+        {t: apply_part("registry", fn) for t, fn in registry.APPLIERS.items()},
+    )
+    yield (
+        "funds",
+        {t: part("funds", fn) for t, fn in funds.HANDLERS.items()},
+        {t: apply_part("funds", fn) for t, fn in funds.APPLIERS.items()},
+    )
+
+
+def guarded(inner: Handler, accounts: supervision.Accounts) -> Handler:
+    """``inner``, refused first for an account restricted from transfers."""
+
+    def guard(m: MarketState, cmd: Any, ctx: Any) -> Any:
+        for acct, field in accounts(m, cmd):
+            r = supervision.check_account_restriction(m, acct, "transfer", field)
+            if r:
+                return r
+        return inner(m, cmd, ctx)
+
+    guard.guarded_by = "transfer restriction"  # type: ignore[attr-defined]
+    return guard
+
+
+def chained(appliers: tuple[Applier, ...]) -> Applier:
+    """One applier running ``appliers`` in order (bound once for replay)."""
+
+    def both(m: MarketState, ev: Any) -> None:
+        for a in appliers:
+            a(m, ev)
+
+    def bind(m: MarketState) -> Callable[[Any], None]:
+        bound = [bind_applier(a, m) for a in appliers]
+
+        def run(ev: Any) -> None:
+            for f in bound:
+                f(ev)
+
+        return run
+
+    both.bind = bind  # type: ignore[attr-defined]
+    return both
+
+
+def compose(
+    use_cases: Iterable[ModuleType] = USE_CASES,
+) -> tuple[HandlerTable, ApplierTable]:
+    """The handler and applier tables; raises :class:`CompositionError` on a double claim."""
+    handlers: HandlerTable = {}
+    appliers: ApplierTable = {}
+    for name, hs, aps in _context_tables():
+        hs = {t: h for t, h in hs.items() if t not in DECIDED_BY_USE_CASES}
+        aps = {t: a for t, a in aps.items() if t not in CHAINED}
+        _claim(handlers, hs, name)
+        _claim(appliers, aps, name)
+    for mod in use_cases:
+        hs, aps = {}, {}
+        mod.register(hs, aps)
+        _claim(handlers, hs, mod.__name__)
+        _claim(appliers, aps, mod.__name__)
+    _claim(appliers, {t: chained(fns) for t, fns in CHAINED.items()}, "CHAINED")
+    for cmd_t, accounts in TRANSFER_GUARDS.items():
+        handlers[cmd_t] = guarded(handlers[cmd_t], accounts)
+    return handlers, appliers
+
+
+def build_tables() -> tuple[HandlerTable, ApplierTable]:
+    return compose()
+
+
+def new_state() -> MarketState:
+    """An empty market: the registry, the funds, and every part in ``STATE_PARTS``."""
+    return MarketState(ext={name: make() for name, make in STATE_PARTS.items()})
