@@ -12,7 +12,8 @@ Rules of the composition:
   use case decides a context's command (the compliance surrender, the fund ledger's commands
   with the participant and limit checks), the context's own entry is left out here, by name.
 - Guards are composed here, where the table is written: ``TRANSFER_GUARDS`` refuses a command
-  that moves allowances or funds out of an account restricted from transfers.
+  that moves allowances or funds out of an account restricted from transfers; ``WRAPPERS`` adds
+  another context's checks to a handler (closing an account with money or orders open).
 - Two appliers of one event run in the order written in ``CHAINED``.
 """
 
@@ -27,6 +28,7 @@ from openets.engine.core import Applier, Handler, bind_applier
 from openets.engine.router import ApplierTable, HandlerTable, apply_part, part
 from openets.engine.state import MarketState
 from openets.engine.usecases import (
+    account_close,
     auction,
     block,
     compliance,
@@ -85,6 +87,11 @@ TRANSFER_GUARDS: dict[type, supervision.Accounts] = {
     funds.RequestWithdrawal: lambda m, c: [(c.account_id, "account_id")],
 }
 """Commands refused for an account restricted from transfers: (account, field) they move out of."""
+
+WRAPPERS: dict[type, Callable[[Handler], Handler]] = {
+    rc.ChangeAccountStatus: account_close.guard_close,  # no close while money or orders are open
+}
+"""Handlers wrapped by a guard of another context (applied after ``TRANSFER_GUARDS``)."""
 
 CHAINED: dict[type, tuple[Applier, ...]] = {
     LedgerPosted: (
@@ -175,6 +182,8 @@ def compose(
     _claim(appliers, {t: chained(fns) for t, fns in CHAINED.items()}, "CHAINED")
     for cmd_t, accounts in TRANSFER_GUARDS.items():
         handlers[cmd_t] = guarded(handlers[cmd_t], accounts)
+    for cmd_t, wrap in WRAPPERS.items():
+        handlers[cmd_t] = wrap(handlers[cmd_t])
     return handlers, appliers
 
 

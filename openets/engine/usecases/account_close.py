@@ -11,7 +11,7 @@ from typing import Any
 
 from openets.domain.messages import Ctx
 from openets.domain.rejection import Code, Rejection
-from openets.engine.core import Applier, Handler, Result
+from openets.engine.core import Handler, Result
 from openets.engine.state import MarketState
 from openets.registry import commands as rc
 from openets.registry.model import AccountStatus
@@ -39,7 +39,9 @@ def open_requests(m: MarketState, account_id: str) -> list[str]:
     return out
 
 
-def _guard_close(inner: Handler) -> Handler:
+def guard_close(inner: Handler) -> Handler:
+    """``inner``, refused first for a close while something is still open for the account."""
+
     def guarded(m: MarketState, cmd: Any, ctx: Ctx) -> Result:
         if isinstance(cmd, rc.ChangeAccountStatus) and cmd.status == AccountStatus.CLOSED:
             left = open_requests(m, cmd.account_id) if isinstance(cmd.account_id, str) else []
@@ -53,7 +55,3 @@ def _guard_close(inner: Handler) -> Handler:
         return inner(m, cmd, ctx)
 
     return guarded
-
-
-def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
-    handlers[rc.ChangeAccountStatus] = _guard_close(handlers[rc.ChangeAccountStatus])
