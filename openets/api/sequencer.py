@@ -25,6 +25,7 @@ import contextlib
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -116,8 +117,8 @@ class Writer:
             self._conn = self._side.connection()
         return self._conn
 
-    def submit(self, cmd: Command, actor: str) -> Result:
-        r = self.engine.submit(cmd, actor)
+    def submit(self, cmd: Command, actor: str, *, now: datetime | None = None) -> Result:
+        r = self.engine.submit(cmd, actor, now=now)
         self.metrics.command(r)
         return r
 

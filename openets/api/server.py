@@ -44,7 +44,12 @@ def make_clock(mode: str, start: str) -> Clock:
 
 def resume_clock(clock: Clock, market: Market) -> None:
     """A simulated clock never goes back: after a restart it resumes at the journal's last time."""
+    from openets.engine.usecases.clock import journaled_now
+
     last = market.engine.last_time
+    advanced = journaled_now(market.state)
+    if advanced is not None and (last is None or advanced > last):
+        last = advanced  # the journaled clock (an advance acknowledged before a crash)
     if isinstance(clock, SimulatedClock) and last is not None and last > clock.now():
         clock.set(last)
 

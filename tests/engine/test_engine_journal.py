@@ -93,3 +93,31 @@ def test_rejection_does_not_consume_an_id(given: Given) -> None:
     (tx,) = given.ok(rc.Issue(a, "CEA21", 1, "x"))
     (tx2,) = given.ok(rc.Issue(a, "CEA21", 1, "x"))
     assert int(tx2.tx_id[2:]) == int(tx.tx_id[2:]) + 1
+
+
+def test_replay_restores_the_journaled_clock() -> None:
+    from dsl import Given
+
+    from openets.engine.state import MarketState
+    from openets.engine.usecases.clock import AdvanceClock, journaled_now
+
+    g = Given.in_memory()
+    g.ok(AdvanceClock("2021-09-01T10:00:00+08:00"), actor="exop")
+    fresh = g.market.engine._state_factory()
+    assert isinstance(fresh, MarketState)
+    g.engine.replay_into(fresh, g.engine.journal.read())
+    assert journaled_now(fresh) is not None
+    assert journaled_now(fresh).isoformat() == "2021-09-01T10:00:00+08:00"  # type: ignore[union-attr]
+    assert fresh.state_hash() == g.state.state_hash()
+
+
+def test_clock_advance_backwards_in_the_journal_is_rejected() -> None:
+    from dsl import Given
+
+    from openets.domain.rejection import Code
+    from openets.engine.usecases.clock import AdvanceClock
+
+    g = Given.in_memory()
+    g.ok(AdvanceClock("2021-09-01T10:00:00+08:00"), actor="exop")
+    r = g.rejects(AdvanceClock("2021-08-01T10:00:00+08:00"), actor="exop")
+    assert r.code is Code.INVALID_FIELD and r.field == "to" and "2021-08-01" in r.message

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import timedelta
 
 from fastapi import APIRouter
 from starlette.responses import Response
 
 from openets.api.auth import Action
 from openets.api.deps import CommandDep, ServicesDep, json_response
-from openets.api.errors import ApiError, error_body
+from openets.api.errors import ApiError, error_body, rejection_body
 from openets.api.schemas.common import COMMAND_ERRORS
 from openets.api.schemas.ops import ClockAdvanceIn, ClockOut
 from openets.api.sequencer import Writer
 from openets.domain.clock import SimulatedClock
-from openets.domain.rejection import Code
+from openets.domain.rejection import Code, Rejection
 from openets.domain.when import WhenError, parse_time
+from openets.engine.usecases.clock import LATEST, AdvanceClock
 
 router = APIRouter(tags=["ops"])
-
-LATEST = datetime.fromisoformat("2200-01-01T00:00:00+08:00")
-"""The simulated clock goes no further (far beyond any compliance cycle)."""
 
 
 @router.get("/ops/clock", response_model=ClockOut)
@@ -47,6 +45,7 @@ async def advance_clock(body: ClockAdvanceIn, cmd: CommandDep) -> Response:
         except WhenError as exc:
             raise ApiError(Code.INVALID_FIELD, f"to {exc}", "to") from None
     seconds = body.seconds or 0
+    actor = cmd.actor
 
     def job(w: Writer) -> tuple[int, bytes]:
         now = clock.now()
@@ -58,7 +57,13 @@ async def advance_clock(body: ClockAdvanceIn, cmd: CommandDep) -> Response:
         ):
             msg = f"the simulated clock stops at {LATEST.isoformat()}"
             return 422, error_body(Code.INVALID_FIELD, msg, "to" if target else "seconds")
-        new = clock.advance(seconds, to=target)
+        new = target if target is not None else now + timedelta(seconds=seconds)
+        # Journaled first (its record stamped with the new time), then the clock moves: the
+        # answer waits for the journal, so an acknowledged advance survives a crash.
+        r = w.submit(AdvanceClock(new.isoformat()), actor, now=new)
+        if isinstance(r, Rejection):
+            return rejection_body(r)
+        new = clock.advance(to=new)
         return 200, ClockOut(now=new.isoformat(), mode="simulated").model_dump_json().encode()
 
     return await cmd.job(job)
