@@ -31,6 +31,7 @@ from openets.engine.usecases import (
     account_close,
     auction,
     block,
+    clock,
     compliance,
     compliance_runs,
     eod,
@@ -60,6 +61,7 @@ USE_CASES: tuple[ModuleType, ...] = (
     compliance,
     compliance_runs,
     supervision,
+    clock,
 )
 """The use-case modules (commands spanning contexts); each has ``register(handlers, appliers)``."""
 
@@ -78,6 +80,7 @@ STATE_PARTS: dict[str, Callable[[], Any]] = {
     "finance": FinanceState,
     "compliance": compliance.CompliancePart,
     "supervision": SupervisionState,
+    "clock": clock.ClockState,
 }
 """The parts of :class:`MarketState` beyond the registry and the funds, by name."""
 

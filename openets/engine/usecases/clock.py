@@ -44,9 +44,6 @@ class ClockState:
         return {"now": self.now}
 
 
-STATE_PARTS = {"clock": ClockState}
-
-
 def clock_part(m: MarketState) -> ClockState:
     st: ClockState = m.ext["clock"]
     return st
