@@ -8,6 +8,7 @@ shape of :mod:`openets.api.errors`.
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from types import ModuleType
@@ -26,6 +27,7 @@ from openets.api.errors import (
     ApiError,
     api_error_response,
     error_response,
+    internal_error_response,
     validation_error,
 )
 from openets.api.guard import RequestGuard
@@ -58,6 +60,7 @@ from openets.api.users import UserStore
 from openets.bootstrap import Market
 from openets.clearing.bank import BankAdapter, SimulatedBank
 from openets.domain.rejection import Code
+from openets.engine.core import CommandFailed
 from openets.web import pages
 
 API_PREFIX = "/api/v1"
@@ -148,8 +151,17 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(ApiCode.SERVICE_UNAVAILABLE, str(exc), None)
 
     async def on_bug(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return error_response(ApiCode.INTERNAL_ERROR, "internal error (a bug); it was logged", None)
+        request_id = secrets.token_hex(8)
+        what = f"{exc.command!r} by {exc.actor}" if isinstance(exc, CommandFailed) else "-"
+        log.error(
+            "request %s: unhandled error on %s %s (command %s)",
+            request_id,
+            request.method,
+            request.url.path,
+            what,
+            exc_info=exc,
+        )
+        return internal_error_response(request_id)
 
     app.add_exception_handler(ApiError, on_api_error)
     app.add_exception_handler(RequestValidationError, on_validation)

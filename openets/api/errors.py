@@ -192,6 +192,21 @@ def error_response(
     )
 
 
+def internal_error_response(request_id: str) -> Response:
+    """500 for a bug: the error and the request id it was logged under (never a rejection)."""
+    message = f"internal error (a bug); it was logged as request {request_id}"
+    body = {
+        "error": {"code": str(ApiCode.INTERNAL_ERROR), "message": message, "field": None},
+        "request_id": request_id,
+    }
+    return Response(
+        orjson.dumps(body),
+        status_code=500,
+        media_type="application/json",
+        headers={"X-Request-Id": request_id},
+    )
+
+
 def api_error_response(exc: ApiError) -> Response:
     return error_response(exc.code, exc.message, exc.field, status=exc.status, headers=exc.headers)
 

@@ -9,13 +9,16 @@ The flow of one command::
       -> journal.commit()              durable before the caller is answered
       -> publish(events)               subscribers: read models, feeds
 
-A rejection changes nothing: not the state, not the id counters, not the journal. If the
+A rejection changes nothing: not the state, not the id counters, not the journal. A handler
+that raises (a bug) changes nothing either: the command is logged and :class:`CommandFailed`
+raised, so the API answers 500 with a request id, never a rejection. If the
 journal cannot commit, the in-memory state is ahead of the durable one and the engine stops
 (fail-stop); a restart replays the journal.
 """
 
 from __future__ import annotations
 
+import logging
 import pickle
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -34,6 +37,7 @@ from openets.engine.state import MarketState
 Result = tuple[Event, ...] | Rejection
 Handler = Callable[[MarketState, Any, Ctx], Result]
 Applier = Callable[[MarketState, Any], None]
+log = logging.getLogger("openets.engine")
 Subscriber = Callable[[Sequence[Record], Sequence[Event]], None]
 
 
@@ -44,6 +48,17 @@ def bind_applier(applier: Applier, m: MarketState) -> Callable[[Any], None]:
         bound: Callable[[Any], None] = bind(m)
         return bound
     return partial(applier, m)
+
+
+class CommandFailed(RuntimeError):
+    """A handler raised: the command changed nothing and was logged; the caller sees a server
+    error (never a rejection, which would blame the caller for a bug)."""
+
+    def __init__(self, cmd: Command, actor: str, cause: Exception) -> None:
+        super().__init__(f"{type(cmd).__name__} failed: {type(cause).__name__}: {cause}")
+        self.command = cmd
+        self.actor = actor
+        self.cause = cause
 
 
 class EngineHalted(RuntimeError):
@@ -101,18 +116,15 @@ class Engine:
         ctx = Ctx(when, actor, ids)
         try:
             result = handler(st, cmd, ctx)
-        except (TypeError, ValueError, AttributeError, KeyError) as exc:
-            # Bad input that slipped past a validator: refuse it, change nothing.
-            ids.restore(saved)
-            return Rejection(Code.INVALID_FIELD, f"{type(cmd).__name__} refused: {exc}", None)
-        if isinstance(result, Rejection) or not result:
-            ids.restore(saved)
-            return result
-        try:  # encode every event before applying any: a command applies whole or not at all
+            if isinstance(result, Rejection) or not result:
+                ids.restore(saved)
+                return result
+            # Encode every event before applying any: a command applies whole or not at all.
             payloads = [codec.encode(ev) for ev in result]
-        except (TypeError, orjson.JSONEncodeError) as exc:
+        except Exception as exc:  # a bug, not the caller's mistake: halt the command, log it
             ids.restore(saved)
-            return Rejection(Code.INVALID_FIELD, f"{type(cmd).__name__} refused: {exc}", None)
+            log.exception("command %s by %s failed: %r", type(cmd).__name__, actor, cmd)
+            raise CommandFailed(cmd, actor, exc) from exc
         changed = {k: v for k, v in ids.snapshot().items() if saved.get(k) != v}
         self._append(result, actor, to_utc_micros(when), changed, payloads)
         return result
@@ -237,4 +249,4 @@ class _Batch:
             self.engine._commit()
 
 
-__all__ = ["GENESIS", "Engine", "EngineHalted", "Result"]
+__all__ = ["GENESIS", "CommandFailed", "Engine", "EngineHalted", "Result"]
