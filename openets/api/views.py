@@ -13,6 +13,7 @@ from openets.api.schemas.registry import (
 )
 from openets.clearing.funds import FundBucket
 from openets.engine.state import MarketState
+from openets.engine.usecases.account_requests import StatusChangeRequested
 from openets.registry.events import ApprovalRequested, LedgerPosted
 from openets.registry.model import BUCKET_NAMES, Account, Posting
 
@@ -87,6 +88,24 @@ def request_out(
         memo=req.memo,
         approver=approver,
         tx_id=tx_id,
+    )
+
+
+def status_request_out(
+    req: StatusChangeRequested, status: str = "pending", approver: str | None = None
+) -> RequestOut:
+    """An account status request (activate, restrict, close) as a four-eyes request."""
+    return RequestOut(
+        request_id=req.request_id,
+        kind=req.action,
+        status=status,  # type: ignore[arg-type]
+        initiator=req.initiator,
+        postings=[],
+        ref=req.account_id,
+        memo=req.reason,
+        approver=approver,
+        account_id=req.account_id,
+        new_status=req.new.value,
     )
 
 

@@ -4,8 +4,9 @@ surrender, freezes, the holdings report and account statements."""
 from __future__ import annotations
 
 import asyncio
+import bisect
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 from starlette.responses import Response
@@ -34,11 +35,12 @@ from openets.api.schemas.registry import (
 )
 from openets.api.sequencer import Writer
 from openets.api.statements import statement_lines
-from openets.api.views import account_public, request_out, tx_out
+from openets.api.views import account_public, request_out, status_request_out, tx_out
 from openets.domain.clock import to_utc_micros
 from openets.domain.messages import Event
 from openets.domain.rejection import Code, Rejection
 from openets.engine.state import MarketState
+from openets.engine.usecases import account_requests
 from openets.registry import commands as rc
 from openets.registry.events import LedgerPosted
 from openets.registry.model import SubjectType
@@ -87,21 +89,48 @@ async def list_accounts(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
     include_system: QueryFlag = False,
+    q: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    status: Annotated[
+        Literal["applied", "active", "restricted", "frozen", "closing", "closed"] | None,
+        Query(),
+    ] = None,
+    cursor: Annotated[str | None, Query(min_length=1, max_length=32)] = None,
 ) -> Response:
-    """Accounts the caller may see: a participant its own; operators and the regulator all."""
+    """Accounts the caller may see: a participant its own; operators and the regulator all.
+
+    ``q`` finds an account by id, name or identity code (case-insensitive, part of the text);
+    ``status`` keeps one lifecycle status. Pages are in account-id order: ``cursor`` (the
+    ``next_cursor`` of the previous page) starts after that id; ``count`` counts every match."""
     authorize(principal, Action.ACCOUNT_LIST, principal.account_id)
     st = services.state
     if principal.role is Role.PARTICIPANT:
-        ids = [principal.account_id] if principal.account_id in st.registry.accounts else []
+        accts = (
+            [st.registry.accounts[principal.account_id]]
+            if principal.account_id in st.registry.accounts
+            else []
+        )
     else:
-        ids = [
-            a.account_id
-            for a in st.registry.accounts.values()
-            if include_system or a.system_role is None
+        accts = [
+            a for a in st.registry.accounts.values() if include_system or a.system_role is None
         ]
-    page = ids[offset : offset + limit]
-    data = [account_public(st, st.registry.accounts[i]) for i in page if i is not None]
-    return json_response(AccountsPublic(data=data, count=len(ids)))
+    needle = q.casefold() if q is not None else None
+    ids = sorted(
+        a.account_id
+        for a in accts
+        if (status is None or a.status.value == status)
+        and (
+            needle is None
+            or needle in a.account_id.casefold()
+            or needle in a.name.casefold()
+            or needle in a.id_code.casefold()
+        )
+    )
+    start = bisect.bisect_right(ids, cursor) if cursor is not None else offset
+    page = ids[start : start + limit]
+    more = start + limit < len(ids)
+    data = [account_public(st, st.registry.accounts[i]) for i in page]
+    out = AccountsPublic(data=data, count=len(ids), next_cursor=page[-1] if more and page else None)
+    return json_response(out)
 
 
 @router.get("/registry/accounts/{account_id}", response_model=AccountPublic, responses=QUERY_ERRORS)
@@ -139,6 +168,8 @@ async def pending_requests(principal: PrincipalDep, services: ServicesDep) -> Re
     if not (allowed(principal, Action.DECIDE) or allowed(principal, Action.REPORT)):
         authorize(principal, Action.DECIDE)
     data = [request_out(r) for r in services.state.registry.pending.values()]
+    data += [status_request_out(r) for r in account_requests.part(services.state).pending.values()]
+    data.sort(key=lambda r: (len(r.request_id), r.request_id))
     return json_response(RequestsOut(data=data, count=len(data)))
 
 

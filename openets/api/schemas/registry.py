@@ -60,6 +60,8 @@ class AccountPublic(OutModel):
 class AccountsPublic(OutModel):
     data: list[AccountPublic]
     count: int
+    next_cursor: str | None = None
+    """Pass as ``cursor`` for the next page; None on the last page."""
 
 
 class QuantityIn(InModel):
@@ -121,6 +123,9 @@ class RequestOut(OutModel):
     memo: str
     approver: str | None = None
     tx_id: str | None = None
+    account_id: str | None = None
+    """Account status requests: the account, and the status it moves to."""
+    new_status: str | None = None
 
 
 class RequestsOut(OutModel):
