@@ -29,6 +29,7 @@ from openets.engine.router import ApplierTable, HandlerTable, apply_part, part
 from openets.engine.state import MarketState
 from openets.engine.usecases import (
     account_close,
+    account_requests,
     auction,
     block,
     clock,
@@ -60,6 +61,7 @@ USE_CASES: tuple[ModuleType, ...] = (
     finance,
     compliance,
     compliance_runs,
+    account_requests,
     supervision,
     clock,
 )
@@ -81,6 +83,7 @@ STATE_PARTS: dict[str, Callable[[], Any]] = {
     "compliance": compliance.CompliancePart,
     "supervision": SupervisionState,
     "clock": clock.ClockState,
+    "account_requests": account_requests.AccountRequests,
 }
 """The parts of :class:`MarketState` beyond the registry and the funds, by name."""
 

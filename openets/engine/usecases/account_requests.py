@@ -22,6 +22,7 @@ from openets.domain.rejection import Code, Rejection
 from openets.engine.core import Applier, Handler, Result
 from openets.engine.router import apply_part
 from openets.engine.state import MarketState
+from openets.engine.usecases import account_close
 from openets.engine.usecases.compliance_inputs import check_types
 from openets.registry import commands as rc
 from openets.registry import handlers as reg
@@ -91,9 +92,6 @@ class AccountRequests:
         }  # fmt: skip
 
 
-STATE_PARTS = {"account_requests": AccountRequests}
-
-
 def part(m: MarketState) -> AccountRequests:
     p: AccountRequests = m.ext["account_requests"]
     return p
@@ -107,6 +105,14 @@ def _target(status: AccountStatus, action: str) -> AccountStatus:
     if status in (AccountStatus.CLOSING, AccountStatus.APPLIED):
         return AccountStatus.CLOSED
     return AccountStatus.CLOSING
+
+
+def _registry_change(m: MarketState, cmd: rc.ChangeAccountStatus, ctx: Ctx) -> Result:
+    return reg.change_status(m.registry, cmd, ctx)
+
+
+_move = account_close.guard_close(_registry_change)
+"""The registry's status move with the same close guard as its own command (money, orders)."""
 
 
 def request_status(m: MarketState, cmd: RequestAccountStatus, ctx: Ctx) -> Result:
@@ -131,7 +137,7 @@ def request_status(m: MarketState, cmd: RequestAccountStatus, ctx: Ctx) -> Resul
                 "account_id",
             )
     new = _target(acct.status, cmd.action)
-    check = reg.change_status(m.registry, rc.ChangeAccountStatus(acct.account_id, new, ""), ctx)
+    check = _move(m, rc.ChangeAccountStatus(acct.account_id, new, ""), ctx)
     if isinstance(check, Rejection):
         return check
     return (
@@ -164,9 +170,7 @@ def decide_status(m: MarketState, cmd: DecideAccountStatus, ctx: Ctx) -> Result:
     if not cmd.approve:
         return (decided,)
     memo = f"{req.action}: {req.reason} (asked by {req.initiator}, approved by {ctx.actor})"
-    moved = reg.change_status(
-        m.registry, rc.ChangeAccountStatus(req.account_id, req.new, memo), ctx
-    )
+    moved = _move(m, rc.ChangeAccountStatus(req.account_id, req.new, memo), ctx)
     if isinstance(moved, Rejection):
         return moved
     return (decided, *moved)
