@@ -12,9 +12,10 @@ A context handles a command with a pure function
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from openets.domain.ids import IdSource
 
@@ -33,6 +34,11 @@ class Event:
 
     __slots__ = ()
     journal_name: ClassVar[str] = ""
+    VERSION: ClassVar[int] = 1
+    """The payload's version; raise it when a field is renamed, retyped or removed (a field
+    added with a default needs no new version: older payloads take the default)."""
+    UPCASTERS: ClassVar[Mapping[int, Callable[[dict[str, Any]], dict[str, Any]]]] = {}
+    """``UPCASTERS[v]`` turns a payload of version ``v`` into one of version ``v + 1``."""
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)

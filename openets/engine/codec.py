@@ -4,6 +4,11 @@ orjson writes frozen dataclasses (with slots), enums and tuples natively. Readin
 decoder is generated once per class from its type hints: straight-line code with one
 constructor call per nested value and a dict lookup per enum, because replay runs it for
 every event in the journal.
+
+A journal outlives the code that wrote it. Every event type has a ``VERSION`` (1 unless
+raised); a payload of a version above 1 carries it as ``"_v"``. Reading, an older payload is
+brought up to date by the event's ``UPCASTERS`` one version at a time, and a field missing from
+it (added later, with a default) takes its default.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import dataclasses
 import enum
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import orjson
@@ -23,7 +28,11 @@ _DECODERS: dict[type, Callable[[dict[str, Any]], Any]] = {}
 
 
 def encode(event: Event) -> bytes:
-    return orjson.dumps(event)
+    blob = orjson.dumps(event)
+    version = type(event).VERSION
+    if version == 1:
+        return blob
+    return b'{"_v":%d' % version + (b"," + blob[1:] if blob != b"{}" else b"}")
 
 
 class _Gen:
@@ -71,12 +80,52 @@ def _build(cls: type) -> Callable[[dict[str, Any]], Any]:
         return cached
     hints = typing.get_type_hints(cls)
     gen = _Gen()
-    args = ", ".join(gen.expr(hints[f.name], f"d[{f.name!r}]") for f in dataclasses.fields(cls))
+    args = ", ".join(_field_expr(gen, hints[f.name], f) for f in dataclasses.fields(cls))
     src = f"def decode(d):\n    return {gen.name(cls)}({args})\n"
     exec(compile(src, f"<decoder {cls.__name__}>", "exec"), gen.env)
     fn: Callable[[dict[str, Any]], Any] = gen.env["decode"]
+    version: int = getattr(cls, "VERSION", 1)
+    if version > 1:
+        fn = _upcasting(cls, version, fn)
     _DECODERS[cls] = fn
     return fn
+
+
+def _field_expr(gen: _Gen, tp: Any, f: dataclasses.Field[Any]) -> str:
+    """The field's value: from the payload, or its default when an older payload lacks it."""
+    key = repr(f.name)
+    if f.default is not dataclasses.MISSING:
+        present = gen.expr(tp, f"d[{key}]")
+        return f"({present} if {key} in d else {gen.name(f.default)})"
+    if f.default_factory is not dataclasses.MISSING:
+        present = gen.expr(tp, f"d[{key}]")
+        return f"({present} if {key} in d else {gen.name(f.default_factory)}())"
+    return gen.expr(tp, f"d[{key}]")
+
+
+def _upcasting(
+    cls: type, version: int, inner: Callable[[dict[str, Any]], Any]
+) -> Callable[[dict[str, Any]], Any]:
+    upcasters: Mapping[int, Callable[[dict[str, Any]], dict[str, Any]]] = getattr(
+        cls, "UPCASTERS", {}
+    )
+    missing = [v for v in range(1, version) if v not in upcasters]
+    if missing:
+        raise TypeError(f"{cls.__name__} v{version} has no upcaster from version {missing}")
+
+    def decode(d: dict[str, Any]) -> Any:
+        v = d.pop("_v", 1)
+        while v < version:
+            d = upcasters[v](d)
+            v += 1
+        return inner(d)
+
+    return decode
+
+
+def decoder_for(cls: type) -> Callable[[dict[str, Any]], Any]:
+    """The decoder of a dataclass (events, and the values nested in them)."""
+    return _build(cls)
 
 
 def decode(type_name: str, payload: bytes | str) -> Event:
