@@ -30,10 +30,16 @@ def new_state() -> MarketState:
     return composition.new_state()
 
 
-def open_engine(journal: Journal, clock: Clock, *, preset: str = "cn") -> Engine:
+def open_engine(
+    journal: Journal, clock: Clock, *, preset: str = "cn", genesis: bool = True
+) -> Engine:
+    """The engine over ``journal``, recovered; ``genesis`` also configures a new market (a
+    tool that only adds logins leaves the preset to whoever opens the market next)."""
     handlers, appliers = composition.build_tables()
     eng = Engine(journal, clock, handlers, appliers, state_factory=new_state)
     eng.recover()
+    if not genesis:
+        return eng
     r = eng.submit(Genesis(preset), "system")
     if isinstance(r, Rejection):
         raise ValueError(r.message)
@@ -46,6 +52,7 @@ def open_market(
     *,
     synchronous: str = "FULL",
     preset: str = "cn",
+    genesis: bool = True,
 ) -> Market:
     """Open (or create) the market stored at ``db_url``; None keeps it in memory."""
     clock = clock or RealClock()
@@ -54,4 +61,4 @@ def open_market(
         journal = MemoryJournal()
     else:
         journal = SqlJournal(make_engine(db_url, synchronous=synchronous))
-    return Market(open_engine(journal, clock, preset=preset), db_url)
+    return Market(open_engine(journal, clock, preset=preset, genesis=genesis), db_url)

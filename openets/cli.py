@@ -116,15 +116,30 @@ def users_add(
     province: str | None = typer.Option(
         None, "--province", help="a regulator's province (national when left out)"
     ),
+    person_name: str | None = typer.Option(None, help="the natural person's name"),
+    id_number: str | None = typer.Option(
+        None, help="the person's ID card or passport number (only its digest is kept)"
+    ),
 ) -> None:
-    """Add a user (a verifier or regulator is also appointed in the journal)."""
+    """Add a login, active at once and journaled (setting a market up: run it while the
+    server is stopped); a verifier or regulator is also appointed in the journal. Logins added
+    later go through POST /users and a second person."""
     from openets.api.users import UserError, add_user_to_db
 
     where = [p.strip() for p in (provinces or "").split(",") if p.strip()]
     if province:
         where.append(province.strip())
     try:
-        add_user_to_db(db, username, password, role, account, provinces=where)
+        add_user_to_db(
+            db,
+            username,
+            password,
+            role,
+            account,
+            provinces=where,
+            person_name=person_name,
+            id_number=id_number,
+        )
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise typer.Exit(1) from exc

@@ -117,13 +117,44 @@ class Client:
         role: str,
         account_id: str | None = None,
         permissions: list[str] | None = None,
+        *,
+        person: dict[str, str] | None = None,
+        person_id: str | None = None,
     ) -> dict[str, Any]:
+        """Request a login; it is ``pending_approval`` until another person approves it."""
         body: dict[str, Any] = {"username": username, "password": password, "role": role}
         if account_id is not None:
             body["account_id"] = account_id
         if permissions is not None:
             body["permissions"] = permissions
+        if person is not None:
+            body["person"] = person
+        if person_id is not None:
+            body["person_id"] = person_id
         return dict(self.post("/users", body))
+
+    def users(self, **params: Any) -> list[dict[str, Any]]:
+        return list(self.get("/users", **params)["data"])
+
+    def approve_user(self, user_id: str, reason: str = "") -> dict[str, Any]:
+        return dict(self.post(f"/users/{user_id}/approve", {"reason": reason}))
+
+    def disable_user(self, user_id: str, reason: str) -> dict[str, Any]:
+        return dict(self.post(f"/users/{user_id}/disable", {"reason": reason}))
+
+    def change_role(
+        self,
+        user_id: str,
+        role: str,
+        account_id: str | None = None,
+        permissions: list[str] | None = None,
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {"role": role}
+        if account_id is not None:
+            body["account_id"] = account_id
+        if permissions is not None:
+            body["permissions"] = permissions
+        return dict(self.post(f"/users/{user_id}/role", body))
 
     # --- operations -----------------------------------------------------------------------
     def health(self) -> dict[str, Any]:

@@ -38,6 +38,7 @@ from openets.engine.usecases import (
     eod,
     finance,
     genesis,
+    identity,
     money,
     supervision,
     trade,
@@ -64,6 +65,7 @@ USE_CASES: tuple[ModuleType, ...] = (
     account_requests,
     supervision,
     clock,
+    identity,
 )
 """The use-case modules (commands spanning contexts); each has ``register(handlers, appliers)``."""
 
@@ -84,6 +86,7 @@ STATE_PARTS: dict[str, Callable[[], Any]] = {
     "supervision": SupervisionState,
     "clock": clock.ClockState,
     "account_requests": account_requests.AccountRequests,
+    "identity": identity.IdentityState,
 }
 """The parts of :class:`MarketState` beyond the registry and the funds, by name."""
 

@@ -57,7 +57,7 @@ from openets.api.security import LoginLimiter, Passwords, SessionStore
 from openets.api.sequencer import Sequencer, ServiceUnavailable, SideDb
 from openets.api.settings import Settings
 from openets.api.ticker import Ticker
-from openets.api.users import UserStore
+from openets.api.users import UserStore, adopt_table_users
 from openets.bootstrap import Market
 from openets.clearing.bank import BankAdapter, SimulatedBank
 from openets.domain.rejection import Code
@@ -210,6 +210,7 @@ def create_app(
     """The HTTP API of ``market``. The sequencer runs while the app's lifespan does."""
     settings = settings or Settings()
     services = make_services(market, settings, bank)
+    adopt_table_users(market.engine, services.users)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -11,6 +11,10 @@ named in :data:`PARTICIPANT_PERMISSION`; a blank cell is refused with 403 ``NOT_
 Action                  participant  registry  exchange  regulator  verifier
 ======================  ===========  ========  ========  =========  ========
 users.create                         any
+users.view                           any
+users.approve                        any
+users.disable                        any
+users.role                           any
 account.open                         any
 account.view            own (view)   any       any       any
 account.list            own (view)   any       any       any
@@ -83,6 +87,10 @@ ALL_PERMISSIONS = frozenset(Permission)
 
 class Action(StrEnum):
     USERS_CREATE = "users.create"
+    USERS_VIEW = "users.view"
+    USERS_APPROVE = "users.approve"
+    USERS_DISABLE = "users.disable"
+    USERS_ROLE = "users.role"
     ACCOUNT_OPEN = "account.open"
     ACCOUNT_VIEW = "account.view"
     ACCOUNT_LIST = "account.list"
@@ -135,6 +143,10 @@ ANY, OWN = Scope.ANY, Scope.OWN
 
 MATRIX: dict[Action, dict[Role, Scope]] = {
     Action.USERS_CREATE: {R: ANY},
+    Action.USERS_VIEW: {R: ANY},
+    Action.USERS_APPROVE: {R: ANY},
+    Action.USERS_DISABLE: {R: ANY},
+    Action.USERS_ROLE: {R: ANY},
     Action.ACCOUNT_OPEN: {R: ANY},
     Action.ACCOUNT_VIEW: {P: OWN, R: ANY, X: ANY, G: ANY},
     Action.ACCOUNT_LIST: {P: OWN, R: ANY, X: ANY, G: ANY},

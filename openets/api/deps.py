@@ -39,7 +39,7 @@ from openets.api.security import (
 )
 from openets.api.sequencer import Sequencer, ServiceUnavailable, SideDb, Writer
 from openets.api.settings import Settings
-from openets.api.users import UserStore
+from openets.api.users import UserStore, active_principal
 from openets.bootstrap import Market
 from openets.clearing.bank import BankAdapter
 from openets.domain.clock import Clock, SimulatedClock
@@ -132,6 +132,16 @@ def _unauthenticated(message: str) -> ApiError:
     return ApiError(ApiCode.UNAUTHENTICATED, message, None, headers={"WWW-Authenticate": "Bearer"})
 
 
+def _current(services: Services, token: str, s: Session) -> Principal:
+    """The session's user as the journal has it now: a disabled login's sessions end at once,
+    and an approved role change applies to sessions already open."""
+    p = active_principal(services.state, s.principal.username)
+    if p is None:
+        services.sessions.revoke(token)
+        raise _unauthenticated(f"user {s.principal.username} is no longer active")
+    return p
+
+
 def authenticate(request: Request) -> Authenticated:
     """The caller: a bearer token, or a session cookie (with the CSRF header on unsafe methods)."""
     services: Services = request.app.state.services
@@ -144,7 +154,7 @@ def authenticate(request: Request) -> Authenticated:
         s = services.sessions.lookup(token)
         if s is None:
             raise _unauthenticated("the token is unknown or expired")
-        return Authenticated(s.principal, token, s, False)
+        return Authenticated(_current(services, token, s), token, s, False)
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         s = services.sessions.lookup(cookie)
@@ -157,7 +167,7 @@ def authenticate(request: Request) -> Authenticated:
                 "given at login",
                 CSRF_HEADER,
             )
-        return Authenticated(s.principal, cookie, s, True)
+        return Authenticated(_current(services, cookie, s), cookie, s, True)
     raise _unauthenticated(
         "log in first: POST /api/v1/auth/token, then send 'Authorization: Bearer <token>'"
     )

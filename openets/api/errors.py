@@ -11,14 +11,15 @@ Code                                                       Status  Why
 =========================================================  ======  ==============================
 UNKNOWN_ACCOUNT, UNKNOWN_PRODUCT, UNKNOWN_INSTRUMENT,      404     the thing named does not exist
 UNKNOWN_LISTING, UNKNOWN_ORDER, UNKNOWN_TRANSACTION,
-NOT_FOUND
+UNKNOWN_USER, UNKNOWN_PERSON, NOT_FOUND
 NOT_PERMITTED, CSRF_FAILED                                 403     the caller may not do this
 UNAUTHENTICATED                                            401     no valid token or session
 METHOD_NOT_ALLOWED                                         405     the path exists, not the verb
 INSUFFICIENT_HOLDINGS, INSUFFICIENT_FUNDS                  409     not enough right now
 INVALID_STATE, ACCOUNT_NOT_ACTIVE, ACCOUNT_RESTRICTED,     409     conflicts with the current
 ALREADY_DONE, DUPLICATE, DUPLICATE_SUBJECT,                        state of the market
-SAME_PERSON_APPROVAL, MARKET_CLOSED, INSTRUMENT_SUSPENDED,
+SAME_PERSON_APPROVAL, PERSON_HAS_STAFF_LOGIN,
+MARKET_CLOSED, INSTRUMENT_SUSPENDED,
 AUCTION_CLOSED, DEADLINE_PASSED, POSITION_LIMIT,
 NOT_SELLABLE_TODAY, SELF_TRADE, CAP_EXCEEDED,
 DAILY_LIMIT, BALANCE_LIMIT, ACCOUNT_TYPE_NOT_ALLOWED,
@@ -70,6 +71,8 @@ _404 = (
     Code.UNKNOWN_LISTING,
     Code.UNKNOWN_ORDER,
     Code.UNKNOWN_TRANSACTION,
+    Code.UNKNOWN_USER,
+    Code.UNKNOWN_PERSON,
     ApiCode.NOT_FOUND,
 )
 _409 = (
@@ -82,6 +85,7 @@ _409 = (
     Code.DUPLICATE,
     Code.DUPLICATE_SUBJECT,
     Code.SAME_PERSON_APPROVAL,
+    Code.PERSON_HAS_STAFF_LOGIN,
     Code.MARKET_CLOSED,
     Code.INSTRUMENT_SUSPENDED,
     Code.AUCTION_CLOSED,

@@ -17,10 +17,10 @@ import uvicorn
 from fastapi import FastAPI
 
 from openets.api.app import create_app
-from openets.api.auth import ALL_PERMISSIONS, Role
+from openets.api.auth import Role
 from openets.api.deps import Services
 from openets.api.settings import Settings
-from openets.api.users import UserRecord, UserStore
+from openets.api.users import bootstrap_logins
 from openets.bootstrap import Market, open_market
 from openets.clearing import funds
 from openets.domain.clock import Clock, RealClock, SimulatedClock, parse_iso
@@ -102,16 +102,14 @@ def seed_demo(market: Market, services: Services) -> list[DemoLogin]:
         ("regulator", Role.REGULATOR, None),
         ("verifier", Role.VERIFIER, None),
     ] + [(f"entity{i}", Role.PARTICIPANT, a) for i, a in enumerate(accounts, start=1)]
-    logins = []
-    with services.side.engine.begin() as conn:
-        for username, role, acct_id in wanted:
-            password = secrets.token_urlsafe(9)
-            rec = UserRecord(
-                username, services.passwords.hash(password), role, acct_id, ALL_PERMISSIONS
-            )
-            if UserStore.insert(conn, rec):
-                logins.append(DemoLogin(username, password, role.value, acct_id))
-    return logins
+    passwords = {u: secrets.token_urlsafe(12) for u, _, _ in wanted}
+    added = bootstrap_logins(
+        eng,
+        services.side.connection,
+        [(u, services.passwords.hash(passwords[u]), role, a) for u, role, a in wanted],
+    )
+    services.side.commit_own()
+    return [DemoLogin(u, passwords[u], role.value, a) for u, role, a in wanted if u in added]
 
 
 def warm_up() -> None:

@@ -1,34 +1,48 @@
-"""Users of the API and the web terminal: stored in the market database's ``users`` table.
+"""Users of the API and the web terminal.
+
+Who a user is and may do (role, account, permissions, status, the person behind it, who asked
+and who approved) lives in the journal: :mod:`openets.identity`. Credentials do not: the
+argon2id password hash and the TOTP secret stay in the market database's ``users`` table,
+written on the writer's connection so they commit with the journal records. The table also
+mirrors the role and the account (the mailer reads recipients from it).
 
 A participant user is bound to one participant account and holds a subset of the permissions
 ``trade, funds, surrender, view``; several users may act for one account. Operators, the
-regulator and verifiers are bound to no account. Passwords are stored as argon2id hashes.
+regulator and verifiers are bound to no account.
 """
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-import orjson
-from sqlalchemy import Connection, Engine, Row, func, select
+from sqlalchemy import Connection, Engine, Row, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from openets.api.auth import ALL_PERMISSIONS, Permission, Principal, Role
 from openets.api.security import Passwords
 from openets.domain.messages import Command
-from openets.domain.rejection import Code
+from openets.domain.rejection import Code, Rejection
+from openets.engine.state import MarketState
+from openets.identity.handlers import RESERVED, USERNAME_RE, IdNumberError, id_digest
+from openets.identity.model import (
+    BootstrapUser,
+    Grant,
+    IdentityState,
+    PersonRef,
+    User,
+    UserStatus,
+)
 from openets.store import schema
 
-USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{2,63}$")
-RESERVED = frozenset({"system"})
-"""Names of the engine's own actors: no user may take them."""
 MIN_PASSWORD = 8
 MAX_PASSWORD = 256
+BOOTSTRAP_ACTOR = "system"
+"""The actor of logins set up with ``openets users add`` (and adopted from older databases)."""
 
 
 class UserError(ValueError):
@@ -43,6 +57,8 @@ class UserError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class UserRecord:
+    """A login's credentials row (and the role it was created with, mirrored)."""
+
     username: str
     password_hash: str
     role: Role
@@ -51,6 +67,24 @@ class UserRecord:
 
     def principal(self) -> Principal:
         return Principal(self.username, self.role, self.account_id, self.permissions)
+
+
+def identity_of(state: MarketState) -> IdentityState:
+    ids: IdentityState = state.ext["identity"]
+    return ids
+
+
+def principal_of(user: User) -> Principal:
+    g = user.grant
+    return Principal(
+        user.username, Role(g.role), g.account_id, frozenset(Permission(p) for p in g.permissions)
+    )
+
+
+def active_principal(state: MarketState, username: str) -> Principal | None:
+    """The user's principal as the journal has it now, or None unless the user is active."""
+    u = identity_of(state).active(username)
+    return principal_of(u) if u is not None else None
 
 
 def parse_role(role: str) -> Role:
@@ -92,7 +126,7 @@ def check_new_user(
         raise UserError(
             Code.INVALID_FIELD,
             "username must be 3-64 letters, digits or . _ - @, start with a letter or digit "
-            f"and not be {', '.join(sorted(RESERVED))}; was {username!r}",
+            f"and not be one of {', '.join(sorted(RESERVED))}; was {username!r}",
             "username",
         )
     if not isinstance(password, str) or not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
@@ -102,6 +136,13 @@ def check_new_user(
             f"password must have {MIN_PASSWORD} to {MAX_PASSWORD} characters, has {n}",
             "password",
         )
+    return check_grant_fields(role, account_id, permissions)
+
+
+def check_grant_fields(
+    role: str, account_id: str | None, permissions: Iterable[str] | None = None
+) -> tuple[Role, frozenset[Permission]]:
+    """The role, the account and the permissions of a login. Raises :class:`UserError`."""
     r = parse_role(role)
     perms = parse_permissions(permissions)
     if r is Role.PARTICIPANT and not account_id:
@@ -159,6 +200,31 @@ def appointment(username: str, role: Role, provinces: tuple[str, ...]) -> Comman
     return None
 
 
+def grant_of(role: Role, account_id: str | None, perms: frozenset[Permission]) -> Grant:
+    return Grant(role.value, account_id, tuple(sorted(p.value for p in perms)))
+
+
+def person_ref(person_id: str | None, name: str | None, id_number: str | None) -> PersonRef:
+    """The person a new login belongs to, from the request's fields. Raises :class:`UserError`."""
+    if person_id:
+        if name or id_number:
+            raise UserError(
+                Code.INVALID_FIELD, "give person_id or person {name, id_number}, not both", "person"
+            )
+        return PersonRef(person_id=person_id)
+    if id_number is None:
+        return PersonRef(name=name or "")
+    try:
+        digest = id_digest(id_number)
+    except IdNumberError as exc:
+        raise UserError(Code.INVALID_FIELD, f"person.{exc}", "person.id_number") from None
+    if not name or not name.strip():
+        raise UserError(
+            Code.INVALID_FIELD, "person.name must not be empty with an id_number", "person.name"
+        )
+    return PersonRef(name=name.strip(), id_digest=digest)
+
+
 def _row_to_record(row: Row[Any]) -> UserRecord:
     m = row._mapping
     perms = str(m["permissions"] or "")
@@ -172,7 +238,7 @@ def _row_to_record(row: Row[Any]) -> UserRecord:
 
 
 class UserStore:
-    """Reads users with their own connection; writes go through the writer's connection."""
+    """Reads credentials with their own connection; writes go through the writer's connection."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -187,6 +253,10 @@ class UserStore:
     def count(self) -> int:
         with self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(schema.users)).scalar_one())
+
+    def all(self) -> list[UserRecord]:
+        with self.engine.connect() as conn:
+            return [_row_to_record(r) for r in conn.execute(select(schema.users))]
 
     @staticmethod
     def insert(conn: Connection, rec: UserRecord, now_ts: int | None = None) -> bool:
@@ -208,19 +278,46 @@ class UserStore:
         )
         return conn.execute(stmt).first() is not None
 
+    @staticmethod
+    def exists(conn: Connection, username: str) -> bool:
+        row = conn.execute(
+            select(schema.users.c.username).where(schema.users.c.username == username)
+        ).first()
+        return row is not None
 
-def _account_in_journal(conn: Connection, account_id: str) -> bool:
-    """Whether the journal opened ``account_id`` as a participant account."""
-    needle = orjson.dumps(account_id)
-    rows = conn.execute(
-        select(schema.journal.c.payload).where(schema.journal.c.type == "AccountOpened")
-    )
-    for (payload,) in rows:
-        if needle in payload:
-            d = orjson.loads(payload)
-            if d.get("account_id") == account_id:
-                return d.get("system_role") is None
-    return False
+    @staticmethod
+    def mirror(conn: Connection, username: str, grant: Grant) -> None:
+        """Copy an approved role change into the credentials row (the mailer reads it)."""
+        conn.execute(
+            update(schema.users)
+            .where(schema.users.c.username == username)
+            .values(
+                role=grant.role,
+                account_id=grant.account_id,
+                permissions=",".join(grant.permissions),
+            )
+        )
+
+
+BOOTSTRAP_EPOCH = datetime.fromisoformat("2000-01-01T00:00:00+08:00")
+"""When logins added to an empty market are recorded (before any market time)."""
+
+
+def adopt_table_users(market_engine: Any, users: UserStore) -> int:
+    """Journal, as bootstrap logins, users found only in the ``users`` table (rows written by
+    an older version, or straight into the table). Returns how many were adopted."""
+    ids = identity_of(market_engine.state)
+    n = 0
+    for rec in users.all():
+        if rec.username in ids.users:
+            continue
+        cmd = BootstrapUser(
+            rec.username, grant_of(rec.role, rec.account_id, rec.permissions), PersonRef()
+        )
+        r = market_engine.submit(cmd, BOOTSTRAP_ACTOR)
+        if not isinstance(r, Rejection):
+            n += 1
+    return n
 
 
 def add_user_to_db(
@@ -233,42 +330,95 @@ def add_user_to_db(
     *,
     passwords: Passwords | None = None,
     provinces: Iterable[str] | None = None,
+    person_name: str | None = None,
+    id_number: str | None = None,
 ) -> None:
-    """Add a user to the market at ``db`` (the CLI's ``openets users add``).
-
-    A regulator (national without ``provinces``) and a verifier with ``provinces`` are also
-    appointed in the journal, as ``POST /users`` does."""
+    """Add a login to the market at ``db``, active at once (the CLI's ``openets users add``,
+    for setting a market up while its server is stopped). The login is journaled (the actor is
+    ``system``) and its credentials stored in the same transaction. A regulator (national
+    without ``provinces``) and a verifier with ``provinces`` are also appointed, as
+    ``POST /users`` does."""
+    from openets.bootstrap import open_market
+    from openets.domain.clock import SimulatedClock
     from openets.store.db import make_engine
 
     r, perms = check_new_user(username, password, role, account, permissions)
     where = check_provinces(r, provinces)
-    eng = make_engine(db)
+    ref = person_ref(None, person_name, id_number)
+    pw = (passwords or Passwords()).hash(password)
+    side = make_engine(db)
     try:
-        with eng.begin() as conn:
-            if r is Role.PARTICIPANT and account and not _account_in_journal(conn, account):
-                raise UserError(
-                    Code.UNKNOWN_ACCOUNT, f"no participant account {account!r}", "account_id"
-                )
-            pw = (passwords or Passwords()).hash(password)
+        if UserStore(side).get(username) is not None:
+            raise UserError(Code.DUPLICATE, f"user {username!r} exists", "username")
+    finally:
+        side.dispose()
+    clock = SimulatedClock(BOOTSTRAP_EPOCH)
+    market = open_market(db, clock, genesis=False)
+    try:
+        last = market.engine.last_time
+        if last is not None and last > clock.now():
+            clock.set(last)
+        eng = market.engine
+        with eng.batch():
+            res = eng.submit(BootstrapUser(username, grant_of(r, account, perms), ref), "system")
+            if isinstance(res, Rejection):
+                raise UserError(res.code, res.message, res.field)
+            conn = eng.journal.connection()  # type: ignore[attr-defined]
             rec = UserRecord(username, pw, r, account, perms)
             if not UserStore.insert(conn, rec):
                 raise UserError(Code.DUPLICATE, f"user {username!r} exists", "username")
-    finally:
-        eng.dispose()
-    appoint = appointment(username, r, where)
-    if appoint is not None:
-        _journal_appointment(db, appoint)
-
-
-def _journal_appointment(db: str, cmd: Command) -> None:
-    from openets.bootstrap import open_market
-    from openets.compliance.state import SYSTEM_ACTOR
-    from openets.domain.rejection import Rejection
-
-    market = open_market(db)
-    try:
-        r = market.engine.submit(cmd, SYSTEM_ACTOR)
-        if isinstance(r, Rejection) and r.code != Code.DUPLICATE:
-            raise UserError(r.code, r.message, "provinces")
+            appoint = appointment(username, r, where)
+            if appoint is not None:
+                res = eng.submit(appoint, BOOTSTRAP_ACTOR)
+                if isinstance(res, Rejection) and res.code != Code.DUPLICATE:
+                    raise UserError(res.code, res.message, "provinces")
     finally:
         market.engine.journal.close()
+
+
+def user_view(u: User) -> dict[str, Any]:
+    """A user as ``GET /users`` lists it (no credentials)."""
+    g = u.grant
+    p = u.pending
+    return {
+        "user_id": u.username,
+        "username": u.username,
+        "status": u.status.value,
+        "role": g.role,
+        "account_id": g.account_id,
+        "permissions": list(g.permissions) if g.role == Role.PARTICIPANT.value else [],
+        "person_id": u.person_id,
+        "requested_by": u.requested_by,
+        "approved_by": u.approved_by or None,
+        "disabled_by": u.disabled_by or None,
+        "pending_role": p.role if p is not None and u.status is not UserStatus.PENDING else None,
+        "pending_account_id": (
+            p.account_id if p is not None and u.status is not UserStatus.PENDING else None
+        ),
+        "pending_by": u.pending_by or None,
+        "mfa": u.mfa,
+        "created_at": u.created_at,
+    }
+
+
+def bootstrap_logins(
+    market_engine: Any,
+    connection: Any,
+    logins: Iterable[tuple[str, str, Role, str | None]],
+) -> list[str]:
+    """Journal logins set up with the market (the demo's), active at once, with their
+    credentials ``(username, password_hash, role, account_id)`` written on ``connection`` (the
+    journal's, so both commit together). Returns the usernames added (existing ones are kept)."""
+    added = []
+    with market_engine.batch():
+        for username, pw_hash, role, acct in logins:
+            if username in identity_of(market_engine.state).users:
+                continue
+            grant = grant_of(role, acct, ALL_PERMISSIONS)
+            r = market_engine.submit(BootstrapUser(username, grant, PersonRef()), BOOTSTRAP_ACTOR)
+            if isinstance(r, Rejection):
+                raise UserError(r.code, r.message, r.field)
+            conn = connection()
+            if UserStore.insert(conn, UserRecord(username, pw_hash, role, acct, ALL_PERMISSIONS)):
+                added.append(username)
+    return added

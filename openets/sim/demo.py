@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 from datetime import time as dtime
 from functools import partial
 
-from openets.api.auth import ALL_PERMISSIONS, Role
+from openets.api.auth import Role
 from openets.api.deps import Services
-from openets.api.users import UserRecord, UserStore
+from openets.api.users import bootstrap_logins
 from openets.bootstrap import open_market
 from openets.domain.clock import SimulatedClock
 from openets.sim.live import LiveCycle
@@ -44,16 +44,13 @@ def demo_users(services: Services, accounts: list[str]) -> list[tuple[str, str, 
     """Logins for every role (password = username + "-demo"); participants act for accounts."""
     wanted: list[tuple[str, Role, str | None]] = [(u, r, None) for u, r in STAFF]
     wanted += [(f"trader{i}", Role.PARTICIPANT, a) for i, a in enumerate(accounts, start=1)]
-    out = []
-    with services.side.engine.begin() as conn:
-        for username, role, acct in wanted:
-            password = f"{username}-demo"
-            rec = UserRecord(
-                username, services.passwords.hash(password), role, acct, ALL_PERMISSIONS
-            )
-            UserStore.insert(conn, rec)
-            out.append((username, password, role.value, acct or ""))
-    return out
+    bootstrap_logins(
+        services.market.engine,
+        services.side.connection,
+        [(u, services.passwords.hash(f"{u}-demo"), role, a) for u, role, a in wanted],
+    )
+    services.side.commit_own()
+    return [(u, f"{u}-demo", role.value, a or "") for u, role, a in wanted]
 
 
 def _step(live: LiveCycle, clock: SimulatedClock, target: datetime, _writer: object) -> None:

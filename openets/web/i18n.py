@@ -1040,11 +1040,13 @@ EN: dict[str, str] = {
 
 
 def _extend() -> None:
-    """The terminal's later screens keep their words in :mod:`openets.web.i18n_more`."""
-    from openets.web import i18n_more
+    """The terminal's later screens keep their words in :mod:`openets.web.i18n_more` and
+    :mod:`openets.web.i18n_identity` (users, persons, two-factor login)."""
+    from openets.web import i18n_identity, i18n_more
 
-    ZH.update(i18n_more.ZH)
-    EN.update(i18n_more.EN)
+    for more in (i18n_more, i18n_identity):
+        ZH.update(more.ZH)
+        EN.update(more.EN)
 
 
 _extend()

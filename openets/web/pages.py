@@ -28,6 +28,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from openets.api.deps import Services
 from openets.api.security import SESSION_COOKIE
+from openets.api.users import active_principal
 from openets.web import errors, fmt, i18n
 from openets.web.context import Ctx, Got, Viewer
 from openets.web.views import FRAGMENTS, PAGES, Page, home_of, nav_for
@@ -97,7 +98,9 @@ class Web:
         s = self.services.sessions.lookup(token)
         if s is None or s.csrf is None:
             return None
-        p = s.principal
+        p = active_principal(self.services.state, s.principal.username)
+        if p is None:
+            return None
         return Viewer(p.username, p.role.value, p.account_id, s.csrf, token)
 
     @staticmethod

@@ -125,6 +125,7 @@ class LiveApi:
             self.submit(funds.Deposit(acct, fen, f"TEST-{secrets.token_hex(6)}"), "bank")
         username = username or f"u{secrets.token_hex(5)}"
         regop.create_user(username, PASSWORD, "participant", acct, permissions)
+        self.client("regop2").approve_user(username)  # a different person approves
         return Participant(acct, username, self.login(username))
 
     @contextlib.contextmanager

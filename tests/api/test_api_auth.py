@@ -13,7 +13,9 @@ from openets.client import ApiError, Client
 
 def _new_user(api: LiveApi, role: str = "regulator") -> str:
     name = f"user{secrets.token_hex(4)}"
-    api.client("regop").create_user(name, PASSWORD, role)
+    person = {"name": f"员工{name}", "id_number": secrets.token_hex(8).upper()}
+    api.client("regop").create_user(name, PASSWORD, role, person=person)
+    api.client("regop2").approve_user(name)  # a different person approves
     return name
 
 
@@ -184,12 +186,14 @@ def test_registry_operator_adds_a_participant_user_who_can_log_in(api: LiveApi) 
     p = api.participant()
     name = f"user{secrets.token_hex(4)}"
     body = api.client("regop").create_user(name, PASSWORD, "participant", p.account_id)
-    assert body == {
+    assert {k: body[k] for k in ("username", "role", "account_id", "permissions")} == {
         "username": name,
         "role": "participant",
         "account_id": p.account_id,
         "permissions": ["funds", "surrender", "trade", "view"],
     }
+    assert (body["user_id"], body["status"]) == (name, "pending_approval")
+    api.client("regop2").approve_user(name)
     assert api.login(name).me()["account_id"] == p.account_id
 
 
@@ -197,6 +201,7 @@ def test_several_users_may_act_for_one_account(api: LiveApi) -> None:
     p = api.participant()
     second = f"user{secrets.token_hex(4)}"
     api.client("regop").create_user(second, PASSWORD, "participant", p.account_id)
+    api.client("regop2").approve_user(second)
     assert api.login(second).account(p.account_id)["account_id"] == p.account_id
 
 

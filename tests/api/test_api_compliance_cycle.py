@@ -10,6 +10,7 @@ true-up of 340,480 t; emissions 900,000 t (U1) and 40,000 t (U2) give the obliga
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -39,7 +40,9 @@ class World:
 
 def staff(api: LiveApi, username: str, role: str, provinces: list[str]) -> None:
     body = {"username": username, "password": PASSWORD, "role": role, "provinces": provinces}
+    body["person"] = {"name": username, "id_number": secrets.token_hex(8).upper()}
     ok(api.client("regop").request("POST", "/users", json=body), 201)
+    api.client("regop2").approve_user(username)  # a different person approves
 
 
 def register(api: LiveApi, entity_id: str, province: str) -> Participant:

@@ -19,6 +19,7 @@ lowest of Measures-2021 Art. 40) with 27,700 t deducted from its 2021 allocation
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from liveapi import PASSWORD, LiveApi, Participant
@@ -76,7 +77,9 @@ def test_one_whole_cycle_over_http_role_by_role(tmp_path: Any) -> None:
         regop = api.client("regop")
         for user, provinces in (("ver-sd", ["山东"]), ("ver-gd", ["广东"])):
             body = {"username": user, "password": PASSWORD, "role": "verifier"}
+            body["person"] = {"name": user, "id_number": secrets.token_hex(8).upper()}
             ok(post(regop, "/users", {**body, "provinces": provinces}), 201)
+            api.client("regop2").approve_user(user)  # a different person approves
         a = entity(api, "A", "山东", "coal_300_plus")
         b = entity(api, "B", "广东", "gas")
         c = entity(api, "C", "山东", "coal_300_plus")

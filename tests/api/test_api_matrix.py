@@ -68,6 +68,19 @@ def _pending_correction(w: World) -> dict[str, str]:
     return {"rid": w.api.client("regop2").request_correction(tx)["request_id"]}
 
 
+def _pending_user(w: World) -> dict[str, str]:
+    """A login requested by regop2, so that ``regop`` (another person) may approve it."""
+    name = f"user{secrets.token_hex(5)}"
+    w.api.client("regop2").create_user(name, PASSWORD, "participant", w.x.account_id)
+    return {"uid": name}
+
+
+def _active_user(w: World) -> dict[str, str]:
+    name = _pending_user(w)["uid"]
+    w.api.client("regop").approve_user(name)
+    return {"uid": name}
+
+
 @dataclass(frozen=True)
 class Endpoint:
     name: str
@@ -199,6 +212,31 @@ ENDPOINTS = (
         frozenset({EXCH}),
     ),
     Endpoint("me", "GET", "/auth/me", None, frozenset(set(ACTORS) - {ANON})),
+    Endpoint("list_users", "GET", "/users", None, frozenset({REG})),
+    Endpoint(
+        "approve_user",
+        "POST",
+        "/users/{uid}/approve",
+        lambda w, _: {},
+        frozenset({REG}),
+        _pending_user,
+    ),
+    Endpoint(
+        "disable_user",
+        "POST",
+        "/users/{uid}/disable",
+        lambda w, _: {"reason": "left"},
+        frozenset({REG}),
+        _active_user,
+    ),
+    Endpoint(
+        "change_role",
+        "POST",
+        "/users/{uid}/role",
+        lambda w, _: {"role": "participant", "account_id": w.x.account_id, "permissions": ["view"]},
+        frozenset({REG}),
+        _active_user,
+    ),
 )
 
 

@@ -103,6 +103,7 @@ class LiveWeb:
             self.submit(funds.Deposit(acct, yuan_fen, f"TEST-{secrets.token_hex(6)}"), "bank")
         username = f"firm{secrets.token_hex(4)}"
         regop.create_user(username, PASSWORD, "participant", acct)
+        self.client("regop2").approve_user(username)  # a different person approves
         return Firm(acct, username, name)
 
     def instrument(self, code: str = "CEA19-20", price: str = "48.00") -> None:

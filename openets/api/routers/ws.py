@@ -22,6 +22,7 @@ from openets.api.deps import Services
 from openets.api.routers._feeds import CLOSE, Feeds, Subscription
 from openets.api.routers._trading_views import trading_of
 from openets.api.security import SESSION_COOKIE
+from openets.api.users import active_principal
 
 router = APIRouter(tags=["feeds"])
 
@@ -107,10 +108,10 @@ async def private_feed(ws: WebSocket) -> None:
     services: Services = ws.app.state.services
     token = ws.query_params.get("token") or ws.cookies.get(SESSION_COOKIE)
     session = services.sessions.lookup(token) if token else None
-    if session is None:
+    principal = active_principal(services.state, session.principal.username) if session else None
+    if principal is None:
         await _refuse(ws, 4401, "UNAUTHENTICATED", "send the API token as ?token=… or log in")
         return
-    principal = session.principal
     if principal.account_id is None or scope_of(principal, Action.VIEW_LISTINGS) is None:
         await _refuse(
             ws, 4403, "NOT_PERMITTED", "the private feed is a participant's own account's"

@@ -46,6 +46,20 @@ class LogoutOut(OutModel):
     status: Literal["logged_out"] = "logged_out"
 
 
+PersonName = Annotated[str, text_validator(64, 1), text_schema(64, 1)]
+IdNumber = Annotated[str, text_validator(32, 1), text_schema(32, 1)]
+PersonId = Annotated[str, text_validator(16, 1), text_schema(16, 1)]
+Reason = Annotated[str, text_validator(500, 0), text_schema(500, 0)]
+
+
+class PersonIn(InModel):
+    """The natural person behind a login: the name and the ID card or passport number (only a
+    digest of the number is kept)."""
+
+    name: PersonName
+    id_number: IdNumber
+
+
 class UserCreate(InModel):
     username: Username
     password: Password
@@ -55,6 +69,58 @@ class UserCreate(InModel):
     """Participant users only; all four when left out."""
     provinces: list[ProvinceName] | None = None
     """A verifier's provinces; a regulator's one province (none: national)."""
+    person: PersonIn | None = None
+    """Required for staff roles (or ``person_id``): one person holds one staff login."""
+    person_id: PersonId | None = None
+    """An already registered person (``GET /users`` shows each user's)."""
+
+
+class UserCreated(OutModel):
+    user_id: str
+    status: str
+    username: str
+    role: str
+    account_id: str | None
+    permissions: list[str]
+    person_id: str
+    requested_by: str
+
+
+class UserOut(OutModel):
+    user_id: str
+    username: str
+    status: str
+    role: str
+    account_id: str | None
+    permissions: list[str]
+    person_id: str
+    requested_by: str
+    approved_by: str | None
+    disabled_by: str | None
+    pending_role: str | None
+    """A role change waiting for approval."""
+    pending_account_id: str | None
+    pending_by: str | None
+    mfa: bool
+    created_at: str
+
+
+class UserList(OutModel):
+    data: list[UserOut]
+
+
+class ApproveIn(InModel):
+    reason: Reason = ""
+
+
+class DisableIn(InModel):
+    reason: Annotated[str, text_validator(500, 1), text_schema(500, 1)]
+
+
+class RoleChangeIn(InModel):
+    role: RoleName
+    account_id: AccountRef | None = None
+    permissions: list[PermissionName] | None = None
 
 
 class UserPublic(OutModel):

@@ -1,0 +1,38 @@
+"""Identity in the engine: persons and logins are journaled, so replay restores who may do what.
+
+The handlers of :mod:`openets.identity.handlers` read the registry (a representative's account
+must exist and not be closed); they change only the identity part of the state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from openets.domain.messages import Ctx
+from openets.engine.core import Applier, Handler, Result
+from openets.engine.state import MarketState
+from openets.identity.handlers import HANDLERS
+from openets.identity.model import APPLIERS, IdentityState
+
+__all__ = ["IdentityState", "identity", "register"]
+
+def identity(m: MarketState) -> IdentityState:
+    st: IdentityState = m.ext["identity"]
+    return st
+
+
+def _route(fn: Callable[[IdentityState, Any, Any, Ctx], Result]) -> Handler:
+    def h(m: MarketState, cmd: Any, ctx: Ctx) -> Result:
+        return fn(m.ext["identity"], m.registry, cmd, ctx)
+
+    return h
+
+
+def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
+    from openets.engine.router import apply_part
+
+    for cmd_t, fn in HANDLERS.items():
+        handlers[cmd_t] = _route(fn)
+    for ev_t, ap in APPLIERS.items():
+        appliers[ev_t] = apply_part("identity", ap)

@@ -1,0 +1,1 @@
+"""Identity: natural persons, their logins, roles and account representatives (journaled)."""
