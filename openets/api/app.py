@@ -51,6 +51,7 @@ from openets.api.routers import (
     registry_lifecycle,
     supervision,
     trading,
+    users,
     ws,
 )
 from openets.api.security import LoginLimiter, Passwords, SessionStore
@@ -86,6 +87,7 @@ ROUTERS: tuple[ModuleType, ...] = (
     registry_lifecycle,
     supervision,
     trading,
+    users,
     ws,
 )
 """The router modules mounted under ``/api/v1``, in this order (a route first listed wins)."""

@@ -160,7 +160,7 @@ def test_a_staff_person_cannot_also_represent_an_account(api: LiveApi) -> None:
 def test_user_creation_is_journaled_with_who_asked_and_who_approved(api: LiveApi) -> None:
     name = _name()
     before = api.seq()
-    api.client("regop").create_user(name, PASSWORD, "regulator", person=_person())
+    api.client("regop").create_user(name, PASSWORD, "exchange_operator", person=_person())
     api.client("regop2").approve_user(name, "checked the ID card")
     records = list(api.market.engine.journal.read(before))
     assert [(r.type, r.actor) for r in records] == [
