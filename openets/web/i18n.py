@@ -1040,11 +1040,12 @@ EN: dict[str, str] = {
 
 
 def _extend() -> None:
-    """The terminal's later screens keep their words in :mod:`openets.web.i18n_more` and
-    :mod:`openets.web.i18n_identity` (users, persons, two-factor login)."""
-    from openets.web import i18n_identity, i18n_more
+    """The terminal's later screens keep their words in :mod:`openets.web.i18n_more`,
+    :mod:`openets.web.i18n_identity` (users, persons, two-factor login) and
+    :mod:`openets.web.i18n_cycle` (the compliance cycle)."""
+    from openets.web import i18n_cycle, i18n_identity, i18n_more
 
-    for more in (i18n_more, i18n_identity):
+    for more in (i18n_more, i18n_identity, i18n_cycle):
         ZH.update(more.ZH)
         EN.update(more.EN)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import urlencode
 
 from openets.web.context import Ctx
 from openets.web.loaders_account import problem
@@ -12,12 +13,27 @@ from openets.web.loaders_market import instruments
 
 
 async def accounts(c: Ctx) -> dict[str, Any]:
-    got = await c.get("/registry/accounts", limit=1000)
+    """A page of accounts (100), found by ``q`` (id, name or code) and ``status``."""
+    query = {k: c.param(k) for k in ("q", "status", "cursor") if c.param(k)}
+    got = await c.get("/registry/accounts", limit=100, **query)
     if not got.ok:
         return problem(got)
     rows = got.rows
     applied = [a for a in rows if a.get("status") == "applied"]
-    return {"rows": rows, "applied": applied, "count": got.data.get("count", len(rows))}
+    cursor = got.data.get("next_cursor")
+    following = urlencode({**{k: v for k, v in query.items() if k != "cursor"}, "cursor": cursor})
+    return {
+        "rows": rows,
+        "applied": applied,
+        "count": got.data.get("count", len(rows)),
+        "next_cursor": cursor,
+        "next_query": following,
+    }
+
+
+async def account_query(c: Ctx) -> dict[str, Any]:
+    """The account page's search, kept in the form."""
+    return {"q": c.param("q"), "status": c.param("status")}
 
 
 async def registry_totals(c: Ctx) -> dict[str, Any]:

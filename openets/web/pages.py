@@ -29,6 +29,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from openets.api.deps import Services
 from openets.api.security import SESSION_COOKIE
 from openets.api.users import active_principal
+from openets.compliance.plans import PRESETS as PLAN_PRESETS
 from openets.web import errors, fmt, i18n
 from openets.web.context import Ctx, Got, Viewer
 from openets.web.views import FRAGMENTS, PAGES, Page, home_of, nav_for
@@ -127,6 +128,7 @@ class Web:
             "updown": i18n.UPDOWN[lang],
             "err_patterns": Markup(json.dumps(errors.js_patterns()).replace("</", "<\\/")),
             "provinces": i18n.PROVINCE_ORDER,
+            "plans": list(PLAN_PRESETS),
         }
 
     def render(self, template: str, ctx: Mapping[str, Any], status: int = 200) -> HTMLResponse:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openets.web import loaders_account as la
+from openets.web import loaders_cycle as lc
 from openets.web import loaders_market as lm
 from openets.web import loaders_notes as ln
 from openets.web import loaders_staff as ls
@@ -76,7 +77,13 @@ FRAGMENT_LIST = (
     Frag("funds", la.funds, frozenset({P})),
     Frag("statement", la.statement, frozenset({P}), ("from", "to")),
     Frag("obligations", la.obligations, frozenset({P}), ("year",)),
-    Frag("accounts", ls.accounts, frozenset({R, X, G})),
+    Frag("accounts", ls.accounts, frozenset({R, X, G}), ("q", "status", "cursor")),
+    Frag("my_cycle", lc.my_cycle, frozenset({P}), ("year",)),
+    Frag("verify_queue", lc.verify_queue, frozenset({V})),
+    Frag("approval_queue", lc.approval_queue, frozenset({G})),
+    Frag("runs", lc.runs, frozenset({R, G})),
+    Frag("milestones", lc.milestones, frozenset({G, V}), ("year",)),
+    Frag("pledges", lc.pledges, frozenset({R, G})),
     Frag("registry_totals", ls.registry_totals, frozenset({R, G})),
     Frag("frozen", ls.frozen, frozenset({R, G})),
     Frag("requests", ls.requests, frozenset({R, G})),
@@ -119,14 +126,20 @@ PAGES = (
         "compliance",
         "/compliance",
         frozenset({P}),
-        ("obligations", "holdings"),
+        ("my_cycle", "obligations", "holdings"),
         prepare=la.year_products,
     ),
     # registry operators
-    Page("reg.accounts", "/registry/accounts", frozenset({R}), ("accounts",)),
-    Page("reg.issuance", "/registry/issuance", frozenset({R}), ("registry_totals",)),
+    Page(
+        "reg.accounts",
+        "/registry/accounts",
+        frozenset({R}),
+        ("accounts",),
+        prepare=ls.account_query,
+    ),
+    Page("reg.issuance", "/registry/issuance", frozenset({R}), ("registry_totals", "runs")),
     Page("reg.freezes", "/registry/freezes", frozenset({R}), ("frozen",)),
-    Page("reg.approvals", "/registry/approvals", frozenset({R}), ("requests",)),
+    Page("reg.approvals", "/registry/approvals", frozenset({R}), ("requests", "pledges")),
     # exchange operators
     Page("ex.instruments", "/exchange/instruments", frozenset({X}), ("instruments_admin",)),
     Page(
@@ -156,9 +169,17 @@ PAGES = (
         "sup.compliance",
         "/regulator/compliance",
         frozenset({G, V}),
-        ("provinces",),
+        ("provinces", "milestones"),
         prepare=la.year,
     ),
+    Page(
+        "sup.cycle",
+        "/regulator/cycle",
+        frozenset({G}),
+        ("approval_queue", "runs"),
+        prepare=la.year,
+    ),
+    Page("verifier", "/verifier", frozenset({V}), ("verify_queue",)),
     Page("sup.alerts", "/regulator/alerts", frozenset({G}), ("alerts",), prepare=ls.report_date),
     Page(
         "sup.report", "/regulator/report", frozenset({G}), ("daily_report",), prepare=ls.report_date
@@ -171,7 +192,7 @@ HOME = {
     R: "/registry/accounts",
     X: "/exchange/instruments",
     G: "/regulator",
-    V: "/market",
+    V: "/verifier",
 }
 
 
