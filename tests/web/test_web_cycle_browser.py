@@ -9,6 +9,7 @@ Figures (plan 2019-2020's worked example): coal ≥300 MW, water-cooled, load 82
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import pytest
@@ -23,7 +24,9 @@ def test_one_entitys_cycle_runs_through_the_pages(web: LiveWeb, browser: Any) ->
     regop = web.client("regop")
     regop.post("/users", {
         "username": "ver-lu", "password": PASSWORD, "role": "verifier", "provinces": ["山东"],
+        "person": {"name": "核查员", "id_number": secrets.token_hex(8).upper()},
     })  # fmt: skip
+    web.client("regop2").approve_user("ver-lu")  # a different person approves
     regop.post("/compliance/entities", {
         "entity_id": "LU1", "name": "鲁能示范电厂", "province": "山东",
         "account_id": firm.account_id, "sector": "power",
