@@ -55,11 +55,19 @@ def serve(
     seed_registry: bool = typer.Option(
         False, "--seed-registry", help="open a few demo accounts if the market is empty"
     ),
+    mfa: str = typer.Option(
+        "preset", help="two-factor login: preset (as the market preset says) | on | off"
+    ),
 ) -> None:
     """Run the market: the engine, the HTTP API and the browser terminal."""
     from openets.api.server import run_server
+    from openets.api.settings import Settings
 
+    if mfa not in ("preset", "on", "off"):
+        print(f"error: --mfa must be preset, on or off, was {mfa!r}", file=sys.stderr)
+        raise typer.Exit(2)
     run_server(
+        settings=Settings(preset=preset, mfa=mfa),  # type: ignore[arg-type]
         db=db,
         host=host,
         port=port,
@@ -120,6 +128,9 @@ def users_add(
     id_number: str | None = typer.Option(
         None, help="the person's ID card or passport number (only its digest is kept)"
     ),
+    totp_secret: str | None = typer.Option(
+        None, help="two-factor login on from the start with this base32 TOTP secret"
+    ),
 ) -> None:
     """Add a login, active at once and journaled (setting a market up: run it while the
     server is stopped); a verifier or regulator is also appointed in the journal. Logins added
@@ -139,6 +150,7 @@ def users_add(
             provinces=where,
             person_name=person_name,
             id_number=id_number,
+            totp_secret=totp_secret,
         )
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)

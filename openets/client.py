@@ -53,13 +53,18 @@ class Client:
         self.token = token
 
     @classmethod
-    def login(cls, base_url: str, username: str, password: str, **kw: Any) -> Client:
+    def login(
+        cls, base_url: str, username: str, password: str, otp: str | None = None, **kw: Any
+    ) -> Client:
         c = cls(base_url, **kw)
-        c.authenticate(username, password)
+        c.authenticate(username, password, otp)
         return c
 
-    def authenticate(self, username: str, password: str) -> str:
-        body = self.post("/auth/token", {"username": username, "password": password})
+    def authenticate(self, username: str, password: str, otp: str | None = None) -> str:
+        creds = {"username": username, "password": password}
+        if otp is not None:
+            creds["otp"] = otp
+        body = self.post("/auth/token", creds)
         self.token = str(body["access_token"])
         return self.token
 

@@ -11,6 +11,7 @@ from functools import cache
 
 from openets.clearing.fees import CN_FEES, ILLUSTRATIVE_FEES, FeeSchedule
 from openets.clearing.limits import CN_LIMITS, ILLUSTRATIVE_LIMITS, FundLimits
+from openets.identity.model import MfaPolicy
 from openets.trading.calendar import Calendar, make_calendar
 from openets.trading.rules import (
     CDA_TRADING_RULES,
@@ -18,6 +19,8 @@ from openets.trading.rules import (
     EU_LIKE_TRADING_RULES,
     TradingRules,
 )
+
+MFA_EVERYWHERE = MfaPolicy(staff=True, participant_transfers=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +30,8 @@ class MarketRules:
     fees: FeeSchedule
     limits: FundLimits = CN_LIMITS
     """Deposits and withdrawals: per transaction and per account and day."""
+    mfa: MfaPolicy = MFA_EVERYWHERE
+    """Where a one-time code is required (staff; participants' withdrawals and transfers)."""
 
     @property
     def calendar(self) -> Calendar:
@@ -41,7 +46,9 @@ def _calendar(name: str, tz: str) -> Calendar:
 
 PRESETS: dict[str, MarketRules] = {
     "cn": MarketRules("cn", CN_TRADING_RULES, CN_FEES),
-    "cn-demo": MarketRules("cn-demo", CN_TRADING_RULES, ILLUSTRATIVE_FEES),
+    "cn-demo": MarketRules(
+        "cn-demo", CN_TRADING_RULES, ILLUSTRATIVE_FEES, mfa=MfaPolicy(False, False)
+    ),
     "cn-cda": MarketRules("cn-cda", CDA_TRADING_RULES, ILLUSTRATIVE_FEES),
     "eu-like": MarketRules(
         "eu-like", EU_LIKE_TRADING_RULES, ILLUSTRATIVE_FEES, ILLUSTRATIVE_LIMITS

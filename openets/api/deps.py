@@ -28,6 +28,7 @@ from openets.api import idempotency
 from openets.api.auth import Action, Principal, authorize
 from openets.api.errors import ApiCode, ApiError, error_body, rejection_body
 from openets.api.metrics import Metrics
+from openets.api.mfa import MFA_OFF, MFA_ON, MfaPolicy
 from openets.api.security import (
     CSRF_HEADER,
     SESSION_COOKIE,
@@ -48,6 +49,8 @@ from openets.domain.rejection import Code, Rejection
 from openets.engine.state import MarketState
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+PARTICIPANT_MFA_ACTIONS = frozenset({Action.WITHDRAW})
+"""A participant's actions that need a one-time code where the preset asks for it."""
 JSON = "application/json"
 
 
@@ -76,6 +79,18 @@ class Services:
     @property
     def clock(self) -> Clock:
         return self.market.engine.clock
+
+    @property
+    def mfa(self) -> MfaPolicy:
+        """Where one-time codes are required: the server's setting, else the market preset's."""
+        mode = self.settings.mfa
+        if mode == "off":
+            return MFA_OFF
+        if mode == "on":
+            return MFA_ON
+        from openets.engine.usecases.common import rules
+
+        return rules(self.state).mfa
 
     @property
     def simulated(self) -> bool:
@@ -132,6 +147,23 @@ def _unauthenticated(message: str) -> ApiError:
     return ApiError(ApiCode.UNAUTHENTICATED, message, None, headers={"WWW-Authenticate": "Bearer"})
 
 
+MFA_EXEMPT = frozenset(f"/api/v1/auth/{p}" for p in ("mfa/enroll", "mfa/confirm", "me", "logout"))
+"""What a staff session opened without a one-time code may still do: enrol, and log out."""
+
+
+def _mfa_guard(services: Services, request: Request, p: Principal, s: Session) -> None:
+    if s.mfa or p.is_participant or not services.mfa.staff:
+        return
+    if request.url.path in MFA_EXEMPT:
+        return
+    raise ApiError(
+        ApiCode.MFA_REQUIRED,
+        f"user {p.username} is staff: log in with otp, the 6-digit code of the authenticator "
+        "app (not enrolled yet: POST /api/v1/auth/mfa/enroll, then /auth/mfa/confirm)",
+        "otp",
+    )
+
+
 def _current(services: Services, token: str, s: Session) -> Principal:
     """The session's user as the journal has it now: a disabled login's sessions end at once,
     and an approved role change applies to sessions already open."""
@@ -154,7 +186,9 @@ def authenticate(request: Request) -> Authenticated:
         s = services.sessions.lookup(token)
         if s is None:
             raise _unauthenticated("the token is unknown or expired")
-        return Authenticated(_current(services, token, s), token, s, False)
+        p = _current(services, token, s)
+        _mfa_guard(services, request, p, s)
+        return Authenticated(p, token, s, False)
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         s = services.sessions.lookup(cookie)
@@ -167,7 +201,9 @@ def authenticate(request: Request) -> Authenticated:
                 "given at login",
                 CSRF_HEADER,
             )
-        return Authenticated(_current(services, cookie, s), cookie, s, True)
+        p = _current(services, cookie, s)
+        _mfa_guard(services, request, p, s)
+        return Authenticated(p, cookie, s, True)
     raise _unauthenticated(
         "log in first: POST /api/v1/auth/token, then send 'Authorization: Bearer <token>'"
     )
@@ -207,9 +243,12 @@ class Commander:
         principal: Principal,
         key: str | None,
         fingerprint: str,
+        mfa: bool = False,
     ) -> None:
         self.services = services
         self.principal = principal
+        self.mfa = mfa
+        """The session was opened with a one-time code."""
         self.key = key
         self.fingerprint = fingerprint
 
@@ -217,8 +256,24 @@ class Commander:
     def actor(self) -> str:
         return self.principal.username
 
-    def require(self, action: Action, account_id: str | None = None) -> None:
+    def require(self, action: Action, account_id: str | None = None, *, mfa: bool = False) -> None:
+        """Refuse unless the user may do ``action``; a participant's withdrawal (and, with
+        ``mfa``, another transfer off the exchange) needs a session opened with a one-time code
+        where the market asks for it."""
         authorize(self.principal, action, account_id)
+        needs = mfa or action in PARTICIPANT_MFA_ACTIONS
+        if (
+            needs
+            and self.principal.is_participant
+            and not self.mfa
+            and self.services.mfa.participant_transfers
+        ):
+            raise ApiError(
+                ApiCode.MFA_REQUIRED,
+                f"{action.value} needs two-factor login: log in with otp, the 6-digit code "
+                "(not enrolled yet: POST /api/v1/auth/mfa/enroll, then /auth/mfa/confirm)",
+                "otp",
+            )
 
     async def run(
         self,
@@ -290,7 +345,8 @@ async def commander(
         ),
     ] = None,
 ) -> Commander:
-    principal = authenticate(request).principal
+    auth = authenticate(request)
+    principal = auth.principal
     fp = ""
     if idempotency_key is not None:
         if not _valid_key(idempotency_key):
@@ -301,7 +357,7 @@ async def commander(
                 "Idempotency-Key",
             )
         fp = idempotency.fingerprint(request.method, request.url.path, await request.body())
-    return Commander(request.app.state.services, principal, idempotency_key, fp)
+    return Commander(request.app.state.services, principal, idempotency_key, fp, auth.session.mfa)
 
 
 CommandDep = Annotated[Commander, Depends(commander)]

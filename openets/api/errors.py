@@ -13,7 +13,8 @@ UNKNOWN_ACCOUNT, UNKNOWN_PRODUCT, UNKNOWN_INSTRUMENT,      404     the thing nam
 UNKNOWN_LISTING, UNKNOWN_ORDER, UNKNOWN_TRANSACTION,
 UNKNOWN_USER, UNKNOWN_PERSON, NOT_FOUND
 NOT_PERMITTED, CSRF_FAILED                                 403     the caller may not do this
-UNAUTHENTICATED                                            401     no valid token or session
+UNAUTHENTICATED, MFA_REQUIRED                              401     no valid token or session,
+                                                                   or no one-time code
 METHOD_NOT_ALLOWED                                         405     the path exists, not the verb
 INSUFFICIENT_HOLDINGS, INSUFFICIENT_FUNDS                  409     not enough right now
 INVALID_STATE, ACCOUNT_NOT_ACTIVE, ACCOUNT_RESTRICTED,     409     conflicts with the current
@@ -62,6 +63,7 @@ class ApiCode(StrEnum):
     INTERNAL_ERROR = "INTERNAL_ERROR"
     BODY_TOO_LARGE = "BODY_TOO_LARGE"
     REQUEST_TIMEOUT = "REQUEST_TIMEOUT"
+    MFA_REQUIRED = "MFA_REQUIRED"
 
 
 _404 = (
@@ -125,6 +127,7 @@ STATUS: dict[str, int] = {
     Code.NOT_PERMITTED: 403,
     ApiCode.CSRF_FAILED: 403,
     ApiCode.UNAUTHENTICATED: 401,
+    ApiCode.MFA_REQUIRED: 401,
     ApiCode.METHOD_NOT_ALLOWED: 405,
     ApiCode.RATE_LIMITED: 429,
     ApiCode.BODY_TOO_LARGE: 413,

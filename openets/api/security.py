@@ -35,6 +35,8 @@ class Session:
     principal: Principal
     expires_at: float
     csrf: str | None  # set for cookie sessions only
+    mfa: bool = False
+    """Opened with a one-time code (or two-factor login confirmed in it)."""
 
 
 class SessionStore:
@@ -45,10 +47,12 @@ class SessionStore:
         self._now = now
         self._by_digest: dict[str, Session] = {}
 
-    def issue(self, principal: Principal, *, cookie: bool = False) -> tuple[str, Session]:
+    def issue(
+        self, principal: Principal, *, cookie: bool = False, mfa: bool = False
+    ) -> tuple[str, Session]:
         token = secrets.token_urlsafe(32)
         csrf = secrets.token_urlsafe(32) if cookie else None
-        session = Session(principal, self._now() + self.ttl, csrf)
+        session = Session(principal, self._now() + self.ttl, csrf, mfa)
         self._by_digest[_digest(token)] = session
         if len(self._by_digest) % 1024 == 0:
             self.prune()
@@ -63,6 +67,13 @@ class SessionStore:
             del self._by_digest[key]
             return None
         return s
+
+    def mark_mfa(self, token: str) -> None:
+        """The session proved a one-time code (two-factor login confirmed in it)."""
+        key = _digest(token)
+        s = self._by_digest.get(key)
+        if s is not None:
+            self._by_digest[key] = Session(s.principal, s.expires_at, s.csrf, True)
 
     def revoke(self, token: str) -> None:
         self._by_digest.pop(_digest(token), None)

@@ -112,6 +112,18 @@ def seed_demo(market: Market, services: Services) -> list[DemoLogin]:
     return [DemoLogin(u, passwords[u], role.value, a) for u, role, a in wanted if u in added]
 
 
+def mfa_notice(services: Services) -> str:
+    """What the printed logins need besides the password (two-factor login)."""
+    policy = services.mfa
+    if not policy.staff and not policy.participant_transfers:
+        return "two-factor login (TOTP) is OFF in this market: the logins need only a password"
+    return (
+        "two-factor login (TOTP) is ON: staff log in with a one-time code, participants need "
+        "one to withdraw; enrol after logging in (POST /api/v1/auth/mfa/enroll, then "
+        "/auth/mfa/confirm), or start the server with --mfa off for a trial"
+    )
+
+
 def warm_up() -> None:
     """Load now what the first requests would otherwise load inside the event loop (the
     exchange calendar's data, seconds of pandas import), so no request waits for it."""
@@ -144,6 +156,7 @@ def run_server(
         for login in seed_demo(market, services):
             where = f" for account {login.account_id}" if login.account_id else ""
             print(f"login: {login.username} / {login.password}  ({login.role}{where})")  # noqa: T201
+        print(mfa_notice(services), flush=True)  # noqa: T201
     print(  # noqa: T201
         f"OpenETS serving http://{host}:{port}/api/v1 (clock {clock}, "
         f"journal seq {market.state.last_seq})",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -26,6 +28,9 @@ class Settings(BaseSettings):
     """A request body larger than this is refused with 413 before it is read."""
     body_timeout_seconds: float = 10.0
     """A request body must keep arriving: at most this long between chunks (408 otherwise)."""
+    mfa: Literal["preset", "on", "off"] = "preset"
+    """Two-factor login: as the market preset says (``cn``: staff and participants' transfers),
+    or forced on or off (the demo and tests switch it off)."""
     smtp_url: str | None = None
     """Send notifications by e-mail: ``smtp://[user:password@]host:port[?from=…&domain=…]``
     (a user's address is ``username@domain``)."""

@@ -64,6 +64,9 @@ class UserRecord:
     role: Role
     account_id: str | None
     permissions: frozenset[Permission]
+    totp_secret: str | None = None
+    totp_pending: str | None = None
+    totp_last_step: int | None = None
 
     def principal(self) -> Principal:
         return Principal(self.username, self.role, self.account_id, self.permissions)
@@ -234,6 +237,9 @@ def _row_to_record(row: Row[Any]) -> UserRecord:
         Role(str(m["role"])),
         m["account_id"],
         frozenset(Permission(p) for p in perms.split(",") if p),
+        m.get("totp_secret"),
+        m.get("totp_pending"),
+        m.get("totp_last_step"),
     )
 
 
@@ -277,6 +283,12 @@ class UserStore:
             .returning(schema.users.c.username)
         )
         return conn.execute(stmt).first() is not None
+
+    @staticmethod
+    def read(conn: Connection, username: str) -> UserRecord | None:
+        """The credentials row, read on ``conn`` (the writer's, inside its transaction)."""
+        row = conn.execute(select(schema.users).where(schema.users.c.username == username)).first()
+        return _row_to_record(row) if row is not None else None
 
     @staticmethod
     def exists(conn: Connection, username: str) -> bool:
@@ -332,6 +344,7 @@ def add_user_to_db(
     provinces: Iterable[str] | None = None,
     person_name: str | None = None,
     id_number: str | None = None,
+    totp_secret: str | None = None,
 ) -> None:
     """Add a login to the market at ``db``, active at once (the CLI's ``openets users add``,
     for setting a market up while its server is stopped). The login is journaled (the actor is
@@ -345,6 +358,13 @@ def add_user_to_db(
     r, perms = check_new_user(username, password, role, account, permissions)
     where = check_provinces(r, provinces)
     ref = person_ref(None, person_name, id_number)
+    if totp_secret is not None:
+        from openets.api.mfa import MfaError, normalise_secret
+
+        try:
+            totp_secret = normalise_secret(totp_secret)
+        except MfaError as exc:
+            raise UserError(Code.INVALID_FIELD, str(exc), "totp_secret") from None
     pw = (passwords or Passwords()).hash(password)
     side = make_engine(db)
     try:
@@ -367,6 +387,12 @@ def add_user_to_db(
             rec = UserRecord(username, pw, r, account, perms)
             if not UserStore.insert(conn, rec):
                 raise UserError(Code.DUPLICATE, f"user {username!r} exists", "username")
+            if totp_secret is not None:  # two-factor login on from the start
+                from openets.api.mfa import store_secret
+                from openets.identity.model import SetMfa
+
+                store_secret(conn, username, totp_secret)
+                eng.submit(SetMfa(username, True), BOOTSTRAP_ACTOR)
             appoint = appointment(username, r, where)
             if appoint is not None:
                 res = eng.submit(appoint, BOOTSTRAP_ACTOR)

@@ -28,6 +28,16 @@ STAFF_ROLES = frozenset(ROLES) - {PARTICIPANT}
 PERMISSIONS = ("funds", "surrender", "trade", "view")
 
 
+@dataclass(frozen=True, slots=True)
+class MfaPolicy:
+    """Where a market asks for a one-time code (a preset's choice)."""
+
+    staff: bool = True
+    """Every request of registry and exchange operators, regulators and verifiers."""
+    participant_transfers: bool = True
+    """A participant's withdrawals and transfers off the exchange (pledges)."""
+
+
 class UserStatus(StrEnum):
     PENDING = "pending_approval"
     ACTIVE = "active"

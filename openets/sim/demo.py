@@ -12,6 +12,7 @@ from functools import partial
 
 from openets.api.auth import Role
 from openets.api.deps import Services
+from openets.api.server import mfa_notice
 from openets.api.users import bootstrap_logins
 from openets.bootstrap import open_market
 from openets.domain.clock import SimulatedClock
@@ -87,6 +88,7 @@ def run_demo(opts: DemoOptions) -> None:
     for username, password, role, acct in logins:
         where = f", account {acct}" if acct else ""
         print(f"  login {username:<10} password {password:<16} ({role}{where})", flush=True)
+    print(f"  {mfa_notice(services)}", flush=True)
     server = uvicorn.Server(
         uvicorn.Config(
             app,

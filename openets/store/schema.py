@@ -46,6 +46,19 @@ users = Table(
     Column("account_id", String(32), nullable=True),
     Column("permissions", String(64), nullable=False, server_default="trade,funds,surrender,view"),
     Column("created_ts", BigInteger, nullable=False),
+    Column("totp_secret", Text, nullable=True),
+    Column("totp_pending", Text, nullable=True),
+    Column("totp_last_step", BigInteger, nullable=True),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("username", String(64), nullable=False, index=True),
+    Column("csrf", String(64), nullable=True),
+    Column("expires_ts", BigInteger, nullable=False),
+    Column("mfa", Integer, nullable=False, server_default="0"),
 )
 
 idempotency = Table(

@@ -50,7 +50,9 @@ ROLE_USER = {role: user for user, role in reversed(list(STAFF.items()))}
 
 
 def fast_settings(**kw: Any) -> Settings:
-    """Settings with cheap password hashing (tests log in a lot)."""
+    """Settings with cheap password hashing (tests log in a lot), and two-factor login off
+    unless a test asks for it (``mfa="preset"``; the two-factor tests do)."""
+    kw.setdefault("mfa", "off")
     return Settings(argon2_time_cost=1, argon2_memory_kib=8192, argon2_parallelism=1, **kw)
 
 

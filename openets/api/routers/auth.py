@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from openets.api import mfa
 from openets.api.auth import Principal, Role
 from openets.api.deps import (
     AuthDep,
@@ -14,25 +15,30 @@ from openets.api.deps import (
     ServicesDep,
     json_response,
 )
-from openets.api.errors import ApiCode, ApiError
+from openets.api.errors import ApiCode, ApiError, rejection_body
 from openets.api.schemas.auth import (
     LoginIn,
     LogoutOut,
+    MfaConfirmIn,
+    MfaEnrollOut,
+    MfaOut,
     SessionOut,
     TokenOut,
     UserPublic,
 )
 from openets.api.schemas.common import errors
 from openets.api.security import SESSION_COOKIE
-from openets.api.users import identity_of, principal_of
-from openets.identity.model import UserStatus
+from openets.api.sequencer import Writer
+from openets.api.users import UserRecord, UserStore, identity_of, principal_of
+from openets.domain.rejection import Code, Rejection
+from openets.identity.model import SetMfa, UserStatus
 
 router = APIRouter(tags=["auth"])
 
 LOGIN_ERRORS = errors(401, 422, 429)
 
 
-async def _login(body: LoginIn, request: Request, services: Services) -> Principal:
+async def _login(body: LoginIn, request: Request, services: Services) -> tuple[Principal, bool]:
     """Check the password; count the attempt as a failure until it succeeds (rate limit).
 
     The login must be active in the journal: a login waiting for approval, or disabled, is
@@ -64,15 +70,49 @@ async def _login(body: LoginIn, request: Request, services: Services) -> Princip
             ),
             "username",
         )
+    otp_ok = False
+    if user.mfa:
+        otp_ok = await _check_login_otp(services, body, rec)
     services.limiter.succeeded(body.username, client)
-    return principal_of(user)
+    return principal_of(user), otp_ok
+
+
+async def _check_login_otp(services: Services, body: LoginIn, rec: UserRecord) -> bool:
+    """The login's one-time code, once only (its step is stored before the answer)."""
+    if body.otp is None:
+        raise ApiError(
+            ApiCode.MFA_REQUIRED,
+            f"user {body.username} has two-factor login: send otp, the 6-digit code of the "
+            "authenticator app",
+            "otp",
+        )
+    why = mfa.check_otp_format(body.otp)
+    if why is not None:
+        raise ApiError(Code.INVALID_FIELD, why, "otp")
+    username, otp = body.username, body.otp
+
+    def job(w: Writer) -> bool:  # in the writer: read the last step and store the new one
+        cur = UserStore.read(w.conn, username)
+        if cur is None or cur.totp_secret is None:
+            return False
+        step = mfa.accepted_step(cur.totp_secret, otp, last_step=cur.totp_last_step)
+        if step is None:
+            return False
+        mfa.store_step(w.conn, username, step)
+        return True
+
+    if not await services.sequencer.run(job):
+        raise ApiError(
+            ApiCode.UNAUTHENTICATED, "the one-time code is wrong, expired or already used", "otp"
+        )
+    return True
 
 
 @router.post("/auth/token", response_model=TokenOut, responses=LOGIN_ERRORS)
 async def token(body: LoginIn, request: Request, services: ServicesDep) -> Response:
     """Log in for the API: an opaque bearer token, valid ``expires_in`` seconds or until logout."""
-    p = await _login(body, request, services)
-    tok, _ = services.sessions.issue(p)
+    p, otp_ok = await _login(body, request, services)
+    tok, _ = services.sessions.issue(p, mfa=otp_ok)
     out = TokenOut(
         access_token=tok,
         expires_in=services.sessions.ttl,
@@ -87,8 +127,8 @@ async def token(body: LoginIn, request: Request, services: ServicesDep) -> Respo
 async def session(body: LoginIn, request: Request, services: ServicesDep) -> Response:
     """Log in for the browser: an HttpOnly session cookie, and a CSRF token that every unsafe
     request made with the cookie must send back in ``X-CSRF-Token``."""
-    p = await _login(body, request, services)
-    tok, s = services.sessions.issue(p, cookie=True)
+    p, otp_ok = await _login(body, request, services)
+    tok, s = services.sessions.issue(p, cookie=True, mfa=otp_ok)
     assert s.csrf is not None
     out = SessionOut(
         csrf_token=s.csrf,
@@ -135,3 +175,52 @@ def _public(username: str, role: Role, account_id: str | None, perms: frozenset[
         account_id=account_id,
         permissions=sorted(str(p) for p in perms) if role is Role.PARTICIPANT else [],
     )
+
+
+@router.post("/auth/mfa/enroll", response_model=MfaEnrollOut, responses=errors(401, 403, 409))
+async def mfa_enroll(auth: AuthDep, services: ServicesDep) -> Response:
+    """Start two-factor login: a new secret for an authenticator app. It is on once a code is
+    proved with ``POST /auth/mfa/confirm``; until then logging in works as before."""
+    username = auth.principal.username
+    user = identity_of(services.state).users.get(username)
+    if user is not None and user.mfa:
+        raise ApiError(
+            Code.ALREADY_DONE,
+            f"user {username} already has two-factor login; a registry operator resets it",
+            "otp",
+        )
+    secret = mfa.new_secret()
+    await services.sequencer.run(lambda w: mfa.store_pending(w.conn, username, secret))
+    return json_response(MfaEnrollOut(secret=secret, otpauth_uri=mfa.otpauth_uri(secret, username)))
+
+
+@router.post("/auth/mfa/confirm", response_model=MfaOut, responses=errors(401, 403, 409, 422))
+async def mfa_confirm(body: MfaConfirmIn, auth: AuthDep, services: ServicesDep) -> Response:
+    """Prove a code of the enrolled secret: two-factor login is on from now (journaled), and
+    this session counts as opened with a code."""
+    why = mfa.check_otp_format(body.otp)
+    if why is not None:
+        raise ApiError(Code.INVALID_FIELD, why, "otp")
+    username, otp = auth.principal.username, body.otp
+
+    def job(w: Writer) -> tuple[int, bytes]:
+        cur = UserStore.read(w.conn, username)
+        if cur is None or cur.totp_pending is None:
+            return rejection_body(
+                Rejection(Code.INVALID_STATE, "no enrolment: POST /auth/mfa/enroll first", "otp")
+            )
+        step = mfa.accepted_step(cur.totp_pending, otp)
+        if step is None:
+            return rejection_body(
+                Rejection(Code.INVALID_FIELD, "the one-time code does not match the secret", "otp")
+            )
+        r = w.submit(SetMfa(username, True), username)
+        if isinstance(r, Rejection):
+            return rejection_body(r)
+        mfa.store_secret(w.conn, username, cur.totp_pending, step)
+        return 200, MfaOut(mfa=True).model_dump_json().encode()
+
+    status, out = await services.sequencer.run(job)
+    if status == 200:
+        services.sessions.mark_mfa(auth.token)
+    return Response(out, status_code=status, media_type="application/json")

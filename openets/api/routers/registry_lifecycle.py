@@ -243,7 +243,7 @@ def _render_pledge(pledge_id: str | None = None) -> Render:
 )
 async def pledge(body: PledgeIn, cmd: CommandDep) -> Response:
     """Pledge allowances to a lender (the pledgor's user): they move to the pledged bucket."""
-    cmd.require(Action.SURRENDER, body.pledgor)
+    cmd.require(Action.SURRENDER, body.pledgor, mfa=True)  # a transfer off the exchange
     c = sf.RegisterPledge(
         body.pledgor, body.lender, body.product, body.quantity, body.loan, body.maturity,
         body.reference,

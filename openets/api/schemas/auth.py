@@ -20,9 +20,28 @@ RoleName = Literal["participant", "registry_operator", "exchange_operator", "reg
 PermissionName = Literal["trade", "funds", "surrender", "view"]
 
 
+Otp = Annotated[str, text_validator(16, 1), text_schema(16, 1)]
+
+
 class LoginIn(InModel):
     username: Username
     password: Password
+    otp: Otp | None = None
+    """The 6-digit code of the authenticator app: required where the user has two-factor login."""
+
+
+class MfaEnrollOut(OutModel):
+    secret: str
+    """Base32; enter it (or the URI as a QR code) in an authenticator app."""
+    otpauth_uri: str
+
+
+class MfaConfirmIn(InModel):
+    otp: Otp
+
+
+class MfaOut(OutModel):
+    mfa: bool
 
 
 class TokenOut(OutModel):

@@ -17,6 +17,7 @@ from openets.identity.model import APPLIERS, IdentityState
 
 __all__ = ["IdentityState", "identity", "register"]
 
+
 def identity(m: MarketState) -> IdentityState:
     st: IdentityState = m.ext["identity"]
     return st

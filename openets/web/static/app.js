@@ -166,6 +166,7 @@
   function login(form) {
     var msg = form.querySelector(".form-msg");
     var body = { username: form.username.value.trim(), password: form.password.value };
+    if (form.otp && form.otp.value.trim()) { body.otp = form.otp.value.trim(); }
     msg.className = "form-msg"; msg.textContent = t("js.working");
     api("POST", "/api/v1/auth/session", body).then(function () {
       location.href = form.dataset.next || "/";
