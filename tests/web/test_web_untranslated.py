@@ -13,6 +13,9 @@ from html.parser import HTMLParser
 import pytest
 from conftest import LiveWeb
 
+from openets.compliance.mrv import AppointVerifier
+from openets.compliance.run_messages import SubmitEmissionReport
+from openets.compliance.state import SYSTEM_ACTOR, ReportLine
 from openets.web.views import nav_for
 
 ALLOWED = {"OpenETS", "CEA", "CCER", "MA", "K", "CSV", "API", "OTP", "TOTP", "ID", "USCC"}
@@ -75,6 +78,11 @@ def busy(web: LiveWeb) -> LiveWeb:
     cs.post_listing(s.account_id, "CEA19-20", "sell", "48.50", 2_000)
     cb.post_listing(b.account_id, "CEA19-20", "buy", "47.50", 2_000)
     web.client("regop").request_transfer(s.account_id, b.account_id, "CEA19-20", 10, "合并")
+    _compliance_cycle(web, s.account_id, b.account_id)
+    cs.post("/finance/pledges", {
+        "pledgor": s.account_id, "lender": b.account_id, "product": "CEA19-20", "quantity": 100,
+        "loan": "1000.00", "maturity": "2022-07-16", "reference": "贷-1",
+    })  # fmt: skip
     exop = web.client("exop")
     exop.post(
         "/auctions",
@@ -88,6 +96,42 @@ def busy(web: LiveWeb) -> LiveWeb:
         },
     )
     return web
+
+
+def _compliance_cycle(web: LiveWeb, seller: str, buyer: str) -> None:
+    """Every state of the cycle on some page: reports submitted, verified and approved, an
+    allocation run, a pledge, an account status request."""
+    web.submit(AppointVerifier("verifier", ("山东",)), SYSTEM_ACTOR)
+    regop, reg = web.client("regop"), web.client("regulator")
+    for eid, acct in (("E1", seller), ("E2", buyer)):
+        regop.post("/compliance/entities", {
+            "entity_id": eid, "name": f"{eid} 电厂", "province": "山东", "account_id": acct,
+            "sector": "power",
+        })  # fmt: skip
+        regop.post(f"/compliance/entities/{eid}/installations", {
+            "unit_id": "G1", "sector": "power", "category": "coal_300_plus", "cooling": "air",
+        })  # fmt: skip
+    line = {"unit_id": "G1", "supply_mwh": 100_000, "load_factor": "0.9", "emissions_t": 90_000}
+    reg.post("/compliance/allocations/preallocate", {
+        "plan": "2019-2020", "year": 2019,
+        "prior": [{"entity_id": "E1", "lines": [line]}, {"entity_id": "E2", "lines": [line]}],
+    })  # fmt: skip
+    ver = web.client("verifier")
+    report = (ReportLine("G1", 90_000, 100_000_000, 0, 0, 900_000),)
+    for eid in ("E1", "E2"):
+        web.submit(SubmitEmissionReport(eid, 2019, report), "op")
+    ver.post("/compliance/reports/E1/2019/verify", {"lines": [line]})
+    ver.post(
+        "/compliance/reports/E2/2019/verify",
+        {"lines": [{**line, "emissions_t": 91_000}], "reason": "复核"},
+    )
+    reg.post("/compliance/reports/E1/2019/approve")
+    reg.post("/compliance/allocations/finalize", {"plan": "2019-2020", "year": 2019})
+    web.submit(
+        SubmitEmissionReport("E1", 2020, (ReportLine("G1", 80_000, 90_000_000, 0, 0, 900_000),)),
+        "op",
+    )
+    web.client("regop").post("/registry/accounts/" + buyer + "/restrict", {"reason": "协查"})
 
 
 @pytest.mark.parametrize(
