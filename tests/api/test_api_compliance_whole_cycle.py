@@ -25,6 +25,8 @@ from typing import Any
 from liveapi import PASSWORD, LiveApi, Participant
 from marketapi import error, market_server, ok
 
+from openets.ops.verify import replay_market, verify_market
+
 PRODUCT = "CEA19-20"
 A_PRE, A_FINAL, A_OBLIGATION = 554_831, 880_683, 905_000
 B_PRE, B_FINAL, B_OBLIGATION = 137_200, 117_600, 117_600
@@ -204,3 +206,10 @@ def test_one_whole_cycle_over_http_role_by_role(tmp_path: Any) -> None:
             1, "95.00",
         )  # fmt: skip
         assert st["deadline_passed"] and st["days_left"] == 0
+
+        # every step was a journaled command: replay gives the same state; verify passes
+        live = api.state.state_hash()
+        n, replayed, _ = replay_market(api.market.db_url or "")
+        assert (n, replayed) == (api.state.last_seq, live)
+        ok_, lines = verify_market(api.market.db_url or "")
+        assert ok_, lines
