@@ -22,11 +22,19 @@ app.add_typer(users_app, name="users")
 @app.command()
 def verify(
     db: str = typer.Option(DEFAULT_URL, help="SQLAlchemy URL of the market database"),
+    public_key: Path | None = typer.Option(
+        None, "--public-key", help="also check every signed checkpoint with this public key"
+    ),
 ) -> None:
     """Check the journal's hash chain and the market's invariants; exit 1 on the first violation."""
+    from openets.audit.keys import KeyFileError
     from openets.ops.verify import verify_market
 
-    ok, lines = verify_market(db)
+    try:
+        ok, lines = verify_market(db, str(public_key) if public_key else None)
+    except KeyFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise typer.Exit(2) from exc
     for line in lines:
         print(line)
     raise typer.Exit(0 if ok else 1)
@@ -58,16 +66,34 @@ def serve(
     mfa: str = typer.Option(
         "preset", help="two-factor login: preset (as the market preset says) | on | off"
     ),
+    signing_key: Path | None = typer.Option(
+        None, "--signing-key", help="Ed25519 key file: sign checkpoints of the journal"
+    ),
+    checkpoint_every: int = typer.Option(
+        1000, "--checkpoint-every", min=1, help="records between signed checkpoints"
+    ),
 ) -> None:
     """Run the market: the engine, the HTTP API and the browser terminal."""
     from openets.api.server import run_server
     from openets.api.settings import Settings
+    from openets.audit.keys import KeyFileError, load_private
 
     if mfa not in ("preset", "on", "off"):
         print(f"error: --mfa must be preset, on or off, was {mfa!r}", file=sys.stderr)
         raise typer.Exit(2)
+    if signing_key is not None:
+        try:
+            load_private(signing_key)
+        except KeyFileError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            raise typer.Exit(2) from exc
     run_server(
-        settings=Settings(preset=preset, mfa=mfa),  # type: ignore[arg-type]
+        settings=Settings(  # type: ignore[arg-type]
+            preset=preset,
+            mfa=mfa,
+            signing_key=str(signing_key) if signing_key is not None else None,
+            checkpoint_every=checkpoint_every,
+        ),
         db=db,
         host=host,
         port=port,
@@ -76,6 +102,26 @@ def serve(
         start=start,
         seed_registry=seed_registry,
     )
+
+
+keys_app = typer.Typer(help="Keys that sign checkpoints of the journal.")
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("generate")
+def keys_generate(
+    out: Path = typer.Option(..., "--out", help="private key file (0600); KEYFILE.pub too"),
+) -> None:
+    """Make an Ed25519 key pair; print the public key (base64) and its key id."""
+    from openets.audit.keys import generate, key_id, public_text
+
+    if out.exists() or Path(f"{out}.pub").exists():
+        print(f"error: {out} or {out}.pub exists; not overwriting a key", file=sys.stderr)
+        raise typer.Exit(1)
+    pub = generate(out)
+    print(f"public key {public_text(pub)}")
+    print(f"key id {key_id(pub)}")
+    print(f"wrote {out} (private, mode 0600) and {out}.pub")
 
 
 @app.command()

@@ -31,6 +31,7 @@ from openets.engine.usecases import (
     account_close,
     account_requests,
     auction,
+    audit,
     block,
     clock,
     compliance,
@@ -66,6 +67,7 @@ USE_CASES: tuple[ModuleType, ...] = (
     supervision,
     clock,
     identity,
+    audit,
 )
 """The use-case modules (commands spanning contexts); each has ``register(handlers, appliers)``."""
 
@@ -87,6 +89,7 @@ STATE_PARTS: dict[str, Callable[[], Any]] = {
     "clock": clock.ClockState,
     "account_requests": account_requests.AccountRequests,
     "identity": identity.IdentityState,
+    "audit": audit.AuditState,
 }
 """The parts of :class:`MarketState` beyond the registry and the funds, by name."""
 

@@ -35,6 +35,7 @@ from openets.api.metrics import Metrics, MetricsMiddleware
 from openets.api.route_index import index_routes
 from openets.api.routers import (
     auctions,
+    audit,
     auth,
     block,
     compliance,
@@ -70,6 +71,7 @@ log = logging.getLogger("openets.api")
 
 
 ROUTERS: tuple[ModuleType, ...] = (
+    audit,
     auctions,
     auth,
     block,
@@ -101,10 +103,18 @@ def router_modules() -> list[ModuleType]:
 def make_services(market: Market, settings: Settings, bank: BankAdapter | None = None) -> Services:
     metrics = Metrics()
     side = SideDb(market)
+    sequencer = Sequencer(market, side, metrics, max_batch=settings.max_batch)
+    if settings.signing_key:
+        from openets.audit.keys import load_private
+        from openets.audit.signer import Signer
+
+        signer = Signer(load_private(settings.signing_key), settings.checkpoint_every)
+        market.engine.subscribers.append(signer.watch)
+        sequencer.signer = signer
     return Services(
         market=market,
         settings=settings,
-        sequencer=Sequencer(market, side, metrics, max_batch=settings.max_batch),
+        sequencer=sequencer,
         side=side,
         users=UserStore(side.engine),
         sessions=SessionStore(settings.token_ttl_seconds),

@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine
 
 from openets.api.metrics import Metrics
+from openets.audit.signer import Signer
 from openets.bootstrap import Market
 from openets.domain.messages import Command
 from openets.engine.core import Engine as MarketEngine
@@ -144,6 +145,8 @@ class Sequencer:
         self._committer: ThreadPoolExecutor | None = None
         self._answers: set[asyncio.Task[None]] = set()
         self._failed: str | None = None
+        self.signer: Signer | None = None
+        """Signs checkpoints of the journal at the end of a batch when due (``--signing-key``)."""
 
     # --- lifecycle ------------------------------------------------------------------------
     def start(self) -> None:
@@ -215,6 +218,8 @@ class Sequencer:
                         outcomes.append((True, job.fn(writer)))
                     except Exception as exc:  # a bug in one job must not stop the others
                         outcomes.append((False, exc))
+                if self.signer is not None and not engine.halted:
+                    self.signer.maybe_sign(engine)
             if engine.halted:
                 raise ServiceUnavailable(engine.halted)
             self.side.commit_own()

@@ -34,3 +34,8 @@ class Settings(BaseSettings):
     smtp_url: str | None = None
     """Send notifications by e-mail: ``smtp://[user:password@]host:port[?from=…&domain=…]``
     (a user's address is ``username@domain``)."""
+    signing_key: str | None = None
+    """Ed25519 private key file (``openets keys generate``): sign checkpoints of the journal."""
+    checkpoint_every: int = 1000
+    """With a signing key: a signed checkpoint every this many journal records (and at every
+    end of day)."""

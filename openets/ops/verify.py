@@ -21,13 +21,27 @@ def _engine(db: str) -> Engine:
     )
 
 
-def verify_market(db: str) -> tuple[bool, list[str]]:
-    """Recompute the hash chain, replay from zero, check every invariant and the snapshots."""
+def verify_market(db: str, public_key: str | None = None) -> tuple[bool, list[str]]:
+    """Recompute the hash chain, replay from zero, check every invariant and the snapshots;
+    with ``public_key`` (a PEM file) also every signed checkpoint."""
     eng = _engine(db)
     n, problem = verify_chain(eng.journal.read())
     if problem is not None:
         return False, [f"journal: {problem}"]
     lines = [f"journal: {n} records, hash chain intact"]
+    if public_key is not None:
+        from openets.audit.keys import key_id, load_public
+        from openets.audit.verify import verify_checkpoints
+
+        pub = load_public(public_key)
+        found, problem = verify_checkpoints(eng.journal.read(), pub)
+        if problem is not None:
+            return False, [*lines, f"signed checkpoints: {problem}"]
+        last = found[-1]
+        lines.append(
+            f"signed checkpoints: {len(found)}, every signature valid for key {key_id(pub)}; "
+            f"latest seq {last.seq} hash {last.hash} signed {last.signed_at}"
+        )
     eng.recover(use_snapshot=False)
     full_hash = eng.state.state_hash()
     bad = eng.state.violations()

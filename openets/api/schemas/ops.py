@@ -28,3 +28,15 @@ class HealthOut(OutModel):
     journal_seq: int
     now: str
     clock: Literal["real", "simulated"]
+
+
+class AuditHeadOut(OutModel):
+    """The latest signed checkpoint of the journal: ``signature`` (base64 Ed25519) signs
+    ``openets-checkpoint|<seq>|<hash>|<signed_at>``."""
+
+    seq: int
+    hash: str
+    signed_at: str
+    signature: str
+    key_id: str
+    day: str | None = None
