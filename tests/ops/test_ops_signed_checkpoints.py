@@ -54,7 +54,7 @@ def test_keys_generate_does_not_overwrite_a_key(tmp_path: Path) -> None:
 
 
 def test_checkpoint_every_n_records_signs_the_chain_head(tmp_path: Path) -> None:
-    g, signer, pub = _signed_market(tmp_path)
+    g, _, pub = _signed_market(tmp_path)
     cp = audit_part(g.state).latest
     assert cp is not None and audit_part(g.state).count >= 2
     record = next(r for r in g.engine.journal.read(cp.seq - 1) if r.seq == cp.seq)
@@ -76,7 +76,7 @@ def test_end_of_day_gets_a_signed_checkpoint_of_its_day(tmp_path: Path) -> None:
 
 
 def test_verify_with_the_public_key_passes_on_an_untouched_journal(tmp_path: Path) -> None:
-    g, _, pub = _signed_market(tmp_path)
+    _, _, pub = _signed_market(tmp_path)
     ok, lines = verify_market(f"sqlite:///{tmp_path / 'm.db'}", str(pub))
     assert ok, lines
     assert any(line.startswith("signed checkpoints: ") for line in lines)
