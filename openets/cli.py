@@ -88,9 +88,9 @@ def serve(
             print(f"error: {exc}", file=sys.stderr)
             raise typer.Exit(2) from exc
     run_server(
-        settings=Settings(  # type: ignore[arg-type]
+        settings=Settings(
             preset=preset,
-            mfa=mfa,
+            mfa=mfa,  # type: ignore[arg-type]
             signing_key=str(signing_key) if signing_key is not None else None,
             checkpoint_every=checkpoint_every,
         ),
