@@ -23,7 +23,7 @@ def test_served_market_signs_checkpoints_and_anyone_reads_the_head(tmp_path: Pat
     base = f"http://127.0.0.1:{port}/api/v1"
     cmd = [sys.executable, "-m", "openets.cli", "serve", "--db", db, "--port", str(port)]
     cmd += ["--clock", "simulated", "--start", "2021-07-16T09:30+08:00"]
-    cmd += ["--signing-key", str(key), "--checkpoint-every", "3"]
+    cmd += ["--signing-key", str(key), "--checkpoint-every", "3", "--mfa", "off"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         wait_up(base, proc)
