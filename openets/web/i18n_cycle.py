@@ -117,6 +117,16 @@ ZH: dict[str, str] = {
     "field.no_province": "不指定（监管部门为全国）",
     "clawback.title": "收回配额",
     "pledges.title": "配额质押",
+    "nav.reg.entities": "重点排放单位",
+    "entities.title": "重点排放单位名录",
+    "entities.none": "尚未登记重点排放单位",
+    "entities.register": "登记重点排放单位",
+    "entities.add_unit": "登记机组或设施",
+    "entities.no_category": "不适用（非发电行业）",
+    "field.entity_id": "单位编号",
+    "action.register": "登记",
+    "msg.entity_registered": "重点排放单位已登记",
+    "msg.unit_registered": "机组已登记",
 }
 
 EN: dict[str, str] = {
@@ -237,4 +247,14 @@ EN: dict[str, str] = {
     "field.no_province": "None (a regulator: national)",
     "clawback.title": "Claw back allowances",
     "pledges.title": "Pledges",
+    "nav.reg.entities": "Covered entities",
+    "entities.title": "Covered entities",
+    "entities.none": "No covered entities registered",
+    "entities.register": "Register a covered entity",
+    "entities.add_unit": "Register a unit or installation",
+    "entities.no_category": "None (not power)",
+    "field.entity_id": "Entity ID",
+    "action.register": "Register",
+    "msg.entity_registered": "Covered entity registered",
+    "msg.unit_registered": "Unit registered",
 }

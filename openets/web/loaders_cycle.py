@@ -35,6 +35,11 @@ async def my_cycle(c: Ctx) -> dict[str, Any]:
     }
 
 
+async def entities(c: Ctx) -> dict[str, Any]:
+    got = await c.get("/compliance/entities")
+    return {"rows": got.rows} if got.ok else problem(got)
+
+
 async def verify_queue(c: Ctx) -> dict[str, Any]:
     got = await c.get("/compliance/reports", status="submitted")
     return {"rows": got.rows} if got.ok else problem(got)

@@ -1,7 +1,7 @@
 """One entity's compliance cycle through the pages, in a real browser (Debian's chromium driven by
-Playwright): the entity submits its 2019 report, the verifier of its province verifies it, the
-regulator approves it and runs the final allocation, the entity sees its allocation, obligation
-and deadline and surrenders.
+Playwright): the registry registers the entity and its unit, the entity submits its 2019 report,
+the verifier of its province verifies it, the regulator approves it and runs the final
+allocation, the entity sees its allocation, obligation and deadline and surrenders.
 
 Figures (plan 2019-2020's worked example): coal ≥300 MW, water-cooled, load 82%, 1,000,000 MWh
 (prior 900,000): pre-allocation 554,831 t, final 880,683 t, true-up 325,852 t; emissions
@@ -27,13 +27,28 @@ def test_one_entitys_cycle_runs_through_the_pages(web: LiveWeb, browser: Any) ->
         "person": {"name": "核查员", "id_number": secrets.token_hex(8).upper()},
     })  # fmt: skip
     web.client("regop2").approve_user("ver-lu")  # a different person approves
-    regop.post("/compliance/entities", {
-        "entity_id": "LU1", "name": "鲁能示范电厂", "province": "山东",
-        "account_id": firm.account_id, "sector": "power",
-    })  # fmt: skip
-    regop.post("/compliance/entities/LU1/installations", {
-        "unit_id": "G1", "sector": "power", "category": "coal_300_plus", "capacity_mw": "660",
-    })  # fmt: skip
+
+    # the registry operator registers the entity and its unit on the entities page
+    registry = Session(browser, web)
+    registry.login("regop")
+    registry.go("/registry/entities")
+    form = registry.page.locator("form.register-entity")
+    form.locator("input[name=entity_id]").fill("LU1")
+    form.locator("input[name=name]").fill("鲁能示范电厂")
+    form.locator("input[name=account_id]").fill(firm.account_id)
+    form.locator("select[name=province]").select_option("山东")
+    form.locator("select[name=sector]").select_option("power")
+    form.locator("button[type=submit]").click()
+    registry.toast("重点排放单位已登记")
+    unit = registry.page.locator("form.register-unit")
+    unit.locator("input[name=entity_id]").fill("LU1")
+    unit.locator("input[name=unit_id]").fill("G1")
+    unit.locator("select[name=category]").select_option("coal_300_plus")
+    unit.locator("input[name=capacity_mw]").fill("660")
+    unit.locator("button[type=submit]").click()
+    registry.toast("机组已登记")
+    registry.page.locator('#f-entities tr[data-entity="LU1"]', has_text="G1").wait_for()
+    registry.shot("registry_entities_zh")
     web.client("regulator").post("/compliance/allocations/preallocate", {
         "plan": "2019-2020", "year": 2019, "prior": [{"entity_id": "LU1", "lines": [
             {"unit_id": "G1", "supply_mwh": 900_000, "load_factor": "0.82", "emissions_t": 0},
@@ -92,5 +107,5 @@ def test_one_entitys_cycle_runs_through_the_pages(web: LiveWeb, browser: Any) ->
     surrender.locator("button[type=submit]").click()
     entity.page.locator(".obligation.status-compliant").wait_for()
     entity.shot("entity_cycle_done_zh")
-    for s in (entity, verifier, regulator):
+    for s in (registry, entity, verifier, regulator):
         s.close()
