@@ -19,7 +19,6 @@ journal cannot commit, the in-memory state is ahead of the durable one and the e
 from __future__ import annotations
 
 import logging
-import pickle
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from functools import partial
@@ -31,6 +30,7 @@ from openets.domain.clock import Clock, from_utc_micros, to_utc_micros
 from openets.domain.messages import EVENT_TYPES, Command, Ctx, Event
 from openets.domain.rejection import Code, Rejection
 from openets.engine import codec
+from openets.engine import snapshot as snapshots
 from openets.engine.journal import GENESIS, Journal, Record, Snapshot, record_hash
 from openets.engine.state import MarketState
 
@@ -171,13 +171,15 @@ class Engine:
     def recover(self, *, use_snapshot: bool = True) -> int:
         """Rebuild the state from the last snapshot and the journal. Returns events replayed."""
         snap = self.journal.latest_snapshot() if use_snapshot else None
+        if snap is not None and not snapshots.readable(snap.blob):
+            log.warning("snapshot at seq %d is of an older format: replaying the journal", snap.seq)
+            snap = None
         if snap is not None:
-            self.state = pickle.loads(snap.blob)
+            # The blob's digest is checked before the state is built, the state's hash after.
+            # A context added since the snapshot was taken starts empty: it had no events then.
+            self.state = snapshots.load(snap.blob, self._state_factory)
             if self.state.state_hash() != snap.state_hash:
                 raise RuntimeError(f"snapshot at seq {snap.seq} does not match its state hash")
-            # A context added since the snapshot was taken starts empty: it had no events then.
-            for name, part in self._state_factory().ext.items():
-                self.state.ext.setdefault(name, part)
         else:
             self.state = self._state_factory()
         light = getattr(self.journal, "read_for_replay", None)
@@ -221,7 +223,7 @@ class Engine:
     def snapshot(self) -> Snapshot:
         """Save the state so that replay need not start from zero."""
         st = self.state
-        snap = Snapshot(st.last_seq, st.state_hash(), pickle.dumps(st, protocol=5))
+        snap = Snapshot(st.last_seq, st.state_hash(), snapshots.dump(st, self._state_factory))
         self.journal.save_snapshot(snap)
         self.journal.commit()
         return snap

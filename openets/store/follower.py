@@ -13,13 +13,13 @@ physical standby server does not relay NOTIFY: a follower reading one polls, ``l
 from __future__ import annotations
 
 import contextlib
-import pickle
 import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from openets.domain.clock import RealClock
+from openets.engine import snapshot as snapshots
 from openets.engine.core import Engine
 from openets.engine.journal import Record, record_hash
 from openets.engine.state import MarketState
@@ -68,8 +68,8 @@ class Follower:
         self._engine = Engine(self.journal, RealClock(), {}, appliers, state_factory=new_state)
         self._diverged: str | None = None
         snap = self.journal.latest_snapshot() if use_snapshot else None
-        if snap is not None:
-            st = pickle.loads(snap.blob)
+        if snap is not None and snapshots.readable(snap.blob):
+            st = snapshots.load(snap.blob, new_state)  # its digest checked before it is built
             if st.state_hash() != snap.state_hash:
                 raise FollowerDiverged(f"snapshot at seq {snap.seq} does not match its state hash")
             self._engine.state = st

@@ -26,14 +26,14 @@ hashable the caller chooses (``ListingId`` strings in the engine, ints in benchm
 Why the shape: the hot path allocates one small list per resting order and one tuple per fill and
 nothing else. Each side keeps ``price -> deque`` of resting entries (arrival order) and a sorted
 list of its prices (ascending for both sides: best bid last, best ask first); a few hundred
-levels make ``bisect``/``insort`` cheaper than any tree. The book is plain data, so it pickles.
+levels make ``bisect``/``insort`` cheaper than any tree. The book is plain data (``entries``).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
 from collections import deque
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from enum import IntEnum
 from typing import Any, Generic, NamedTuple, TypeAlias, TypeVar
 
@@ -109,6 +109,20 @@ class OrderBook(Generic[K]):
         self._bid_prices: list[int] = []  # ascending: best bid is the last
         self._ask_prices: list[int] = []  # ascending: best ask is the first
         self._orders: dict[K, _Entry] = {}  # arrival order
+
+    # ----------------------------------------------------------------- data --
+    def entries(self) -> list[tuple[K, int, str, int, int]]:
+        """Every resting order as ``(order_id, remaining, account, side, price)``, in arrival
+        order (which is also the time priority inside each level)."""
+        return [(e[0], e[1], e[2], e[3], e[4]) for e in self._orders.values()]
+
+    @classmethod
+    def from_entries(cls, entries: Iterable[Sequence[Any]]) -> OrderBook[Any]:
+        """The book that :meth:`entries` describes."""
+        book: OrderBook[Any] = cls()
+        for order_id, qty, account, side, price in entries:
+            book.post(order_id, account, Side(side), price, qty)
+        return book
 
     # ------------------------------------------------------------------ CDA --
     def crossing(self, side: int, price: int, qty: int) -> list[Fill[K]]:
