@@ -94,10 +94,13 @@ def _day(text: str) -> str:
 def daily(db: str = _DB, day: str = typer.Option(..., "--date"), form: str = _FORMAT,
           lang: str = _LANG, out: Path | None = _OUT) -> None:  # fmt: skip
     """The daily market report (the exchange's 2024+ format)."""
+    from openets.audit.report import checkpoints, head_of_day, with_signed_head
     from openets.supervision.reports.daily import daily_report, render_daily
 
     def go() -> None:
-        _emit(render_daily(daily_report(_history(db), _day(day)), form, lang), out)
+        d = _day(day)
+        text = render_daily(daily_report(_history(db), d), form, lang)
+        _emit(with_signed_head(text, head_of_day(checkpoints(db), d), form, lang), out)
 
     _run(go)
 
@@ -127,6 +130,7 @@ def annual(db: str = _DB, year: int = typer.Option(..., "--year"), form: str = _
 def registry(db: str = _DB, form: str = _FORMAT, lang: str = _LANG,
              out: Path | None = _OUT) -> None:  # fmt: skip
     """The public registry report: holdings, allocation, surrender, compliance by holder."""
+    from openets.audit.report import with_signed_head
     from openets.domain.clock import from_utc_micros
     from openets.supervision.reports.registry import (
         compliance_lines,
@@ -148,7 +152,8 @@ def registry(db: str = _DB, form: str = _FORMAT, lang: str = _LANG,
             st.ext["supervision"].allocations,
             compliance_lines(st),
         )
-        _emit(render_registry(rep, form, lang), out)
+        head = st.ext["audit"].head_of(as_of)
+        _emit(with_signed_head(render_registry(rep, form, lang), head, form, lang), out)
 
     _run(go)
 

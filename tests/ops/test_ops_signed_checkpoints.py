@@ -136,3 +136,27 @@ def test_checkpoint_not_of_the_chain_head_is_rejected(tmp_path: Path) -> None:
     r = g.rejects(stale, actor="audit")
     assert r.field == "seq"
     assert isinstance(audit_part(g.state).latest, CheckpointSigned)
+
+
+def test_daily_and_registry_reports_print_the_days_signed_head(tmp_path: Path) -> None:
+    g, signer, _ = _signed_market(tmp_path, every=10_000)
+    g.instrument("CEA21", "48.00")
+    seller = g.account(tonnes={"CEA21": 100})
+    g.at("2021-07-16T09:45+08:00")
+    g.ok(PostListing(seller, "CEA21", Side.SELL, 4800, 10))
+    g.at("2021-07-16T15:30+08:00")
+    g.end_of_day()
+    signer.maybe_sign(g.engine)
+    cp = audit_part(g.state).by_day["2021-07-16"]
+    g.engine.journal.close()
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    run = CliRunner().invoke
+    daily = run(app, ["report", "daily", "--db", db, "--date", "2021-07-16", "--lang", "en"])
+    assert daily.exit_code == 0, daily.output
+    assert "## Signed head" in daily.output and cp.hash in daily.output
+    assert cp.signature in daily.output
+    zh = run(app, ["report", "daily", "--db", db, "--date", "2021-07-16"])
+    assert "签名链头" in zh.output and cp.hash in zh.output
+    reg = run(app, ["report", "registry", "--db", db, "--format", "json"])
+    assert reg.exit_code == 0, reg.output
+    assert orjson.loads(reg.output)["signed_head"]["hash"] == cp.hash
