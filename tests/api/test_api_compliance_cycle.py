@@ -245,6 +245,30 @@ def test_allocation_run_twice_is_refused(world: World) -> None:
     assert "has run for every entity" in err["message"]
 
 
+def test_allocation_run_for_a_year_its_plan_does_not_cover_is_refused(world: World) -> None:
+    body = {"plan": "2021", "year": 2019}
+    with world.api.unchanged():
+        err = error(
+            post(world.api.client("regulator"), "/compliance/allocations/preallocate", body),
+            422,
+            "INVALID_FIELD",
+            "year",
+        )
+    assert "plan 2021 allocates 2021, not 2019" in err["message"]
+
+
+def test_preallocation_without_prior_output_names_the_entities_left_out(world: World) -> None:
+    body = {"plan": "2023", "year": 2023}
+    with world.api.unchanged():
+        err = error(
+            post(world.api.client("regulator"), "/compliance/allocations/preallocate", body),
+            409,
+            "INVALID_STATE",
+            "year",
+        )
+    assert "E1: no prior output given and no approved 2022 report" in err["message"]
+
+
 def test_penalty_before_the_deadline_is_refused(world: World) -> None:
     with world.api.unchanged():
         err = error(

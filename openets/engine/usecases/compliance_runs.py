@@ -210,6 +210,22 @@ def _cannot_move(m: MarketState, decision: tuple[Event, ...]) -> str | None:
     return None
 
 
+def _plan_allocates(m: MarketState, name: str, year: int) -> Rejection | None:
+    plans = uc.part(m).plans
+    plan = plans.get(name)
+    if plan is None:
+        return Rejection(
+            Code.INVALID_FIELD, f"unknown plan {name!r}; known: {', '.join(plans)}", "plan"
+        )
+    if year not in plan.years:
+        return Rejection(
+            Code.INVALID_FIELD,
+            f"plan {name} allocates {', '.join(map(str, plan.years))}, not {year}",
+            "year",
+        )
+    return None
+
+
 def _run_allocation(
     m: MarketState,
     ctx: Ctx,
@@ -220,8 +236,10 @@ def _run_allocation(
 ) -> Result:
     """Decide ``kind`` for every entity in the regulator's scope, then issue what it needs."""
     scope = _scope(m, ctx.actor)
-    if isinstance(scope, Rejection):
-        return scope
+    bad = scope if isinstance(scope, Rejection) else _plan_allocates(m, plan, year)
+    if bad is not None:
+        return bad
+    assert isinstance(scope, str)
     decided: list[tuple[Event, ...]] = []
     skipped: list[SkippedEntity] = []
     done = 0
@@ -232,9 +250,9 @@ def _run_allocation(
         elif isinstance(r, Rejection):
             skipped.append(SkippedEntity(entity_id, r.message))
         else:
-            bad = _cannot_move(m, r)
-            if bad is not None:
-                skipped.append(SkippedEntity(entity_id, bad))
+            why = _cannot_move(m, r)
+            if why is not None:
+                skipped.append(SkippedEntity(entity_id, why))
             else:
                 decided.append(r)
     if not decided:
