@@ -213,3 +213,35 @@ def test_one_whole_cycle_over_http_role_by_role(tmp_path: Any) -> None:
         assert (n, replayed) == (api.state.last_seq, live)
         ok_, lines = verify_market(api.market.db_url or "")
         assert ok_, lines
+
+
+def test_final_allocation_leaves_out_an_entity_whose_clawback_exceeds_its_holdings(
+    fresh_api: LiveApi,
+) -> None:
+    api = fresh_api
+    d = entity(api, "D", "山东", "gas")
+    reg, regop = api.client("regulator"), api.client("regop")
+    ok(post(reg, "/compliance/allocations/preallocate", {
+        "plan": "2019-2020", "year": 2019,
+        "prior": [{"entity_id": "D", "lines": [line(500_000, "0")]}],
+    }), 201)  # fmt: skip
+    ok(post(d.client, "/compliance/reports", {
+        "entity_id": "D", "year": 2019, "lines": [line(300_000, "0", 130_000)],
+    }), 201)  # fmt: skip
+    body = {"username": "ver-d", "password": PASSWORD, "role": "verifier", "provinces": ["山东"]}
+    body["person"] = {"name": "ver-d", "id_number": secrets.token_hex(8).upper()}
+    ok(post(regop, "/users", body), 201)
+    api.client("regop2").approve_user("ver-d")
+    ok(post(api.client("ver-d"), "/compliance/reports/D/2019/verify", {
+        "lines": [line(300_000, "0", 130_000)],
+    }))  # fmt: skip
+    ok(post(reg, "/compliance/reports/D/2019/approve"))
+    regop.freeze(d.account_id, PRODUCT, B_PRE - 10_000, "司法冻结")
+    with api.unchanged():
+        err = error(
+            post(reg, "/compliance/allocations/finalize", {"plan": "2019-2020", "year": 2019}),
+            409,
+            "INVALID_STATE",
+            "year",
+        )
+    assert f"D: the claw-back of {B_PRE - B_FINAL} t exceeds the 10000 t" in err["message"]
