@@ -81,6 +81,19 @@ def _active_user(w: World) -> dict[str, str]:
     return {"uid": name}
 
 
+def _fresh_account(w: World) -> dict[str, str]:
+    regop2 = w.api.client("regop2")
+    acct = regop2.open_account("entity", "新电厂", fresh_uscc(), "河北")["account_id"]
+    return {"acct": acct, "eid": f"M{acct}"}
+
+
+def _covered_entity(w: World) -> dict[str, str]:
+    p = _fresh_account(w)
+    body = {"entity_id": p["eid"], "name": "新电厂", "province": "河北", "account_id": p["acct"]}
+    w.api.client("regop2").post("/compliance/entities", {**body, "sector": "power"})
+    return p
+
+
 @dataclass(frozen=True)
 class Endpoint:
     name: str
@@ -228,6 +241,98 @@ ENDPOINTS = (
         lambda w, _: {"reason": "left"},
         frozenset({REG}),
         _active_user,
+    ),
+    Endpoint(
+        "register_entity",
+        "POST",
+        "/compliance/entities",
+        lambda w, p: {
+            "entity_id": p["eid"],
+            "name": "新电厂",
+            "province": "河北",
+            "account_id": p["acct"],
+            "sector": "power",
+        },
+        frozenset({REG}),
+        _fresh_account,
+    ),
+    Endpoint(
+        "register_installation",
+        "POST",
+        "/compliance/entities/{eid}/installations",
+        lambda w, _: {"unit_id": "U1", "sector": "power", "category": "gas"},
+        frozenset({REG}),
+        _covered_entity,
+    ),
+    Endpoint(
+        "compliance_entities",
+        "GET",
+        "/compliance/entities",
+        None,
+        frozenset({OWNER, OTHER, REG, REGUL, VERIF}),
+    ),
+    Endpoint(
+        "compliance_reports",
+        "GET",
+        "/compliance/reports?year=2021",
+        None,
+        frozenset({OWNER, OTHER, REG, REGUL, VERIF}),
+    ),
+    Endpoint(
+        "compliance_allocations",
+        "GET",
+        "/compliance/allocations?year=2021",
+        None,
+        frozenset({OWNER, OTHER, REG, REGUL, VERIF}),
+    ),
+    Endpoint(
+        "compliance_status",
+        "GET",
+        "/compliance/status?year=2021",
+        None,
+        frozenset({OWNER, OTHER, REG, REGUL, VERIF}),
+    ),
+    Endpoint("compliance_runs", "GET", "/compliance/runs", None, frozenset({REG, REGUL})),
+    Endpoint(
+        "restrict_account",
+        "POST",
+        "/registry/accounts/{acct}/restrict",
+        lambda w, _: {"reason": "协查"},
+        frozenset({REG}),
+        _fresh_account,
+    ),
+    Endpoint(
+        "clawback",
+        "POST",
+        "/registry/clawbacks",
+        lambda w, _: {**_qty(w, _), "reason": "收回"},
+        frozenset({REG}),
+    ),
+    Endpoint(
+        "approve_request",
+        "POST",
+        "/registry/requests/{rid}/approve",
+        lambda w, _: {},
+        frozenset({REG}),
+        _pending_transfer,
+    ),
+    Endpoint(
+        "pledge",
+        "POST",
+        "/finance/pledges",
+        lambda w, _: {
+            "pledgor": w.x.account_id,
+            "lender": w.y.account_id,
+            "product": "CEA21",
+            "quantity": 1,
+            "loan": "1.00",
+            "maturity": "2022-07-16",
+            "reference": "贷",
+        },
+        frozenset({OWNER}),
+    ),
+    Endpoint(
+        "pledges", "GET", "/finance/pledges", None, frozenset({OWNER, OTHER, REG, EXCH, REGUL})
     ),
     Endpoint(
         "change_role",
