@@ -10,6 +10,9 @@ from dsl import fresh_uscc
 from liveapi import LiveApi
 from marketapi import error, ok
 
+from openets.bootstrap import new_state
+from openets.engine import snapshot as snapshots
+
 
 def post(client: Any, path: str, body: dict[str, Any] | None = None) -> Any:
     return client.request("POST", path, json=body if body is not None else {})
@@ -61,6 +64,8 @@ def test_account_is_activated_only_when_a_second_operator_approves(fresh_api: Li
     assert [r["request_id"] for r in api.client("regop2").pending_requests()["data"]] == [
         rq["request_id"]
     ]
+    blob = snapshots.dump(api.state, new_state)  # the pending request survives a snapshot
+    assert snapshots.load(blob, new_state).state_hash() == api.state.state_hash()
     with api.unchanged():
         error(
             post(api.client("regop"), f"/registry/requests/{rq['request_id']}/approve"),

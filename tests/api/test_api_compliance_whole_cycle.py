@@ -25,6 +25,8 @@ from typing import Any
 from liveapi import PASSWORD, LiveApi, Participant
 from marketapi import error, market_server, ok
 
+from openets.bootstrap import new_state
+from openets.engine import snapshot as snapshots
 from openets.ops.verify import replay_market, verify_market
 
 PRODUCT = "CEA19-20"
@@ -213,6 +215,8 @@ def test_one_whole_cycle_over_http_role_by_role(tmp_path: Any) -> None:
         assert (n, replayed) == (api.state.last_seq, live)
         ok_, lines = verify_market(api.market.db_url or "")
         assert ok_, lines
+        blob = snapshots.dump(api.state, new_state)
+        assert snapshots.load(blob, new_state).state_hash() == live
 
 
 def test_final_allocation_leaves_out_an_entity_whose_clawback_exceeds_its_holdings(

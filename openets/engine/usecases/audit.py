@@ -83,9 +83,7 @@ def record_checkpoint(m: MarketState, cmd: RecordCheckpoint, ctx: Ctx) -> Result
         return Rejection(
             Code.INVALID_FIELD, "signature must be a base64 Ed25519 signature", "signature"
         )
-    return (
-        CheckpointSigned(cmd.seq, cmd.hash, cmd.signed_at, cmd.signature, cmd.key_id, cmd.day),
-    )
+    return (CheckpointSigned(cmd.seq, cmd.hash, cmd.signed_at, cmd.signature, cmd.key_id, cmd.day),)
 
 
 def apply_checkpoint(st: AuditState, ev: CheckpointSigned) -> None:

@@ -41,7 +41,7 @@ from openets.compliance.obligations import is_late
 from openets.compliance.penalties import PenaltyAssessment, assess
 from openets.compliance.plans import Sector
 from openets.compliance.rules import SurrenderItem
-from openets.compliance.run_messages import ObligationMet
+from openets.compliance.run_messages import ComplianceRun, ObligationMet
 from openets.compliance.state import NATIONAL, SYSTEM_ACTOR, ComplianceState
 from openets.domain.messages import Command, Ctx, Event
 from openets.domain.products import CCER, cea_for_year
@@ -65,8 +65,8 @@ class CompliancePart(ComplianceState):
     """(year, province) → tonnes passed to the province's allocation account."""
     sectors: dict[str, Sector] = field(default_factory=dict)
     """Entity → the sector it was registered in (by the registry)."""
-    runs: list[Any] = field(default_factory=list)
-    """Allocation and penalty runs, oldest first (``compliance_runs.ComplianceRun``)."""
+    runs: list[ComplianceRun] = field(default_factory=list)
+    """Allocation and penalty runs, oldest first."""
 
     def canonical(self) -> dict[str, Any]:
         out = cq.canonical(self)
