@@ -22,7 +22,12 @@ from typing import Any
 from openets.api.auth import Principal
 from openets.clearing.funds import FundsPosted
 from openets.compliance.cycle_messages import ObligationDetermined, PenaltyAssessed
-from openets.compliance.mrv import EntityRegistered
+from openets.compliance.mrv import (
+    EntityRegistered,
+    ReportApproved,
+    ReportSubmitted,
+    ReportVerified,
+)
 from openets.domain.clock import from_utc_micros
 from openets.engine import codec
 from openets.engine.journal import Journal, Record
@@ -258,6 +263,27 @@ def _on_penalty_assessed(ev: PenaltyAssessed, memo: Memo, note: Emit) -> None:
         note("penalty", p, "/compliance", account_id=acct)
 
 
+def _on_report_submitted(ev: ReportSubmitted, memo: Memo, note: Emit) -> None:
+    p = {"entity_id": ev.entity_id, "year": ev.year}
+    note("report_waiting", p, "/verifier", role="verifier")
+
+
+def _on_report_verified(ev: ReportVerified, memo: Memo, note: Emit) -> None:
+    p = {"entity_id": ev.entity_id, "year": ev.year, "adjusted": ev.adjusted}
+    note("report_to_approve", p, "/regulator/cycle", role="regulator")
+    acct = memo.entities.get(ev.entity_id)
+    if acct:
+        mine = {"year": ev.year, "adjusted": ev.adjusted, "reason": ev.reason}
+        note("report_verified", mine, "/compliance", account_id=acct)
+
+
+def _on_report_approved(ev: ReportApproved, memo: Memo, note: Emit) -> None:
+    acct = memo.entities.get(ev.entity_id)
+    if acct:
+        p = {"year": ev.year, "emissions": ev.verified_emissions_t}
+        note("report_approved", p, "/compliance", account_id=acct)
+
+
 RULES: dict[type, Callable[[Any, Memo, Emit], None]] = {
     TradeExecuted: _on_trade_executed,
     ListingPosted: _on_listing_posted,
@@ -280,6 +306,9 @@ RULES: dict[type, Callable[[Any, Memo, Emit], None]] = {
     EntityRegistered: _on_entity_registered,
     ObligationDetermined: _on_obligation_determined,
     PenaltyAssessed: _on_penalty_assessed,
+    ReportSubmitted: _on_report_submitted,
+    ReportVerified: _on_report_verified,
+    ReportApproved: _on_report_approved,
 }
 
 
@@ -316,6 +345,12 @@ ENGLISH = {
     "allowances": "Allowances: {tx_type} of {quantity} t {product}",
     "obligation": "Compliance {year}: obligation {obligation} t determined",
     "penalty": "Compliance {year}: shortfall {shortfall} t, fine {fine} yuan",
+    "report_waiting": "The {year} emission report of {entity_id} waits for verification",
+    "report_to_approve": "The {year} emission report of {entity_id} is verified and waits for "
+    "approval",
+    "report_verified": "Your {year} emission report is verified (figures changed: {adjusted}) "
+    "{reason}",
+    "report_approved": "Your {year} emission report is approved: {emissions} t",
 }
 
 

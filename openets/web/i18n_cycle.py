@@ -127,6 +127,14 @@ ZH: dict[str, str] = {
     "action.register": "登记",
     "msg.entity_registered": "重点排放单位已登记",
     "msg.unit_registered": "机组已登记",
+    "note.report_waiting": "{entity_id} 的 {year} 年度排放报告待核查",
+    "note.report_to_approve": "{entity_id} 的 {year} 年度排放报告已核查，待审定",
+    "note.report_verified": "本单位 {year} 年度排放报告已核查 {reason}",
+    "note.report_approved": "本单位 {year} 年度排放报告已审定：{emissions} 吨",
+    "note.kind.report_waiting": "待核查报告",
+    "note.kind.report_to_approve": "待审定报告",
+    "note.kind.report_verified": "报告已核查",
+    "note.kind.report_approved": "报告已审定",
 }
 
 EN: dict[str, str] = {
@@ -257,4 +265,12 @@ EN: dict[str, str] = {
     "action.register": "Register",
     "msg.entity_registered": "Covered entity registered",
     "msg.unit_registered": "Unit registered",
+    "note.report_waiting": "The {year} emission report of {entity_id} waits for verification",
+    "note.report_to_approve": "The {year} emission report of {entity_id} waits for approval",
+    "note.report_verified": "Your {year} emission report is verified {reason}",
+    "note.report_approved": "Your {year} emission report is approved: {emissions} t",
+    "note.kind.report_waiting": "Report to verify",
+    "note.kind.report_to_approve": "Report to approve",
+    "note.kind.report_verified": "Report verified",
+    "note.kind.report_approved": "Report approved",
 }

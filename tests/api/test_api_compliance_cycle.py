@@ -142,6 +142,19 @@ def test_cycle_runs_step_by_step_with_the_plans_figures(world: World) -> None:
     assert [r["kind"] for r in runs] == ["final_allocation", "preallocation"]
 
 
+def test_each_step_of_a_report_notifies_who_acts_next(world: World) -> None:
+    kinds = {n["kind"] for n in world.api.client("ver-sd").get("/notifications")["data"]}
+    assert "report_waiting" in kinds
+    kinds = {n["kind"] for n in world.api.client("regulator").get("/notifications")["data"]}
+    assert "report_to_approve" in kinds
+    mine = [
+        n for n in world.e1.client.get("/notifications")["data"] if n["kind"].startswith("report")
+    ]
+    assert {n["kind"] for n in mine} >= {"report_verified", "report_approved"}
+    approved = next(n for n in mine if n["kind"] == "report_approved")
+    assert approved["params"] == {"year": 2021, "emissions": 940_000}
+
+
 # --- refusals --------------------------------------------------------------------------------
 
 
