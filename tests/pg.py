@@ -135,8 +135,7 @@ class PgServer:
 
 def start_cluster(bindir: Path) -> PgServer:
     """initdb + start a throwaway cluster (openets.ops.pgcluster), fsync off, on a unix socket."""
-    cluster = Cluster.create(name="pg", bindir=bindir,
-                             settings={**FAST, "max_connections": "400"})
+    cluster = Cluster.create(name="pg", bindir=bindir, settings={**FAST, "max_connections": "400"})
     try:
         cluster.start()
     except RuntimeError:

@@ -97,7 +97,7 @@ def lock_violations(m: MarketState) -> list[str]:
 def compliance_violations(m: MarketState) -> list[str]:
     if "compliance" not in m.ext:
         return []
-    from openets.engine.usecases.compliance import reconcile
+    from openets.engine.usecases.compliance_reads import reconcile
 
     return reconcile(m)
 

@@ -23,10 +23,19 @@ def _concrete(path_format: str) -> str:
 async def _chosen(router_app: Any, method: str, path: str) -> object:
     """The route a router app selects for ``method path`` (its handler may then fail)."""
     scope: dict[str, Any] = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
-        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
-        "root_path": "", "headers": [(b"host", b"test")], "client": ("127.0.0.1", 1),
-        "server": ("127.0.0.1", 80), "state": {},
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"test")],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+        "state": {},
     }
 
     async def receive() -> dict[str, Any]:

@@ -24,7 +24,7 @@ from openets.compliance.cycle_messages import RecordSurrender
 from openets.compliance.rules import SurrenderItem
 from openets.domain.clock import SimulatedClock, parse_iso
 from openets.domain.rejection import Rejection
-from openets.engine.usecases.compliance import reconcile
+from openets.engine.usecases.compliance_reads import reconcile
 from openets.registry import commands as rc
 from openets.registry.model import SystemRole
 

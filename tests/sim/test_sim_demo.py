@@ -25,9 +25,26 @@ def test_demo_serves_a_seeded_market_where_agents_trade_and_demo_logins_work(
 ) -> None:
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "openets.cli", "demo", "--port", str(port), "--entities", "60",
-         "--speed", "20000", "--run-seconds", "40", "--db", f"sqlite:///{tmp_path / 'd.db'}"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "openets.cli",
+            "demo",
+            "--port",
+            str(port),
+            "--entities",
+            "60",
+            "--speed",
+            "20000",
+            "--run-seconds",
+            "40",
+            "--db",
+            f"sqlite:///{tmp_path / 'd.db'}",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=tmp_path,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     base = f"http://127.0.0.1:{port}/api/v1"
@@ -42,11 +59,13 @@ def test_demo_serves_a_seeded_market_where_agents_trade_and_demo_logins_work(
                 pass
             assert time.monotonic() < deadline, "the demo did not come up"
             time.sleep(0.2)
-        tok = httpx.post(f"{base}/auth/token",
-                         json={"username": "trader1", "password": "trader1-demo"}).json()
+        tok = httpx.post(
+            f"{base}/auth/token", json={"username": "trader1", "password": "trader1-demo"}
+        ).json()
         assert tok["token_type"] == "bearer"
-        r = httpx.post(f"{base}/auth/token",
-                       json={"username": "regulator", "password": "regulator-demo"})
+        r = httpx.post(
+            f"{base}/auth/token", json={"username": "regulator", "password": "regulator-demo"}
+        )
         assert r.status_code == 200
         traded = False
         while time.monotonic() < deadline + 30 and not traded:

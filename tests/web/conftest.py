@@ -129,9 +129,7 @@ def live_web(path: Path) -> Iterator[LiveWeb]:
     for user, role in STAFF.items():
         add_user_to_db(db, user, PASSWORD, role, None, passwords=fast)
     market = open_market(db, SimulatedClock(parse_iso(START)))
-    settings = Settings(
-        argon2_time_cost=1, argon2_memory_kib=8192, argon2_parallelism=1, mfa="off"
-    )
+    settings = Settings(argon2_time_cost=1, argon2_memory_kib=8192, argon2_parallelism=1, mfa="off")
     app = create_app(market, settings)
     if getattr(app.state, "web", None) is None:  # until create_app mounts the terminal itself
         mount(app, app.state.services)

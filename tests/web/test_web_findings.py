@@ -21,9 +21,7 @@ def market(tmp_path: Path) -> Iterator[LiveWeb]:
         yield live
 
 
-def test_a_suspended_instrument_can_be_resumed_from_the_page(
-    market: LiveWeb, browser: Any
-) -> None:
+def test_a_suspended_instrument_can_be_resumed_from_the_page(market: LiveWeb, browser: Any) -> None:
     exop = Tab(browser, market)
     exop.login("exop")
     exop.go("/exchange/instruments")

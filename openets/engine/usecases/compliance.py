@@ -38,7 +38,6 @@ from openets.compliance.cycle_messages import (
     SurrenderRecorded,
 )
 from openets.compliance.obligations import is_late
-from openets.compliance.penalties import PenaltyAssessment, assess
 from openets.compliance.plans import Sector
 from openets.compliance.rules import SurrenderItem
 from openets.compliance.run_messages import ComplianceRun, ObligationMet
@@ -439,55 +438,6 @@ def _typed(fn: Callable[[MarketState, Any, Ctx], Result]) -> Handler:
     return h
 
 
-# --- read side over the market ----------------------------------------------------------
-
-
-def penalty_quote(m: MarketState, entity_id: str, year: int) -> PenaltyAssessment | Rejection:
-    """The fine range a regulator may decide within, as ``AssessPenalty`` would check it."""
-    comp = part(m)
-    ey = comp.years.get((entity_id, year))
-    if ey is None or ey.obligation is None:
-        return Rejection(Code.INVALID_STATE, f"the {year} obligation of {entity_id} is not known")
-    plan = comp.plans[ey.plan]
-    shortfall = max(0, ey.obligation.obligation_t - ey.on_time_t - ey.late_t)
-    return assess(plan.penalty_regime, shortfall, month_price(m, plan.deadline))
-
-
-def province_budgets(m: MarketState, year: int) -> dict[str, tuple[int, int]]:
-    """Province → (tonnes passed to it for ``year``, tonnes its allocation account still holds)."""
-    product = cea_for_year(year)
-    out = {}
-    for (y, province), passed in sorted(part(m).budgets.items()):
-        if y == year:
-            acct = system_account(m, SystemRole.PROVINCIAL_ALLOCATION, province)
-            out[province] = (passed, m.registry.available(acct, product))
-    return out
-
-
-def reconcile(m: MarketState) -> list[str]:
-    """Compliance against the registry: every entity's account exists, and what compliance
-    counts as surrendered is in the surrender (CEA) and cancellation (CCER) accounts."""
-    comp = part(m)
-    out = [
-        f"entity {e.entity_id}: account {e.account_id} is not in the registry"
-        for e in comp.entities.values()
-        if e.account_id not in m.registry.accounts
-    ]
-    counted: dict[str, int] = {}
-    for y in comp.years.values():
-        for prod, q in y.by_product.items():
-            counted[prod] = counted.get(prod, 0) + q
-    for prod, q in sorted(counted.items()):
-        role = SystemRole.CANCELLATION if prod == CCER else SystemRole.SURRENDER
-        held = sum(m.registry.bucket(system_account(m, role), prod))
-        if held < q:
-            out.append(
-                f"{prod}: compliance counts {q} t surrendered, "
-                f"the {role.value} account has {held} t"
-            )
-    return out
-
-
 # --- registration ---------------------------------------------------------------------------
 
 EVENTS: tuple[type[Event], ...] = (
@@ -518,3 +468,12 @@ def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> No
     for ev_t in EVENTS:
         appliers[ev_t] = apply_part("compliance", mrv.apply)
     appliers[AllocationIssued] = apply_part("compliance", _apply_issued)
+
+
+def __getattr__(name: str) -> Any:
+    """The read side moved to :mod:`compliance_reads`; old imports keep working."""
+    if name in ("penalty_quote", "province_budgets", "reconcile"):
+        from openets.engine.usecases import compliance_reads
+
+        return getattr(compliance_reads, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -56,6 +56,7 @@ from openets.engine.router import apply_part
 from openets.engine.state import MarketState
 from openets.engine.usecases import compliance as uc
 from openets.engine.usecases.compliance_inputs import check_types
+from openets.engine.usecases.compliance_reads import penalty_quote
 from openets.registry import handlers as reg
 from openets.registry.events import LedgerPosted
 from openets.registry.model import ISSUED, Bucket, Posting, SystemRole, TxType
@@ -355,7 +356,7 @@ def _penalise(
         return "done"
     if ey.obligation.obligation_t <= ey.on_time_t + ey.late_t:
         return None
-    quote = uc.penalty_quote(m, entity_id, cmd.year)
+    quote = penalty_quote(m, entity_id, cmd.year)
     if isinstance(quote, Rejection):
         return quote
     span = quote.fine_max_fen - quote.fine_min_fen
