@@ -21,6 +21,7 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from openets.api import logredact
 from openets.api.deps import AUTH_DEPENDENCIES, SECURITY_SCHEMES, Services
 from openets.api.errors import (
     ApiCode,
@@ -57,9 +58,10 @@ from openets.api.routers import (
 )
 from openets.api.security import LoginLimiter, Passwords, SessionStore
 from openets.api.sequencer import Sequencer, ServiceUnavailable, SideDb
+from openets.api.sessions import load_rows
 from openets.api.settings import Settings
 from openets.api.ticker import Ticker
-from openets.api.users import UserStore, adopt_table_users
+from openets.api.users import UserStore, active_principal, adopt_table_users
 from openets.bootstrap import Market
 from openets.clearing.bank import BankAdapter, SimulatedBank
 from openets.domain.rejection import Code
@@ -222,7 +224,11 @@ def create_app(
     """The HTTP API of ``market``. The sequencer runs while the app's lifespan does."""
     settings = settings or Settings()
     services = make_services(market, settings, bank)
+    logredact.install()  # no token reaches the logs
     adopt_table_users(market.engine, services.users)
+    services.sessions.load(  # sessions survive a restart
+        load_rows(services.side.engine), lambda u: active_principal(market.state, u)
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -39,6 +39,7 @@ from openets.api.security import (
     csrf_ok,
 )
 from openets.api.sequencer import Sequencer, ServiceUnavailable, SideDb, Writer
+from openets.api.sessions import write_ops
 from openets.api.settings import Settings
 from openets.api.users import UserStore, active_principal
 from openets.bootstrap import Market
@@ -95,6 +96,13 @@ class Services:
     @property
     def simulated(self) -> bool:
         return isinstance(self.market.engine.clock, SimulatedClock)
+
+    async def save_sessions(self) -> None:
+        """Write the sessions' queued changes (logins, logouts) through the writer: durable
+        before the caller is answered, so they survive a restart."""
+        ops = self.sessions.take_ops()
+        if ops:
+            await self.sequencer.run(lambda w: write_ops(w.conn, ops))
 
     async def verify_password(self, password_hash: str | None, password: str) -> bool:
         """argon2 in a worker thread (it takes tens of ms), a few at a time."""

@@ -1,87 +1,28 @@
 """Tokens, browser sessions, password hashing and the login rate limit.
 
-Tokens are opaque random strings (256 bits) kept in memory, stored by their SHA-256 so the
-table itself holds nothing a caller could present. They expire after ``token_ttl_seconds``
-(8 hours by default) and on logout; a restart of the server logs everyone out. Browser sessions
-are the same tokens carried in an HttpOnly cookie, with a CSRF token that every unsafe request
-made with the cookie must repeat in the ``X-CSRF-Token`` header.
+Tokens and sessions are in :mod:`openets.api.sessions` (stored by their SHA-256 in the
+``sessions`` table, so they survive a restart). Browser sessions are the same tokens carried in
+an HttpOnly cookie, with a CSRF token that every unsafe request made with the cookie must repeat
+in the ``X-CSRF-Token`` header.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from openets.api.auth import Principal
+from openets.api.sessions import Session, SessionStore, digest
 
 SESSION_COOKIE = "openets_session"
 CSRF_HEADER = "X-CSRF-Token"
 
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-@dataclass(frozen=True, slots=True)
-class Session:
-    principal: Principal
-    expires_at: float
-    csrf: str | None  # set for cookie sessions only
-    mfa: bool = False
-    """Opened with a one-time code (or two-factor login confirmed in it)."""
-
-
-class SessionStore:
-    """Opaque bearer tokens and cookie sessions, in memory."""
-
-    def __init__(self, ttl_seconds: int, now: Callable[[], float] = time.time) -> None:
-        self.ttl = ttl_seconds
-        self._now = now
-        self._by_digest: dict[str, Session] = {}
-
-    def issue(
-        self, principal: Principal, *, cookie: bool = False, mfa: bool = False
-    ) -> tuple[str, Session]:
-        token = secrets.token_urlsafe(32)
-        csrf = secrets.token_urlsafe(32) if cookie else None
-        session = Session(principal, self._now() + self.ttl, csrf, mfa)
-        self._by_digest[_digest(token)] = session
-        if len(self._by_digest) % 1024 == 0:
-            self.prune()
-        return token, session
-
-    def lookup(self, token: str) -> Session | None:
-        key = _digest(token)
-        s = self._by_digest.get(key)
-        if s is None:
-            return None
-        if s.expires_at <= self._now():
-            del self._by_digest[key]
-            return None
-        return s
-
-    def mark_mfa(self, token: str) -> None:
-        """The session proved a one-time code (two-factor login confirmed in it)."""
-        key = _digest(token)
-        s = self._by_digest.get(key)
-        if s is not None:
-            self._by_digest[key] = Session(s.principal, s.expires_at, s.csrf, True)
-
-    def revoke(self, token: str) -> None:
-        self._by_digest.pop(_digest(token), None)
-
-    def prune(self) -> None:
-        now = self._now()
-        for k in [k for k, s in self._by_digest.items() if s.expires_at <= now]:
-            del self._by_digest[k]
+__all__ = ["CSRF_HEADER", "SESSION_COOKIE", "Session", "SessionStore", "digest"]
 
 
 def csrf_ok(session: Session, presented: str | None) -> bool:

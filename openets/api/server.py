@@ -16,6 +16,7 @@ from typing import TypeVar
 import uvicorn
 from fastapi import FastAPI
 
+from openets.api import logredact
 from openets.api.app import create_app
 from openets.api.auth import Role
 from openets.api.deps import Services
@@ -170,6 +171,7 @@ def run_server(
     config = uvicorn.Config(
         app, host=host, port=port, access_log=False, log_level="info", lifespan="on"
     )
+    logredact.install()  # uvicorn's logging is set up now: filter its loggers again
     try:
         uvicorn.Server(config).run()
     finally:

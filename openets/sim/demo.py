@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from datetime import time as dtime
 from functools import partial
 
+from openets.api import logredact
 from openets.api.auth import Role
 from openets.api.deps import Services
 from openets.api.server import mfa_notice
@@ -99,6 +100,7 @@ def run_demo(opts: DemoOptions) -> None:
             lifespan="on",
         )
     )
+    logredact.install()  # after uvicorn set its logging up
 
     async def drive() -> None:
         while not services.sequencer.running:

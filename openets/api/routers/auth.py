@@ -113,6 +113,7 @@ async def token(body: LoginIn, request: Request, services: ServicesDep) -> Respo
     """Log in for the API: an opaque bearer token, valid ``expires_in`` seconds or until logout."""
     p, otp_ok = await _login(body, request, services)
     tok, _ = services.sessions.issue(p, mfa=otp_ok)
+    await services.save_sessions()
     out = TokenOut(
         access_token=tok,
         expires_in=services.sessions.ttl,
@@ -130,6 +131,7 @@ async def session(body: LoginIn, request: Request, services: ServicesDep) -> Res
     p, otp_ok = await _login(body, request, services)
     tok, s = services.sessions.issue(p, cookie=True, mfa=otp_ok)
     assert s.csrf is not None
+    await services.save_sessions()
     out = SessionOut(
         csrf_token=s.csrf,
         expires_in=services.sessions.ttl,
@@ -153,7 +155,8 @@ async def session(body: LoginIn, request: Request, services: ServicesDep) -> Res
 @router.post("/auth/logout", response_model=LogoutOut, responses=errors(401, 403))
 async def logout(auth: AuthDep, services: ServicesDep) -> Response:
     """End the token or the browser session."""
-    services.sessions.revoke(auth.token)
+    services.sessions.revoke(auth.token)  # the private feed of this session closes too
+    await services.save_sessions()
     resp = json_response(LogoutOut())
     if auth.via_cookie:
         resp.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
@@ -223,4 +226,5 @@ async def mfa_confirm(body: MfaConfirmIn, auth: AuthDep, services: ServicesDep) 
     status, out = await services.sequencer.run(job)
     if status == 200:
         services.sessions.mark_mfa(auth.token)
+        await services.save_sessions()
     return Response(out, status_code=status, media_type="application/json")

@@ -4,14 +4,17 @@ identities) and ``/ws/private`` (a participant's own listings, orders and fills)
 Each connection first gets a ``snapshot`` message, then updates as the market changes, as JSON
 text ``{"type": ..., "data": ...}``. A client may send ``{"type": "ping"}`` and gets a ``pong``.
 The private feed authenticates with the API token in the ``token`` query parameter or with the
-browser's session cookie; it closes with code 4401 (not authenticated) or 4403 (not a
-participant). An unknown instrument closes with 4404, a client too slow to keep up with 1013.
+browser's session cookie; it closes with code 4401 (not authenticated, or logged out while
+open) or 4403 (not a participant, or the cookie sent from another site's page). An unknown
+instrument closes with 4404, a client too slow to keep up with 1013. Tokens in the query are
+never logged (:mod:`openets.api.logredact`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from urllib.parse import urlsplit
 
 import orjson
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -27,6 +30,25 @@ from openets.api.users import active_principal
 router = APIRouter(tags=["feeds"])
 
 PONG = orjson.dumps({"type": "pong", "data": None}).decode()
+LOGGED_OUT = b"\x00logged-out"
+"""Queued for a private feed whose session ended: it closes with 4401."""
+
+
+def _logged_out(sub: Subscription) -> None:
+    while not sub.queue.empty():
+        sub.queue.get_nowait()
+    sub.queue.put_nowait(LOGGED_OUT)
+
+
+def _same_origin(ws: WebSocket) -> bool:
+    """A browser sends ``Origin``; with the session cookie it must be this server's own (a page
+    elsewhere must not open the private feed with the user's cookie). Clients other than
+    browsers send none."""
+    origin = ws.headers.get("origin")
+    if origin is None:
+        return True
+    host = ws.headers.get("host", "")
+    return urlsplit(origin).netloc.lower() == host.lower()
 
 
 def setup(services: Services) -> None:
@@ -60,6 +82,9 @@ async def _pump(ws: WebSocket, sub: Subscription, first: bytes) -> None:
                 msg = getting.result()
                 if msg == CLOSE:
                     await ws.close(code=1013, reason="too slow: reconnect")
+                    return
+                if msg == LOGGED_OUT:
+                    await ws.close(code=4401, reason="logged out")
                     return
                 await ws.send_text(msg.decode())
             else:
@@ -106,7 +131,13 @@ async def private_feed(ws: WebSocket) -> None:
     """The participant's own listings and orders (open, filled, cancelled, expired) and fills."""
     await ws.accept()
     services: Services = ws.app.state.services
-    token = ws.query_params.get("token") or ws.cookies.get(SESSION_COOKIE)
+    bearer = ws.query_params.get("token")
+    token = bearer or ws.cookies.get(SESSION_COOKIE)
+    if bearer is None and token and not _same_origin(ws):
+        await _refuse(
+            ws, 4403, "ORIGIN_REFUSED", "the session cookie is good on this server's own pages only"
+        )
+        return
     session = services.sessions.lookup(token) if token else None
     principal = active_principal(services.state, session.principal.username) if session else None
     if principal is None:
@@ -120,4 +151,9 @@ async def private_feed(ws: WebSocket) -> None:
     feeds = _feeds(ws)
     first = feeds.private_snapshot(principal.account_id)
     sub = feeds.subscribe_private(principal.account_id)
-    await _serve(ws, feeds, sub, first)
+    assert token is not None
+    unwatch = services.sessions.watch(token, lambda: _logged_out(sub))  # closes on logout
+    try:
+        await _serve(ws, feeds, sub, first)
+    finally:
+        unwatch()
