@@ -249,3 +249,20 @@ def test_final_allocation_leaves_out_an_entity_whose_clawback_exceeds_its_holdin
             "year",
         )
     assert f"D: the claw-back of {B_PRE - B_FINAL} t exceeds the 10000 t" in err["message"]
+
+
+def test_preallocation_takes_the_prior_output_as_csv(fresh_api: LiveApi) -> None:
+    api = fresh_api
+    a = entity(api, "A", "山东", "coal_300_plus")
+    reg = api.client("regulator")
+    bad = "entity_id,unit_id,supply_mwh,heat_gj,heat_ratio,load_factor\nA,U1,9e5,0,0,0.82\n"
+    with api.unchanged():
+        err = error(post(reg, "/compliance/allocations/preallocate", {
+            "plan": "2019-2020", "year": 2019, "prior_csv": bad,
+        }), 422, "INVALID_FIELD", "prior_csv")  # fmt: skip
+    assert "row 2" in err["message"]
+    good = "entity_id,unit_id,supply_mwh,heat_gj,heat_ratio,load_factor\nA,U1,900000,0,0,0.82\n"
+    run = ok(post(reg, "/compliance/allocations/preallocate", {
+        "plan": "2019-2020", "year": 2019, "prior_csv": good,
+    }), 201)  # fmt: skip
+    assert run["issued_t"] == A_PRE and holding(api, a) == A_PRE

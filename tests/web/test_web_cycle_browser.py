@@ -49,11 +49,20 @@ def test_one_entitys_cycle_runs_through_the_pages(web: LiveWeb, browser: Any) ->
     registry.toast("机组已登记")
     registry.page.locator('#f-entities tr[data-entity="LU1"]', has_text="G1").wait_for()
     registry.shot("registry_entities_zh")
-    web.client("regulator").post("/compliance/allocations/preallocate", {
-        "plan": "2019-2020", "year": 2019, "prior": [{"entity_id": "LU1", "lines": [
-            {"unit_id": "G1", "supply_mwh": 900_000, "load_factor": "0.82", "emissions_t": 0},
-        ]}],
-    })  # fmt: skip
+
+    # the regulator pre-allocates on the 2018 output pasted as CSV
+    regulator = Session(browser, web)
+    regulator.login("regulator")
+    regulator.go("/regulator/cycle?year=2019")
+    run = regulator.page.locator("form.allocation-run")
+    run.locator("select[name=step]").select_option("preallocate")
+    run.locator("select[name=plan]").select_option("2019-2020")
+    run.locator("input[name=year]").fill("2019")
+    run.locator("textarea[name=prior_csv]").fill(
+        "entity_id,unit_id,supply_mwh,heat_gj,heat_ratio,load_factor\nLU1,G1,900000,0,0,0.82"
+    )
+    run.locator("button[type=submit]").click()
+    regulator.toast("批次已执行")
 
     # the entity submits its report on its compliance page
     entity = Session(browser, web)
@@ -78,8 +87,6 @@ def test_one_entitys_cycle_runs_through_the_pages(web: LiveWeb, browser: Any) ->
     verifier.shot("verifier_queue_zh")
 
     # the regulator approves it and runs the final allocation
-    regulator = Session(browser, web)
-    regulator.login("regulator")
     regulator.go("/regulator/cycle?year=2019")
     regulator.page.locator(
         '#f-approval_queue tr[data-report="LU1-2019"] form.approve-report button'
@@ -87,11 +94,12 @@ def test_one_entitys_cycle_runs_through_the_pages(web: LiveWeb, browser: Any) ->
     regulator.toast("报告已审定")
     run = regulator.page.locator("form.allocation-run")
     run.locator("select[name=step]").select_option("finalize")
+    run.locator("textarea[name=prior_csv]").fill("")
     run.locator("select[name=plan]").select_option("2019-2020")
     run.locator("input[name=year]").fill("2019")
     run.locator("button[type=submit]").click()
     regulator.toast("批次已执行")
-    regulator.page.locator("#f-runs tr[data-run]").first.wait_for()
+    regulator.page.locator("#f-runs tr[data-run]", has_text="核定分配").wait_for()
     regulator.shot("regulator_cycle_zh")
 
     # the entity sees its allocation, obligation and deadline, and surrenders

@@ -21,10 +21,13 @@ refused there, with nothing changed.
 
 from __future__ import annotations
 
+import csv
+import io
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
+from pydantic import ValidationError
 from starlette.responses import Response
 
 from openets.api.auth import Action, Principal, Role, authorize
@@ -32,6 +35,7 @@ from openets.api.deps import CommandDep, PrincipalDep, Render, ServicesDep, json
 from openets.api.errors import ApiError
 from openets.api.schemas.common import COMMAND_ERRORS, QUERY_ERRORS, errors, yuan
 from openets.api.schemas.compliance_cycle import (
+    PRIOR_CSV_COLUMNS,
     AllocationOut,
     AllocationRunIn,
     AllocationsOut,
@@ -43,6 +47,7 @@ from openets.api.schemas.compliance_cycle import (
     LineIn,
     LineOut,
     PenaltiesIn,
+    PriorIn,
     ReportIn,
     ReportOut,
     ReportsOut,
@@ -355,8 +360,57 @@ async def preallocate(body: AllocationRunIn, cmd: CommandDep) -> Response:
     """Run the year's pre-allocation for every entity the regulator regulates; the registry
     issues it national → provincial → entity accounts."""
     cmd.require(Action.COMPLIANCE_ALLOCATE)
-    prior = tuple(runs.EntityPrior(p.entity_id, _lines(p.lines)) for p in body.prior)
+    given = [*body.prior, *prior_from_csv(body.prior_csv)]
+    prior = tuple(runs.EntityPrior(p.entity_id, _lines(p.lines)) for p in given)
     return await cmd.run(runs.RunPreAllocation(body.plan, body.year, prior), _render_run)
+
+
+def prior_from_csv(text: str) -> list[PriorIn]:
+    """Prior output per entity from CSV (``PRIOR_CSV_COLUMNS``); 422 naming the row."""
+    rows = [r for r in csv.reader(io.StringIO(text.strip())) if any(c.strip() for c in r)]
+    if not rows:
+        return []
+    header = tuple(c.strip() for c in rows[0])
+    if header != PRIOR_CSV_COLUMNS:
+        raise ApiError(
+            Code.INVALID_FIELD,
+            f"the first row must be {','.join(PRIOR_CSV_COLUMNS)}, was {','.join(header)!r:.80}",
+            "prior_csv",
+        )
+    by_entity: dict[str, list[dict[str, object]]] = {}
+    for n, row in enumerate(rows[1:], start=2):
+        if len(row) != len(PRIOR_CSV_COLUMNS):
+            raise ApiError(
+                Code.INVALID_FIELD,
+                f"row {n} has {len(row)} columns, needs {len(PRIOR_CSV_COLUMNS)}",
+                "prior_csv",
+            )
+        cells = dict(zip(PRIOR_CSV_COLUMNS, (c.strip() for c in row), strict=True))
+        try:
+            line: dict[str, object] = {
+                "unit_id": cells["unit_id"],
+                "supply_mwh": int(cells["supply_mwh"] or "0"),
+                "heat_gj": int(cells["heat_gj"] or "0"),
+                "heat_ratio": cells["heat_ratio"] or "0",
+                "load_factor": cells["load_factor"] or "0",
+                "emissions_t": 0,
+            }
+        except ValueError:
+            raise ApiError(
+                Code.INVALID_FIELD,
+                f"row {n}: supply_mwh and heat_gj must be whole numbers, were "
+                f"{cells['supply_mwh']!r:.20} and {cells['heat_gj']!r:.20}",
+                "prior_csv",
+            ) from None
+        by_entity.setdefault(cells["entity_id"], []).append(line)
+    try:
+        return [PriorIn(entity_id=e, lines=lines) for e, lines in by_entity.items()]  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        raise ApiError(
+            Code.INVALID_FIELD, f"prior_csv: {where}: {first['msg']}", "prior_csv"
+        ) from None
 
 
 @router.post(
@@ -369,8 +423,9 @@ async def finalize(body: AllocationRunIn, cmd: CommandDep) -> Response:
     """Run the final allocation on the approved reports: the true-up is issued, or clawed back
     where the pre-allocation was larger; the obligations follow with the plan's caps."""
     cmd.require(Action.COMPLIANCE_ALLOCATE)
-    if body.prior:
-        raise ApiError(Code.INVALID_FIELD, "prior output is for the pre-allocation only", "prior")
+    if body.prior or body.prior_csv.strip():
+        field = "prior" if body.prior else "prior_csv"
+        raise ApiError(Code.INVALID_FIELD, "prior output is for the pre-allocation only", field)
     return await cmd.run(runs.RunFinalAllocation(body.plan, body.year), _render_run)
 
 

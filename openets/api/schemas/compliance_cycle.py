@@ -154,11 +154,37 @@ class PriorIn(InModel):
     lines: Lines
 
 
+def _csv_text(value: object) -> str:
+    if not isinstance(value, str) or len(value) > 500_000:
+        raise PydanticCustomError(
+            str(Code.INVALID_FIELD),
+            "must be CSV text of at most 500000 characters, was {value}",
+            {"value": repr(value)[:40]},
+        )
+    if any((ord(ch) < 32 and ch not in "\r\n") or ord(ch) == 127 for ch in value):
+        raise PydanticCustomError(
+            str(Code.INVALID_FIELD), "must not contain control characters other than newlines", {}
+        )
+    return value
+
+
+CsvText = Annotated[
+    str,
+    PlainValidator(_csv_text),
+    WithJsonSchema({"type": "string", "maxLength": 500_000}, mode="validation"),
+]
+
+PRIOR_CSV_COLUMNS = ("entity_id", "unit_id", "supply_mwh", "heat_gj", "heat_ratio", "load_factor")
+
+
 class AllocationRunIn(InModel):
     plan: PlanName
     year: Year
     prior: Annotated[list[PriorIn], Field(default_factory=list, max_length=10_000)]
     """Pre-allocation only: prior-year output of entities without an approved prior report."""
+    prior_csv: CsvText = ""
+    """The same as CSV with the header ``entity_id,unit_id,supply_mwh,heat_gj,heat_ratio,
+    load_factor`` (one row per unit), e.g. pasted into the regulator's page."""
 
 
 class PenaltiesIn(InModel):
