@@ -120,7 +120,11 @@ def make_services(market: Market, settings: Settings, bank: BankAdapter | None =
         side=side,
         users=UserStore(side.engine),
         sessions=SessionStore(settings.token_ttl_seconds),
-        limiter=LoginLimiter(settings.login_max_failures, settings.login_window_seconds),
+        limiter=LoginLimiter(
+            settings.login_max_failures,
+            settings.login_window_seconds,
+            slot=settings.login_slot_seconds,
+        ),
         passwords=Passwords(
             settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism
         ),

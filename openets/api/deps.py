@@ -105,7 +105,12 @@ class Services:
             await self.sequencer.run(lambda w: write_ops(w.conn, ops))
 
     async def verify_password(self, password_hash: str | None, password: str) -> bool:
-        """argon2 in a worker thread (it takes tens of ms), a few at a time."""
+        """argon2 in a worker thread (it takes tens of ms), a few at a time. An unknown user
+        takes as long but spends no hash slot: a flood of unknown names never queues a real
+        login behind it."""
+        if password_hash is None:
+            await asyncio.sleep(self.passwords.typical)
+            return False
         if self._hash_slots is None:
             self._hash_slots = asyncio.Semaphore(max(1, self.settings.hash_threads))
         async with self._hash_slots:

@@ -9,6 +9,7 @@ in the ``X-CSRF-Token`` header.
 from __future__ import annotations
 
 import hmac
+import math
 import secrets
 import time
 from collections import deque
@@ -34,21 +35,31 @@ def csrf_ok(session: Session, presented: str | None) -> bool:
 
 
 class LoginLimiter:
-    """At most ``max_failures`` failed logins per (username, client) in ``window`` seconds.
+    """Failed logins per account: throttled, never locked, never counting a correct password.
 
-    Once the limit is reached, every attempt (even with the right password) is refused with 429
-    until the oldest failure leaves the window.
+    A failure is counted only once the password was checked and found wrong. After
+    ``max_failures`` failures within ``window`` seconds the account is throttled: its password
+    is checked at most once per ``slot`` seconds (an attempt sooner is answered 429 with
+    ``Retry-After`` and checks nothing). Once the wait is over a correct password logs in and
+    clears the failures. The key is the account only: no proxy header or client address can
+    reset it.
     """
 
     def __init__(
-        self, max_failures: int, window: float, now: Callable[[], float] = time.monotonic
+        self,
+        max_failures: int,
+        window: float,
+        now: Callable[[], float] = time.monotonic,
+        *,
+        slot: float = 2.0,
     ) -> None:
         self.max_failures = max_failures
         self.window = window
+        self.slot = slot
         self._now = now
-        self._failures: dict[tuple[str, str], deque[float]] = {}
+        self._failures: dict[str, deque[float]] = {}
 
-    def _recent(self, key: tuple[str, str]) -> deque[float] | None:
+    def _recent(self, key: str) -> deque[float] | None:
         q = self._failures.get(key)
         if q is None:
             return None
@@ -60,23 +71,22 @@ class LoginLimiter:
             return None
         return q
 
-    def retry_after(self, username: str, client: str) -> int | None:
-        """Seconds to wait if the pair is blocked now, else None."""
-        key = (username.lower(), client)
-        q = self._recent(key)
+    def retry_after(self, username: str, client: str = "") -> int | None:
+        """Seconds to wait if the account's password may not be checked now, else None."""
+        q = self._recent(username.lower())
         if q is None or len(q) < self.max_failures:
             return None
-        return max(1, int(q[0] + self.window - self._now()) + 1)
+        wait = q[-1] + self.slot - self._now()
+        return max(1, math.ceil(wait)) if wait > 0 else None
 
-    def failed(self, username: str, client: str) -> None:
-        key = (username.lower(), client)
-        self._failures.setdefault(key, deque()).append(self._now())
+    def failed(self, username: str, client: str = "") -> None:
+        self._failures.setdefault(username.lower(), deque()).append(self._now())
         if len(self._failures) > 100_000:  # bound memory under a spray of usernames
             for k in list(self._failures)[:50_000]:
                 self._recent(k)
 
-    def succeeded(self, username: str, client: str) -> None:
-        self._failures.pop((username.lower(), client), None)
+    def succeeded(self, username: str, client: str = "") -> None:
+        self._failures.pop(username.lower(), None)
 
 
 class Passwords:
@@ -87,13 +97,22 @@ class Passwords:
             time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism
         )
         self._dummy = self._ph.hash(secrets.token_urlsafe(16))
+        t0 = time.perf_counter()
+        self.verify(self._dummy, "x")
+        self.typical = time.perf_counter() - t0
+        """Seconds one check takes (a running average): an unknown user's answer waits as long,
+        without spending the CPU, so a spray of unknown names delays no real login."""
 
     def hash(self, password: str) -> str:
         return self._ph.hash(password)
 
     def verify(self, password_hash: str | None, password: str) -> bool:
         """True if ``password`` matches; an unknown user costs the same time as a wrong one."""
+        t0 = time.perf_counter()
         try:
             return self._ph.verify(password_hash or self._dummy, password) and bool(password_hash)
         except (VerificationError, InvalidHashError):
             return False
+        finally:
+            took = time.perf_counter() - t0
+            self.typical = 0.9 * getattr(self, "typical", took) + 0.1 * took

@@ -169,7 +169,15 @@ def run_server(
     gc.collect()
     gc.freeze()
     config = uvicorn.Config(
-        app, host=host, port=port, access_log=False, log_level="info", lifespan="on"
+        app,
+        host=host,
+        port=port,
+        access_log=False,
+        log_level="info",
+        lifespan="on",
+        # X-Forwarded-For is believed only from the proxy named with --trusted-proxy
+        proxy_headers=settings.trusted_proxy is not None,
+        forwarded_allow_ips=settings.trusted_proxy or "",
     )
     logredact.install()  # uvicorn's logging is set up now: filter its loggers again
     try:
@@ -200,6 +208,7 @@ class ServerThread:
             access_log=False,
             lifespan="on",
             loop="asyncio",
+            proxy_headers=False,
         )
         self.server = uvicorn.Server(config)
         self.loop: asyncio.AbstractEventLoop | None = None

@@ -15,6 +15,11 @@ class Settings(BaseSettings):
     token_ttl_seconds: int = 8 * 3600
     login_max_failures: int = 5
     login_window_seconds: float = 60.0
+    login_slot_seconds: float = 2.0
+    """Past ``login_max_failures``, an account's password is checked at most this often."""
+    trusted_proxy: str | None = None
+    """The address of a reverse proxy whose ``X-Forwarded-For`` is believed; None: no proxy
+    header is believed (the client is the TCP peer)."""
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
     argon2_parallelism: int = 4

@@ -98,6 +98,7 @@ def run_demo(opts: DemoOptions) -> None:
             access_log=False,
             log_level="warning",
             lifespan="on",
+            proxy_headers=False,  # no X-Forwarded-For is believed
         )
     )
     logredact.install()  # after uvicorn set its logging up

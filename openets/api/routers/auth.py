@@ -39,7 +39,8 @@ LOGIN_ERRORS = errors(401, 422, 429)
 
 
 async def _login(body: LoginIn, request: Request, services: Services) -> tuple[Principal, bool]:
-    """Check the password; count the attempt as a failure until it succeeds (rate limit).
+    """Check the password; a wrong one (or a wrong one-time code) counts as a failure of the
+    account (:class:`~openets.api.security.LoginLimiter`: throttled, never locked).
 
     The login must be active in the journal: a login waiting for approval, or disabled, is
     refused (told so only once the password is right)."""
@@ -52,10 +53,10 @@ async def _login(body: LoginIn, request: Request, services: Services) -> tuple[P
             "username",
             headers={"Retry-After": str(wait)},
         )
-    services.limiter.failed(body.username, client)
     rec = services.users.get(body.username)
     ok = await services.verify_password(rec.password_hash if rec else None, body.password)
     if rec is None or not ok:
+        services.limiter.failed(body.username, client)  # counted only once found wrong
         raise ApiError(ApiCode.UNAUTHENTICATED, "wrong username or password", None)
     user = identity_of(services.state).users.get(body.username)
     if user is None or user.status is not UserStatus.ACTIVE:
@@ -72,7 +73,12 @@ async def _login(body: LoginIn, request: Request, services: Services) -> tuple[P
         )
     otp_ok = False
     if user.mfa:
-        otp_ok = await _check_login_otp(services, body, rec)
+        try:
+            otp_ok = await _check_login_otp(services, body, rec)
+        except ApiError as exc:
+            if exc.code == ApiCode.UNAUTHENTICATED:
+                services.limiter.failed(body.username, client)
+            raise
     services.limiter.succeeded(body.username, client)
     return principal_of(user), otp_ok
 
