@@ -226,6 +226,9 @@ ENDPOINTS = (
     ),
     Endpoint("me", "GET", "/auth/me", None, frozenset(set(ACTORS) - {ANON})),
     Endpoint("list_users", "GET", "/users", None, frozenset({REG})),
+    Endpoint("mfa_enroll", "POST", "/auth/mfa/enroll", None, frozenset(set(ACTORS) - {ANON})),
+    Endpoint("health", "GET", "/health", None, frozenset(ACTORS)),
+    Endpoint("clock", "GET", "/ops/clock", None, frozenset(ACTORS)),
     Endpoint(
         "approve_user",
         "POST",
