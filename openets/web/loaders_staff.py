@@ -155,3 +155,12 @@ async def daily_report(c: Ctx) -> dict[str, Any]:
 async def dashboard(c: Ctx) -> dict[str, Any]:
     _, rows = await instruments(c)
     return {"codes": [str(r["code"]) for r in rows], **(await report_date(c))}
+
+
+async def users(c: Ctx) -> dict[str, Any]:
+    """Every login with its status; the pending ones first (what waits for a second person)."""
+    got = await c.get("/users")
+    if not got.ok:
+        return problem(got)
+    rows = sorted(got.rows, key=lambda u: (u["status"] != "pending_approval", u["username"]))
+    return {"rows": rows, "me": c.viewer.username}

@@ -88,6 +88,7 @@ FRAGMENT_LIST = (
     Frag("registry_totals", ls.registry_totals, frozenset({R, G})),
     Frag("frozen", ls.frozen, frozenset({R, G})),
     Frag("requests", ls.requests, frozenset({R, G})),
+    Frag("users", ls.users, frozenset({R})),
     Frag("instruments_admin", ls.instruments_admin, frozenset({X})),
     Frag("trading_day", ls.trading_day, frozenset({X, G})),
     Frag("clock", ls.clock, ALL),
@@ -142,6 +143,7 @@ PAGES = (
     Page("reg.issuance", "/registry/issuance", frozenset({R}), ("registry_totals", "runs")),
     Page("reg.freezes", "/registry/freezes", frozenset({R}), ("frozen",)),
     Page("reg.approvals", "/registry/approvals", frozenset({R}), ("requests", "pledges")),
+    Page("reg.users", "/registry/users", frozenset({R}), ("users",)),
     # exchange operators
     Page("ex.instruments", "/exchange/instruments", frozenset({X}), ("instruments_admin",)),
     Page(
@@ -187,6 +189,7 @@ PAGES = (
         "sup.report", "/regulator/report", frozenset({G}), ("daily_report",), prepare=ls.report_date
     ),
     Page("notifications", "/notifications", ALL, ("notes",), nav=False),
+    Page("security", "/security", ALL, ()),
 )
 
 HOME = {

@@ -146,6 +146,15 @@
       if (msg) { msg.className = "form-msg ok"; msg.textContent = text; }
       markInvalid(form, null);
       toast(text, false);
+      if (form.dataset.show) {                      /* show fields of the answer (a new secret) */
+        var box = document.getElementById(form.dataset.show);
+        if (box) {
+          Array.prototype.forEach.call(box.querySelectorAll("[data-field]"), function (el) {
+            el.textContent = data && data[el.dataset.field] != null ? String(data[el.dataset.field]) : "";
+          });
+          box.hidden = false;
+        }
+      }
       if (!form.classList.contains("inline")) {
         Array.prototype.forEach.call(form.elements, function (el) {
           if (el.type !== "hidden" && el.type !== "radio" && el.type !== "checkbox" && el.tagName !== "SELECT" && el.tagName !== "BUTTON") el.value = "";
