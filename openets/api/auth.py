@@ -15,6 +15,7 @@ users.view                           any
 users.approve                        any
 users.disable                        any
 users.role                           any
+users.mfa_reset                      any
 account.open                         any
 account.view            own (view)   any       any       any
 account.list            own (view)   any       any       any
@@ -91,6 +92,7 @@ class Action(StrEnum):
     USERS_APPROVE = "users.approve"
     USERS_DISABLE = "users.disable"
     USERS_ROLE = "users.role"
+    USERS_MFA_RESET = "users.mfa_reset"
     ACCOUNT_OPEN = "account.open"
     ACCOUNT_VIEW = "account.view"
     ACCOUNT_LIST = "account.list"
@@ -147,6 +149,7 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
     Action.USERS_APPROVE: {R: ANY},
     Action.USERS_DISABLE: {R: ANY},
     Action.USERS_ROLE: {R: ANY},
+    Action.USERS_MFA_RESET: {R: ANY},
     Action.ACCOUNT_OPEN: {R: ANY},
     Action.ACCOUNT_VIEW: {P: OWN, R: ANY, X: ANY, G: ANY},
     Action.ACCOUNT_LIST: {P: OWN, R: ANY, X: ANY, G: ANY},

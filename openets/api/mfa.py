@@ -107,3 +107,12 @@ def store_step(conn: Connection, username: str, step: int) -> None:
     conn.execute(
         update(schema.users).where(schema.users.c.username == username).values(totp_last_step=step)
     )
+
+
+def clear_secret(conn: Connection, username: str) -> None:
+    """Forget the user's secrets (two-factor login reset: the user enrols again)."""
+    conn.execute(
+        update(schema.users)
+        .where(schema.users.c.username == username)
+        .values(totp_secret=None, totp_pending=None, totp_last_step=None)
+    )

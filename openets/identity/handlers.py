@@ -305,6 +305,12 @@ def set_mfa(ids: IdentityState, reg: RegistryState, cmd: SetMfa, ctx: Ctx) -> Re
     u = _user(ids, cmd.username)
     if isinstance(u, Rejection):
         return u
+    if not cmd.enabled and ctx.actor == u.username:
+        return Rejection(
+            Code.SAME_PERSON_APPROVAL,
+            f"{ctx.actor} cannot reset its own two-factor login; a registry operator does",
+            "user_id",
+        )
     if u.mfa == cmd.enabled:
         state = "on" if u.mfa else "off"
         return Rejection(Code.ALREADY_DONE, f"two-factor login is already {state}", "otp")

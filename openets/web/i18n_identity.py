@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 ZH: dict[str, str] = {
+    "action.mfa_reset": "重置双重验证",
+    "confirm.mfa_reset": "确定重置该用户的双重验证？其须重新绑定验证器。",
+    "users.mfa_reset_reason": "验证器遗失，由登记机构重置",
     "nav.reg.users": "用户与复核",
     "nav.security": "登录安全",
     "col.username": "用户名",
@@ -44,6 +47,9 @@ ZH: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "action.mfa_reset": "Reset two-factor login",
+    "confirm.mfa_reset": "Reset this user's two-factor login? It enrols again.",
+    "users.mfa_reset_reason": "authenticator lost: reset by the registry",
     "nav.reg.users": "Users and approvals",
     "nav.security": "Login security",
     "col.username": "Username",

@@ -17,6 +17,7 @@ from dsl import fresh_uscc
 from liveapi import PASSWORD, LiveApi, Participant
 
 from openets.client import Client
+from openets.identity.model import SetMfa
 
 OWNER, OTHER, REG, EXCH, REGUL, VERIF, ANON = (
     "owner",
@@ -92,6 +93,12 @@ def _covered_entity(w: World) -> dict[str, str]:
     body = {"entity_id": p["eid"], "name": "新电厂", "province": "河北", "account_id": p["acct"]}
     w.api.client("regop2").post("/compliance/entities", {**body, "sector": "power"})
     return p
+
+
+def _user_with_mfa(w: World) -> dict[str, str]:
+    name = _active_user(w)["uid"]
+    w.api.submit(SetMfa(name, True), name)  # as if the user had confirmed a code
+    return {"uid": name}
 
 
 @dataclass(frozen=True)
@@ -226,6 +233,14 @@ ENDPOINTS = (
     ),
     Endpoint("me", "GET", "/auth/me", None, frozenset(set(ACTORS) - {ANON})),
     Endpoint("list_users", "GET", "/users", None, frozenset({REG})),
+    Endpoint(
+        "mfa_reset",
+        "POST",
+        "/users/{uid}/mfa/reset",
+        lambda w, _: {"reason": "lost phone"},
+        frozenset({REG}),
+        _user_with_mfa,
+    ),
     Endpoint("mfa_enroll", "POST", "/auth/mfa/enroll", None, frozenset(set(ACTORS) - {ANON})),
     Endpoint("health", "GET", "/health", None, frozenset(ACTORS)),
     Endpoint("clock", "GET", "/ops/clock", None, frozenset(ACTORS)),

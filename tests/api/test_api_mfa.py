@@ -175,3 +175,22 @@ def test_demo_preset_switches_two_factor_login_off_and_says_so() -> None:
         mfa = PRESETS["cn-demo"].mfa
 
     assert "OFF" in mfa_notice(S())  # type: ignore[arg-type]
+
+
+def test_a_registry_operator_resets_a_lost_two_factor_login_and_nobody_their_own(
+    tmp_path: Path,
+) -> None:
+    with mfa_market(tmp_path) as (api, _):
+        _reset(api)
+
+
+def _reset(api: LiveApi) -> None:
+    regop = api.client("regop")
+    with api.unchanged():
+        r = regop.request("POST", "/users/regop/mfa/reset", json={"reason": "lost phone"})
+    assert _err(r) == (409, "SAME_PERSON_APPROVAL", "user_id")
+    row = regop.post("/users/regop2/mfa/reset", {"reason": "lost phone"})
+    assert row["mfa"] is False
+    again = Client.login(api.base_url, "regop2", PASSWORD)  # no code needed until it enrols
+    assert again.me()["username"] == "regop2"
+    assert _err(again.request("GET", "/users")) == (401, "MFA_REQUIRED", "otp")

@@ -17,6 +17,7 @@ from starlette.responses import Response
 from openets.api.auth import Action, Role, authorize
 from openets.api.deps import CommandDep, PrincipalDep, Render, ServicesDep, json_response
 from openets.api.errors import ApiError, rejection_body
+from openets.api.mfa import clear_secret
 from openets.api.schemas.auth import (
     ApproveIn,
     DisableIn,
@@ -50,6 +51,7 @@ from openets.identity.model import (
     DisableUser,
     RequestRoleChange,
     RequestUser,
+    SetMfa,
     UserApproved,
     UserStatus,
 )
@@ -182,3 +184,20 @@ async def change_role(user_id: str, body: RoleChangeIn, cmd: CommandDep) -> Resp
         raise ApiError(exc.code, exc.message, exc.field) from None
     change = RequestRoleChange(user_id, grant_of(role, body.account_id, perms))
     return await cmd.run(change, _render(user_id), status=200)
+
+
+@router.post("/users/{user_id}/mfa/reset", response_model=UserOut, responses=COMMAND_ERRORS)
+async def reset_mfa(user_id: str, body: DisableIn, cmd: CommandDep) -> Response:
+    """Turn a user's two-factor login off (a lost phone), with a reason; the user enrols again.
+    Journaled with who did it; nobody resets their own."""
+    cmd.require(Action.USERS_MFA_RESET)
+    actor = cmd.actor
+
+    def job(w: Writer) -> tuple[int, bytes]:
+        r = w.submit(SetMfa(user_id, False), actor)
+        if isinstance(r, Rejection):
+            return rejection_body(r)
+        clear_secret(w.conn, user_id)
+        return 200, _out(w.state, user_id).model_dump_json().encode()
+
+    return await cmd.job(job)
