@@ -92,6 +92,13 @@ class SessionStore:
         for fn in self._watchers.pop(key, []):
             fn()
 
+    def revoke_user(self, username: str) -> int:
+        """End every session of ``username`` (a disabled login): its feeds close too."""
+        keys = [k for k, s in self._by_digest.items() if s.principal.username == username]
+        for k in keys:
+            self._drop(k)
+        return len(keys)
+
     def watch(self, token: str, fn: Callable[[], None]) -> Callable[[], None]:
         """Call ``fn`` when the session ends (logout); returns the function that stops it."""
         key = digest(token)

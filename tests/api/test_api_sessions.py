@@ -118,3 +118,12 @@ def test_tokens_in_logged_urls_are_redacted(api: LiveApi, caplog: pytest.LogCapt
             "/api/v1/ws/private?token=s3cr3t-tok",
         )
     assert "s3cr3t-tok" not in caplog.text and "token=[redacted]" in caplog.text
+
+
+def test_private_feed_closes_when_the_user_is_disabled(api: LiveApi) -> None:
+    p = api.participant()
+    c = api.login(p.username)
+    with connect(ws_url(api, f"/ws/private?token={c.token}")) as ws:
+        assert ws.recv(timeout=5)  # the snapshot
+        api.client("regop").disable_user(p.username, "left the company")
+        assert _closed_with(ws) == 4401

@@ -170,7 +170,11 @@ async def approve_user(user_id: str, body: ApproveIn, cmd: CommandDep) -> Respon
 async def disable_user(user_id: str, body: DisableIn, cmd: CommandDep) -> Response:
     """Disable a login (or withdraw one waiting for approval): its sessions end at once."""
     cmd.require(Action.USERS_DISABLE)
-    return await cmd.run(DisableUser(user_id, body.reason), _render(user_id), status=200)
+    resp = await cmd.run(DisableUser(user_id, body.reason), _render(user_id), status=200)
+    if resp.status_code == 200:
+        cmd.services.sessions.revoke_user(user_id)  # its open feeds close now
+        await cmd.services.save_sessions()
+    return resp
 
 
 @router.post("/users/{user_id}/role", response_model=UserOut, responses=COMMAND_ERRORS)
