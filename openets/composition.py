@@ -47,6 +47,7 @@ from openets.engine.usecases import (
 from openets.registry import commands as rc
 from openets.registry import handlers as registry
 from openets.registry.events import LedgerPosted
+from openets.supervision import messages as sm
 from openets.supervision.finance import FinanceState
 from openets.supervision.state import SupervisionState
 from openets.trading.auction_book import AuctionBook
@@ -102,6 +103,7 @@ TRANSFER_GUARDS: dict[type, supervision.Accounts] = {
 
 WRAPPERS: dict[type, Callable[[Handler], Handler]] = {
     rc.ChangeAccountStatus: account_close.guard_close,  # no close while money or orders are open
+    sm.UnlinkAccounts: supervision.guard_unlink,  # every account known to the registry
 }
 """Handlers wrapped by a guard of another context (applied after ``TRANSFER_GUARDS``)."""
 

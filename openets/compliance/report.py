@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from openets.compliance.obligations import Position, Status
 from openets.compliance.state import ComplianceState
+from openets.domain.cells import safe_cell
 from openets.domain.money import round_half_up_div
 
 ENTITY_COLUMNS: tuple[str, ...] = (
@@ -142,7 +143,7 @@ def entities_csv(items: Iterable[Position]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=ENTITY_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(entity_rows(items))
+    writer.writerows({k: safe_cell(v) for k, v in r.items()} for r in entity_rows(items))
     return out.getvalue()
 
 
@@ -152,7 +153,7 @@ def summaries_csv(summaries: Iterable[Summary]) -> str:
     fields = list(_summary_dict(Summary("", 0, 0, 0, 0, 0, 0, 0, 0, 0)))
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: safe_cell(v) for k, v in r.items()} for r in rows)
     return out.getvalue()
 
 

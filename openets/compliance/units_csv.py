@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from openets.compliance.allocation import UnitAllocation, UnitInput
 from openets.compliance.plans import Category, Cooling
+from openets.domain.cells import control_error, safe_row
 
 COLUMNS: tuple[str, ...] = (
     "entity_id",
@@ -159,6 +160,7 @@ def read_units(text: str) -> tuple[UnitsFile | None, tuple[CsvError, ...]]:
         return None, (CsvError(1, "(header)", "", "the file is empty; a header row is required"),)
     header = tuple(h.strip() for h in header_row)
     errors = _check_header(header)
+    errors += [CsvError(1, h, h, why) for h in header if (why := control_error(h)) is not None]
     if errors:
         return None, tuple(errors)
     index = {name: i for i, name in enumerate(header)}
@@ -175,6 +177,14 @@ def read_units(text: str) -> tuple[UnitsFile | None, tuple[CsvError, ...]]:
                     line, "(row)", ",".join(raw), f"has {len(raw)} fields, header has {len(header)}"
                 )
             )
+            continue
+        bad = [
+            CsvError(line, header[i], cell, why)
+            for i, cell in enumerate(raw)
+            if (why := control_error(cell)) is not None
+        ]
+        if bad:
+            errors.extend(bad)
             continue
         rows.append(tuple(raw))
         key = (raw[index["entity_id"]].strip(), raw[index["unit_id"]].strip())
@@ -203,7 +213,7 @@ def write_allocations(units: UnitsFile, allocations: Iterable[UnitAllocation]) -
     """The input rows as given, with ``preallocation_t, final_allocation_t, true_up_t`` added."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow((*units.header, *OUTPUT_COLUMNS))
+    writer.writerow(safe_row((*units.header, *OUTPUT_COLUMNS)))
     for raw, a in zip(units.rows, allocations, strict=True):
-        writer.writerow((*raw, a.preallocation_t, a.final_allocation_t, a.true_up_t))
+        writer.writerow(safe_row((*raw, a.preallocation_t, a.final_allocation_t, a.true_up_t)))
     return out.getvalue()

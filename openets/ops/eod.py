@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from openets.clearing.settlement import TradesSettled
+from openets.domain.cells import safe_cell
 from openets.domain.money import format_yuan
 from openets.domain.rejection import Code, Rejection
 from openets.engine.core import Engine
@@ -143,7 +144,7 @@ def write_statements(day: str, trades: list[TradeExecuted], out_dir: Path) -> li
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=list(rows[0]))
         w.writeheader()
-        w.writerows(rows)
+        w.writerows({k: safe_cell(v) for k, v in r.items()} for r in rows)
         base.with_suffix(".csv").write_text(buf.getvalue(), encoding="utf-8")
         paths += [base.with_suffix(".json"), base.with_suffix(".csv")]
     return paths

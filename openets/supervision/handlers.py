@@ -51,8 +51,16 @@ def unlink_accounts(st: SupervisionState, cmd: sm.UnlinkAccounts, ctx: Ctx) -> R
     r = text_field(cmd.reason, "reason")
     if r:
         return r
-    linked = tuple(a for a in cmd.account_ids if a in st.groups)
-    return (sm.AccountsUnlinked(linked, cmd.reason, ctx.actor),) if linked else ()
+    if not isinstance(cmd.account_ids, tuple) or not cmd.account_ids:
+        return Rejection(
+            Code.INVALID_FIELD, f"account_ids must list accounts, was {cmd.account_ids!r}", None
+        )
+    for i, a in enumerate(cmd.account_ids):
+        if a not in st.groups:
+            return Rejection(
+                Code.INVALID_STATE, f"account {a!r} is in no link group", f"account_ids[{i}]"
+            )
+    return (sm.AccountsUnlinked(tuple(cmd.account_ids), cmd.reason, ctx.actor),)
 
 
 def record_alerts(st: SupervisionState, cmd: sm.RecordAlerts, ctx: Ctx) -> Result:

@@ -366,7 +366,11 @@ ENDPOINTS = (
         "link",
         "POST",
         "/supervision/links",
-        lambda w, v: {"group_id": "G", "account_ids": [w.y.account_id], "reason": "test"},
+        lambda w, v: {
+            "group_id": "G",
+            "account_ids": [w.x.account_id, w.y.account_id],
+            "reason": "test",
+        },
         frozenset({REGUL}),
     ),
     Endpoint(

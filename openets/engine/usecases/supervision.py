@@ -292,9 +292,31 @@ def link_accounts(m: MarketState, cmd: sm.LinkAccounts, ctx: Ctx) -> Result:
         if r:
             return r
     groups = sup(m).groups
+    members = {a for a, g in groups.items() if g == cmd.group_id} | set(cmd.account_ids)
+    if len(members) < 2:
+        return Rejection(
+            Code.INVALID_FIELD,
+            f"a link group needs at least two different accounts; group {cmd.group_id!r} "
+            f"would hold only {sorted(members)}",
+            "account_ids",
+        )
     if all(groups.get(a) == cmd.group_id for a in cmd.account_ids):
         return ()
     return (sm.AccountsLinked(cmd.group_id, tuple(cmd.account_ids), cmd.reason, ctx.actor),)
+
+
+def guard_unlink(inner: Handler) -> Handler:
+    """``inner``, refused first for an account the registry does not know."""
+
+    def guarded(m: MarketState, cmd: Any, ctx: Ctx) -> Result:
+        ids = cmd.account_ids if isinstance(cmd.account_ids, tuple) else ()
+        for i, a in enumerate(ids):
+            r = _participant(m, a, f"account_ids[{i}]")
+            if r:
+                return r
+        return inner(m, cmd, ctx)
+
+    return guarded
 
 
 # --- handlers: surveillance and cases -----------------------------------------------------------

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import orjson
 
+from openets.domain.cells import safe_row
 from openets.domain.money import format_yuan
 from openets.supervision.reports.history import METHODS, History
 
@@ -127,9 +128,9 @@ def _write_csv(columns: Sequence[Column], rows: list[tuple[object, ...]], path: 
     kinds = [k for _, k in columns]
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow([n for n, _ in columns])
+        w.writerow(safe_row(n for n, _ in columns))
         for r in rows:
-            w.writerow([_cell(k, v) for k, v in zip(kinds, r, strict=True)])
+            w.writerow(safe_row(_cell(k, v) for k, v in zip(kinds, r, strict=True)))
 
 
 def _write_parquet(columns: Sequence[Column], rows: list[tuple[object, ...]], path: Path) -> None:

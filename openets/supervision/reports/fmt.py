@@ -11,6 +11,7 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+from openets.domain.cells import safe_row
 from openets.domain.money import format_yuan
 
 LANGS = ("zh", "en")
@@ -78,6 +79,6 @@ def md_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(header)
-    w.writerows(rows)
+    w.writerow(safe_row(header))
+    w.writerows(safe_row(r) for r in rows)
     return buf.getvalue()
