@@ -237,8 +237,14 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services.sequencer.start()
-        ticker = Ticker(services.sequencer, lambda: services.state, services.clock)
-        ticker.start()
+        ticker = Ticker(
+            services.sequencer,
+            lambda: services.state,
+            services.clock,
+            interval=settings.auction_tick_seconds,
+        )
+        if settings.auction_tick_seconds > 0:
+            ticker.start()
         try:
             yield
         finally:

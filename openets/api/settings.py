@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     """A request body larger than this is refused with 413 before it is read."""
     body_timeout_seconds: float = 10.0
     """A request body must keep arriving: at most this long between chunks (408 otherwise)."""
+    auction_tick_seconds: float = 1.0
+    """How often the server closes auctions whose bidding window has passed; 0 turns the
+    automatic close off (an exchange operator then closes them with POST /auctions/{id}/close)."""
     mfa: Literal["preset", "on", "off"] = "preset"
     """Two-factor login: as the market preset says (``cn``: staff and participants' transfers),
     or forced on or off (the demo and tests switch it off)."""

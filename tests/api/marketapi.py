@@ -31,15 +31,20 @@ _codes = count(1)
 
 
 @contextlib.contextmanager
-def market_server(path: Path, *, preset: str = "cn", start: str = START) -> Iterator[LiveApi]:
-    """A live API over a new market of ``preset`` whose simulated clock starts at ``start``."""
+def market_server(
+    path: Path, *, preset: str = "cn", start: str = START, auction_tick_seconds: float = 1.0
+) -> Iterator[LiveApi]:
+    """A live API over a new market of ``preset`` whose simulated clock starts at ``start``
+    (``auction_tick_seconds=0``: no automatic auction close, for tests that close by hand)."""
     db = f"sqlite:///{path / 'market.db'}"
     fast = Passwords(1, 8192, 1)
     for user, role in STAFF.items():
         add_user_to_db(db, user, PASSWORD, role, None, passwords=fast)
     clock = SimulatedClock(parse_iso(start))
     market = open_market(db, clock, preset=preset)
-    server = ServerThread(create_app(market, fast_settings())).start()
+    server = ServerThread(
+        create_app(market, fast_settings(auction_tick_seconds=auction_tick_seconds))
+    ).start()
     live = LiveApi(server, market, clock)
     try:
         yield live
