@@ -38,7 +38,7 @@ from openets.api.security import (
     SessionStore,
     csrf_ok,
 )
-from openets.api.sequencer import Sequencer, ServiceUnavailable, SideDb, Writer
+from openets.api.sequencer import STOPPED, Sequencer, ServiceUnavailable, SideDb, Writer
 from openets.api.sessions import write_ops
 from openets.api.settings import Settings
 from openets.api.users import UserStore, active_principal
@@ -75,6 +75,9 @@ class Services:
 
     @property
     def state(self) -> MarketState:
+        """The market state; 503 once a commit failed (it may hold what was never saved)."""
+        if self.sequencer.failed:
+            raise ServiceUnavailable(STOPPED)
         return self.market.state
 
     @property

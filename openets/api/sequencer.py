@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -45,7 +46,18 @@ T = TypeVar("T")
 
 
 class ServiceUnavailable(RuntimeError):
-    """The batch could not be made durable (the engine stopped) or the sequencer is stopped."""
+    """The batch could not be made durable (the engine stopped) or the sequencer is stopped.
+
+    Its text is the public message: the cause (a driver's error) goes to the server log only."""
+
+
+STOPPED = (
+    "the market stopped: a write could not be made durable; it resumes from the journal "
+    "when the server restarts"
+)
+"""What a client is told after a failed commit (never the driver's text)."""
+
+log = logging.getLogger("openets.api.sequencer")
 
 
 class SideDb:
@@ -180,6 +192,11 @@ class Sequencer:
                     job.future.set_exception(ServiceUnavailable("the server is stopping"))
 
     @property
+    def failed(self) -> bool:
+        """A commit failed: the in-memory state may be ahead of the journal (fail-stop)."""
+        return self._failed is not None or bool(self.market.engine.halted)
+
+    @property
     def running(self) -> bool:
         return self._task is not None and not self._task.done() and self._failed is None
 
@@ -221,7 +238,8 @@ class Sequencer:
                 if self.signer is not None and not engine.halted:
                     self.signer.maybe_sign(engine)
             if engine.halted:
-                raise ServiceUnavailable(engine.halted)
+                log.error("engine halted: %s", engine.halted)
+                raise ServiceUnavailable(STOPPED)
             self.side.commit_own()
         except Exception as exc:
             self._fail(jobs, exc)
@@ -248,7 +266,11 @@ class Sequencer:
 
     @staticmethod
     def _fail(jobs: list[_Job], exc: BaseException) -> None:
-        failure = ServiceUnavailable(f"the batch could not be made durable: {exc!r}")
+        if isinstance(exc, ServiceUnavailable):
+            failure = exc
+        else:
+            log.error("the batch could not be made durable: %r", exc)
+            failure = ServiceUnavailable(STOPPED)
         for job in jobs:
             if not job.future.done():
                 job.future.set_exception(failure)

@@ -23,7 +23,7 @@ async def health(services: ServicesDep) -> Response:
     halted = bool(services.market.engine.halted) or not services.sequencer.running
     out = HealthOut(
         status="halted" if halted else "ok",
-        journal_seq=services.state.last_seq,
+        journal_seq=services.market.state.last_seq,
         now=services.clock.now().isoformat(),
         clock="simulated" if services.simulated else "real",
     )
