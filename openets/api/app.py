@@ -60,6 +60,7 @@ from openets.api.security import LoginLimiter, Passwords, SessionStore
 from openets.api.sequencer import Sequencer, ServiceUnavailable, SideDb
 from openets.api.sessions import load_rows
 from openets.api.settings import Settings
+from openets.api.statement_index import StatementIndex
 from openets.api.ticker import Ticker
 from openets.api.users import UserStore, active_principal, adopt_table_users
 from openets.bootstrap import Market
@@ -113,7 +114,10 @@ def make_services(market: Market, settings: Settings, bank: BankAdapter | None =
         signer = Signer(load_private(settings.signing_key), settings.checkpoint_every)
         market.engine.subscribers.append(signer.watch)
         sequencer.signer = signer
+    index = StatementIndex(market.engine.journal, lambda: market.engine.state.last_seq)
+    market.engine.subscribers.append(index.watch)
     return Services(
+        extras={"statement_index": index},
         market=market,
         settings=settings,
         sequencer=sequencer,

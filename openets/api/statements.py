@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from openets.api.schemas.common import yuan
 from openets.api.schemas.registry import StatementLine
+from openets.api.statement_index import StatementIndex, read_seqs
 from openets.clearing.funds import FundBucket, FundsPosted
 from openets.clearing.settlement import TradesSettled
 from openets.domain.clock import from_utc_micros
@@ -26,11 +27,20 @@ def statement_lines(
     lo_us: int | None,
     hi_us: int | None,
     max_seq: int,
+    index: StatementIndex | None = None,
 ) -> list[StatementLine]:
-    """Lines for ``account_id`` with ``lo_us <= ts < hi_us``, up to journal seq ``max_seq``."""
+    """Lines for ``account_id`` with ``lo_us <= ts < hi_us``, up to journal seq ``max_seq``.
+
+    With ``index``, only the account's records in the period are read (by sequence number);
+    without, the journal is scanned."""
     needle = f'"{account_id}"'.encode()
     out: list[StatementLine] = []
-    for r in journal.read(0):
+    records = (
+        read_seqs(journal, index.seqs(account_id, lo_us, hi_us, max_seq))
+        if index is not None
+        else journal.read(0)
+    )
+    for r in records:
         if r.seq > max_seq:
             break
         if r.type not in _TYPES or needle not in r.payload:

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, Future
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, select, text
 
 from openets.engine.journal import GENESIS, Record, Snapshot
 from openets.store import schema
@@ -189,6 +189,23 @@ class SqlJournal:
 
     def read(self, after_seq: int = 0, chunk: int = 20_000) -> Iterator[Record]:
         return self._read(_SELECT, after_seq, chunk)
+
+    def read_seqs(self, seqs: list[int], chunk: int = 500) -> Iterator[Record]:
+        """The records of ``seqs`` (ascending), by primary key (a statement's entries)."""
+        cols = "seq, cmd_seq, ts, actor, type, payload, ids, prev_hash, hash"
+        with self.engine.connect() as conn:
+            for i in range(0, len(seqs), chunk):
+                part = seqs[i : i + chunk]
+                marks = ", ".join(f":s{k}" for k in range(len(part)))
+                rows = conn.execute(
+                    text(f"SELECT {cols} FROM journal WHERE seq IN ({marks}) ORDER BY seq"),
+                    {f"s{k}": v for k, v in enumerate(part)},
+                ).all()
+                for r in rows:
+                    seq, cmd_seq, ts, actor, type_, payload, ids, prev, h = r
+                    yield Record(
+                        seq, cmd_seq, ts, actor, type_, bytes(payload), bytes(ids), prev, h
+                    )
 
     def read_for_replay(self, after_seq: int = 0, chunk: int = 20_000) -> Iterator[Any]:
         """Rows in the columns of a Record, without actor and hashes: what replay applies."""

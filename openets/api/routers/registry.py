@@ -34,6 +34,7 @@ from openets.api.schemas.registry import (
     TxOut,
 )
 from openets.api.sequencer import Writer
+from openets.api.statement_index import StatementIndex
 from openets.api.statements import statement_lines
 from openets.api.views import account_public, request_out, status_request_out, tx_out
 from openets.domain.clock import to_utc_micros
@@ -323,6 +324,11 @@ async def report(
     return json_response(out)
 
 
+def _index(services: ServicesDep) -> StatementIndex | None:
+    index = services.extras.get("statement_index")
+    return index if isinstance(index, StatementIndex) else None
+
+
 def _parse_when(text: str | None, field: str, *, end: bool) -> datetime | None:
     """A date (the whole day, Beijing time) or an ISO 8601 time; None when not given."""
     when = query_time(text, field)
@@ -359,7 +365,13 @@ async def statement(
     lo_us = to_utc_micros(lo) if lo is not None else None
     hi_us = to_utc_micros(hi) if hi is not None else None
     lines = await asyncio.to_thread(
-        statement_lines, services.market.engine.journal, account_id, lo_us, hi_us, st.last_seq
+        statement_lines,
+        services.market.engine.journal,
+        account_id,
+        lo_us,
+        hi_us,
+        st.last_seq,
+        _index(services),
     )
     out = StatementOut(
         account_id=account_id,
