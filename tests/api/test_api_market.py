@@ -261,3 +261,26 @@ def test_forced_end_of_day_closes_during_the_session(tmp_path: Path) -> None:
         with api.unchanged():
             error(take(s, "L000001", 1), 404, "UNKNOWN_LISTING")
         assert api.anon().get("/ops/status")["phase"] == "idle"
+
+
+def test_public_daily_report_prints_the_days_signed_head(
+    closed: tuple[LiveApi, dict[str, str]], tmp_path: Path
+) -> None:
+    from openets.audit.keys import generate, load_private
+    from openets.audit.signer import Signer
+
+    api, _ = closed
+    before = api.anon().get("/reports/daily", date="2021-07-16")
+    assert before["signed_head"] is None
+    key = tmp_path / "k"
+    generate(key)
+    signer = Signer(load_private(key))
+    api.submit(signer.checkpoint(api.market.engine), "audit")
+    cp = api.anon().get("/audit/head")
+    rep = api.anon().get("/reports/daily", date="2021-07-16")
+    assert rep["signed_head"]["hash"] == cp["hash"] and rep["signed_head"]["seq"] == cp["seq"]
+    for lang, title in (("zh", "签名链头"), ("en", "Signed head")):
+        md = api.anon().request(
+            "GET", "/reports/daily", params={"date": "2021-07-16", "format": "md", "lang": lang}
+        )
+        assert title in md.text and cp["signature"] in md.text

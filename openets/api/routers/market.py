@@ -208,6 +208,8 @@ async def daily_report(
 ) -> Response:
     """The daily market report of a closed trading day: the composite's prices, volume and
     turnover by method, the year to date and the per-vintage table (the exchange's format)."""
+    from openets.audit.report import head_json, with_signed_head
+    from openets.engine.usecases.audit import audit_part
     from openets.supervision.reports.daily import daily_json, render_daily
     from openets.supervision.reports.daily import daily_report as build
 
@@ -218,8 +220,10 @@ async def daily_report(
         report = build(h, day)
     except ValueError as exc:
         raise ApiError(ApiCode.NOT_FOUND, str(exc), "date") from None
+    head = audit_part(services.state).head_of(day)  # the day's signed head, if any
     if format == "json":
-        body = orjson.dumps(daily_json(report, lang))
+        body = orjson.dumps({**daily_json(report, lang), "signed_head": head_json(head)})
         return Response(body, media_type="application/json")
     media = "text/markdown" if format == "md" else "text/csv"
-    return Response(render_daily(report, format, lang), media_type=f"{media}; charset=utf-8")
+    text = with_signed_head(render_daily(report, format, lang), head, format, lang)
+    return Response(text, media_type=f"{media}; charset=utf-8")
