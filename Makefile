@@ -36,11 +36,11 @@ types: $(STAMP)
 	$(BIN)/mypy openets
 
 pytest: $(STAMP) browser
-	$(BIN)/pytest -n 2 --timeout 600
+	$(BIN)/pytest -n 2 --dist loadgroup --timeout 600
 
 # The same suite again with every market on a throwaway PostgreSQL (tests/pg.py starts it).
 pytest-pg: $(STAMP)
-	OPENETS_TEST_DB=postgres $(BIN)/pytest -n 2 --timeout 600 -m "not browser"
+	OPENETS_TEST_DB=postgres $(BIN)/pytest -n 2 --dist loadgroup --timeout 600 -m "not browser"
 
 test: lint types pytest pytest-pg
 

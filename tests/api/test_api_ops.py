@@ -124,3 +124,14 @@ def test_lone_surrogate_in_text_is_refused(api: LiveApi) -> None:
             headers={"Authorization": f"Bearer {c.token}", "Content-Type": "application/json"},
         )
     assert 400 <= r.status_code < 500
+
+
+def test_end_of_day_on_a_market_with_nothing_listed_opens_no_day(tmp_path: Path) -> None:
+    # Before: the close opened the day, found no instrument to close, and the finish answered
+    # 409 "close the day before finishing it", leaving the day open.
+    with make_live_api(tmp_path) as live:
+        exop = live.client("exop")
+        exop.advance_clock(to="2021-07-16T15:30+08:00")
+        exop.end_of_day()
+        status = exop.get("/ops/status")
+        assert (status["phase"], status["day"]) == ("idle", "")

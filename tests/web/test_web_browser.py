@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 from conftest import BROWSER_ARGS, PASSWORD, SCREENSHOTS, LiveWeb
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# One market for the module, whose tests follow one day in order (the consoles show the day the
+# walk closed): they run on one worker (``--dist loadgroup``).
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser_day")]
 
 TIMEOUT_MS = 15_000
 

@@ -60,6 +60,8 @@ def close_day(m: MarketState, cmd: CloseDay, ctx: Ctx) -> Result:
     events: list[Event] = []
     if t.phase == "closed" or (t.phase == "idle" and t.day == today):
         return ()  # already closed: nothing to do twice
+    if t.phase == "idle" and not t.instruments:
+        return ()  # nothing listed: no day to open or close
     if t.phase == "idle":
         if not cal.is_trading_day(local.date()):
             return Rejection(Code.MARKET_CLOSED, f"{today} is not a trading day", None)
