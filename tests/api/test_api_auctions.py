@@ -15,7 +15,8 @@ from marketapi import at, error, funds, holding, instrument, market_server, ok
 
 @pytest.fixture(scope="module")
 def aapi(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
-    with market_server(tmp_path_factory.mktemp("auctions")) as live:
+    # Closed by hand (close() below): the server's automatic close would race it.
+    with market_server(tmp_path_factory.mktemp("auctions"), auction_tick_seconds=0) as live:
         at(live, "10:00")
         yield live
 
