@@ -17,8 +17,9 @@ from openets.api.server import mfa_notice
 from openets.api.users import bootstrap_logins
 from openets.bootstrap import open_market
 from openets.domain.clock import SimulatedClock
+from openets.sim.demo_work import DemoWork, open_trader_accounts, seed_work
 from openets.sim.live import LiveCycle
-from openets.sim.simulate import SimConfig, cast, cycle_days, session_time
+from openets.sim.simulate import Cast, SimConfig, cast, cycle_days, session_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,30 @@ def demo_users(services: Services, accounts: list[str]) -> list[tuple[str, str, 
     return [(u, f"{u}-demo", role.value, a or "") for u, role, a in wanted]
 
 
+def _entities(c: Cast, count: int = 12) -> list[tuple[str, str, str]]:
+    """The covered entities whose 2019 reports the demo puts in the cycle (agents' own)."""
+    from openets.sim.population_geo import province_by_code
+
+    accounts = {a.entity_id: a.account_id for a in c.agents}
+    out = []
+    for pos in c.positions[:count]:
+        e = pos.entity
+        out.append((e.entity_id, accounts[e.entity_id], province_by_code(e.province).short))
+    return out
+
+
+def what_waits(work: DemoWork, speed: float) -> list[str]:
+    """The printed summary: what each role finds waiting, and how the demo's time runs."""
+    return [
+        f"trader1-3 trade on accounts of their own; {speed:g}x simulated time: agents trade on "
+        "the other accounts in the listing session 09:30-11:30, 13:00-15:00 (block 13:00-15:00)",
+        f"compliance 2019 (deadline 2021-12-31 17:00): {len(work.entities)} entities registered "
+        f"and pre-allocated; reports waiting for verifier ({work.submitted}, provinces "
+        f"{'、'.join(work.provinces)}), for the regulator's approval ({work.verified}), "
+        f"approved ({work.approved}); the final allocation is the regulator's to run",
+    ]
+
+
 def _step(live: LiveCycle, clock: SimulatedClock, target: datetime, _writer: object) -> None:
     """In the writer: the agents' actions due by ``target``, then the clock to ``target``."""
     live.advance_to(target)
@@ -79,17 +104,22 @@ def run_demo(opts: DemoOptions) -> None:
     t0 = time.perf_counter()
     c = cast(config, market.engine, clock)
     _say(f"seeded in {time.perf_counter() - t0:.1f} s: journal at seq {market.state.last_seq}")
+    with market.engine.batch():
+        traders = open_trader_accounts(market.engine, 3, c.cycle.product)
     live = LiveCycle(c)
     app = create_app(market)
     services: Services = app.state.services
-    traders = [a.account_id for a in c.agents[:3]]
     logins = demo_users(services, traders)
+    with market.engine.batch():  # the logins exist: appoint them and leave work waiting
+        work = seed_work(market.engine, _entities(c), "verifier")
     url = f"http://{opts.host}:{opts.port}/"
     print(f"OpenETS demo market: {url}  (API {url}api/v1, docs {url}docs)", flush=True)
     for username, password, role, acct in logins:
         where = f", account {acct}" if acct else ""
         print(f"  login {username:<10} password {password:<16} ({role}{where})", flush=True)
     print(f"  {mfa_notice(services)}", flush=True)
+    for line in what_waits(work, opts.speed):
+        print(f"  {line}", flush=True)
     server = uvicorn.Server(
         uvicorn.Config(
             app,

@@ -73,7 +73,35 @@ def test_demo_serves_a_seeded_market_where_agents_trade_and_demo_logins_work(
             traded = trades.status_code == 200 and len(trades.json().get("data", trades.json())) > 0
             time.sleep(1)
         assert traded, "the agents made no trade"
+        # every role finds compliance work waiting: the verifier's queue, the regulator's
+        for user, status in (("verifier", "submitted"), ("regulator", "verified")):
+            waiting = _get(base, user, "/compliance/reports", year=2019, status=status)
+            assert waiting["data"], f"nothing waits for {user}"
+        approved = _get(base, "regulator", "/compliance/reports", year=2019, status="approved")
+        assert approved["data"]
+        allocations = _get(base, "regulator", "/compliance/allocations", year=2019)["data"]
+        assert allocations and all(a["preallocation_t"] > 0 for a in allocations)
+        # the human traders' accounts are their own: the agents never trade on them
+        mine = _get(base, "trader1", "/trades")
+        assert mine["data"] == [], "an agent traded on trader1's account"
     finally:
         proc.terminate()
         out, _ = proc.communicate(timeout=30)
     assert "login trader1" in out and "password trader1-demo" in out
+    assert "trader1-3 trade on accounts of their own" in out and "compliance 2019" in out
+    verify = subprocess.run(
+        [sys.executable, "-m", "openets.cli", "verify", "--db", f"sqlite:///{tmp_path / 'd.db'}"],
+        capture_output=True, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def _get(base: str, user: str, path: str, **params: object) -> dict:  # type: ignore[type-arg]
+    tok = httpx.post(
+        f"{base}/auth/token", json={"username": user, "password": f"{user}-demo"}
+    ).json()["access_token"]
+    r = httpx.get(
+        f"{base}{path}", params=params, headers={"Authorization": f"Bearer {tok}"}, timeout=10
+    )
+    assert r.status_code == 200, f"{user} {path}: {r.status_code} {r.text}"
+    return dict(r.json())
