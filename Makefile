@@ -17,8 +17,9 @@ $(STAMP): pyproject.toml requirements.lock
 
 venv: $(STAMP)
 
+# make demo PORT=8001 DB=sqlite:///other.db: a second demo beside a running one.
 demo: $(STAMP)
-	$(BIN)/openets demo
+	$(BIN)/openets demo $(if $(PORT),--port $(PORT)) $(if $(DB),--db $(DB))
 
 serve: $(STAMP)
 	$(BIN)/openets serve --seed-registry

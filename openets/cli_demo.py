@@ -8,8 +8,11 @@ each role, and keeps the compliance-driven agents trading on a simulated clock t
 
 from __future__ import annotations
 
+import fcntl
+import socket
 import sys
 from pathlib import Path
+from typing import IO
 
 import typer
 
@@ -38,7 +41,8 @@ def register(app: typer.Typer) -> None:
         if entities < 3:
             print(f"error: --entities must be at least 3, was {entities}", file=sys.stderr)
             raise typer.Exit(2)
-        _fresh(db)
+        _port_free(host, port)
+        lock = _fresh(db)
         run_demo(
             DemoOptions(
                 db=db,
@@ -51,16 +55,45 @@ def register(app: typer.Typer) -> None:
                 run_seconds=run_seconds,
             )
         )
+        if lock is not None:
+            lock.close()
 
 
-def _fresh(db: str) -> None:
-    """The demo starts from an empty market: its own default file is replaced each run."""
+def _port_free(host: str, port: int) -> None:
+    """Refuse at once (before seeding) a port another server, e.g. a running demo, holds."""
+    with socket.socket() as s:
+        try:
+            s.bind((host, port))
+        except OSError:
+            print(
+                f"error: port {port} on {host} is in use (another demo?); "
+                "pick another with --port (make demo PORT=8001)",
+                file=sys.stderr,
+            )
+            raise typer.Exit(2) from None
+
+
+def _fresh(db: str) -> IO[str] | None:
+    """The demo starts from an empty market: its own default file is replaced each run, but
+    never while another demo runs on it (a lock file held for the demo's lifetime says so)."""
     if not db.startswith("sqlite:///"):
-        return
+        return None
     path = Path(db.removeprefix("sqlite:///"))
+    lock = open(f"{path}.lock", "w")  # noqa: SIM115 - held until the demo ends
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        lock.close()
+        print(
+            f"error: a running demo uses {path}; stop it first or pick another --db "
+            "(make demo DB=sqlite:///other.db PORT=8001)",
+            file=sys.stderr,
+        )
+        raise typer.Exit(2) from None
     if not path.exists():
-        return
+        return lock
     if path.name != DEFAULT_DB:
+        lock.close()
         print(
             f"error: {path} exists; the demo seeds a fresh market (remove it or pick another --db)",
             file=sys.stderr,
@@ -68,3 +101,4 @@ def _fresh(db: str) -> None:
         raise typer.Exit(2)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return lock

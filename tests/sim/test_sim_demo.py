@@ -59,6 +59,19 @@ def test_demo_serves_a_seeded_market_where_agents_trade_and_demo_logins_work(
                 pass
             assert time.monotonic() < deadline, "the demo did not come up"
             time.sleep(0.2)
+        # a second demo never touches the running one's database, nor takes its port
+        db = f"sqlite:///{tmp_path / 'd.db'}"
+        other = f"sqlite:///{tmp_path / 'other.db'}"
+        for args, says in (
+            (["--db", db, "--port", str(_free_port())], "a running demo uses"),
+            (["--db", other, "--port", str(port)], f"port {port} on 127.0.0.1 is in use"),
+        ):
+            second = subprocess.run(
+                [sys.executable, "-m", "openets.cli", "demo", "--entities", "60", *args],
+                capture_output=True, text=True, cwd=tmp_path, timeout=60,
+            )  # fmt: skip
+            assert second.returncode == 2 and says in second.stderr, second.stderr
+        assert (tmp_path / "d.db").exists() and httpx.get(f"{base}/health").status_code == 200
         tok = httpx.post(
             f"{base}/auth/token", json={"username": "trader1", "password": "trader1-demo"}
         ).json()
