@@ -17,9 +17,11 @@ from openets.api.server import mfa_notice
 from openets.api.users import bootstrap_logins
 from openets.bootstrap import open_market
 from openets.domain.clock import SimulatedClock
+from openets.presets import preset
 from openets.sim.demo_work import DemoWork, open_trader_accounts, seed_work
 from openets.sim.live import LiveCycle
 from openets.sim.simulate import Cast, SimConfig, cast, cycle_days, session_time
+from openets.trading.rules import TradingRules
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +70,23 @@ def _entities(c: Cast, count: int = 12) -> list[tuple[str, str, str]]:
     return out
 
 
-def what_waits(work: DemoWork, speed: float) -> list[str]:
+def _session_minutes(rules: TradingRules) -> int:
+    first = min(a for a, _ in rules.listing_sessions)
+    last = max(b for _, b in rules.listing_sessions)
+    return (last.hour * 60 + last.minute) - (first.hour * 60 + first.minute)
+
+
+def _windows(ws: tuple[tuple[dtime, dtime], ...]) -> str:
+    return ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in ws)
+
+
+def what_waits(work: DemoWork, speed: float, rules: TradingRules) -> list[str]:
     """The printed summary: what each role finds waiting, and how the demo's time runs."""
     return [
-        f"trader1-3 trade on accounts of their own; {speed:g}x simulated time: agents trade on "
-        "the other accounts in the listing session 09:30-11:30, 13:00-15:00 (block 13:00-15:00)",
+        f"trader1-3 trade on accounts of their own; agents trade on the other accounts; "
+        f"the clock runs {speed:g}x real time: listing {_windows(rules.listing_sessions)}, "
+        f"block {_windows(rules.block_sessions)} (a trading day lasts "
+        f"{_session_minutes(rules) * 60 / speed / 60:.1f} real minutes)",
         f"compliance 2019 (deadline 2021-12-31 17:00): {len(work.entities)} entities registered "
         f"and pre-allocated; reports waiting for verifier ({work.submitted}, provinces "
         f"{'、'.join(work.provinces)}), for the regulator's approval ({work.verified}), "
@@ -118,7 +132,7 @@ def run_demo(opts: DemoOptions) -> None:
         where = f", account {acct}" if acct else ""
         print(f"  login {username:<10} password {password:<16} ({role}{where})", flush=True)
     print(f"  {mfa_notice(services)}", flush=True)
-    for line in what_waits(work, opts.speed):
+    for line in what_waits(work, opts.speed, preset("cn-demo").trading):
         print(f"  {line}", flush=True)
     server = uvicorn.Server(
         uvicorn.Config(
