@@ -69,6 +69,8 @@ def start_server(db: str, port: int) -> subprocess.Popen[bytes]:
         str(port),
         "--clock",
         "simulated",
+        "--mfa",
+        "off",  # the benchmark logs staff in with passwords
     ]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
@@ -82,6 +84,13 @@ def start_server(db: str, port: int) -> subprocess.Popen[bytes]:
             raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "server died")
     proc.kill()
     raise RuntimeError("the server did not start in 30 s")
+
+
+def approve(h: httpx.Client, user: str) -> None:
+    """The second registry operator approves ``user``'s login (four eyes on every login)."""
+    tok = h.post("/auth/token", json={"username": "regop2", "password": PASSWORD})
+    auth = {"Authorization": f"Bearer {tok.json()['access_token']}"}
+    h.post(f"/users/{user}/approve", headers=auth, json={}).raise_for_status()
 
 
 def setup(base: str, n: int) -> list[tuple[str, str]]:
@@ -112,6 +121,7 @@ def setup(base: str, n: int) -> list[tuple[str, str]]:
                     "account_id": acct,
                 },
             ).raise_for_status()
+            approve(h, user)  # a login bound to an account waits for a second person
             t = h.post("/auth/token", json={"username": user, "password": PASSWORD})
             out.append((acct, t.json()["access_token"]))
         return out
@@ -147,6 +157,7 @@ def setup_trading(base: str, clients: list[tuple[str, str]]) -> list[str]:
         h.post("/registry/issuances", headers=regop, json=issue).raise_for_status()
         user = {"username": "maker", "password": PASSWORD, "role": "participant"}
         h.post("/users", headers=regop, json={**user, "account_id": maker}).raise_for_status()
+        approve(h, "maker")
         mk = auth("maker")
         ids = []
         for _ in range(MAKER_LISTINGS):
@@ -302,6 +313,7 @@ def main() -> None:
         db = args.db or f"sqlite:///{Path(tmp) / 'bench.db'}"
         fast = Passwords(1, 8192, 1)
         add_user_to_db(db, "regop", PASSWORD, "registry_operator", None, passwords=fast)
+        add_user_to_db(db, "regop2", PASSWORD, "registry_operator", None, passwords=fast)
         add_user_to_db(db, "exop", PASSWORD, "exchange_operator", None, passwords=fast)
         port = free_port()
         proc = start_server(db, port)
