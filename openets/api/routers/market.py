@@ -144,11 +144,16 @@ async def ticker(services: ServicesDep) -> Response:
 
 
 class ReportCache:
-    """The price history, read from the journal and rebuilt only after a day closes."""
+    """The price history, read from the journal and rebuilt only after a day closes.
+
+    The engine tells of a closed day when its events are applied, which may be before the
+    group commit has made them readable: a history read that does not yet hold the last
+    closed day is not kept, and read again shortly."""
 
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
         self.version = 0
+        self.last_closed = ""
         self._built: tuple[int, History] | None = None
         self._lock: asyncio.Lock | None = None
 
@@ -156,6 +161,7 @@ class ReportCache:
         for r in records:
             if r.type == "DayClosed":
                 self.version += 1
+                self.last_closed = max(self.last_closed, str(orjson.loads(r.payload)["day"]))
                 return
 
     async def history(self) -> History:
@@ -164,7 +170,13 @@ class ReportCache:
         async with self._lock:
             version = self.version
             if self._built is None or self._built[0] != version:
-                self._built = (version, await asyncio.to_thread(self._read))
+                h = await asyncio.to_thread(self._read)
+                for _ in range(40):  # the closed day's records are being committed
+                    if not self.last_closed or self.last_closed in h.bars:
+                        break
+                    await asyncio.sleep(0.05)
+                    h = await asyncio.to_thread(self._read)
+                self._built = (version, h)
             return self._built[1]
 
     def _read(self) -> History:
