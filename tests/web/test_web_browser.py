@@ -224,7 +224,8 @@ def test_staff_consoles_render_with_their_data(web: LiveWeb, browser: Any) -> No
         for path, shot in paths:
             s.go(path)
             s.page.locator("main .card").first.wait_for()
-            assert s.page.locator(".problem").count() == 0, path
+            problems = s.page.locator(".problem")
+            assert problems.count() == 0, (path, problems.first.inner_text())
             if shot:
                 s.shot(f"{shot}_{lang}")
         if user == "regulator":  # surveillance over the day traded in the first test

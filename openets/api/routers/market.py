@@ -164,12 +164,13 @@ class ReportCache:
                 self.last_closed = max(self.last_closed, str(orjson.loads(r.payload)["day"]))
                 return
 
-    async def history(self) -> History:
+    async def history(self, fresh: bool = False) -> History:
+        """The history (``fresh``: read the journal again, whatever the cache holds)."""
         if self._lock is None:
             self._lock = asyncio.Lock()
         async with self._lock:
             version = self.version
-            if self._built is None or self._built[0] != version:
+            if fresh or self._built is None or self._built[0] != version:
                 h = await asyncio.to_thread(self._read)
                 for _ in range(40):  # the closed day's records are being committed
                     if not self.last_closed or self.last_closed in h.bars:
@@ -228,6 +229,8 @@ async def daily_report(
     day = _day(date)
     cache: ReportCache = services.extras["report_cache"]  # type: ignore[assignment]
     h = await cache.history()
+    if day not in h.bars:  # a day closed since the cache was read: read the journal again
+        h = await cache.history(fresh=True)
     try:
         report = build(h, day)
     except ValueError as exc:
