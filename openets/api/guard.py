@@ -2,8 +2,11 @@
 keep API answers out of caches and content sniffing.
 
 - A body larger than ``max_body_bytes`` (1 MiB by default) is answered 413 ``BODY_TOO_LARGE``:
-  at once when ``Content-Length`` says so, before a byte of it is read; otherwise as soon as
-  the bytes received pass the limit. Memory per request is bounded by the limit.
+  at once when ``Content-Length`` says so, before a byte of it is kept; otherwise as soon as
+  the bytes received pass the limit. Memory per request is bounded by the limit. Before the
+  answer, up to ``DRAIN_BYTES`` more of the body are read and dropped (for at most
+  ``DRAIN_SECONDS``, stopping when the client pauses): a connection closed on unread bytes is reset, and the client would see a
+  broken connection instead of the 413 that names the limit.
 - A client that sends its body slower than ``body_timeout_seconds`` between chunks (or takes
   longer than four times that in all) is answered 408 ``REQUEST_TIMEOUT`` and disconnected.
 - A JSON body must be UTF-8: a byte-order mark or a NUL in its first bytes (UTF-16, UTF-32)
@@ -28,6 +31,9 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 MIB = 1024 * 1024
+DRAIN_BYTES = 16 * MIB
+DRAIN_SECONDS = 2.0
+DRAIN_IDLE_SECONDS = 0.25
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
@@ -42,6 +48,25 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
         if k.lower() == name:
             return bytes(v)
     return None
+
+
+async def _drain(receive: Receive) -> None:
+    """Read and drop what is left of a refused body, within ``DRAIN_BYTES``/``DRAIN_SECONDS``."""
+    dropped = 0
+    deadline = time.monotonic() + DRAIN_SECONDS
+    while dropped < DRAIN_BYTES:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
+        try:
+            message = await asyncio.wait_for(receive(), min(left, DRAIN_IDLE_SECONDS))
+        except TimeoutError:
+            return
+        if message["type"] != "http.request":
+            return
+        dropped += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
 
 
 class RequestGuard:
@@ -72,6 +97,8 @@ class RequestGuard:
         try:
             body = await self._read_body(scope, receive)
         except _Refuse as r:
+            if r.status == 413:
+                await _drain(receive)
             await self._refuse(r, send_with_headers)
             return
         if body is None:

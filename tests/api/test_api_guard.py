@@ -55,6 +55,16 @@ def test_chunked_body_over_the_limit_is_refused_with_413(api: LiveApi) -> None:
     assert r.status_code == 413 and r.json()["error"]["code"] == "BODY_TOO_LARGE"
 
 
+def test_body_of_three_mib_sent_whole_gets_a_readable_413_not_a_reset(api: LiveApi) -> None:
+    for _ in range(5):
+        r = httpx.post(
+            f"{api.base_url}/api/v1/auth/token",
+            content=b" " * (3 * 1024 * 1024),
+            headers={"Content-Type": "application/json"},
+        )
+        assert r.status_code == 413 and r.json()["error"]["field"] == "body"
+
+
 def test_body_just_under_the_limit_is_read(api: LiveApi) -> None:
     body = b'{"username": "x", "password": "' + b"a" * (1024 * 1024 - 64) + b'"}'
     r = httpx.post(
