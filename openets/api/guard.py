@@ -5,8 +5,8 @@ keep API answers out of caches and content sniffing.
   at once when ``Content-Length`` says so, before a byte of it is kept; otherwise as soon as
   the bytes received pass the limit. Memory per request is bounded by the limit. Before the
   answer, up to ``DRAIN_BYTES`` more of the body are read and dropped (for at most
-  ``DRAIN_SECONDS``, stopping when the client pauses): a connection closed on unread bytes is reset, and the client would see a
-  broken connection instead of the 413 that names the limit.
+  ``DRAIN_SECONDS``, stopping when the client pauses): a connection closed on unread bytes
+  is reset, and the client would see a broken connection instead of the 413 naming the limit.
 - A client that sends its body slower than ``body_timeout_seconds`` between chunks (or takes
   longer than four times that in all) is answered 408 ``REQUEST_TIMEOUT`` and disconnected.
 - A JSON body must be UTF-8: a byte-order mark or a NUL in its first bytes (UTF-16, UTF-32)
