@@ -131,19 +131,37 @@ def eod(
     at: str | None = typer.Option(None, help="run at this time (simulated clock), ISO 8601"),
     batch: int = typer.Option(5_000, help="trades settled per journaled batch"),
     force: bool = typer.Option(False, help="close the day even during a session (emergency)"),
+    signing_key: Path | None = typer.Option(
+        None, "--signing-key", help="Ed25519 key file: sign a checkpoint of the day's end"
+    ),
 ) -> None:
     """Run the end of day on a stopped market (a running one: POST /api/v1/ops/eod).
 
-    Idempotent: after a crash, run it again and it finishes what is left.
+    Idempotent: after a crash, run it again and it finishes what is left. With
+    ``--signing-key`` the journal gets a signed checkpoint of the day's end, as a server run
+    with ``serve --signing-key`` journals one.
     """
+    from openets.audit.keys import KeyFileError, load_private
+    from openets.audit.signer import Signer
     from openets.bootstrap import open_market
     from openets.domain.clock import RealClock, SimulatedClock, parse_iso
+    from openets.engine.usecases.audit import audit_part
     from openets.ops.eod import EodError, run_end_of_day
 
+    signer = None
+    if signing_key is not None:
+        try:
+            signer = Signer(load_private(signing_key))
+        except KeyFileError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            raise typer.Exit(2) from exc
     clock = SimulatedClock(parse_iso(at)) if at else RealClock()
     market = open_market(db, clock)
+    engine = market.engine
+    if signer is not None:
+        engine.subscribers.append(signer.watch)
     try:
-        report = run_end_of_day(market.engine, batch=batch, out_dir=out, force=force)
+        report = run_end_of_day(engine, batch=batch, out_dir=out, force=force)
     except EodError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise typer.Exit(1) from exc
@@ -151,6 +169,15 @@ def eod(
         f"end of day {report.day}: {report.expired} listings expired, "
         f"{report.settled} trades settled, {len(report.statements)} statement files"
     )
+    if signer is not None:
+        with engine.batch():
+            signed = signer.maybe_sign(engine)
+        if not signed or engine.halted:
+            print("error: the signed checkpoint was not journaled", file=sys.stderr)
+            raise typer.Exit(1)
+        cp = audit_part(engine.state).latest
+        if cp is not None:
+            print(f"signed checkpoint of seq {cp.seq} (key {cp.key_id}) for {cp.day}")
 
 
 @users_app.command("add")
