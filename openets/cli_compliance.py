@@ -38,7 +38,7 @@ def compliance_report(db: str, year: int, fmt: str, level: str) -> int:
     except Exception as exc:
         print(f"error: cannot read the market at {db}: {exc}", file=sys.stderr)
         return 1
-    sys.stdout.write(report_text(engine.state.ext["compliance"], year, fmt, level))
+    sys.stdout.write(report_text(engine.state.compliance, year, fmt, level))
     return 0
 
 

@@ -149,10 +149,10 @@ def registry(db: str = _DB, form: str = _FORMAT, lang: str = _LANG,
             st.registry.accounts.values(),
             st.registry.holdings,
             st.registry.transactions.values(),
-            st.ext["supervision"].allocations,
+            st.supervision.allocations,
             compliance_lines(st),
         )
-        head = st.ext["audit"].head_of(as_of)
+        head = st.audit.head_of(as_of)
         _emit(with_signed_head(render_registry(rep, form, lang), head, form, lang), out)
 
     _run(go)
@@ -164,7 +164,7 @@ def compliance_by_holder(st: Any) -> list[Any]:
     from openets.compliance import queries
     from openets.supervision.reports.registry import ComplianceLine
 
-    comp = st.ext["compliance"]
+    comp = st.compliance
     years = sorted({y for _, y in comp.years} | {y for _, y in comp.reports})
     return [
         ComplianceLine(v.account_id, v.year, v.obligation_t or 0, v.surrendered_t, v.status)

@@ -2,8 +2,9 @@
 
 New command handlers are registered here. Add the use-case module to ``USE_CASES`` (its
 ``register(handlers, appliers)`` fills a table of its own), or a context's table to
-``_context_tables``; add a new state part to ``STATE_PARTS``. Nothing is discovered: the tables
-are exactly what this module lists, so renaming or reordering a module cannot change behaviour.
+``_context_tables``; a new state part is a field of :class:`openets.engine.state.MarketState`.
+Nothing is discovered: the tables are exactly what this module lists, so renaming or reordering
+a module cannot change behaviour.
 
 Rules of the composition:
 
@@ -48,11 +49,6 @@ from openets.registry import commands as rc
 from openets.registry import handlers as registry
 from openets.registry.events import LedgerPosted
 from openets.supervision import messages as sm
-from openets.supervision.finance import FinanceState
-from openets.supervision.state import SupervisionState
-from openets.trading.auction_book import AuctionBook
-from openets.trading.block_book import BlockBook
-from openets.trading.state import TradingState
 
 USE_CASES: tuple[ModuleType, ...] = (
     genesis,
@@ -79,20 +75,6 @@ DECIDED_BY_USE_CASES: frozenset[type] = frozenset(
     }
 )
 """Commands of a context that a use case decides instead of the context's own handler."""
-
-STATE_PARTS: dict[str, Callable[[], Any]] = {
-    "trading": TradingState,
-    "auction": AuctionBook,
-    "block": BlockBook,
-    "finance": FinanceState,
-    "compliance": compliance.CompliancePart,
-    "supervision": SupervisionState,
-    "clock": clock.ClockState,
-    "account_requests": account_requests.AccountRequests,
-    "identity": identity.IdentityState,
-    "audit": audit.AuditState,
-}
-"""The parts of :class:`MarketState` beyond the registry and the funds, by name."""
 
 TRANSFER_GUARDS: dict[type, supervision.Accounts] = {
     rc.RequestTransfer: lambda m, c: [(c.from_account, "from_account")],
@@ -206,5 +188,5 @@ def build_tables() -> tuple[HandlerTable, ApplierTable]:
 
 
 def new_state() -> MarketState:
-    """An empty market: the registry, the funds, and every part in ``STATE_PARTS``."""
-    return MarketState(ext={name: make() for name, make in STATE_PARTS.items()})
+    """An empty market: every part of :class:`MarketState`, empty."""
+    return MarketState()

@@ -109,7 +109,7 @@ class Adapter(BaseAdapter):
         self.errors += errors
 
     def resting(self) -> tuple[int, int]:
-        book = self.engine.state.ext["trading"].books[INSTRUMENT]
+        book = self.engine.state.trading.books[INSTRUMENT]
         return len(book), book.resting_qty()
 
 

@@ -73,7 +73,7 @@ class UserRecord:
 
 
 def identity_of(state: MarketState) -> IdentityState:
-    ids: IdentityState = state.ext["identity"]
+    ids: IdentityState = state.identity
     return ids
 
 

@@ -21,31 +21,19 @@ ApplierTable = dict[type, Applier]
 
 
 def part(name: str, fn: Callable[[Any, Any, Ctx], Any]) -> Handler:
-    """Route a command to one context's handler with that context's state."""
-    if name in ("registry", "funds"):
+    """Route a command to one context's handler with that context's part of the state."""
 
-        def h(m: MarketState, cmd: Any, ctx: Ctx) -> Any:
-            return fn(getattr(m, name), cmd, ctx)
-
-    else:
-
-        def h(m: MarketState, cmd: Any, ctx: Ctx) -> Any:
-            return fn(m.ext[name], cmd, ctx)
+    def h(m: MarketState, cmd: Any, ctx: Ctx) -> Any:
+        return fn(getattr(m, name), cmd, ctx)
 
     return h
 
 
 def apply_part(name: str, fn: Callable[[Any, Any], None]) -> Applier:
-    if name in ("registry", "funds"):
+    """Apply an event to one context's part of the state (bound once for replay)."""
 
-        def a(m: MarketState, ev: Event) -> None:
-            fn(getattr(m, name), ev)
+    def a(m: MarketState, ev: Event) -> None:
+        fn(getattr(m, name), ev)
 
-        a.bind = lambda m: partial(fn, getattr(m, name))  # type: ignore[attr-defined]
-    else:
-
-        def a(m: MarketState, ev: Event) -> None:
-            fn(m.ext[name], ev)
-
-        a.bind = lambda m: partial(fn, m.ext[name])  # type: ignore[attr-defined]
+    a.bind = lambda m: partial(fn, getattr(m, name))  # type: ignore[attr-defined]
     return a

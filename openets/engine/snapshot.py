@@ -20,7 +20,7 @@ import hashlib
 import types
 import typing
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date, datetime, time
 from fractions import Fraction
 from functools import cache
@@ -182,28 +182,26 @@ def _deque_like(cls: type, name: str, items: Any) -> deque[Any]:
 # --- the market state ---------------------------------------------------------------------------
 
 
-def _part_types(factory: Callable[[], MarketState]) -> Mapping[str, type]:
-    return {name: type(part) for name, part in factory().ext.items()}
+@cache
+def _state_fields() -> tuple[tuple[str, Any], ...]:
+    """The state's fields with their types: the parts' classes taken from an empty state (some
+    are declared only for the type checker, their modules importing this one)."""
+    empty = MarketState()
+    names = {
+        type(getattr(empty, f.name)).__name__: type(getattr(empty, f.name))
+        for f in dataclasses.fields(MarketState)
+    }
+    hints = typing.get_type_hints(MarketState, localns=names)
+    return tuple(
+        (f.name, hints[f.name])
+        for f in dataclasses.fields(MarketState)
+        if not f.metadata.get("derived")
+    )
 
 
-def _ext_type(parts: Mapping[str, type], name: str, value: object) -> Any:
-    """A part's type; a plain value kept beside the parts (the preset's name) as it is."""
-    if name in parts:
-        return parts[name]
-    if value is None or isinstance(value, str | bool | int):
-        return Any
-    raise TypeError(f"state part {name!r} is not declared: cannot write it into a snapshot")
-
-
-def dump(state: MarketState, factory: Callable[[], MarketState]) -> bytes:
-    """The snapshot blob of ``state`` (``factory`` makes an empty state: it names the parts)."""
-    data: dict[str, Any] = {}
-    for name, ft in _hints(MarketState):
-        if name == "ext":
-            parts = _part_types(factory)
-            data["ext"] = {n: _enc(_ext_type(parts, n, p), p) for n, p in sorted(state.ext.items())}
-        else:
-            data[name] = _enc(ft, getattr(state, name))
+def dump(state: MarketState, factory: Callable[[], MarketState] = MarketState) -> bytes:
+    """The snapshot blob of ``state``."""
+    data = {name: _enc(ft, getattr(state, name)) for name, ft in _state_fields()}
     body = orjson.dumps(data)
     return MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body
 
@@ -213,8 +211,9 @@ def readable(blob: bytes) -> bool:
     return blob.startswith(MAGIC)
 
 
-def load(blob: bytes, factory: Callable[[], MarketState]) -> MarketState:
-    """The state in ``blob``, checked against its digest before anything is built."""
+def load(blob: bytes, factory: Callable[[], MarketState] = MarketState) -> MarketState:
+    """The state in ``blob``, checked against its digest before anything is built. A part added
+    since the snapshot was written starts empty (``factory``): it had no events then."""
     if not blob.startswith(MAGIC):
         raise SnapshotError("not a snapshot of this format")
     digest, sep, body = blob[len(MAGIC) :].partition(b"\n")
@@ -222,11 +221,8 @@ def load(blob: bytes, factory: Callable[[], MarketState]) -> MarketState:
         raise SnapshotError("the snapshot's data does not match its digest")
     data = orjson.loads(body)
     st = factory()
-    for name, ft in _hints(MarketState):
-        if name == "ext":
-            parts = _part_types(factory)
-            for n, d in data.get("ext", {}).items():
-                st.ext[n] = _dec(parts.get(n, Any), d)
-        elif name in data:
+    for name, ft in _state_fields():
+        if name in data:
             setattr(st, name, _dec(ft, data[name]))
+    st.rebuild_derived()
     return st

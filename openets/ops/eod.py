@@ -52,7 +52,7 @@ def run_end_of_day(
     from a live collector; None reads them from the journal) and positions are scanned for
     large holders.
     """
-    t = engine.state.ext["trading"]
+    t = engine.state.trading
     close_due_auctions(engine, actor)
     r = engine.submit(CloseDay(force=force), actor)
     if isinstance(r, Rejection):
@@ -102,7 +102,7 @@ def close_due_auctions(engine: Engine, actor: str = "eod") -> int:
 
 
 def _suspended_reason(engine: Engine, code: str) -> str:
-    order = engine.state.ext["supervision"].suspensions.get(code)
+    order = engine.state.supervision.suspensions.get(code)
     why = f" by the {order.authority.value}: {order.reason}" if order is not None else ""
     return f"instrument {code} suspended at the auction's close{why}; cancelled at the end of day"
 

@@ -34,7 +34,7 @@ def expected_locks(m: MarketState) -> tuple[dict[str, int], dict[tuple[str, str]
     """What the desks hold: fen per account, tonnes per (account, product)."""
     fen: dict[str, int] = {}
     tonnes: dict[tuple[str, str], int] = {}
-    trading = m.ext.get("trading")
+    trading = m.trading
     if trading is not None:
         products = {code: inst.product for code, inst in trading.instruments.items()}
         for lst in trading.listings.values():
@@ -48,7 +48,7 @@ def expected_locks(m: MarketState) -> tuple[dict[str, int], dict[tuple[str, str]
             _add(tonnes, (x.seller, products[x.instrument]), x.quantity)
     else:
         products = {}
-    auctions = m.ext.get("auction")
+    auctions = m.auction
     if auctions is not None:
         for a in auctions.auctions.values():
             for party, lk in (
@@ -61,13 +61,13 @@ def expected_locks(m: MarketState) -> tuple[dict[str, int], dict[tuple[str, str]
             ):
                 _add(fen, party, lk.fen)
                 _add(tonnes, (party, a.product), lk.tonnes)
-    blocks = m.ext.get("block")
+    blocks = m.block
     if blocks is not None:
-        for (request_id, party), lk in blocks.locks.items():
+        for (request_id, party), block_lock in blocks.locks.items():
             st = blocks.requests.get(request_id)
-            _add(fen, party, lk.fen)
+            _add(fen, party, block_lock.fen)
             if st is not None:
-                _add(tonnes, (party, products.get(st.request.instrument, "?")), lk.tonnes)
+                _add(tonnes, (party, products.get(st.request.instrument, "?")), block_lock.tonnes)
     return fen, tonnes
 
 
@@ -95,8 +95,6 @@ def lock_violations(m: MarketState) -> list[str]:
 
 
 def compliance_violations(m: MarketState) -> list[str]:
-    if "compliance" not in m.ext:
-        return []
     from openets.engine.usecases.compliance_reads import reconcile
 
     return reconcile(m)

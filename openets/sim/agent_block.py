@@ -70,7 +70,7 @@ class BlockDesk:
             agent.block_open.pop(rid, None)
 
     def _requester(self, rid: str) -> str:
-        st = self.engine.state.ext["block"].requests.get(rid)
+        st = self.engine.state.block.requests.get(rid)
         return "" if st is None else str(st.request.requester)
 
     def _view(self, rid: str, viewer: str) -> Any:

@@ -103,7 +103,7 @@ class Desk:
 
     @property
     def book(self) -> OrderBook[str]:
-        book: OrderBook[str] = self.engine.state.ext["trading"].books[self.instrument]
+        book: OrderBook[str] = self.engine.state.trading.books[self.instrument]
         return book
 
     @property
@@ -116,7 +116,7 @@ class Desk:
 
     def refresh(self) -> None:
         """Today's previous close and bands (fixed for the day)."""
-        inst = self.engine.state.ext["trading"].instruments[self.instrument]
+        inst = self.engine.state.trading.instruments[self.instrument]
         self.prev_close = inst.prev_close
         tr = self.rules.trading
         if tr.listing_band_bps is None:

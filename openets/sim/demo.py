@@ -159,7 +159,7 @@ def run_demo(opts: DemoOptions) -> None:
             now = time.monotonic()
             if now - last_print >= 5:
                 last_print = now
-                t = market.state.ext["trading"]
+                t = market.state.trading
                 inst = t.instruments.get(c.desk.instrument)
                 close = f"{inst.prev_close / 100:.2f}" if inst else "-"
                 _say(

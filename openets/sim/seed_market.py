@@ -193,7 +193,7 @@ def seed_market(
     accounts: dict[str, str] = {}
     with engine.batch():
         code = cycle.product
-        if code not in engine.state.ext["trading"].instruments:
+        if code not in engine.state.trading.instruments:
             _ok(engine, ListInstrument(code, code, cycle.reference_fen), EXCHANGE_ACTOR)
         for pos in positions:
             e = pos.entity

@@ -152,7 +152,7 @@ def test_users_add_with_a_totp_secret_turns_two_factor_login_on(tmp_path: Path) 
     )
     m = open_market(db)
     try:
-        assert m.state.ext["identity"].users["ops1"].mfa is True
+        assert m.state.identity.users["ops1"].mfa is True
         assert all(secret.encode() not in r.payload for r in m.engine.journal.read(0))
     finally:
         m.engine.journal.close()

@@ -184,9 +184,9 @@ def test_replay_restores_every_login(api: LiveApi) -> None:
     assert api.market.db_url is not None
     again = open_market(api.market.db_url)
     try:
-        ids = again.state.ext["identity"]
+        ids = again.state.identity
         assert ids.users[name].status is UserStatus.ACTIVE
-        assert ids.canonical() == api.state.ext["identity"].canonical()
+        assert ids.canonical() == api.state.identity.canonical()
         assert again.state.state_hash() == api.state.state_hash()
     finally:
         again.engine.journal.close()
@@ -257,13 +257,13 @@ def test_users_add_journals_an_approved_staff_login(tmp_path: Any) -> None:
     assert r.exit_code == 0, r.output
     m = open_market(db)
     try:
-        u = m.state.ext["identity"].users["boss"]
+        u = m.state.identity.users["boss"]
         assert (u.status, u.requested_by, u.grant.role) == (
             UserStatus.ACTIVE,
             "system",
             "registry_operator",
         )
-        assert m.state.ext["identity"].persons[u.person_id].name == "赵六"
+        assert m.state.identity.persons[u.person_id].name == "赵六"
     finally:
         m.engine.journal.close()
 
@@ -285,6 +285,6 @@ def test_users_only_in_the_table_are_adopted_into_the_journal(tmp_path: Any) -> 
     m = open_market(db)
     try:
         create_app(m)
-        assert m.state.ext["identity"].users["old1"].status is UserStatus.ACTIVE
+        assert m.state.identity.users["old1"].status is UserStatus.ACTIVE
     finally:
         m.engine.journal.close()

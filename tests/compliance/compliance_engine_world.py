@@ -91,7 +91,7 @@ class World:
 
     @property
     def comp(self) -> Any:
-        return self.g.state.ext["compliance"]
+        return self.g.state.compliance
 
     def held(self, account: str, product: str = CEA21) -> int:
         return sum(self.g.state.registry.bucket(account, product))

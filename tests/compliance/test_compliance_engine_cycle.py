@@ -203,4 +203,4 @@ def test_replaying_the_journal_gives_the_same_state_hash(cycle: Cycle) -> None:
     fresh = new_state()
     eng.replay_into(fresh, eng.journal.read(0))
     assert fresh.state_hash() == eng.state.state_hash()
-    assert queries.canonical(fresh.ext["compliance"]) == queries.canonical(cycle.w.comp)
+    assert queries.canonical(fresh.compliance) == queries.canonical(cycle.w.comp)

@@ -89,7 +89,7 @@ def test_market_on_disk_reopens_with_the_same_compliance_state(tmp_path: Path) -
     w.g.engine.journal.close()
     again = open_market(f"sqlite:///{db}", SimulatedClock(parse_iso("2024-01-06T10:00+08:00")))
     assert again.state.state_hash() == before[0]
-    assert queries.canonical(again.state.ext["compliance"]) == before[1]
+    assert queries.canonical(again.state.compliance) == before[1]
 
 
 def test_snapshot_of_the_compliance_state_recovers_to_the_same_hash() -> None:

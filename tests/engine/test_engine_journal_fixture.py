@@ -56,7 +56,7 @@ def test_journal_written_by_earlier_code_replays_to_its_holdings_and_funds() -> 
     assert st.registry.bucket(buyer, CEA)[0] == 40 + 5
     assert st.funds.of(seller)[0] == 40 * 4800  # paid at the end of day
     assert list(st.funds.of(buyer)) == [10_000_000 - 40 * 4800 - 1_000, 0, 0, 1_000]
-    assert seller in st.ext["supervision"].restrictions
+    assert seller in st.supervision.restrictions
     assert st.violations() == []
 
 

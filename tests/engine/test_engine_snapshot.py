@@ -41,7 +41,7 @@ def _rich_market() -> Given:
     g.ok(PostListing(seller, CEA, Side.SELL, 4900, 30))
     g.ok(PostListing(seller, CEA, Side.SELL, 4800, 20))
     g.ok(PostListing(buyer, CEA, Side.BUY, 4700, 10))
-    aid = next(iter(g.state.ext["auction"].auctions))
+    aid = next(iter(g.state.auction.auctions))
     g.ok(PlaceBid(aid, seller, 5000, 600), seller)
     return g
 
@@ -52,8 +52,8 @@ def test_snapshot_restores_the_exact_state() -> None:
     restored = snapshots.load(blob, new_state)
     assert restored.state_hash() == g.state.state_hash()
     assert snapshots.dump(restored, new_state) == blob  # every field, not only the hashed ones
-    book = restored.ext["trading"].books[CEA]
-    assert book.entries() == g.state.ext["trading"].books[CEA].entries()
+    book = restored.trading.books[CEA]
+    assert book.entries() == g.state.trading.books[CEA].entries()
 
 
 def test_snapshot_is_json_data_behind_its_digest() -> None:

@@ -96,7 +96,7 @@ def test_auction_trades_never_set_the_close_and_count_as_auction_volume(g: Given
     _close(g, aid)
     g.at("2021-07-16T15:30+08:00")
     g.end_of_day()
-    (bar,) = g.state.ext["trading"].bars[CEA]
+    (bar,) = g.state.trading.bars[CEA]
     assert isinstance(bar, DayClosed) and bar.close == 4800 and bar.open is None
     assert ("auction", 1_000, 6_000_000) in bar.volumes
 
@@ -358,7 +358,7 @@ def test_random_auctions_allocate_within_supply_and_settle_every_lock(
         per_bidder_cap=None if cap is None else cap * lot,
         min_cover_bps=cover,
     )
-    book = g.state.ext["auction"].auctions[aid]
+    book = g.state.auction.auctions[aid]
     for o in ops:
         ids = sorted(book.bids) or ["AB0"]
         if o[0] == "bid":

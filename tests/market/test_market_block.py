@@ -223,7 +223,7 @@ def test_withdrawn_block_request_releases_its_lock(g: Given) -> None:
     g.ok(WithdrawBlock(rid, s))
     assert g.holding(s) == [200_000, 0, 0, 0, 0]
     assert g.funds(b)[:2] == [10**11, 0]
-    assert g.state.ext["block"].requests[rid].status is RequestStatus.WITHDRAWN
+    assert g.state.block.requests[rid].status is RequestStatus.WITHDRAWN
     assert g.rejects(AcceptBlockQuote(rid, b, 5000, BIG)).code is Code.UNKNOWN_ORDER
 
 
@@ -235,11 +235,11 @@ def test_block_requests_lapse_at_the_end_of_the_day(g: Given) -> None:
     bid = _request(g, b, BlockSide.BUY, "47.00", BIG, counterparty=s)
     g.at("2021-07-16T15:30+08:00")
     g.end_of_day()
-    reqs = g.state.ext["block"].requests
+    reqs = g.state.block.requests
     assert reqs[rid].status is RequestStatus.EXPIRED and reqs[bid].status is RequestStatus.EXPIRED
     assert g.holding(s) == [200_000, 0, 0, 0, 0]
     assert g.funds(b) == [10**11, 0, 0, 0]
-    assert g.state.ext["block"].locks == {} and g.state.violations() == []
+    assert g.state.block.locks == {} and g.state.violations() == []
 
 
 def test_block_trade_does_not_move_the_close(g: Given) -> None:
@@ -251,7 +251,7 @@ def test_block_trade_does_not_move_the_close(g: Given) -> None:
     g.ok(AcceptBlockQuote(rid, b, 6000, 200_000))
     g.at("2021-07-16T15:30+08:00")
     g.end_of_day()
-    (bar,) = g.state.ext["trading"].bars[CEA]
+    (bar,) = g.state.trading.bars[CEA]
     assert isinstance(bar, DayClosed)
     assert (bar.open, bar.high, bar.low, bar.close) == (5000, 5000, 5000, 5000)
     vols = {m: (v, t) for m, v, t in bar.volumes}
@@ -317,7 +317,7 @@ op = st.one_of(
 
 
 def _apply(g: Given, accts: list[str], o: tuple[Any, ...]) -> None:
-    book = g.state.ext["block"].requests
+    book = g.state.block.requests
     reqs = sorted(r for r, x in book.items() if x.status is RequestStatus.OPEN) or sorted(book)
     if o[0] == "post":
         to = accts[o[5]] if o[5] >= 0 else None
@@ -326,7 +326,7 @@ def _apply(g: Given, accts: list[str], o: tuple[Any, ...]) -> None:
     if not reqs:
         return
     rid = reqs[o[1] % len(reqs)]
-    live = g.state.ext["block"].requests[rid].live
+    live = g.state.block.requests[rid].live
     qids = [q.quote_id for q in live] or ["BQ0"]
     q = live[o[3] % len(live)] if live and o[0] != "counter" else None
     # odd picks act as the party a quote is addressed to, so that dialogues progress
@@ -354,7 +354,7 @@ def test_random_block_negotiations_release_or_consume_every_lock(ops: list[Any])
     g.at("2021-07-16T15:30+08:00")
     g.end_of_day()
     assert g.state.violations() == []
-    assert g.state.ext["block"].locks == {}
+    assert g.state.block.locks == {}
     for a in accts:
         assert g.holding(a)[1] == 0 and g.funds(a)[1] == 0
     fresh = new_state()

@@ -32,7 +32,7 @@ def test_continuous_order_matches_at_the_makers_price_in_price_time_order() -> N
         (s1, 4900, 10),
         (s2, 4900, 5),
     ]
-    book = g.state.ext["trading"].books[CEA]
+    book = g.state.trading.books[CEA]
     assert not book.is_crossed() and book.best_ask == 4900
 
 

@@ -92,7 +92,7 @@ def test_take_trades_the_takers_quantity_at_the_makers_price(g: Given) -> None:
     lid = _sell(g, s, "50.00", 100)
     (_, trade) = g.ok(TakeListing(lid, b, 40))
     assert (trade.price, trade.quantity, trade.buyer, trade.seller) == (5000, 40, b, s)
-    assert g.state.ext["trading"].books[CEA].get(lid).remaining == 60
+    assert g.state.trading.books[CEA].get(lid).remaining == 60
 
 
 def test_take_beyond_the_listings_remainder_is_rejected(g: Given) -> None:
@@ -226,7 +226,7 @@ def test_listings_lapse_at_the_end_of_the_day(g: Given) -> None:
     g.at("2021-07-16T15:00+08:00")
     g.end_of_day()
     assert g.holding(s) == [10, 0, 0, 0, 0] and g.funds(b) == [1_000_000, 0, 0, 0]
-    assert not g.state.ext["trading"].listings
+    assert not g.state.trading.listings
 
 
 def test_close_is_the_quantity_weighted_average_of_listing_trades(g: Given) -> None:
@@ -236,7 +236,7 @@ def test_close_is_the_quantity_weighted_average_of_listing_trades(g: Given) -> N
     g.ok(TakeListing(_sell(g, s, "51.00", 30), b, 30))
     g.at("2021-07-16T15:01+08:00")
     g.end_of_day()
-    (bar,) = g.state.ext["trading"].bars[CEA]
+    (bar,) = g.state.trading.bars[CEA]
     # (50.00 × 10 + 51.00 × 30) / 40 = 50.75
     assert (bar.open, bar.high, bar.low, bar.close) == (5000, 5100, 5000, 5075)
 
@@ -255,7 +255,7 @@ def test_next_days_band_comes_from_the_close(g: Given) -> None:
 def test_no_trade_carries_the_previous_close(g: Given) -> None:
     g.at("2021-07-16T15:01+08:00")
     g.end_of_day()
-    (bar,) = g.state.ext["trading"].bars[CEA]
+    (bar,) = g.state.trading.bars[CEA]
     assert bar.close == 4800 and bar.open is None
 
 

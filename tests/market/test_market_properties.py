@@ -40,7 +40,7 @@ def _market(preset: str) -> tuple[Given, list[str]]:
 
 
 def _run(g: Given, accts: list[str], ops: list[tuple[Any, ...]], continuous: bool) -> None:
-    t = g.state.ext["trading"]
+    t = g.state.trading
     for o in ops:
         if o[0] == "post":
             cls = PlaceOrder if continuous else PostListing

@@ -34,7 +34,7 @@ def test_each_entity_holds_its_final_allocation_of_the_cycle() -> None:
 
 def test_cycle_1_lists_cea19_20_at_the_48_reference() -> None:
     market, _, seeded = _seeded()
-    inst = market.state.ext["trading"].instruments[seeded.instrument]
+    inst = market.state.trading.instruments[seeded.instrument]
     assert (inst.code, inst.prev_close) == ("CEA19-20", 4800)
 
 

@@ -138,7 +138,7 @@ def test_repo_legs_count_as_block_volume_of_the_day(g: Given) -> None:
     g.at("2021-07-16T13:30+08:00")
     g.ok(AcceptRepo(rid, buyer))
     close(g, "2021-07-16")
-    (bar,) = g.state.ext["trading"].bars[CEA]
+    (bar,) = g.state.trading.bars[CEA]
     assert isinstance(bar, DayClosed) and ("block", 1_000, 5_000_000) in bar.volumes
     assert bar.close == 4800  # block trades never set the close
 

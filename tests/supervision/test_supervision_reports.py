@@ -218,7 +218,7 @@ def _registry(market: dict[str, Any], compliance: Any = None) -> Any:
         st.registry.accounts.values(),
         st.registry.holdings,
         st.registry.transactions.values(),
-        st.ext["supervision"].allocations,
+        st.supervision.allocations,
         compliance,
     )
 

@@ -38,7 +38,7 @@ def hook_position_limit(g: Given) -> None:
     """What trade.py is to do: check the buyer's position before a listing, take or order."""
     h = g.engine.handlers
     post, take, place = h[PostListing], h[TakeListing], h[PlaceOrder]
-    t = g.state.ext["trading"]
+    t = g.state.trading
 
     def posting(m: Any, cmd: Any, ctx: Any) -> Any:
         product = t.instruments[cmd.instrument].product

@@ -62,7 +62,7 @@ def test_a_staff_login_made_in_the_users_page_waits_for_another_person(
     me.page.fill("form.mfa-confirm input[name=otp]", mfa.code_at(secret, step))
     me.page.click("form.mfa-confirm button[type=submit]")
     me.toast("双重验证已开启")
-    assert web.server.services.state.ext["identity"].users[name].mfa is True
+    assert web.server.services.state.identity.users[name].mfa is True
     assert pyotp.TOTP(secret).verify(mfa.code_at(secret, step), for_time=step * 30)
     me.close()
 

@@ -34,7 +34,7 @@ SideName = Literal["buy", "sell"]
 
 
 def trading_of(state: MarketState) -> TradingState:
-    t: TradingState = state.ext["trading"]
+    t: TradingState = state.trading
     return t
 
 

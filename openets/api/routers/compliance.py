@@ -31,7 +31,7 @@ YearQuery = Annotated[int, Query(ge=2000, le=2100)]
 
 
 def _state(m: MarketState) -> ComplianceState:
-    st: ComplianceState = m.ext["compliance"]
+    st: ComplianceState = m.compliance
     return st
 
 

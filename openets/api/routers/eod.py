@@ -33,7 +33,7 @@ async def market_status(services: ServicesDep) -> Response:
     local = now.astimezone(mr.calendar.tz)
     out = MarketStatusOut(
         now=now.isoformat(),
-        preset=str(st.ext.get("preset", "cn")),
+        preset=st.preset or "cn",
         day=t.day,
         phase=t.phase,  # type: ignore[arg-type]
         trading_day=mr.calendar.is_trading_day(local.date()),

@@ -62,7 +62,7 @@ def seed_memo(st: MarketState) -> Memo:
         memo.auctions[aid] = {a.spec.initiator, *(b.bidder for b in a.bids.values())}
     for rid, req in st.registry.pending.items():
         memo.approvals[rid] = req.initiator
-    comp = st.ext.get("compliance")
+    comp = st.compliance
     for eid, e in getattr(comp, "entities", {}).items():
         memo.entities[eid] = e.account_id
     return memo

@@ -46,7 +46,7 @@ class PositionsOut(OutModel):
 
 def unsettled_of(state: MarketState, account_id: str) -> dict[str, tuple[int, int]]:
     """Per product, today's (bought, sold) tonnes of ``account_id`` not yet settled."""
-    t = state.ext.get("trading")
+    t = state.trading
     out: dict[str, tuple[int, int]] = {}
     if t is None:
         return out

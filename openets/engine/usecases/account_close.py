@@ -28,7 +28,7 @@ def open_requests(m: MarketState, account_id: str) -> list[str]:
     refs += [r for r, (a, _) in fu.pending_deposits.items() if a == account_id]
     if refs:
         out.append(f"fund instructions {', '.join(sorted(refs))}")
-    t = m.ext.get("trading")
+    t = m.trading
     if t is not None:
         listings = sorted(k for k, x in t.listings.items() if x.account_id == account_id)
         if listings:

@@ -93,7 +93,7 @@ class AccountRequests:
 
 
 def part(m: MarketState) -> AccountRequests:
-    p: AccountRequests = m.ext["account_requests"]
+    p: AccountRequests = m.account_requests
     return p
 
 

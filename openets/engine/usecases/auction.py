@@ -62,11 +62,10 @@ from openets.trading.book import Side
 from openets.trading.events import TradeExecuted
 
 GOVERNMENT_ROLES = (SystemRole.AUCTION, SystemRole.PROVINCIAL_ALLOCATION)
-STATE_PARTS = {"auction": AuctionBook}
 
 
 def auction_book(m: MarketState) -> AuctionBook:
-    b: AuctionBook = m.ext["auction"]
+    b: AuctionBook = m.auction
     return b
 
 

@@ -66,7 +66,7 @@ class AuditState:
 
 
 def audit_part(m: MarketState) -> AuditState:
-    st: AuditState = m.ext["audit"]
+    st: AuditState = m.audit
     return st
 
 

@@ -53,11 +53,9 @@ from openets.trading.book import Side
 from openets.trading.events import TradeExecuted
 from openets.trading.state import Instrument
 
-STATE_PARTS = {"block": BlockBook}
-
 
 def book(m: MarketState) -> BlockBook:
-    b: BlockBook = m.ext["block"]
+    b: BlockBook = m.block
     return b
 
 

@@ -45,13 +45,13 @@ class ClockState:
 
 
 def clock_part(m: MarketState) -> ClockState:
-    st: ClockState = m.ext["clock"]
+    st: ClockState = m.clock
     return st
 
 
 def journaled_now(m: MarketState) -> datetime | None:
     """The simulated time the journal last advanced to, if it ever did."""
-    part = m.ext.get("clock")
+    part = m.clock
     return datetime.fromisoformat(part.now) if isinstance(part, ClockState) and part.now else None
 
 

@@ -9,7 +9,7 @@ from openets.clearing.funds import FundBucket, FundPosting, FundsPosted
 from openets.domain.messages import Ctx, Event
 from openets.domain.rejection import Code, Rejection
 from openets.engine.state import MarketState
-from openets.presets import MarketRules, preset
+from openets.presets import MarketRules
 from openets.registry.model import AccountStatus, SubjectType, SystemRole
 from openets.trading.book import Side
 from openets.trading.events import DayOpened
@@ -17,11 +17,11 @@ from openets.trading.state import TradingState
 
 
 def rules(m: MarketState) -> MarketRules:
-    return preset(m.ext.get("preset", "cn"))
+    return m.rules
 
 
 def trading(m: MarketState) -> TradingState:
-    st: TradingState = m.ext["trading"]
+    st: TradingState = m.trading
     return st
 
 

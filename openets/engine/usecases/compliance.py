@@ -93,7 +93,6 @@ class CompliancePart(ComplianceState):
         return cq.violations(self)
 
 
-STATE_PARTS = {"compliance": CompliancePart}
 
 
 # --- the allocation budget ------------------------------------------------------------------
@@ -125,7 +124,7 @@ class AllocationIssued(Event):
 
 
 def part(m: MarketState) -> CompliancePart:
-    comp: CompliancePart = m.ext["compliance"]
+    comp: CompliancePart = m.compliance
     return comp
 
 

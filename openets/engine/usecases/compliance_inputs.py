@@ -98,7 +98,7 @@ def settled_deliveries(m: MarketState) -> Iterator[tuple[str, Posting, Posting]]
             for seller, buyer in held:
                 yield tx.ref, seller, buyer
             held = []
-    day = m.ext["trading"].day if "trading" in m.ext else ""
+    day = m.trading.day
     for seller, buyer in held:
         yield day, seller, buyer
 
@@ -122,7 +122,7 @@ def month_price(m: MarketState, deadline: date) -> MonthlyPrice:
     before ``deadline`` (:func:`~openets.compliance.penalties.penalty_month`); ``trades``
     counts the trading days with volume."""
     start, end = penalty_month(deadline)
-    t = m.ext.get("trading")
+    t = m.trading
     value = qty = days = 0
     if t is None:
         return MonthlyPrice(start, end, 0, 0, 0)

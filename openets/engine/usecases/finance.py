@@ -62,11 +62,9 @@ from openets.trading import checks
 from openets.trading.bands import price_band
 from openets.trading.book import Side
 
-STATE_PARTS = {"finance": FinanceState}
-
 
 def fin(m: MarketState) -> FinanceState:
-    st: FinanceState = m.ext["finance"]
+    st: FinanceState = m.finance
     return st
 
 

@@ -31,7 +31,7 @@ def genesis(m: MarketState, cmd: Genesis, ctx: Ctx) -> Result:
     from openets.presets import PRESETS
 
     events: list[Event] = []
-    if "preset" not in m.ext:
+    if not m.preset:
         if cmd.preset not in PRESETS:
             return Rejection(
                 Code.INVALID_FIELD,
@@ -53,7 +53,7 @@ def genesis(m: MarketState, cmd: Genesis, ctx: Ctx) -> Result:
 
 
 def _configured(m: MarketState, ev: MarketConfigured) -> None:
-    m.ext["preset"] = ev.preset
+    m.configure(ev.preset)
 
 
 def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:

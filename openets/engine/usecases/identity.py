@@ -19,13 +19,13 @@ __all__ = ["IdentityState", "identity", "register"]
 
 
 def identity(m: MarketState) -> IdentityState:
-    st: IdentityState = m.ext["identity"]
+    st: IdentityState = m.identity
     return st
 
 
 def _route(fn: Callable[[IdentityState, Any, Any, Ctx], Result]) -> Handler:
     def h(m: MarketState, cmd: Any, ctx: Ctx) -> Result:
-        return fn(m.ext["identity"], m.registry, cmd, ctx)
+        return fn(m.identity, m.registry, cmd, ctx)
 
     return h
 

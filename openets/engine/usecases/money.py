@@ -37,9 +37,8 @@ def _zone(name: str) -> ZoneInfo:
 
 def limits_and_day(m: MarketState, ctx: Ctx) -> tuple[FundLimits, str]:
     """The market preset's fund limits and today's market date (the day of the daily limit)."""
-    from openets.presets import preset
 
-    rules = preset(str(m.ext.get("preset", "cn")))
+    rules = m.rules
     day = ctx.now.astimezone(_zone(rules.trading.timezone)).date().isoformat()
     return rules.limits, day
 

@@ -45,18 +45,17 @@ from openets.trading.bands import price_band
 from openets.trading.book import Side
 from openets.trading.events import InstrumentStatusChanged
 
-STATE_PARTS = {"supervision": SupervisionState}
 ALLOCATION_ROLES = frozenset({SystemRole.NATIONAL_ALLOCATION, SystemRole.PROVINCIAL_ALLOCATION})
 
 
 def sup(m: MarketState) -> SupervisionState:
-    st: SupervisionState = m.ext["supervision"]
+    st: SupervisionState = m.supervision
     return st
 
 
 def risk_rules(m: MarketState) -> RiskRules:
     """The rules in force: set by command, else the preset's (Beijing pilot analogue for cn)."""
-    return sup(m).rules or risk_rules_for(m.ext.get("preset", "cn"))
+    return sup(m).rules or risk_rules_for(m.preset or "cn")
 
 
 # --- hooks --------------------------------------------------------------------------------------
@@ -66,7 +65,7 @@ def position_of(m: MarketState, account_id: str, product: str) -> Position:
     """Held in every bucket, today's unsettled trades, and open buy listings of ``product``."""
     held = sum(m.registry.bucket(account_id, product))
     bought = sold = open_buys = 0
-    t = m.ext.get("trading")
+    t = m.trading
     if t is not None:
         for code, inst in t.instruments.items():
             if inst.product == product:
@@ -119,7 +118,7 @@ def _exposures(m: MarketState) -> dict[tuple[str, str], int]:
         a = reg.accounts.get(acct)
         if a is not None and a.system_role is None:
             out[(acct, prod)] = sum(b)
-    t = m.ext.get("trading")
+    t = m.trading
     if t is not None:
         product = {c: i.product for c, i in t.instruments.items()}
         for x in t.unsettled.values():
@@ -168,7 +167,7 @@ def _participant(m: MarketState, account_id: object, field: str = "account_id") 
 
 
 def _instrument(m: MarketState, code: object, field: str = "instrument") -> Rejection | None:
-    t = m.ext.get("trading")
+    t = m.trading
     if t is None or not isinstance(code, str) or code not in t.instruments:
         return Rejection(Code.UNKNOWN_INSTRUMENT, f"no instrument {code!r}", field)
     return None
@@ -236,7 +235,7 @@ def withdraw_resting(m: MarketState, account_id: str, why: str, ctx: Ctx) -> tup
     from openets.trading.auction_book import OPEN
 
     events: list[Event] = []
-    t = m.ext["trading"]
+    t = m.trading
     for lst in sorted(t.listings.values(), key=lambda x: x.listing_id):
         if lst.account_id == account_id:
             events += release_listing(m, lst, why, ctx)
@@ -256,7 +255,7 @@ def _suspend(m: MarketState, code: str, suspended: bool, cmd: Any, ctx: Ctx) -> 
     r = _instrument(m, code) or text_field(cmd.reason, "reason") or authority_field(cmd.authority)
     if r:
         return r
-    if m.ext["trading"].instruments[code].suspended == suspended:
+    if m.trading.instruments[code].suspended == suspended:
         return ()
     return (
         InstrumentStatusChanged(code, suspended, cmd.reason.strip()),

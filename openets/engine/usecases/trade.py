@@ -40,9 +40,7 @@ from openets.trading.events import (
     TradeExecuted,
 )
 from openets.trading.rules import Matching
-from openets.trading.state import APPLIERS, Listing, TradingState
-
-STATE_PARTS = {"trading": TradingState}
+from openets.trading.state import APPLIERS, Listing
 
 
 def list_instrument(m: MarketState, cmd: tc.ListInstrument, ctx: Ctx) -> Result:
