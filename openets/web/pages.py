@@ -120,6 +120,7 @@ class Web:
             "path": request.url.path,
             "full_path": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
             "market_now": fmt.fmt_datetime(now.isoformat(), lang),
+            "market_iso": now.isoformat(),
             "clock_mode": "simulated" if self.services.simulated else "real",
             "nav": nav_for(viewer.role) if viewer else [],
             "js_strings": Markup(

@@ -416,6 +416,34 @@
   });
   document.addEventListener("DOMContentLoaded", privateFeed);
 
+  /* The header clock shows the market's clock (simulated, it may run many times faster than
+     real time): read from /ops/clock every CLOCK_MS while the page is open, in the page's
+     language (Beijing wall time, as the server formats it). */
+  var CLOCK_MS = 2000;
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  function clockText(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})/.exec(iso || "");
+    if (!m) return null;
+    var hms = m[4] + ":" + m[5] + ":" + m[6];
+    if (LANG === "en") return m[3] + " " + MONTHS[parseInt(m[2], 10) - 1] + " " + m[1] + " " + hms;
+    return m[1] + "-" + m[2] + "-" + m[3] + " " + hms;
+  }
+  function marketClock() {
+    var el = document.getElementById("market-clock");
+    if (!el) return;
+    var busy = false;
+    function tick() {
+      if (busy || document.hidden) return;
+      busy = true;
+      api("GET", "/api/v1/ops/clock").then(function (body) {
+        var text = body && clockText(body.now);
+        if (text) { el.textContent = text; el.dataset.now = body.now; }
+      }, function () { return null; }).then(function () { busy = false; });
+    }
+    setInterval(tick, CLOCK_MS);
+  }
+  document.addEventListener("DOMContentLoaded", marketClock);
+
   document.addEventListener("openets:refresh", reloadCharts);
   document.addEventListener("DOMContentLoaded", liveFeed);
   document.addEventListener("DOMContentLoaded", function () {
