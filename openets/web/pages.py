@@ -231,11 +231,20 @@ class Web:
         base["already"] = viewer
         return self.render("login.html", base)
 
-    def home(self, request: Request) -> Response:
+    async def home(self, request: Request) -> Response:
+        """The first page of the viewer's role: a covered entity's participant lands on its
+        compliance page, other participants on the trading page, staff on their console."""
         viewer = self.viewer(request)
         if viewer is None:
             return RedirectResponse("/login", status_code=303)
-        return RedirectResponse(home_of(viewer.role), status_code=303)
+        kind = None
+        if viewer.is_participant and viewer.account_id:
+            async with self.client(viewer) as http:
+                got = await Ctx(http, viewer, "zh", {}).get(
+                    f"/registry/accounts/{viewer.account_id}"
+                )
+            kind = got.data.get("subject_type") if got.ok and isinstance(got.data, dict) else None
+        return RedirectResponse(home_of(viewer.role, kind), status_code=303)
 
     def switch_lang(self, request: Request, code: str) -> Response:
         target = safe_next(request.query_params.get("next"), "/")
@@ -260,7 +269,7 @@ def mount(app: FastAPI, services: Services) -> Web:
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
 
     async def home(request: Request) -> Response:
-        return web.home(request)
+        return await web.home(request)
 
     async def login(request: Request) -> Response:
         return web.login_page(request)

@@ -193,15 +193,20 @@ PAGES = (
 )
 
 HOME = {
-    P: "/market",
+    P: "/trade",
     R: "/registry/accounts",
     X: "/exchange/instruments",
     G: "/regulator",
     V: "/verifier",
 }
+COVERED_ENTITY_HOME = "/compliance"
 
 
-def home_of(role: str) -> str:
+def home_of(role: str, subject_type: str | None = None) -> str:
+    """The first page after login: the role's console; a participant trading for a covered
+    entity (``subject_type`` ``entity``) starts on its compliance page."""
+    if role == P and subject_type == "entity":
+        return COVERED_ENTITY_HOME
     return HOME.get(role, "/market")
 
 

@@ -3,9 +3,10 @@ mounted, uvicorn in a background thread, a temporary SQLite market on a simulate
 the listing session of the national market's first trading day.
 
 ``web`` (one per test module): ``web.base_url``; ``web.http(username)`` an httpx client logged
-in with a browser session (cookie); ``web.participant(name, tonnes=…, yuan=…)`` opens an account
-with allowances, money and a user; ``web.instrument(code, price)`` lists a vintage; the staff
-users of :data:`STAFF` share :data:`PASSWORD`.
+in with a browser session (cookie); ``web.participant(name, tonnes=…, yuan=…, kind=…)`` opens
+an account (a covered entity's unless ``kind`` says otherwise) with allowances, money and a
+user; ``web.instrument(code, price)`` lists a vintage; the staff users of :data:`STAFF` share
+:data:`PASSWORD`.
 """
 
 from __future__ import annotations
@@ -93,10 +94,16 @@ class LiveWeb:
             yield h
 
     def participant(
-        self, name: str, *, province: str = "山东", tonnes: int = 0, yuan_fen: int = 0
+        self,
+        name: str,
+        *,
+        province: str = "山东",
+        tonnes: int = 0,
+        yuan_fen: int = 0,
+        kind: str = "entity",
     ) -> Firm:
         regop = self.client("regop")
-        acct = regop.open_account("entity", name, fresh_uscc(), province)["account_id"]
+        acct = regop.open_account(kind, name, fresh_uscc(), province)["account_id"]
         if tonnes:
             regop.issue(acct, "CEA19-20", tonnes, "allocation")
         if yuan_fen:

@@ -89,6 +89,7 @@ def test_participants_trade_and_the_exchange_settles_through_the_terminal(
     seller.login(seller_firm.username)
     assert seller.page.locator("#who").inner_text().startswith("当前用户")
     assert "交易参与人" in seller.page.locator("#who").inner_text()
+    seller.go("/market")
     seller.shot("participant_market_zh")
     seller.go("/trade/CEA19-20")
     form = seller.page.locator("form.post-listing")

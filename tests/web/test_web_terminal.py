@@ -1,4 +1,5 @@
-"""A terminal to work in all day: the header clock follows the market's clock."""
+"""A terminal to work in all day: the header clock follows the market's clock, and each role
+starts on its own page after login."""
 
 from __future__ import annotations
 
@@ -83,4 +84,37 @@ def test_header_clock_speaks_the_page_language(web: LiveWeb, browser: Any) -> No
     _, text = _shown(tab)
     assert re.fullmatch(r"\d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2}", text), text
     assert text.endswith(server[11:19]) and text.startswith(server[8:10])
+    tab.close()
+
+
+FIRST_PAGES = {
+    "participant": r"/trade(/[^/?]+)?$",
+    "covered_entity": r"/compliance$",
+    "exchange_operator": r"/exchange/instruments$",
+    "registry_operator": r"/registry/accounts$",
+    "regulator": r"/regulator$",
+    "verifier": r"/verifier$",
+}
+STAFF_LOGINS = {
+    "exchange_operator": "exop",
+    "registry_operator": "regop",
+    "regulator": "regulator",
+    "verifier": "verifier",
+}
+
+
+@pytest.mark.parametrize("role", list(FIRST_PAGES))
+def test_after_login_each_role_lands_on_its_own_first_page(
+    web: LiveWeb, browser: Any, role: str
+) -> None:
+    if role == "participant":
+        username = web.participant("首页投资机构", kind="institution").username
+    elif role == "covered_entity":
+        username = web.participant("首页控排电厂").username
+    else:
+        username = STAFF_LOGINS[role]
+    tab = Tab(browser, web)
+    tab.login(username)
+    tab.page.wait_for_url(re.compile(FIRST_PAGES[role]))
+    assert tab.page.locator(".menu a.on").count() == 1  # its page is one of its menu's
     tab.close()
