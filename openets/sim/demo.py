@@ -58,7 +58,11 @@ def demo_users(services: Services, accounts: list[str]) -> list[tuple[str, str, 
     return [(u, f"{u}-demo", role.value, a or "") for u, role, a in wanted]
 
 
-def _entities(c: Cast, count: int = 12) -> list[tuple[str, str, str]]:
+DESK_ENTITIES = 12
+"""Entities whose cycle the demo leaves on its roles' desks (the others' is run at seeding)."""
+
+
+def _entities(c: Cast, count: int = DESK_ENTITIES) -> list[tuple[str, str, str]]:
     """The covered entities whose 2019 reports the demo puts in the cycle (agents' own)."""
     from openets.sim.population_geo import province_by_code
 
@@ -110,7 +114,13 @@ def run_demo(opts: DemoOptions) -> None:
 
     from openets.api.app import create_app
 
-    config = SimConfig(entities=opts.entities, year=opts.year, seed=opts.seed, preset="cn-demo")
+    config = SimConfig(
+        entities=opts.entities,
+        year=opts.year,
+        seed=opts.seed,
+        preset="cn-demo",
+        desk_entities=DESK_ENTITIES,
+    )
     days = cycle_days(config)
     clock = SimulatedClock(session_time(days[0], dtime(9, 0)))
     market = open_market(opts.db, clock, preset="cn-demo", synchronous="NORMAL")

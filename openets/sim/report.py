@@ -192,6 +192,10 @@ def markdown(s: dict[str, Any], plots: list[str]) -> str:
         "",
         "## Compliance and penalties",
         "",
+        "Obligations and surrenders are the market's own records: the regulator's final "
+        "allocation run recorded each obligation and every surrender went through the registry, "
+        "so `openets compliance report --year Y` on this run's database gives the same figures.",
+        "",
         _table(
             ("Figure", "Value"),
             [

@@ -1,8 +1,11 @@
-"""Seed a market for a compliance cycle: accounts, the CEA instrument, allocations and cash.
+"""Seed a market for a compliance cycle: accounts, the CEA instrument, the cycle's compliance
+steps up to the final allocation, and cash.
 
-Everything goes through the engine as ordinary commands (the registry opens accounts and issues
-allowances, the exchange lists the instrument, each entity deposits its cash), so the seeded
-market is an ordinary journal that ``openets verify`` can check.
+Everything goes through the engine as ordinary commands (the registry opens accounts, the
+exchange lists the instrument, the entities report, the verifier and the regulator do their
+part and the regulator's final allocation issues the allowances and records the obligations,
+see :mod:`openets.sim.seed_cycle`; each entity deposits its cash), so the seeded market is an
+ordinary journal that ``openets verify`` and ``openets compliance report`` read.
 
 A cycle is named by its *trading year*: the year whose 31 December is the surrender deadline.
 2021 is cycle 1 (the 2019-2020 obligations, CEA19-20, trading from the market's opening on
@@ -11,12 +14,14 @@ The second cycle (2021-2022, deadline 2023) has two vintages and is not simulate
 
 Allocations are the plans' final benchmark allocations (:mod:`openets.compliance.allocation`) of
 the population's units; obligations apply the plans' caps (:mod:`openets.compliance.obligations`).
+The agents plan with :func:`cycle_positions`; the seeding checks that the engine's allocation
+run recorded exactly those obligations and issued exactly those allocations.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,7 +29,6 @@ from openets.clearing.funds import Deposit
 from openets.compliance.allocation import UnitInput, allocate_unit, equal_allocation_t
 from openets.compliance.obligations import UnitPosition, compute_obligation
 from openets.compliance.plans import Category, Cooling, Plan, Sector, get_plan
-from openets.domain.products import cea_for_year
 from openets.domain.rejection import Rejection
 from openets.engine.core import Engine
 from openets.registry import commands as rc
@@ -32,6 +36,7 @@ from openets.registry.model import SubjectType
 from openets.sim.population import Entity, Unit, generate_population
 from openets.sim.population_geo import province_by_code
 from openets.sim.population_names import draw_uscc
+from openets.sim.seed_cycle import run_cycle_steps
 from openets.trading.commands import ListInstrument
 
 REGISTRY_ACTOR = "registry-operator"
@@ -90,6 +95,8 @@ class EntityPosition:
     allocations: tuple[tuple[int, int], ...]
     obligations: tuple[tuple[int, int], ...]
     emissions_t: int
+    by_year: tuple[tuple[int, Entity], ...] = ()
+    """The entity as it reported each year of the cycle."""
 
     @property
     def allocation_t(self) -> int:
@@ -152,15 +159,16 @@ def cycle_positions(cycle: Cycle, n_entities: int, seed: int) -> tuple[EntityPos
     out = []
     last = by_year[-1][2].entities
     for i, entity in enumerate(last):
-        allocs, obls = [], []
+        allocs, obls, years = [], [], []
         emissions = 0
         for year, plan, pop in by_year:
             e = pop.entities[i]
             a, o = _year_position(plan, e)
             allocs.append((year, a))
             obls.append((year, o))
+            years.append((year, e))
             emissions += e.emissions_t
-        out.append(EntityPosition(entity, tuple(allocs), tuple(obls), emissions))
+        out.append(EntityPosition(entity, tuple(allocs), tuple(obls), emissions, tuple(years)))
     return tuple(out)
 
 
@@ -187,9 +195,11 @@ def seed_market(
     cycle: Cycle,
     positions: Sequence[EntityPosition],
     cash_fen: Mapping[str, int],
+    hold_back: Collection[str] = (),
 ) -> SeededMarket:
-    """List the cycle's instrument, open an account per entity, issue its allocation per year,
-    and deposit its cash (``cash_fen`` by entity id; missing means none)."""
+    """List the cycle's instrument, open an account per entity, run the cycle's compliance
+    steps up to the final allocation of each year (except for the entities in ``hold_back``)
+    and deposit each entity's cash (``cash_fen`` by entity id; missing means none)."""
     accounts: dict[str, str] = {}
     with engine.batch():
         code = cycle.product
@@ -203,14 +213,38 @@ def seed_market(
             )
             acct: str = ev[0].account_id  # type: ignore[attr-defined]
             accounts[e.entity_id] = acct
-            for year, qty in pos.allocations:
-                if qty > 0:
-                    reason = f"final allocation {year} ({cea_for_year(year)}) for {e.entity_id}"
-                    _ok(engine, rc.Issue(acct, code, qty, reason), REGISTRY_ACTOR)
             cash = cash_fen.get(e.entity_id, 0)
             if cash > 0:
                 _ok(engine, Deposit(acct, cash, f"SIM-{e.entity_id}-0"), e.entity_id)
+        by_year = {year: [dict(p.by_year)[year] for p in positions] for year in cycle.years}
+        run_cycle_steps(engine, cycle.plans, by_year, accounts, hold_back)
+    _check_positions(engine, cycle, positions, accounts, hold_back)
     return SeededMarket(code, accounts)
+
+
+def _check_positions(
+    engine: Engine,
+    cycle: Cycle,
+    positions: Sequence[EntityPosition],
+    accounts: Mapping[str, str],
+    hold_back: Collection[str],
+) -> None:
+    """The engine's allocation run must have recorded the obligations and issued the
+    allocations the agents plan with; anything else is a broken seed or engine."""
+    comp = engine.state.compliance
+    registry = engine.state.registry
+    for pos in positions:
+        eid = pos.entity.entity_id
+        if eid in hold_back:
+            continue
+        for year, want in pos.obligations:
+            ey = comp.years.get((eid, year))
+            got = None if ey is None or ey.obligation is None else ey.obligation.obligation_t
+            if got != want:
+                raise SeedError(f"{eid} {year}: the engine recorded obligation {got}, not {want}")
+        held = registry.available(accounts[eid], cycle.product)
+        if held != pos.allocation_t:
+            raise SeedError(f"{eid}: the engine issued {held} t, not {pos.allocation_t}")
 
 
 def open_institutions(engine: Engine, count: int, cash_fen: int, seed: int) -> dict[str, str]:

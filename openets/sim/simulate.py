@@ -25,6 +25,7 @@ from typing import Any
 from openets.bootstrap import open_market
 from openets.compliance.penalties import assess, month_price_before_deadline
 from openets.compliance.plans import PenaltyRegime, get_plan
+from openets.compliance.state import ComplianceState
 from openets.domain.clock import BEIJING, SimulatedClock
 from openets.domain.messages import Event
 from openets.domain.rejection import Rejection
@@ -63,6 +64,9 @@ class SimConfig:
     """Institutions that make markets (optional; cycle 1 had none)."""
     block: bool = True
     """Use block trading for needs of 100,000 t and more when the engine has it."""
+    desk_entities: int = 0
+    """The first ``desk_entities`` entities get accounts but no compliance steps: the demo
+    leaves their cycle to its roles."""
     params: AgentParams = field(default_factory=AgentParams)
 
 
@@ -203,8 +207,9 @@ def cast(config: SimConfig, engine: Any, clock: SimulatedClock) -> Cast:
         )
     positions = cycle_positions(cycle, config.entities, config.seed)
     agents = make_agents(positions, cycle.reference_fen, config.params, config.seed)
+    held = {p.entity.entity_id for p in positions[: config.desk_entities]}
     seeded = seed_market(
-        engine, cycle, positions, cash_plan(agents, cycle.reference_fen, config.params)
+        engine, cycle, positions, cash_plan(agents, cycle.reference_fen, config.params), held
     )
     feed = _Feed(seeded.instrument)
     for a in agents:
@@ -246,11 +251,8 @@ def run_simulation(config: SimConfig, progress: Progress | None = None) -> SimRe
         "gap_t": sum(max(0, p.gap_t) for p in positions),
         "surplus_t": sum(max(0, -p.gap_t) for p in positions),
     }
-    outcomes = [
-        EntityOutcome(a.entity_id, a.account_id, a.obligation, a.surrendered, a.bought, a.sold)
-        for a in agents
-    ]
     st = market.state
+    outcomes = _outcomes(st.compliance, c.cycle.years, agents)
     return SimResult(
         config=config,
         cycle=c.cycle,
@@ -270,6 +272,25 @@ def run_simulation(config: SimConfig, progress: Progress | None = None) -> SimRe
         totals=totals,
         surrendered=c.surrendered,
     )
+
+
+def _outcomes(
+    comp: ComplianceState, years: Sequence[int], agents: Sequence[ComplianceAgent]
+) -> list[EntityOutcome]:
+    """Each entity's obligation and surrenders as the engine recorded them (what
+    ``openets compliance report`` reads), with the agent's own trading."""
+    out = []
+    for a in agents:
+        obligation = surrendered = 0
+        for year in years:
+            p = comp.position(a.entity_id, year)
+            if p is not None:
+                obligation += p.obligation_t
+                surrendered += p.surrendered_t
+        out.append(
+            EntityOutcome(a.entity_id, a.account_id, obligation, surrendered, a.bought, a.sold)
+        )
+    return out
 
 
 def day_steps(c: Cast, i: int) -> Iterator[datetime]:

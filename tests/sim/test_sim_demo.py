@@ -93,7 +93,13 @@ def test_demo_serves_a_seeded_market_where_agents_trade_and_demo_logins_work(
         approved = _get(base, "regulator", "/compliance/reports", year=2019, status="approved")
         assert approved["data"]
         allocations = _get(base, "regulator", "/compliance/allocations", year=2019)["data"]
-        assert allocations and all(a["preallocation_t"] > 0 for a in allocations)
+        desk = [a for a in allocations if "演示电厂" in a["name"]]
+        assert len(desk) == 12 and all(a["preallocation_t"] > 0 for a in desk)
+        # every other entity's 2019 cycle ran at seeding through the same commands
+        others = [a for a in allocations if a not in desk]
+        assert others and all(a["final_allocation_t"] is not None for a in others)
+        status = _get(base, "regulator", "/compliance/status", year=2019)
+        assert status["national"]["entities"] >= len(others), status["national"]
         # the human traders' accounts are their own: the agents never trade on them
         mine = _get(base, "trader1", "/trades")
         assert mine["data"] == [], "an agent traded on trader1's account"

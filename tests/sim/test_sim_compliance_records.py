@@ -1,0 +1,66 @@
+"""The simulator runs the compliance cycle through the engine: its report and the registry's
+compliance report read the same records."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from openets.bootstrap import open_market
+from openets.domain.clock import SimulatedClock, parse_iso
+from openets.sim.report import summary
+from openets.sim.seed_cycle import REGULATOR
+from openets.sim.seed_market import cycle_for, cycle_positions, seed_market
+from openets.sim.simulate import SimConfig, run_simulation
+
+
+def _report(db: str, year: int, cwd: Path) -> dict:  # type: ignore[type-arg]
+    out = subprocess.run(
+        [sys.executable, "-m", "openets.cli", "compliance", "report", "--db", db,
+         "--year", str(year), "--format", "json"],
+        capture_output=True, text=True, cwd=cwd, check=True,
+    )  # fmt: skip
+    doc: dict = json.loads(out.stdout)  # type: ignore[type-arg]
+    return doc
+
+
+def test_simulator_and_compliance_report_give_the_same_figures_on_one_database(
+    tmp_path: Path,
+) -> None:
+    db = f"sqlite:///{tmp_path / 'sim.db'}"
+    result = run_simulation(SimConfig(entities=24, year=2021, seed=5, days=6, db_url=db))
+    s = summary(result)
+    reports = [_report(db, year, tmp_path) for year in (2019, 2020)]
+    # per entity: the cycle's obligation and surrenders are the report's two years summed
+    by_entity: dict[str, list[int]] = {}
+    for doc in reports:
+        for row in doc["entities"]:
+            acc = by_entity.setdefault(row["entity_id"], [0, 0])
+            acc[0] += row["obligation_t"]
+            acc[1] += row["surrendered_t"]
+    assert {o.entity_id: [o.obligation_t, o.surrendered_t] for o in result.outcomes} == by_entity
+    # nationally: obligations, surrenders, the rate and the fully compliant entities
+    obligation = sum(d["national"]["obligation_t"] for d in reports)
+    surrendered = sum(d["national"]["surrendered_t"] for d in reports)
+    assert obligation == s["obligation_t"] == result.totals["obligation_t"]
+    assert surrendered == sum(o.surrendered_t for o in result.outcomes) > 0
+    met = sum(min(o.surrendered_t, o.obligation_t) for o in result.outcomes)
+    assert s["compliance_ppm"] == met * 1_000_000 // obligation
+    assert all(d["national"]["entities"] == 24 for d in reports)
+
+
+def test_simulated_allocation_is_the_regulators_final_allocation_run() -> None:
+    cycle = cycle_for(2021)
+    positions = cycle_positions(cycle, 10, 2)
+    market = open_market(None, SimulatedClock(parse_iso("2021-07-16T09:00+08:00")))
+    seed_market(market.engine, cycle, positions, {})
+    runs = market.state.compliance.runs
+    assert [(r.kind, r.year, r.regulator, r.entities) for r in runs] == [
+        ("final_allocation", 2019, REGULATOR, 10),
+        ("final_allocation", 2020, REGULATOR, 10),
+    ]
+    assert sum(r.issued_t for r in runs) == sum(p.allocation_t for p in positions)
+    reports = market.state.compliance.reports
+    assert len(reports) == 20 and all(r.status.value == "approved" for r in reports.values())
