@@ -32,10 +32,16 @@ _codes = count(1)
 
 @contextlib.contextmanager
 def market_server(
-    path: Path, *, preset: str = "cn", start: str = START, auction_tick_seconds: float = 1.0
+    path: Path,
+    *,
+    preset: str = "cn",
+    start: str = START,
+    auction_tick_seconds: float = 1.0,
+    **settings: Any,
 ) -> Iterator[LiveApi]:
     """A live API over a new market of ``preset`` whose simulated clock starts at ``start``
-    (``auction_tick_seconds=0``: no automatic auction close, for tests that close by hand)."""
+    (``auction_tick_seconds=0``: no automatic auction close, for tests that close by hand;
+    ``settings``: more of the server's settings, e.g. ``signing_key``)."""
     db = f"sqlite:///{path / 'market.db'}"
     fast = Passwords(1, 8192, 1)
     for user, role in STAFF.items():
@@ -43,7 +49,7 @@ def market_server(
     clock = SimulatedClock(parse_iso(start))
     market = open_market(db, clock, preset=preset)
     server = ServerThread(
-        create_app(market, fast_settings(auction_tick_seconds=auction_tick_seconds))
+        create_app(market, fast_settings(auction_tick_seconds=auction_tick_seconds, **settings))
     ).start()
     live = LiveApi(server, market, clock)
     try:
