@@ -119,6 +119,7 @@ def summary(result: SimResult) -> dict[str, Any]:
             "fine_max_fen": p.fine_max_fen,
             "deduction_t": p.deduction_t,
             "month_average_fen": p.month_average_fen,
+            "assessed_fen": p.assessed_fen,
         },
         "monthly_volume_t": monthly_volume(result),
         "seconds": round(result.seconds, 3),
@@ -205,6 +206,12 @@ def markdown(s: dict[str, Any], plots: list[str]) -> str:
                 ("Non-compliant entities", str(p["non_compliant_entities"])),
                 ("Unsurrendered", _mt(p["shortfall_t"])),
                 ("Fines (range, total)", f"{_bn(p['fine_min_fen'])} – {_bn(p['fine_max_fen'])}"),
+                (
+                    "Fines assessed by the regulator's runs (lowest of each range)",
+                    "not yet (the run stopped before the deadline)"
+                    if p["assessed_fen"] is None
+                    else _bn(p["assessed_fen"]),
+                ),
                 ("Next-year allocation deducted", _mt(p["deduction_t"])),
                 ("Average price of the month before the deadline", _yuan(p["month_average_fen"])),
             ],

@@ -23,18 +23,22 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from openets.bootstrap import open_market
-from openets.compliance.penalties import assess, month_price_before_deadline
 from openets.compliance.plans import PenaltyRegime, get_plan
+from openets.compliance.run_messages import AssessPenalties, ComplianceRun
 from openets.compliance.state import ComplianceState
 from openets.domain.clock import BEIJING, SimulatedClock
 from openets.domain.messages import Event
-from openets.domain.rejection import Rejection
+from openets.domain.rejection import Code, Rejection
+from openets.engine.state import MarketState
+from openets.engine.usecases.compliance_inputs import month_price
+from openets.engine.usecases.compliance_reads import penalty_quote
 from openets.ops.eod import run_end_of_day
 from openets.presets import preset
 from openets.sim.agent_block import BlockDesk, block_trading_available
 from openets.sim.agent_makers import MarketMaker, make_makers
 from openets.sim.agent_market import Broker, Desk, Period
 from openets.sim.agents import AgentParams, ComplianceAgent, cash_plan, make_agents
+from openets.sim.seed_cycle import REGULATOR
 from openets.sim.seed_market import (
     Cycle,
     cycle_for,
@@ -93,6 +97,9 @@ class Penalties:
     fine_max_fen: int
     deduction_t: int
     month_average_fen: int | None
+    assessed_fen: int | None = None
+    """The fines the regulator's penalty runs assessed (the lowest of each range), once the
+    simulated cycle reached its deadline; None when it stopped before."""
 
 
 @dataclass
@@ -251,6 +258,7 @@ def run_simulation(config: SimConfig, progress: Progress | None = None) -> SimRe
         "gap_t": sum(max(0, p.gap_t) for p in positions),
         "surplus_t": sum(max(0, -p.gap_t) for p in positions),
     }
+    assessed = _assess_penalties(c) if c.days[-1] == c.cycle.deadline else None
     st = market.state
     outcomes = _outcomes(st.compliance, c.cycle.years, agents)
     return SimResult(
@@ -261,7 +269,7 @@ def run_simulation(config: SimConfig, progress: Progress | None = None) -> SimRe
         trades=c.feed.trades,
         bars=c.feed.bars,
         outcomes=outcomes,
-        penalties=_penalties(c.cycle, c.days[-1], c.feed.trades, outcomes),
+        penalties=_penalties(st, c.cycle, assessed),
         seconds=_time.perf_counter() - started,
         events=st.last_seq,
         commands=st.last_cmd_seq,
@@ -340,29 +348,50 @@ def day_steps(c: Cast, i: int) -> Iterator[datetime]:
     c.surrendered.append(sum(a.surrendered for a in c.agents))
 
 
-def _penalties(
-    cycle: Cycle, deadline: date, trades: Sequence[TradeRow], outcomes: Sequence[EntityOutcome]
-) -> Penalties:
-    """Fines and deductions of the plan's penalty regime for every shortfall (reference §8.5-6)."""
+def _assess_penalties(c: Cast) -> int:
+    """After the deadline (17:00 on its day), the regulator assesses the penalties of each
+    year of the cycle through the engine (``AssessPenalties``); the fines assessed, in fen."""
+    comp = c.engine.state.compliance
+    for year in c.cycle.years:
+        plan = comp.plan_for(year)
+        if plan is not None and c.clock.now() <= plan.deadline_at:
+            c.clock.advance(to=plan.deadline_at + timedelta(seconds=1))
+    total = 0
+    with c.engine.batch():
+        for year in c.cycle.years:
+            r = c.engine.submit(AssessPenalties(year), REGULATOR)
+            if isinstance(r, Rejection):
+                if r.code is Code.ALREADY_DONE:  # nobody of the nation owes anything
+                    continue
+                raise RuntimeError(f"penalty assessment {year} refused: {r.message}")
+            total += sum(e.fines_fen for e in r if isinstance(e, ComplianceRun))
+    return total
+
+
+def _penalties(st: MarketState, cycle: Cycle, assessed: int | None) -> Penalties:
+    """Fines and deductions of the plan's penalty regime for every entity-year short of its
+    obligation, quoted as the engine quotes them to the regulator (reference §8.5-6)."""
     plan = get_plan(cycle.plans[-1][1])
     regime = plan.penalty_regime if plan is not None else PenaltyRegime.MEASURES_2021
-    rows = [(datetime.fromisoformat(iso), price, qty) for day, _, price, qty, iso in trades]
-    month = month_price_before_deadline(rows, deadline)
-    short = [o for o in outcomes if o.shortfall_t > 0]
-    fine_min = fine_max = deduction = 0
-    for o in short:
-        a = assess(regime, o.shortfall_t, month)
-        if isinstance(a, Rejection):
+    comp = st.compliance
+    short: set[str] = set()
+    shortfall = fine_min = fine_max = deduction = 0
+    average: int | None = None
+    for (entity_id, year), ey in sorted(comp.years.items()):
+        if year not in cycle.years or ey.obligation is None:
             continue
-        fine_min += a.fine_min_fen
-        fine_max += a.fine_max_fen
-        deduction += a.deduction_t
+        q = penalty_quote(st, entity_id, year)
+        if isinstance(q, Rejection) or q.shortfall_t == 0:
+            continue
+        short.add(entity_id)
+        shortfall += q.shortfall_t
+        fine_min += q.fine_min_fen
+        fine_max += q.fine_max_fen
+        deduction += q.deduction_t
+        average = q.average_price_fen
+    if average is None:
+        month = month_price(st, cycle.deadline)
+        average = month.average_fen if month.quantity_t else None
     return Penalties(
-        regime.value,
-        len(short),
-        sum(o.shortfall_t for o in short),
-        fine_min,
-        fine_max,
-        deduction,
-        month.average_fen if month.quantity_t else None,
+        regime.value, len(short), shortfall, fine_min, fine_max, deduction, average, assessed
     )

@@ -64,3 +64,26 @@ def test_simulated_allocation_is_the_regulators_final_allocation_run() -> None:
     assert sum(r.issued_t for r in runs) == sum(p.allocation_t for p in positions)
     reports = market.state.compliance.reports
     assert len(reports) == 20 and all(r.status.value == "approved" for r in reports.values())
+
+
+def test_a_cycle_run_to_its_deadline_has_its_penalties_assessed_by_the_regulator(
+    tmp_path: Path,
+) -> None:
+    db = f"sqlite:///{tmp_path / 'full.db'}"
+    result = run_simulation(SimConfig(entities=40, year=2021, seed=3, db_url=db))
+    p = result.penalties
+    assert p.non_compliant > 0, "the seed must leave someone short for this test"
+    # the regulator's runs fined every entity-year short of its obligation, at the lowest fine
+    assert p.assessed_fen == p.fine_min_fen > 0
+    short = {
+        row["entity_id"]
+        for year in (2019, 2020)
+        for row in _report(db, year, tmp_path)["entities"]
+        if row["status"] == "shortfall"
+    }
+    assert len(short) == p.non_compliant
+
+
+def test_a_cycle_cut_before_its_deadline_assesses_no_penalty() -> None:
+    result = run_simulation(SimConfig(entities=12, year=2021, seed=3, days=3))
+    assert result.penalties.assessed_fen is None
