@@ -244,10 +244,13 @@
     var up = css("--up"), down = css("--down");
     chart.setOption({
       animation: false,
-      grid: { left: 56, right: 14, top: 26, bottom: 28 },
+      grid: { left: 56, right: 14, top: 26, bottom: 30 },
       legend: { data: [t("chart.bids"), t("chart.asks")], top: 0, textStyle: { fontSize: 11 } },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return fmt0.format(v); } },
-      xAxis: { type: "value", min: lo, max: hi, axisLabel: { formatter: function (v) { return fmt2.format(v); } } },
+      /* about one price label per 80 px, and none drawn over another (a 1024 px page gives
+         the book a narrow column) */
+      xAxis: { type: "value", min: lo, max: hi, splitNumber: Math.max(2, Math.floor(chart.getWidth() / 80)),
+               axisLabel: { hideOverlap: true, margin: 10, showMinLabel: false, showMaxLabel: false, formatter: function (v) { return fmt2.format(v); } } },
       yAxis: { type: "value", minInterval: 1, axisLabel: { formatter: function (v) { return fmt0.format(v); } } },
       series: [
         { name: t("chart.bids"), type: "line", step: "start", data: bidPts, symbol: "none", lineStyle: { color: up }, itemStyle: { color: up }, areaStyle: { color: up, opacity: 0.18 } },
@@ -339,7 +342,9 @@
     if (!window.echarts) return;
     Array.prototype.forEach.call((root || document).querySelectorAll(".chart[data-chart]"), function (el) {
       var existing = window.echarts.getInstanceByDom(el);
-      var entry = { el: el, chart: existing || window.echarts.init(el) };
+      /* the depth chart is drawn as SVG: crisp in a narrow column, its labels real text */
+      var opts = el.dataset.chart === "depth" ? { renderer: "svg" } : undefined;
+      var entry = { el: el, chart: existing || window.echarts.init(el, null, opts) };
       if (!existing) charts.push(entry);
       load(entry);
     });
