@@ -1,17 +1,29 @@
-"""Market presets: one rules object per market. China's national market is the default.
+"""Market presets: one :class:`MarketRules` per market. China's national market is the default.
 
-A preset bundles the trading rules, the fee schedule and the calendar. Other markets are
-presets of the same object, not forks of the code.
+A preset holds every rule of its market, one part per area: trading (the on-screen market),
+block, auction, fees, risk (position limits and large-holder reporting) and settlement, plus
+where a one-time code is required. Other markets are presets of the same object, not forks of
+the code. Values ``cn-ets-rules.md`` marks unconfirmed ([U]) take the reference's default and are
+named in :attr:`MarketRules.unconfirmed` (dotted field names, as ``Plan.unconfirmed`` does);
+``openets rules --preset NAME`` prints a whole preset with those marks.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from functools import cache
 
 from openets.clearing.fees import CN_FEES, ILLUSTRATIVE_FEES, FeeSchedule
-from openets.clearing.limits import CN_LIMITS, ILLUSTRATIVE_LIMITS, FundLimits
+from openets.clearing.limits import (
+    CN_SETTLEMENT_RULES,
+    ILLUSTRATIVE_LIMITS,
+    SettlementRules,
+)
 from openets.identity.model import MfaPolicy
+from openets.supervision.risk import CN_PILOT_ANALOGUE, CN_UNPUBLISHED, NO_LIMITS, RiskRules
+from openets.trading.auction import CN_AUCTION_RULES, AuctionRules
+from openets.trading.block import CN_BLOCK_RULES, EU_LIKE_BLOCK_RULES, BlockRules
 from openets.trading.calendar import Calendar, make_calendar
 from openets.trading.rules import (
     CDA_TRADING_RULES,
@@ -27,15 +39,64 @@ MFA_EVERYWHERE = MfaPolicy(staff=True, participant_transfers=True)
 class MarketRules:
     name: str
     trading: TradingRules
+    block: BlockRules
+    auction: AuctionRules
     fees: FeeSchedule
-    limits: FundLimits = CN_LIMITS
-    """Deposits and withdrawals: per transaction and per account and day."""
+    risk: RiskRules
+    """Position limits and large-holder reporting (a regulator's SetRiskRules overrides them)."""
+    settlement: SettlementRules
     mfa: MfaPolicy = MFA_EVERYWHERE
     """Where a one-time code is required (staff; participants' withdrawals and transfers)."""
+    unconfirmed: tuple[str, ...] = ()
+    """Dotted names of the fields whose value is a [U] placeholder, e.g. ``risk.position``."""
+
+    def __post_init__(self) -> None:
+        if self.block.tick_fen != self.trading.tick_fen:
+            raise ValueError(
+                f"block tick {self.block.tick_fen} fen differs from the market's "
+                f"{self.trading.tick_fen} fen"
+            )
+        if self.block.timezone != self.trading.timezone:
+            raise ValueError(
+                f"block time zone {self.block.timezone} differs from the market's "
+                f"{self.trading.timezone}"
+            )
+        known = {name for name, _ in rule_fields(self)}
+        unknown = [u for u in self.unconfirmed if u not in known]
+        if unknown:
+            raise ValueError(f"unconfirmed names no field of the rules: {', '.join(unknown)}")
 
     @property
     def calendar(self) -> Calendar:
         return _calendar(self.trading.calendar, self.trading.timezone)
+
+
+_LEAVES = (TradingRules, BlockRules, AuctionRules, SettlementRules, MfaPolicy)
+"""Parts whose fields are listed one by one (the others are one field each: fees, risk)."""
+
+
+def rule_fields(rules: MarketRules) -> list[tuple[str, object]]:
+    """Every rule as (dotted name, value), in declaration order; ``unconfirmed`` itself not."""
+    out: list[tuple[str, object]] = []
+    for f in dataclasses.fields(rules):  # a nested value (the fund limits): one row per field
+        if f.name == "unconfirmed":
+            continue
+        part = getattr(rules, f.name)
+        if isinstance(part, _LEAVES):
+            for g in dataclasses.fields(part):
+                value = getattr(part, g.name)
+                if dataclasses.is_dataclass(value) and not isinstance(value, type):
+                    out += [(f"{f.name}.{g.name}.{h.name}", getattr(value, h.name))
+                            for h in dataclasses.fields(value)]  # fmt: skip
+                else:
+                    out.append((f"{f.name}.{g.name}", value))
+        elif isinstance(part, FeeSchedule):
+            out.append((f"{f.name}.rates", part.rates))
+        elif isinstance(part, RiskRules):
+            out += [(f"{f.name}.{g.name}", getattr(part, g.name)) for g in dataclasses.fields(part)]
+        else:
+            out.append((f.name, part))
+    return out
 
 
 @cache
@@ -44,16 +105,65 @@ def _calendar(name: str, tz: str) -> Calendar:
     return make_calendar(name, tz, beyond="weekdays")
 
 
+_CN_UNCONFIRMED = (
+    "trading.prevent_self_trade",  # §6: self trades are a surveillance category [U]
+    "auction.pricing",  # §3.3: the price determination is not published [U]
+    "auction.tie_breaks",  # §3.3 [U]
+    "fees.rates",  # §5: the CEA fee schedule could not be found [U]; 0 until sourced
+    "risk.position",  # §6: maximum position not published [U]; none by default
+    "risk.reporting",  # §6: large-holder threshold not found [U]; none by default
+    "settlement.fund_limits.deposit_max",  # not in the reference (the bank agreement)
+    "settlement.fund_limits.deposit_daily",
+    "settlement.fund_limits.withdrawal_max",
+    "settlement.fund_limits.withdrawal_daily",
+)
+
+CN = MarketRules(
+    name="cn",
+    trading=CN_TRADING_RULES,
+    block=CN_BLOCK_RULES,
+    auction=CN_AUCTION_RULES,
+    fees=CN_FEES,
+    risk=CN_UNPUBLISHED,
+    settlement=CN_SETTLEMENT_RULES,
+    unconfirmed=_CN_UNCONFIRMED,
+)
+"""China's national carbon market, with the reference's defaults where it is unconfirmed."""
+
 PRESETS: dict[str, MarketRules] = {
-    "cn": MarketRules("cn", CN_TRADING_RULES, CN_FEES),
-    "cn-demo": MarketRules(
-        "cn-demo", CN_TRADING_RULES, ILLUSTRATIVE_FEES, mfa=MfaPolicy(False, False)
+    "cn": CN,
+    "cn-pilot-limits": dataclasses.replace(CN, name="cn-pilot-limits", risk=CN_PILOT_ANALOGUE),
+    "cn-demo": dataclasses.replace(
+        CN, name="cn-demo", fees=ILLUSTRATIVE_FEES, mfa=MfaPolicy(False, False)
     ),
-    "cn-cda": MarketRules("cn-cda", CDA_TRADING_RULES, ILLUSTRATIVE_FEES),
+    "cn-cda": dataclasses.replace(
+        CN, name="cn-cda", trading=CDA_TRADING_RULES, fees=ILLUSTRATIVE_FEES
+    ),
     "eu-like": MarketRules(
-        "eu-like", EU_LIKE_TRADING_RULES, ILLUSTRATIVE_FEES, ILLUSTRATIVE_LIMITS
+        name="eu-like",
+        trading=EU_LIKE_TRADING_RULES,
+        block=EU_LIKE_BLOCK_RULES,
+        auction=CN_AUCTION_RULES,
+        fees=ILLUSTRATIVE_FEES,
+        risk=NO_LIMITS,
+        settlement=dataclasses.replace(CN_SETTLEMENT_RULES, fund_limits=ILLUSTRATIVE_LIMITS),
+        unconfirmed=(
+            "trading.timezone",
+            "trading.calendar",
+            "trading.listing_band_bps",
+            "trading.listing_max_qty",
+            "trading.listing_sessions",
+            "block.min_qty",
+            "block.max_qty",
+            "block.band_bps",
+            "block.sessions",
+            "fees.rates",
+            *(u for u in _CN_UNCONFIRMED if u.startswith(("auction.", "settlement."))),
+        ),
     ),
 }
+"""Every preset by name. ``cn-pilot-limits``: ``cn`` with the Beijing pilot's position limits
+and reporting thresholds (the reference's analogue, for configuration only)."""
 
 
 def preset(name: str) -> MarketRules:

@@ -1,4 +1,9 @@
-"""Limits on money moved between the bank and the market, per market preset.
+"""Settlement rules of a market preset: reuse of sale proceeds, and the bank's limits on money.
+
+Bought allowances are delivered at the end of day's settlement (DvP), so they can be sold from
+the next trading day (T+1, cn-ets-rules §5 [V]) by construction; no rule switches that.
+
+Limits on money moved between the bank and the market, per market preset:
 
 A deposit or withdrawal above the per-transaction limit is refused (``AMOUNT_OVER_LIMIT``), and
 so is one that would take the account's total of the day above the daily limit
@@ -40,6 +45,20 @@ ILLUSTRATIVE_LIMITS = FundLimits(
     deposit_daily=200_000_000_00,
     withdrawal_max=50_000_000_00,
     withdrawal_daily=200_000_000_00,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SettlementRules:
+    sale_proceeds_reusable_same_day: bool
+    """True: a sale's proceeds (receivable until the end of day) are buying power at once."""
+    fund_limits: FundLimits
+    """Deposits and withdrawals: per transaction and per account and day."""
+
+
+CN_SETTLEMENT_RULES = SettlementRules(
+    sale_proceeds_reusable_same_day=True,  # [M] 卖出交易产品的资金可以用于该交易日内的交易
+    fund_limits=CN_LIMITS,  # not in the reference: the bank agreement sets them
 )
 
 

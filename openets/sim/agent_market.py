@@ -123,12 +123,11 @@ class Desk:
             self.low, self.high = tr.tick_fen, 10**12
         else:
             self.low, self.high = price_band(inst.prev_close, tr.listing_band_bps, tr.tick_fen)
-        if tr.block_band_bps is None:
+        block_bps = self.rules.block.band_bps
+        if block_bps is None:
             self.block_low, self.block_high = tr.tick_fen, 10**12
         else:
-            self.block_low, self.block_high = price_band(
-                inst.prev_close, tr.block_band_bps, tr.tick_fen
-            )
+            self.block_low, self.block_high = price_band(inst.prev_close, block_bps, tr.tick_fen)
 
     def clamp(self, price: int) -> int:
         tick = self.tick

@@ -17,7 +17,7 @@ from openets.api.server import mfa_notice
 from openets.api.users import bootstrap_logins
 from openets.bootstrap import open_market
 from openets.domain.clock import SimulatedClock
-from openets.presets import preset
+from openets.presets import MarketRules, preset
 from openets.sim.demo_work import DemoWork, open_trader_accounts, seed_work
 from openets.sim.live import LiveCycle
 from openets.sim.simulate import Cast, SimConfig, cast, cycle_days, session_time
@@ -84,12 +84,13 @@ def _windows(ws: tuple[tuple[dtime, dtime], ...]) -> str:
     return ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in ws)
 
 
-def what_waits(work: DemoWork, speed: float, rules: TradingRules) -> list[str]:
+def what_waits(work: DemoWork, speed: float, market: MarketRules) -> list[str]:
     """The printed summary: what each role finds waiting, and how the demo's time runs."""
+    rules = market.trading
     return [
         f"trader1-3 trade on accounts of their own; agents trade on the other accounts; "
         f"the clock runs {speed:g}x real time: listing {_windows(rules.listing_sessions)}, "
-        f"block {_windows(rules.block_sessions)} (a trading day lasts "
+        f"block {_windows(market.block.sessions)} (a trading day lasts "
         f"{_session_minutes(rules) * 60 / speed / 60:.1f} real minutes)",
         f"compliance 2019 (deadline 2021-12-31 17:00): {len(work.entities)} entities registered "
         f"and pre-allocated; reports waiting for verifier ({work.submitted}, provinces "
@@ -142,7 +143,7 @@ def run_demo(opts: DemoOptions) -> None:
         where = f", account {acct}" if acct else ""
         print(f"  login {username:<10} password {password:<16} ({role}{where})", flush=True)
     print(f"  {mfa_notice(services)}", flush=True)
-    for line in what_waits(work, opts.speed, preset("cn-demo").trading):
+    for line in what_waits(work, opts.speed, preset("cn-demo")):
         print(f"  {line}", flush=True)
     server = uvicorn.Server(
         uvicorn.Config(

@@ -38,6 +38,7 @@ from openets.sim.population_geo import province_by_code
 from openets.sim.population_names import draw_uscc
 from openets.sim.seed_cycle import run_cycle_steps
 from openets.trading.commands import ListInstrument
+from openets.trading.rules import CN_TRADING_RULES
 
 REGISTRY_ACTOR = "registry-operator"
 EXCHANGE_ACTOR = "exchange-operator"
@@ -66,9 +67,10 @@ class Cycle:
 
 
 CYCLES: dict[int, Cycle] = {
-    # Cycle 1: opened 2021-07-16 at the 48.00 reference (§4), deadline 2021-12-31 (§8.2).
+    # Cycle 1: opened on the market's first day at its reference (§4), deadline 2021-12-31 (§8.2).
     2021: Cycle(2021, ((2019, "2019-2020"), (2020, "2019-2020")), "CEA19-20",
-                date(2021, 7, 16), date(2021, 12, 31), 4800),
+                CN_TRADING_RULES.first_day, date(2021, 12, 31),
+                CN_TRADING_RULES.first_day_reference_fen),
     # 2023 vintage due by 2024-12-31; 2023 closed at 79.42 (§9.2).
     2024: Cycle(2024, ((2023, "2023"),), "CEA23", date(2024, 1, 2), date(2024, 12, 31), 7942),
     # 2024 vintage due by 2025-12-31; 2024 closed at 97.49 (§9.2).

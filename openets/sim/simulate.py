@@ -232,7 +232,7 @@ def cast(config: SimConfig, engine: Any, clock: SimulatedClock) -> Cast:
     broker = Broker(engine)
     desk = Desk(engine, broker, rules, seeded.instrument, seeded.instrument)
     if config.block and block_trading_available(engine):
-        desk.block = BlockDesk(engine, rules.trading.block_min_qty)
+        desk.block = BlockDesk(engine, rules.block.min_qty)
         engine.subscribers.append(desk.block.on_events)
     days = cycle_days(config)
     desk.period = Period(0, len(days))
@@ -309,7 +309,7 @@ def day_steps(c: Cast, i: int) -> Iterator[datetime]:
     rng = random.Random(f"openets-sim-days/{config.seed}/{i}")
     tr = desk.rules.trading
     slots = _slots(tr.listing_sessions)
-    block_end = max((e for _, e in tr.block_sessions), default=None)
+    block_end = max((e for _, e in desk.rules.block.sessions), default=None)
     desk.period.day = i
     desk.refresh()
     schedule: dict[int, list[ComplianceAgent | MarketMaker]] = {}
@@ -323,7 +323,7 @@ def day_steps(c: Cast, i: int) -> Iterator[datetime]:
         when = session_time(day, slots[slot])
         yield when
         clock.advance(to=max(clock.now(), when))
-        in_block = any(s <= slots[slot] < e for s, e in tr.block_sessions)
+        in_block = any(s <= slots[slot] < e for s, e in desk.rules.block.sessions)
         with engine.batch():
             for k, who in enumerate(group):
                 if k and k % 2 == 0 and clock.now().second < 58:

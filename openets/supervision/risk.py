@@ -1,7 +1,8 @@
 """Position limits (最大持仓量限制) and large-holder reporting (大户报告), per participant type.
 
-The national market's numbers are not published (reference §6, §11: [U]). The China presets
-use the **Beijing pilot analogue**, for configuration only: a covered entity may hold its annual
+The national market's numbers are not published (reference §6, §11: [U]), so the ``cn`` preset
+enforces none (the reference's default). The **Beijing pilot analogue** is a named option, the
+preset ``cn-pilot-limits``, for configuration only: a covered entity may hold its annual
 allocation + 1,000,000 t, any other participant 1,000,000 t; reporting starts at allocation +
 500,000 t or 500,000 t. Limits apply per product (a vintage is one year's allocation), to the
 *position*: everything held in every bucket, plus today's unsettled purchases less today's
@@ -79,17 +80,13 @@ CN_PILOT_ANALOGUE = RiskRules(
     source="Beijing pilot analogue [U]: the national limits are not published",
 )
 NO_LIMITS = RiskRules("none", (), (), source="no position limits in this preset")
-
-RISK_PRESETS: dict[str, RiskRules] = {
-    "cn": CN_PILOT_ANALOGUE,
-    "cn-demo": CN_PILOT_ANALOGUE,
-    "cn-cda": CN_PILOT_ANALOGUE,
-    "eu-like": NO_LIMITS,
-}
-
-
-def risk_rules_for(preset: str) -> RiskRules:
-    return RISK_PRESETS.get(preset, NO_LIMITS)
+CN_UNPUBLISHED = RiskRules(
+    "none",
+    (),
+    (),
+    source="the national limits are not published [U]: none enforced "
+    "(preset cn-pilot-limits carries the Beijing pilot analogue)",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,6 +57,32 @@ class ReserveRule(StrEnum):
     CANCEL_AUCTION = "cancel_auction"  # a clearing price beyond it cancels the auction (EEX)
 
 
+@dataclass(frozen=True, slots=True)
+class AuctionRules:
+    """What a market lets an announcement choose (its preset's ``auction``).
+
+    The announcement (竞价公告) fixes each auction's own terms; the market limits the price
+    determination and the tie-break it may pick from.
+    """
+
+    pricing: tuple[PricingRule, ...]
+    """The pricing rules an announcement may choose."""
+    tie_breaks: tuple[TieBreak, ...]
+    """The tie-breaks an announcement may choose."""
+
+    def __post_init__(self) -> None:
+        if not self.pricing or not self.tie_breaks:
+            raise ValueError("a market's auction rules allow at least one pricing and tie-break")
+
+
+CN_AUCTION_RULES = AuctionRules(
+    pricing=(PricingRule.UNIFORM, PricingRule.PAY_AS_BID),  # [U] the method is not published
+    tie_breaks=(TieBreak.TIME, TieBreak.RANDOM),  # [U] not published
+)
+"""China's one-way bidding: the price determination is not published (cn-ets-rules §3.3 [U]),
+so an announcement may choose either, as the reference recommends."""
+
+
 class LockAsset(StrEnum):
     FUNDS = "funds"  # fen
     ALLOWANCES = "allowances"  # tonnes of the instrument

@@ -18,13 +18,18 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, time
 from enum import StrEnum
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from openets.domain.messages import Ctx
 from openets.domain.rejection import Code, Rejection
 from openets.trading.auction import LockAsset, LockChange
 from openets.trading.bands import price_band
+from openets.trading.rules import (
+    CN_TRADING_RULES,
+    EU_LIKE_TRADING_RULES,
+    SessionWindows,
+    check_sessions,
+)
 
 REQUEST_PREFIX = "BR"
 QUOTE_PREFIX = "BQ"
@@ -56,46 +61,47 @@ class Step(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class BlockRules:
-    """Block-trading rules; the defaults are China's national market (cn-ets-rules §3.2 [V])."""
+    """Block-trading rules of a market (its preset's ``block``); China's in :data:`CN_BLOCK_RULES`.
 
-    min_qty: int = 100_000
-    max_qty: int | None = None
-    band_bps: int | None = 3_000  # ± of the previous close; None: no band
-    tick_fen: int = 1
-    sessions: tuple[tuple[time, time], ...] = ((time(13, 0), time(15, 0)),)
-    timezone: str = "Asia/Shanghai"
+    ``tick_fen`` and ``timezone`` are the market's own (its trading rules'): a preset takes
+    them from there, and :class:`openets.presets.MarketRules` refuses a block part that differs.
+    """
 
+    min_qty: int
+    max_qty: int | None
+    band_bps: int | None
+    """± of the previous close; None: no band."""
+    sessions: SessionWindows
+    tick_fen: int
+    timezone: str
 
-CN_BLOCK_RULES = BlockRules()
-
-
-class MarketRules(Protocol):
-    """The block fields of a market's trading rules object."""
-
-    @property
-    def block_min_qty(self) -> int: ...
-    @property
-    def block_max_qty(self) -> int | None: ...
-    @property
-    def block_band_bps(self) -> int | None: ...
-    @property
-    def block_sessions(self) -> tuple[tuple[time, time], ...]: ...
-    @property
-    def tick_fen(self) -> int: ...
-    @property
-    def timezone(self) -> str: ...
+    def __post_init__(self) -> None:
+        if self.min_qty <= 0:
+            raise ValueError(f"block minimum must be positive, was {self.min_qty}")
+        if self.max_qty is not None and self.max_qty < self.min_qty:
+            raise ValueError(f"block maximum {self.max_qty} is below the minimum {self.min_qty}")
+        check_sessions(self.sessions)
 
 
-def block_rules(rules: MarketRules) -> BlockRules:
-    """The block rules of a market preset (``openets.trading.rules.TradingRules``)."""
-    return BlockRules(
-        min_qty=rules.block_min_qty,
-        max_qty=rules.block_max_qty,
-        band_bps=rules.block_band_bps,
-        tick_fen=rules.tick_fen,
-        sessions=rules.block_sessions,
-        timezone=rules.timezone,
-    )
+CN_BLOCK_RULES = BlockRules(
+    min_qty=100_000,  # [V] >= 100,000 t
+    max_qty=None,  # [V] no maximum published
+    band_bps=3000,  # [V] ±30% of the previous close
+    sessions=((time(13, 0), time(15, 0)),),  # [V] 13:00-15:00
+    tick_fen=CN_TRADING_RULES.tick_fen,
+    timezone=CN_TRADING_RULES.timezone,
+)
+"""China's national market, block agreement trading (cn-ets-rules §3.2)."""
+
+EU_LIKE_BLOCK_RULES = BlockRules(
+    min_qty=1,  # [U] off-book trades of any size
+    max_qty=None,  # [U]
+    band_bps=None,  # [U]
+    sessions=((time(8, 0), time(18, 0)),),  # [U]
+    tick_fen=EU_LIKE_TRADING_RULES.tick_fen,
+    timezone=EU_LIKE_TRADING_RULES.timezone,
+)
+"""Negotiated trades of any size during the one continuous session, without a band."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,11 @@
 
 Every number comes from ``cn-ets-rules.md`` with its confidence tag: [V] verified, [M] from the
 official text by memory, [I] inferred, [U] unconfirmed. [U] values are fields here so that an
-operator can change them without touching code. Other markets are presets of the same object.
+operator can change them without touching code, and a preset names them in its ``unconfirmed``
+(:class:`openets.presets.MarketRules`). Other markets are presets of the same object.
+
+Bands are computed per instrument (per vintage) from its own previous close, the reference's
+default where it leaves per vintage or composite open ([U], §4).
 """
 
 from __future__ import annotations
@@ -52,7 +56,6 @@ class TradingRules:
     agreement trading in China, continuous orders in a continuous preset.
     """
 
-    name: str
     matching: Matching
     timezone: str
     calendar: str
@@ -65,22 +68,12 @@ class TradingRules:
     best_levels: int
     """How many opposite price levels a taker may pick from (and the public depth shows)."""
     listing_sessions: SessionWindows
-    block_band_bps: int | None
-    block_min_qty: int
-    block_max_qty: int | None
-    block_sessions: SessionWindows
     first_day: date
+    """The market's first trading day (the simulator's first cycle opens on it)."""
     first_day_reference_fen: int
     """The reference price that serves as the previous close on the first trading day."""
-    bought_sellable_same_day: bool
-    """False: allowances bought today can be sold from the next trading day (T+1)."""
-    sale_proceeds_reusable_same_day: bool
     prevent_self_trade: bool
-    """True: an account cannot take its own listing."""
-    bands_per_instrument: bool
-    """True: each vintage has its own band from its own close; False: from the composite."""
-    max_position_t: int | None
-    """Maximum holding per participant; None: no limit."""
+    """True: an account cannot take its own listing (nor trade with itself continuously)."""
 
     def __post_init__(self) -> None:
         if self.tick_fen <= 0:
@@ -94,14 +87,17 @@ class TradingRules:
             )
         if self.best_levels <= 0:
             raise ValueError(f"best levels must be positive, was {self.best_levels}")
-        for windows in (self.listing_sessions, self.block_sessions):
-            for start, end in windows:
-                if not start < end:
-                    raise ValueError(f"session window must end after it starts, was {start}-{end}")
+        check_sessions(self.listing_sessions)
+
+
+def check_sessions(windows: SessionWindows) -> None:
+    """ValueError unless every window ends after it starts."""
+    for start, end in windows:
+        if not start < end:
+            raise ValueError(f"session window must end after it starts, was {start}-{end}")
 
 
 CN_TRADING_RULES = TradingRules(
-    name="cn",
     matching=Matching.LISTING,  # [V] not a continuous auction
     timezone="Asia/Shanghai",  # [V] Beijing time
     calendar="XSHG",  # [I] SSE calendar as the proxy of the exchange's trading days
@@ -111,35 +107,23 @@ CN_TRADING_RULES = TradingRules(
     listing_max_qty=99_999,  # [V] < 100,000 t per order
     best_levels=5,  # [V] the taker picks within the best five opposite levels
     listing_sessions=((time(9, 30), time(11, 30)), (time(13, 0), time(15, 0))),  # [V]
-    block_band_bps=3000,  # [V] ±30%
-    block_min_qty=100_000,  # [V] >= 100,000 t
-    block_max_qty=None,  # [V] no maximum published
-    block_sessions=((time(13, 0), time(15, 0)),),  # [V]
     first_day=date(2021, 7, 16),  # [V] the market opened on 2021-07-16
     first_day_reference_fen=4800,  # [V] 48.00 as the first day's reference; its origin [U]
-    bought_sellable_same_day=False,  # [V] T+1 for bought allowances
-    sale_proceeds_reusable_same_day=True,  # [M]
     prevent_self_trade=True,  # [U] self trades are a surveillance category; blocked here
-    bands_per_instrument=True,  # [U] per vintage or from the composite is not published
-    max_position_t=None,  # [U] the national limit is not published
 )
 """China's national carbon market (全国碳排放权交易市场)."""
 
-CDA_TRADING_RULES = replace(CN_TRADING_RULES, name="cn-cda", matching=Matching.CONTINUOUS)
+CDA_TRADING_RULES = replace(CN_TRADING_RULES, matching=Matching.CONTINUOUS)
 """China's calendar, hours, bands and sizes with continuous matching (for the simulator)."""
 
 EU_LIKE_TRADING_RULES = replace(
     CN_TRADING_RULES,
-    name="eu-like",
     matching=Matching.CONTINUOUS,
     timezone="Europe/Berlin",  # [U] an exchange in central Europe
     calendar="weekdays",  # [U] no holiday list shipped for this preset
     listing_band_bps=None,  # [U] no daily price limit
     listing_max_qty=None,  # [U]
     listing_sessions=((time(8, 0), time(18, 0)),),  # [U] one continuous session
-    block_band_bps=None,  # [U]
-    block_min_qty=1,  # [U] off-book trades of any size
-    block_sessions=((time(8, 0), time(18, 0)),),  # [U]
     prevent_self_trade=True,
 )
 """A continuous double auction without price limits, in the style of European spot markets."""

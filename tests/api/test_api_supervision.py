@@ -15,7 +15,7 @@ DAY = "2021-07-16"
 
 @pytest.fixture(scope="module")
 def sapi(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
-    with market_server(tmp_path_factory.mktemp("supervision")) as live:
+    with market_server(tmp_path_factory.mktemp("supervision"), preset="cn-pilot-limits") as live:
         at(live, "13:30")
         yield live
 

@@ -81,8 +81,8 @@ def institution(g: Given, fen: int = 0) -> str:
 # --- position limits -------------------------------------------------------------------------
 
 
-def test_china_preset_uses_the_beijing_pilot_analogue_marked_unconfirmed() -> None:
-    g = Given.in_memory()
+def test_cn_pilot_limits_preset_uses_the_beijing_pilot_analogue_marked_unconfirmed() -> None:
+    g = Given.in_memory(preset="cn-pilot-limits")
     rr = risk_rules(g.state)
     assert rr is CN_PILOT_ANALOGUE and "Beijing pilot analogue [U]" in rr.source
     entity = rr.position_limit("entity")

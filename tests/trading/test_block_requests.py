@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from openets.domain.clock import BEIJING
@@ -11,11 +12,9 @@ from openets.domain.rejection import Code, Rejection
 from openets.trading.auction import LockAsset, LockChange
 from openets.trading.block import (
     CN_BLOCK_RULES,
-    BlockRules,
     BlockSide,
     RequestStatus,
     Step,
-    block_rules,
     open_request,
 )
 
@@ -58,13 +57,13 @@ def test_block_prices_at_both_30_percent_limits_are_accepted() -> None:
 
 
 def test_block_rules_without_a_band_accept_any_positive_price() -> None:
-    rules = BlockRules(band_bps=None)
+    rules = replace(CN_BLOCK_RULES, band_bps=None)
     out = open_request("B", BlockSide.BUY, "CEA25", 99_999, 100_000, None, at(13, 30), rules=rules)
     assert not isinstance(out, Rejection) and out[0].request.band is None
 
 
 def test_block_order_above_a_maximum_is_rejected() -> None:
-    rules = BlockRules(max_qty=500_000)
+    rules = replace(CN_BLOCK_RULES, max_qty=500_000)
     out = open_request(
         "S", BlockSide.SELL, "CEA25", 8_000, 500_001, PREV_CLOSE, at(13, 30), rules=rules
     )
@@ -72,9 +71,9 @@ def test_block_order_above_a_maximum_is_rejected() -> None:
 
 
 def test_block_rules_follow_the_market_preset() -> None:
-    from openets.trading.rules import CN_TRADING_RULES
+    from openets.presets import PRESETS
 
-    assert block_rules(CN_TRADING_RULES) == CN_BLOCK_RULES
+    assert PRESETS["cn"].block is CN_BLOCK_RULES
 
 
 def test_block_request_before_13_00_is_rejected() -> None:

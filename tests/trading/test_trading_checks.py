@@ -7,6 +7,7 @@ from datetime import datetime
 from openets.domain.clock import BEIJING
 from openets.domain.rejection import Code, Rejection
 from openets.trading.bands import price_band
+from openets.trading.block import CN_BLOCK_RULES
 from openets.trading.book import BUY, SELL, OrderBook
 from openets.trading.calendar import TradingCalendar, WeekdayCalendar
 from openets.trading.checks import (
@@ -74,7 +75,7 @@ def test_listing_quantity_of_zero_is_rejected() -> None:
 
 
 def test_block_quantity_below_100000_is_rejected() -> None:
-    r = check_quantity_within_range(99_999, RULES.block_min_qty, RULES.block_max_qty)
+    r = check_quantity_within_range(99_999, CN_BLOCK_RULES.min_qty, CN_BLOCK_RULES.max_qty)
     assert r is not None and "at least 100000 t" in r.message
 
 
@@ -101,7 +102,7 @@ def test_listing_at_noon_is_rejected_as_market_closed() -> None:
 
 
 def test_block_request_in_the_morning_is_rejected_as_market_closed() -> None:
-    r = check_session_open(CAL, OPEN, RULES.block_sessions, "block trading")
+    r = check_session_open(CAL, OPEN, CN_BLOCK_RULES.sessions, "block trading")
     assert r is not None and "block trading hours 13:00-15:00" in r.message
 
 

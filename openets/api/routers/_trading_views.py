@@ -61,9 +61,10 @@ def _band(prev_close: int, bps: int | None, tick: int) -> tuple[str | None, str 
 
 
 def instrument_out(state: MarketState, inst: Instrument) -> InstrumentOut:
-    tr = market_rules(state).trading
+    mr = market_rules(state)
+    tr = mr.trading
     low, high = _band(inst.prev_close, tr.listing_band_bps, tr.tick_fen)
-    block_low, block_high = _band(inst.prev_close, tr.block_band_bps, tr.tick_fen)
+    block_low, block_high = _band(inst.prev_close, mr.block.band_bps, tr.tick_fen)
     return InstrumentOut(
         code=inst.code,
         product=inst.product,

@@ -38,7 +38,7 @@ async def market_status(services: ServicesDep) -> Response:
         phase=t.phase,  # type: ignore[arg-type]
         trading_day=mr.calendar.is_trading_day(local.date()),
         listing_session=mr.calendar.in_session(local, mr.trading.listing_sessions),
-        block_session=mr.calendar.in_session(local, mr.trading.block_sessions),
+        block_session=mr.calendar.in_session(local, mr.block.sessions),
         unsettled_trades=len(t.unsettled),
         resting_listings=len(t.listings),
     )

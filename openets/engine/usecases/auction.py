@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from openets.domain.clock import to_utc_micros
@@ -200,6 +201,21 @@ def _enum(cls: Any, value: object, name: str) -> Any:
         )
 
 
+def _allowed(m: MarketState, pricing: core.PricingRule, tie: core.TieBreak) -> Rejection | None:
+    """NOT_PERMITTED for a pricing or tie-break the market's auction rules do not offer."""
+    ar = rules(m).auction
+    choices: tuple[tuple[str, StrEnum, tuple[StrEnum, ...]], ...] = (
+        ("pricing", pricing, ar.pricing),
+        ("tie_break", tie, ar.tie_breaks),
+    )
+    for name, value, allowed in choices:
+        if value not in allowed:
+            offered = ", ".join(x.value for x in allowed)
+            msg = f"{name} must be one of {offered} in this market ({rules(m).name}), was {value}"
+            return Rejection(Code.NOT_PERMITTED, msg, name)
+    return None
+
+
 # -- handlers ------------------------------------------------------------------------------------
 
 
@@ -212,6 +228,9 @@ def _announce_checks(m: MarketState, cmd: AnnounceAuction) -> tuple[Any, ...] | 
     for v in (side, pricing, tie, reserve_rule):
         if isinstance(v, Rejection):
             return v
+    r = _allowed(m, pricing, tie)
+    if r:
+        return r
     paid = _initiator(m, cmd.initiator, side)
     if isinstance(paid, Rejection):
         return paid

@@ -193,7 +193,7 @@ def _request(m: MarketState, request_id: object, account_id: str) -> BlockState 
 def _market_open(m: MarketState, ctx: Ctx) -> tuple[Event, ...] | Rejection:
     """A trading day within the block session, and the day opened for the trade's records."""
     mr = rules(m)
-    r = checks.check_session_open(mr.calendar, ctx.now, mr.trading.block_sessions, "block trading")
+    r = checks.check_session_open(mr.calendar, ctx.now, mr.block.sessions, "block trading")
     return r or day_guard(m, ctx.now)
 
 
@@ -223,7 +223,7 @@ def post_request(m: MarketState, cmd: PostBlockRequest, ctx: Ctx) -> Result:
     opened = _market_open(m, ctx)
     if isinstance(opened, Rejection):
         return opened
-    br = core.block_rules(rules(m).trading)
+    br = rules(m).block
     done = core.open_request(
         cmd.account_id,
         BlockSide(cmd.side),
@@ -275,7 +275,7 @@ def counter_quote(m: MarketState, cmd: CounterBlockQuote, ctx: Ctx) -> Result:
         cmd.quantity,
         ctx,
         to=cmd.counterparty,
-        rules=core.block_rules(rules(m).trading),
+        rules=rules(m).block,
     )
     if isinstance(done, Rejection):
         return done
@@ -318,7 +318,7 @@ def accept_quote(m: MarketState, cmd: AcceptBlockQuote, ctx: Ctx) -> Result:
     opened = _market_open(m, ctx)
     if isinstance(opened, Rejection):
         return opened
-    br = core.block_rules(rules(m).trading)
+    br = rules(m).block
     done = core.accept(st, cmd.account_id, quote_id, cmd.price, cmd.quantity, ctx, rules=br)
     if isinstance(done, Rejection):
         return done
@@ -384,9 +384,7 @@ def reject_quote(m: MarketState, cmd: RejectBlockQuote, ctx: Ctx) -> Result:
     st = _request(m, cmd.request_id, cmd.account_id)
     if isinstance(st, Rejection):
         return st
-    done = core.reject(
-        st, cmd.account_id, cmd.quote_id, ctx, rules=core.block_rules(rules(m).trading)
-    )
+    done = core.reject(st, cmd.account_id, cmd.quote_id, ctx, rules=rules(m).block)
     if isinstance(done, Rejection):
         return done
     return _ended(m, st, done, "rejected", ctx)

@@ -86,15 +86,21 @@ def day_guard(m: MarketState, now: datetime) -> tuple[Event, ...] | Rejection:
     return (DayOpened(today),)
 
 
+def usable_proceeds(m: MarketState, receivable: int) -> int:
+    """The part of today's unsettled sale proceeds that is buying power (settlement rules)."""
+    return receivable if m.rules.settlement.sale_proceeds_reusable_same_day else 0
+
+
 def lock_funds(
     m: MarketState, account_id: str, amount: int, ctx: Ctx, ref: str
 ) -> tuple[FundsPosted, int] | Rejection:
-    """Lock ``amount`` fen, from available first, then from today's unsettled proceeds.
+    """Lock ``amount`` fen, from available first, then from today's unsettled proceeds (if the
+    market's settlement rules let sale proceeds be reused the same day).
 
     Returns the event and how much came from the receivable (so a release can return it).
     """
     bal = m.funds.of(account_id)
-    power = bal[FundBucket.AVAILABLE] + bal[FundBucket.RECEIVABLE]
+    power = bal[FundBucket.AVAILABLE] + usable_proceeds(m, bal[FundBucket.RECEIVABLE])
     if power < amount:
         return Rejection(
             Code.INSUFFICIENT_FUNDS,

@@ -303,11 +303,11 @@ def _leg(
     inst = trading(m).instruments[t.instrument]
     mr = rules(m)
     r = checks.check_not_suspended(inst.suspended, inst.code) or checks.check_session_open(
-        mr.calendar, ctx.now, mr.trading.block_sessions, "block trading"
+        mr.calendar, ctx.now, mr.block.sessions, "block trading"
     )
     if r:
         return r
-    band_bps = mr.trading.block_band_bps
+    band_bps = mr.block.band_bps
     if leg == 1 and band_bps is not None:
         band = price_band(inst.prev_close, band_bps, mr.trading.tick_fen)
         r = checks.check_price_within_band(price, band, inst.prev_close)

@@ -40,7 +40,7 @@ def limits_and_day(m: MarketState, ctx: Ctx) -> tuple[FundLimits, str]:
 
     rules = m.rules
     day = ctx.now.astimezone(_zone(rules.trading.timezone)).date().isoformat()
-    return rules.limits, day
+    return rules.settlement.fund_limits, day
 
 
 def deposit(m: MarketState, cmd: funds.Deposit, ctx: Ctx) -> Result:

@@ -39,7 +39,7 @@ from openets.supervision.detectors import DETECTORS, run_all
 from openets.supervision.feed import Row, day_data, rows_of
 from openets.supervision.handlers import HANDLERS, authority_field, text_field
 from openets.supervision.model import DayData, Params
-from openets.supervision.risk import Position, RiskRules, check_position, risk_rules_for
+from openets.supervision.risk import Position, RiskRules, check_position
 from openets.supervision.state import APPLIERS, SupervisionState
 from openets.trading.bands import price_band
 from openets.trading.book import Side
@@ -54,8 +54,8 @@ def sup(m: MarketState) -> SupervisionState:
 
 
 def risk_rules(m: MarketState) -> RiskRules:
-    """The rules in force: set by command, else the preset's (Beijing pilot analogue for cn)."""
-    return sup(m).rules or risk_rules_for(m.preset or "cn")
+    """The rules in force: set by command, else the preset's (none for cn: not published)."""
+    return sup(m).rules or m.rules.risk
 
 
 # --- hooks --------------------------------------------------------------------------------------
@@ -391,7 +391,7 @@ def surveillance_input(engine: Engine, day: str, rows: Iterable[Row] | None = No
     m = engine.state
     mr = rules(m)
     tr = mr.trading
-    bps = {"listing": tr.listing_band_bps, "block": tr.block_band_bps}
+    bps = {"listing": tr.listing_band_bps, "block": mr.block.band_bps}
 
     def band(inst: str, prev_close: int, method: str) -> tuple[int, int] | None:
         b = bps.get(method)

@@ -24,6 +24,7 @@ from openets.engine.usecases.common import (
     system_fund_account,
     trading,
     trading_account,
+    usable_proceeds,
 )
 from openets.engine.usecases.supervision import check_position_limit
 from openets.registry.handlers import move
@@ -206,7 +207,8 @@ class Wallets:
         w = self.left.get(acct)
         if w is None:
             bal = self.m.funds.of(acct)
-            w = self.left[acct] = [bal[FundBucket.AVAILABLE], bal[FundBucket.RECEIVABLE]]
+            recv = usable_proceeds(self.m, bal[FundBucket.RECEIVABLE])
+            w = self.left[acct] = [bal[FundBucket.AVAILABLE], recv]
         return w
 
     def spend(self, acct: str, amount: int) -> tuple[int, int] | Rejection:
