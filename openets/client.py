@@ -147,6 +147,10 @@ class Client:
     def disable_user(self, user_id: str, reason: str) -> dict[str, Any]:
         return dict(self.post(f"/users/{user_id}/disable", {"reason": reason}))
 
+    def enable_user(self, user_id: str, reason: str) -> dict[str, Any]:
+        """Ask to re-enable a disabled login; another person approves (:meth:`approve_user`)."""
+        return dict(self.post(f"/users/{user_id}/enable", {"reason": reason}))
+
     def change_role(
         self,
         user_id: str,

@@ -91,6 +91,7 @@ class Action(StrEnum):
     USERS_VIEW = "users.view"
     USERS_APPROVE = "users.approve"
     USERS_DISABLE = "users.disable"
+    USERS_ENABLE = "users.enable"
     USERS_ROLE = "users.role"
     USERS_MFA_RESET = "users.mfa_reset"
     ACCOUNT_OPEN = "account.open"
@@ -148,6 +149,7 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
     Action.USERS_VIEW: {R: ANY},
     Action.USERS_APPROVE: {R: ANY},
     Action.USERS_DISABLE: {R: ANY},
+    Action.USERS_ENABLE: {R: ANY},
     Action.USERS_ROLE: {R: ANY},
     Action.USERS_MFA_RESET: {R: ANY},
     Action.ACCOUNT_OPEN: {R: ANY},

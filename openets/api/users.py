@@ -422,6 +422,8 @@ def user_view(u: User) -> dict[str, Any]:
             p.account_id if p is not None and u.status is not UserStatus.PENDING else None
         ),
         "pending_by": u.pending_by or None,
+        "pending_enable": p is not None and u.status is UserStatus.DISABLED,
+        "enable_requested_by": u.enable_requested_by or None,
         "mfa": u.mfa,
         "created_at": u.created_at,
     }

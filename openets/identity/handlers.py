@@ -21,11 +21,13 @@ from openets.identity.model import (
     ApproveUser,
     BootstrapUser,
     DisableUser,
+    EnableRequested,
     Grant,
     IdentityState,
     MfaChanged,
     PersonRef,
     PersonRegistered,
+    RequestEnable,
     RequestRoleChange,
     RequestUser,
     RoleChangeRequested,
@@ -233,7 +235,7 @@ def approve_user(ids: IdentityState, reg: RegistryState, cmd: ApproveUser, ctx: 
     u = _user(ids, cmd.username)
     if isinstance(u, Rejection):
         return u
-    if u.pending is None or u.status is UserStatus.DISABLED:
+    if u.pending is None:  # a disabled login with a pending re-enabling is approved here too
         return Rejection(
             Code.INVALID_STATE,
             f"user {u.username} is {u.status.value} with nothing waiting for approval",
@@ -276,6 +278,37 @@ def disable_user(ids: IdentityState, reg: RegistryState, cmd: DisableUser, ctx: 
             Code.INVALID_FIELD, f"reason must not be empty, was {cmd.reason!r}", "reason"
         )
     return (UserDisabled(u.username, ctx.actor, cmd.reason, ctx.now.isoformat()),)
+
+
+def request_enable(ids: IdentityState, reg: RegistryState, cmd: RequestEnable, ctx: Ctx) -> Result:
+    """Ask to re-enable a disabled login: it takes effect when a different natural person
+    approves (:func:`approve_user`), and only if the login could be created now."""
+    u = _user(ids, cmd.username)
+    if isinstance(u, Rejection):
+        return u
+    if u.status is not UserStatus.DISABLED:
+        code = Code.ALREADY_DONE if u.status is UserStatus.ACTIVE else Code.INVALID_STATE
+        return Rejection(code, f"user {u.username} is {u.status.value}, not disabled", "user_id")
+    if u.pending is not None:
+        return Rejection(
+            Code.INVALID_STATE,
+            f"re-enabling user {u.username} was asked by {u.pending_by} and waits for approval",
+            "user_id",
+        )
+    if not isinstance(cmd.reason, str) or not cmd.reason.strip():
+        return Rejection(
+            Code.INVALID_FIELD, f"reason must not be empty, was {cmd.reason!r}", "reason"
+        )
+    if ids.person_of(ctx.actor) == u.person_id:
+        return Rejection(
+            Code.SAME_PERSON_APPROVAL,
+            f"{ctx.actor} cannot ask to re-enable a login of its own person ({u.person_id})",
+            "user_id",
+        )
+    r = check_grant(reg, u.grant) or _person_rule(ids, u.person_id, u.grant, u.username)
+    if r:
+        return r
+    return (EnableRequested(u.username, u.grant, ctx.actor, cmd.reason, ctx.now.isoformat()),)
 
 
 def request_role_change(
@@ -323,5 +356,6 @@ HANDLERS: dict[type, Callable[[IdentityState, RegistryState, Any, Ctx], Result]]
     ApproveUser: approve_user,
     DisableUser: disable_user,
     RequestRoleChange: request_role_change,
+    RequestEnable: request_enable,
     SetMfa: set_mfa,
 }

@@ -99,6 +99,15 @@ class DisableUser(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class RequestEnable(Command):
+    """Ask to re-enable a disabled login; a different natural person approves it
+    (:class:`ApproveUser`), as for a new login."""
+
+    username: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class RequestRoleChange(Command):
     username: str
     grant: Grant
@@ -147,6 +156,17 @@ class RoleChangeRequested(Event):
     username: str
     grant: Grant
     requested_by: str
+    time: str
+
+
+@dataclass(frozen=True, slots=True)
+class EnableRequested(Event):
+    """A disabled login's re-enabling was asked for: ``grant`` is what it would hold again."""
+
+    username: str
+    grant: Grant
+    requested_by: str
+    reason: str
     time: str
 
 
@@ -203,6 +223,8 @@ class User:
     """A role change waiting for approval (or, while pending, the requested grant itself)."""
     pending_by: str = ""
     mfa: bool = False
+    enable_requested_by: str = ""
+    """Who asked to re-enable the login, the last time it was (kept once approved)."""
 
     @property
     def staff(self) -> bool:
@@ -224,6 +246,7 @@ class User:
             [p.role, p.account_id or "", list(p.permissions)] if p else None,
             self.pending_by,
             self.mfa,
+            *((self.enable_requested_by,) if self.enable_requested_by else ()),
         )
 
 
@@ -281,6 +304,10 @@ class IdentityState:
         u = self.users[ev.username]
         u.pending, u.pending_by = ev.grant, ev.requested_by
 
+    def apply_enable_requested(self, ev: EnableRequested) -> None:
+        u = self.users[ev.username]
+        u.pending, u.pending_by, u.enable_requested_by = ev.grant, ev.requested_by, ev.requested_by
+
     def apply_approved(self, ev: UserApproved) -> None:
         u = self.users[ev.username]
         u.grant, u.status, u.approved_by = ev.grant, UserStatus.ACTIVE, ev.approved_by
@@ -321,6 +348,7 @@ APPLIERS: dict[type, Callable[[Any, Any], None]] = {
     UserRequested: IdentityState.apply_requested,
     UserBootstrapped: IdentityState.apply_bootstrapped,
     RoleChangeRequested: IdentityState.apply_role_requested,
+    EnableRequested: IdentityState.apply_enable_requested,
     UserApproved: IdentityState.apply_approved,
     UserDisabled: IdentityState.apply_disabled,
     MfaChanged: IdentityState.apply_mfa,

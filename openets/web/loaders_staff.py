@@ -162,5 +162,11 @@ async def users(c: Ctx) -> dict[str, Any]:
     got = await c.get("/users")
     if not got.ok:
         return problem(got)
-    rows = sorted(got.rows, key=lambda u: (u["status"] != "pending_approval", u["username"]))
+    rows = sorted(
+        got.rows,
+        key=lambda u: (
+            u["status"] != "pending_approval" and not u.get("pending_enable"),
+            u["username"],
+        ),
+    )
     return {"rows": rows, "me": c.viewer.username}

@@ -82,6 +82,12 @@ def _active_user(w: World) -> dict[str, str]:
     return {"uid": name}
 
 
+def _disabled_user(w: World) -> dict[str, str]:
+    name = _active_user(w)["uid"]
+    w.api.client("regop2").disable_user(name, "left")
+    return {"uid": name}
+
+
 def _fresh_account(w: World) -> dict[str, str]:
     regop2 = w.api.client("regop2")
     acct = regop2.open_account("entity", "新电厂", fresh_uscc(), "河北")["account_id"]
@@ -259,6 +265,14 @@ ENDPOINTS = (
         lambda w, _: {"reason": "left"},
         frozenset({REG}),
         _active_user,
+    ),
+    Endpoint(
+        "enable_user",
+        "POST",
+        "/users/{uid}/enable",
+        lambda w, _: {"reason": "back"},
+        frozenset({REG}),
+        _disabled_user,
     ),
     Endpoint(
         "register_entity",

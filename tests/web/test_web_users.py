@@ -67,6 +67,43 @@ def test_a_staff_login_made_in_the_users_page_waits_for_another_person(
     me.close()
 
 
+def test_a_disabled_login_is_re_enabled_in_the_users_page_only_by_another_person(
+    web: LiveWeb,
+    browser: Any,  # noqa: F811
+) -> None:
+    name = web.participant("复用电厂").username
+    web.client("regop2").disable_user(name, "授权到期")
+    first = Session(browser, web)
+    first.login("regop")
+    first.go("/registry/users")
+    row = first.page.locator(f'#f-users tr[data-user="{name}"]')
+    assert row.get_attribute("data-status") == "disabled"
+    row.locator("form[data-api$='/enable'] button").click()
+    first.toast("已申请重新启用")
+    asked = first.page.locator(f'#f-users tr[data-user="{name}"][data-pending-enable="1"]')
+    asked.wait_for()
+    assert "待复核启用" in asked.inner_text()
+    assert asked.locator("form[data-api$='/approve']").count() == 0  # not by its requester
+    first.close()
+    u = web.server.services.state.identity.users[name]
+    assert (u.status.value, u.pending_by) == ("disabled", "regop")
+
+    second = Session(browser, web, lang="en")
+    second.login("regop2")
+    second.go("/registry/users")
+    row = second.page.locator(f'#f-users tr[data-user="{name}"]')
+    assert "re-enabling waits for approval" in row.inner_text()
+    row.locator("form[data-api$='/approve'] button").click()
+    second.page.locator(f'#f-users tr[data-user="{name}"][data-status="active"]').wait_for()
+    active = second.page.locator(f'#f-users tr[data-user="{name}"]')
+    assert active.locator("form[data-api$='/enable']").count() == 0
+    assert active.locator("form[data-api$='/disable']").count() == 1
+    second.close()
+    u = web.server.services.state.identity.users[name]
+    assert (u.status.value, u.enable_requested_by, u.approved_by) == ("active", "regop", "regop2")
+    assert web.client(name).me()["username"] == name  # the login works again
+
+
 def test_login_security_page_speaks_english(web: LiveWeb, browser: Any) -> None:  # noqa: F811
     s = Session(browser, web, lang="en")
     s.login("regop")

@@ -1,9 +1,11 @@
-"""Users (registry operators): request a login, list them, approve, disable, change a role.
+"""Users (registry operators): request a login, list them, approve, disable, re-enable, change a
+role.
 
-A new login, and a role change, is a request: it takes effect when a registry operator who is a
-*different natural person* (not the requester, not the login's own person) approves. Every step
-is journaled with who asked and who approved (:mod:`openets.identity`); the password's argon2id
-hash goes to the ``users`` table in the same transaction, never into the journal.
+A new login, a role change and re-enabling a disabled login are requests: each takes effect when
+a registry operator who is a *different natural person* (not the requester, not the login's own
+person) approves. Every step is journaled with who asked and who approved
+(:mod:`openets.identity`); the password's argon2id hash goes to the ``users`` table in the same
+transaction, never into the journal.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from openets.engine.state import MarketState
 from openets.identity.model import (
     ApproveUser,
     DisableUser,
+    RequestEnable,
     RequestRoleChange,
     RequestUser,
     SetMfa,
@@ -175,6 +178,15 @@ async def disable_user(user_id: str, body: DisableIn, cmd: CommandDep) -> Respon
         cmd.services.sessions.revoke_user(user_id)  # its open feeds close now
         await cmd.services.save_sessions()
     return resp
+
+
+@router.post("/users/{user_id}/enable", response_model=UserOut, responses=COMMAND_ERRORS)
+async def enable_user(user_id: str, body: DisableIn, cmd: CommandDep) -> Response:
+    """Ask to re-enable a disabled login, with a reason. Like a new login it takes effect when
+    a registry operator who is a different natural person approves
+    (``POST /users/{user_id}/approve``); until then the login stays disabled."""
+    cmd.require(Action.USERS_ENABLE)
+    return await cmd.run(RequestEnable(user_id, body.reason), _render(user_id), status=200)
 
 
 @router.post("/users/{user_id}/role", response_model=UserOut, responses=COMMAND_ERRORS)

@@ -120,6 +120,10 @@ class UserOut(OutModel):
     """A role change waiting for approval."""
     pending_account_id: str | None
     pending_by: str | None
+    pending_enable: bool
+    """Re-enabling the (disabled) login was asked for and waits for approval."""
+    enable_requested_by: str | None
+    """Who last asked to re-enable the login."""
     mfa: bool
     created_at: str
 
