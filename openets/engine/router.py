@@ -8,6 +8,7 @@ are written out in :mod:`openets.composition`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -23,6 +24,7 @@ ApplierTable = dict[type, Applier]
 def part(name: str, fn: Callable[[Any, Any, Ctx], Any]) -> Handler:
     """Route a command to one context's handler with that context's part of the state."""
 
+    @functools.wraps(fn)
     def h(m: MarketState, cmd: Any, ctx: Ctx) -> Any:
         return fn(getattr(m, name), cmd, ctx)
 
@@ -32,6 +34,7 @@ def part(name: str, fn: Callable[[Any, Any, Ctx], Any]) -> Handler:
 def apply_part(name: str, fn: Callable[[Any, Any], None]) -> Applier:
     """Apply an event to one context's part of the state (bound once for replay)."""
 
+    @functools.wraps(fn)
     def a(m: MarketState, ev: Event) -> None:
         fn(getattr(m, name), ev)
 

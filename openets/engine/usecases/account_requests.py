@@ -14,6 +14,7 @@ The pending status requests live in this part; the registry's requests in the re
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -210,6 +211,7 @@ def _apply(p: AccountRequests, ev: Any) -> None:
 
 
 def _typed(fn: Any) -> Handler:
+    @functools.wraps(fn)
     def h(m: MarketState, cmd: Any, ctx: Ctx) -> Result:
         bad = check_types(cmd)
         return bad if bad is not None else fn(m, cmd, ctx)

@@ -9,6 +9,7 @@ checked by ``openets verify --public-key``. The state keeps the latest checkpoin
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -96,6 +97,7 @@ def apply_checkpoint(st: AuditState, ev: CheckpointSigned) -> None:
 def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
     from openets.engine.router import apply_part
 
+    @functools.wraps(record_checkpoint)
     def handle(m: MarketState, cmd: Any, ctx: Ctx) -> Result:
         return record_checkpoint(m, cmd, ctx)
 

@@ -8,6 +8,7 @@ never advanced (the HTTP route refuses).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -86,6 +87,7 @@ def apply_advanced(st: ClockState, ev: ClockAdvanced) -> None:
 def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
     from openets.engine.router import apply_part
 
+    @functools.wraps(advance_clock)
     def handle(m: MarketState, cmd: Any, ctx: Ctx) -> Result:
         return advance_clock(m, cmd, ctx)
 

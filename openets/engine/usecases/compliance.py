@@ -18,6 +18,7 @@ the engine fills in what only the market knows: the entity's net sales and the m
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -430,6 +431,7 @@ SPECIAL: dict[type, Callable[[MarketState, Any, Ctx], Result]] = {
 def _typed(fn: Callable[[MarketState, Any, Ctx], Result]) -> Handler:
     """Refuse commands whose fields are not of their declared types, then run ``fn``."""
 
+    @functools.wraps(fn)
     def h(m: MarketState, cmd: Any, ctx: Ctx) -> Result:
         bad = check_types(cmd)
         return bad if bad is not None else fn(m, cmd, ctx)

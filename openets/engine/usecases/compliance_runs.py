@@ -21,6 +21,7 @@ in :mod:`openets.compliance.run_messages`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -441,6 +442,7 @@ def _apply(comp: uc.CompliancePart, ev: Any) -> None:
 
 
 def _typed(fn: Callable[[MarketState, Any, Ctx], Result]) -> Handler:
+    @functools.wraps(fn)
     def h(m: MarketState, cmd: Any, ctx: Ctx) -> Result:
         bad = check_types(cmd)
         return bad if bad is not None else fn(m, cmd, ctx)

@@ -6,6 +6,7 @@ must exist and not be closed); they change only the identity part of the state.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +25,7 @@ def identity(m: MarketState) -> IdentityState:
 
 
 def _route(fn: Callable[[IdentityState, Any, Any, Ctx], Result]) -> Handler:
+    @functools.wraps(fn)
     def h(m: MarketState, cmd: Any, ctx: Ctx) -> Result:
         return fn(m.identity, m.registry, cmd, ctx)
 
