@@ -1,4 +1,5 @@
-"""The command line: ``openets serve | demo | simulate | verify | replay | allocate | report``."""
+"""The command line: ``openets serve | demo | simulate | verify | replay | allocate | report |
+rules``."""
 
 from __future__ import annotations
 
@@ -245,9 +246,17 @@ def allocate(
 
 def _register_extensions() -> None:
     """The commands of the ``openets/cli_<name>.py`` modules, listed here."""
-    from openets import cli_compliance, cli_demo, cli_drill, cli_ops, cli_report, cli_sim
+    from openets import (
+        cli_compliance,
+        cli_demo,
+        cli_drill,
+        cli_ops,
+        cli_report,
+        cli_rules,
+        cli_sim,
+    )
 
-    for mod in (cli_compliance, cli_demo, cli_drill, cli_ops, cli_report, cli_sim):
+    for mod in (cli_compliance, cli_demo, cli_drill, cli_ops, cli_report, cli_rules, cli_sim):
         mod.register(app)
 
 

@@ -36,7 +36,7 @@ def _market(preset: str = "cn") -> Given:
 
 def _with(g: Given, **parts: object) -> None:
     """This market's rules with some parts replaced (as a preset of them would be)."""
-    g.state.rules = dataclasses.replace(g.state.rules, **parts)  # type: ignore[arg-type]
+    g.state.rules = dataclasses.replace(g.state.rules, **parts)
 
 
 # --- position limits: none in cn, the pilot's as a named option ---------------------------------
