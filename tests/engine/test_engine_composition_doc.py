@@ -13,7 +13,7 @@ DESIGN = Path(__file__).resolve().parents[2] / "docs" / "design.md"
 def test_composition_table_in_the_design_notes_is_the_generated_one() -> None:
     text = DESIGN.read_text(encoding="utf-8")
     shown = text[text.index(BEGIN) : text.index(END) + len(END)] + "\n"
-    assert shown == markdown(), "regenerate it: python -m openets.composition_doc"
+    assert shown == markdown(), "regenerate it: python -m openets.composition_doc --write"
 
 
 def test_composition_table_has_a_row_for_every_handler_and_applier() -> None:
