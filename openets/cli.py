@@ -58,7 +58,9 @@ def serve(
     db: str = typer.Option(DEFAULT_URL, help="SQLAlchemy URL of the market database"),
     host: str = typer.Option("127.0.0.1"),
     port: int = typer.Option(8000),
-    preset: str = typer.Option("cn", help="market rules preset"),
+    preset: str | None = typer.Option(
+        None, help="market rules preset of a new market (default cn; `openets rules` lists one)"
+    ),
     clock: str = typer.Option("real", help="real | simulated"),
     start: str = typer.Option("2021-07-16T09:00+08:00", help="the simulated clock's start"),
     seed_registry: bool = typer.Option(
@@ -88,9 +90,17 @@ def serve(
         except KeyFileError as exc:
             print(f"error: {exc}", file=sys.stderr)
             raise typer.Exit(2) from exc
+    from openets.presets import PRESETS
+
+    if preset is not None and preset not in PRESETS:
+        print(
+            f"error: unknown preset {preset!r}; use one of {', '.join(PRESETS)}", file=sys.stderr
+        )
+        raise typer.Exit(2)
+    chosen = {"preset": preset} if preset is not None else {}  # else OPENETS_PRESET, or cn
     run_server(
         settings=Settings(
-            preset=preset,
+            **chosen,  # type: ignore[arg-type]
             mfa=mfa,  # type: ignore[arg-type]
             signing_key=str(signing_key) if signing_key is not None else None,
             checkpoint_every=checkpoint_every,
@@ -98,7 +108,6 @@ def serve(
         db=db,
         host=host,
         port=port,
-        preset=preset,
         clock=clock,
         start=start,
         seed_registry=seed_registry,

@@ -32,8 +32,6 @@ from openets.registry.model import SubjectType
 
 T = TypeVar("T")
 
-PRESETS = ("cn",)
-
 
 def make_clock(mode: str, start: str) -> Clock:
     if mode == "real":
@@ -134,23 +132,39 @@ def warm_up() -> None:
         rules.calendar  # noqa: B018 - loaded and cached on first use
 
 
+def open_served_market(db: str, clock: Clock, settings: Settings) -> Market:
+    """The market at ``db`` under ``settings.preset``: a new market is configured with it (None:
+    ``cn``); an existing one keeps the preset it started with, and naming another is an error."""
+    from openets.presets import PRESETS
+
+    wanted = settings.preset
+    if wanted is not None and wanted not in PRESETS:
+        raise SystemExit(f"error: preset must be one of {', '.join(PRESETS)}, was {wanted!r}")
+    market = open_market(db, clock, preset=wanted or "cn")
+    if wanted is not None and market.state.preset != wanted:
+        market.engine.journal.close()
+        raise SystemExit(
+            f"error: the market at {db} was configured with preset {market.state.preset!r} at "
+            f"its start; it cannot be served as {wanted!r} (a market's preset is fixed)"
+        )
+    return market
+
+
 def run_server(
     db: str,
     host: str = "127.0.0.1",
     port: int = 8000,
-    preset: str = "cn",
     clock: str = "real",
     start: str = "2021-07-16T09:00+08:00",
     seed_registry: bool = False,
     settings: Settings | None = None,
 ) -> None:
-    """Open the market at ``db`` and serve the API until interrupted (``openets serve``)."""
-    if preset not in PRESETS:
-        raise SystemExit(f"error: preset must be one of {', '.join(PRESETS)}, was {preset!r}")
+    """Open the market at ``db`` and serve the API until interrupted (``openets serve``); the
+    market's preset is ``settings.preset`` (``OPENETS_PRESET`` or ``--preset``)."""
+    settings = settings or Settings()
     the_clock = make_clock(clock, start)
-    market = open_market(db, the_clock)
+    market = open_served_market(db, the_clock, settings)
     resume_clock(the_clock, market)
-    settings = settings or Settings(preset=preset)
     app = create_app(market, settings)
     services: Services = app.state.services
     if seed_registry:

@@ -10,8 +10,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="OPENETS_", extra="ignore")
 
-    preset: str = "cn"
-    """Market rules preset (China's national market by default)."""
+    preset: str | None = None
+    """Market rules preset (``openets rules --preset NAME`` shows one) of a new market; None:
+    ``cn``, China's national market. An existing market keeps the preset it started with, and a
+    server asked for another refuses to start."""
     token_ttl_seconds: int = 8 * 3600
     login_max_failures: int = 5
     login_window_seconds: float = 60.0

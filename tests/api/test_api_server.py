@@ -100,3 +100,94 @@ def test_openets_serve_answers_on_loopback(tmp_path: Path) -> None:
         proc.terminate()
         out, _ = proc.communicate(timeout=20)
     assert "login: regop1 / " in out
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.mark.timeout(120)
+def test_serve_accepts_every_preset(tmp_path: Path) -> None:
+    """``openets serve --preset NAME`` opens a new market under each preset and serves it."""
+    from openets.presets import PRESETS
+
+    procs: dict[str, tuple[int, subprocess.Popen[str]]] = {}
+    try:
+        for name in PRESETS:
+            port = _free_port()
+            db = f"sqlite:///{tmp_path / f'{name}.db'}"
+            cmd = [sys.executable, "-m", "openets.cli", "serve", "--db", db, "--port", str(port),
+                   "--clock", "simulated", "--preset", name]  # fmt: skip
+            procs[name] = port, subprocess.Popen(
+                cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True
+            )
+        served: dict[str, str] = {}
+        deadline = time.monotonic() + 90
+        while len(served) < len(procs) and time.monotonic() < deadline:
+            for name, (port, _) in procs.items():
+                if name in served:
+                    continue
+                try:
+                    url = f"http://127.0.0.1:{port}/api/v1/ops/status"
+                    served[name] = httpx.get(url, timeout=1).json()["preset"]
+                except httpx.HTTPError:
+                    pass
+            time.sleep(0.3)
+        assert served == {name: name for name in PRESETS}
+    finally:
+        for _, proc in procs.values():
+            proc.terminate()
+        for _, proc in procs.values():
+            proc.communicate(timeout=20)
+
+
+def test_settings_preset_selects_the_preset_of_a_new_market(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openets.api.server import open_served_market
+    from openets.api.settings import Settings
+
+    clock = SimulatedClock(parse_iso(START))
+    market = open_served_market(f"sqlite:///{tmp_path / 'a.db'}", clock, Settings(preset="cn-cda"))
+    assert market.state.preset == "cn-cda" and market.state.rules.name == "cn-cda"
+    market.engine.journal.close()
+    monkeypatch.setenv("OPENETS_PRESET", "eu-like")
+    market = open_served_market(f"sqlite:///{tmp_path / 'b.db'}", clock, Settings())
+    assert market.state.preset == "eu-like"
+    market.engine.journal.close()
+    monkeypatch.delenv("OPENETS_PRESET")
+    market = open_served_market(f"sqlite:///{tmp_path / 'c.db'}", clock, Settings())
+    assert market.state.preset == "cn"  # no preset named: China's national market
+    market.engine.journal.close()
+
+
+def test_serve_refuses_a_preset_other_than_the_markets_own(tmp_path: Path) -> None:
+    from openets.api.server import open_served_market
+    from openets.api.settings import Settings
+
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    clock = SimulatedClock(parse_iso(START))
+    open_market(db, clock, preset="cn-demo").engine.journal.close()
+    with pytest.raises(SystemExit) as exc:
+        open_served_market(db, clock, Settings(preset="eu-like"))
+    assert "configured with preset 'cn-demo'" in str(exc.value) and "'eu-like'" in str(exc.value)
+    market = open_served_market(db, clock, Settings())  # none named: the market's own
+    assert market.state.preset == "cn-demo"
+    market.engine.journal.close()
+
+
+def test_serve_with_an_unknown_preset_names_the_known_ones(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from openets.cli import app
+
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    r = CliRunner().invoke(app, ["serve", "--db", db, "--preset", "nz"])
+    assert r.exit_code == 2 and "unknown preset 'nz'" in r.stderr
+    assert "cn, cn-pilot-limits, cn-demo, cn-cda, eu-like" in r.stderr
+    assert not (tmp_path / "m.db").exists()  # nothing opened
