@@ -1042,10 +1042,11 @@ EN: dict[str, str] = {
 def _extend() -> None:
     """The terminal's later screens keep their words in :mod:`openets.web.i18n_more`,
     :mod:`openets.web.i18n_identity` (users, persons, two-factor login) and
-    :mod:`openets.web.i18n_cycle` (the compliance cycle)."""
-    from openets.web import i18n_cycle, i18n_identity, i18n_more
+    :mod:`openets.web.i18n_cycle` (the compliance cycle) and :mod:`openets.web.i18n_terminal`
+    (downloads)."""
+    from openets.web import i18n_cycle, i18n_identity, i18n_more, i18n_terminal
 
-    for more in (i18n_more, i18n_identity, i18n_cycle):
+    for more in (i18n_more, i18n_identity, i18n_cycle, i18n_terminal):
         ZH.update(more.ZH)
         EN.update(more.EN)
 

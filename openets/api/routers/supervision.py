@@ -9,7 +9,7 @@ reports. Instrument suspension is ``POST /instruments/{code}/suspend``.
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 from starlette.responses import Response
@@ -22,6 +22,12 @@ from openets.api.deps import (
     json_response,
 )
 from openets.api.errors import ApiCode, ApiError, error_body, rejection_body
+from openets.api.routers._supervision_csv import (
+    alerts_csv,
+    cases_csv,
+    csv_response,
+    csv_responses,
+)
 from openets.api.schemas.common import (
     COMMAND_ERRORS,
     QUERY_ERRORS,
@@ -67,6 +73,8 @@ from openets.supervision.model import Alert
 from openets.supervision.state import Case, Measure, Obligation
 
 router = APIRouter(tags=["supervision"])
+CsvFormat = Annotated[Literal["json", "csv"], Query()]
+CsvLang = Annotated[Literal["zh", "en"], Query()]
 
 IdPath = Annotated[str, Path(min_length=1, max_length=32)]
 
@@ -101,7 +109,11 @@ def _alert(m: MarketState, ev: sm.AlertRaised) -> AlertOut:
     )
 
 
-@router.get("/supervision/alerts", response_model=AlertsOut, responses=QUERY_ERRORS)
+@router.get(
+    "/supervision/alerts",
+    response_model=AlertsOut,
+    responses={**QUERY_ERRORS, **csv_responses("AlertsOut")},
+)
 async def alerts(
     principal: PrincipalDep,
     services: ServicesDep,
@@ -109,8 +121,11 @@ async def alerts(
     detector: Annotated[str | None, Query(min_length=1, max_length=40)] = None,
     account_id: Annotated[AccountRef | None, Query(min_length=1, max_length=32)] = None,
     unassigned: QueryFlag = False,
+    format: CsvFormat = "json",
+    lang: CsvLang = "zh",
 ) -> Response:
-    """Surveillance alerts with their evidence (the regulator), newest run first."""
+    """Surveillance alerts with their evidence (the regulator), newest run first;
+    ``format=csv`` downloads them (column names in ``lang``)."""
     authorize(principal, Action.SUPERVISION_VIEW)
     query_day(day, "day")
     m = services.state
@@ -123,6 +138,8 @@ async def alerts(
         and (account_id is None or account_id in ev.alert.accounts)
         and not (unassigned and ev.alert_id in s.alert_case)
     ]
+    if format == "csv":
+        return csv_response(alerts_csv(data, lang), "alerts.csv")
     return json_response(AlertsOut(data=data, count=len(data)))
 
 
@@ -188,19 +205,27 @@ def _case(c: Case) -> CaseOut:
     )
 
 
-@router.get("/supervision/cases", response_model=CasesOut, responses=QUERY_ERRORS)
+@router.get(
+    "/supervision/cases",
+    response_model=CasesOut,
+    responses={**QUERY_ERRORS, **csv_responses("CasesOut")},
+)
 async def cases(
     principal: PrincipalDep,
     services: ServicesDep,
     status: Annotated[str | None, Query(pattern="^(open|under_review|closed)$")] = None,
+    format: CsvFormat = "json",
+    lang: CsvLang = "zh",
 ) -> Response:
-    """Cases, by id (the regulator)."""
+    """Cases, by id (the regulator); ``format=csv`` downloads them."""
     authorize(principal, Action.SUPERVISION_VIEW)
     data = [
         _case(c)
         for _, c in sorted(sup(services.state).cases.items())
         if status is None or c.status.value == status
     ]
+    if format == "csv":
+        return csv_response(cases_csv(data, lang), "cases.csv")
     return json_response(CasesOut(data=data, count=len(data)))
 
 

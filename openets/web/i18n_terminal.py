@@ -1,0 +1,16 @@
+"""The terminal's words for working all day (downloads of the regulator's lists), merged into
+:mod:`openets.web.i18n`'s catalogs. Same keys in both languages."""
+
+from __future__ import annotations
+
+ZH: dict[str, str] = {
+    "export.alerts": "导出预警（CSV）",
+    "export.cases": "导出案件（CSV）",
+    "export.report": "导出日报（CSV）",
+}
+
+EN: dict[str, str] = {
+    "export.alerts": "Export alerts (CSV)",
+    "export.cases": "Export cases (CSV)",
+    "export.report": "Export report (CSV)",
+}
