@@ -58,6 +58,31 @@ def demo_users(services: Services, accounts: list[str]) -> list[tuple[str, str, 
     return [(u, f"{u}-demo", role.value, a or "") for u, role, a in wanted]
 
 
+REENABLE_LOGIN = "trader1b"
+"""A second login of trader1's account, disabled, whose re-enabling waits on the users page."""
+
+
+def leave_reenabling(services: Services, account_id: str) -> str:
+    """Leave a four-eyes request on the registry's desk: :data:`REENABLE_LOGIN` (bound to
+    ``account_id``) was disabled and ``regop1`` asked to re-enable it; ``regop2``, another
+    person, approves it on the users page. Returns the printed line."""
+    from openets.domain.rejection import Rejection
+    from openets.identity.model import DisableUser, RequestEnable
+
+    name, engine = REENABLE_LOGIN, services.market.engine
+    pw = services.passwords.hash(f"{name}-demo")
+    bootstrap_logins(engine, services.side.connection, [(name, pw, Role.PARTICIPANT, account_id)])
+    services.side.commit_own()
+    for cmd in (DisableUser(name, "授权书到期"), RequestEnable(name, "已续签授权书")):
+        r = engine.submit(cmd, "regop1")
+        if isinstance(r, Rejection):
+            raise RuntimeError(f"demo: {type(cmd).__name__} {name}: {r}")
+    return (
+        f"registry: {name} (a second login of {account_id}, password {name}-demo) was "
+        f"disabled; regop1 asked to re-enable it: regop2 approves it on the users page"
+    )
+
+
 DESK_ENTITIES = 12
 """Entities whose cycle the demo leaves on its roles' desks (the others' is run at seeding)."""
 
@@ -135,6 +160,7 @@ def run_demo(opts: DemoOptions) -> None:
     app = create_app(market)
     services: Services = app.state.services
     logins = demo_users(services, traders)
+    reenabling = leave_reenabling(services, traders[0])
     with market.engine.batch():  # the logins exist: appoint them and leave work waiting
         work = seed_work(market.engine, _entities(c), "verifier")
     url = f"http://{opts.host}:{opts.port}/"
@@ -143,7 +169,7 @@ def run_demo(opts: DemoOptions) -> None:
         where = f", account {acct}" if acct else ""
         print(f"  login {username:<10} password {password:<16} ({role}{where})", flush=True)
     print(f"  {mfa_notice(services)}", flush=True)
-    for line in what_waits(work, opts.speed, preset("cn-demo")):
+    for line in [*what_waits(work, opts.speed, preset("cn-demo")), reenabling]:
         print(f"  {line}", flush=True)
     server = uvicorn.Server(
         uvicorn.Config(

@@ -100,6 +100,14 @@ def test_demo_serves_a_seeded_market_where_agents_trade_and_demo_logins_work(
         assert others and all(a["final_allocation_t"] is not None for a in others)
         status = _get(base, "regulator", "/compliance/status", year=2019)
         assert status["national"]["entities"] >= len(others), status["national"]
+        # a disabled login's re-enabling, asked by regop1, waits for regop2 (another person)
+        users = {u["username"]: u for u in _get(base, "regop2", "/users")["data"]}
+        back = users["trader1b"]
+        assert (back["status"], back["pending_enable"], back["pending_by"]) == (
+            "disabled",
+            True,
+            "regop1",
+        )
         # the human traders' accounts are their own: the agents never trade on them
         mine = _get(base, "trader1", "/trades")
         assert mine["data"] == [], "an agent traded on trader1's account"
@@ -108,6 +116,7 @@ def test_demo_serves_a_seeded_market_where_agents_trade_and_demo_logins_work(
         out, _ = proc.communicate(timeout=30)
     assert "login trader1" in out and "password trader1-demo" in out
     assert "trader1-3 trade on accounts of their own" in out and "compliance 2019" in out
+    assert "regop1 asked to re-enable it: regop2 approves it on the users page" in out
     verify = subprocess.run(
         [sys.executable, "-m", "openets.cli", "verify", "--db", f"sqlite:///{tmp_path / 'd.db'}"],
         capture_output=True, text=True, cwd=tmp_path,
