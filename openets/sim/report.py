@@ -11,7 +11,9 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 from collections import defaultdict
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,8 @@ REAL_FIGURES: dict[int, dict[str, Any]] = {
         "average_fen": 4285,
         "close_fen": 5422,
         "compliance_ppm": 995_000,
-        "block_share_ppm": None,
+        # Block trades: about 83% of volume since the launch on average (§13 [V]).
+        "block_share_ppm": 830_000,
     },
     # 2024 (§9.2 [V]); completion of the 2023 vintage by end-2024 about 99.98% (§8.4).
     2024: {
@@ -67,7 +70,18 @@ def _yuan(fen: int | None) -> str:
 
 
 def _bn(fen: int | None) -> str:
-    return "–" if fen is None else f"RMB {fen / 1e11:,.3f} bn"
+    """Money at a readable scale: billions, millions, or yuan with thousands separators."""
+    if fen is None:
+        return "–"
+    if abs(fen) >= 10**11:
+        return f"RMB {Decimal(fen) / 10**11:,.3f} bn"
+    if abs(fen) >= 10**8:
+        return f"RMB {Decimal(fen) / 10**8:,.2f} M"
+    return f"RMB {Decimal(fen) / 100:,.2f}"
+
+
+METHOD_COLOURS = {"listing": "#1f77b4", "block": "#ff7f0e", "auction": "#2ca02c"}
+"""One colour per trading method, the same in every chart."""
 
 
 def monthly_volume(result: SimResult) -> dict[str, dict[str, int]]:
@@ -230,6 +244,11 @@ def markdown(s: dict[str, Any], plots: list[str]) -> str:
     return "\n".join(parts)
 
 
+def _inline(text: str) -> str:
+    """Escaped text with Markdown's `code` spans as <code>."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
+
+
 def _html(md_text: str) -> str:
     """A plain HTML page for the report: tables and images rendered, the rest as paragraphs."""
     out = [
@@ -246,43 +265,44 @@ def _html(md_text: str) -> str:
         if table:
             head, *body = table
             out.append(
-                "<table><tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in head) + "</tr>"
+                "<table><tr>" + "".join(f"<th>{_inline(c)}</th>" for c in head) + "</tr>"
             )
             out += [
-                "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in body
+                "<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in r) + "</tr>" for r in body
             ]
             out.append("</table>")
             table = []
         if line.startswith("#"):
             level = len(line) - len(line.lstrip("#"))
-            out.append(f"<h{level}>{html.escape(line.lstrip('# '))}</h{level}>")
+            out.append(f"<h{level}>{_inline(line.lstrip('# '))}</h{level}>")
         elif line.startswith("!["):
             src = line[line.index("(") + 1 : -1]
             out.append(f"<p><img src='{html.escape(src)}' width='900'></p>")
         elif line:
-            out.append(f"<p>{html.escape(line)}</p>")
+            out.append(f"<p>{_inline(line)}</p>")
     return "\n".join(out)
 
 
 def daily_csv(result: SimResult) -> str:
+    """A row per day and trading method. The day's prices (open, high, low, close) are those
+    of listing trades, the market's price: they are given on the listing row only, and the
+    block and auction rows carry their volume and turnover."""
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(["day", "open", "high", "low", "close", "method", "volume_t", "turnover"])
+    w.writerow(["day", "method", "open", "high", "low", "close", "volume_t", "turnover"])
     for b in result.bars:
         for method, vol, turnover in b.volumes:
-            w.writerow(
-                [
-                    b.day,
-                    _yuan(b.open),
-                    _yuan(b.high),
-                    _yuan(b.low),
-                    _yuan(b.close),
-                    method,
-                    vol,
-                    format_yuan(turnover),
-                ]
+            prices = (
+                [_cell(b.open), _cell(b.high), _cell(b.low), _cell(b.close)]
+                if method == "listing"
+                else ["", "", "", ""]
             )
+            w.writerow([b.day, method, *prices, vol, format_yuan(turnover)])
     return buf.getvalue()
+
+
+def _cell(fen: int | None) -> str:
+    return "" if fen is None else format_yuan(fen)
 
 
 def _plot_kline(result: SimResult, ax: Any, vax: Any) -> None:
@@ -300,9 +320,10 @@ def _plot_kline(result: SimResult, ax: Any, vax: Any) -> None:
     ax.grid(alpha=0.3)
     listing = [sum(v for m, v, _ in b.volumes if m == "listing") / 1e6 for b in result.bars]
     block = [sum(v for m, v, _ in b.volumes if m == "block") / 1e6 for b in result.bars]
-    vax.bar(xs, listing, color="#1f77b4", label="listing")
-    vax.bar(xs, block, bottom=listing, color="#ff7f0e", label="block")
+    vax.bar(xs, listing, color=METHOD_COLOURS["listing"], label="listing")
+    vax.bar(xs, block, bottom=listing, color=METHOD_COLOURS["block"], label="block")
     vax.set_ylabel("Mt")
+    vax.set_xlabel("trading day (month-day)")
     vax.legend(loc="upper left")
     step = max(1, len(result.bars) // 8)
     vax.set_xticks(list(xs)[::step], [b.day[5:] for b in result.bars][::step])
@@ -332,9 +353,10 @@ def plot_all(result: SimResult, out_dir: Path) -> list[Path]:
     bottom = [0.0] * len(months)
     for method in methods:
         vals = [v.get(method, 0) / 1e6 for v in months.values()]
-        ax.bar(list(months), vals, bottom=bottom, label=method)
+        ax.bar(list(months), vals, bottom=bottom, label=method, color=METHOD_COLOURS.get(method))
         bottom = [b + v for b, v in zip(bottom, vals, strict=True)]
     ax.set_ylabel("Mt")
+    ax.set_xlabel("month")
     ax.set_title("Monthly volume by trading method")
     ax.legend()
     fig.tight_layout()
@@ -360,6 +382,11 @@ def plot_all(result: SimResult, out_dir: Path) -> list[Path]:
     )
     ax2.set_ylabel("% surrendered")
     ax.set_ylabel("cumulative volume, Mt")
+    ax.set_xlabel("trading day (month-day)")
+    step = max(1, len(result.days) // 8)
+    ax.set_xticks(
+        list(range(len(result.days)))[::step], [d.isoformat()[5:] for d in result.days][::step]
+    )
     ax.set_title("Cumulative volume and surrender")
     ax.legend(loc="upper left")
     ax2.legend(loc="center left")
