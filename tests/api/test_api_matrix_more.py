@@ -286,8 +286,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     path = tmp_path_factory.mktemp("authz-more")
     key = path / "market.key"
     generate(key)
-    with market_server(
-        path, auction_tick_seconds=0, signing_key=str(key), checkpoint_every=20
+    with market_server(  # the pilot's thresholds: a large holder to report
+        path,
+        preset="cn-pilot-limits",
+        auction_tick_seconds=0,
+        signing_key=str(key),
+        checkpoint_every=20,
     ) as api:
         at(api, "13:30")  # both the listing and the block sessions
         code = instrument(api)
