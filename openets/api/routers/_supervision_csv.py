@@ -4,14 +4,17 @@ harmless (:func:`openets.supervision.reports.fmt.csv_text`)."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from fastapi import Query
 from starlette.responses import Response
 
 from openets.api.schemas.supervision import AlertOut, CaseOut
 from openets.supervision.reports.fmt import csv_text
 
 Lang = Literal["zh", "en"]
+CsvFormat = Annotated[Literal["json", "csv"], Query()]
+CsvLang = Annotated[Lang, Query()]
 
 ALERT_COLUMNS = {
     "zh": (
