@@ -269,8 +269,9 @@ def disable_user(ids: IdentityState, reg: RegistryState, cmd: DisableUser, ctx: 
     u = _user(ids, cmd.username)
     if isinstance(u, Rejection):
         return u
-    if u.status is UserStatus.DISABLED:
+    if u.status is UserStatus.DISABLED and u.pending is None:
         return Rejection(Code.ALREADY_DONE, f"user {u.username} is already disabled", "user_id")
+    # A disabled login whose re-enabling waits for approval: disabling it again withdraws that.
     if cmd.username == ctx.actor:
         return Rejection(Code.INVALID_FIELD, "a user cannot disable its own login", "user_id")
     if not isinstance(cmd.reason, str) or not cmd.reason.strip():

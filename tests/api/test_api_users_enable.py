@@ -97,6 +97,26 @@ def test_re_enabling_twice_while_one_request_waits_is_refused(api: LiveApi) -> N
     assert code == (409, "INVALID_STATE", "user_id")
 
 
+def test_re_enabling_waiting_for_approval_is_withdrawn_by_disabling_again(api: LiveApi) -> None:
+    name = _disabled_staff(api)
+    api.client("regop").enable_user(name, "调回原岗")
+    row = api.client("regop").disable_user(name, "调令撤销")
+    assert (row["status"], row["pending_enable"], row["disabled_by"]) == (
+        "disabled",
+        False,
+        "regop",
+    )
+    with api.unchanged():  # nothing waits any more
+        assert _err(api.client("regop2"), f"/users/{name}/approve", {})[:2] == (
+            409,
+            "INVALID_STATE",
+        )
+    with api.unchanged():  # and a disabled login with nothing waiting is already disabled
+        assert _err(api.client("regop2"), f"/users/{name}/disable", {"reason": "x"})[1] == (
+            "ALREADY_DONE"
+        )
+
+
 def test_re_enabling_needs_a_reason(api: LiveApi) -> None:
     name = _disabled_staff(api)
     with api.unchanged():

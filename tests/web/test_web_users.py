@@ -84,6 +84,7 @@ def test_a_disabled_login_is_re_enabled_in_the_users_page_only_by_another_person
     asked.wait_for()
     assert "待复核启用" in asked.inner_text()
     assert asked.locator("form[data-api$='/approve']").count() == 0  # not by its requester
+    assert asked.locator("form.withdraw-enable").count() == 1  # the request can be withdrawn
     first.close()
     u = web.server.services.state.identity.users[name]
     assert (u.status.value, u.pending_by) == ("disabled", "regop")

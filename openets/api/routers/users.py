@@ -171,7 +171,8 @@ async def approve_user(user_id: str, body: ApproveIn, cmd: CommandDep) -> Respon
 
 @router.post("/users/{user_id}/disable", response_model=UserOut, responses=COMMAND_ERRORS)
 async def disable_user(user_id: str, body: DisableIn, cmd: CommandDep) -> Response:
-    """Disable a login (or withdraw one waiting for approval): its sessions end at once."""
+    """Disable a login (or withdraw one waiting for approval, or the re-enabling of a disabled
+    login waiting for approval): its sessions end at once."""
     cmd.require(Action.USERS_DISABLE)
     resp = await cmd.run(DisableUser(user_id, body.reason), _render(user_id), status=200)
     if resp.status_code == 200:
