@@ -24,7 +24,7 @@ _DB = typer.Option(DEFAULT_URL, "--db", help="SQLAlchemy URL of the market datab
 _FORMAT = typer.Option("md", "--format", help="md | csv | json")
 _LANG = typer.Option("zh", "--lang", help="zh | en")
 _OUT = typer.Option(None, "--out", help="write to this file (default: standard output)")
-_WANTED = ("InstrumentListed", "DayOpened", "TradeExecuted", "DayClosed")
+_WANTED = ("InstrumentListed", "DayOpened", "TradeExecuted", "DayClosed", "CompositeClosed")
 
 
 class ReportError(Exception):

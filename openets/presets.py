@@ -31,6 +31,7 @@ from openets.trading.rules import (
     EU_LIKE_TRADING_RULES,
     TradingRules,
 )
+from openets.trading.vintages import CN_VINTAGES, VintageRules
 
 MFA_EVERYWHERE = MfaPolicy(staff=True, participant_transfers=True)
 
@@ -47,6 +48,8 @@ class MarketRules:
     settlement: SettlementRules
     mfa: MfaPolicy = MFA_EVERYWHERE
     """Where a one-time code is required (staff; participants' withdrawals and transfers)."""
+    vintages: VintageRules = CN_VINTAGES
+    """The vintages' listing dates and the composite's composition ([U] parts marked)."""
     unconfirmed: tuple[str, ...] = ()
     """Dotted names of the fields whose value is a [U] placeholder, e.g. ``risk.position``."""
 
@@ -92,6 +95,8 @@ def rule_fields(rules: MarketRules) -> list[tuple[str, object]]:
                     out.append((f"{f.name}.{g.name}", value))
         elif isinstance(part, FeeSchedule):
             out.append((f"{f.name}.rates", part.rates))
+        elif isinstance(part, VintageRules):
+            out += part.rule_rows(f.name)
         elif isinstance(part, RiskRules):
             out += [(f"{f.name}.{g.name}", getattr(part, g.name)) for g in dataclasses.fields(part)]
         else:
@@ -116,6 +121,7 @@ _CN_UNCONFIRMED = (
     "settlement.fund_limits.deposit_daily",
     "settlement.fund_limits.withdrawal_max",
     "settlement.fund_limits.withdrawal_daily",
+    *CN_VINTAGES.unconfirmed(),  # §13: CEA23's and CEA25's days, the composite before 2025-04-29
 )
 
 CN = MarketRules(

@@ -90,6 +90,27 @@ class DayClosed(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class CompositeClosed(Event):
+    """The composite price (综合价格, not tradable) of a day, computed from the vintages' bars
+    after their ``DayClosed`` (:mod:`openets.trading.vintages`); ``open`` None: no listing
+    trade in any of its vintages (open and close are the previous close)."""
+
+    day: str
+    instrument: str
+    open: int | None
+    high: int | None
+    low: int | None
+    close: int
+    prev_close: int
+    volumes: tuple[tuple[str, int, int], ...]
+    """(method, tonnes, turnover fen) per trading method, over every listed vintage."""
+    method: str
+    """pooled | weighted (:class:`openets.trading.vintages.CompositeMethod`)."""
+    weights: tuple[tuple[str, int], ...]
+    """(vintage, parts) that made the price; pooled: every listed vintage with 1."""
+
+
+@dataclass(frozen=True, slots=True)
 class DayFinished(Event):
     """Settlement done: pending deliveries and receivables are usable from the next day."""
 

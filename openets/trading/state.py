@@ -8,6 +8,7 @@ from typing import Any
 
 from openets.trading.book import OrderBook, Side, book_errors
 from openets.trading.events import (
+    CompositeClosed,
     DayClosed,
     DayFinished,
     DayOpened,
@@ -59,6 +60,8 @@ class TradingState:
     tape: deque[TradeExecuted] = field(default_factory=lambda: deque(maxlen=TAPE_LENGTH))
     bars: dict[str, list[DayClosed]] = field(default_factory=dict)
     trade_count: int = 0
+    composite_bars: list[CompositeClosed] = field(default_factory=list)
+    """The composite's (COMCEA) daily bars, oldest first; its previous close is the last."""
     # Per (account, instrument) indexes kept by the appliers, so that a pre-trade position
     # check costs a few look-ups instead of a scan of the day's trades and listings.
     open_buys: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -144,6 +147,9 @@ class TradingState:
         self.instruments[ev.instrument].prev_close = ev.close
         self.bars.setdefault(ev.instrument, []).append(ev)
 
+    def apply_composite_closed(self, ev: CompositeClosed) -> None:
+        self.composite_bars.append(ev)
+
     def apply_day_finished(self, ev: DayFinished) -> None:
         self.phase = "idle"
         self.stats = {}
@@ -220,5 +226,6 @@ APPLIERS: dict[type, Any] = {
     ListingCancelled: TradingState.apply_cancelled,
     TradeExecuted: TradingState.apply_trade,
     DayClosed: TradingState.apply_day_closed,
+    CompositeClosed: TradingState.apply_composite_closed,
     DayFinished: TradingState.apply_day_finished,
 }

@@ -47,7 +47,9 @@ router = APIRouter(tags=["market"])
 
 InstrumentPath = Annotated[str, Path(min_length=1, max_length=16)]
 PUBLIC_ERRORS = errors(404, 422)
-REPORT_TYPES = frozenset({"InstrumentListed", "DayOpened", "TradeExecuted", "DayClosed"})
+REPORT_TYPES = frozenset(
+    {"InstrumentListed", "DayOpened", "TradeExecuted", "DayClosed", "CompositeClosed"}
+)
 
 
 def _instrument(services: Services, code: str) -> None:

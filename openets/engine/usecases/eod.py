@@ -17,6 +17,7 @@ rerun finishes the job (:func:`openets.ops.eod.run_end_of_day` drives them):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from openets.clearing.funds import FundBucket, FundPosting, FundsPosted
 from openets.clearing.settlement import Delivery, TradesSettled
@@ -28,9 +29,10 @@ from openets.engine.usecases.common import rules, system_fund_account, trading
 from openets.engine.usecases.trade import release_listing
 from openets.registry.events import LedgerPosted
 from openets.registry.model import Bucket, Posting, SystemRole, TxType
-from openets.trading.events import DayClosed, DayFinished, DayOpened
-from openets.trading.prices import DayStats
+from openets.trading.events import CompositeClosed, DayClosed, DayFinished, DayOpened
+from openets.trading.prices import DayStats, composite
 from openets.trading.rules import TradingMethod
+from openets.trading.vintages import CompositeMethod, Ohlc, weighted_average, weighted_bar
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +98,48 @@ def close_day(m: MarketState, cmd: CloseDay, ctx: Ctx) -> Result:
         events.append(
             DayClosed(day, code, st.open, st.high, st.low, bar.close, inst.prev_close, vols)
         )
+    closed = [e for e in events if isinstance(e, DayClosed)]
+    if closed:
+        events.append(composite_of_day(m, day, closed))
     return tuple(events)
+
+
+def composite_of_day(m: MarketState, day: str, closed: list[DayClosed]) -> CompositeClosed:
+    """The composite (COMCEA) of the day from the vintages' bars, by the stage of the market's
+    :class:`~openets.trading.vintages.VintageRules` in force that day (rounding half-up to the
+    tick). Its previous close is its last close; on its first day the stage's average of the
+    vintages' previous closes (pooled: the first listed vintage's)."""
+    t = trading(m)
+    vr = rules(m).vintages
+    tick = rules(m).trading.tick_fen
+    stage = vr.stage_on(date.fromisoformat(day))
+    by = {e.instrument: e for e in closed}
+    volumes = tuple(
+        (meth, sum(v for e in closed for mm, v, _ in e.volumes if mm == meth),
+         sum(f for e in closed for mm, _, f in e.volumes if mm == meth))
+        for meth in (x.value for x in TradingMethod)
+    )  # fmt: skip
+    weights = tuple((c, p) for c, p in stage.weights if c in by)
+    prev = t.composite_bars[-1].close if t.composite_bars else None
+    if stage.method is CompositeMethod.WEIGHTED and weights:
+        ohlc = {c: Ohlc(e.open, e.high, e.low, e.close) for c, e in by.items()}
+        got = weighted_bar(weights, ohlc, tick)
+        assert got is not None
+        if prev is None:
+            prev = weighted_average([(p, by[c].prev_close) for c, p in weights], tick)
+        return CompositeClosed(
+            day, vr.composite_code, got.open, got.high, got.low, got.close, prev, volumes,
+            CompositeMethod.WEIGHTED.value, weights,
+        )  # fmt: skip
+    order = [c for c in t.instruments if c in by]  # listing order
+    pooled = composite(t.stats.get(c) or DayStats() for c in order)
+    if prev is None:
+        prev = by[order[0]].prev_close
+    close = pooled.close_or_carry(prev, tick)
+    return CompositeClosed(
+        day, vr.composite_code, pooled.open, pooled.high, pooled.low, close, prev, volumes,
+        CompositeMethod.POOLED.value, tuple((c, 1) for c in order),
+    )  # fmt: skip
 
 
 def settle_trades(m: MarketState, cmd: SettleTrades, ctx: Ctx) -> Result:

@@ -58,6 +58,13 @@ def list_instrument(m: MarketState, cmd: tc.ListInstrument, ctx: Ctx) -> Result:
         )
     if cmd.code in trading(m).instruments:
         return Rejection(Code.DUPLICATE, f"instrument {cmd.code} is already listed", "code")
+    if cmd.code == m.rules.vintages.composite_code:
+        return Rejection(
+            Code.INVALID_FIELD,
+            f"code {cmd.code} is the composite price of the vintages, a statistic that is "
+            "not tradable",
+            "code",
+        )
     return (InstrumentListed(cmd.code, cmd.product, cmd.reference_price),)
 
 

@@ -1,17 +1,21 @@
 """The market's price and volume history, read from the journal's DayClosed and TradeExecuted.
 
 A day's per-vintage figures are its ``DayClosed`` events (the exchange's fixing); the composite
-(综合价格行情, COMCEA) is computed from the day's listing trades in journal order: open = the
-first listing trade of any vintage, high and low over all of them, close = their
-quantity-weighted average rounded half-up to the tick (the definition across vintages is [U],
-reference §4). With no listing trade the composite carries its previous close. Its previous
-close on the first day is the previous close of the vintage listed first (48.00 on 2021-07-16).
+(综合价格行情, COMCEA) is the day's ``CompositeClosed`` (computed at the end of the day by the
+market's composition rule, :mod:`openets.trading.vintages`: from 2025-04-29 the equal-weighted
+average of the five vintages). A journal written before that event existed has the composite
+computed here from the day's listing trades in journal order, as the pooled rule does: open =
+the first listing trade of any vintage, high and low over all of them, close = their
+quantity-weighted average rounded half-up to the tick. With no listing trade the composite
+carries its previous close. Its previous close on the first day is the previous close of the
+vintage listed first (48.00 on 2021-07-16).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import orjson
 
@@ -22,7 +26,9 @@ METHOD_CODES = {"listing": "10", "block": "20", "auction": "21"}
 COMPOSITE = "COMCEA"
 
 Row = tuple[int, str, bytes | str]
-_TYPES = frozenset({"InstrumentListed", "DayOpened", "TradeExecuted", "DayClosed"})
+_TYPES = frozenset(
+    {"InstrumentListed", "DayOpened", "TradeExecuted", "DayClosed", "CompositeClosed"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +132,8 @@ class History:
     """day -> instrument -> bar; the composite under ``COMPOSITE``."""
     listed: list[tuple[str, int]] = field(default_factory=list)
     """Instruments in listing order with their reference prices."""
+    composition: dict[str, tuple[str, tuple[tuple[str, int], ...]]] = field(default_factory=dict)
+    """day -> (method, (vintage, parts)...) of the composite, when the journal records it."""
 
     def bar(self, day: str, instrument: str) -> Bar | None:
         return self.bars.get(day, {}).get(instrument)
@@ -151,6 +159,7 @@ def history(rows: Iterable[Row], tick: int = 1) -> History:
     h = History()
     current = ""
     listing: dict[str, _Listing] = {}
+    fixed: dict[str, Prices] = {}
     comp_prev: int | None = None
     loads = orjson.loads
     for _, typ, payload in rows:
@@ -164,37 +173,48 @@ def history(rows: Iterable[Row], tick: int = 1) -> History:
         elif typ == "TradeExecuted":
             if d["method"] == "listing":
                 listing.setdefault(current, _Listing()).add(d["price"], d["quantity"])
+        elif typ == "CompositeClosed":
+            fixed[d["day"]] = _prices(d)
+            h.composition[d["day"]] = (d["method"], tuple((c, p) for c, p in d["weights"]))
         else:
             day = d["day"]
             if day not in h.bars:
                 h.days.append(day)
                 h.bars[day] = {}
-            pc = d["prev_close"]
-            traded = d["open"] is not None
-            prices = Prices(
-                d["open"] if traded else pc,
-                d["high"] if traded else pc,
-                d["low"] if traded else pc,
-                d["close"],
-                pc,
-                traded,
-            )
             h.bars[day][d["instrument"]] = Bar(
-                day, d["instrument"], prices, volumes_of(d["volumes"])
+                day, d["instrument"], _prices(d), volumes_of(d["volumes"])
             )
     for day in h.days:
-        comp_prev = _composite(h, day, listing.get(day), comp_prev, tick)
+        comp_prev = _composite(h, day, listing.get(day), comp_prev, tick, fixed.get(day))
     return h
 
 
-def _composite(h: History, day: str, lst: _Listing | None, prev: int | None, tick: int) -> int:
+def _prices(d: dict[str, Any]) -> Prices:
+    pc = d["prev_close"]
+    traded = d["open"] is not None
+    return Prices(
+        d["open"] if traded else pc,
+        d["high"] if traded else pc,
+        d["low"] if traded else pc,
+        d["close"],
+        pc,
+        traded,
+    )
+
+
+def _composite(
+    h: History, day: str, lst: _Listing | None, prev: int | None, tick: int, fixed: Prices | None
+) -> int:
     bars = h.bars[day]
-    if prev is None:
-        order = [code for code, _ in h.listed if code in bars] or sorted(bars)
-        prev = bars[order[0]].prices.prev_close
     vols = Volumes()
     for b in bars.values():
         vols = vols + b.volumes
+    if fixed is not None:
+        bars[COMPOSITE] = Bar(day, COMPOSITE, fixed, vols)
+        return fixed.close
+    if prev is None:
+        order = [code for code, _ in h.listed if code in bars] or sorted(bars)
+        prev = bars[order[0]].prices.prev_close
     if lst is None or lst.first is None or not lst.volume:
         prices = Prices(prev, prev, prev, prev, prev, False)
     else:
