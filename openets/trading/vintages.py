@@ -102,14 +102,16 @@ class VintageRules:
         ]
         for s in self.composite:
             parts = " ".join(f"{c}:{p}" for c, p in s.weights)
-            out.append((f"{prefix}.composite.{s.since}", f"{s.method.value} {parts}".strip()))
+            out.append(
+                (f"{prefix}.composite.{s.since}.weights", f"{s.method.value} {parts}".strip())
+            )
         return out
 
     def unconfirmed(self, prefix: str = "vintages") -> tuple[str, ...]:
         """The dotted names (as :meth:`rule_rows` gives them) the reference does not confirm."""
         return tuple(
             [f"{prefix}.{v.code}.listed_on" for v in self.vintages if not v.confirmed]
-            + [f"{prefix}.composite.{s.since}" for s in self.composite if not s.confirmed]
+            + [f"{prefix}.composite.{s.since}.weights" for s in self.composite if not s.confirmed]
         )
 
 

@@ -194,14 +194,14 @@ def test_unconfirmed_dates_and_compositions_are_marked() -> None:
     assert CN_VINTAGES.unconfirmed() == (
         "vintages.CEA23.listed_on",
         "vintages.CEA25.listed_on",
-        "vintages.composite.2021-07-16",
-        "vintages.composite.2026-04-29",
+        "vintages.composite.2021-07-16.weights",
+        "vintages.composite.2026-04-29.weights",
     )
     rules = preset("cn")
     assert set(CN_VINTAGES.unconfirmed()) <= set(rules.unconfirmed)
     rows = dict(rule_fields(rules))
     assert rows["vintages.CEA24.listed_on"] == date(2025, 4, 29)
-    assert rows["vintages.composite.2025-04-29"] == (
+    assert rows["vintages.composite.2025-04-29.weights"] == (
         "weighted CEA19-20:1 CEA21:1 CEA22:1 CEA23:1 CEA24:1"
     )
 
