@@ -159,6 +159,7 @@ PRESETS: dict[str, MarketRules] = {
             "trading.listing_band_bps",
             "trading.listing_max_qty",
             "trading.listing_sessions",
+            "trading.prevent_self_trade",
             "block.min_qty",
             "block.max_qty",
             "block.band_bps",
