@@ -36,7 +36,7 @@ from benchmarks._bench import MISMATCH  # noqa: E402
 
 ORDER = [
     "registry", "matching", "settlement", "allocation", "auctions", "detectors", "api",
-    "population", "simulate",
+    "population", "simulate", "sweep",
 ]
 
 

@@ -263,9 +263,19 @@ def _register_extensions() -> None:
         cli_report,
         cli_rules,
         cli_sim,
+        cli_sweep,
     )
 
-    for mod in (cli_compliance, cli_demo, cli_drill, cli_ops, cli_report, cli_rules, cli_sim):
+    for mod in (
+        cli_compliance,
+        cli_demo,
+        cli_drill,
+        cli_ops,
+        cli_report,
+        cli_rules,
+        cli_sim,
+        cli_sweep,
+    ):
         mod.register(app)
 
 
