@@ -2,11 +2,12 @@
 
     python benchmarks/sweep.py [--quick] [--runs 16] [--entities 200] [--days D] [--workers W]
 
-One run is made in this process first (it loads every module and cache the workers inherit),
-a second one is timed, then ``--runs`` runs (one scenario, seeds 1..N) go through
+One run is made in this process first (it loads every module and cache the workers
+inherit), a second one is timed, then ``--runs`` runs (one scenario, seeds 1..N) go through
 ``run_sweep``. The parallel efficiency is one run's time × the number of runs ÷ the sweep's
-wall time: on a 2-core machine the target is at least 1.7×. ``--quick`` runs 4 runs of 40 entities for 10 days. A run whose
-state hash differs from the same seed run in this process is a wrong result (exit status 3).
+wall time: on a 2-core machine the target is at least 1.7×. ``--quick`` runs 4 runs of 40
+entities for 10 days. A run whose state hash differs from the same seed run in this process
+is a wrong result (exit status 3).
 """
 
 from __future__ import annotations
