@@ -26,7 +26,7 @@ from openets.engine.usecases.common import rules
 from openets.presets import MarketRules
 from openets.trading.bands import price_band
 from openets.trading.book import Level, Side
-from openets.trading.events import DayClosed, TradeExecuted
+from openets.trading.events import CompositeClosed, DayClosed, TradeExecuted
 from openets.trading.prices import DayStats
 from openets.trading.state import Instrument, Listing, TradingState
 
@@ -152,8 +152,9 @@ def _volume(volume: int, turnover: int) -> MethodVolumeOut:
     return MethodVolumeOut(volume=volume, turnover=yuan(turnover))
 
 
-def closed_bar(ev: DayClosed) -> BarOut:
-    """A closed day's bar: with no listing trade its prices are the previous close carried."""
+def closed_bar(ev: DayClosed | CompositeClosed) -> BarOut:
+    """A closed day's bar (a vintage's or the composite's): with no listing trade its prices
+    are the previous close carried."""
     by = {m: (v, f) for m, v, f in ev.volumes}
     pc = ev.prev_close
     traded = ev.open is not None

@@ -121,13 +121,17 @@ async def bars(
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> Response:
     """Daily bars, oldest first: open, high, low, close (listing trades) and volume and turnover
-    per method; the day in progress last, with ``final: false``."""
-    _instrument(services, instrument)
+    per method; the day in progress last, with ``final: false``. The composite (``COMCEA``)
+    has closed days only: its bars are computed at the end of the day from the vintages'."""
     st = services.state
-    data = [closed_bar(ev) for ev in trading_of(st).bars.get(instrument, [])]
-    live = running_bar(st, instrument)
-    if live is not None:
-        data.append(live)
+    if instrument == st.rules.vintages.composite_code:
+        data = [closed_bar(ev) for ev in trading_of(st).composite_bars]
+    else:
+        _instrument(services, instrument)
+        data = [closed_bar(ev) for ev in trading_of(st).bars.get(instrument, [])]
+        live = running_bar(st, instrument)
+        if live is not None:
+            data.append(live)
     data = data[-limit:]
     return json_response(
         BarsOut(instrument=instrument, interval=interval, data=data, count=len(data))

@@ -5,6 +5,11 @@ and change; listing, block and one-way bidding volume and turnover (or 今日无
 day's total, the year to date and the cumulative totals; then the per-vintage table (各年度)
 with open, high, low, close, change, the day's and the cumulative volume and turnover, and the
 trading method. Markdown, CSV or JSON; Chinese or English.
+
+A day without any trade (no listing, block or one-way bidding trade in any vintage) is reported
+as the exchange does: 全国碳市场无成交, with the open and the close only (the previous close
+carried); the JSON has ``no_trade`` true and no high or low, the CSV leaves them empty.
+The composite's composition of the day (the vintages and their weights) is in the JSON.
 """
 
 from __future__ import annotations
@@ -50,6 +55,13 @@ class DailyReport:
     day: str
     composite: Line
     vintages: tuple[Line, ...]
+    composition: tuple[str, tuple[tuple[str, int], ...]] | None = None
+    """(method, (vintage, parts)...) of the composite, when the journal records it."""
+
+    @property
+    def no_trade(self) -> bool:
+        """No trade of any method in any vintage that day (全国碳市场无成交)."""
+        return self.composite.bar.volumes.total_t == 0
 
 
 def _line(h: History, day: str, instrument: str) -> Line:
@@ -67,6 +79,7 @@ def daily_report(h: History, day: str) -> DailyReport:
         day,
         _line(h, day, COMPOSITE),
         tuple(_line(h, day, i) for i in h.instruments(day)),
+        h.composition.get(day),
     )
 
 
@@ -76,6 +89,8 @@ def render_daily(r: DailyReport, form: str = "md", lang: str = "zh") -> str:
         return orjson.dumps(daily_json(r, lang), option=orjson.OPT_INDENT_2).decode() + "\n"
     if form == "csv":
         return fmt.csv_text(*daily_rows(r, lang))
+    if r.no_trade:
+        return _md_no_trade(r, lang)
     return _md_zh(r) if lang == "zh" else _md_en(r)
 
 
@@ -112,11 +127,28 @@ def title(day: str, lang: str) -> str:
     return f"[CEA] National carbon market daily composite prices and trading {compact}"
 
 
+def composition_json(r: DailyReport) -> dict[str, Any] | None:
+    if r.composition is None:
+        return None
+    method, weights = r.composition
+    total = sum(p for _, p in weights)
+    return {
+        "method": method,
+        "weights": [{"instrument": c, "weight": f"{p}/{total}"} for c, p in weights],
+    }
+
+
 def daily_json(r: DailyReport, lang: str = "zh") -> dict[str, Any]:
+    def prices(p: Prices) -> dict[str, Any]:
+        out = prices_json(p)
+        if r.no_trade:  # the exchange gives the open and the close only
+            out["high"] = out["low"] = None
+        return out
+
     def line(x: Line) -> dict[str, Any]:
         return {
             "instrument": x.bar.instrument,
-            "prices": prices_json(x.bar.prices),
+            "prices": prices(x.bar.prices),
             "day": volumes_json(x.bar.volumes),
             "ytd": volumes_json(x.ytd),
             "cum": volumes_json(x.cum),
@@ -125,7 +157,9 @@ def daily_json(r: DailyReport, lang: str = "zh") -> dict[str, Any]:
     return {
         "title": title(r.day, lang),
         "date": r.day,
+        "no_trade": r.no_trade,
         "composite": line(r.composite),
+        "composition": composition_json(r),
         "auction_today": r.composite.bar.volumes.auction_t > 0,
         "vintages": [line(v) for v in r.vintages],
         "disclaimer": DISCLAIMER[lang],
@@ -168,11 +202,12 @@ CSV_HEADER = {
 }
 
 
-def csv_lines(day: str, line: Line) -> list[list[object]]:
+def csv_lines(day: str, line: Line, no_trade: bool = False) -> list[list[object]]:
     """Rows of one instrument: all methods, then each method (10, 20, 21); prices only on the
-    rows that listing trades make (all, 10)."""
+    rows that listing trades make (all, 10); on a day without trades no high nor low."""
     p = line.bar.prices
-    prices = [format_yuan(p.open), format_yuan(p.high), format_yuan(p.low), format_yuan(p.close)]
+    hi, lo = ("", "") if no_trade else (format_yuan(p.high), format_yuan(p.low))
+    prices = [format_yuan(p.open), hi, lo, format_yuan(p.close)]
     change = fmt.plain_pct(p.change_bps)
     v, y, c = line.bar.volumes, line.ytd, line.cum
     rows: list[list[object]] = [
@@ -213,9 +248,9 @@ def csv_lines(day: str, line: Line) -> list[list[object]]:
 
 
 def daily_rows(r: DailyReport, lang: str) -> tuple[list[str], list[list[object]]]:
-    rows = csv_lines(r.day, r.composite)
+    rows = csv_lines(r.day, r.composite, r.no_trade)
     for v in r.vintages:
-        rows += csv_lines(r.day, v)
+        rows += csv_lines(r.day, v, r.no_trade)
     return CSV_HEADER[lang], rows
 
 
@@ -273,6 +308,34 @@ def _md_zh(r: DailyReport) -> str:
         fmt.md_table(header.split(), _vintage_rows(r, "zh")),
         f"> {DISCLAIMER['zh']}",
     ]
+    return "\n\n".join(parts) + "\n"
+
+
+def _md_no_trade(r: DailyReport, lang: str) -> str:
+    """全国碳市场无成交: the composite's and each vintage's open and close only."""
+    p = r.composite.bar.prices
+    rows = [
+        [x.bar.instrument, fmt.yuan(x.bar.prices.open), fmt.yuan(x.bar.prices.close)]
+        for x in r.vintages
+    ]
+    if lang == "zh":
+        parts = [
+            f"# {title(r.day, 'zh')}",
+            f"{fmt.zh_date(r.day)}，全国碳市场无成交。综合价格行情：开盘价{fmt.yuan(p.open)}元/吨，"
+            f"收盘价{fmt.yuan(p.close)}元/吨。",
+            "## 各年度碳排放配额价格行情",
+            fmt.md_table(["年度", "开盘价", "收盘价"], rows),
+            f"> {DISCLAIMER['zh']}",
+        ]
+    else:
+        parts = [
+            f"# {title(r.day, 'en')}",
+            f"No trades in the national carbon market on {fmt.en_date(r.day)}. Composite "
+            f"prices: open {fmt.yuan(p.open)} CNY/t, close {fmt.yuan(p.close)} CNY/t.",
+            "## Prices by vintage",
+            fmt.md_table(["Vintage", "Open", "Close"], rows),
+            f"> {DISCLAIMER['en']}",
+        ]
     return "\n\n".join(parts) + "\n"
 
 
