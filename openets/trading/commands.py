@@ -16,6 +16,16 @@ class ListInstrument(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class ListDueVintages(Command):
+    """List every vintage whose listing date (the market's vintage schedule) has come and that
+    is not listed yet, each as its own instrument."""
+
+    reference_price: int | None = None
+    """The previous close of their first day (fen); None: the composite's last close, or the
+    market's first-day reference before any close (the reference is silent: [U])."""
+
+
+@dataclass(frozen=True, slots=True)
 class SetInstrumentStatus(Command):
     code: str
     suspended: bool

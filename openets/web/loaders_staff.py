@@ -58,8 +58,10 @@ async def requests(c: Ctx) -> dict[str, Any]:
 
 
 async def instruments_admin(c: Ctx) -> dict[str, Any]:
-    got, rows = await instruments(c)
-    return {"rows": rows} if got.ok else problem(got)
+    (got, rows), sched = await asyncio.gather(instruments(c), c.get("/instruments/vintages"))
+    if not got.ok:
+        return problem(got)
+    return {"rows": rows, "schedule": sched.data if sched.ok else None}
 
 
 async def clock(c: Ctx) -> dict[str, Any]:

@@ -190,6 +190,8 @@ ENDPOINTS = (
         },
         frozenset({EXCH}),
     ),
+    Endpoint("vintage_schedule", "GET", "/instruments/vintages", None, EVERYONE),
+    Endpoint("list_due_vintages", "POST", "/instruments/due", lambda w, v: {}, frozenset({EXCH})),
     Endpoint(
         "suspend",
         "POST",

@@ -93,3 +93,36 @@ def test_composite_has_its_own_daily_bars(vapi: tuple[LiveApi, dict[str, Any]]) 
     ]
     assert (bars[0]["open"], bars[0]["high"], bars[0]["prev_close"]) == ("72.50", "72.50", "72.00")
     assert bars[0]["volume"] == 110
+
+
+# --- the schedule -------------------------------------------------------------------------------
+
+
+def test_vintages_due_are_listed_on_their_dates_over_http(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    with market_server(tmp_path_factory.mktemp("due"), start="2023-08-25T09:00+08:00") as api:
+        exop = api.client("exop")
+        first = ok(exop.request("POST", "/instruments/due", json={}))
+        assert [(i["code"], i["prev_close"]) for i in first["data"]] == [("CEA19-20", "48.00")]
+        assert ok(exop.request("POST", "/instruments/due", json={}))["count"] == 0
+        at(api, "2023-08-28T09:00+08:00")
+        body = {"reference_price": "70.00"}
+        later = ok(exop.request("POST", "/instruments/due", json=body))
+        assert [(i["code"], i["prev_close"]) for i in later["data"]] == [
+            ("CEA21", "70.00"),
+            ("CEA22", "70.00"),
+        ]
+        sched = api.anon().get("/instruments/vintages")
+        assert [(v["code"], v["listed"]) for v in sched["vintages"]] == [
+            ("CEA19-20", True),
+            ("CEA21", True),
+            ("CEA22", True),
+            ("CEA23", False),
+            ("CEA24", False),
+            ("CEA25", False),
+        ]
+        assert {v["code"]: v["confirmed"] for v in sched["vintages"]}["CEA23"] is False
+        (stage,) = [s for s in sched["composite"] if s["since"] == "2025-04-29"]
+        assert stage["confirmed"] and [w["weight"] for w in stage["weights"]] == ["1/5"] * 5
+        assert sched["composite_today"] == "2021-07-16"

@@ -16,7 +16,7 @@ from dsl import Given
 from openets.domain.rejection import Code
 from openets.presets import preset, rule_fields
 from openets.trading.book import Side
-from openets.trading.commands import ListInstrument, PostListing, TakeListing
+from openets.trading.commands import ListDueVintages, ListInstrument, PostListing, TakeListing
 from openets.trading.events import CompositeClosed, DayClosed
 from openets.trading.vintages import (
     CN_VINTAGES,
@@ -221,3 +221,26 @@ def test_a_weighted_stage_needs_distinct_positive_weights(
 def test_composite_stages_must_begin_on_increasing_dates() -> None:
     with pytest.raises(ValueError, match="increasing"):
         replace(CN_VINTAGES, composite=tuple(reversed(CN_VINTAGES.composite)))
+
+
+def test_vintages_are_listed_by_the_schedule_on_their_listing_dates() -> None:
+    g = Given.in_memory("2023-08-25T09:00+08:00")
+    (ev,) = g.ok(ListDueVintages(), "exchange")
+    assert (ev.code, ev.reference_price) == ("CEA19-20", 4800)  # the market's first reference
+    assert g.ok(ListDueVintages(), "exchange") == ()  # nothing more is due yet
+    g.at("2023-08-25T15:05+08:00")
+    g.end_of_day()  # the composite closes at 48.00
+    g.at("2023-08-28T09:00+08:00")
+    listed = g.ok(ListDueVintages(), "exchange")
+    assert [(e.code, e.reference_price) for e in listed] == [("CEA21", 4800), ("CEA22", 4800)]
+    g.at("2025-04-29T09:00+08:00")
+    listed = g.ok(ListDueVintages(7150), "exchange")
+    assert [(e.code, e.reference_price) for e in listed] == [("CEA23", 7150), ("CEA24", 7150)]
+    assert list(g.state.trading.instruments) == list(FIVE)
+
+
+def test_listing_due_vintages_with_a_bad_reference_price_is_rejected() -> None:
+    g = Given.in_memory("2025-04-29T09:00+08:00")
+    r = g.rejects(ListDueVintages(0), "exchange")
+    assert r.code is Code.INVALID_PRICE and r.field == "reference_price"
+    assert g.state.trading.instruments == {}

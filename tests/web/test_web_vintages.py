@@ -69,3 +69,27 @@ def test_daily_report_page_shows_the_composite_first(
     assert _rows(tab, D2) == ["COMCEA", *FIVE]
     assert no_trade in tab.page.locator("#f-daily_report .no-trade").inner_text()
     tab.close()
+
+
+@pytest.mark.parametrize(("lang", "listed"), [("zh", "已上市"), ("en", "Listed")])
+def test_exchange_lists_the_vintages_due_from_its_instruments_page(
+    tmp_path: Path, browser: Any, lang: str, listed: str
+) -> None:
+    with live_web(tmp_path) as live:
+        live.instrument("CEA19-20", "48.00")
+        live.client("exop").advance_clock(to="2023-08-28T09:00+08:00")
+        tab = Tab(browser, live, lang=lang)
+        tab.login("exop")
+        tab.go("/exchange/instruments")
+        frag = tab.page.locator("#f-instruments_admin")
+        assert listed not in frag.locator("tr[data-vintage=CEA21]").inner_text()
+        form = frag.locator("form[data-api='POST /api/v1/instruments/due']")
+        form.locator("input[name=reference_price]").fill("70.00")
+        form.locator("button[type=submit]").click()
+        frag.locator("tr[data-instrument=CEA22]").wait_for()
+        assert listed in frag.locator("tr[data-vintage=CEA21]").inner_text()
+        assert listed not in frag.locator("tr[data-vintage=CEA23]").inner_text()
+        data = live.client("exop").get("/instruments")["data"]
+        codes = {i["code"]: i["prev_close"] for i in data}
+        assert codes == {"CEA19-20": "48.00", "CEA21": "70.00", "CEA22": "70.00"}
+        tab.close()

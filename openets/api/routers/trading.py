@@ -37,6 +37,9 @@ from openets.api.routers._trading_views import (
 from openets.api.schemas.common import COMMAND_ERRORS, QUERY_ERRORS, AccountRef, yuan
 from openets.api.schemas.trading import (
     CancelOut,
+    CompositeStageOut,
+    CompositeWeightOut,
+    DueVintagesIn,
     InstrumentIn,
     InstrumentOut,
     InstrumentsOut,
@@ -48,6 +51,8 @@ from openets.api.schemas.trading import (
     TakeIn,
     TradeOut,
     TradesOut,
+    VintageOut,
+    VintagesOut,
 )
 from openets.domain.messages import Event
 from openets.domain.rejection import Code, Rejection
@@ -55,7 +60,12 @@ from openets.engine.state import MarketState
 from openets.supervision import messages as sm
 from openets.trading import commands as tc
 from openets.trading.book import Side
-from openets.trading.events import ListingCancelled, ListingPosted, TradeExecuted
+from openets.trading.events import (
+    InstrumentListed,
+    ListingCancelled,
+    ListingPosted,
+    TradeExecuted,
+)
 
 router = APIRouter(tags=["trading"])
 
@@ -97,6 +107,67 @@ async def list_instruments(services: ServicesDep) -> Response:
     st = services.state
     data = [instrument_out(st, i) for _, i in sorted(trading_of(st).instruments.items())]
     return json_response(InstrumentsOut(data=data, count=len(data)))
+
+
+@router.get("/instruments/vintages", response_model=VintagesOut)
+async def vintage_schedule(services: ServicesDep) -> Response:
+    """The vintages with their listing dates ([U] ones marked) and the composite price's
+    composition by date: which vintages, with which weights (public)."""
+    st = services.state
+    vr = st.rules.vintages
+    listed = trading_of(st).instruments
+    today = services.clock.now().astimezone(st.rules.calendar.tz).date()
+
+    def weights(w: tuple[tuple[str, int], ...]) -> list[CompositeWeightOut]:
+        total = sum(p for _, p in w)
+        return [CompositeWeightOut(instrument=c, weight=f"{p}/{total}") for c, p in w]
+
+    return json_response(
+        VintagesOut(
+            composite_code=vr.composite_code,
+            vintages=[
+                VintageOut(
+                    code=v.code,
+                    listed_on=v.listed_on.isoformat(),
+                    confirmed=v.confirmed,
+                    note=v.note,
+                    listed=v.code in listed,
+                )
+                for v in vr.vintages
+            ],
+            composite=[
+                CompositeStageOut(
+                    since=s.since.isoformat(),
+                    method=s.method.value,
+                    weights=weights(s.weights),
+                    confirmed=s.confirmed,
+                    note=s.note,
+                )
+                for s in vr.composite
+            ],
+            composite_today=vr.stage_on(today).since.isoformat(),
+        )
+    )
+
+
+@router.post(
+    "/instruments/due", status_code=200, response_model=InstrumentsOut, responses=COMMAND_ERRORS
+)
+async def list_due_vintages(body: DueVintagesIn, cmd: CommandDep) -> Response:
+    """List the vintages whose listing date has come and that are not listed yet (exchange
+    operator); the answer holds the instruments listed (none when none was due)."""
+    cmd.require(Action.TRADING_ADMIN)
+
+    def render(events: tuple[Event, ...], st: MarketState) -> InstrumentsOut:
+        t = trading_of(st)
+        data = [
+            instrument_out(st, t.instruments[e.code])
+            for e in events
+            if isinstance(e, InstrumentListed)
+        ]
+        return InstrumentsOut(data=data, count=len(data))
+
+    return await cmd.run(tc.ListDueVintages(body.reference_price), render, status=200)
 
 
 def _render_instrument(code: str) -> Render:

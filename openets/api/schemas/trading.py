@@ -55,6 +55,45 @@ class InstrumentsOut(OutModel):
     count: int
 
 
+class DueVintagesIn(InModel):
+    reference_price: Price | None = None
+    """The previous close of the new vintages' first day; none: the composite's last close."""
+
+
+class VintageOut(OutModel):
+    code: str
+    listed_on: str
+    """The listing date of the market's schedule."""
+    confirmed: bool
+    """False: the reference does not give this date to the day ([U])."""
+    note: str
+    listed: bool
+
+
+class CompositeWeightOut(OutModel):
+    instrument: str
+    weight: str
+    """A fraction, e.g. ``1/5``."""
+
+
+class CompositeStageOut(OutModel):
+    since: str
+    method: Literal["pooled", "weighted"]
+    weights: list[CompositeWeightOut]
+    """Empty for pooled: every listed vintage's listing trades count."""
+    confirmed: bool
+    note: str
+
+
+class VintagesOut(OutModel):
+    composite_code: str
+    vintages: list[VintageOut]
+    composite: list[CompositeStageOut]
+    """From the first stage to the last; the one in force is the last begun."""
+    composite_today: str
+    """The ``since`` of the stage in force on the market's date."""
+
+
 # --- listings, orders, trades -------------------------------------------------------------------
 
 

@@ -68,6 +68,24 @@ def list_instrument(m: MarketState, cmd: tc.ListInstrument, ctx: Ctx) -> Result:
     return (InstrumentListed(cmd.code, cmd.product, cmd.reference_price),)
 
 
+def list_due_vintages(m: MarketState, cmd: tc.ListDueVintages, ctx: Ctx) -> Result:
+    """The vintages due by today (market time) per the schedule, not listed yet; none: nothing."""
+    mr = m.rules
+    t = trading(m)
+    ref = cmd.reference_price
+    if ref is not None:
+        r = check_int(ref, "reference_price", Code.INVALID_PRICE, "a price in fen")
+        if r:
+            return r
+    elif t.composite_bars:
+        ref = t.composite_bars[-1].close
+    else:
+        ref = mr.trading.first_day_reference_fen
+    today = ctx.now.astimezone(mr.calendar.tz).date()
+    due = mr.vintages.due(today, list(t.instruments))
+    return tuple(InstrumentListed(v.code, v.code, ref) for v in due)
+
+
 def set_status(m: MarketState, cmd: tc.SetInstrumentStatus, ctx: Ctx) -> Result:
     inst = trading(m).instruments.get(cmd.code)
     if inst is None:
@@ -540,6 +558,7 @@ def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> No
     handlers.update(
         {
             tc.ListInstrument: list_instrument,
+            tc.ListDueVintages: list_due_vintages,
             tc.SetInstrumentStatus: set_status,
             tc.PostListing: post_listing,
             tc.TakeListing: take_listing,
