@@ -19,7 +19,8 @@ Tonnes = NewType("Tonnes", int)
 ZERO_FEN = Fen(0)
 ZERO_T = Tonnes(0)
 
-_MONEY_RE = re.compile(r"^-?\d{1,15}(\.\d{1,2})?$")
+_MONEY_RE = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,2})?", re.ASCII)
+"""ASCII digits only: ``\\d`` would take fullwidth and Arabic-Indic digits as money."""
 
 
 class MoneyFormatError(ValueError):
@@ -39,14 +40,19 @@ def fen(value: int | str) -> Fen:
 
 
 def parse_yuan(text: str) -> Fen:
-    """Parse ``"52.78"`` (yuan, at most two decimals) into 5278 fen."""
+    """Parse ``"52.78"`` (yuan, at most two decimals) into 5278 fen.
+
+    The text is taken exactly as sent: ASCII digits 0-9 only, and no surrounding spaces or
+    line breaks (``" 12.50 "`` and ``"１２.５０"`` are refused, not silently cleaned).
+    """
     if not isinstance(text, str):
         raise TypeError(f"money must be a decimal string, was {type(text).__name__}")
-    s = text.strip()
-    if not _MONEY_RE.match(s):
-        raise MoneyFormatError(f"not a decimal amount with at most two places: {text!r}")
+    if not _MONEY_RE.fullmatch(text):
+        raise MoneyFormatError(
+            f"not a decimal amount of ASCII digits with at most two places: {text!r}"
+        )
     try:
-        d = Decimal(s)
+        d = Decimal(text)
     except InvalidOperation as exc:  # pragma: no cover - regex already guards
         raise MoneyFormatError(f"not a decimal amount: {text!r}") from exc
     return Fen(int(d * 100))

@@ -25,7 +25,7 @@ from openets.domain.when import WhenError, parse_day, parse_time
 MAX_QUANTITY = 10**12
 """Whole tonnes in one command at most (far above any national cap; keeps journal ints small)."""
 
-MONEY_PATTERN = r"^\d{1,15}(\.\d{1,2})?$"
+MONEY_PATTERN = r"^[0-9]{1,15}(\.[0-9]{1,2})?$"
 
 
 def _money_validator(code: Code) -> Any:
@@ -43,7 +43,8 @@ def _money_validator(code: Code) -> Any:
         except MoneyFormatError:
             raise PydanticCustomError(
                 str(code),
-                'must be a decimal string with at most two places such as "52.78", was {value}',
+                'must be a decimal string of ASCII digits 0-9 with at most two places and no '
+                'spaces, such as "52.78", was {value}',
                 {"value": repr(value)[:40]},
             ) from None
         return fen
