@@ -1,6 +1,7 @@
 """``openets sweep``: every scenario of a file × N seeds on a process pool, one report.
 
     openets sweep --scenarios scenarios.toml --seeds 4 --out sweep-report
+    openets sweep --scenarios scenarios.toml --seeds 4 --ray 10.0.0.5:6379
 
 Progress (one line per finished run) goes to standard error, the report's path to standard
 output. The scenario file format is described in :mod:`openets.sim.scenarios`.
@@ -15,7 +16,9 @@ from pathlib import Path
 import typer
 
 
-def sweep_command(scenarios: Path, seeds: int, out: Path, workers: int | None) -> int:
+def sweep_command(
+    scenarios: Path, seeds: int, out: Path, workers: int | None, ray: str | None = None
+) -> int:
     from openets.sim.scenarios import ScenarioError, load_scenarios
     from openets.sim.sweep import RunFailure, RunResult, run_sweep
     from openets.sim.sweep_report import write_sweep
@@ -47,7 +50,7 @@ def sweep_command(scenarios: Path, seeds: int, out: Path, workers: int | None) -
         )
 
     try:
-        outcome = run_sweep(found, seeds, workers, progress)
+        outcome = run_sweep(found, seeds, workers, progress, ray_address=ray)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -66,6 +69,9 @@ def register(app: typer.Typer) -> None:
         seeds: int = typer.Option(4, help="seeds per scenario (1..N)"),
         out: Path = typer.Option(Path("sweep-report"), help="folder for the report"),
         workers: int | None = typer.Option(None, help="worker processes (default: one per core)"),
+        ray: str | None = typer.Option(
+            None, help="run on the Ray cluster at this address (e.g. 10.0.0.5:6379)"
+        ),
     ) -> None:
         """Run every scenario × seed of a scenario file and compare them in one report."""
-        raise typer.Exit(sweep_command(scenarios, seeds, out, workers))
+        raise typer.Exit(sweep_command(scenarios, seeds, out, workers, ray))

@@ -6,6 +6,9 @@ Each run is ``run_simulation`` of the scenario's set-up with one seed, in memory
 process; the same scenario and seed give the same state hash on any machine. Results stream
 back as they finish. A run that fails is retried once; if it fails again it is reported in the
 outcome (with its error), never dropped silently.
+
+With ``ray_address`` the runs go to a Ray cluster instead of the local pool
+(:mod:`openets.sim.sweep_ray`); every node needs OpenETS installed, as the workers import it.
 """
 
 from __future__ import annotations
@@ -111,6 +114,7 @@ def run_sweep(
     workers: int | None = None,
     progress: Progress | None = None,
     runner: Callable[[str, SimConfig, int], RunResult] = run_one,
+    ray_address: str | None = None,
 ) -> SweepOutcome:
     """Run every scenario × seed on a pool of ``workers`` processes (default: one per core).
 
@@ -127,6 +131,11 @@ def run_sweep(
     jobs = [(s.name, s.config, seed) for s in scenarios for seed in seed_list]
     total = len(jobs)
     started = time.perf_counter()
+    if ray_address is not None:
+        from openets.sim.sweep_ray import run_on_ray
+
+        run_on_ray(ray_address, jobs, runner, outcome, progress)
+        return _finish(outcome, scenarios, started)
     n = workers or min(total, os.cpu_count() or 1)
     with ProcessPoolExecutor(max_workers=n) as pool:
         pending: dict[Future[RunResult], tuple[str, SimConfig, int, int]] = {
@@ -155,6 +164,12 @@ def run_sweep(
                 if progress is not None:
                     progress(done, total, got)
                 break  # re-enter as_completed with the retried runs included
+    return _finish(outcome, scenarios, started)
+
+
+def _finish(outcome: SweepOutcome, scenarios: Sequence[Scenario], started: float) -> SweepOutcome:
+    import time
+
     order = {s.name: i for i, s in enumerate(scenarios)}
     outcome.results.sort(key=lambda r: (order[r.scenario], r.seed))
     outcome.failures.sort(key=lambda r: (order[r.scenario], r.seed))
