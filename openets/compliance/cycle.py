@@ -60,6 +60,7 @@ from openets.compliance.state import (
     entity_for_regulator,
 )
 from openets.domain.messages import Command, Ctx, Event
+from openets.domain.money import format_yuan
 from openets.domain.products import CCER, cea_for_year
 from openets.domain.rejection import Code, Rejection
 
@@ -396,8 +397,9 @@ def _assess_penalty(state: ComplianceState, cmd: AssessPenalty, ctx: Ctx) -> Res
     if not assessment.fine_min_fen <= cmd.fine_fen <= assessment.fine_max_fen:
         return Rejection(
             Code.INVALID_AMOUNT,
-            f"fine {cmd.fine_fen} fen is outside {assessment.fine_min_fen}.."
-            f"{assessment.fine_max_fen} fen ({plan.penalty_regime})",
+            f"fine {format_yuan(cmd.fine_fen)} yuan is outside "
+            f"{format_yuan(assessment.fine_min_fen)}..{format_yuan(assessment.fine_max_fen)} yuan "
+            f"({plan.penalty_regime})",
             "fine_fen",
         )
     return (

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from openets.clearing.funds import FundBucket
+from openets.domain.money import format_yuan
 from openets.registry.model import Bucket
 from openets.trading.book import Side
 
@@ -81,8 +82,8 @@ def lock_violations(m: MarketState) -> list[str]:
     for acct in sorted(set(fen) | set(held_fen)):
         if fen.get(acct, 0) != held_fen.get(acct, 0):
             out.append(
-                f"funds locks of {acct}: LOCKED holds {held_fen.get(acct, 0)} fen, its listings, "
-                f"bids and blocks lock {fen.get(acct, 0)} fen"
+                f"funds locks of {acct}: LOCKED holds {format_yuan(held_fen.get(acct, 0))} yuan, "
+                f"its listings, bids and blocks lock {format_yuan(fen.get(acct, 0))} yuan"
             )
     held_t = {k: b[Bucket.LOCKED] for k, b in m.registry.holdings.items() if b[Bucket.LOCKED]}
     for key in sorted(set(tonnes) | set(held_t)):

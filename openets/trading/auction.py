@@ -230,7 +230,10 @@ def spec_problems(spec: AuctionSpec) -> tuple[Rejection, ...]:
         out.append(Rejection(Code.INVALID_FIELD, f"tick must be positive, was {spec.tick}", "tick"))
     out.extend(_reserve_problems(spec))
     if spec.closes_at_us <= spec.opens_at_us:
-        msg = f"window must close after it opens, was {spec.opens_at_us}..{spec.closes_at_us}"
+        msg = (
+            f"window must close after it opens, was {_iso(spec.opens_at_us)}.."
+            f"{_iso(spec.closes_at_us)}"
+        )
         out.append(Rejection(Code.INVALID_FIELD, msg, "closes_at"))
     cap = spec.per_bidder_cap
     if cap is not None and (cap <= 0 or (spec.lot_size > 0 and cap % spec.lot_size)):

@@ -108,7 +108,7 @@ def test_penalty_trade_totals_other_than_the_markets_are_rejected(
     fine = 5 * SHORTFALL_2023_T * AVERAGE_DEC_2024_FEN
     r = w.g.rejects(AssessPenalty("E1", 2023, fine, 1_000_000, 100), NATIONAL_REG)
     assert r.code is Code.INVALID_FIELD and r.field == "trade_value_fen"
-    assert "3750000 fen for 400 t" in r.message
+    assert "37500.00 yuan for 400 t" in r.message
 
 
 def test_penalty_before_the_deadline_is_rejected() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from openets.domain.messages import Ctx
+from openets.domain.money import format_yuan
 from openets.domain.rejection import Code, Rejection
 from openets.engine.core import Handler, Result
 from openets.engine.state import MarketState
@@ -22,7 +23,7 @@ def open_requests(m: MarketState, account_id: str) -> list[str]:
     out: list[str] = []
     bal = m.funds.balances.get(account_id)
     if bal and any(bal):
-        out.append(f"a fund balance of {sum(bal)} fen")
+        out.append(f"a fund balance of {format_yuan(sum(bal))} yuan")
     fu = m.funds
     refs = [r for r, (a, _) in fu.withdrawals.items() if a == account_id]
     refs += [r for r, (a, _) in fu.pending_deposits.items() if a == account_id]

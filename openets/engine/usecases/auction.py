@@ -263,7 +263,11 @@ def announce(m: MarketState, cmd: AnnounceAuction, ctx: Ctx) -> Result:
     if isinstance(closes, Rejection):
         return closes
     if closes <= ctx.now:
-        msg = f"closes_at {closes.isoformat()} is not after now ({ctx.now.isoformat()})"
+        msg = f"closes_at {cmd.closes_at} is not after now ({ctx.now.isoformat()})"
+        return Rejection(Code.INVALID_FIELD, msg, "closes_at")
+    if closes <= opens:
+        # Quoted as sent: the caller wrote these texts, not microseconds since the epoch.
+        msg = f"the window must close after it opens, was {cmd.opens_at}..{cmd.closes_at}"
         return Rejection(Code.INVALID_FIELD, msg, "closes_at")
     spec = AuctionSpec(
         auction_id=ctx.ids.next("AU"),

@@ -7,6 +7,7 @@ from typing import Any
 
 from openets.clearing.funds import FundBucket, FundPosting, FundsPosted
 from openets.domain.messages import Ctx, Event
+from openets.domain.money import format_yuan
 from openets.domain.rejection import Code, Rejection
 from openets.engine.state import MarketState
 from openets.presets import MarketRules
@@ -104,8 +105,8 @@ def lock_funds(
     if power < amount:
         return Rejection(
             Code.INSUFFICIENT_FUNDS,
-            f"account {account_id} has {power} fen of "
-            f"buying power, needs {amount} fen (price × quantity + fees)",
+            f"account {account_id} has {format_yuan(power)} yuan of "
+            f"buying power, needs {format_yuan(amount)} yuan (price × quantity + fees)",
             "quantity",
         )
     from_avail = min(amount, bal[FundBucket.AVAILABLE])

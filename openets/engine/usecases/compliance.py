@@ -44,6 +44,7 @@ from openets.compliance.rules import SurrenderItem
 from openets.compliance.run_messages import ComplianceRun, ObligationMet
 from openets.compliance.state import NATIONAL, SYSTEM_ACTOR, ComplianceState
 from openets.domain.messages import Command, Ctx, Event
+from openets.domain.money import format_yuan
 from openets.domain.products import CCER, cea_for_year
 from openets.domain.rejection import Code, Rejection
 from openets.engine.core import Applier, Handler, Result
@@ -92,8 +93,6 @@ class CompliancePart(ComplianceState):
 
     def violations(self) -> list[str]:
         return cq.violations(self)
-
-
 
 
 # --- the allocation budget ------------------------------------------------------------------
@@ -368,8 +367,9 @@ def _assess_penalty(m: MarketState, cmd: AssessPenalty, ctx: Ctx) -> Result:
     ):
         return Rejection(
             Code.INVALID_FIELD,
-            f"the month's trades come from the market: {price.value_fen} fen for "
-            f"{price.quantity_t} t ({price.start}..{price.end}); give 0 or these, was {given}",
+            f"the month's trades come from the market: {format_yuan(price.value_fen)} yuan for "
+            f"{price.quantity_t} t ({price.start}..{price.end}); give 0 or these, was "
+            f"{format_yuan(given[0])} yuan for {given[1]} t",
             "trade_value_fen",
         )
     return result

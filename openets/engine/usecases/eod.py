@@ -22,6 +22,7 @@ from datetime import date
 from openets.clearing.funds import FundBucket, FundPosting, FundsPosted
 from openets.clearing.settlement import Delivery, TradesSettled
 from openets.domain.messages import Command, Ctx, Event
+from openets.domain.money import format_yuan
 from openets.domain.rejection import Code, Rejection
 from openets.engine.core import Applier, Handler, Result
 from openets.engine.state import MarketState
@@ -206,7 +207,8 @@ def finish_day(m: MarketState, cmd: FinishDay, ctx: Ctx) -> Result:
     if any(left):
         return Rejection(
             Code.INVALID_STATE,
-            f"reconciliation failed: the clearing account still holds {left} fen after settlement",
+            f"reconciliation failed: the clearing account still holds "
+            f"{format_yuan(sum(left))} yuan after settlement",
             None,
         )
     events: list[Event] = []

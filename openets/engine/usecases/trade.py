@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from openets.clearing.funds import FundBucket, FundPosting, FundsPosted
 from openets.domain.messages import Ctx, Event
+from openets.domain.money import format_yuan
 from openets.domain.rejection import Code, Rejection
 from openets.engine.core import Applier, Handler, Result
 from openets.engine.state import MarketState
@@ -242,8 +243,8 @@ class Wallets:
         if w[0] + w[1] < amount:
             return Rejection(
                 Code.INSUFFICIENT_FUNDS,
-                f"account {acct} has {w[0] + w[1]} fen of "
-                f"buying power, needs {amount} fen (price × quantity + fees)",
+                f"account {acct} has {format_yuan(w[0] + w[1])} yuan of "
+                f"buying power, needs {format_yuan(amount)} yuan (price × quantity + fees)",
                 "quantity",
             )
         a = min(amount, w[0])
@@ -514,7 +515,8 @@ def _fill_events(
         if maker_acct == cmd.account_id and rules(m).trading.prevent_self_trade:
             return Rejection(
                 Code.SELF_TRADE,
-                f"the order would trade with the account's own order {maker_id} at {price} fen",
+                f"the order would trade with the account's own order {maker_id} "
+                f"at {format_yuan(price)} yuan",
                 "price",
             )
         buyer, seller = (
