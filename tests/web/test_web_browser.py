@@ -208,12 +208,28 @@ def test_a_transfer_needs_a_second_registry_operator_in_the_terminal(
     second.close()
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="under the full parallel suite the regulator's console at times shows a problem "
-    "(the day's report not found) that does not occur when the browser tests run alone; open",
-)
+def _traded_and_closed_day(web: LiveWeb) -> None:
+    """2021-07-16 traded and closed, as the first test leaves it; made over the API when this
+    test runs on a fresh server (a worker may run another module's tests between this module's,
+    and the module's server is then set up again)."""
+    bars = web.market.state.trading.bars.get("CEA19-20", [])
+    if any(b.day == "2021-07-16" for b in bars):
+        return
+    if "CEA19-20" not in web.market.state.trading.instruments:
+        web.instrument("CEA19-20", "48.00")
+    seller = web.participant("华能对照电厂", tonnes=20_000)
+    buyer = web.participant("粤电对照电厂", province="广东", yuan_fen=500_000_000)
+    listing = web.client(seller.username).post_listing(
+        seller.account_id, "CEA19-20", "sell", "50.00", 5_000
+    )
+    web.client(buyer.username).take_listing(listing["listing_id"], buyer.account_id, 2_000)
+    exop = web.client("exop")
+    exop.advance_clock(to="2021-07-16T15:30+08:00")
+    exop.end_of_day()
+
+
 def test_staff_consoles_render_with_their_data(web: LiveWeb, browser: Any) -> None:
+    _traded_and_closed_day(web)
     pages = {
         "regulator": [
             ("/regulator", "regulator_dashboard"),
