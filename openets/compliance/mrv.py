@@ -36,6 +36,7 @@ from openets.compliance.state import (
     check_lines,
     entity_for_regulator,
 )
+from openets.domain.cells import name_error
 from openets.domain.messages import Command, Ctx, Event
 from openets.domain.rejection import Code, Rejection
 
@@ -203,6 +204,9 @@ def _register_entity(
     for name in ("entity_id", "name", "province", "account_id"):
         if not getattr(cmd, name).strip():
             return Rejection(Code.INVALID_FIELD, f"{name} must not be empty", name)
+    bad = name_error(cmd.name)
+    if bad is not None:
+        return Rejection(Code.INVALID_FIELD, f"name {cmd.name!r} {bad}", "name")
     if cmd.entity_id in state.entities:
         return Rejection(Code.DUPLICATE, f"entity {cmd.entity_id} is registered", "entity_id")
     if state.entity_for_account(cmd.account_id) is not None:

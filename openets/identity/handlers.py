@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from openets.domain.cells import name_error
 from openets.domain.messages import Ctx, Event
 from openets.domain.rejection import Code, Rejection
 from openets.identity.model import (
@@ -44,7 +45,8 @@ from openets.registry.state import RegistryState
 
 Result = tuple[Event, ...] | Rejection
 
-USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{2,63}$")
+USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{2,63}\Z")
+"""ASCII only, and ``\\Z`` rather than ``$``: a trailing line break is not part of a name."""
 RESERVED = frozenset({"system", "seed", "bank", "bootstrap"})
 """Names of the engine's own actors: no login may take them."""
 ID_NUMBER_RE = re.compile(r"^[0-9A-Z]{6,32}$")
@@ -167,6 +169,9 @@ def _person(
             "person",
         )
     name = ref.name.strip() or username
+    bad = name_error(name)
+    if bad is not None:
+        return Rejection(Code.INVALID_FIELD, f"person.name {ref.name!r} {bad}", "person.name")
     if len(name) > NAME_MAX or not name.isprintable():
         return Rejection(
             Code.INVALID_FIELD,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from openets.domain.cells import control_error
+from openets.domain.cells import name_error
 from openets.domain.identity import resident_id_error, uscc_error
 from openets.domain.messages import Ctx, Event
 from openets.domain.provinces import PROVINCES as PROVINCES  # re-exported
@@ -100,7 +100,7 @@ def open_account(state: RegistryState, cmd: c.OpenAccount, ctx: Ctx) -> Result:
         )
     if not isinstance(cmd.name, str) or not cmd.name.strip():
         return Rejection(Code.INVALID_FIELD, f"name must not be empty, was {cmd.name!r}", "name")
-    bad = control_error(cmd.name)
+    bad = name_error(cmd.name)
     if bad is not None:
         return Rejection(Code.INVALID_FIELD, f"name {cmd.name!r} {bad}", "name")
     if not isinstance(cmd.id_code, str):

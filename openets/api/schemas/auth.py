@@ -65,7 +65,7 @@ class LogoutOut(OutModel):
     status: Literal["logged_out"] = "logged_out"
 
 
-PersonName = Annotated[str, text_validator(64, 1), text_schema(64, 1)]
+PersonName = Annotated[str, text_validator(64, 1, name=True), text_schema(64, 1)]
 IdNumber = Annotated[str, text_validator(32, 1), text_schema(32, 1)]
 PersonId = Annotated[str, text_validator(16, 1), text_schema(16, 1)]
 Reason = Annotated[str, text_validator(500, 0), text_schema(500, 0)]

@@ -17,6 +17,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from openets.api.errors import ApiError
+from openets.domain.cells import name_error
 from openets.domain.clock import BEIJING
 from openets.domain.money import MoneyFormatError, format_yuan, parse_yuan
 from openets.domain.rejection import Code
@@ -104,8 +105,11 @@ Year = Annotated[
 ]
 
 
-def text_validator(max_length: int, min_length: int = 0, pattern: str | None = None) -> Any:
-    """Bounded text that is valid UTF-8 (no lone surrogates) and free of control characters."""
+def text_validator(
+    max_length: int, min_length: int = 0, pattern: str | None = None, *, name: bool = False
+) -> Any:
+    """Bounded text that is valid UTF-8 (no lone surrogates) and free of control characters;
+    with ``name``, also free of bidirectional controls and zero-width characters."""
     rx = re.compile(pattern) if pattern else None
 
     def check(value: object) -> str:
@@ -128,6 +132,11 @@ def text_validator(max_length: int, min_length: int = 0, pattern: str | None = N
         if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
             raise PydanticCustomError(
                 str(Code.INVALID_FIELD), "must not contain control characters", {}
+            )
+        why = name_error(value) if name else None
+        if why is not None:
+            raise PydanticCustomError(
+                str(Code.INVALID_FIELD), "{why}, was {value}", {"why": why, "value": ascii(value)}
             )
         if rx is not None and not rx.fullmatch(value):
             raise PydanticCustomError(
@@ -241,7 +250,7 @@ AccountRef = Annotated[str, text_validator(32, 1), text_schema(32, 1)]
 """An account id in a request (the engine says whether it exists)."""
 Reason = Annotated[str, text_validator(500), text_schema(500)]
 ProductCode = Annotated[str, text_validator(16, 1), text_schema(16, 1)]
-Name = Annotated[str, text_validator(200, 1), text_schema(200, 1)]
+Name = Annotated[str, text_validator(200, 1, name=True), text_schema(200, 1)]
 
 
 class InModel(BaseModel):

@@ -24,7 +24,7 @@ MAX_OUTPUT = 10**12
 
 EntityId = Annotated[str, text_validator(32, 1, r"[A-Za-z0-9_.-]+"), text_schema(32, 1)]
 UnitId = Annotated[str, text_validator(32, 1, r"[A-Za-z0-9_.-]+"), text_schema(32, 1)]
-Name = Annotated[str, text_validator(100, 1), text_schema(100, 1)]
+Name = Annotated[str, text_validator(100, 1, name=True), text_schema(100, 1)]
 Province = Annotated[str, text_validator(8, 1), text_schema(8, 1)]
 Reason = Annotated[str, text_validator(500), text_schema(500)]
 SectorName = Literal["power", "steel", "cement", "aluminium"]
