@@ -109,7 +109,7 @@ async def depth(c: Ctx) -> dict[str, Any]:
     code = c.param("instrument")
     if not code:
         return {"none": True}
-    got = await c.get(f"/market/{code}/depth")
+    got, ticker = await asyncio.gather(c.get(f"/market/{code}/depth"), c.get("/market/ticker"))
     if not got.ok:
         return problem(got)
     body = got.data if isinstance(got.data, dict) else {}
@@ -117,7 +117,9 @@ async def depth(c: Ctx) -> dict[str, Any]:
     bids = levels(body.get("bids"))
     asks_rows = [(i + 1, asks[i] if i < len(asks) else None) for i in range(DEPTH_LEVELS)]
     bids_rows = [(i + 1, bids[i] if i < len(bids) else None) for i in range(DEPTH_LEVELS)]
-    return {"asks": list(reversed(asks_rows)), "bids": bids_rows}
+    mine = [r for r in ticker.rows if r.get("instrument") == code]
+    prev = dec(mine[0].get("prev_close")) if mine else None
+    return {"asks": list(reversed(asks_rows)), "bids": bids_rows, "prev_close": prev}
 
 
 def market_listing(x: dict[str, Any]) -> dict[str, Any]:

@@ -220,16 +220,46 @@ def last_price(t: TradingState, code: str) -> int | None:
     return None
 
 
+def _closed_stats(ev: DayClosed) -> DayStats:
+    """A closed day's figures as running statistics (what the ticker shows after the close)."""
+    by = {m: (v, f) for m, v, f in ev.volumes}
+    lv, bv, av = (by.get(m, (0, 0)) for m in ("listing", "block", "auction"))
+    return DayStats(
+        open=ev.open,
+        high=ev.high,
+        low=ev.low,
+        listing_volume=lv[0],
+        listing_turnover=lv[1],
+        block_volume=bv[0],
+        block_turnover=bv[1],
+        auction_volume=av[0],
+        auction_turnover=av[1],
+    )
+
+
+def _last_trade_of(t: TradingState, code: str, day: str) -> int | None:
+    """The last listing trade price of ``day`` (None: no listing trade that day)."""
+    for ev in reversed(t.tape):
+        if ev.time[:10] < day:
+            return None
+        if ev.instrument == code and ev.method == "listing" and ev.time.startswith(day):
+            return ev.price
+    return None
+
+
 def ticker_row(state: MarketState, inst: Instrument) -> TickerRow:
     t = trading_of(state)
     st = (t.stats.get(inst.code) if t.phase != "idle" else None) or DayStats()
-    # once the day has closed, the previous close is already today's close: use the bar's
     prev = inst.prev_close
-    bars = t.bars.get(inst.code)
-    if t.phase == "closed" and bars and bars[-1].day == t.day:
-        prev = bars[-1].prev_close
     book = t.books.get(inst.code)
     last = last_price(t, inst.code)
+    bars = t.bars.get(inst.code)
+    if t.phase != "open" and bars and bars[-1].day == t.day:
+        # once the day has closed (and until the next opens): the closed day's figures, its
+        # previous close (the instrument's is already the day's close) and its last trade
+        closed = bars[-1]
+        prev, st = closed.prev_close, _closed_stats(closed)
+        last = _last_trade_of(t, inst.code, closed.day)
     return TickerRow(
         instrument=inst.code,
         product=inst.product,
