@@ -243,14 +243,18 @@ def users_add(
 
 @app.command()
 def allocate(
-    plan: str = typer.Option(..., help="plan preset: 2019-2020, 2021, 2022, 2023, 2024"),
-    units: Path = typer.Option(..., help="units CSV (columns in shared/API.md)"),
+    plan: str = typer.Option(..., help="plan preset: 2019-2020, 2021, 2022, 2023, 2024, 2025"),
+    units: Path = typer.Option(
+        ..., help="the sector's CSV: power units, or steel/cement/aluminium installations "
+        "(columns in docs/compliance-cycle.md)"
+    ),
     out: Path | None = typer.Option(None, help="output CSV (default: standard output)"),
+    sector: str = typer.Option("power", help="power, steel, cement or aluminium"),
 ) -> None:
-    """Compute per-unit pre-allocation, final allocation and true-up from a units CSV."""
+    """Compute per-unit pre-allocation, final allocation and true-up from a sector's CSV."""
     from openets.cli_allocate import allocate_command
 
-    raise typer.Exit(allocate_command(plan, units, out))
+    raise typer.Exit(allocate_command(plan, units, out, sector))
 
 
 def _register_extensions() -> None:

@@ -1,4 +1,8 @@
-"""``openets allocate``: benchmark allocation of a units file under a plan preset."""
+"""``openets allocate``: allocation of one sector's file under a plan preset.
+
+``--sector power`` (the default) reads the units file (benchmarks × output); ``--sector steel``,
+``cement`` or ``aluminium`` reads that sector's installations file (verified emissions and
+output; see docs/compliance-cycle.md)."""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ import tempfile
 from pathlib import Path
 
 from openets.compliance.allocation import UnitInput, allocate
-from openets.compliance.plans import PRESETS, Plan
+from openets.compliance.industry import allocate_installations
+from openets.compliance.industry_csv import read_installations, write_installation_allocations
+from openets.compliance.plans import PRESETS, Plan, Sector
 from openets.compliance.units_csv import read_units, write_allocations
 
 
@@ -36,8 +42,29 @@ def _unconfirmed_used(plan: Plan, units: tuple[UnitInput, ...]) -> list[str]:
     return [name for name in plan.unconfirmed if name in used]
 
 
-def allocate_command(plan: str, units: Path, out: Path | None) -> int:
-    """Allocate every unit of ``units`` under ``plan``; 0 on success, 1 on any error.
+def _industry(preset: Plan, sector: Sector, text: str, units: Path) -> str | None:
+    """One industrial sector's file allocated, or None after printing its errors."""
+    parsed, errors = read_installations(text, sector)
+    if parsed is None:
+        for e in errors:
+            print(f"{units}: {e}", file=sys.stderr)
+        print(f"error: {len(errors)} problem(s) in {units}; nothing allocated", file=sys.stderr)
+        return None
+    result = write_installation_allocations(
+        parsed, allocate_installations(preset, parsed.installations)
+    )
+    if "industry_final_method" in preset.unconfirmed:
+        print(
+            f"note: plan {preset.name} uses an unconfirmed [U] value for industry_final_method "
+            f"(the final {sector} allocation is set equal to verified emissions)",
+            file=sys.stderr,
+        )
+    return result
+
+
+def allocate_command(plan: str, units: Path, out: Path | None, sector: str = "power") -> int:
+    """Allocate every unit (power) or installation (steel, cement, aluminium) of ``units``
+    under ``plan``; 0 on success, 1 on any error.
 
     Errors go to stderr, one line each (row, field, value, rule), and nothing is written.
     """
@@ -46,10 +73,29 @@ def allocate_command(plan: str, units: Path, out: Path | None) -> int:
         print(f"error: unknown plan {plan!r}; use one of {', '.join(PRESETS)}", file=sys.stderr)
         return 1
     try:
+        chosen = Sector(sector)
+    except ValueError:
+        names = ", ".join(s.value for s in Sector)
+        print(f"error: unknown sector {sector!r}; use one of {names}", file=sys.stderr)
+        return 1
+    if chosen not in preset.covered_sectors:
+        print(
+            f"error: plan {plan} does not allocate the {chosen} sector (it covers "
+            f"{', '.join(sorted(preset.covered_sectors))}); steel, cement and aluminium "
+            "start with plan 2024",
+            file=sys.stderr,
+        )
+        return 1
+    try:
         text = units.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         print(f"error: cannot read {units}: {exc}", file=sys.stderr)
         return 1
+    if chosen is not Sector.POWER:
+        industry = _industry(preset, chosen, text, units)
+        if industry is None:
+            return 1
+        return _emit(industry, out)
     parsed, errors = read_units(text)
     if parsed is None:
         for e in errors:
@@ -59,6 +105,10 @@ def allocate_command(plan: str, units: Path, out: Path | None) -> int:
     result = write_allocations(parsed, allocate(preset, parsed.units))
     for name in _unconfirmed_used(preset, parsed.units):
         print(f"note: plan {plan} uses an unconfirmed [U] value for {name}", file=sys.stderr)
+    return _emit(result, out)
+
+
+def _emit(result: str, out: Path | None) -> int:
     if out is None:
         sys.stdout.write(result)
         return 0

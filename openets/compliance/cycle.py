@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from openets.compliance.allocation import equal_allocation_t, final_allocation_t, preallocation_t
+from openets.compliance.allocation import final_allocation_t, preallocation_t
 from openets.compliance.cycle_messages import (
     AllocationDeductionScheduled,
     AllowancesBorrowed,
@@ -29,6 +29,7 @@ from openets.compliance.cycle_messages import (
     RecordSurrender,
     SurrenderRecorded,
 )
+from openets.compliance.industry import emission_preallocation_t, industry_final_t
 from openets.compliance.obligations import (
     Obligation,
     UnitPosition,
@@ -138,11 +139,15 @@ def _pre_allocate(state: ComplianceState, cmd: PreAllocate, ctx: Ctx) -> Result:
     units = {
         u.unit_id: u
         for u in state.installations.get(cmd.entity_id, {}).values()
-        if u.category is not None
+        if u.category is not None or u.sector in plan.emission_preallocation_sectors
     }
     if not units:
+        industry = ", ".join(sorted(plan.emission_preallocation_sectors)) or "none"
         return Rejection(
-            Code.INVALID_STATE, f"{cmd.entity_id} has no power units to pre-allocate", "entity_id"
+            Code.INVALID_STATE,
+            f"{cmd.entity_id} has no installation plan {plan.name} pre-allocates (power units; "
+            f"industrial sectors pre-allocated on emissions: {industry})",
+            "entity_id",
         )
     prior = cmd.prior
     if not prior:
@@ -161,10 +166,13 @@ def _pre_allocate(state: ComplianceState, cmd: PreAllocate, ctx: Ctx) -> Result:
     tonnes = []
     for unit_id in sorted(units):
         unit = units[unit_id]
-        cat = unit.category
         found = by_unit.get(unit_id)
-        assert cat is not None
-        t = 0 if found is None else preallocation_t(plan, cat, unit.cooling, found.activity)
+        if found is None:
+            t = 0
+        elif unit.category is None:  # an industrial installation: its prior verified emissions
+            t = emission_preallocation_t(plan, found.emissions_t)
+        else:
+            t = preallocation_t(plan, unit.category, unit.cooling, found.activity)
         tonnes.append(UnitTonnes(unit_id, t))
     total = sum(u.tonnes for u in tonnes)
     withheld = min(total, state.withholding_due(cmd.entity_id, cmd.year))
@@ -189,7 +197,7 @@ def _unit_final_t(
 ) -> int | None:
     if category is not None:
         return final_allocation_t(plan, category, cooling, line.activity)
-    return equal_allocation_t(plan, unit_sector, line.emissions_t)
+    return industry_final_t(plan, unit_sector, line.emissions_t, line.output_t)
 
 
 def _finalize(state: ComplianceState, cmd: FinalizeAllocation, ctx: Ctx) -> Result:

@@ -106,7 +106,13 @@ class Plan:
     borrowing: Borrowing | None = None
     carry_over: CarryOver | None = None
     equal_allocation_sectors: frozenset[Sector] = frozenset()
-    """Sectors whose allocation equals verified emissions (no pre-allocation)."""
+    """Sectors whose final allocation equals verified emissions."""
+    emission_preallocation_sectors: frozenset[Sector] = frozenset()
+    """Sectors pre-allocated ``preallocation_share`` of the previous year's verified emissions
+    (steel, cement and aluminium in 2025); other industrial sectors get no pre-allocation."""
+    intensity_benchmarks: tuple[tuple[Sector, Q], ...] = ()
+    """Final allocation = output (t of product) × this benchmark (tCO2/t), for sectors not in
+    ``equal_allocation_sectors``: the intensity method a plan may choose instead."""
     penalty_regime: PenaltyRegime = PenaltyRegime.MEASURES_2021
     accept_late_surrender: bool = True
     """A surrender after the deadline still counts (status ``late``); False rejects it."""
@@ -141,6 +147,21 @@ class Plan:
             if cat == category:
                 return bench
         raise KeyError(f"plan {self.name} has no benchmark for {category}")
+
+    def intensity_benchmark(self, sector: Sector) -> Q | None:
+        for sec, bench in self.intensity_benchmarks:
+            if sec == sector:
+                return bench
+        return None
+
+    @property
+    def covered_sectors(self) -> frozenset[Sector]:
+        """The sectors this plan can allocate: power, and the industrial ones it names."""
+        industry = {s for s, _ in self.intensity_benchmarks}
+        return frozenset(
+            {Sector.POWER, *self.equal_allocation_sectors, *self.emission_preallocation_sectors,
+             *industry}
+        )  # fmt: skip
 
     def heat_supply_slope(self, category: Category) -> Q | None:
         for cat, slope in self.heat_supply_slopes:
@@ -286,8 +307,37 @@ PLAN_2024 = Plan(
     unconfirmed=_U_23_24,
 )
 
+# 2025 (MEE notice 2026-02-09 [V]): reports by 2026-03-31, steel/cement/aluminium
+# pre-allocated by 2026-04-10 at 70% of their verified 2024 emissions [V-sec], power by
+# 2026-06-30, final quantities issued by 2026-09-30, surrender complete by 2026-12-31.
+# The final 2025 method of the industrial sectors ("盈余平衡", intensity-based) is not
+# published [U]: by default it equals verified emissions, as for 2024; a caller may choose the
+# intensity method with :func:`dataclasses.replace` (``equal_allocation_sectors=frozenset()``,
+# ``intensity_benchmarks=((Sector.STEEL, Q("…")), …)``). The power benchmarks of 2025 are not
+# in the reference [U]: the 2024 values carry over.
+PLAN_2025 = Plan(
+    name="2025",
+    years=(2025,),
+    cycle_years=(2025,),
+    deadline=date(2026, 12, 31),  # [V]
+    benchmarks=PLAN_2024.benchmarks,  # [U]: 2024's
+    heat_supply_slopes=(),  # [V]
+    load_factor_pure_condensing_only=False,  # [U]
+    carry_over=_CARRY_23_24,
+    equal_allocation_sectors=INDUSTRY,  # the final 2025 method [U]
+    emission_preallocation_sectors=INDUSTRY,  # 70% of verified 2024 emissions [V-sec]
+    penalty_regime=PenaltyRegime.REGS_2024,
+    unconfirmed=(
+        "benchmark.coal_300_plus.electricity",
+        "benchmark.coal_300_below.electricity",
+        "benchmark.gas.electricity",
+        *_U_23_24,
+        "industry_final_method",
+    ),
+)
+
 PRESETS: dict[str, Plan] = {
-    p.name: p for p in (PLAN_2019_2020, PLAN_2021, PLAN_2022, PLAN_2023, PLAN_2024)
+    p.name: p for p in (PLAN_2019_2020, PLAN_2021, PLAN_2022, PLAN_2023, PLAN_2024, PLAN_2025)
 }
 """The plan presets by name, as ``openets allocate --plan`` takes them."""
 

@@ -37,6 +37,9 @@ class ReportLine:
     heat_mj: int = 0
     heat_ratio_ppm: int = 0
     load_factor_ppm: int = 0
+    output_t: int = 0
+    """Industrial installations: the year's product output in tonnes (crude steel, clinker,
+    primary aluminium); 0 for power units and in reports made before it was recorded."""
 
     @property
     def activity(self) -> Activity:
@@ -213,7 +216,8 @@ def check_lines(
         if line.unit_id in seen:
             return Rejection(Code.DUPLICATE, f"unit {line.unit_id} reported twice", where)
         seen.add(line.unit_id)
-        for name in ("emissions_t", "supply_kwh", "heat_mj", "heat_ratio_ppm", "load_factor_ppm"):
+        names = ("emissions_t", "supply_kwh", "heat_mj", "heat_ratio_ppm", "load_factor_ppm")
+        for name in (*names, "output_t"):
             value = getattr(line, name)
             if value < 0 or (name.endswith("_ppm") and value > MAX_PPM):
                 upper = " and ≤ 1000000 ppm" if name.endswith("_ppm") else ""

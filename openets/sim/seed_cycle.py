@@ -58,7 +58,10 @@ def report_lines(entity: Entity) -> tuple[ReportLine, ...]:
         )
         for u in entity.units
     ]
-    lines += [ReportLine(i.installation_id, i.emissions_t) for i in entity.installations]
+    lines += [
+        ReportLine(i.installation_id, i.emissions_t, output_t=i.output_t)
+        for i in entity.installations
+    ]
     return tuple(lines)
 
 

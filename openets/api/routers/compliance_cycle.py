@@ -87,6 +87,7 @@ def _lines(lines: list[LineIn]) -> tuple[ReportLine, ...]:
             x.heat_gj * 1000,
             x.heat_ratio,
             x.load_factor,
+            x.output_t,
         )
         for x in lines
     )
@@ -108,6 +109,7 @@ def _line_out(x: ReportLine) -> LineOut:
         heat_ratio=_ppm(x.heat_ratio_ppm),
         load_factor=_ppm(x.load_factor_ppm),
         emissions_t=x.emissions_t,
+        output_t=x.output_t,
     )
 
 

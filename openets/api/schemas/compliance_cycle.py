@@ -132,6 +132,8 @@ class LineIn(InModel):
     heat_ratio: Ratio = 0
     load_factor: Ratio = 0
     emissions_t: Whole
+    output_t: Whole = 0
+    """Steel, cement and aluminium: the year's product output in tonnes; power: 0."""
 
 
 Lines = Annotated[list[LineIn], Field(min_length=1, max_length=200)]
@@ -222,6 +224,7 @@ class LineOut(OutModel):
     heat_ratio: str
     load_factor: str
     emissions_t: int
+    output_t: int
 
 
 class ReportOut(OutModel):
