@@ -263,44 +263,6 @@
   function padMin(v) { return Math.floor((v.min - Math.max((v.max - v.min) * 0.08, v.min * 0.02)) * 100) / 100; }
   function padMax(v) { return Math.ceil((v.max + Math.max((v.max - v.min) * 0.08, v.max * 0.02)) * 100) / 100; }
 
-  function drawKline(chart, body) {
-    var bars = rowsOf(body).length ? rowsOf(body) : side(body, ["bars"]);
-    if (!bars.length) return noData(chart);
-    var days = [], candles = [], vols = [];
-    bars.forEach(function (b) {
-      var close = num(b.close), open = num(b.open), high = num(b.high), low = num(b.low);
-      if (close === null) return;
-      open = open === null ? close : open; high = high === null ? Math.max(open, close) : high; low = low === null ? Math.min(open, close) : low;
-      days.push(String(b.day || b.date || b.time || "").slice(0, 10));
-      var item = { value: [open, close, low, high] };
-      var prev = num(b.prev_close);
-      if (open === close && prev !== null && close !== prev) {   /* a doji takes the day's direction */
-        var c = css(close > prev ? "--up" : "--down");
-        item.itemStyle = { color: c, color0: c, borderColor: c, borderColor0: c };
-      }
-      candles.push(item);
-      vols.push(num(b.volume != null ? b.volume : (b.total_volume != null ? b.total_volume : b.listing_volume)) || 0);
-    });
-    if (!candles.length) return noData(chart);
-    var up = css("--up"), down = css("--down");
-    chart.setOption({
-      animation: false,
-      tooltip: { trigger: "axis", axisPointer: { type: "cross" } },
-      axisPointer: { link: [{ xAxisIndex: "all" }] },
-      grid: [{ left: 64, right: 24, top: 14, height: "58%" }, { left: 64, right: 24, top: "78%", height: "14%" }],
-      xAxis: [{ type: "category", data: days, boundaryGap: true, axisLabel: { show: false } },
-              { type: "category", data: days, gridIndex: 1, boundaryGap: true, axisLabel: { hideOverlap: true } }],
-      yAxis: [{ scale: true, min: padMin, max: padMax, axisLabel: { formatter: function (v) { return fmt2.format(v); } } },
-              { gridIndex: 1, splitNumber: 2, minInterval: 1, axisLabel: { formatter: function (v) { return fmt0.format(v); } } }],
-      dataZoom: [{ type: "inside", xAxisIndex: [0, 1], start: candles.length > 60 ? 60 : 0, end: 100 }],
-      series: [
-        { name: t("chart.kline"), type: "candlestick", data: candles, barMaxWidth: 18,
-          itemStyle: { color: up, color0: down, borderColor: up, borderColor0: down } },
-        { name: t("chart.volume"), type: "bar", xAxisIndex: 1, yAxisIndex: 1, data: vols, barMaxWidth: 18, itemStyle: { color: "#8aa4bd" } }
-      ]
-    }, true);
-  }
-
   function drawProvinces(chart, rows) {
     if (!rows.length) return noData(chart);
     var top = rows.slice(0, 15);
@@ -322,7 +284,8 @@
     depth: function (code) { return "/api/v1/market/" + encodeURIComponent(code) + "/depth"; },
     kline: function (code) { return "/api/v1/market/" + encodeURIComponent(code) + "/bars?interval=1d"; }
   };
-  var DRAW = { depth: drawDepth, kline: drawKline };
+  var DRAW = { depth: drawDepth };   /* the K-line and the intraday line: static/terminal.js */
+  var FETCH = {};                    /* a chart whose data takes more than one request */
 
   function load(entry) {
     var el = entry.el, kind = el.dataset.chart;
@@ -332,7 +295,8 @@
       el.dataset.drawn = "1";
       return;
     }
-    api("GET", SOURCES[kind](el.dataset.instrument)).then(function (body) {
+    var code = el.dataset.instrument;
+    (FETCH[kind] ? FETCH[kind](code) : api("GET", SOURCES[kind](code))).then(function (body) {
       DRAW[kind](entry.chart, body);
       el.dataset.drawn = "1";
     }, function () { noData(entry.chart); el.dataset.drawn = "0"; });
@@ -456,5 +420,9 @@
     if (charts.length) setInterval(reloadCharts, 5000);
   });
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.chart.resize(); }); });
-  window.OpenETS = { api: api, refresh: refresh };
+  window.OpenETS = {
+    api: api, refresh: refresh, t: t, toast: toast, submit: submitApiForm,
+    charts: { DRAW: DRAW, SOURCES: SOURCES, FETCH: FETCH, css: css, num: num, rowsOf: rowsOf, side: side,
+              noData: noData, padMin: padMin, padMax: padMax, fmt0: fmt0, fmt2: fmt2 }
+  };
 })();
