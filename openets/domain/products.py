@@ -11,7 +11,8 @@ CCER = ProductCode("CCER")
 COMPOSITE = "COMCEA"
 """The non-tradable composite of all CEA vintages, used for statistics only."""
 
-_CEA_RE = re.compile(r"^CEA(\d{2})(?:-(\d{2}))?$")
+_CEA_RE = re.compile(r"CEA([0-9]{2})(?:-([0-9]{2}))?", re.ASCII)
+"""ASCII digits only, matched in full (``CEA２２`` or ``CEA22\\n`` is no product code)."""
 
 
 class ProductCodeError(ValueError):
@@ -24,7 +25,7 @@ def product(code: str) -> ProductCode:
         raise ProductCodeError(f"product code must be text, was {type(code).__name__}")
     if code == CCER:
         return CCER
-    m = _CEA_RE.match(code)
+    m = _CEA_RE.fullmatch(code)
     if not m:
         raise ProductCodeError(
             f"product must be CEA<yy> (e.g. CEA21), CEA19-20 or CCER, was {code!r}"
@@ -44,7 +45,7 @@ def is_cea(code: str) -> bool:
 
 def vintage_years(code: ProductCode) -> tuple[int, ...]:
     """The compliance years a CEA vintage belongs to: CEA19-20 -> (2019, 2020)."""
-    m = _CEA_RE.match(code)
+    m = _CEA_RE.fullmatch(code)
     if not m:
         return ()
     if m.group(2):

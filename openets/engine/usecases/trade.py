@@ -34,6 +34,7 @@ from openets.trading import checks
 from openets.trading import commands as tc
 from openets.trading.bands import price_band
 from openets.trading.book import Fill, Side
+from openets.trading.codes import instrument_code_problem
 from openets.trading.events import (
     InstrumentListed,
     InstrumentStatusChanged,
@@ -53,10 +54,9 @@ def list_instrument(m: MarketState, cmd: tc.ListInstrument, ctx: Ctx) -> Result:
     )
     if r:
         return r
-    if not isinstance(cmd.code, str) or not cmd.code.strip() or len(cmd.code) > 16:
-        return Rejection(
-            Code.INVALID_FIELD, f"code must be 1-16 characters, was {cmd.code!r}", "code"
-        )
+    bad = instrument_code_problem(cmd.code, cmd.product)
+    if bad is not None and cmd.code != m.rules.vintages.composite_code:
+        return bad
     if cmd.code in trading(m).instruments:
         return Rejection(Code.DUPLICATE, f"instrument {cmd.code} is already listed", "code")
     if cmd.code == m.rules.vintages.composite_code:
