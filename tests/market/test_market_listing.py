@@ -77,7 +77,7 @@ def test_buy_listing_locks_price_times_quantity(g: Given) -> None:
 def test_buy_listing_beyond_funds_is_rejected_no_credit(g: Given) -> None:
     b = g.account(fen=499_999)
     r = g.rejects(PostListing(b, CEA, Side.BUY, 5000, 100))
-    assert r.code is Code.INSUFFICIENT_FUNDS and "499999" in r.message
+    assert r.code is Code.INSUFFICIENT_FUNDS and "4999.99 yuan" in r.message
 
 
 def test_float_price_is_rejected(g: Given) -> None:
