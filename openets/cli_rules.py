@@ -67,6 +67,9 @@ def to_text(value: object) -> str:
             return ", ".join(f"{_time(a)}-{_time(b)}" for a, b in value)
         if all(isinstance(x, tuple) and len(x) == 3 for x in value):  # fee rates
             return "; ".join(f"{m} {s} {_rate(r)}" for m, s, r in value)
+        if all(isinstance(x, tuple) and len(x) == 2 and all(isinstance(i, int) for i in x)
+               for x in value):  # fmt: skip
+            return "; ".join(f"{a}: {b}" for a, b in value)  # (year, bps), (price, tonnes)
         if all(isinstance(x, Limit) for x in value):
             return "; ".join(
                 f"{x.subject_type} {'allocation + ' if x.plus_allocation else ''}{x.base_t} t"

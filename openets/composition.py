@@ -42,6 +42,7 @@ from openets.engine.usecases import (
     genesis,
     identity,
     money,
+    reserves,
     supervision,
     trade,
 )
@@ -62,6 +63,7 @@ USE_CASES: tuple[ModuleType, ...] = (
     compliance_runs,
     account_requests,
     supervision,
+    reserves,
     clock,
     identity,
     audit,

@@ -21,6 +21,13 @@ from openets.clearing.limits import (
     SettlementRules,
 )
 from openets.identity.model import MfaPolicy
+from openets.supervision.reserves import (
+    CN_BAND_RESERVE,
+    EU_MSR,
+    NO_RESERVES,
+    WCI_RESERVES,
+    ReserveRules,
+)
 from openets.supervision.risk import CN_PILOT_ANALOGUE, CN_UNPUBLISHED, NO_LIMITS, RiskRules
 from openets.trading.auction import CN_AUCTION_RULES, AuctionRules
 from openets.trading.block import CN_BLOCK_RULES, EU_LIKE_BLOCK_RULES, BlockRules
@@ -50,6 +57,8 @@ class MarketRules:
     """Where a one-time code is required (staff; participants' withdrawals and transfers)."""
     vintages: VintageRules = CN_VINTAGES
     """The vintages' listing dates and the composite's composition ([U] parts marked)."""
+    reserves: ReserveRules = NO_RESERVES
+    """Market stability mechanisms (:mod:`openets.supervision.reserves`); none in ``cn``."""
     unconfirmed: tuple[str, ...] = ()
     """Dotted names of the fields whose value is a [U] placeholder, e.g. ``risk.position``."""
 
@@ -74,7 +83,7 @@ class MarketRules:
         return _calendar(self.trading.calendar, self.trading.timezone)
 
 
-_LEAVES = (TradingRules, BlockRules, AuctionRules, SettlementRules, MfaPolicy)
+_LEAVES = (TradingRules, BlockRules, AuctionRules, SettlementRules, MfaPolicy, ReserveRules)
 """Parts whose fields are listed one by one (the others are one field each: fees, risk)."""
 
 
@@ -167,10 +176,40 @@ PRESETS: dict[str, MarketRules] = {
             "fees.rates",
             *(u for u in _CN_UNCONFIRMED if u.startswith(("auction.", "settlement."))),
         ),
+        reserves=EU_MSR,
     ),
 }
+PRESETS["eu-like"] = dataclasses.replace(
+    PRESETS["eu-like"],
+    unconfirmed=(*PRESETS["eu-like"].unconfirmed, "reserves.msr.intake_rates"),  # 12% from 2031
+)
+PRESETS["wci-like"] = dataclasses.replace(
+    PRESETS["eu-like"],
+    name="wci-like",
+    reserves=WCI_RESERVES,
+    unconfirmed=(
+        *(u for u in PRESETS["eu-like"].unconfirmed if not u.startswith("reserves.")),
+        "reserves.containment.ccr_quantity",
+        "reserves.containment.ecr_quantity",
+        "reserves.price_containment.tiers",
+    ),
+)
+PRESETS["cn-reserve"] = dataclasses.replace(
+    CN,
+    name="cn-reserve",
+    reserves=CN_BAND_RESERVE,
+    unconfirmed=(
+        *_CN_UNCONFIRMED,
+        "reserves.band.low",
+        "reserves.band.high",
+        "reserves.band.days",
+        "reserves.band.quantity",
+    ),
+)
 """Every preset by name. ``cn-pilot-limits``: ``cn`` with the Beijing pilot's position limits
-and reporting thresholds (the reference's analogue, for configuration only)."""
+and reporting thresholds (the reference's analogue, for configuration only). ``eu-like`` has the
+EU Market Stability Reserve, ``wci-like`` the containment reserves and price tiers, ``cn-reserve``
+a China-style band reserve (its numbers unconfirmed)."""
 
 
 def preset(name: str) -> MarketRules:

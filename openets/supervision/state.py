@@ -10,6 +10,7 @@ from typing import Any
 
 from openets.supervision import messages as sm
 from openets.supervision.messages import CaseStatus, Finding
+from openets.supervision.reserve_messages import ReserveRuleApplied
 from openets.supervision.risk import RiskRules
 
 Measure = sm.RiskWarningIssued | sm.AccountRestrictionSet | sm.SuspensionOrdered
@@ -59,6 +60,8 @@ class SupervisionState:
     obligations: dict[str, Obligation] = field(default_factory=dict)
     above: dict[tuple[str, str], str] = field(default_factory=dict)
     """(account, product) at or over the reporting threshold -> its obligation."""
+    reserve_actions: list[ReserveRuleApplied] = field(default_factory=list)
+    """Every stability mechanism applied, in order (the reserve's sales are their auctions)."""
 
     def allocation(self, account_id: str, product: str) -> int:
         return self.allocations.get((account_id, product), 0)

@@ -252,6 +252,30 @@ def _announce_checks(m: MarketState, cmd: AnnounceAuction) -> tuple[Any, ...] | 
 
 
 def announce(m: MarketState, cmd: AnnounceAuction, ctx: Ctx) -> Result:
+    spec = announced_spec(m, cmd, ctx)
+    if isinstance(spec, Rejection):
+        return spec
+    product = trading(m).instruments[spec.instrument].product
+    need = core.initiator_lock(spec)
+    fen, tonnes = (
+        (_fen_needed(m, need.amount), 0) if need.asset is LockAsset.FUNDS else (0, need.amount)
+    )
+    done = _relock(
+        m, spec.initiator, product, NO_LOCK, fen, tonnes, ctx, spec.auction_id, Wallets(m)
+    )
+    if isinstance(done, Rejection):
+        return done
+    events, lock = done
+    return (*events, announced(m, spec, product, lock))
+
+
+def announced(m: MarketState, spec: AuctionSpec, product: str, lock: AuctionLock) -> Event:
+    """The announcement's event, its tie-break seed fixed from the journal head."""
+    return AuctionAnnounced(spec, product, _seed(spec.auction_id, m.last_hash), lock)
+
+
+def announced_spec(m: MarketState, cmd: AnnounceAuction, ctx: Ctx) -> AuctionSpec | Rejection:
+    """The announcement's terms, checked (no lock taken): a new auction id from ``ctx``."""
     checked = _announce_checks(m, cmd)
     if isinstance(checked, Rejection):
         return checked
@@ -288,20 +312,7 @@ def announce(m: MarketState, cmd: AnnounceAuction, ctx: Ctx) -> Result:
         paid_allocation=paid,
     )
     r = core.check_spec(spec)
-    if r:
-        return r
-    need = core.initiator_lock(spec)
-    fen, tonnes = (
-        (_fen_needed(m, need.amount), 0) if need.asset is LockAsset.FUNDS else (0, need.amount)
-    )
-    done = _relock(
-        m, spec.initiator, inst.product, NO_LOCK, fen, tonnes, ctx, spec.auction_id, Wallets(m)
-    )
-    if isinstance(done, Rejection):
-        return done
-    events, lock = done
-    seed = _seed(spec.auction_id, m.last_hash)
-    return (*events, AuctionAnnounced(spec, inst.product, seed, lock))
+    return r if r else spec
 
 
 def _other_qty(a: AuctionRecord, bidder: str, except_bid: str = "") -> int:
@@ -424,13 +435,20 @@ def close(m: MarketState, cmd: CloseAuction, ctx: Ctx) -> Result:
         return a
     if a.status != OPEN:
         return ()  # already closed: nothing to do twice
-    result = core.close_auction(a.spec, a.bids.values(), ctx.now, a.seed)
+    from openets.engine.usecases import reserves  # the ECR acts at the close
+
+    withheld = reserves.ecr_at_close(m, a, ctx)
+    spec = reserves.withheld_spec(a.spec, withheld)
+    result = core.close_auction(spec, a.bids.values(), ctx.now, a.seed)
     if isinstance(result, Rejection):
         return result
     summary = result.summary
     if summary.outcome is core.AuctionOutcome.CANCELLED:
         return (*_release_all(m, a, ctx), AuctionResultPublished(summary))
-    return _clear(m, a, result, ctx)
+    cleared = _clear(m, a, result, ctx)
+    if withheld and not isinstance(cleared, Rejection):
+        return (*cleared, *reserves.ecr_events(m, a, withheld, ctx))
+    return cleared
 
 
 def _clear(m: MarketState, a: AuctionRecord, result: core.AuctionResult, ctx: Ctx) -> Result:

@@ -1,0 +1,285 @@
+"""Market stability mechanisms through the engine: :class:`ApplyReserveRule`, by the regulator.
+
+The decisions are :mod:`openets.supervision.reserves` (pure); here they become the engine's own
+movements, so that they show in the journal, the registry and the reports:
+
+* ``msr``: an intake moves allowances from the auction account into the reserve account (the
+  auction volume is reduced by it), a release moves them back for auction;
+* ``msr_invalidation``: the reserve's holding no longer valid goes to the cancellation account;
+* ``band``: after N composite closes above the band the reserve sells ``quantity`` by one-way
+  bidding (a SELL auction of the reserve account, reserve price the band's top); below the band
+  the decision is a buy-back, which one-way bidding cannot yet run for a government account
+  (it only sells), so it is refused with that reason;
+* ``pcr``: once an auction of the instrument has cleared at or above a tier's price, the reserve
+  sells what is left of the cheapest such tier by one-way bidding, the tier price as the reserve
+  price (a bid above it is not capped: one-way bidding has no fixed-price sale);
+* the emissions containment reserve acts at an auction's close (:func:`ecr_at_close`, called by
+  :func:`openets.engine.usecases.auction.close`): a government sale's supply is cut by what the
+  bids at the ECR trigger price leave unsold, and that part goes to the reserve account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from openets.domain.messages import Ctx, Event
+from openets.domain.rejection import Code, Rejection
+from openets.engine.core import Applier, Handler, Result
+from openets.engine.state import MarketState
+from openets.engine.usecases import auction
+from openets.engine.usecases.common import trading
+from openets.engine.usecases.compliance import system_account
+from openets.engine.usecases.supervision import sup
+from openets.registry.checks import check_postings
+from openets.registry.handlers import transfer
+from openets.registry.model import Bucket, SystemRole, TxType
+from openets.registry.validate import check_product
+from openets.supervision.reserve_messages import ApplyReserveRule, ReserveAction, ReserveRuleApplied
+from openets.supervision.reserves import (
+    BandAction,
+    band_trigger,
+    ecr_withheld,
+    msr_decision,
+    msr_invalidation,
+    pcr_offer,
+)
+from openets.trading.auction import AuctionSide, AuctionSpec
+from openets.trading.auction_book import OPEN, AuctionRecord
+from openets.trading.auction_messages import AnnounceAuction, AuctionLock
+
+YEARS = range(2005, 2101)
+
+
+def _int(value: object, name: str, low: int, rule: str) -> Rejection | None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        return Rejection(Code.INVALID_FIELD, f"{name} must be {rule}, was {value!r}", name)
+    return None
+
+
+def _year(value: object) -> Rejection | None:
+    if isinstance(value, bool) or not isinstance(value, int) or value not in YEARS:
+        msg = f"year must be a year from {YEARS[0]} to {YEARS[-1]}, was {value!r}"
+        return Rejection(Code.INVALID_FIELD, msg, "year")
+    return None
+
+
+def _off(m: MarketState, what: str) -> Rejection:
+    msg = f"the market's rules ({m.rules.name}) have no {what}"
+    return Rejection(Code.NOT_PERMITTED, msg, "rule")
+
+
+Moved = tuple[tuple[Event, ...], int, str]
+"""The registry's posting (none, or one), the tonnes moved and the transaction id."""
+
+
+def _move(
+    m: MarketState, ctx: Ctx, tx: TxType, src: str, dst: str, cmd: ApplyReserveRule, qty: int,
+    memo: str,
+) -> Moved | Rejection:  # fmt: skip
+    if qty <= 0:
+        return (), 0, ""
+    ev = transfer(ctx.ids.next("TX"), tx, src, dst, cmd.product, qty, memo=memo)
+    r = check_postings(m.registry, ev.tx_type, ev.postings)
+    return r if r else ((ev,), qty, ev.tx_id)
+
+
+def _done(cmd: ApplyReserveRule, decision: str, decided: int, moved: Moved) -> tuple[Event, ...]:
+    events, qty, tx_id = moved
+    applied = ReserveRuleApplied(cmd.rule, cmd.product, cmd.year, decision, decided, qty, tx_id, "")
+    return (*events, applied)
+
+
+def _msr(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
+    rules = m.rules.reserves.msr
+    if rules is None:
+        return _off(m, "market stability reserve")
+    r = _year(cmd.year) or _int(cmd.tnac, "tnac", 0, "whole allowances, not negative")
+    if r:
+        return r
+    reserve = system_account(m, SystemRole.RESERVE)
+    auctioned = system_account(m, SystemRole.AUCTION)
+    d = msr_decision(rules, cmd.tnac, cmd.year, m.registry.available(reserve, cmd.product))
+    if d.intake:
+        qty = min(d.intake, m.registry.available(auctioned, cmd.product))
+        memo = f"MSR {d.rule.value} {cmd.year}: TNAC {cmd.tnac}"
+        moved = _move(m, ctx, TxType.TRANSFER, auctioned, reserve, cmd, qty, memo)
+    else:
+        memo = f"MSR release {cmd.year}: TNAC {cmd.tnac}"
+        moved = _move(m, ctx, TxType.TRANSFER, reserve, auctioned, cmd, d.release, memo)
+    if isinstance(moved, Rejection):
+        return moved
+    return _done(cmd, d.rule.value, d.intake or d.release, moved)
+
+
+def _invalidate(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
+    rules = m.rules.reserves.msr
+    if rules is None:
+        return _off(m, "market stability reserve")
+    r = _year(cmd.year) or _int(
+        cmd.previous_auction_volume, "previous_auction_volume", 0, "whole allowances"
+    )
+    if r:
+        return r
+    reserve = system_account(m, SystemRole.RESERVE)
+    held = m.registry.available(reserve, cmd.product)
+    qty = msr_invalidation(rules, cmd.year, held, cmd.previous_auction_volume)
+    cancelled = system_account(m, SystemRole.CANCELLATION)
+    memo = f"MSR holding no longer valid on {cmd.year}-01-01"
+    moved = _move(m, ctx, TxType.CANCELLATION, reserve, cancelled, cmd, qty, memo)
+    if isinstance(moved, Rejection):
+        return moved
+    return _done(cmd, "invalidation", qty, moved)
+
+
+def _band(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
+    rules = m.rules.reserves.band
+    if rules is None:
+        return _off(m, "band reserve")
+    closes = [b.close for b in trading(m).composite_bars]
+    action = band_trigger(rules, closes)
+    if action is None:
+        return _done(cmd, "none", 0, ((), 0, ""))
+    if action is BandAction.BUY_BACK:
+        msg = (
+            f"the composite closed below {rules.low} fen for {rules.days} days: a buy-back, "
+            "which one-way bidding cannot run for a government account (it only sells)"
+        )
+        return Rejection(Code.NOT_PERMITTED, msg, "rule")
+    reserve = system_account(m, SystemRole.RESERVE)
+    qty = min(rules.quantity, m.registry.available(reserve, cmd.product))
+    if qty <= 0:
+        msg = f"the reserve holds no {cmd.product} to release"
+        return Rejection(Code.INSUFFICIENT_HOLDINGS, msg, "product")
+    return _sell(m, cmd, ctx, qty, rules.high, action.value, rules.quantity)
+
+
+def _sell(
+    m: MarketState, cmd: ApplyReserveRule, ctx: Ctx, qty: int, price: int, decision: str,
+    decided: int,
+) -> Result:  # fmt: skip
+    """Sell ``qty`` of the reserve by one-way bidding: the tonnes go from the reserve account
+    straight onto offer (locked) in the auction account, which announces a SELL auction with
+    ``price`` as its reserve price."""
+    auctioneer = system_account(m, SystemRole.AUCTION)
+    ann = AnnounceAuction(auctioneer, AuctionSide.SELL, cmd.instrument, qty, price, cmd.closes_at)
+    spec = auction.announced_spec(m, ann, ctx)
+    if isinstance(spec, Rejection):
+        return spec
+    product = trading(m).instruments[spec.instrument].product
+    if product != cmd.product:
+        msg = f"instrument {cmd.instrument} is {product}, not the product {cmd.product}"
+        return Rejection(Code.INVALID_FIELD, msg, "instrument")
+    reserve = system_account(m, SystemRole.RESERVE)
+    tx = ctx.ids.next("TX")
+    memo = f"reserve {decision}: on offer in auction {spec.auction_id}"
+    post = transfer(tx, TxType.TRANSFER, reserve, auctioneer, product, qty,
+                    dst_bucket=Bucket.LOCKED, ref=spec.auction_id, memo=memo)  # fmt: skip
+    r = check_postings(m.registry, post.tx_type, post.postings)
+    if r:
+        return r
+    au = auction.announced(m, spec, product, AuctionLock(0, 0, qty))
+    applied = ReserveRuleApplied(
+        cmd.rule, cmd.product, cmd.year, decision, decided, qty, tx, spec.auction_id
+    )
+    return post, au, applied
+
+
+def _reserve_sales(m: MarketState, rule: str) -> list[AuctionRecord]:
+    """The auctions that sold the reserve under ``rule``."""
+    book = auction.auction_book(m).auctions
+    ids = [a.auction_id for a in sup(m).reserve_actions if a.rule == rule and a.auction_id]
+    return [book[i] for i in ids if i in book]
+
+
+def _offered(a: AuctionRecord) -> int:
+    """Tonnes an auction sold, or has on offer while open."""
+    if a.summary is not None:
+        return a.summary.volume
+    return a.spec.quantity if a.status == OPEN else 0
+
+
+def _pcr(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
+    rules = m.rules.reserves.price_containment
+    if rules is None:
+        return _off(m, "price containment reserve")
+    sales = _reserve_sales(m, ReserveAction.PCR.value)
+    own = {a.spec.auction_id for a in sales}
+    cleared = [
+        a.summary.clearing_price for a in auction.auction_book(m).auctions.values()
+        if a.spec.instrument == cmd.instrument and a.spec.auction_id not in own
+        and a.summary is not None and a.summary.clearing_price is not None
+    ]  # fmt: skip
+    if not cleared:
+        msg = f"no auction of {cmd.instrument!r} has cleared: the tiers have no price to reach"
+        return Rejection(Code.INVALID_STATE, msg, "instrument")
+    sold = [sum(_offered(a) for a in sales if a.spec.reserve_price == p) for p, _ in rules.tiers]
+    offers = pcr_offer(rules, cleared[-1], sold)
+    if not offers:
+        return _done(cmd, "none", 0, ((), 0, ""))
+    price, left = offers[0]
+    reserve = system_account(m, SystemRole.RESERVE)
+    qty = min(left, m.registry.available(reserve, cmd.product))
+    if qty <= 0:
+        msg = f"the reserve holds no {cmd.product} to sell"
+        return Rejection(Code.INSUFFICIENT_HOLDINGS, msg, "product")
+    return _sell(m, cmd, ctx, qty, price, f"tier {price}", left)
+
+
+def ecr_at_close(m: MarketState, a: AuctionRecord, ctx: Ctx) -> int:
+    """Tonnes of a government sale the emissions containment reserve withholds at its close
+    (whole lots, at least one lot left on sale); 0 without an ECR."""
+    rules = m.rules.reserves.containment
+    if rules is None or not a.spec.paid_allocation or a.spec.side is not AuctionSide.SELL:
+        return 0
+    year = ctx.now.astimezone(m.rules.calendar.tz).year
+    bids = [(b.price, b.quantity) for b in a.bids.values()]
+    lot = a.spec.lot_size
+    withheld = ecr_withheld(rules, year, a.spec.quantity, bids)
+    return max(0, min(withheld - withheld % lot, a.spec.quantity - lot))
+
+
+def withheld_spec(spec: AuctionSpec, withheld: int) -> AuctionSpec:
+    """The auction as cleared: its supply less what the ECR withholds."""
+    return replace(spec, quantity=spec.quantity - withheld) if withheld else spec
+
+
+def ecr_events(m: MarketState, a: AuctionRecord, withheld: int, ctx: Ctx) -> tuple[Event, ...]:
+    """The withheld tonnes (released to the seller at the close) into the reserve account."""
+    reserve = system_account(m, SystemRole.RESERVE)
+    tx = ctx.ids.next("TX")
+    memo = f"ECR: withheld from auction {a.spec.auction_id}"
+    ev = transfer(tx, TxType.TRANSFER, a.spec.initiator, reserve, a.product, withheld, memo=memo)
+    year = ctx.now.astimezone(m.rules.calendar.tz).year
+    applied = ReserveRuleApplied(
+        "ecr", a.product, year, "withheld", withheld, withheld, tx, a.spec.auction_id
+    )
+    return ev, applied
+
+
+def apply_reserve_rule(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
+    try:
+        rule = ReserveAction(cmd.rule)
+    except ValueError:
+        allowed = ", ".join(a.value for a in ReserveAction)
+        msg = f"rule must be one of {allowed}, was {cmd.rule!r}"
+        return Rejection(Code.INVALID_FIELD, msg, "rule")
+    r = check_product(cmd.product)
+    if r:
+        return r
+    if rule is ReserveAction.MSR:
+        return _msr(m, cmd, ctx)
+    if rule is ReserveAction.MSR_INVALIDATION:
+        return _invalidate(m, cmd, ctx)
+    if rule is ReserveAction.PCR:
+        return _pcr(m, cmd, ctx)
+    return _band(m, cmd, ctx)
+
+
+def _applied(m: MarketState, ev: ReserveRuleApplied) -> None:
+    """Kept in order (the movements themselves are the registry's and the auction's events)."""
+    sup(m).reserve_actions.append(ev)
+
+
+def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
+    handlers[ApplyReserveRule] = apply_reserve_rule
+    appliers[ReserveRuleApplied] = _applied
