@@ -16,6 +16,7 @@ from openets.web import loaders_cycle as lc
 from openets.web import loaders_market as lm
 from openets.web import loaders_notes as ln
 from openets.web import loaders_staff as ls
+from openets.web import loaders_supervision as lv
 from openets.web.context import Ctx
 
 P, R, X, G, V = "participant", "registry_operator", "exchange_operator", "regulator", "verifier"
@@ -94,6 +95,9 @@ FRAGMENT_LIST = (
     Frag("clock", ls.clock, ALL),
     Frag("provinces", ls.provinces, frozenset({R, G, V}), ("year",)),
     Frag("alerts", ls.alerts, frozenset({G}), poll=10),
+    Frag("large_holders", lv.large_holders, frozenset({G})),
+    Frag("restrictions", lv.restrictions, frozenset({G})),
+    Frag("positions", lv.positions, frozenset({G}), ("account",)),
     Frag("daily_report", ls.daily_report, frozenset({X, G}), ("date",)),
     Frag("bell", ln.bell, ALL),
     Frag("notes", ln.notes, ALL, ("unread",)),
@@ -187,6 +191,13 @@ PAGES = (
     Page("sup.alerts", "/regulator/alerts", frozenset({G}), ("alerts",), prepare=ls.report_date),
     Page(
         "sup.report", "/regulator/report", frozenset({G}), ("daily_report",), prepare=ls.report_date
+    ),
+    Page(
+        "sup.holders",
+        "/regulator/holders",
+        frozenset({G}),
+        ("large_holders", "restrictions", "positions"),
+        prepare=lv.account_param,
     ),
     Page("notifications", "/notifications", ALL, ("notes",), nav=False),
     Page("security", "/security", ALL, ()),
