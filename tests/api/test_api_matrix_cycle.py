@@ -1,6 +1,7 @@
 """The authorization matrix of the compliance cycle's steps and of the end of day with its daily
-report: every role (and a participant on its own account and on another's) against every
-endpoint. Allowed calls succeed; the others get 401 (anonymous) or 403 and change nothing.
+report, and of the market stability mechanisms (an eu-like market): every role (and a
+participant on its own account and on another's) against every endpoint. Allowed calls
+succeed; the others get 401 (anonymous) or 403 and change nothing.
 
 The compliance rows run on a market of 2022-03-01 with an entity ``EX`` (山东) bound to the
 owner's account; the verifier is appointed in 山东. The expectations are written out here,
@@ -260,3 +261,33 @@ def test_role_may_run_the_end_of_day_and_read_its_report_only_as_the_matrix_allo
     eod: World, ep: Endpoint, actor: str
 ) -> None:
     authz.test_role_may_call_trading_endpoint_only_as_the_matrix_allows(eod, ep, actor)
+
+
+# --- market stability mechanisms (an eu-like market: the MSR) ---------------------------------
+
+RESERVE_ENDPOINTS = (
+    Endpoint("reserves", "GET", "/supervision/reserves", None, frozenset({REGUL})),
+    Endpoint(
+        "apply_reserve_rule",
+        "POST",
+        "/supervision/reserves/apply",
+        lambda w, v: {"rule": "msr", "product": "CEA21", "year": 2025, "tnac": 500_000_000},
+        frozenset({REGUL}),
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def eu(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    with market_server(tmp_path_factory.mktemp("authz-eu"), preset="eu-like") as api:
+        x = api.participant(tonnes={"CEA21": 10}, fen=100_000)
+        y = api.participant(tonnes={"CEA21": 10}, fen=100_000)
+        yield World(api, "", x, y)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("ep", RESERVE_ENDPOINTS, ids=lambda e: e.name)
+def test_role_may_read_and_apply_the_reserves_only_as_the_matrix_allows(
+    eu: World, ep: Endpoint, actor: str
+) -> None:
+    authz.test_role_may_call_trading_endpoint_only_as_the_matrix_allows(eu, ep, actor)

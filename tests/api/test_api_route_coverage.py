@@ -52,6 +52,7 @@ def _in_matrices() -> set[tuple[str, str]]:
         *cycle.ENDPOINTS,
         *cycle.PENALTY_ENDPOINTS,
         *cycle.EOD_ENDPOINTS,
+        *cycle.RESERVE_ENDPOINTS,
     ]
     return {(e.method, _norm(e.path)) for e in eps}
 

@@ -81,7 +81,7 @@ def test_msr_invalidation_cancels_the_reserve_above_400_million() -> None:
 def test_msr_in_a_market_without_it_is_rejected() -> None:
     g = Given.in_memory(preset="cn")
     r = g.rejects(ApplyReserveRule("msr", CEA, year=2025, tnac=1_000_000_000))
-    assert r.code is Code.NOT_PERMITTED and r.field == "rule" and "(cn)" in r.message
+    assert r.code is Code.INVALID_FIELD and r.field == "rule" and "(cn)" in r.message
 
 
 def test_reserve_rule_with_bad_fields_is_rejected_naming_the_field() -> None:
@@ -126,7 +126,7 @@ def test_band_reserve_does_nothing_inside_the_band() -> None:
 def test_band_reserve_buy_back_below_the_band_is_refused_with_its_reason() -> None:
     g = _band_market("30.00")
     r = g.rejects(ApplyReserveRule("band", CEA, instrument=CEA, closes_at="2021-07-30T11:00+08:00"))
-    assert r.code is Code.NOT_PERMITTED and "buy-back" in r.message
+    assert r.code is Code.INVALID_STATE and "buy-back" in r.message
 
 
 # --- containment reserves (wci-like) -------------------------------------------------------------
@@ -175,7 +175,7 @@ def test_pcr_sells_the_tier_the_auction_price_reached_at_the_tier_price() -> Non
     ev = g.ok(cmd, actor="regulator")
     au = next(e for e in ev if isinstance(e, AuctionAnnounced))
     assert (au.spec.reserve_price, au.spec.quantity) == (4_140, 10_000_000)
-    assert _applied(ev).decision == "tier 4140"
+    assert _applied(ev).decision == "tier 41.40"
     assert g.holding(reserve, CEA)[0] == 40_000_000
     again = g.ok(cmd, actor="regulator")  # the tier is on offer: nothing left of it
     assert _applied(again).decision == "none" and _applied(again).moved == 0

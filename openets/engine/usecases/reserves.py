@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from openets.domain.messages import Ctx, Event
+from openets.domain.money import format_yuan
 from openets.domain.rejection import Code, Rejection
 from openets.engine.core import Applier, Handler, Result
 from openets.engine.state import MarketState
@@ -63,9 +64,9 @@ def _year(value: object) -> Rejection | None:
     return None
 
 
-def _off(m: MarketState, what: str) -> Rejection:
-    msg = f"the market's rules ({m.rules.name}) have no {what}"
-    return Rejection(Code.NOT_PERMITTED, msg, "rule")
+def _off(m: MarketState, cmd: ApplyReserveRule, what: str) -> Rejection:
+    msg = f"rule {cmd.rule!r} needs a {what}; the market's rules ({m.rules.name}) have none"
+    return Rejection(Code.INVALID_FIELD, msg, "rule")
 
 
 Moved = tuple[tuple[Event, ...], int, str]
@@ -92,7 +93,7 @@ def _done(cmd: ApplyReserveRule, decision: str, decided: int, moved: Moved) -> t
 def _msr(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
     rules = m.rules.reserves.msr
     if rules is None:
-        return _off(m, "market stability reserve")
+        return _off(m, cmd, "market stability reserve")
     r = _year(cmd.year) or _int(cmd.tnac, "tnac", 0, "whole allowances, not negative")
     if r:
         return r
@@ -114,7 +115,7 @@ def _msr(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
 def _invalidate(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
     rules = m.rules.reserves.msr
     if rules is None:
-        return _off(m, "market stability reserve")
+        return _off(m, cmd, "market stability reserve")
     r = _year(cmd.year) or _int(
         cmd.previous_auction_volume, "previous_auction_volume", 0, "whole allowances"
     )
@@ -134,7 +135,7 @@ def _invalidate(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
 def _band(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
     rules = m.rules.reserves.band
     if rules is None:
-        return _off(m, "band reserve")
+        return _off(m, cmd, "band reserve")
     closes = [b.close for b in trading(m).composite_bars]
     action = band_trigger(rules, closes)
     if action is None:
@@ -144,7 +145,7 @@ def _band(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
             f"the composite closed below {rules.low} fen for {rules.days} days: a buy-back, "
             "which one-way bidding cannot run for a government account (it only sells)"
         )
-        return Rejection(Code.NOT_PERMITTED, msg, "rule")
+        return Rejection(Code.INVALID_STATE, msg, "rule")
     reserve = system_account(m, SystemRole.RESERVE)
     qty = min(rules.quantity, m.registry.available(reserve, cmd.product))
     if qty <= 0:
@@ -201,7 +202,7 @@ def _offered(a: AuctionRecord) -> int:
 def _pcr(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
     rules = m.rules.reserves.price_containment
     if rules is None:
-        return _off(m, "price containment reserve")
+        return _off(m, cmd, "price containment reserve")
     sales = _reserve_sales(m, ReserveAction.PCR.value)
     own = {a.spec.auction_id for a in sales}
     cleared = [
@@ -222,7 +223,7 @@ def _pcr(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
     if qty <= 0:
         msg = f"the reserve holds no {cmd.product} to sell"
         return Rejection(Code.INSUFFICIENT_HOLDINGS, msg, "product")
-    return _sell(m, cmd, ctx, qty, price, f"tier {price}", left)
+    return _sell(m, cmd, ctx, qty, price, f"tier {format_yuan(price)}", left)
 
 
 def ecr_at_close(m: MarketState, a: AuctionRecord, ctx: Ctx) -> int:
