@@ -81,7 +81,8 @@ def main() -> None:
             for t in threads:
                 t.join(timeout=30)
             health = httpx.get(f"{base}/health").json()
-            op = login(base, "exop", "exop-password-1")  # metrics: the exchange operator's
+            # metrics: the exchange operator's
+            op = login(base, "exop", "drill-exchange-operator-1")
             try:
                 metrics = op.get("/metrics").text
             finally:

@@ -24,6 +24,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from openets.api.auth import ALL_PERMISSIONS, Permission, Principal, Role
+from openets.api.password_policy import password_problem
 from openets.api.security import Passwords
 from openets.domain.messages import Command
 from openets.domain.rejection import Code, Rejection
@@ -39,8 +40,6 @@ from openets.identity.model import (
 )
 from openets.store import schema
 
-MIN_PASSWORD = 8
-MAX_PASSWORD = 256
 BOOTSTRAP_ACTOR = "system"
 """The actor of logins set up with ``openets users add`` (and adopted from older databases)."""
 
@@ -132,13 +131,9 @@ def check_new_user(
             f"and not be one of {', '.join(sorted(RESERVED))}; was {username!r}",
             "username",
         )
-    if not isinstance(password, str) or not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        n = len(password) if isinstance(password, str) else 0
-        raise UserError(
-            Code.INVALID_FIELD,
-            f"password must have {MIN_PASSWORD} to {MAX_PASSWORD} characters, has {n}",
-            "password",
-        )
+    bad = password_problem(password, username)
+    if bad is not None:
+        raise UserError(Code.INVALID_FIELD, bad, "password")
     return check_grant_fields(role, account_id, permissions)
 
 

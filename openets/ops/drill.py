@@ -85,7 +85,7 @@ def seed(db: str) -> list[str]:
             eng.submit(rc.Issue(acct, CEA, 10**7, "seed"), "regop")
             eng.submit(funds.Deposit(acct, 10**12, f"seed-{i}"), "bank")
     eng.journal.close()
-    add_user_to_db(db, "exop", "exop-password-1", "exchange_operator", None)
+    add_user_to_db(db, "exop", "drill-exchange-operator-1", "exchange_operator", None)
     for i, acct in enumerate(accounts):
         add_user_to_db(db, f"trader{i}", f"trader-password-{i}", "participant", acct)
     return accounts
@@ -225,7 +225,7 @@ def run(rounds: int, workdir: Path, seed_: int = 1, clients: int = N_TRADERS) ->
         base = f"http://127.0.0.1:{port}/api/v1"
         proc = start_server(db, port)
         wait_up(base, proc)
-        op = login(base, "exop", "exop-password-1")
+        op = login(base, "exop", "drill-exchange-operator-1")
         today = next_session(op)
         acks = Acks()
         stop = threading.Event()

@@ -46,7 +46,11 @@ STAFF = (
 
 
 def demo_users(services: Services, accounts: list[str]) -> list[tuple[str, str, str, str]]:
-    """Logins for every role (password = username + "-demo"); participants act for accounts."""
+    """Logins for every role (password = username + "-demo"); participants act for accounts.
+
+    These are a public sandbox's logins, printed for anyone to use: they are seeded directly,
+    outside the password policy of :mod:`openets.api.password_policy` (which every login
+    created over ``POST /users`` or ``openets users add`` must meet)."""
     wanted: list[tuple[str, Role, str | None]] = [(u, r, None) for u, r in STAFF]
     wanted += [(f"trader{i}", Role.PARTICIPANT, a) for i, a in enumerate(accounts, start=1)]
     bootstrap_logins(

@@ -28,7 +28,7 @@ def test_served_market_signs_checkpoints_and_anyone_reads_the_head(tmp_path: Pat
     try:
         wait_up(base, proc)
         assert httpx.get(f"{base}/audit/head").status_code == 404  # nothing signed yet
-        op = login(base, "exop", "exop-password-1")
+        op = login(base, "exop", "drill-exchange-operator-1")
         for minute in range(40, 46):
             r = op.post("/ops/clock/advance", json={"to": f"2021-07-16T09:{minute}:00+08:00"})
             assert r.status_code == 200, r.text

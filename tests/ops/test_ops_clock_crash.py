@@ -17,7 +17,7 @@ def test_acknowledged_clock_advance_survives_kill_9_of_the_server(tmp_path: Path
     proc = start_server(db, port)
     try:
         wait_up(base, proc)
-        op = login(base, "exop", "exop-password-1")
+        op = login(base, "exop", "drill-exchange-operator-1")
         r = op.post("/ops/clock/advance", json={"to": "2021-08-02T10:15:00+08:00"})
         assert r.status_code == 200, r.text
         acknowledged = r.json()["now"]
@@ -32,7 +32,7 @@ def test_acknowledged_clock_advance_survives_kill_9_of_the_server(tmp_path: Path
     proc = start_server(db, port)
     try:
         wait_up(base, proc)
-        now = login(base, "exop", "exop-password-1").get("/ops/clock").json()["now"]
+        now = login(base, "exop", "drill-exchange-operator-1").get("/ops/clock").json()["now"]
     finally:
         proc.kill()
         proc.wait()
