@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
-from conftest import LiveWeb
+from conftest import LiveWeb, live_web
 
 from openets.compliance.mrv import AppointVerifier
 from openets.compliance.run_messages import SubmitEmissionReport
 from openets.compliance.state import SYSTEM_ACTOR, ReportLine
+from openets.supervision import messages as sm
+from openets.supervision.risk import Limit
 from openets.web.views import nav_for
 
 ALLOWED = {"OpenETS", "CEA", "CCER", "MA", "K", "CSV", "API", "OTP", "TOTP", "ID", "USCC"}
@@ -159,4 +162,51 @@ def test_no_english_is_left_on_the_chinese_pages(busy: LiveWeb, role: str) -> No
                     words += english_words(h.get(m.group(1).replace("&amp;", "&")).text)
             if words:
                 found[path] = sorted(set(words))
+    assert found == {}
+
+
+def test_no_english_is_left_on_the_chinese_case_holder_and_closed_market_pages(
+    tmp_path: Path,
+) -> None:
+    """The regulator's cases at every step (open, under review, closed with a finding), the
+    large-holder reports, restricted accounts and an account's positions, and the market watch
+    and trade page after the end of day."""
+    with live_web(tmp_path) as web:
+        web.instrument("CEA19-20", "48.00")
+        s = web.participant("中文案件卖方", tonnes=50_000)
+        b = web.participant("中文案件买方", yuan_fen=10_000_000_000)
+        web.client("exop").advance_clock(to="2021-07-16T13:30+08:00")
+        for _ in range(2):
+            lid = web.client(s.username).post_listing(
+                s.account_id, "CEA19-20", "sell", "48.00", 10_000
+            )["listing_id"]
+            web.client(b.username).take_listing(lid, b.account_id, 10_000)
+        web.client("exop").advance_clock(to="2021-07-16T15:30+08:00")
+        web.client("exop").end_of_day()
+        reg = web.client("regulator")
+        alerts = reg.post("/supervision/surveillance", {"day": "2021-07-16"})["alerts"]
+        cases = [reg.post("/supervision/cases", {"alert_ids": [a["alert_id"]], "title": "集中"})
+                 for a in alerts[:2]]  # fmt: skip
+        for c in cases:
+            reg.post(f"/supervision/cases/{c['case_id']}/review", {"note": "调取记录"})
+        reg.post(f"/supervision/cases/{cases[0]['case_id']}/close",
+                 {"finding": "no_violation", "note": "正常交易"})  # fmt: skip
+        reg.post("/supervision/restrictions", {
+            "account_id": s.account_id, "trading": True, "transfer": True, "reason": "协查",
+        })  # fmt: skip
+        web.submit(sm.SetRiskRules("t", (), (Limit("entity", 1_000, False),), "测试"), "regulator")
+        reg.post("/supervision/large-holders/scan")
+        found: dict[str, list[str]] = {}
+        pages = {
+            "regulator": ["/regulator/alerts", f"/regulator/holders?account={s.account_id}"],
+            s.username: ["/market", "/trade/CEA19-20"],
+        }
+        for user, paths in pages.items():
+            with web.http(user, lang="zh") as h:
+                for path in paths:
+                    r = h.get(path)
+                    assert r.status_code == 200, (path, r.status_code)
+                    if words := english_words(r.text):
+                        found[path] = sorted(set(words))
+        assert len(cases) == 2
     assert found == {}
