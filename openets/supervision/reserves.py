@@ -172,7 +172,7 @@ class Trigger:
 @dataclass(frozen=True, slots=True)
 class ContainmentRules:
     """A cost containment reserve (released above ``ccr``) and an emissions containment reserve
-    (withheld below ``ecr``); quantities per auction."""
+    (withheld below ``ecr``); quantities per year."""
 
     ccr: Trigger | None
     ccr_quantity: int
@@ -292,8 +292,8 @@ RGGI_CONTAINMENT = ContainmentRules(
     ecr=Trigger(600, 2021, 700),
     ecr_quantity=10 * MILLION,
 )
-"""Triggers from anchors §A.5 in cents ($13 and $6 in 2021, +7% a year); quantities per
-auction are placeholders (unconfirmed: RGGI sizes the CCR and ECR as 10% of the regional cap
+"""Triggers from anchors §A.5 in cents ($13 and $6 in 2021, +7% a year); the yearly
+quantities are placeholders (unconfirmed: RGGI sizes the CCR and ECR as 10% of the regional cap
 a year)."""
 
 WCI_RESERVES = ReserveRules(

@@ -183,8 +183,10 @@ class AuctionBook:
                 if a.bid_locks or a.lock != NO_LOCK:
                     out.append(f"auction {aid} is {a.status} but still holds locks")
                 allocated = sum(f.allocated for f in a.fills.values())
-                if allocated > a.spec.quantity:
-                    out.append(f"auction {aid} allocated {allocated} t of {a.spec.quantity} t")
+                # the supply as cleared: the announced one, less an ECR's part, plus a CCR's
+                supply = a.summary.supply if a.summary else a.spec.quantity
+                if allocated > supply:
+                    out.append(f"auction {aid} allocated {allocated} t of {supply} t")
                 continue
             totals: dict[str, int] = {}
             for b in a.bids.values():

@@ -78,6 +78,16 @@ def test_msr_invalidation_cancels_the_reserve_above_400_million() -> None:
     assert g.holding(_sys(g, SystemRole.CANCELLATION), CEA)[0] == 600_000_000
 
 
+def test_msr_applied_twice_for_one_year_is_rejected() -> None:
+    g = _eu(auction_t=500_000_000)
+    g.ok(ApplyReserveRule("msr", CEA, year=2023, tnac=1_134_794_738))
+    r = g.rejects(ApplyReserveRule("msr", CEA, year=2023, tnac=1_134_794_738))
+    assert r.code is Code.ALREADY_DONE and r.field == "year"
+    g.ok(ApplyReserveRule("msr", CEA, year=2024, tnac=900_000_000))  # the next year's
+    g.ok(ApplyReserveRule("msr_invalidation", CEA, year=2023, previous_auction_volume=0))
+    assert g.rejects(ApplyReserveRule("msr_invalidation", CEA, year=2023)).field == "year"
+
+
 def test_msr_in_a_market_without_it_is_rejected() -> None:
     g = Given.in_memory(preset="cn")
     r = g.rejects(ApplyReserveRule("msr", CEA, year=2025, tnac=1_000_000_000))
@@ -134,12 +144,16 @@ def test_band_reserve_buy_back_below_the_band_is_refused_with_its_reason() -> No
 CLOSES = "2021-07-16T10:00+08:00"
 
 
-def _wci_sale(quantity: int, bids: list[tuple[int, int]]) -> tuple[Given, str, tuple[object, ...]]:
+def _wci_sale(
+    quantity: int, bids: list[tuple[int, int]], reserve_t: int = 0
+) -> tuple[Given, str, tuple[object, ...]]:
     """A government sale of ``quantity`` t in wci-like, ``bids`` (fen, t), closed at 10:00."""
     g = Given.in_memory("2021-07-16T09:00+08:00", preset="wci-like")
     g.instrument(CEA, "48.00")
     auctioneer = _sys(g, SystemRole.AUCTION)
     g.ok(rc.Issue(auctioneer, CEA, quantity, "auction volume"))
+    if reserve_t:
+        g.ok(rc.Issue(_sys(g, SystemRole.RESERVE), CEA, reserve_t, "containment reserve"))
     ann = AnnounceAuction(auctioneer, AuctionSide.SELL, CEA, quantity, 100, CLOSES, lot_size=100)
     aid = str(g.ok(ann, "exchange")[-1].spec.auction_id)
     for price, qty in bids:
@@ -164,6 +178,27 @@ def test_ecr_withholds_nothing_when_the_bids_at_the_trigger_cover_the_supply() -
     g, _, ev = _wci_sale(1_000, [(700, 1_000), (500, 900)])
     assert not [e for e in ev if isinstance(e, ReserveRuleApplied)]
     assert g.holding(_sys(g, SystemRole.RESERVE), CEA)[0] == 0
+
+
+def test_ccr_adds_the_reserves_tonnes_the_bids_above_the_trigger_ask_for_beyond_the_supply() -> (
+    None
+):
+    # 2021 CCR trigger 13.00: 1,500 t bid above it for 1,000 on sale -> 500 t added from the CCR
+    g, aid, ev = _wci_sale(1_000, [(1_500, 900), (1_400, 600)], reserve_t=1_000)
+    summary = next(e for e in ev if isinstance(e, AuctionResultPublished)).summary
+    assert (summary.supply, summary.volume, summary.clearing_price) == (1_500, 1_500, 1_400)
+    a = _applied(ev)
+    assert (a.rule, a.decision, a.moved, a.auction_id) == ("ccr", "released", 500, aid)
+    assert g.holding(_sys(g, SystemRole.RESERVE), CEA)[0] == 500
+    assert g.holding(_sys(g, SystemRole.AUCTION), CEA)[:2] == [0, 1_500]  # sold: settles at EOD
+    g.at("2021-07-17T00:30+08:00")  # 18:30 in Brussels: after eu-like's session
+    g.end_of_day()
+    assert g.holding(_sys(g, SystemRole.AUCTION), CEA)[:2] == [0, 0]
+
+
+def test_ccr_adds_at_most_what_the_reserve_holds() -> None:
+    _, _, ev = _wci_sale(1_000, [(1_500, 900), (1_400, 600)], reserve_t=200)
+    assert _applied(ev).moved == 200
 
 
 def test_pcr_sells_the_tier_the_auction_price_reached_at_the_tier_price() -> None:

@@ -438,17 +438,20 @@ def close(m: MarketState, cmd: CloseAuction, ctx: Ctx) -> Result:
     from openets.engine.usecases import reserves  # the ECR acts at the close
 
     withheld = reserves.ecr_at_close(m, a, ctx)
-    spec = reserves.withheld_spec(a.spec, withheld)
-    result = core.close_auction(spec, a.bids.values(), ctx.now, a.seed)
+    added = 0 if withheld else reserves.ccr_at_close(m, a, ctx)
+    closing = reserves.closing_record(a, withheld, added)
+    result = core.close_auction(closing.spec, a.bids.values(), ctx.now, a.seed)
     if isinstance(result, Rejection):
         return result
     summary = result.summary
     if summary.outcome is core.AuctionOutcome.CANCELLED:
         return (*_release_all(m, a, ctx), AuctionResultPublished(summary))
-    cleared = _clear(m, a, result, ctx)
-    if withheld and not isinstance(cleared, Rejection):
-        return (*cleared, *reserves.ecr_events(m, a, withheld, ctx))
-    return cleared
+    before = reserves.ccr_events(m, a, added, ctx) if added else ()
+    cleared = _clear(m, closing, result, ctx)
+    if isinstance(cleared, Rejection):
+        return cleared
+    after = reserves.ecr_events(m, a, withheld, ctx) if withheld else ()
+    return (*before, *cleared, *after)
 
 
 def _clear(m: MarketState, a: AuctionRecord, result: core.AuctionResult, ctx: Ctx) -> Result:

@@ -13,9 +13,11 @@ movements, so that they show in the journal, the registry and the reports:
 * ``pcr``: once an auction of the instrument has cleared at or above a tier's price, the reserve
   sells what is left of the cheapest such tier by one-way bidding, the tier price as the reserve
   price (a bid above it is not capped: one-way bidding has no fixed-price sale);
-* the emissions containment reserve acts at an auction's close (:func:`ecr_at_close`, called by
-  :func:`openets.engine.usecases.auction.close`): a government sale's supply is cut by what the
-  bids at the ECR trigger price leave unsold, and that part goes to the reserve account.
+* the containment reserves act at a government sale's close (:func:`ecr_at_close` and
+  :func:`ccr_at_close`, called by :func:`openets.engine.usecases.auction.close`): the supply is
+  cut by what the bids at the ECR trigger price leave unsold (that part goes to the reserve
+  account), or grows by the reserve's tonnes the bids above the CCR trigger ask for beyond it;
+  each at most its yearly quantity.
 """
 
 from __future__ import annotations
@@ -39,12 +41,13 @@ from openets.supervision.reserve_messages import ApplyReserveRule, ReserveAction
 from openets.supervision.reserves import (
     BandAction,
     band_trigger,
+    ccr_released,
     ecr_withheld,
     msr_decision,
     msr_invalidation,
     pcr_offer,
 )
-from openets.trading.auction import AuctionSide, AuctionSpec
+from openets.trading.auction import AuctionSide
 from openets.trading.auction_book import OPEN, AuctionRecord
 from openets.trading.auction_messages import AnnounceAuction, AuctionLock
 
@@ -61,6 +64,18 @@ def _year(value: object) -> Rejection | None:
     if isinstance(value, bool) or not isinstance(value, int) or value not in YEARS:
         msg = f"year must be a year from {YEARS[0]} to {YEARS[-1]}, was {value!r}"
         return Rejection(Code.INVALID_FIELD, msg, "year")
+    return None
+
+
+def _once_a_year(m: MarketState, cmd: ApplyReserveRule) -> Rejection | None:
+    """The MSR's intake (or release) and its invalidation are yearly: one each a year."""
+    done = any(
+        a.rule == cmd.rule and a.product == cmd.product and a.year == cmd.year
+        for a in sup(m).reserve_actions
+    )
+    if done:
+        msg = f"rule {cmd.rule} was already applied to {cmd.product} for {cmd.year}"
+        return Rejection(Code.ALREADY_DONE, msg, "year")
     return None
 
 
@@ -94,7 +109,11 @@ def _msr(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
     rules = m.rules.reserves.msr
     if rules is None:
         return _off(m, cmd, "market stability reserve")
-    r = _year(cmd.year) or _int(cmd.tnac, "tnac", 0, "whole allowances, not negative")
+    r = (
+        _year(cmd.year)
+        or _int(cmd.tnac, "tnac", 0, "whole allowances, not negative")
+        or _once_a_year(m, cmd)
+    )
     if r:
         return r
     reserve = system_account(m, SystemRole.RESERVE)
@@ -116,8 +135,10 @@ def _invalidate(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
     rules = m.rules.reserves.msr
     if rules is None:
         return _off(m, cmd, "market stability reserve")
-    r = _year(cmd.year) or _int(
-        cmd.previous_auction_volume, "previous_auction_volume", 0, "whole allowances"
+    r = (
+        _year(cmd.year)
+        or _int(cmd.previous_auction_volume, "previous_auction_volume", 0, "whole allowances")
+        or _once_a_year(m, cmd)
     )
     if r:
         return r
@@ -226,22 +247,62 @@ def _pcr(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
     return _sell(m, cmd, ctx, qty, price, f"tier {format_yuan(price)}", left)
 
 
+def _used(m: MarketState, rule: str, product: str, year: int) -> int:
+    """Tonnes a containment reserve has moved for ``product`` this ``year``."""
+    return sum(
+        a.moved for a in sup(m).reserve_actions
+        if a.rule == rule and a.product == product and a.year == year
+    )  # fmt: skip
+
+
+def _government_sale(m: MarketState, a: AuctionRecord) -> bool:
+    return a.spec.paid_allocation and a.spec.side is AuctionSide.SELL
+
+
+def _year_of(m: MarketState, ctx: Ctx) -> int:
+    return ctx.now.astimezone(m.rules.calendar.tz).year
+
+
 def ecr_at_close(m: MarketState, a: AuctionRecord, ctx: Ctx) -> int:
-    """Tonnes of a government sale the emissions containment reserve withholds at its close
-    (whole lots, at least one lot left on sale); 0 without an ECR."""
+    """Tonnes of a government sale the emissions containment reserve withholds at its close:
+    whole lots, at least one lot left on sale, at most what is left of the year's ECR."""
     rules = m.rules.reserves.containment
-    if rules is None or not a.spec.paid_allocation or a.spec.side is not AuctionSide.SELL:
+    if rules is None or not _government_sale(m, a):
         return 0
-    year = ctx.now.astimezone(m.rules.calendar.tz).year
+    year = _year_of(m, ctx)
     bids = [(b.price, b.quantity) for b in a.bids.values()]
     lot = a.spec.lot_size
     withheld = ecr_withheld(rules, year, a.spec.quantity, bids)
+    withheld = min(withheld, rules.ecr_quantity - _used(m, "ecr", a.product, year))
     return max(0, min(withheld - withheld % lot, a.spec.quantity - lot))
 
 
-def withheld_spec(spec: AuctionSpec, withheld: int) -> AuctionSpec:
-    """The auction as cleared: its supply less what the ECR withholds."""
-    return replace(spec, quantity=spec.quantity - withheld) if withheld else spec
+def ccr_at_close(m: MarketState, a: AuctionRecord, ctx: Ctx) -> int:
+    """Tonnes the cost containment reserve adds to a government sale at its close: the bids
+    above the CCR trigger beyond the supply, in whole lots, at most what is left of the year's
+    CCR and what the reserve account holds."""
+    rules = m.rules.reserves.containment
+    if rules is None or not _government_sale(m, a):
+        return 0
+    year = _year_of(m, ctx)
+    reserve = system_account(m, SystemRole.RESERVE)
+    left = min(
+        rules.ccr_quantity - _used(m, "ccr", a.product, year),
+        m.registry.available(reserve, a.product),
+    )
+    bids = [(b.price, b.quantity) for b in a.bids.values()]
+    added = ccr_released(rules, year, a.spec.quantity, bids, left)
+    return max(0, added - added % a.spec.lot_size)
+
+
+def closing_record(a: AuctionRecord, withheld: int, added: int) -> AuctionRecord:
+    """The auction as cleared: its supply less what the ECR withholds, plus what the CCR adds
+    (locked on offer in the seller's account with it)."""
+    if not withheld and not added:
+        return a
+    spec = replace(a.spec, quantity=a.spec.quantity - withheld + added)
+    lock = AuctionLock(a.lock.fen, a.lock.recv_fen, a.lock.tonnes + added)
+    return replace(a, spec=spec, lock=lock)
 
 
 def ecr_events(m: MarketState, a: AuctionRecord, withheld: int, ctx: Ctx) -> tuple[Event, ...]:
@@ -250,9 +311,21 @@ def ecr_events(m: MarketState, a: AuctionRecord, withheld: int, ctx: Ctx) -> tup
     tx = ctx.ids.next("TX")
     memo = f"ECR: withheld from auction {a.spec.auction_id}"
     ev = transfer(tx, TxType.TRANSFER, a.spec.initiator, reserve, a.product, withheld, memo=memo)
-    year = ctx.now.astimezone(m.rules.calendar.tz).year
     applied = ReserveRuleApplied(
-        "ecr", a.product, year, "withheld", withheld, withheld, tx, a.spec.auction_id
+        "ecr", a.product, _year_of(m, ctx), "withheld", withheld, withheld, tx, a.spec.auction_id
+    )
+    return ev, applied
+
+
+def ccr_events(m: MarketState, a: AuctionRecord, added: int, ctx: Ctx) -> tuple[Event, ...]:
+    """The added tonnes from the reserve account onto offer (locked) in the seller's account."""
+    reserve = system_account(m, SystemRole.RESERVE)
+    tx = ctx.ids.next("TX")
+    memo = f"CCR: released into auction {a.spec.auction_id}"
+    ev = transfer(tx, TxType.TRANSFER, reserve, a.spec.initiator, a.product, added,
+                  dst_bucket=Bucket.LOCKED, ref=a.spec.auction_id, memo=memo)  # fmt: skip
+    applied = ReserveRuleApplied(
+        "ccr", a.product, _year_of(m, ctx), "released", added, added, tx, a.spec.auction_id
     )
     return ev, applied
 
