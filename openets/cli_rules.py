@@ -47,6 +47,8 @@ def to_json(value: object) -> object:
                 "plus_allocation": value.plus_allocation}  # fmt: skip
     if isinstance(value, tuple):
         return [to_json(x) for x in value]
+    if isinstance(value, frozenset):  # a venue's methods, subjects, products
+        return sorted(str(to_json(x)) for x in value)
     return str(value)
 
 
@@ -60,6 +62,8 @@ def to_text(value: object) -> str:
         return str(value.value)
     if isinstance(value, time):
         return _time(value)
+    if isinstance(value, frozenset):
+        return ", ".join(sorted(to_text(x) for x in value)) or "none"
     if isinstance(value, tuple):
         if not value:
             return "none"

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
-from openets.clearing.fees import CN_FEES, ILLUSTRATIVE_FEES, FeeSchedule
+from openets.clearing.fees import CCER_FEES, CN_FEES, ILLUSTRATIVE_FEES, FeeSchedule
 from openets.clearing.limits import (
     CN_SETTLEMENT_RULES,
     ILLUSTRATIVE_LIMITS,
@@ -38,7 +39,13 @@ from openets.trading.rules import (
     EU_LIKE_TRADING_RULES,
     TradingRules,
 )
-from openets.trading.vintages import CN_VINTAGES, VintageRules
+from openets.trading.venue import CCER_VENUE, CN_VENUE, VenueRules
+from openets.trading.vintages import (
+    CN_VINTAGES,
+    CompositeMethod,
+    CompositeStage,
+    VintageRules,
+)
 
 MFA_EVERYWHERE = MfaPolicy(staff=True, participant_transfers=True)
 
@@ -59,6 +66,8 @@ class MarketRules:
     """The vintages' listing dates and the composite's composition ([U] parts marked)."""
     reserves: ReserveRules = NO_RESERVES
     """Market stability mechanisms (:mod:`openets.supervision.reserves`); none in ``cn``."""
+    venue: VenueRules = CN_VENUE
+    """The trading methods offered, the subject types that may trade, the products listed."""
     unconfirmed: tuple[str, ...] = ()
     """Dotted names of the fields whose value is a [U] placeholder, e.g. ``risk.position``."""
 
@@ -83,7 +92,15 @@ class MarketRules:
         return _calendar(self.trading.calendar, self.trading.timezone)
 
 
-_LEAVES = (TradingRules, BlockRules, AuctionRules, SettlementRules, MfaPolicy, ReserveRules)
+_LEAVES = (
+    TradingRules,
+    BlockRules,
+    AuctionRules,
+    SettlementRules,
+    MfaPolicy,
+    ReserveRules,
+    VenueRules,
+)
 """Parts whose fields are listed one by one (the others are one field each: fees, risk)."""
 
 
@@ -145,6 +162,45 @@ CN = MarketRules(
 )
 """China's national carbon market, with the reference's defaults where it is unconfirmed."""
 
+_CCER_FIRST_DAY = date(2024, 1, 22)
+
+CCER = MarketRules(
+    name="ccer",
+    # The reference is silent on the CCER market's calendar, hours, band, order sizes and
+    # first-day reference: the national market's values serve, each marked [U] below.
+    trading=CN_TRADING_RULES,
+    block=CN_BLOCK_RULES,  # not offered (venue.methods); kept for the shape of the rules
+    auction=CN_AUCTION_RULES,  # not offered
+    fees=CCER_FEES,  # listing trades 6‰ of value, each side [V]
+    risk=NO_LIMITS,  # [U] none published
+    settlement=CN_SETTLEMENT_RULES,
+    vintages=VintageRules(
+        vintages=(),  # CCER has no vintages: one product
+        composite=(CompositeStage(_CCER_FIRST_DAY, CompositeMethod.POOLED, note="no vintages"),),
+        composite_code="COMCCER",
+    ),
+    venue=CCER_VENUE,  # listing agreement only; legal persons only; CCER [V]
+    unconfirmed=(
+        "trading.calendar",
+        "trading.listing_band_bps",
+        "trading.listing_max_qty",
+        "trading.listing_sessions",
+        "trading.first_day",
+        "trading.first_day_reference_fen",
+        "trading.prevent_self_trade",
+        "risk.position",
+        "risk.reporting",
+        "settlement.fund_limits.deposit_max",
+        "settlement.fund_limits.deposit_daily",
+        "settlement.fund_limits.withdrawal_max",
+        "settlement.fund_limits.withdrawal_daily",
+        "vintages.composite.2024-01-22.weights",
+    ),
+)
+"""The CCER market (Beijing Green Exchange, reference §13): listing-agreement trading of CCER
+by legal persons, 6‰ of value per side; its calendar, hours and band are the reference's
+silence filled with the national market's values, marked unconfirmed."""
+
 PRESETS: dict[str, MarketRules] = {
     "cn": CN,
     "cn-pilot-limits": dataclasses.replace(CN, name="cn-pilot-limits", risk=CN_PILOT_ANALOGUE),
@@ -178,6 +234,7 @@ PRESETS: dict[str, MarketRules] = {
         ),
         reserves=EU_MSR,
     ),
+    "ccer": CCER,
 }
 PRESETS["eu-like"] = dataclasses.replace(
     PRESETS["eu-like"],

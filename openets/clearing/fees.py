@@ -56,6 +56,14 @@ ZERO = FeeRate()
 CN_FEES = FeeSchedule()
 """China preset: all zero until the exchange's schedule is sourced ([U], reference §5)."""
 
+CCER_FEES = FeeSchedule(
+    rates=(
+        ("listing", "buy", FeeRate(bps=60)),  # 6‰ of the value, each side [V] (§13)
+        ("listing", "sell", FeeRate(bps=60)),
+    )
+)
+"""The CCER market's listing-trade fee: 6‰ of the traded value on each side (reference §13)."""
+
 ILLUSTRATIVE_FEES = FeeSchedule(
     (
         ("listing", "buy", FeeRate(bps=5)),

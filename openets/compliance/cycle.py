@@ -62,7 +62,7 @@ from openets.compliance.state import (
 )
 from openets.domain.messages import Command, Ctx, Event
 from openets.domain.money import format_yuan
-from openets.domain.products import CCER, cea_for_year
+from openets.domain.products import cea_for_year, is_ccer
 from openets.domain.rejection import Code, Rejection
 
 __all__ = [
@@ -346,7 +346,7 @@ def _surrender(state: ComplianceState, cmd: RecordSurrender, ctx: Ctx) -> Result
         cmd.year,
         cmd.items,
         is_late(ctx.now, plan.deadline_at),
-        check.quantity_of(lambda p: p == CCER),
+        check.quantity_of(is_ccer),
         check.quantity_of(lambda p: p == vintage),
         carried,
     )

@@ -103,6 +103,9 @@ class Plan:
     shortfall_cap: Q | None = Q(1, 5)
     """Non-gas obligation ≤ allocation + this share of verified emissions; None: no cap."""
     ccer_cap: Q = Q(1, 20)  # ≤ 5% of the obligation [V]
+    legacy_ccer_until: date | None = date(2024, 12, 31)
+    """CCER filed before 2017-03-14 (``CCER-PRE17``) offsets surrenders made up to this day
+    (Beijing) only [V] (§13); None: no end."""
     borrowing: Borrowing | None = None
     carry_over: CarryOver | None = None
     equal_allocation_sectors: frozenset[Sector] = frozenset()

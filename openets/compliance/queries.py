@@ -16,7 +16,7 @@ from typing import Any
 from openets.compliance import report
 from openets.compliance.obligations import ccer_limit_t
 from openets.compliance.state import ComplianceState, EntityRecord, Report, ReportLine
-from openets.domain.products import CCER
+from openets.domain.products import is_ccer
 
 PENDING = "pending"
 
@@ -281,8 +281,9 @@ def _year_violations(state: ComplianceState, key: tuple[str, int]) -> list[str]:
         out.append(f"{where}: a negative quantity")
     if sum(y.by_product.values()) != total:
         out.append(f"{where}: surrendered by product {y.by_product} != {total} t")
-    if y.by_product.get(CCER, 0) != y.ccer_t:
-        out.append(f"{where}: CCER {y.ccer_t} t != {y.by_product.get(CCER, 0)} t by product")
+    ccer_by_product = sum(q for prod, q in y.by_product.items() if is_ccer(prod))
+    if ccer_by_product != y.ccer_t:
+        out.append(f"{where}: CCER {y.ccer_t} t != {ccer_by_product} t by product")
     if y.borrowed_used_t > y.borrowed_t:
         out.append(f"{where}: used {y.borrowed_used_t} t of {y.borrowed_t} t borrowed")
     if y.obligation is None:

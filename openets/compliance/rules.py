@@ -23,7 +23,14 @@ from openets.compliance.obligations import (
     is_late,
 )
 from openets.compliance.plans import CarryOver, Plan
-from openets.domain.products import CCER, ProductCodeError, product
+from openets.domain.clock import BEIJING
+from openets.domain.products import (
+    CCER_PRE_2017,
+    LEGACY_CCER_FILED_BEFORE,
+    ProductCodeError,
+    is_ccer,
+    product,
+)
 from openets.domain.rejection import Code, Rejection
 
 
@@ -108,7 +115,7 @@ def check_eligible_vintage(c: SurrenderCheck) -> Rejection | None:
     allowed = eligible_vintages(c.plan, c.year)
     borrowed = borrowing_vintage(c.plan) if c.borrowed_t > 0 else None
     for i, item in enumerate(c.items):
-        if item.product == CCER or item.product in allowed or item.product == borrowed:
+        if is_ccer(item.product) or item.product in allowed or item.product == borrowed:
             continue
         return Rejection(
             Code.INELIGIBLE_VINTAGE,
@@ -152,8 +159,8 @@ def check_carry_over_limit(c: SurrenderCheck) -> Rejection | None:
 
 
 def check_ccer_cap(c: SurrenderCheck) -> Rejection | None:
-    """CCER offsets at most 5% of the obligation (rounded down)."""
-    qty = c.quantity_of(lambda p: p == CCER)
+    """CCER offsets (of either class) at most 5% of the obligation (rounded down)."""
+    qty = c.quantity_of(is_ccer)
     if not qty or c.obligation_t is None:
         return None
     limit = ccer_limit_t(c.plan, c.obligation_t)
@@ -164,6 +171,24 @@ def check_ccer_cap(c: SurrenderCheck) -> Rejection | None:
             f"{limit} t ({c.plan.ccer_cap * 100}% of the obligation {c.obligation_t} t)",
             "items",
         )
+    return None
+
+
+def check_legacy_ccer_window(c: SurrenderCheck) -> Rejection | None:
+    """CCER filed before 2017-03-14 offsets only surrenders made by 2024-12-31 (Beijing)."""
+    until = c.plan.legacy_ccer_until
+    if until is None:
+        return None
+    day = c.at.astimezone(BEIJING).date()
+    for i, item in enumerate(c.items):
+        if item.product == CCER_PRE_2017 and day > until:
+            return Rejection(
+                Code.INELIGIBLE_VINTAGE,
+                f"{CCER_PRE_2017} (CCER filed before {LEGACY_CCER_FILED_BEFORE.isoformat()}) "
+                f"offsets surrenders made by {until.isoformat()} only; this one is on "
+                f"{day.isoformat()}",
+                f"items[{i}].product",
+            )
     return None
 
 
@@ -200,6 +225,7 @@ RULES: tuple[SurrenderRule, ...] = (
     check_obligation_determined,
     check_deadline,
     check_eligible_vintage,
+    check_legacy_ccer_window,
     check_borrowing_limit,
     check_carry_over_limit,
     check_ccer_cap,

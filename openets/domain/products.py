@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import NewType
 
 ProductCode = NewType("ProductCode", str)
 
 CCER = ProductCode("CCER")
+CCER_PRE_2017 = ProductCode("CCER-PRE17")
+"""CCER whose project was filed (registered) before 2017-03-14, when the old CCER filings were
+suspended: usable for surrender only until 2024-12-31 (reference §13). The registry issues CCER
+given a registration date before :data:`LEGACY_CCER_FILED_BEFORE` under this code, so that the
+holding keeps its class through trades and transfers; ``CCER`` is every later credit (and every
+CCER issued without a date)."""
+LEGACY_CCER_FILED_BEFORE = date(2017, 3, 14)
 COMPOSITE = "COMCEA"
 """The non-tradable composite of all CEA vintages, used for statistics only."""
 
@@ -23,12 +31,12 @@ def product(code: str) -> ProductCode:
     """Validate a product code: ``CEA19-20`` (the first, two-year vintage), ``CEA21``…, ``CCER``."""
     if not isinstance(code, str):
         raise ProductCodeError(f"product code must be text, was {type(code).__name__}")
-    if code == CCER:
-        return CCER
+    if code in (CCER, CCER_PRE_2017):
+        return ProductCode(code)
     m = _CEA_RE.fullmatch(code)
     if not m:
         raise ProductCodeError(
-            f"product must be CEA<yy> (e.g. CEA21), CEA19-20 or CCER, was {code!r}"
+            f"product must be CEA<yy> (e.g. CEA21), CEA19-20, CCER or CCER-PRE17, was {code!r}"
         )
     first, second = m.group(1), m.group(2)
     if second is not None and (first, second) != ("19", "20"):
@@ -36,6 +44,11 @@ def product(code: str) -> ProductCode:
     if second is None and int(first) < 21:
         raise ProductCodeError(f"vintages before 2021 are CEA19-20, was {code!r}")
     return ProductCode(code)
+
+
+def is_ccer(code: str) -> bool:
+    """True for CCER of either class (filed before 2017-03-14 or not)."""
+    return code in (CCER, CCER_PRE_2017)
 
 
 def is_cea(code: str) -> bool:

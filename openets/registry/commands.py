@@ -39,6 +39,10 @@ class Issue(Command):
     product: str
     quantity: int
     reason: str
+    registered_on: str = ""
+    """CCER only: the ISO date its project was filed (registered). Before 2017-03-14 the
+    credits are issued as ``CCER-PRE17``; '' (and every issue before the field existed): a
+    later credit, ``CCER``."""
 
 
 @dataclass(frozen=True, slots=True)

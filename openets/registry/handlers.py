@@ -6,11 +6,13 @@ They never change the state; the engine applies the returned events.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from openets.domain.cells import name_error
 from openets.domain.identity import resident_id_error, uscc_error
 from openets.domain.messages import Ctx, Event
+from openets.domain.products import CCER_PRE_2017, LEGACY_CCER_FILED_BEFORE, is_ccer
 from openets.domain.provinces import PROVINCES as PROVINCES  # re-exported
 from openets.domain.rejection import Code, Rejection
 from openets.registry import commands as c
@@ -208,18 +210,52 @@ def _checked(state: RegistryState, ev: LedgerPosted) -> Result:
     return r or (ev,)
 
 
+def _issued_product(cmd: c.Issue) -> tuple[str, str] | Rejection:
+    """(product, memo) of an issue: CCER filed before 2017-03-14 becomes ``CCER-PRE17``."""
+    if not cmd.registered_on:
+        return cmd.product, cmd.reason
+    if not is_ccer(cmd.product):
+        return Rejection(
+            Code.INVALID_FIELD,
+            f"registered_on is the filing date of CCER; {cmd.product} has none",
+            "registered_on",
+        )
+    try:
+        day = date.fromisoformat(cmd.registered_on)
+    except (TypeError, ValueError):
+        return Rejection(
+            Code.INVALID_FIELD,
+            f"registered_on must be a date YYYY-MM-DD, was {cmd.registered_on!r}",
+            "registered_on",
+        )
+    legacy = day < LEGACY_CCER_FILED_BEFORE
+    if cmd.product == CCER_PRE_2017 and not legacy:
+        return Rejection(
+            Code.INVALID_FIELD,
+            f"{CCER_PRE_2017} is CCER filed before {LEGACY_CCER_FILED_BEFORE.isoformat()}; "
+            f"registered_on was {cmd.registered_on}",
+            "registered_on",
+        )
+    memo = f"{cmd.reason} (filed {day.isoformat()})"
+    return (CCER_PRE_2017 if legacy else cmd.product), memo
+
+
 def issue(state: RegistryState, cmd: c.Issue, ctx: Ctx) -> Result:
     r = _qty_product_account(state, cmd.account_id, cmd.product, cmd.quantity, moving_out=False)
     if r:
         return r
+    issued = _issued_product(cmd)
+    if isinstance(issued, Rejection):
+        return issued
+    product, memo = issued
     ev = transfer(
         ctx.ids.next("TX"),
         TxType.ISSUANCE,
         ISSUED,
         cmd.account_id,
-        cmd.product,
+        product,
         cmd.quantity,
-        memo=cmd.reason,
+        memo=memo,
     )
     return _checked(state, ev)
 

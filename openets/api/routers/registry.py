@@ -147,7 +147,8 @@ async def get_account(
 async def issue(body: IssuanceIn, cmd: CommandDep) -> Response:
     """Issue allowances into an account (registry operator)."""
     cmd.require(Action.ISSUE)
-    c = rc.Issue(body.account_id, body.product, body.quantity, body.reason)
+    filed = body.registered_on.isoformat() if body.registered_on else ""
+    c = rc.Issue(body.account_id, body.product, body.quantity, body.reason, filed)
     return await cmd.run(c, _render_tx)
 
 

@@ -3,6 +3,7 @@ corrections, the holdings report and account statements."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -72,7 +73,9 @@ class QuantityIn(InModel):
 
 
 class IssuanceIn(QuantityIn):
-    pass
+    registered_on: date | None = None
+    """CCER only: the date its project was filed; before 2017-03-14 the credits are issued as
+    ``CCER-PRE17`` (usable for surrender until 2024-12-31)."""
 
 
 class FreezeIn(QuantityIn):

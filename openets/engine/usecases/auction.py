@@ -28,6 +28,7 @@ from openets.engine.state import MarketState
 from openets.engine.usecases.common import (
     check_int,
     day_guard,
+    method_offered,
     release_funds,
     rules,
     trading,
@@ -61,6 +62,7 @@ from openets.trading.auction_messages import (
 )
 from openets.trading.book import Side
 from openets.trading.events import TradeExecuted
+from openets.trading.rules import TradingMethod
 
 GOVERNMENT_ROLES = (SystemRole.AUCTION, SystemRole.PROVINCIAL_ALLOCATION)
 
@@ -221,6 +223,9 @@ def _allowed(m: MarketState, pricing: core.PricingRule, tie: core.TieBreak) -> R
 
 def _announce_checks(m: MarketState, cmd: AnnounceAuction) -> tuple[Any, ...] | Rejection:
     """The announcement's fields: (side, pricing, tie-break, reserve rule, paid, instrument)."""
+    offered = method_offered(m, TradingMethod.AUCTION, "instrument")
+    if offered:
+        return offered
     side = _enum(AuctionSide, cmd.side, "side")
     pricing = _enum(core.PricingRule, cmd.pricing, "pricing")
     tie = _enum(core.TieBreak, cmd.tie_break, "tie_break")

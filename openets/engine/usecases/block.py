@@ -22,6 +22,7 @@ from openets.engine.state import MarketState
 from openets.engine.usecases.common import (
     check_int,
     day_guard,
+    method_offered,
     release_funds,
     rules,
     trading,
@@ -51,6 +52,7 @@ from openets.trading.block_messages import (
 )
 from openets.trading.book import Side
 from openets.trading.events import TradeExecuted
+from openets.trading.rules import TradingMethod
 from openets.trading.state import Instrument
 
 
@@ -204,7 +206,11 @@ def _terms(cmd: Any) -> Rejection | None:
 
 
 def post_request(m: MarketState, cmd: PostBlockRequest, ctx: Ctx) -> Result:
-    r = trading_account(m, cmd.account_id) or _terms(cmd)
+    r = (
+        method_offered(m, TradingMethod.BLOCK, "instrument")
+        or trading_account(m, cmd.account_id)
+        or _terms(cmd)
+    )
     if r:
         return r
     if cmd.counterparty is not None:

@@ -14,6 +14,7 @@ from openets.presets import MarketRules
 from openets.registry.model import AccountStatus, SubjectType, SystemRole
 from openets.trading.book import Side
 from openets.trading.events import DayOpened
+from openets.trading.rules import TradingMethod
 from openets.trading.state import TradingState
 
 
@@ -40,6 +41,16 @@ def trading_account(
     acct = m.registry.accounts.get(account_id) if isinstance(account_id, str) else None
     if acct is None or acct.subject_type is SubjectType.SYSTEM:
         return Rejection(Code.UNKNOWN_ACCOUNT, f"no participant account {account_id!r}", field)
+    subjects = m.rules.venue.subjects
+    if acct.subject_type.value not in subjects:
+        return Rejection(
+            Code.ACCOUNT_TYPE_NOT_ALLOWED,
+            f"account {account_id} is an {acct.subject_type.value}'s; the {m.rules.name} market "
+            f"admits {' and '.join(sorted(subjects))} accounts only (legal persons)"
+            if "individual" not in subjects
+            else f"account {account_id} ({acct.subject_type.value}) may not trade here",
+            field,
+        )
     if acct.status is AccountStatus.RESTRICTED:
         return Rejection(
             Code.ACCOUNT_RESTRICTED, f"account {account_id} is restricted from trading", field
@@ -53,6 +64,13 @@ def trading_account(
     from openets.engine.usecases.supervision import check_account_restriction  # avoids a cycle
 
     return check_account_restriction(m, acct.account_id, "trading", field)
+
+
+def method_offered(m: MarketState, method: TradingMethod, field: str) -> Rejection | None:
+    """NOT_PERMITTED when the market's venue does not offer ``method`` (the CCER market:
+    listing agreement only)."""
+    why = m.rules.venue.method_refusal(method, m.rules.name)
+    return None if why is None else Rejection(Code.NOT_PERMITTED, why, field)
 
 
 def check_int(value: Any, field: str, code: Code, what: str) -> Rejection | None:

@@ -45,7 +45,7 @@ from openets.compliance.run_messages import ComplianceRun, ObligationMet
 from openets.compliance.state import NATIONAL, SYSTEM_ACTOR, ComplianceState
 from openets.domain.messages import Command, Ctx, Event
 from openets.domain.money import format_yuan
-from openets.domain.products import CCER, cea_for_year
+from openets.domain.products import CCER, CCER_PRE_2017, cea_for_year, is_ccer
 from openets.domain.rejection import Code, Rejection
 from openets.engine.core import Applier, Handler, Result
 from openets.engine.router import apply_part
@@ -259,16 +259,18 @@ def _claw_back(
 def _surrender_moves(m: MarketState, ev: SurrenderRecorded, ctx: Ctx) -> list[Event] | Rejection:
     """CEA to the surrender account, CCER to the cancellation account, as the registry does."""
     out: list[Event] = []
-    cea = tuple((i.product, i.quantity) for i in ev.items if i.product != CCER)
+    cea = tuple((i.product, i.quantity) for i in ev.items if not is_ccer(i.product))
     if cea:
         r = reg.surrender(m.registry, rc.Surrender(ev.account_id, ev.year, cea), ctx)
         if isinstance(r, Rejection):
             return r
         out += r
-    ccer = sum(i.quantity for i in ev.items if i.product == CCER)
-    if ccer:
+    for code in (CCER, CCER_PRE_2017):  # each class of CCER cancelled under its own code
+        ccer = sum(i.quantity for i in ev.items if i.product == code)
+        if not ccer:
+            continue
         memo = f"CCER offset for compliance year {ev.year}"
-        cmd = rc.CancelVoluntarily(ev.account_id, CCER, ccer, memo)
+        cmd = rc.CancelVoluntarily(ev.account_id, code, ccer, memo)
         r = reg.cancel_voluntarily(m.registry, cmd, ctx)
         if isinstance(r, Rejection):
             return r

@@ -4,7 +4,7 @@ within, the provinces' allocation budgets, and compliance reconciled with the re
 from __future__ import annotations
 
 from openets.compliance.penalties import PenaltyAssessment, assess
-from openets.domain.products import CCER, cea_for_year
+from openets.domain.products import cea_for_year, is_ccer
 from openets.domain.rejection import Code, Rejection
 from openets.engine.state import MarketState
 from openets.engine.usecases.compliance import part, system_account
@@ -48,7 +48,7 @@ def reconcile(m: MarketState) -> list[str]:
         for prod, q in y.by_product.items():
             counted[prod] = counted.get(prod, 0) + q
     for prod, q in sorted(counted.items()):
-        role = SystemRole.CANCELLATION if prod == CCER else SystemRole.SURRENDER
+        role = SystemRole.CANCELLATION if is_ccer(prod) else SystemRole.SURRENDER
         held = sum(m.registry.bucket(system_account(m, role), prod))
         if held < q:
             out.append(

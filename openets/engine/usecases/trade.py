@@ -54,6 +54,14 @@ def list_instrument(m: MarketState, cmd: tc.ListInstrument, ctx: Ctx) -> Result:
     )
     if r:
         return r
+    listed = m.rules.venue.products
+    if listed is not None and cmd.product not in listed:
+        return Rejection(
+            Code.UNKNOWN_PRODUCT,
+            f"the {m.rules.name} market lists {', '.join(sorted(listed))} only, "
+            f"product was {cmd.product!r}",
+            "product",
+        )
     bad = instrument_code_problem(cmd.code, cmd.product)
     if bad is not None and cmd.code != m.rules.vintages.composite_code:
         return bad
