@@ -17,6 +17,7 @@ from openets.web import loaders_market as lm
 from openets.web import loaders_notes as ln
 from openets.web import loaders_staff as ls
 from openets.web import loaders_supervision as lv
+from openets.web import loaders_work as lw
 from openets.web.context import Ctx
 
 P, R, X, G, V = "participant", "registry_operator", "exchange_operator", "regulator", "verifier"
@@ -100,6 +101,7 @@ FRAGMENT_LIST = (
     Frag("positions", lv.positions, frozenset({G}), ("account",)),
     Frag("daily_report", ls.daily_report, frozenset({X, G}), ("date",)),
     Frag("bell", ln.bell, ALL),
+    Frag("work", lw.work, ALL, poll=15),
     Frag("notes", ln.notes, ALL, ("unread",)),
 )
 FRAGMENTS = {f.name: f for f in FRAGMENT_LIST}
@@ -111,7 +113,7 @@ PAGES = (
         "trade",
         "/trade",
         ALL,
-        ("quote", "depth", "best_listings", "tape", "my_listings"),
+        ("work", "quote", "depth", "best_listings", "tape", "my_listings"),
         prepare=lm.pick,
     ),
     Page(
@@ -132,7 +134,7 @@ PAGES = (
         "compliance",
         "/compliance",
         frozenset({P}),
-        ("my_cycle", "obligations", "holdings"),
+        ("work", "my_cycle", "obligations", "holdings"),
         prepare=la.year_products,
     ),
     # registry operators
@@ -140,7 +142,7 @@ PAGES = (
         "reg.accounts",
         "/registry/accounts",
         frozenset({R}),
-        ("accounts",),
+        ("work", "accounts"),
         prepare=ls.account_query,
     ),
     Page("reg.entities", "/registry/entities", frozenset({R}), ("entities",)),
@@ -149,7 +151,7 @@ PAGES = (
     Page("reg.approvals", "/registry/approvals", frozenset({R}), ("requests", "pledges")),
     Page("reg.users", "/registry/users", frozenset({R}), ("users",)),
     # exchange operators
-    Page("ex.instruments", "/exchange/instruments", frozenset({X}), ("instruments_admin",)),
+    Page("ex.instruments", "/exchange/instruments", frozenset({X}), ("work", "instruments_admin")),
     Page(
         "ex.auctions",
         "/exchange/auctions",
@@ -170,7 +172,7 @@ PAGES = (
         "sup.dashboard",
         "/regulator",
         frozenset({G}),
-        ("overview", "daily_report", "alerts"),
+        ("work", "overview", "daily_report", "alerts"),
         prepare=ls.dashboard,
     ),
     Page(
@@ -187,7 +189,7 @@ PAGES = (
         ("approval_queue", "runs"),
         prepare=la.year,
     ),
-    Page("verifier", "/verifier", frozenset({V}), ("verify_queue",)),
+    Page("verifier", "/verifier", frozenset({V}), ("work", "verify_queue")),
     Page("sup.alerts", "/regulator/alerts", frozenset({G}), ("alerts",), prepare=ls.report_date),
     Page(
         "sup.report", "/regulator/report", frozenset({G}), ("daily_report",), prepare=ls.report_date

@@ -1,0 +1,96 @@
+"""What waits for the viewer: the first card of each role's first page.
+
+Each item is read through the API as the viewer (so it counts only what the viewer may see)
+and links to the page where the work is done. Four-eyes work counts only what *another*
+person asked for: a request the viewer made waits for someone else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from openets.web.context import Ctx
+
+Item = dict[str, Any]
+
+
+async def _participant(c: Ctx) -> list[Item]:
+    notes = await c.get("/notifications", unread="true")
+    unread = int(notes.data.get("unread", 0)) if notes.ok and isinstance(notes.data, dict) else 0
+    return [{"key": "work.unread_notes", "count": unread, "href": "/notifications"}]
+
+
+async def _registry(c: Ctx) -> list[Item]:
+    me = c.viewer.username
+    reqs, users = await asyncio.gather(c.get("/registry/requests"), c.get("/users"))
+    pending = [r for r in reqs.rows if r.get("status") == "pending" and r.get("initiator") != me]
+    waiting = [
+        u
+        for u in users.rows
+        if (u.get("status") == "pending_approval" and u.get("requested_by") != me)
+        or (u.get("pending_enable") and u.get("enable_requested_by") != me)
+        or (u.get("pending_role") and u.get("pending_by") != me)
+    ]
+    return [
+        {"key": "work.registry_requests", "count": len(pending), "href": "/registry/approvals"},
+        {"key": "work.users_to_approve", "count": len(waiting), "href": "/registry/users"},
+    ]
+
+
+async def _regulator(c: Ctx) -> list[Item]:
+    reports, alerts, cases = await asyncio.gather(
+        c.get("/compliance/reports", status="verified"),
+        c.get("/supervision/alerts"),
+        c.get("/supervision/cases"),
+    )
+    return [
+        {"key": "work.reports_to_approve", "count": len(reports.rows), "href": "/regulator/cycle"},
+        {
+            "key": "work.alerts_without_case",
+            "count": sum(1 for a in alerts.rows if not a.get("case_id")),
+            "href": "/regulator/alerts",
+        },
+        {
+            "key": "work.open_cases",
+            "count": sum(1 for x in cases.rows if x.get("status") != "closed"),
+            "href": "/regulator/alerts",
+        },
+    ]
+
+
+async def _verifier(c: Ctx) -> list[Item]:
+    reports = await c.get("/compliance/reports", status="submitted")
+    return [{"key": "work.reports_to_verify", "count": len(reports.rows), "href": "/verifier"}]
+
+
+async def _exchange(c: Ctx) -> list[Item]:
+    status = await c.get("/ops/status")
+    d = status.data if status.ok and isinstance(status.data, dict) else {}
+    return [
+        {"key": "work.unsettled_trades", "count": int(d.get("unsettled_trades", 0)),
+         "href": "/exchange/eod"},
+        {"key": "work.resting_listings", "count": int(d.get("resting_listings", 0)),
+         "href": "/exchange/eod"},
+    ]  # fmt: skip
+
+
+BY_ROLE = {
+    "participant": _participant,
+    "registry_operator": _registry,
+    "regulator": _regulator,
+    "verifier": _verifier,
+    "exchange_operator": _exchange,
+}
+
+
+async def work(c: Ctx) -> dict[str, Any]:
+    """The viewer's waiting work, and the market's time and trading day."""
+    items, status = await asyncio.gather(BY_ROLE[c.viewer.role](c), c.get("/ops/status"))
+    market = status.data if status.ok and isinstance(status.data, dict) else {}
+    return {
+        "role": c.viewer.role,
+        "rows": items,
+        "waiting": sum(i["count"] for i in items),
+        "market": market,
+    }
