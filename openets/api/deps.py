@@ -274,8 +274,8 @@ class Commander:
 
     def require(self, action: Action, account_id: str | None = None, *, mfa: bool = False) -> None:
         """Refuse unless the user may do ``action``; a participant's withdrawal (and, with
-        ``mfa``, another transfer off the exchange) needs a session opened with a one-time code
-        where the market asks for it."""
+        ``mfa``, a transfer of allowances out of its account: a surrender or a pledge) needs a
+        session opened with a one-time code where the market asks for it."""
         authorize(self.principal, action, account_id)
         needs = mfa or action in PARTICIPANT_MFA_ACTIONS
         if (

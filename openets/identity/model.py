@@ -35,7 +35,9 @@ class MfaPolicy:
     staff: bool = True
     """Every request of registry and exchange operators, regulators and verifiers."""
     participant_transfers: bool = True
-    """A participant's withdrawals and transfers off the exchange (pledges)."""
+    """A participant's withdrawals and transfers of allowances out of its account: surrenders
+    and pledges. (A participant has no route that changes its account itself: opening,
+    restricting and closing are registry operators' requests, under ``staff``.)"""
 
 
 class UserStatus(StrEnum):

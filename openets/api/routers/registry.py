@@ -226,8 +226,10 @@ async def reject_transfer(
     "/registry/surrenders", status_code=201, response_model=TxOut, responses=COMMAND_ERRORS
 )
 async def surrender(body: SurrenderIn, cmd: CommandDep) -> Response:
-    """Surrender allowances for a compliance year (the account's own user)."""
-    cmd.require(Action.SURRENDER, body.account_id)
+    """Surrender allowances for a compliance year (the account's own user). A transfer out of
+    the account for good, so it needs a session opened with a one-time code where the market
+    asks for two-factor login on participants' transfers."""
+    cmd.require(Action.SURRENDER, body.account_id, mfa=True)
     items = tuple((i.product, i.quantity) for i in body.items)
     return await cmd.run(rc.Surrender(body.account_id, body.compliance_year, items), _render_tx)
 
