@@ -61,6 +61,8 @@ ZH: dict[str, str] = {
     "action.close_case": "结案",
     "msg.case_reviewed": "已转入调查",
     "msg.case_closed": "已结案",
+    "field.note": "说明",
+    "field.finding": "结论",
 }
 
 EN: dict[str, str] = {
@@ -122,4 +124,6 @@ EN: dict[str, str] = {
     "action.close_case": "Close case",
     "msg.case_reviewed": "Case under review",
     "msg.case_closed": "Case closed",
+    "field.note": "Note",
+    "field.finding": "Finding",
 }

@@ -117,8 +117,7 @@ async def depth(c: Ctx) -> dict[str, Any]:
     bids = levels(body.get("bids"))
     asks_rows = [(i + 1, asks[i] if i < len(asks) else None) for i in range(DEPTH_LEVELS)]
     bids_rows = [(i + 1, bids[i] if i < len(bids) else None) for i in range(DEPTH_LEVELS)]
-    mine = [r for r in ticker.rows if r.get("instrument") == code]
-    prev = dec(mine[0].get("prev_close")) if mine else None
+    prev = _prev_close(ticker, code)
     return {"asks": list(reversed(asks_rows)), "bids": bids_rows, "prev_close": prev}
 
 
@@ -137,7 +136,7 @@ async def best_listings(c: Ctx) -> dict[str, Any]:
     code = c.param("instrument")
     if not code:
         return {"none": True}
-    got = await c.get(f"/market/{code}/listings")
+    got, ticker = await asyncio.gather(c.get(f"/market/{code}/listings"), c.get("/market/ticker"))
     if not got.ok:
         return problem(got)
     body = got.data
@@ -145,7 +144,14 @@ async def best_listings(c: Ctx) -> dict[str, Any]:
         "sells": [market_listing(x) for x in body.get("asks", [])],
         "buys": [market_listing(x) for x in body.get("bids", [])],
         "instrument": code,
+        "prev_close": _prev_close(ticker, code),
     }
+
+
+def _prev_close(ticker: Got, code: str) -> Decimal | None:
+    """The instrument's previous close (前收) from the ticker: what prices are coloured against."""
+    mine = [r for r in ticker.rows if r.get("instrument") == code]
+    return dec(mine[0].get("prev_close")) if mine else None
 
 
 async def tape(c: Ctx) -> dict[str, Any]:

@@ -89,6 +89,7 @@ def test_a_case_is_opened_reviewed_with_a_note_and_closed_with_a_reason_in_the_p
     row.locator("form.case-close select[name=finding]").select_option("referred")
     row.locator("form.case-close button[type=submit]").click()  # no reason: refused
     row.locator("form.case-close input[name=note].invalid").wait_for()  # the field named
+    tab.toast("说明" if lang == "zh" else "note is required")
     assert watched.client("regulator").get(f"/supervision/cases/{case_id}")["status"] == (
         "under_review"
     )

@@ -1,7 +1,8 @@
 """The trader's market watch: every listed instrument with its open, high, low, last, change
 against the previous close (前收), volume, turnover and best bid and ask; after the end of day
 the closed day's figures. Depth prices take the colour of their move against the previous
-close (red up in Chinese, green up in English), not of their side."""
+close (red up in Chinese, green up in English), not of their side; so do the best listings'
+prices."""
 
 from __future__ import annotations
 
@@ -128,4 +129,10 @@ def test_depth_prices_are_coloured_against_the_previous_close_not_by_side(
     bid1 = table.locator("tr.bid").first.locator("td").first
     assert bid1.inner_text().strip() == "46.50"
     assert colour("bid", 0) == down  # 买一 46.50 below 48.00: a bid, yet a fall's colour
+    # the best listings (what a taker picks from) the same way
+    buy = tab.page.locator("#f-best_listings table.listings.buy tr[data-listing] td.num").first
+    sell = tab.page.locator("#f-best_listings table.listings.sell tr[data-listing] td.num").first
+    assert (buy.inner_text().strip(), sell.inner_text().strip()) == ("46.50", "49.50")
+    assert buy.evaluate("e => getComputedStyle(e).color") == down
+    assert sell.evaluate("e => getComputedStyle(e).color") == up
     tab.close()
