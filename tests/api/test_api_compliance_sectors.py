@@ -123,3 +123,28 @@ def test_the_entitys_page_names_its_industrial_sector_in_chinese_and_english(
                 assert h.post("/api/v1/auth/session", json=body).status_code == 200
                 text = h.get("/frag/my_cycle", params={"year": 2024}).text
             assert f"<dd>{word}</dd>" in text, (eid, lang)
+
+
+def test_industrial_2025_preallocation_takes_prior_verified_emissions_as_csv(
+    world: tuple[LiveApi, dict[str, Any]],
+) -> None:
+    """Without an approved 2024 report the regulator gives the prior verified emissions in the
+    prior CSV's optional ``emissions_t`` column; a bad value names the row and the column."""
+    api, _ = world
+    p = api.participant(province="山东")
+    regop, reg = api.client("regop"), api.client("regulator")
+    body = {"entity_id": "K2", "name": "K2 示例", "province": "山东",
+            "account_id": p.account_id, "sector": "cement"}  # fmt: skip
+    ok(post(regop, "/compliance/entities", body), 201)
+    ok(post(regop, "/compliance/entities/K2/installations", {"unit_id": "L1", "sector": "cement"}),
+       201)  # fmt: skip
+    head = "entity_id,unit_id,supply_mwh,heat_gj,heat_ratio,load_factor,emissions_t\n"
+    with api.unchanged():
+        err = error(post(reg, "/compliance/allocations/preallocate", {
+            "plan": "2025", "year": 2025, "prior_csv": head + "K2,L1,0,0,0,0,1e6\n",
+        }), 422, "INVALID_FIELD", "prior_csv")  # fmt: skip
+    assert "row 2, column emissions_t" in err["message"] and "'1e6'" in err["message"]
+    run = ok(post(reg, "/compliance/allocations/preallocate", {
+        "plan": "2025", "year": 2025, "prior_csv": head + "K2,L1,0,0,0,0,1000001\n",
+    }), 201)  # fmt: skip
+    assert (run["entities"], run["issued_t"]) == (1, 700_001)  # 0.7 × 1,000,001, half-up

@@ -368,26 +368,40 @@ async def preallocate(body: AllocationRunIn, cmd: CommandDep) -> Response:
 
 
 def prior_from_csv(text: str) -> list[PriorIn]:
-    """Prior output per entity from CSV (``PRIOR_CSV_COLUMNS``); 422 naming the row."""
+    """Prior output per entity from CSV (``PRIOR_CSV_COLUMNS``, optionally followed by
+    ``emissions_t``: the prior verified emissions that pre-allocate steel, cement and
+    aluminium in 2025); 422 naming the row."""
     rows = [r for r in csv.reader(io.StringIO(text.strip())) if any(c.strip() for c in r)]
     if not rows:
         return []
     header = tuple(c.strip() for c in rows[0])
-    if header != PRIOR_CSV_COLUMNS:
+    columns: tuple[str, ...] = PRIOR_CSV_COLUMNS
+    if header == (*PRIOR_CSV_COLUMNS, "emissions_t"):
+        columns = header
+    elif header != PRIOR_CSV_COLUMNS:
         raise ApiError(
             Code.INVALID_FIELD,
-            f"the first row must be {','.join(PRIOR_CSV_COLUMNS)}, was {','.join(header)!r:.80}",
+            f"the first row must be {','.join(PRIOR_CSV_COLUMNS)} (optionally ,emissions_t), "
+            f"was {','.join(header)!r:.80}",
             "prior_csv",
         )
     by_entity: dict[str, list[dict[str, object]]] = {}
     for n, row in enumerate(rows[1:], start=2):
-        if len(row) != len(PRIOR_CSV_COLUMNS):
+        if len(row) != len(columns):
             raise ApiError(
                 Code.INVALID_FIELD,
-                f"row {n} has {len(row)} columns, needs {len(PRIOR_CSV_COLUMNS)}",
+                f"row {n} has {len(row)} columns, needs {len(columns)}",
                 "prior_csv",
             )
-        cells = dict(zip(PRIOR_CSV_COLUMNS, (c.strip() for c in row), strict=True))
+        cells = dict(zip(columns, (c.strip() for c in row), strict=True))
+        emissions = cells.get("emissions_t", "") or "0"
+        if not emissions.isascii() or not emissions.isdigit():
+            raise ApiError(
+                Code.INVALID_FIELD,
+                f"row {n}, column emissions_t: must be whole tonnes (digits 0-9), was "
+                f"{emissions!r:.20}",
+                "prior_csv",
+            )
         try:
             line: dict[str, object] = {
                 "unit_id": cells["unit_id"],
@@ -395,7 +409,7 @@ def prior_from_csv(text: str) -> list[PriorIn]:
                 "heat_gj": int(cells["heat_gj"] or "0"),
                 "heat_ratio": cells["heat_ratio"] or "0",
                 "load_factor": cells["load_factor"] or "0",
-                "emissions_t": 0,
+                "emissions_t": int(emissions),
             }
         except ValueError:
             raise ApiError(
