@@ -111,7 +111,11 @@ def check_obligation_determined(c: SurrenderCheck) -> Rejection | None:
 
 
 def check_eligible_vintage(c: SurrenderCheck) -> Rejection | None:
-    """Vintages up to the end of the year's cycle; the borrowed vintage only if borrowed."""
+    """Vintages up to the end of the year's cycle; the borrowed vintage only if borrowed;
+    CCER, the pre-2017 class only within its window (:func:`check_legacy_ccer_window`)."""
+    legacy = check_legacy_ccer_window(c)
+    if legacy is not None:
+        return legacy
     allowed = eligible_vintages(c.plan, c.year)
     borrowed = borrowing_vintage(c.plan) if c.borrowed_t > 0 else None
     for i, item in enumerate(c.items):
@@ -225,7 +229,6 @@ RULES: tuple[SurrenderRule, ...] = (
     check_obligation_determined,
     check_deadline,
     check_eligible_vintage,
-    check_legacy_ccer_window,
     check_borrowing_limit,
     check_carry_over_limit,
     check_ccer_cap,
