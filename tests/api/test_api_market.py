@@ -191,6 +191,25 @@ def closed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveApi, 
         yield api, {"code": code, "seller": s.account_id, "buyer": b.account_id, **eod}
 
 
+def test_ticker_after_the_end_of_day_gives_the_closed_days_figures(
+    closed: tuple[LiveApi, dict[str, str]],
+) -> None:
+    api, w = closed
+    rows = {r["instrument"]: r for r in api.anon().get("/market/ticker")["data"]}
+    t = rows[w["code"]]
+    assert {k: t[k] for k in ("day", "prev_close", "open", "high", "low", "last")} == {
+        "day": "2021-07-16", "prev_close": "48.00", "open": "50.00", "high": "50.00",
+        "low": "50.00", "last": "50.00",
+    }  # fmt: skip
+    assert (t["change"], t["change_pct"], t["volume"], t["turnover"]) == (
+        "2.00",
+        "4.17%",
+        100,
+        "5000.00",
+    )
+    assert (t["best_bid"], t["best_ask"]) == (None, None)  # the day's listings expired
+
+
 def test_end_of_day_expires_listings_settles_and_rolls_the_day(
     closed: tuple[LiveApi, dict[str, str]],
 ) -> None:
