@@ -133,10 +133,54 @@ def test_band_reserve_does_nothing_inside_the_band() -> None:
     assert (a.decision, a.moved, a.auction_id) == ("none", 0, "")
 
 
-def test_band_reserve_buy_back_below_the_band_is_refused_with_its_reason() -> None:
+def _band_market_with_proceeds(close: str) -> Given:
+    """cn-reserve: a government sale of 1,000,000 t at 40.00 on the first day (its proceeds pay
+    a buy-back), then 10 composite closes at ``close``."""
+    g = Given.in_memory(preset="cn-reserve")
+    g.instrument(CEA, close)
+    auctioneer = _sys(g, SystemRole.AUCTION)
+    g.ok(rc.Issue(auctioneer, CEA, 1_000_000, "paid allocation"))
+    ann = AnnounceAuction(auctioneer, AuctionSide.SELL, CEA, 1_000_000, 40_00, DAY1_CLOSES)
+    aid = str(g.ok(ann, "exchange")[-1].spec.auction_id)
+    buyer = g.account(fen=10**10)
+    g.ok(PlaceBid(aid, buyer, 40_00, 1_000_000), buyer)
+    g.at(DAY1_CLOSES)
+    g.ok(CloseAuction(aid), "exchange")
+    for day in DAYS:
+        g.at(f"{day}T15:05+08:00")
+        g.end_of_day()
+    return g
+
+
+DAY1_CLOSES = "2021-07-16T10:00+08:00"
+
+
+def test_band_reserve_buys_back_by_one_way_bidding_after_10_closes_below_the_band() -> None:
+    g = _band_market_with_proceeds("30.00")  # below the 40.00 bottom of cn-reserve's band
+    auctioneer = _sys(g, SystemRole.AUCTION)
+    assert g.funds(auctioneer)[0] == 40_00 * 1_000_000
+    cmd = ApplyReserveRule("band", CEA, instrument=CEA, closes_at="2021-07-30T10:00+08:00")
+    ev = g.ok(cmd, actor="regulator")
+    au = next(e for e in ev if isinstance(e, AuctionAnnounced))
+    assert au.spec.initiator == auctioneer and au.spec.side is AuctionSide.BUY
+    assert (au.spec.quantity, au.spec.reserve_price) == (1_000_000, 40_00)
+    a = _applied(ev)
+    assert (a.decision, a.decided, a.auction_id) == ("buy_back", 1_000_000, au.spec.auction_id)
+    seller = g.account(tonnes={CEA: 1_000_000})
+    g.ok(PlaceBid(au.spec.auction_id, seller, 35_00, 1_000_000), seller)
+    g.at("2021-07-30T10:00+08:00")
+    g.ok(CloseAuction(au.spec.auction_id), "exchange")
+    g.at("2021-07-30T15:05+08:00")
+    g.end_of_day()
+    assert sum(g.holding(auctioneer, CEA)) == 1_000_000  # bought back, out of circulation
+    assert sum(g.holding(seller, CEA)) == 0
+    assert g.funds(auctioneer)[0] == (40_00 - 35_00) * 1_000_000  # paid at the clearing price
+
+
+def test_band_reserve_buy_back_without_government_funds_is_refused() -> None:
     g = _band_market("30.00")
     r = g.rejects(ApplyReserveRule("band", CEA, instrument=CEA, closes_at="2021-07-30T11:00+08:00"))
-    assert r.code is Code.INVALID_STATE and "buy-back" in r.message
+    assert r.code is Code.INSUFFICIENT_FUNDS
 
 
 # --- containment reserves (wci-like) -------------------------------------------------------------

@@ -169,8 +169,11 @@ def _relock(
     return events, new
 
 
-def _initiator(m: MarketState, account_id: object, side: AuctionSide) -> bool | Rejection:
-    """Whether the initiator is a government account (paid allocation), or why it may not be."""
+def _initiator(
+    m: MarketState, account_id: object, side: AuctionSide, government_buy: bool = False
+) -> bool | Rejection:
+    """Whether the initiator is a government account (paid allocation), or why it may not be;
+    a government account buys only in a reserve's buy-back (``government_buy``)."""
     acct = m.registry.accounts.get(account_id) if isinstance(account_id, str) else None
     if acct is None or acct.subject_type is not SubjectType.SYSTEM:
         r = trading_account(m, account_id, "initiator")
@@ -178,7 +181,7 @@ def _initiator(m: MarketState, account_id: object, side: AuctionSide) -> bool | 
     if acct.system_role not in GOVERNMENT_ROLES:
         msg = f"system account {account_id} ({acct.system_role}) cannot initiate an auction"
         return Rejection(Code.NOT_PERMITTED, msg, "initiator")
-    if side is not AuctionSide.SELL:
+    if side is not AuctionSide.SELL and not government_buy:
         msg = f"a government account sells in paid allocation; side was {side}"
         return Rejection(Code.NOT_PERMITTED, msg, "side")
     return True
@@ -221,7 +224,9 @@ def _allowed(m: MarketState, pricing: core.PricingRule, tie: core.TieBreak) -> R
 # -- handlers ------------------------------------------------------------------------------------
 
 
-def _announce_checks(m: MarketState, cmd: AnnounceAuction) -> tuple[Any, ...] | Rejection:
+def _announce_checks(
+    m: MarketState, cmd: AnnounceAuction, government_buy: bool = False
+) -> tuple[Any, ...] | Rejection:
     """The announcement's fields: (side, pricing, tie-break, reserve rule, paid, instrument)."""
     offered = method_offered(m, TradingMethod.AUCTION, "instrument")
     if offered:
@@ -236,7 +241,7 @@ def _announce_checks(m: MarketState, cmd: AnnounceAuction) -> tuple[Any, ...] | 
     r = _allowed(m, pricing, tie)
     if r:
         return r
-    paid = _initiator(m, cmd.initiator, side)
+    paid = _initiator(m, cmd.initiator, side, government_buy)
     if isinstance(paid, Rejection):
         return paid
     inst = trading(m).instruments.get(cmd.instrument) if isinstance(cmd.instrument, str) else None
@@ -260,6 +265,12 @@ def announce(m: MarketState, cmd: AnnounceAuction, ctx: Ctx) -> Result:
     spec = announced_spec(m, cmd, ctx)
     if isinstance(spec, Rejection):
         return spec
+    return locked_announcement(m, spec, ctx)
+
+
+def locked_announcement(m: MarketState, spec: AuctionSpec, ctx: Ctx) -> Result:
+    """The initiator's lock (its tonnes on offer, or its funds at the reserve price with the
+    fee bound) and the announcement."""
     product = trading(m).instruments[spec.instrument].product
     need = core.initiator_lock(spec)
     fen, tonnes = (
@@ -279,9 +290,11 @@ def announced(m: MarketState, spec: AuctionSpec, product: str, lock: AuctionLock
     return AuctionAnnounced(spec, product, _seed(spec.auction_id, m.last_hash), lock)
 
 
-def announced_spec(m: MarketState, cmd: AnnounceAuction, ctx: Ctx) -> AuctionSpec | Rejection:
+def announced_spec(
+    m: MarketState, cmd: AnnounceAuction, ctx: Ctx, *, government_buy: bool = False
+) -> AuctionSpec | Rejection:
     """The announcement's terms, checked (no lock taken): a new auction id from ``ctx``."""
-    checked = _announce_checks(m, cmd)
+    checked = _announce_checks(m, cmd, government_buy)
     if isinstance(checked, Rejection):
         return checked
     side, pricing, tie, reserve_rule, paid, inst = checked

@@ -7,9 +7,10 @@ movements, so that they show in the journal, the registry and the reports:
   auction volume is reduced by it), a release moves them back for auction;
 * ``msr_invalidation``: the reserve's holding no longer valid goes to the cancellation account;
 * ``band``: after N composite closes above the band the reserve sells ``quantity`` by one-way
-  bidding (a SELL auction of the reserve account, reserve price the band's top); below the band
-  the decision is a buy-back, which one-way bidding cannot yet run for a government account
-  (it only sells), so it is refused with that reason;
+  bidding (from the reserve account onto offer in a SELL auction of the auction account, the
+  band's top its reserve price); after N closes below it the auction account buys ``quantity``
+  back (a BUY auction paid from the government's sale proceeds, the band's bottom the most it
+  pays);
 * ``pcr``: once an auction of the instrument has cleared at or above a tier's price, the reserve
   sells what is left of the cheapest such tier by one-way bidding, the tier price as the reserve
   price (a bid above it is not capped: one-way bidding has no fixed-price sale);
@@ -162,17 +163,35 @@ def _band(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
     if action is None:
         return _done(cmd, "none", 0, ((), 0, ""))
     if action is BandAction.BUY_BACK:
-        msg = (
-            f"the composite closed below {rules.low} fen for {rules.days} days: a buy-back, "
-            "which one-way bidding cannot run for a government account (it only sells)"
-        )
-        return Rejection(Code.INVALID_STATE, msg, "rule")
+        return _buy_back(m, cmd, ctx, rules.quantity, rules.low)
     reserve = system_account(m, SystemRole.RESERVE)
     qty = min(rules.quantity, m.registry.available(reserve, cmd.product))
     if qty <= 0:
         msg = f"the reserve holds no {cmd.product} to release"
         return Rejection(Code.INSUFFICIENT_HOLDINGS, msg, "product")
     return _sell(m, cmd, ctx, qty, rules.high, action.value, rules.quantity)
+
+
+def _buy_back(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx, qty: int, price: int) -> Result:
+    """Buy ``qty`` back by one-way bidding: a BUY auction of the auction account, paid from the
+    government's sale proceeds, ``price`` (the band's bottom) the most it pays; what it buys is
+    delivered to the auction account at the day's settlement, out of circulation."""
+    auctioneer = system_account(m, SystemRole.AUCTION)
+    ann = AnnounceAuction(auctioneer, AuctionSide.BUY, cmd.instrument, qty, price, cmd.closes_at)
+    spec = auction.announced_spec(m, ann, ctx, government_buy=True)
+    if isinstance(spec, Rejection):
+        return spec
+    product = trading(m).instruments[spec.instrument].product
+    if product != cmd.product:
+        msg = f"instrument {cmd.instrument} is {product}, not the product {cmd.product}"
+        return Rejection(Code.INVALID_FIELD, msg, "instrument")
+    got = auction.locked_announcement(m, spec, ctx)
+    if isinstance(got, Rejection):
+        return got
+    applied = ReserveRuleApplied(
+        cmd.rule, cmd.product, cmd.year, BandAction.BUY_BACK.value, qty, 0, "", spec.auction_id
+    )
+    return (*got, applied)
 
 
 def _sell(
