@@ -86,7 +86,7 @@ def test_openets_serve_answers_on_loopback(tmp_path: Path) -> None:
     ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a loaded machine: imports, migrations, password hashes
         while time.monotonic() < deadline:
             try:
                 h = httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).json()

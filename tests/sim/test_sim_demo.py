@@ -37,7 +37,7 @@ def test_demo_serves_a_seeded_market_where_agents_trade_and_demo_logins_work(
             "--speed",
             "20000",
             "--run-seconds",
-            "40",
+            "180",  # an upper bound: the test stops the demo when it is done
             "--db",
             f"sqlite:///{tmp_path / 'd.db'}",
         ],
