@@ -273,5 +273,5 @@ def test_reserve_movements_replay_from_the_journal_to_the_same_state(tmp_path: P
     g.ok(ApplyReserveRule("msr", CEA, year=2023, tnac=1_134_794_738), actor="regulator")
     g.ok(ApplyReserveRule("msr_invalidation", CEA, year=2026), actor="regulator")
     assert [a.decision for a in g.state.supervision.reserve_actions] == ["intake", "invalidation"]
-    n, replayed, _ = replay_market(f"sqlite:///{tmp_path / 'm.db'}")
+    n, replayed, _ = replay_market(g.market.db_url or "")  # SQLite, or PostgreSQL in that run
     assert replayed == g.state.state_hash() and n == g.state.last_seq
