@@ -91,16 +91,16 @@ def test_sweep_command_writes_the_comparison_report_and_parquet(tmp_path: Path) 
     out = tmp_path / "out"
     r = subprocess.run(
         [sys.executable, "-m", "openets.cli", "sweep", "--scenarios", str(spec),
-         "--seeds", "2", "--out", str(out), "--workers", "2"],
+         "--seeds", "4", "--out", str(out), "--workers", "2"],
         capture_output=True, text=True,
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
-    assert "[4/4]" in r.stderr and "4 runs, 0 failed" in r.stdout
+    assert "[8/8]" in r.stderr and "8 runs, 0 failed" in r.stdout  # 2 scenarios × 4 seeds
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "more-holdouts" in report and "`params.holdout_ppm` = 50000" in report
     assert (out / "price_paths.png").stat().st_size > 0
     table = pq.read_table(out / "runs.parquet").to_pylist()
-    assert len(table) == 2 * 2 * 2  # scenarios × seeds × days
+    assert len(table) == 2 * 4 * 2  # scenarios × seeds × days
     assert {row["scenario"] for row in table} == {"baseline", "more-holdouts"}
 
 

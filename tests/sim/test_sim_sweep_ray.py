@@ -61,14 +61,14 @@ def test_sweep_on_a_local_ray_head_gives_the_pool_runs(ray_head: str, tmp_path: 
         out = tmp_path / where
         r = subprocess.run(
             [sys.executable, "-m", "openets.cli", "sweep", "--scenarios", str(spec),
-             "--seeds", "2", "--out", str(out), *extra],
+             "--seeds", "4", "--out", str(out), *extra],
             capture_output=True, text=True, timeout=600, env=ENV,
         )  # fmt: skip
         assert r.returncode == 0, r.stdout + r.stderr
-        assert "4 runs, 0 failed" in r.stdout
+        assert "8 runs, 0 failed" in r.stdout  # 2 scenarios × 4 seeds
         runs = json.loads((out / "summary.json").read_text())["runs"]
         hashes[where] = {(x["scenario"], x["seed"]): x["state_hash"] for x in runs}
-    assert hashes["ray"] == hashes["pool"] and len(hashes["ray"]) == 4
+    assert hashes["ray"] == hashes["pool"] and len(hashes["ray"]) == 8
 
 
 def test_sweep_with_an_unreachable_ray_address_is_a_clear_error(tmp_path: Path) -> None:
