@@ -154,7 +154,11 @@ def setup_trading(base: str, clients: list[tuple[str, str]]) -> list[str]:
             },
         ).json()["account_id"]
         issue = {"account_id": maker, "product": "CEA21", "quantity": MAKER_LISTINGS * MAKER_LOT}
-        h.post("/registry/issuances", headers=regop, json=issue).raise_for_status()
+        rq = h.post("/registry/issuances", headers=regop, json=issue)
+        rq.raise_for_status()  # an issuance is a request another registry operator approves
+        h.post(
+            f"/registry/requests/{rq.json()['request_id']}/approve", headers=auth("regop2"), json={}
+        ).raise_for_status()
         user = {"username": "maker", "password": PASSWORD, "role": "participant"}
         h.post("/users", headers=regop, json={**user, "account_id": maker}).raise_for_status()
         approve(h, "maker")

@@ -199,9 +199,22 @@ class Client:
     def accounts(self, limit: int = 100, offset: int = 0) -> dict[str, Any]:
         return dict(self.get("/registry/accounts", limit=limit, offset=offset))
 
-    def issue(self, account_id: str, product: str, quantity: int, reason: str = "") -> Any:
+    def issue(
+        self,
+        account_id: str,
+        product: str,
+        quantity: int,
+        reason: str = "",
+        *,
+        approver: Client | None = None,
+    ) -> Any:
+        """Ask for an issuance (a four-eyes request); with ``approver`` (another registry
+        operator's client) it is approved at once and the decided request is returned."""
         body = {"account_id": account_id, "product": product, "quantity": quantity}
-        return self.post("/registry/issuances", {**body, "reason": reason})
+        req = self.post("/registry/issuances", {**body, "reason": reason})
+        if approver is None:
+            return req
+        return approver.post(f"/registry/requests/{req['request_id']}/approve", {})
 
     def request_transfer(
         self, from_account: str, to_account: str, product: str, quantity: int, reason: str = ""

@@ -54,6 +54,20 @@ class ClawBack(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class RequestIssuance(Command):
+    """An issuance asked for by one registry operator; a different person approves it (four
+    eyes) and only then are the allowances issued. ``Issue`` stays for the engine's own paths
+    (the regulator's allocation runs, seeding, set-up scripts)."""
+
+    account_id: str
+    product: str
+    quantity: int
+    reason: str
+    registered_on: str = ""
+    """As ``Issue.registered_on``: CCER only, its project's filing date."""
+
+
+@dataclass(frozen=True, slots=True)
 class RequestTransfer(Command):
     """A non-trade transfer; it needs a second person to approve it."""
 

@@ -210,7 +210,7 @@ def _checked(state: RegistryState, ev: LedgerPosted) -> Result:
     return r or (ev,)
 
 
-def _issued_product(cmd: c.Issue) -> tuple[str, str] | Rejection:
+def _issued_product(cmd: c.Issue | c.RequestIssuance) -> tuple[str, str] | Rejection:
     """(product, memo) of an issue: CCER filed before 2017-03-14 becomes ``CCER-PRE17``."""
     if not cmd.registered_on:
         return cmd.product, cmd.reason
@@ -240,7 +240,11 @@ def _issued_product(cmd: c.Issue) -> tuple[str, str] | Rejection:
     return (CCER_PRE_2017 if legacy else cmd.product), memo
 
 
-def issue(state: RegistryState, cmd: c.Issue, ctx: Ctx) -> Result:
+def _issuance(
+    state: RegistryState, cmd: c.Issue | c.RequestIssuance
+) -> tuple[tuple[Posting, ...], str] | Rejection:
+    """The postings (``@ISSUED`` → the account) and memo of an issuance that passes its
+    transaction type's check list."""
     r = _qty_product_account(state, cmd.account_id, cmd.product, cmd.quantity, moving_out=False)
     if r:
         return r
@@ -248,16 +252,34 @@ def issue(state: RegistryState, cmd: c.Issue, ctx: Ctx) -> Result:
     if isinstance(issued, Rejection):
         return issued
     product, memo = issued
-    ev = transfer(
-        ctx.ids.next("TX"),
-        TxType.ISSUANCE,
-        ISSUED,
-        cmd.account_id,
-        product,
-        cmd.quantity,
-        memo=memo,
+    postings = (
+        Posting(ISSUED, product, Bucket.AVAILABLE, -cmd.quantity),
+        Posting(cmd.account_id, product, Bucket.AVAILABLE, cmd.quantity),
     )
-    return _checked(state, ev)
+    r = check_postings(state, TxType.ISSUANCE, postings)
+    return r or (postings, memo)
+
+
+def issue(state: RegistryState, cmd: c.Issue, ctx: Ctx) -> Result:
+    got = _issuance(state, cmd)
+    if isinstance(got, Rejection):
+        return got
+    postings, memo = got
+    return (LedgerPosted(ctx.ids.next("TX"), TxType.ISSUANCE, postings, "", memo),)
+
+
+def request_issuance(state: RegistryState, cmd: c.RequestIssuance, ctx: Ctx) -> Result:
+    """An issuance that waits for a different registry operator (``Decide``), who re-runs its
+    check list before it posts."""
+    got = _issuance(state, cmd)
+    if isinstance(got, Rejection):
+        return got
+    postings, memo = got
+    return (
+        ApprovalRequested(
+            ctx.ids.next("RQ"), "issuance", ctx.actor, TxType.ISSUANCE, postings, "", memo
+        ),
+    )
 
 
 def claw_back(state: RegistryState, cmd: c.ClawBack, ctx: Ctx) -> Result:
@@ -498,6 +520,7 @@ HANDLERS: dict[type[Any], Callable[[RegistryState, Any, Ctx], Result]] = {
     c.OpenSystemAccount: open_system_account,
     c.ChangeAccountStatus: change_status,
     c.Issue: issue,
+    c.RequestIssuance: request_issuance,
     c.ClawBack: claw_back,
     c.RequestTransfer: request_transfer,
     c.RequestCorrection: request_correction,

@@ -25,6 +25,9 @@ ZH: dict[str, str] = {
     "work.reports_to_verify": "待核查的排放报告",
     "work.unsettled_trades": "待日终交收的成交",
     "work.resting_listings": "挂单中的挂牌",
+    "kind.issuance": "配额签发",
+    "issuance.four_eyes": "签发为双人复核：提交后由另一名注册登记操作员在“复核”页批准，"
+    "批准时再次校验。",
 }
 
 EN: dict[str, str] = {
@@ -52,4 +55,7 @@ EN: dict[str, str] = {
     "work.reports_to_verify": "Emission reports to verify",
     "work.unsettled_trades": "Trades to settle at the end of day",
     "work.resting_listings": "Resting listings",
+    "kind.issuance": "Issuance",
+    "issuance.four_eyes": "Issuance takes four eyes: another registry operator approves it on "
+    "the approvals page, and its checks run again then.",
 }

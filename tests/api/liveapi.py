@@ -122,7 +122,7 @@ class LiveApi:
         regop = self.client("regop")
         acct = regop.open_account("entity", "测试电厂", fresh_uscc(), province)["account_id"]
         for prod, q in (tonnes or {}).items():
-            regop.issue(acct, prod, q, "test allocation")
+            regop.issue(acct, prod, q, "test allocation", approver=self.client("regop2"))
         if fen:
             self.submit(funds.Deposit(acct, fen, f"TEST-{secrets.token_hex(6)}"), "bank")
         username = username or f"u{secrets.token_hex(5)}"

@@ -100,7 +100,7 @@ def test_restricted_account_cannot_be_closed_without_reactivation(fresh_api: Liv
 def test_account_still_holding_allowances_is_not_closed(fresh_api: LiveApi) -> None:
     api = fresh_api
     acct = opened(api, "关闭电厂")["account_id"]
-    api.client("regop").issue(acct, "CEA21", 10, "test")
+    api.client("regop").issue(acct, "CEA21", 10, "test", approver=api.client("regop2"))
     rq = ok(post(api.client("regop"), f"/registry/accounts/{acct}/close", {"reason": "停产"}), 202)
     ok(post(api.client("regop2"), f"/registry/requests/{rq['request_id']}/approve"))
     assert status_of(api, acct) == "closing"

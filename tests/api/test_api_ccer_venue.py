@@ -66,7 +66,7 @@ def test_ccer_market_admits_legal_persons_only_an_individuals_listing_is_refused
 ) -> None:
     regop = capi.client("regop")
     acct = regop.open_account("individual", "张三", fresh_resident_id(), "北京")["account_id"]
-    regop.issue(acct, "CCER", 100, "test")
+    regop.issue(acct, "CCER", 100, "test", approver=capi.client("regop2"))
     regop.create_user("ccerperson", PASSWORD, "participant", acct)
     capi.client("regop2").approve_user("ccerperson")
     person = Participant(acct, "ccerperson", capi.login("ccerperson"))
@@ -90,9 +90,9 @@ def test_registry_issues_ccer_filed_before_2017_03_14_as_ccer_pre17_over_http(
     regop = capi.client("regop")
     body = {"account_id": p.account_id, "product": "CCER", "quantity": 40,
             "reason": "old offsets", "registered_on": "2016-08-01"}  # fmt: skip
-    ok(regop.request("POST", "/registry/issuances", json=body), 201)
-    ok(regop.request("POST", "/registry/issuances",
-                     json={**body, "registered_on": "2024-12-03"}), 201)  # fmt: skip
+    for asked in (body, {**body, "registered_on": "2024-12-03"}):
+        rq = ok(regop.request("POST", "/registry/issuances", json=asked), 202)
+        capi.client("regop2").post(f"/registry/requests/{rq['request_id']}/approve", {})
     held = {h["product"]: h["available"] for h in regop.account(p.account_id)["holdings"]}
     assert (held.get("CCER-PRE17"), held.get("CCER")) == (40, 40)
     with capi.unchanged():

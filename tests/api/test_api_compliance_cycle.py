@@ -295,7 +295,9 @@ def test_penalty_before_the_deadline_is_refused(world: World) -> None:
 
 def test_surrender_of_a_product_not_eligible_for_the_year_is_refused(world: World) -> None:
     e1 = world.e1
-    world.api.client("regop").issue(e1.account_id, "CEA23", 10, "test")
+    world.api.client("regop").issue(
+        e1.account_id, "CEA23", 10, "test", approver=world.api.client("regop2")
+    )
     body = {
         "account_id": e1.account_id,
         "compliance_year": 2021,

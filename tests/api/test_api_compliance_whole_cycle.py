@@ -152,8 +152,9 @@ def test_one_whole_cycle_over_http_role_by_role(tmp_path: Any) -> None:
 
         # A holds 880,683 t for 905,000 t owed and C 87,700 t: the registry issues what they lack
         # (a stand-in for purchases); A surrenders before the interim milestone
-        regop.issue(a.account_id, PRODUCT, A_OBLIGATION - A_FINAL, "bought on the market")
-        regop.issue(c.account_id, PRODUCT, C_SURRENDERED - C_FINAL, "bought on the market")
+        second = api.client("regop2")
+        regop.issue(a.account_id, PRODUCT, A_OBLIGATION - A_FINAL, "bought", approver=second)
+        regop.issue(c.account_id, PRODUCT, C_SURRENDERED - C_FINAL, "bought", approver=second)
         at(api, "2021-12-10T10:00+08:00")
         status = a.client.get("/compliance/status", year=2019)
         assert (status["deadline_at"], status["interim_at"], status["days_left"]) == (

@@ -61,7 +61,8 @@ def _pending_transfer(w: World) -> dict[str, str]:
 
 
 def _issued_tx(w: World) -> dict[str, str]:
-    return {"tx": w.api.client("regop2").issue(w.x.account_id, "CEA21", 1)["tx_id"]}
+    c = w.api.client
+    return {"tx": c("regop2").issue(w.x.account_id, "CEA21", 1, approver=c("regop"))["tx_id"]}
 
 
 def _pending_correction(w: World) -> dict[str, str]:

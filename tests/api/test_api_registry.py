@@ -111,11 +111,25 @@ def test_regulator_lists_every_participant_account(api: LiveApi) -> None:
 
 
 # --- issuance -----------------------------------------------------------------------------
-def test_issuance_credits_the_account(api: LiveApi) -> None:
+def test_issuance_credits_the_account_once_a_second_operator_approves(api: LiveApi) -> None:
     p = api.participant()
-    tx = api.client("regop").issue(p.account_id, "CEA21", 1234, "2021 allocation")
-    assert tx["tx_type"] == "issuance" and tx["memo"] == "2021 allocation"
+    rq = api.client("regop").issue(p.account_id, "CEA21", 1234, "2021 allocation")
+    assert rq["kind"] == "issuance" and rq["memo"] == "2021 allocation"
+    assert rq["status"] == "pending" and api.state.registry.bucket(p.account_id, "CEA21")[0] == 0
+    done = api.client("regop2").post(f"/registry/requests/{rq['request_id']}/approve", {})
+    assert done["status"] == "approved" and done["tx_id"]
     assert api.state.registry.bucket(p.account_id, "CEA21")[0] == 1234
+
+
+def test_issuance_approved_by_its_requester_is_rejected(api: LiveApi) -> None:
+    p = api.participant()
+    rq = api.client("regop").issue(p.account_id, "CEA21", 50, "2021 allocation")
+    with api.unchanged():
+        e = _fails(
+            api.client("regop").post, f"/registry/requests/{rq['request_id']}/approve", {}
+        )
+    assert (e.status, e.code) == (409, "SAME_PERSON_APPROVAL")
+    assert api.state.registry.bucket(p.account_id, "CEA21")[0] == 0
 
 
 def test_issuance_to_unknown_account_is_404(api: LiveApi) -> None:
@@ -188,7 +202,7 @@ def test_approving_an_unknown_transfer_is_404(api: LiveApi) -> None:
 
 def test_a_correction_request_is_not_approved_as_a_transfer(api: LiveApi) -> None:
     p = api.participant()
-    tx = api.client("regop").issue(p.account_id, "CEA21", 5)
+    tx = api.client("regop").issue(p.account_id, "CEA21", 5, approver=api.client("regop2"))
     rq = api.client("regop").request_correction(tx["tx_id"], "wrong account")
     with api.unchanged():
         e = _fails(api.client("regop2").approve_transfer, rq["request_id"])
@@ -263,7 +277,7 @@ def test_unfreeze_of_more_than_frozen_is_409(api: LiveApi) -> None:
 # --- corrections ----------------------------------------------------------------------------
 def test_approved_correction_reverses_the_transaction(api: LiveApi) -> None:
     p = api.participant()
-    tx = api.client("regop").issue(p.account_id, "CEA21", 70)
+    tx = api.client("regop").issue(p.account_id, "CEA21", 70, approver=api.client("regop2"))
     rq = api.client("regop").request_correction(tx["tx_id"], "issued to the wrong account")
     assert rq["kind"] == "correction" and rq["ref"] == tx["tx_id"]
     done = api.client("regop2").approve_correction(rq["request_id"])
@@ -273,7 +287,7 @@ def test_approved_correction_reverses_the_transaction(api: LiveApi) -> None:
 
 def test_rejected_correction_leaves_the_transaction(api: LiveApi) -> None:
     p = api.participant()
-    tx = api.client("regop").issue(p.account_id, "CEA21", 70)
+    tx = api.client("regop").issue(p.account_id, "CEA21", 70, approver=api.client("regop2"))
     rq = api.client("regop").request_correction(tx["tx_id"])
     api.client("regop2").reject_correction(rq["request_id"])
     assert api.state.registry.bucket(p.account_id, "CEA21")[0] == 70
@@ -286,7 +300,7 @@ def test_correction_of_unknown_transaction_is_404(api: LiveApi) -> None:
 
 def test_second_correction_of_a_reversed_transaction_is_409(api: LiveApi) -> None:
     p = api.participant()
-    tx = api.client("regop").issue(p.account_id, "CEA21", 70)
+    tx = api.client("regop").issue(p.account_id, "CEA21", 70, approver=api.client("regop2"))
     rq = api.client("regop").request_correction(tx["tx_id"])
     api.client("regop2").approve_correction(rq["request_id"])
     e = _fails(api.client("regop").request_correction, tx["tx_id"])
@@ -295,7 +309,7 @@ def test_second_correction_of_a_reversed_transaction_is_409(api: LiveApi) -> Non
 
 def test_correction_cannot_be_approved_by_its_initiator(api: LiveApi) -> None:
     p = api.participant()
-    tx = api.client("regop").issue(p.account_id, "CEA21", 7)
+    tx = api.client("regop").issue(p.account_id, "CEA21", 7, approver=api.client("regop2"))
     rq = api.client("regop").request_correction(tx["tx_id"])
     e = _fails(api.client("regop").approve_correction, rq["request_id"])
     assert (e.status, e.code) == (409, "SAME_PERSON_APPROVAL")
@@ -345,7 +359,7 @@ def test_statement_excludes_movements_outside_the_period(api: LiveApi) -> None:
     p = api.participant(tonnes={"CEA21": 100})
     now = api.clock.now()
     api.client("exop").advance_clock(seconds=86_400)
-    api.client("regop").issue(p.account_id, "CEA21", 5)
+    api.client("regop").issue(p.account_id, "CEA21", 5, approver=api.client("regop2"))
     day = now.date().isoformat()
     st = p.client.statement(p.account_id, from_=day, to=day)
     assert [x["quantity"] for x in st["data"]] == [100]

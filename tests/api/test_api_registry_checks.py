@@ -65,7 +65,7 @@ def test_two_corrections_of_one_transaction_pending_together_are_rejected_over_h
     api: LiveApi,
 ) -> None:
     p = api.participant()
-    tx = api.client("regop").issue(p.account_id, P, 100)
+    tx = api.client("regop").issue(p.account_id, P, 100, approver=api.client("regop2"))
     first = api.client("regop").request_correction(tx["tx_id"], "typo")
     with api.unchanged():
         e = _fails(api.client("regop2").request_correction, tx["tx_id"], "typo")

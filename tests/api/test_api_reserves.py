@@ -29,7 +29,9 @@ def _sys(api: LiveApi, role: SystemRole) -> str:
 
 def test_regulator_applies_the_msr_intake_and_the_registry_shows_the_move(api: LiveApi) -> None:
     auctioneer, reserve = _sys(api, SystemRole.AUCTION), _sys(api, SystemRole.RESERVE)
-    api.client("regop").issue(auctioneer, CEA, 400_000_000, "2023 auction volume")
+    api.client("regop").issue(
+        auctioneer, CEA, 400_000_000, "2023 auction volume", approver=api.client("regop2")
+    )
     reg = api.client("regulator")
     body = {"rule": "msr", "product": CEA, "year": 2023, "tnac": 1_134_794_738}
     out = ok(reg.request("POST", "/supervision/reserves/apply", json=body), 201)

@@ -105,7 +105,7 @@ class LiveWeb:
         regop = self.client("regop")
         acct = regop.open_account(kind, name, fresh_uscc(), province)["account_id"]
         if tonnes:
-            regop.issue(acct, "CEA19-20", tonnes, "allocation")
+            regop.issue(acct, "CEA19-20", tonnes, "allocation", approver=self.client("regop2"))
         if yuan_fen:
             self.submit(funds.Deposit(acct, yuan_fen, f"TEST-{secrets.token_hex(6)}"), "bank")
         username = f"firm{secrets.token_hex(4)}"

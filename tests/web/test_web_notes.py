@@ -40,7 +40,9 @@ def test_a_fill_notification_arrives_in_the_open_page(web: LiveWeb, browser: Any
 
 def test_the_notification_list_is_worded_in_english(web: LiveWeb, browser: Any) -> None:
     firm = web.participant("英文通知电厂")
-    web.client("regop").issue(firm.account_id, "CEA19-20", 1_234, "allocation")
+    web.client("regop").issue(
+        firm.account_id, "CEA19-20", 1_234, "allocation", approver=web.client("regop2")
+    )
     tab = Tab(browser, web, lang="en")
     tab.login(firm.username)
     tab.go("/notifications")

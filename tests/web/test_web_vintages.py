@@ -27,7 +27,9 @@ def vintages_web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveWeb]:
         for i, code in enumerate(FIVE):
             live.instrument(code, f"{70 + i}.00")
         seller = live.participant("年度配额卖方")
-        live.client("regop").issue(seller.account_id, "CEA24", 1_000, "allocation")
+        live.client("regop").issue(
+            seller.account_id, "CEA24", 1_000, "allocation", approver=live.client("regop2")
+        )
         buyer = live.participant("年度配额买方", yuan_fen=10**9)
         exop.advance_clock(to=f"{D1}T10:00+08:00")
         listing = live.client(seller.username).post_listing(

@@ -143,13 +143,17 @@ async def get_account(
     return json_response(_account(services.state, account_id))
 
 
-@router.post("/registry/issuances", status_code=201, response_model=TxOut, responses=COMMAND_ERRORS)
+@router.post(
+    "/registry/issuances", status_code=202, response_model=RequestOut, responses=COMMAND_ERRORS
+)
 async def issue(body: IssuanceIn, cmd: CommandDep) -> Response:
-    """Issue allowances into an account (registry operator)."""
+    """Ask to issue allowances into an account (registry operator): a request that a different
+    registry operator approves (``POST /registry/requests/{id}/approve``) before anything is
+    issued, with the check list run again at approval."""
     cmd.require(Action.ISSUE)
     filed = body.registered_on.isoformat() if body.registered_on else ""
-    c = rc.Issue(body.account_id, body.product, body.quantity, body.reason, filed)
-    return await cmd.run(c, _render_tx)
+    c = rc.RequestIssuance(body.account_id, body.product, body.quantity, body.reason, filed)
+    return await cmd.run(c, _render_request, status=202)
 
 
 @router.post(
