@@ -26,6 +26,7 @@ ZH: dict[str, str] = {
     "work.unsettled_trades": "待日终交收的成交",
     "work.resting_listings": "挂单中的挂牌",
     "kind.issuance": "配额签发",
+    "note.request.issuance": "配额签发",
     "issuance.four_eyes": "签发为双人复核：提交后由另一名注册登记操作员在“复核”页批准，"
     "批准时再次校验。",
 }
@@ -56,6 +57,7 @@ EN: dict[str, str] = {
     "work.unsettled_trades": "Trades to settle at the end of day",
     "work.resting_listings": "Resting listings",
     "kind.issuance": "Issuance",
+    "note.request.issuance": "Issuance",
     "issuance.four_eyes": "Issuance takes four eyes: another registry operator approves it on "
     "the approvals page, and its checks run again then.",
 }
