@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from openets.compliance.allocation import UnitAllocation
 from openets.compliance.industry import InstallationInput
 from openets.compliance.plans import Sector
-from openets.compliance.units_csv import OUTPUT_COLUMNS, CsvError
+from openets.compliance.units_csv import OUTPUT_COLUMNS, CsvError, data_rows
 from openets.domain.cells import control_error, safe_row
 
 INDUSTRY_COLUMNS: tuple[str, ...] = (
@@ -108,19 +108,7 @@ def read_installations(
     rows: list[tuple[str, ...]] = []
     out: list[InstallationInput] = []
     seen: dict[tuple[str, str], int] = {}
-    for raw in reader:
-        line = reader.line_num
-        if not raw or all(not cell.strip() for cell in raw):
-            continue
-        if len(raw) != len(header):
-            count = f"has {len(raw)} fields, header has {len(header)}"
-            errors.append(CsvError(line, "(row)", ",".join(raw), count))
-            continue
-        bad = [CsvError(line, header[i], c, why) for i, c in enumerate(raw)
-               if (why := control_error(c)) is not None]  # fmt: skip
-        if bad:
-            errors.extend(bad)
-            continue
+    for line, raw in data_rows(reader, header, errors):
         rows.append(tuple(raw))
         inst = _parse_row(line, {n: raw[index[n]] for n in INDUSTRY_COLUMNS}, sector, seen, errors)
         if inst is not None:

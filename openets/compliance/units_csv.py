@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -152,6 +152,30 @@ def _check_header(header: Sequence[str]) -> list[CsvError]:
     return errors
 
 
+def data_rows(
+    reader: Iterator[list[str]], header: tuple[str, ...], errors: list[CsvError]
+) -> Iterator[tuple[int, list[str]]]:
+    """The rows after the header as ``(line, cells)``: blank lines skipped, a row with another
+    number of fields than the header or a control character in a cell added to ``errors``."""
+    for raw in reader:
+        line = reader.line_num  # type: ignore[attr-defined]
+        if not raw or all(not cell.strip() for cell in raw):
+            continue
+        if len(raw) != len(header):
+            count = f"has {len(raw)} fields, header has {len(header)}"
+            errors.append(CsvError(line, "(row)", ",".join(raw), count))
+            continue
+        bad = [
+            CsvError(line, header[i], cell, why)
+            for i, cell in enumerate(raw)
+            if (why := control_error(cell)) is not None
+        ]
+        if bad:
+            errors.extend(bad)
+            continue
+        yield line, raw
+
+
 def read_units(text: str) -> tuple[UnitsFile | None, tuple[CsvError, ...]]:
     """Parse and validate the units file. Returns the file, or None and every error found."""
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
@@ -167,25 +191,7 @@ def read_units(text: str) -> tuple[UnitsFile | None, tuple[CsvError, ...]]:
     rows: list[tuple[str, ...]] = []
     units: list[UnitInput] = []
     seen: dict[tuple[str, str], int] = {}
-    for raw in reader:
-        line = reader.line_num
-        if not raw or all(not cell.strip() for cell in raw):
-            continue
-        if len(raw) != len(header):
-            errors.append(
-                CsvError(
-                    line, "(row)", ",".join(raw), f"has {len(raw)} fields, header has {len(header)}"
-                )
-            )
-            continue
-        bad = [
-            CsvError(line, header[i], cell, why)
-            for i, cell in enumerate(raw)
-            if (why := control_error(cell)) is not None
-        ]
-        if bad:
-            errors.extend(bad)
-            continue
+    for line, raw in data_rows(reader, header, errors):
         rows.append(tuple(raw))
         key = (raw[index["entity_id"]].strip(), raw[index["unit_id"]].strip())
         if key in seen:

@@ -87,6 +87,23 @@ def leave_reenabling(services: Services, account_id: str) -> str:
     )
 
 
+def leave_issuance(services: Services, account_id: str) -> str:
+    """Leave an issuance on the registry's desk: ``regop1`` asked to issue 5,000 t into
+    ``account_id``; ``regop2``, another person, approves it on the approvals page (four eyes).
+    Returns the printed line."""
+    from openets.domain.rejection import Rejection
+    from openets.registry.commands import RequestIssuance
+
+    cmd = RequestIssuance(account_id, "CEA19-20", 5_000, "演示：补发配额")
+    r = services.market.engine.submit(cmd, "regop1")
+    if isinstance(r, Rejection):
+        raise RuntimeError(f"demo: RequestIssuance {account_id}: {r}")
+    return (
+        f"registry: regop1 asked to issue 5,000 t CEA19-20 into {account_id}: regop2 approves "
+        "it on the approvals page (an issuance takes four eyes)"
+    )
+
+
 DESK_ENTITIES = 12
 """Entities whose cycle the demo leaves on its roles' desks (the others' is run at seeding)."""
 
@@ -165,6 +182,7 @@ def run_demo(opts: DemoOptions) -> None:
     services: Services = app.state.services
     logins = demo_users(services, traders)
     reenabling = leave_reenabling(services, traders[0])
+    issuance = leave_issuance(services, traders[1])
     with market.engine.batch():  # the logins exist: appoint them and leave work waiting
         work = seed_work(market.engine, _entities(c), "verifier")
     url = f"http://{opts.host}:{opts.port}/"
@@ -173,7 +191,7 @@ def run_demo(opts: DemoOptions) -> None:
         where = f", account {acct}" if acct else ""
         print(f"  login {username:<10} password {password:<16} ({role}{where})", flush=True)
     print(f"  {mfa_notice(services)}", flush=True)
-    for line in [*what_waits(work, opts.speed, preset("cn-demo")), reenabling]:
+    for line in [*what_waits(work, opts.speed, preset("cn-demo")), reenabling, issuance]:
         print(f"  {line}", flush=True)
     server = uvicorn.Server(
         uvicorn.Config(

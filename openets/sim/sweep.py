@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -120,8 +121,6 @@ def run_sweep(
 
     ``seeds``: a count (seeds 1..N) or the seeds themselves. ``runner`` is the function a
     worker runs (a module-level function, so it can be sent to another process)."""
-    import time
-
     seed_list = tuple(range(1, seeds + 1)) if isinstance(seeds, int) else tuple(seeds)
     if not seed_list:
         raise ValueError("seeds must give at least one seed")
@@ -168,8 +167,6 @@ def run_sweep(
 
 
 def _finish(outcome: SweepOutcome, scenarios: Sequence[Scenario], started: float) -> SweepOutcome:
-    import time
-
     order = {s.name: i for i, s in enumerate(scenarios)}
     outcome.results.sort(key=lambda r: (order[r.scenario], r.seed))
     outcome.failures.sort(key=lambda r: (order[r.scenario], r.seed))

@@ -108,6 +108,12 @@ def test_demo_serves_a_seeded_market_where_agents_trade_and_demo_logins_work(
             True,
             "regop1",
         )
+        # an issuance asked by regop1 waits for regop2 (four eyes)
+        waiting = _get(base, "regop2", "/registry/requests")["data"]
+        assert any(
+            r["kind"] == "issuance" and r["status"] == "pending" and r["initiator"] == "regop1"
+            for r in waiting
+        ), waiting
         # the human traders' accounts are their own: the agents never trade on them
         mine = _get(base, "trader1", "/trades")
         assert mine["data"] == [], "an agent traded on trader1's account"
