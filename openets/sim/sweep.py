@@ -18,7 +18,7 @@ import os
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from openets.sim.report import summary
@@ -142,7 +142,8 @@ def run_sweep(
         }
         done = 0
         while pending:
-            for fut in as_completed(list(pending)):
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
                 name, config, seed, attempt = pending.pop(fut)
                 try:
                     got: RunResult | RunFailure = dataclasses.replace(
@@ -162,7 +163,6 @@ def run_sweep(
                 done += 1
                 if progress is not None:
                     progress(done, total, got)
-                break  # re-enter as_completed with the retried runs included
     return _finish(outcome, scenarios, started)
 
 
