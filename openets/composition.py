@@ -25,15 +25,11 @@ from types import ModuleType
 from typing import Any
 
 from openets.clearing import funds
-from openets.engine.core import Applier, Handler, bind_applier
-from openets.engine.router import ApplierTable, HandlerTable, apply_part, part
-from openets.engine.state import MarketState
+from openets.engine.core import bind_applier
 from openets.engine.usecases import (
     account_close,
     account_requests,
-    auction,
     audit,
-    block,
     clock,
     compliance,
     compliance_runs,
@@ -44,12 +40,23 @@ from openets.engine.usecases import (
     money,
     reserves,
     supervision,
-    trade,
+)
+from openets.market import (
+    Applier,
+    ApplierTable,
+    Handler,
+    HandlerTable,
+    MarketState,
+    apply_part,
+    part,
 )
 from openets.registry import commands as rc
 from openets.registry import handlers as registry
 from openets.registry.events import LedgerPosted
 from openets.supervision import messages as sm
+from openets.trading import auction_service as auction
+from openets.trading import block_service as block
+from openets.trading import service as trade
 
 USE_CASES: tuple[ModuleType, ...] = (
     genesis,

@@ -1,21 +1,27 @@
 """The whole market's in-memory state: one typed field per context's part, changed only by events.
 
 A new part is a new field here (and its appliers in :mod:`openets.composition`). Parts defined
-by a use case module are created by a factory that imports it when the state is made (those
-modules import this one).
+by a context's service module are created by a factory that imports it when the state is made
+(those modules import this one for its type).
+
+A handler decides a command on the market state (``Handler``), an applier changes the state
+by one event (``Applier``); :func:`part` and :func:`apply_part` route a context's own handler or
+applier to its part of the state. The engine sequences them; :mod:`openets.composition` writes
+the tables out.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
-
-import orjson
 
 from openets.clearing.funds import FundsState
 from openets.domain.ids import IdSource
+from openets.domain.messages import Ctx, Event, Result
+from openets.engine.statehash import canonical_hash
 from openets.identity.model import IdentityState
 from openets.presets import MarketRules, preset
 from openets.registry.state import RegistryState
@@ -30,33 +36,6 @@ if TYPE_CHECKING:
     from openets.engine.usecases.audit import AuditState
     from openets.engine.usecases.clock import ClockState
     from openets.engine.usecases.compliance import CompliancePart
-
-_I64 = 2**63
-
-
-def _widen(v: Any) -> Any:
-    """The canonical value with every integer beyond 64 bits written as ``"int:<digits>"``."""
-    if isinstance(v, bool) or v is None or isinstance(v, str | float):
-        return v
-    if isinstance(v, int):
-        return v if -_I64 <= v < _I64 else f"int:{v}"
-    if isinstance(v, dict):
-        return {k: _widen(x) for k, x in v.items()}
-    if isinstance(v, list | tuple):
-        return [_widen(x) for x in v]
-    if dataclasses.is_dataclass(v) and not isinstance(v, type):
-        return {f.name: _widen(getattr(v, f.name)) for f in dataclasses.fields(v)}
-    return v
-
-
-def canonical_hash(canonical: object) -> str:
-    """SHA-256 of the canonical JSON; integers of any size (a 64-bit encoder alone would fail
-    on a sum of balances past 2**63, and with it verify, replay and backup)."""
-    try:
-        blob = orjson.dumps(canonical, option=orjson.OPT_SORT_KEYS)
-    except orjson.JSONEncodeError:
-        blob = orjson.dumps(_widen(canonical), option=orjson.OPT_SORT_KEYS)
-    return hashlib.sha256(blob).hexdigest()
 
 
 def _compliance() -> CompliancePart:
@@ -159,3 +138,32 @@ class MarketState:
         from openets.ops.reconcile import cross_context_violations  # reads every part
 
         return out + cross_context_violations(self)
+
+
+Handler = Callable[[MarketState, Any, Ctx], Result]
+"""Decides one command on the market state (pure): its events or a rejection."""
+Applier = Callable[[MarketState, Any], None]
+"""Changes the market state by one event."""
+HandlerTable = dict[type, Handler]
+ApplierTable = dict[type, Applier]
+
+
+def part(name: str, fn: Callable[[Any, Any, Ctx], Result]) -> Handler:
+    """Route a command to one context's handler with that context's part of the state."""
+
+    @functools.wraps(fn)
+    def h(m: MarketState, cmd: Any, ctx: Ctx) -> Result:
+        return fn(getattr(m, name), cmd, ctx)
+
+    return h
+
+
+def apply_part(name: str, fn: Callable[[Any, Any], None]) -> Applier:
+    """Apply an event to one context's part of the state (bound once for replay)."""
+
+    @functools.wraps(fn)
+    def a(m: MarketState, ev: Event) -> None:
+        fn(getattr(m, name), ev)
+
+    a.bind = lambda m: partial(fn, getattr(m, name))  # type: ignore[attr-defined]
+    return a

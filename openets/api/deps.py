@@ -47,7 +47,7 @@ from openets.clearing.bank import BankAdapter
 from openets.domain.clock import Clock, SimulatedClock
 from openets.domain.messages import Command, Event
 from openets.domain.rejection import Code, Rejection
-from openets.engine.state import MarketState
+from openets.market import MarketState
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PARTICIPANT_MFA_ACTIONS = frozenset({Action.WITHDRAW})
@@ -92,7 +92,7 @@ class Services:
             return MFA_OFF
         if mode == "on":
             return MFA_ON
-        from openets.engine.usecases.common import rules
+        from openets.trading.service_checks import rules
 
         return rules(self.state).mfa
 

@@ -35,10 +35,9 @@ from sqlalchemy import Connection, Engine
 from openets.api.metrics import Metrics
 from openets.audit.signer import Signer
 from openets.bootstrap import Market
-from openets.domain.messages import Command
+from openets.domain.messages import Command, Result
 from openets.engine.core import Engine as MarketEngine
-from openets.engine.core import Result
-from openets.engine.state import MarketState
+from openets.market import MarketState
 from openets.store.db import make_engine
 from openets.store.sql_journal import SqlJournal
 

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from openets.api.sequencer import Sequencer, ServiceUnavailable
 from openets.domain.clock import Clock
 from openets.domain.rejection import Rejection
-from openets.engine.state import MarketState
-from openets.engine.usecases.auction import due_auctions
+from openets.market import MarketState
 from openets.trading.auction_messages import CloseAuction
+from openets.trading.auction_service import due_auctions
 
 log = logging.getLogger("openets.api.ticker")
 ACTOR = "system"

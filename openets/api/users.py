@@ -28,7 +28,6 @@ from openets.api.password_policy import password_problem
 from openets.api.security import Passwords
 from openets.domain.messages import Command
 from openets.domain.rejection import Code, Rejection
-from openets.engine.state import MarketState
 from openets.identity.handlers import RESERVED, USERNAME_RE, IdNumberError, id_digest
 from openets.identity.model import (
     BootstrapUser,
@@ -38,6 +37,7 @@ from openets.identity.model import (
     User,
     UserStatus,
 )
+from openets.market import MarketState
 from openets.store import schema
 
 BOOTSTRAP_ACTOR = "system"

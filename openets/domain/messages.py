@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from openets.domain.ids import IdSource
+from openets.domain.rejection import Rejection
 
 EVENT_TYPES: dict[str, type[Event]] = {}
 """Every event class by its journal name; filled in by subclassing."""
@@ -59,3 +60,7 @@ class Ctx:
     now: datetime
     actor: str
     ids: IdSource
+
+
+Result = tuple[Event, ...] | Rejection
+"""What a handler returns: the events of the command, or why it was refused."""

@@ -27,16 +27,13 @@ from typing import Any
 import orjson
 
 from openets.domain.clock import Clock, from_utc_micros, to_utc_micros
-from openets.domain.messages import EVENT_TYPES, Command, Ctx, Event
+from openets.domain.messages import EVENT_TYPES, Command, Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
 from openets.engine import codec
 from openets.engine import snapshot as snapshots
 from openets.engine.journal import GENESIS, Journal, Record, Snapshot, record_hash
-from openets.engine.state import MarketState
+from openets.market import Applier, Handler, MarketState
 
-Result = tuple[Event, ...] | Rejection
-Handler = Callable[[MarketState, Any, Ctx], Result]
-Applier = Callable[[MarketState, Any], None]
 log = logging.getLogger("openets.engine")
 Subscriber = Callable[[Sequence[Record], Sequence[Event]], None]
 

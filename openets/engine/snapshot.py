@@ -29,7 +29,7 @@ from typing import Any
 import orjson
 
 from openets.domain.ids import IdSource
-from openets.engine.state import MarketState
+from openets.market import MarketState
 from openets.trading.book import OrderBook
 
 MAGIC = b"openets-snapshot/1 "

@@ -86,8 +86,8 @@ def close_due_auctions(engine: Engine, actor: str = "eod") -> int:
     released) with the suspension as its journaled reason, so that one suspended instrument
     does not keep the rest of the market from settling and the next day from starting.
     """
-    from openets.engine.usecases.auction import auction_book, due_auctions
     from openets.trading.auction_messages import CancelAuction, CloseAuction
+    from openets.trading.auction_service import auction_book, due_auctions
 
     n = 0
     for auction_id in due_auctions(engine.state, engine.clock.now()):

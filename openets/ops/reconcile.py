@@ -23,7 +23,7 @@ from openets.registry.model import Bucket
 from openets.trading.book import Side
 
 if TYPE_CHECKING:
-    from openets.engine.state import MarketState
+    from openets.market import MarketState
 
 
 def _add(d: dict[Any, int], key: Any, amount: int) -> None:

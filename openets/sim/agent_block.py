@@ -74,7 +74,7 @@ class BlockDesk:
         return "" if st is None else str(st.request.requester)
 
     def _view(self, rid: str, viewer: str) -> Any:
-        from openets.engine.usecases.block import block_request_for
+        from openets.trading.block_service import block_request_for
 
         return block_request_for(self.engine.state, rid, viewer)
 

@@ -29,9 +29,9 @@ from openets.compliance.state import ComplianceState
 from openets.domain.clock import BEIJING, SimulatedClock
 from openets.domain.messages import Event
 from openets.domain.rejection import Code, Rejection
-from openets.engine.state import MarketState
 from openets.engine.usecases.compliance_inputs import month_price
 from openets.engine.usecases.compliance_reads import penalty_quote
+from openets.market import MarketState
 from openets.ops.eod import run_end_of_day
 from openets.presets import preset
 from openets.sim.agent_block import BlockDesk, block_trading_available

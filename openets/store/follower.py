@@ -22,7 +22,7 @@ from openets.domain.clock import RealClock
 from openets.engine import snapshot as snapshots
 from openets.engine.core import Engine
 from openets.engine.journal import Record, record_hash
-from openets.engine.state import MarketState
+from openets.market import MarketState
 from openets.store.db import make_engine, normalize_url
 from openets.store.sql_journal import CHANNEL, SqlJournal
 

@@ -1,4 +1,4 @@
-"""One-way bidding (单向竞价) through the engine: announcement, sealed bids, clearing.
+"""One-way bidding (单向竞价): announcement, sealed bids, clearing.
 
 The rules are :mod:`openets.trading.auction` (pure). Here they get real locks: the initiator's
 allowances on offer (a government seller's come from its own available bucket) or funds at the
@@ -19,25 +19,16 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from openets.clearing.port import Wallets, lock_event, release_funds
+from openets.domain.checks import check_int
 from openets.domain.clock import to_utc_micros
-from openets.domain.messages import Ctx, Event
+from openets.domain.messages import Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
 from openets.domain.when import WhenError, parse_time
-from openets.engine.core import Applier, Handler, Result
-from openets.engine.state import MarketState
-from openets.engine.usecases.common import (
-    check_int,
-    day_guard,
-    method_offered,
-    release_funds,
-    rules,
-    trading,
-    trading_account,
-)
-from openets.engine.usecases.supervision import check_position_limit
-from openets.engine.usecases.trade import Wallets, lock_event, lock_for, trade_events
+from openets.market import Applier, Handler, MarketState
 from openets.registry.handlers import move
 from openets.registry.model import Bucket, SubjectType, SystemRole, TxType
+from openets.supervision.port import check_position_limit
 from openets.trading import auction as core
 from openets.trading import checks
 from openets.trading.auction import AuctionSide, AuctionSpec, Bid, LockAsset
@@ -63,6 +54,14 @@ from openets.trading.auction_messages import (
 from openets.trading.book import Side
 from openets.trading.events import TradeExecuted
 from openets.trading.rules import TradingMethod
+from openets.trading.service import lock_for, trade_events
+from openets.trading.service_checks import (
+    day_guard,
+    method_offered,
+    rules,
+    trading,
+    trading_account,
+)
 
 GOVERNMENT_ROLES = (SystemRole.AUCTION, SystemRole.PROVINCIAL_ALLOCATION)
 
@@ -546,7 +545,7 @@ def _clear(m: MarketState, a: AuctionRecord, result: core.AuctionResult, ctx: Ct
 
 
 def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
-    from openets.engine.router import apply_part
+    from openets.market import apply_part
 
     handlers.update(
         {

@@ -1,4 +1,4 @@
-"""Block agreement trading (大宗协议) through the engine: locks, the trade, the day's lapse.
+"""Block agreement trading (大宗协议): locks, the trade, the day's lapse.
 
 The negotiation itself is :mod:`openets.trading.block` (pure). Here each transition's holding
 rule (``held``: a party backs its largest live quote on a request) becomes real locks: funds
@@ -15,23 +15,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from openets.domain.messages import Ctx, Event
+from openets.clearing.port import Wallets, lock_event, release_funds
+from openets.domain.checks import check_int
+from openets.domain.messages import Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
-from openets.engine.core import Applier, Handler, Result
-from openets.engine.state import MarketState
-from openets.engine.usecases.common import (
-    check_int,
-    day_guard,
-    method_offered,
-    release_funds,
-    rules,
-    trading,
-    trading_account,
-)
-from openets.engine.usecases.supervision import check_position_limit
-from openets.engine.usecases.trade import Wallets, lock_event, lock_for, trade_events
+from openets.market import Applier, Handler, MarketState
 from openets.registry.handlers import move
 from openets.registry.model import Bucket, TxType
+from openets.supervision.port import check_position_limit
 from openets.trading import block as core
 from openets.trading import checks
 from openets.trading.auction import LockAsset
@@ -53,6 +44,14 @@ from openets.trading.block_messages import (
 from openets.trading.book import Side
 from openets.trading.events import TradeExecuted
 from openets.trading.rules import TradingMethod
+from openets.trading.service import lock_for, trade_events
+from openets.trading.service_checks import (
+    day_guard,
+    method_offered,
+    rules,
+    trading,
+    trading_account,
+)
 from openets.trading.state import Instrument
 
 
@@ -446,7 +445,7 @@ def expire_block_requests(m: MarketState, ctx: Ctx) -> tuple[Event, ...]:
 
 
 def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
-    from openets.engine.router import apply_part
+    from openets.market import apply_part
 
     handlers.update(
         {

@@ -1,4 +1,4 @@
-"""Listing agreement trading (挂牌协议) and the continuous-auction preset, across contexts.
+"""Listing agreement trading (挂牌协议) and the continuous-auction preset: trading's service.
 
 A trade moves funds at once through the exchange clearing account: the buyer pays price ×
 quantity + its fee into it, and the seller's proceeds (less its fee) come out of it into the
@@ -9,27 +9,16 @@ allowances stay locked in the seller's account until the end-of-day settlement d
 
 from __future__ import annotations
 
-from openets.clearing.funds import FundBucket, FundPosting, FundsPosted
-from openets.domain.messages import Ctx, Event
+from openets.clearing import port as funds_port
+from openets.clearing.port import Wallets, lock_event, lock_funds, release_funds
+from openets.domain.checks import check_int
+from openets.domain.messages import Ctx, Event, Result
 from openets.domain.money import format_yuan
 from openets.domain.rejection import Code, Rejection
-from openets.engine.core import Applier, Handler, Result
-from openets.engine.state import MarketState
-from openets.engine.usecases.common import (
-    check_int,
-    day_guard,
-    lock_funds,
-    parse_side,
-    release_funds,
-    rules,
-    system_fund_account,
-    trading,
-    trading_account,
-    usable_proceeds,
-)
-from openets.engine.usecases.supervision import check_position_limit
+from openets.market import Applier, Handler, MarketState
 from openets.registry.handlers import move
-from openets.registry.model import Bucket, SystemRole, TxType
+from openets.registry.model import Bucket, TxType
+from openets.supervision.port import check_position_limit
 from openets.trading import checks
 from openets.trading import commands as tc
 from openets.trading.bands import price_band
@@ -43,6 +32,7 @@ from openets.trading.events import (
     TradeExecuted,
 )
 from openets.trading.rules import Matching
+from openets.trading.service_checks import day_guard, parse_side, rules, trading, trading_account
 from openets.trading.state import APPLIERS, Listing
 
 
@@ -226,41 +216,6 @@ def post_listing(m: MarketState, cmd: tc.PostListing, ctx: Ctx) -> Result:
     )
 
 
-class Wallets:
-    """Buying power of the accounts one command spends from, as it is spent.
-
-    A command that makes several trades (an order sweeping levels) must not spend the same
-    fen twice: the state changes only after the handler returns.
-    """
-
-    def __init__(self, m: MarketState) -> None:
-        self.m = m
-        self.left: dict[str, list[int]] = {}
-
-    def of(self, acct: str) -> list[int]:
-        w = self.left.get(acct)
-        if w is None:
-            bal = self.m.funds.of(acct)
-            recv = usable_proceeds(self.m, bal[FundBucket.RECEIVABLE])
-            w = self.left[acct] = [bal[FundBucket.AVAILABLE], recv]
-        return w
-
-    def spend(self, acct: str, amount: int) -> tuple[int, int] | Rejection:
-        """Take ``amount`` (available first): (from available, from receivable)."""
-        w = self.of(acct)
-        if w[0] + w[1] < amount:
-            return Rejection(
-                Code.INSUFFICIENT_FUNDS,
-                f"account {acct} has {format_yuan(w[0] + w[1])} yuan of "
-                f"buying power, needs {format_yuan(amount)} yuan (price × quantity + fees)",
-                "quantity",
-            )
-        a = min(amount, w[0])
-        w[0] -= a
-        w[1] -= amount - a
-        return a, amount - a
-
-
 def trade_events(
     m: MarketState,
     ctx: Ctx,
@@ -285,26 +240,16 @@ def trade_events(
     notional = price * qty
     fee_b = fees.fee(method, "buy", notional)
     fee_s = fees.fee(method, "sell", notional)
-    pay = notional + fee_b
-    from_lock = min(buyer_locked, pay)
-    rest = pay - from_lock
-    clearing = system_fund_account(m, SystemRole.EXCHANGE_CLEARING)
-    postings = [FundPosting(seller, FundBucket.RECEIVABLE, notional - fee_s)]
-    if fee_b + fee_s:
-        postings.append(FundPosting(clearing, FundBucket.AVAILABLE, fee_b + fee_s))
-    if from_lock:
-        postings.append(FundPosting(buyer, FundBucket.LOCKED, -from_lock))
-    if rest:
-        spent = wallets.spend(buyer, rest)
-        if isinstance(spent, Rejection):
-            return spent
-        if spent[0]:
-            postings.append(FundPosting(buyer, FundBucket.AVAILABLE, -spent[0]))
-        if spent[1]:
-            postings.append(FundPosting(buyer, FundBucket.RECEIVABLE, -spent[1]))
+    paid = funds_port.trade_payment(
+        m, wallets, buyer=buyer, seller=seller, notional=notional, fees=(fee_b, fee_s),
+        buyer_locked=buyer_locked,
+    )  # fmt: skip
+    if isinstance(paid, Rejection):
+        return paid
+    postings, from_lock = paid
     tid = ctx.ids.next("T")
     return (
-        FundsPosted(ctx.ids.next("F"), "trade", tuple(postings), tid),
+        funds_port.posted(ctx, "trade", postings, tid),
         TradeExecuted(
             tid,
             instrument,
@@ -553,17 +498,8 @@ def _fill_events(
     return events
 
 
-def lock_event(acct: str, spent: tuple[int, int], ctx: Ctx, ref: str) -> FundsPosted:
-    postings = [FundPosting(acct, FundBucket.LOCKED, spent[0] + spent[1])]
-    if spent[0]:
-        postings.append(FundPosting(acct, FundBucket.AVAILABLE, -spent[0]))
-    if spent[1]:
-        postings.append(FundPosting(acct, FundBucket.RECEIVABLE, -spent[1]))
-    return FundsPosted(ctx.ids.next("F"), "lock", tuple(postings), ref)
-
-
 def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
-    from openets.engine.router import apply_part
+    from openets.market import apply_part
 
     handlers.update(
         {

@@ -35,7 +35,7 @@ from openets.clearing import funds
 from openets.client import Client
 from openets.domain.clock import Clock, RealClock, SimulatedClock, parse_iso
 from openets.domain.rejection import Rejection
-from openets.engine.state import MarketState
+from openets.market import MarketState
 
 PASSWORD = "correct-horse-battery"
 STAFF = {

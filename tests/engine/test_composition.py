@@ -14,7 +14,6 @@ from dsl import Given
 
 import openets
 import openets.api.routers
-import openets.engine.usecases
 from openets import composition
 from openets.api.app import ROUTERS
 from openets.clearing import funds
@@ -25,6 +24,16 @@ from openets.supervision import messages as sm
 from openets.supervision.messages import Authority
 
 PACKAGE = Path(openets.__file__).parent
+SERVICE_PACKAGES = (
+    "openets.engine.usecases",
+    "openets.registry",
+    "openets.trading",
+    "openets.clearing",
+    "openets.compliance",
+    "openets.supervision",
+    "openets.identity",
+)
+"""The packages whose modules may decide commands (a service module has ``register``)."""
 DISCOVERY = re.compile(r"\bpkgutil\b|\bimport_module\b|__import__\(")
 
 
@@ -41,8 +50,9 @@ def test_the_package_discovers_no_module_by_name() -> None:
 def test_every_use_case_module_is_listed_in_the_composition() -> None:
     listed = {m.__name__ for m in composition.USE_CASES}
     present = {
-        f"openets.engine.usecases.{i.name}"
-        for i in pkgutil.iter_modules(openets.engine.usecases.__path__)
+        f"{pkg}.{i.name}"
+        for pkg in SERVICE_PACKAGES
+        for i in pkgutil.iter_modules([str(PACKAGE.parent / pkg.replace(".", "/"))])
     }
     with_register = {
         name for name in present if hasattr(__import__(name, fromlist=["x"]), "register")

@@ -11,9 +11,9 @@ from dsl import Given
 
 import openets
 from openets.engine import snapshot as snapshots
-from openets.engine.state import PARTS, MarketState
-from openets.engine.usecases.common import rules
+from openets.market import PARTS, MarketState
 from openets.presets import preset
+from openets.trading.service_checks import rules
 
 PACKAGE = Path(openets.__file__).parent
 

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from openets.bootstrap import new_state
 from openets.domain.rejection import Code, Rejection
-from openets.engine.usecases.auction import auction_view, due_auctions
 from openets.registry import commands as rc
 from openets.registry.model import SystemRole
 from openets.trading.auction import (
@@ -31,6 +30,7 @@ from openets.trading.auction_messages import (
     PlaceBid,
     WithdrawBid,
 )
+from openets.trading.auction_service import auction_view, due_auctions
 from openets.trading.events import DayClosed, TradeExecuted
 
 CEA = "CEA19-20"

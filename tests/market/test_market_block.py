@@ -14,12 +14,6 @@ from openets.bootstrap import new_state
 from openets.domain.money import parse_yuan
 from openets.domain.rejection import Code, Rejection
 from openets.engine.usecases import eod
-from openets.engine.usecases.block import (
-    block_locks_of,
-    block_request_for,
-    block_requests_for,
-    expire_block_requests,
-)
 from openets.registry.model import SystemRole
 from openets.trading.block import BlockSide, RequestStatus
 from openets.trading.block_messages import (
@@ -28,6 +22,12 @@ from openets.trading.block_messages import (
     PostBlockRequest,
     RejectBlockQuote,
     WithdrawBlock,
+)
+from openets.trading.block_service import (
+    block_locks_of,
+    block_request_for,
+    block_requests_for,
+    expire_block_requests,
 )
 from openets.trading.book import Side
 from openets.trading.commands import PostListing, TakeListing

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dsl import Given
 
 from openets.domain.rejection import Code
-from openets.engine.usecases.supervision import sup
 from openets.supervision import messages as sm
+from openets.supervision.port import sup
 
 
 def test_link_group_of_one_account_is_rejected(given: Given) -> None:

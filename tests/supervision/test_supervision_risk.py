@@ -9,18 +9,18 @@ from dsl import Given, fresh_uscc
 
 from openets.clearing import funds
 from openets.domain.rejection import Code
-from openets.engine.usecases import supervision as sup_uc
-from openets.engine.usecases.supervision import (
+from openets.registry import commands as rc
+from openets.registry.model import SubjectType
+from openets.supervision import messages as sm
+from openets.supervision import port as sup_uc
+from openets.supervision.messages import Authority
+from openets.supervision.port import (
     check_account_restriction,
     check_position_limit,
     position_of,
     risk_rules,
     sup,
 )
-from openets.registry import commands as rc
-from openets.registry.model import SubjectType
-from openets.supervision import messages as sm
-from openets.supervision.messages import Authority
 from openets.supervision.risk import CN_PILOT_ANALOGUE, Limit
 from openets.trading.book import Side
 from openets.trading.commands import PlaceOrder, PostListing, TakeListing

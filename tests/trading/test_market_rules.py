@@ -12,10 +12,10 @@ from dsl import Given, fresh_uscc
 from openets.clearing.fees import FeeRate, FeeSchedule
 from openets.domain.money import parse_yuan
 from openets.domain.rejection import Code
-from openets.engine.usecases.supervision import check_position_limit, risk_rules
 from openets.presets import CN, PRESETS, MarketRules, rule_fields
 from openets.registry import commands as rc
 from openets.registry.model import SubjectType
+from openets.supervision.port import check_position_limit, risk_rules
 from openets.supervision.risk import CN_PILOT_ANALOGUE
 from openets.trading.auction import AuctionSide, PricingRule, TieBreak
 from openets.trading.auction_messages import AnnounceAuction

@@ -30,7 +30,7 @@ from openets.api.routers._trading_views import (
 )
 from openets.api.schemas.common import yuan
 from openets.api.schemas.trading import LevelOut
-from openets.engine.state import MarketState
+from openets.market import MarketState
 from openets.trading.events import (
     DayClosed,
     InstrumentStatusChanged,

@@ -21,13 +21,13 @@ from openets.api.schemas.trading import (
     TradeOut,
 )
 from openets.domain.rejection import Code, Rejection
-from openets.engine.state import MarketState
-from openets.engine.usecases.common import rules
+from openets.market import MarketState
 from openets.presets import MarketRules
 from openets.trading.bands import price_band
 from openets.trading.book import Level, Side
 from openets.trading.events import CompositeClosed, DayClosed, TradeExecuted
 from openets.trading.prices import DayStats
+from openets.trading.service_checks import rules
 from openets.trading.state import Instrument, Listing, TradingState
 
 SideName = Literal["buy", "sell"]

@@ -1,6 +1,6 @@
 """One-way bidding (单向竞价) over HTTP: the exchange announces, participants bid sealed.
 
-Who sees what (:func:`openets.engine.usecases.auction.auction_view`): anyone the announcement
+Who sees what (:func:`openets.trading.auction_service.auction_view`): anyone the announcement
 and, after the close, the published figures; a participant its own bids; the initiator, the
 exchange and the regulator who initiated and a secret reserve. Bids are sealed from everyone but
 their bidder until the close: the exchange and the regulator see every bid only once the
@@ -38,8 +38,7 @@ from openets.api.schemas.common import COMMAND_ERRORS, QUERY_ERRORS, AccountRef,
 from openets.api.security import SESSION_COOKIE
 from openets.domain.messages import Event
 from openets.domain.rejection import Code, Rejection
-from openets.engine.state import MarketState
-from openets.engine.usecases.auction import auction_book, auction_view
+from openets.market import MarketState
 from openets.trading.auction import (
     AuctionSide,
     AuctionSummary,
@@ -59,6 +58,7 @@ from openets.trading.auction_messages import (
     PlaceBid,
     WithdrawBid,
 )
+from openets.trading.auction_service import auction_book, auction_view
 
 router = APIRouter(tags=["auctions"])
 

@@ -1,6 +1,6 @@
 """Block agreement trading (大宗协议) over HTTP: requests, counter-offers, confirmation.
 
-A participant sees the block desk as :func:`openets.engine.usecases.block.block_requests_for`
+A participant sees the block desk as :func:`openets.trading.block_service.block_requests_for`
 shows it to its account: open requests anonymously, directed offers only between their two
 parties, its own dialogues. Operators and the regulator see every request with its parties.
 A request the account may not see is answered as unknown (404).
@@ -30,8 +30,7 @@ from openets.api.schemas.block import (
 from openets.api.schemas.common import COMMAND_ERRORS, QUERY_ERRORS, AccountRef, QueryFlag, yuan
 from openets.domain.messages import Event
 from openets.domain.rejection import Code
-from openets.engine.state import MarketState
-from openets.engine.usecases.block import block_request_for, block_requests_for, book
+from openets.market import MarketState
 from openets.trading.block import BlockSide, BlockState, RequestView
 from openets.trading.block_messages import (
     AcceptBlockQuote,
@@ -42,6 +41,7 @@ from openets.trading.block_messages import (
     RejectBlockQuote,
     WithdrawBlock,
 )
+from openets.trading.block_service import block_request_for, block_requests_for, book
 from openets.trading.events import TradeExecuted
 
 router = APIRouter(tags=["block"])

@@ -23,7 +23,7 @@ from openets.api.schemas.compliance import (
 )
 from openets.compliance import queries as cq
 from openets.compliance.state import ComplianceState
-from openets.engine.state import MarketState
+from openets.market import MarketState
 
 router = APIRouter(tags=["compliance"])
 

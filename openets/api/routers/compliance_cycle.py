@@ -62,8 +62,8 @@ from openets.compliance.plans import Category, Cooling, Sector
 from openets.compliance.state import NATIONAL, EntityRecord, Report, ReportLine
 from openets.domain.messages import Event
 from openets.domain.rejection import Code
-from openets.engine.state import MarketState
 from openets.engine.usecases.compliance import CompliancePart, part
+from openets.market import MarketState
 
 router = APIRouter(tags=["compliance"])
 

@@ -17,8 +17,8 @@ from openets.api.notify import Memo, Note, NotificationCenter, note_out
 from openets.api.routers._feeds import encode
 from openets.api.routers._trading_views import side_name, trading_of
 from openets.api.schemas.common import QUERY_ERRORS, OutModel
-from openets.engine.state import MarketState
-from openets.engine.usecases.auction import auction_book
+from openets.market import MarketState
+from openets.trading.auction_service import auction_book
 
 router = APIRouter(tags=["notifications"])
 

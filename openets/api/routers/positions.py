@@ -14,7 +14,7 @@ from openets.api.deps import PrincipalDep, ServicesDep, json_response
 from openets.api.errors import ApiError
 from openets.api.schemas.common import QUERY_ERRORS, OutModel
 from openets.domain.rejection import Code
-from openets.engine.state import MarketState
+from openets.market import MarketState
 
 router = APIRouter(tags=["registry"])
 

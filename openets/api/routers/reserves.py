@@ -22,10 +22,10 @@ from openets.api.schemas.reserves import (
 )
 from openets.cli_rules import to_json
 from openets.domain.messages import Event
-from openets.engine.state import MarketState
-from openets.engine.usecases.supervision import sup
+from openets.market import MarketState
 from openets.presets import rule_fields
 from openets.registry.model import Bucket, SystemRole
+from openets.supervision.port import sup
 from openets.supervision.reserve_messages import ApplyReserveRule, ReserveRuleApplied
 
 router = APIRouter(tags=["supervision"])

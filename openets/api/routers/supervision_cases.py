@@ -30,9 +30,9 @@ from openets.api.schemas.supervision import (
 from openets.api.sequencer import Writer
 from openets.domain.messages import Event
 from openets.domain.rejection import Rejection
-from openets.engine.state import MarketState
-from openets.engine.usecases.supervision import sup
+from openets.market import MarketState
 from openets.supervision import messages as sm
+from openets.supervision.port import sup
 from openets.supervision.state import Case
 
 router = APIRouter(tags=["supervision"])

@@ -56,7 +56,7 @@ from openets.api.schemas.trading import (
 )
 from openets.domain.messages import Event
 from openets.domain.rejection import Code, Rejection
-from openets.engine.state import MarketState
+from openets.market import MarketState
 from openets.supervision import messages as sm
 from openets.trading import commands as tc
 from openets.trading.book import Side

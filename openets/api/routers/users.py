@@ -47,7 +47,6 @@ from openets.api.users import (
 )
 from openets.domain.messages import Event
 from openets.domain.rejection import Code, Rejection
-from openets.engine.state import MarketState
 from openets.identity.model import (
     ApproveUser,
     DisableUser,
@@ -58,6 +57,7 @@ from openets.identity.model import (
     UserApproved,
     UserStatus,
 )
+from openets.market import MarketState
 
 router = APIRouter(tags=["users"])
 log = logging.getLogger("openets.api.users")

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from openets.domain.messages import Ctx
+from openets.domain.messages import Ctx, Result
 from openets.domain.money import format_yuan
 from openets.domain.rejection import Code, Rejection
-from openets.engine.core import Handler, Result
-from openets.engine.state import MarketState
+from openets.market import Handler, MarketState
 from openets.registry import commands as rc
 from openets.registry.model import AccountStatus
 

@@ -18,13 +18,11 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from openets.domain.messages import Command, Ctx, Event
+from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
-from openets.engine.core import Applier, Handler, Result
-from openets.engine.router import apply_part
-from openets.engine.state import MarketState
 from openets.engine.usecases import account_close
 from openets.engine.usecases.compliance_inputs import check_types
+from openets.market import Applier, Handler, MarketState, apply_part
 from openets.registry import commands as rc
 from openets.registry import handlers as reg
 from openets.registry.events import AccountStatusChanged, ApprovalRequested

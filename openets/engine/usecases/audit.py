@@ -14,10 +14,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from openets.domain.messages import Command, Ctx, Event
+from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
-from openets.engine.core import Applier, Handler, Result
-from openets.engine.state import MarketState
+from openets.market import Applier, Handler, MarketState
 
 _KEY_ID = re.compile(r"[0-9a-f]{16}")
 _SIGNATURE = re.compile(r"[A-Za-z0-9+/]{86}==")
@@ -95,7 +94,7 @@ def apply_checkpoint(st: AuditState, ev: CheckpointSigned) -> None:
 
 
 def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
-    from openets.engine.router import apply_part
+    from openets.market import apply_part
 
     @functools.wraps(record_checkpoint)
     def handle(m: MarketState, cmd: Any, ctx: Ctx) -> Result:

@@ -14,10 +14,9 @@ from datetime import datetime
 from typing import Any
 
 from openets.domain.clock import BEIJING
-from openets.domain.messages import Command, Ctx, Event
+from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
-from openets.engine.core import Applier, Handler, Result
-from openets.engine.state import MarketState
+from openets.market import Applier, Handler, MarketState
 
 LATEST = datetime.fromisoformat("2200-01-01T00:00:00+08:00")
 """The simulated clock goes no further (far beyond any compliance cycle)."""
@@ -85,7 +84,7 @@ def apply_advanced(st: ClockState, ev: ClockAdvanced) -> None:
 
 
 def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
-    from openets.engine.router import apply_part
+    from openets.market import apply_part
 
     @functools.wraps(advance_clock)
     def handle(m: MarketState, cmd: Any, ctx: Ctx) -> Result:

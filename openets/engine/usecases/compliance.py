@@ -43,14 +43,12 @@ from openets.compliance.plans import Sector
 from openets.compliance.rules import SurrenderItem
 from openets.compliance.run_messages import ComplianceRun, ObligationMet
 from openets.compliance.state import NATIONAL, SYSTEM_ACTOR, ComplianceState
-from openets.domain.messages import Command, Ctx, Event
+from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.money import format_yuan
 from openets.domain.products import CCER, CCER_PRE_2017, cea_for_year, is_ccer
 from openets.domain.rejection import Code, Rejection
-from openets.engine.core import Applier, Handler, Result
-from openets.engine.router import apply_part
-from openets.engine.state import MarketState
 from openets.engine.usecases.compliance_inputs import check_types, month_price, net_sales_t
+from openets.market import Applier, Handler, MarketState, apply_part
 from openets.registry import commands as rc
 from openets.registry import handlers as reg
 from openets.registry.events import LedgerPosted

@@ -18,7 +18,7 @@ from typing import Any
 from openets.compliance.penalties import MonthlyPrice, penalty_month
 from openets.domain.products import is_cea
 from openets.domain.rejection import Code, Rejection
-from openets.engine.state import MarketState
+from openets.market import MarketState
 from openets.registry.model import Posting, TxType
 
 CARRY_OVER_YEARS = (2019, 2024)

@@ -49,15 +49,13 @@ from openets.compliance.run_messages import (
     SubmitEmissionReport,
 )
 from openets.compliance.state import NATIONAL, SYSTEM_ACTOR, ReportLine, ReportStatus
-from openets.domain.messages import Ctx, Event
+from openets.domain.messages import Ctx, Event, Result
 from openets.domain.products import cea_for_year
 from openets.domain.rejection import Code, Rejection
-from openets.engine.core import Applier, Handler, Result
-from openets.engine.router import apply_part
-from openets.engine.state import MarketState
 from openets.engine.usecases import compliance as uc
 from openets.engine.usecases.compliance_inputs import check_types
 from openets.engine.usecases.compliance_reads import penalty_quote
+from openets.market import Applier, Handler, MarketState, apply_part
 from openets.registry import handlers as reg
 from openets.registry.events import LedgerPosted
 from openets.registry.model import ISSUED, Bucket, Posting, SystemRole, TxType

@@ -20,19 +20,19 @@ from dataclasses import dataclass
 from datetime import date
 
 from openets.clearing.funds import FundBucket, FundPosting, FundsPosted
+from openets.clearing.port import system_fund_account
 from openets.clearing.settlement import Delivery, TradesSettled
-from openets.domain.messages import Command, Ctx, Event
+from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.money import format_yuan
 from openets.domain.rejection import Code, Rejection
-from openets.engine.core import Applier, Handler, Result
-from openets.engine.state import MarketState
-from openets.engine.usecases.common import rules, system_fund_account, trading
-from openets.engine.usecases.trade import release_listing
+from openets.market import Applier, Handler, MarketState
 from openets.registry.events import LedgerPosted
 from openets.registry.model import Bucket, Posting, SystemRole, TxType
 from openets.trading.events import CompositeClosed, DayClosed, DayFinished, DayOpened
 from openets.trading.prices import DayStats, composite
 from openets.trading.rules import TradingMethod
+from openets.trading.service import release_listing
+from openets.trading.service_checks import rules, trading
 from openets.trading.vintages import CompositeMethod, Ohlc, weighted_average, weighted_bar
 
 
@@ -80,7 +80,7 @@ def close_day(m: MarketState, cmd: CloseDay, ctx: Ctx) -> Result:
         )
     for lst in list(t.listings.values()):
         events += release_listing(m, lst, "expired", ctx)
-    from openets.engine.usecases.block import expire_block_requests
+    from openets.trading.block_service import expire_block_requests
 
     events += expire_block_requests(m, ctx)
     tick = mr.trading.tick_fen

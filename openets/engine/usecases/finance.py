@@ -23,14 +23,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from openets.domain.messages import Ctx
+from openets.clearing.port import Wallets
+from openets.domain.checks import check_int
+from openets.domain.messages import Ctx, Result
 from openets.domain.rejection import Code, Rejection
 from openets.domain.when import WhenError, parse_day
-from openets.engine.core import Applier, Handler, Result
-from openets.engine.state import MarketState
-from openets.engine.usecases.common import check_int, day_guard, rules, trading, trading_account
-from openets.engine.usecases.supervision import check_account_restriction, check_position_limit
-from openets.engine.usecases.trade import Wallets, lock_for, trade_events
+from openets.market import Applier, Handler, MarketState
 from openets.registry.events import LedgerPosted
 from openets.registry.handlers import move
 from openets.registry.model import Bucket, Posting, TxType
@@ -58,9 +56,12 @@ from openets.supervision.finance import (
     RepurchaseRepo,
     RequestPledgeEnforcement,
 )
+from openets.supervision.port import check_account_restriction, check_position_limit
 from openets.trading import checks
 from openets.trading.bands import price_band
 from openets.trading.book import Side
+from openets.trading.service import lock_for, trade_events
+from openets.trading.service_checks import day_guard, rules, trading, trading_account
 
 
 def fin(m: MarketState) -> FinanceState:
@@ -371,7 +372,7 @@ def repurchase_repo(m: MarketState, cmd: RepurchaseRepo, ctx: Ctx) -> Result:
 
 
 def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
-    from openets.engine.router import apply_part
+    from openets.market import apply_part
 
     handlers.update(
         {

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openets.domain.messages import Command, Ctx, Event
+from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
-from openets.engine.core import Applier, Handler, Result
-from openets.engine.state import MarketState
+from openets.market import Applier, Handler, MarketState
 from openets.registry import commands as rc
 from openets.registry.handlers import PROVINCES, open_system_account
 from openets.registry.model import SystemRole

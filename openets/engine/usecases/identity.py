@@ -10,11 +10,10 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from openets.domain.messages import Ctx
-from openets.engine.core import Applier, Handler, Result
-from openets.engine.state import MarketState
+from openets.domain.messages import Ctx, Result
 from openets.identity.handlers import HANDLERS
 from openets.identity.model import APPLIERS, IdentityState
+from openets.market import Applier, Handler, MarketState
 
 __all__ = ["IdentityState", "identity", "register"]
 
@@ -33,7 +32,7 @@ def _route(fn: Callable[[IdentityState, Any, Any, Ctx], Result]) -> Handler:
 
 
 def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
-    from openets.engine.router import apply_part
+    from openets.market import apply_part
 
     for cmd_t, fn in HANDLERS.items():
         handlers[cmd_t] = _route(fn)

@@ -8,10 +8,9 @@ from zoneinfo import ZoneInfo
 
 from openets.clearing import funds
 from openets.clearing.limits import FundLimits
-from openets.domain.messages import Ctx
+from openets.domain.messages import Ctx, Result
 from openets.domain.rejection import Code, Rejection
-from openets.engine.core import Applier, Handler, Result
-from openets.engine.state import MarketState
+from openets.market import Applier, Handler, MarketState
 from openets.registry.model import AccountStatus, SubjectType
 
 

@@ -15,7 +15,7 @@ movements, so that they show in the journal, the registry and the reports:
   sells what is left of the cheapest such tier by one-way bidding, the tier price as the reserve
   price (a bid above it is not capped: one-way bidding has no fixed-price sale);
 * the containment reserves act at a government sale's close (:func:`ecr_at_close` and
-  :func:`ccr_at_close`, called by :func:`openets.engine.usecases.auction.close`): the supply is
+  :func:`ccr_at_close`, called by :func:`openets.trading.auction_service.close`): the supply is
   cut by what the bids at the ECR trigger price leave unsold (that part goes to the reserve
   account), or grows by the reserve's tonnes the bids above the CCR trigger ask for beyond it;
   each at most its yearly quantity.
@@ -25,19 +25,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from openets.domain.messages import Ctx, Event
+from openets.domain.messages import Ctx, Event, Result
 from openets.domain.money import format_yuan
 from openets.domain.rejection import Code, Rejection
-from openets.engine.core import Applier, Handler, Result
-from openets.engine.state import MarketState
-from openets.engine.usecases import auction
-from openets.engine.usecases.common import trading
 from openets.engine.usecases.compliance import system_account
-from openets.engine.usecases.supervision import sup
+from openets.market import Applier, Handler, MarketState
 from openets.registry.checks import check_postings
 from openets.registry.handlers import transfer
 from openets.registry.model import Bucket, SystemRole, TxType
 from openets.registry.validate import check_product
+from openets.supervision.port import sup
 from openets.supervision.reserve_messages import ApplyReserveRule, ReserveAction, ReserveRuleApplied
 from openets.supervision.reserves import (
     BandAction,
@@ -48,9 +45,11 @@ from openets.supervision.reserves import (
     msr_invalidation,
     pcr_offer,
 )
+from openets.trading import auction_service as auction
 from openets.trading.auction import AuctionSide
 from openets.trading.auction_book import OPEN, AuctionRecord
 from openets.trading.auction_messages import AnnounceAuction, AuctionLock
+from openets.trading.service_checks import trading
 
 YEARS = range(2005, 2101)
 

@@ -23,91 +23,30 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 from openets.domain.clock import to_utc_micros
-from openets.domain.messages import Ctx, Event
+from openets.domain.messages import Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
-from openets.engine.core import Applier, Engine, Handler, Result
-from openets.engine.state import MarketState
-from openets.engine.usecases.common import rules
+from openets.engine.core import Engine
+from openets.market import Applier, Handler, MarketState
 from openets.registry import commands as rc
 from openets.registry.events import LedgerPosted
-from openets.registry.model import SubjectType, SystemRole, TxType
+from openets.registry.model import SystemRole, TxType
 from openets.supervision import messages as sm
 from openets.supervision.detectors import DETECTORS, run_all
 from openets.supervision.feed import Row, day_data, rows_of
 from openets.supervision.handlers import HANDLERS, authority_field, text_field
 from openets.supervision.model import DayData, Params
-from openets.supervision.risk import Position, RiskRules, check_position
-from openets.supervision.state import APPLIERS, SupervisionState
+from openets.supervision.port import check_account_restriction as check_account_restriction
+from openets.supervision.port import check_position_limit as check_position_limit
+from openets.supervision.port import risk_rules, sup
+from openets.supervision.state import APPLIERS
 from openets.trading.bands import price_band
 from openets.trading.book import Side
 from openets.trading.events import InstrumentStatusChanged
 
 ALLOCATION_ROLES = frozenset({SystemRole.NATIONAL_ALLOCATION, SystemRole.PROVINCIAL_ALLOCATION})
-
-
-def sup(m: MarketState) -> SupervisionState:
-    st: SupervisionState = m.supervision
-    return st
-
-
-def risk_rules(m: MarketState) -> RiskRules:
-    """The rules in force: set by command, else the preset's (none for cn: not published)."""
-    return sup(m).rules or m.rules.risk
-
-
-# --- hooks --------------------------------------------------------------------------------------
-
-
-def position_of(m: MarketState, account_id: str, product: str) -> Position:
-    """Held in every bucket, today's unsettled trades, and open buy listings of ``product``."""
-    held = sum(m.registry.bucket(account_id, product))
-    bought = sold = open_buys = 0
-    t = m.trading
-    if t is not None:
-        for code, inst in t.instruments.items():
-            if inst.product == product:
-                key = (account_id, code)
-                bought += t.bought.get(key, 0)
-                sold += t.sold.get(key, 0)
-                open_buys += t.open_buys.get(key, 0)
-    return Position(held, bought, sold, open_buys)
-
-
-def check_position_limit(
-    m: MarketState, account_id: str, product: str, extra_qty: int
-) -> Rejection | None:
-    """POSITION_LIMIT if buying ``extra_qty`` more would take the account over its limit."""
-    acct = m.registry.accounts.get(account_id)
-    if acct is None or acct.subject_type is SubjectType.SYSTEM:
-        return None
-    rr = risk_rules(m)
-    limit = rr.position_limit(acct.subject_type.value)
-    if limit is None:
-        return None
-    alloc = sup(m).allocation(account_id, product)
-    pos = position_of(m, account_id, product)
-    return check_position(account_id, product, pos, extra_qty, limit, alloc, rr.source)
-
-
-Restriction = Literal["trading", "transfer"]
-
-
-def check_account_restriction(
-    m: MarketState, account_id: str, what: Restriction, field: str = "account_id"
-) -> Rejection | None:
-    """ACCOUNT_RESTRICTED if a supervisory measure forbids the account ``what``."""
-    r = sup(m).restricted(account_id, what)
-    if r is None:
-        return None
-    return Rejection(
-        Code.ACCOUNT_RESTRICTED,
-        f"account {account_id} is restricted from {what} by the {r.authority.value} "
-        f"since {r.time[:16]}: {r.reason}",
-        field,
-    )
 
 
 def _exposures(m: MarketState) -> dict[tuple[str, str], int]:
@@ -230,9 +169,9 @@ def withdraw_resting(m: MarketState, account_id: str, why: str, ctx: Ctx) -> tup
     in open auctions (withdrawn), open auctions it initiated (called off with ``why``). Its
     block requests and quotes stay, but no confirmation can trade them (both parties of a block
     confirmation must be allowed to trade)."""
-    from openets.engine.usecases.auction import auction_book, bid_withdrawal, cancellation
-    from openets.engine.usecases.trade import release_listing
     from openets.trading.auction_book import OPEN
+    from openets.trading.auction_service import auction_book, bid_withdrawal, cancellation
+    from openets.trading.service import release_listing
 
     events: list[Event] = []
     t = m.trading
@@ -365,7 +304,7 @@ def tally_allocation(m: MarketState, ev: LedgerPosted) -> None:
 
 
 def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
-    from openets.engine.router import apply_part, part
+    from openets.market import apply_part, part
 
     handlers.update(
         {
@@ -389,7 +328,7 @@ def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> No
 def surveillance_input(engine: Engine, day: str, rows: Iterable[Row] | None = None) -> DayData:
     """One trading day for the detectors, from the journal (or ``rows`` a Collector kept)."""
     m = engine.state
-    mr = rules(m)
+    mr = m.rules
     tr = mr.trading
     bps = {"listing": tr.listing_band_bps, "block": mr.block.band_bps}
 

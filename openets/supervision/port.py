@@ -1,0 +1,77 @@
+"""Supervision's port for the other contexts: the checks they ask before an account trades,
+buys or moves allowances or funds out (pure reads of the state, each a Rejection or None).
+
+- :func:`check_position_limit` before a command adds to a buyer's position (POSITION_LIMIT);
+- :func:`check_account_restriction` for an account restricted from trading or transfer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from openets.domain.rejection import Code, Rejection
+from openets.registry.model import SubjectType
+from openets.supervision.risk import Position, RiskRules, check_position
+from openets.supervision.state import SupervisionState
+
+if TYPE_CHECKING:
+    from openets.market import MarketState
+
+
+def sup(m: MarketState) -> SupervisionState:
+    st: SupervisionState = m.supervision
+    return st
+
+
+def risk_rules(m: MarketState) -> RiskRules:
+    """The rules in force: set by command, else the preset's (none for cn: not published)."""
+    return sup(m).rules or m.rules.risk
+
+
+def position_of(m: MarketState, account_id: str, product: str) -> Position:
+    """Held in every bucket, today's unsettled trades, and open buy listings of ``product``."""
+    held = sum(m.registry.bucket(account_id, product))
+    bought = sold = open_buys = 0
+    t = m.trading
+    if t is not None:
+        for code, inst in t.instruments.items():
+            if inst.product == product:
+                key = (account_id, code)
+                bought += t.bought.get(key, 0)
+                sold += t.sold.get(key, 0)
+                open_buys += t.open_buys.get(key, 0)
+    return Position(held, bought, sold, open_buys)
+
+
+def check_position_limit(
+    m: MarketState, account_id: str, product: str, extra_qty: int
+) -> Rejection | None:
+    """POSITION_LIMIT if buying ``extra_qty`` more would take the account over its limit."""
+    acct = m.registry.accounts.get(account_id)
+    if acct is None or acct.subject_type is SubjectType.SYSTEM:
+        return None
+    rr = risk_rules(m)
+    limit = rr.position_limit(acct.subject_type.value)
+    if limit is None:
+        return None
+    alloc = sup(m).allocation(account_id, product)
+    pos = position_of(m, account_id, product)
+    return check_position(account_id, product, pos, extra_qty, limit, alloc, rr.source)
+
+
+Restriction = Literal["trading", "transfer"]
+
+
+def check_account_restriction(
+    m: MarketState, account_id: str, what: Restriction, field: str = "account_id"
+) -> Rejection | None:
+    """ACCOUNT_RESTRICTED if a supervisory measure forbids the account ``what``."""
+    r = sup(m).restricted(account_id, what)
+    if r is None:
+        return None
+    return Rejection(
+        Code.ACCOUNT_RESTRICTED,
+        f"account {account_id} is restricted from {what} by the {r.authority.value} "
+        f"since {r.time[:16]}: {r.reason}",
+        field,
+    )
