@@ -31,7 +31,12 @@ def new_state() -> MarketState:
 
 
 def open_engine(
-    journal: Journal, clock: Clock, *, preset: str = "cn", genesis: bool = True
+    journal: Journal,
+    clock: Clock,
+    *,
+    preset: str = "cn",
+    genesis: bool = True,
+    rules: tuple[tuple[str, str], ...] = (),
 ) -> Engine:
     """The engine over ``journal``, recovered; ``genesis`` also configures a new market (a
     tool that only adds logins leaves the preset to whoever opens the market next)."""
@@ -40,7 +45,7 @@ def open_engine(
     eng.recover()
     if not genesis:
         return eng
-    r = eng.submit(Genesis(preset), "system")
+    r = eng.submit(Genesis(preset, rules), "system")
     if isinstance(r, Rejection):
         raise ValueError(r.message)
     return eng
@@ -53,12 +58,15 @@ def open_market(
     synchronous: str = "FULL",
     preset: str = "cn",
     genesis: bool = True,
+    rules: tuple[tuple[str, str], ...] = (),
 ) -> Market:
-    """Open (or create) the market stored at ``db_url``; None keeps it in memory."""
+    """Open (or create) the market stored at ``db_url``; None keeps it in memory. ``rules``:
+    rule-by-rule changes to the preset (:func:`openets.rule_overrides.encode`)."""
     clock = clock or RealClock()
     journal: Journal
     if db_url is None:
         journal = MemoryJournal()
     else:
         journal = SqlJournal(make_engine(db_url, synchronous=synchronous))
-    return Market(open_engine(journal, clock, preset=preset, genesis=genesis), db_url)
+    engine = open_engine(journal, clock, preset=preset, genesis=genesis, rules=rules)
+    return Market(engine, db_url)

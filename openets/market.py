@@ -97,22 +97,30 @@ class MarketState:
     audit: AuditState = field(default_factory=_audit)
     preset: str = ""
     """The rules preset's name, fixed when the market is configured ('' before)."""
+    rule_overrides: tuple[tuple[str, str], ...] = ()
+    """Rule-by-rule changes to the preset, fixed with it (:mod:`openets.rule_overrides`)."""
     rules: MarketRules = field(default_factory=_default_rules, metadata={"derived": True})
-    """The preset's rules, resolved once when the market is configured (``configure``)."""
+    """The preset's rules with their changes, resolved once when the market is configured."""
     ids: IdSource = field(default_factory=IdSource)
     last_seq: int = 0
     last_cmd_seq: int = 0
     last_hash: str = "0" * 64
     last_ts: int = 0
 
-    def configure(self, name: str) -> None:
+    def configure(self, name: str, overrides: tuple[tuple[str, str], ...] = ()) -> None:
         """Fix the market's preset and resolve its rules (once, when the market is configured)."""
         self.preset = name
-        self.rules = preset(name)
+        self.rule_overrides = overrides
+        self.rebuild_derived()
 
     def rebuild_derived(self) -> None:
         """Recompute what is derived from other fields (after a snapshot is read)."""
-        self.rules = preset(self.preset or "cn")
+        rules = preset(self.preset or "cn")
+        if self.rule_overrides:
+            from openets.rule_overrides import apply_overrides, decode
+
+            rules = apply_overrides(rules, decode(self.rule_overrides))
+        self.rules = rules
 
     def canonical(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -124,6 +132,8 @@ class MarketState:
             out[name] = getattr(self, name).canonical()
         if self.preset:
             out["preset"] = repr(self.preset)
+        if self.rule_overrides:
+            out["rule_overrides"] = [list(p) for p in self.rule_overrides]
         return dict(sorted(out.items()))
 
     def state_hash(self) -> str:

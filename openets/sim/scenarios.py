@@ -14,9 +14,15 @@
     [scenario.market-makers]
     makers = 4
 
+    [scenario.wider-band]      # any single rule of the market, by its dotted path
+    rules.trading.listing_band_bps = 1500
+    rules.reserves.band = {low = 4000, high = 6000, days = 5, quantity = 1000000}
+
 The baseline is a scenario of its own (named ``baseline``). Every key is checked against the
 fields it names, with its type: an unknown key or a wrong type is an error naming the scenario,
-the key and the value, and nothing runs.
+the key and the value, and nothing runs. ``rules.<path>`` changes one field of the preset's
+:class:`~openets.presets.MarketRules` (:mod:`openets.rule_overrides`: the path as ``openets
+rules --preset NAME`` lists it); a scenario's change of a rule replaces the baseline's.
 """
 
 from __future__ import annotations
@@ -28,10 +34,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from openets.rule_overrides import RuleOverrideError, decode, encode
 from openets.sim.agents import AgentParams
-from openets.sim.simulate import SimConfig
+from openets.sim.simulate import SimConfig, config_rules
 
-FIXED = ("seed", "db_url", "params")
+FIXED = ("seed", "db_url", "params", "rules")
 """SimConfig fields a scenario does not set (the sweep gives the seed; runs stay in memory)."""
 
 
@@ -86,8 +93,11 @@ def _apply(scenario: str, base: SimConfig, changes: Mapping[str, object]) -> Sim
     param_fields = {f.name for f in dataclasses.fields(AgentParams)}
     config_changes: dict[str, object] = {}
     param_changes: dict[str, object] = {}
+    rules = dict(decode(base.rules))
     for key, value in changes.items():
-        if key.startswith("params."):
+        if key.startswith("rules."):
+            rules[key.removeprefix("rules.")] = value
+        elif key.startswith("params."):
             name = key.removeprefix("params.")
             if name not in param_fields:
                 raise ScenarioError(
@@ -101,10 +111,22 @@ def _apply(scenario: str, base: SimConfig, changes: Mapping[str, object]) -> Sim
             raise ScenarioError(
                 f"scenario {scenario!r}: unknown key {key!r}; known: "
                 + ", ".join(sorted(sim_fields))
-                + ", params.<agent parameter>"
+                + ", params.<agent parameter>, rules.<dotted rule>"
             )
     params = dataclasses.replace(base.params, **param_changes)  # type: ignore[arg-type]
-    return dataclasses.replace(base, params=params, **config_changes)  # type: ignore[arg-type]
+    config = dataclasses.replace(
+        base,
+        params=params,
+        rules=encode(rules.items()),
+        **config_changes,  # type: ignore[arg-type]
+    )
+    try:
+        config_rules(config)
+    except RuleOverrideError as exc:
+        raise ScenarioError(f"scenario {scenario!r}: {exc}") from None
+    except ValueError as exc:  # an unknown preset
+        raise ScenarioError(f"scenario {scenario!r}: {exc}") from None
+    return config
 
 
 def parse_scenarios(text: str, source: str = "scenarios") -> tuple[Scenario, ...]:

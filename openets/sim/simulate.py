@@ -33,7 +33,8 @@ from openets.engine.usecases.compliance_inputs import month_price
 from openets.engine.usecases.compliance_reads import penalty_quote
 from openets.market import MarketState
 from openets.ops.eod import run_end_of_day
-from openets.presets import preset
+from openets.presets import MarketRules, preset
+from openets.rule_overrides import apply_overrides, decode
 from openets.sim.agent_block import BlockDesk, block_trading_available
 from openets.sim.agent_makers import MarketMaker, make_makers
 from openets.sim.agent_market import Broker, Desk, Period
@@ -72,6 +73,14 @@ class SimConfig:
     """The first ``desk_entities`` entities get accounts but no compliance steps: the demo
     leaves their cycle to its roles."""
     params: AgentParams = field(default_factory=AgentParams)
+    rules: tuple[tuple[str, str], ...] = ()
+    """Rule-by-rule changes to the preset (dotted path, value as JSON), fixed with the market's
+    preset at its start (:mod:`openets.rule_overrides`)."""
+
+
+def config_rules(config: SimConfig) -> MarketRules:
+    """The market rules of a run: the preset with the config's changes."""
+    return apply_overrides(preset(config.preset), decode(config.rules))
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +204,7 @@ class Cast:
 
 def cycle_days(config: SimConfig) -> tuple[date, ...]:
     cycle = cycle_for(config.year)
-    days = preset(config.preset).calendar.trading_days(cycle.first_day, cycle.deadline)
+    days = config_rules(config).calendar.trading_days(cycle.first_day, cycle.deadline)
     if config.days is not None:
         if config.days < 1:
             raise ValueError(f"days must be at least 1, was {config.days}")
@@ -206,7 +215,7 @@ def cycle_days(config: SimConfig) -> tuple[date, ...]:
 def cast(config: SimConfig, engine: Any, clock: SimulatedClock) -> Cast:
     """Seed the market on ``engine`` (through ordinary commands) and make its agents."""
     cycle = cycle_for(config.year)
-    rules = preset(config.preset)
+    rules = engine.state.rules
     if rules.trading.matching is not Matching.LISTING:
         raise ValueError(
             f"the agents trade by listing agreement; preset {config.preset!r} matches "
@@ -244,7 +253,9 @@ def run_simulation(config: SimConfig, progress: Progress | None = None) -> SimRe
     started = _time.perf_counter()
     days = cycle_days(config)
     clock = SimulatedClock(session_time(days[0], time(9, 0)))
-    market = open_market(config.db_url, clock, preset=config.preset, synchronous="NORMAL")
+    market = open_market(
+        config.db_url, clock, preset=config.preset, synchronous="NORMAL", rules=config.rules
+    )
     c = cast(config, market.engine, clock)
     for i in range(len(c.days)):
         for _ in day_steps(c, i):

@@ -17,13 +17,17 @@ class Genesis(Command):
     """Choose the market's preset and open every missing system account (idempotent)."""
 
     preset: str = "cn"
+    rules: tuple[tuple[str, str], ...] = ()
+    """Rule-by-rule changes to the preset: (dotted path, value as JSON), see
+    :mod:`openets.rule_overrides`."""
 
 
 @dataclass(frozen=True, slots=True)
 class MarketConfigured(Event):
-    """The rules preset of this market, fixed once at its start."""
+    """The rules preset of this market, fixed once at its start, with its changes."""
 
     preset: str
+    rules: tuple[tuple[str, str], ...] = ()
 
 
 def genesis(m: MarketState, cmd: Genesis, ctx: Ctx) -> Result:
@@ -37,7 +41,10 @@ def genesis(m: MarketState, cmd: Genesis, ctx: Ctx) -> Result:
                 f"preset must be one of {sorted(PRESETS)}, was {cmd.preset!r}",
                 "preset",
             )
-        events.append(MarketConfigured(cmd.preset))
+        bad = _check_rules(cmd)
+        if bad:
+            return bad
+        events.append(MarketConfigured(cmd.preset, cmd.rules))
     wanted: list[tuple[SystemRole, str]] = [
         (role, "") for role in SystemRole if role is not SystemRole.PROVINCIAL_ALLOCATION
     ]
@@ -51,8 +58,20 @@ def genesis(m: MarketState, cmd: Genesis, ctx: Ctx) -> Result:
     return tuple(events)
 
 
+def _check_rules(cmd: Genesis) -> Rejection | None:
+    from openets.presets import PRESETS
+    from openets.rule_overrides import RuleOverrideError, apply_overrides, decode
+
+    try:
+        apply_overrides(PRESETS[cmd.preset], decode(cmd.rules))
+    except (RuleOverrideError, ValueError, TypeError) as exc:
+        field = f"rules.{exc.path}" if isinstance(exc, RuleOverrideError) else "rules"
+        return Rejection(Code.INVALID_FIELD, str(exc), field)
+    return None
+
+
 def _configured(m: MarketState, ev: MarketConfigured) -> None:
-    m.configure(ev.preset)
+    m.configure(ev.preset, ev.rules)
 
 
 def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
