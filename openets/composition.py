@@ -25,6 +25,8 @@ from types import ModuleType
 from typing import Any
 
 from openets.clearing import funds
+from openets.clearing import service as money
+from openets.clearing import settlement_service as settlement
 from openets.engine.core import bind_applier
 from openets.engine.usecases import (
     account_close,
@@ -33,11 +35,9 @@ from openets.engine.usecases import (
     clock,
     compliance,
     compliance_runs,
-    eod,
     finance,
     genesis,
     identity,
-    money,
     reserves,
     supervision,
 )
@@ -56,6 +56,7 @@ from openets.registry.events import LedgerPosted
 from openets.supervision import messages as sm
 from openets.trading import auction_service as auction
 from openets.trading import block_service as block
+from openets.trading import day_service as day
 from openets.trading import service as trade
 
 USE_CASES: tuple[ModuleType, ...] = (
@@ -63,7 +64,8 @@ USE_CASES: tuple[ModuleType, ...] = (
     trade,
     auction,
     block,
-    eod,
+    day,
+    settlement,
     money,
     finance,
     compliance,

@@ -14,11 +14,12 @@ from typing import Any
 import orjson
 
 from openets.clearing.settlement import TradesSettled
+from openets.clearing.settlement_service import FinishDay, SettleTrades
 from openets.domain.cells import safe_cell
 from openets.domain.money import format_yuan
 from openets.domain.rejection import Code, Rejection
 from openets.engine.core import Engine
-from openets.engine.usecases.eod import CloseDay, FinishDay, SettleTrades
+from openets.trading.day_service import CloseDay
 from openets.trading.events import TradeExecuted
 
 

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from openets.bootstrap import new_state
 from openets.domain.money import parse_yuan
 from openets.domain.rejection import Code, Rejection
-from openets.engine.usecases import eod
 from openets.registry.model import SystemRole
+from openets.trading import day_service as eod
 from openets.trading.block import BlockSide, RequestStatus
 from openets.trading.block_messages import (
     AcceptBlockQuote,

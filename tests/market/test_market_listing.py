@@ -283,6 +283,6 @@ def test_end_of_day_twice_settles_nothing_twice(g: Given) -> None:
 
 
 def test_end_of_day_during_the_session_is_refused(g: Given) -> None:
-    from openets.engine.usecases.eod import CloseDay
+    from openets.trading.day_service import CloseDay
 
     assert g.rejects(CloseDay()).code is Code.INVALID_STATE

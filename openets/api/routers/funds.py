@@ -16,8 +16,8 @@ from openets.api.schemas.funds import BalancesOut, DepositOut, MoneyIn, Withdraw
 from openets.api.sequencer import Writer
 from openets.api.views import balances
 from openets.clearing import saga
+from openets.clearing.service import participant_account
 from openets.domain.rejection import Code, Rejection
-from openets.engine.usecases.money import participant_account
 
 router = APIRouter(tags=["funds"])
 
