@@ -15,7 +15,7 @@ DEFAULT_LANG = "zh"
 UPDOWN = {"zh": "red-up", "en": "green-up"}
 """Which colour a rise takes: red in Chinese markets, green in Western ones."""
 
-JS_PREFIXES = ("js.", "err.", "errd.", "field.", "msg.", "confirm.", "chart.", "side.")
+JS_PREFIXES = ("js.", "err.", "errd.", "field.", "msg.", "confirm.", "chart.", "side.", "method.")
 """Catalog entries the page script needs (toasts, errors, confirmations, chart labels)."""
 
 PROVINCE_EN = {

@@ -184,7 +184,10 @@ class Web:
                 return Markup("")
             inner = self.fragment_html(name, c, data[name], base)
             qs = urlencode({k: v for k, v in c.params.items() if k in f.params})
-            trigger = "refresh from:body" + (f", every {f.poll}s" if f.poll else "")
+            trigger = ", ".join(
+                [f"{e} from:body" for e in ("refresh", *f.on)]
+                + ([f"every {f.poll}s"] if f.poll else [])
+            )
             return Markup(
                 '<div id="f-{n}" class="frag frag-{n}" hx-get="/frag/{n}{q}" hx-trigger="{tr}" '
                 'hx-swap="innerHTML">{inner}</div>'

@@ -25,6 +25,8 @@ ALL = frozenset({P, R, X, G, V})
 STAFF = frozenset({R, X, G, V})
 
 Loader = Callable[[Ctx], Awaitable[dict[str, Any]]]
+STALE = ("stale",)
+FEED = ("feed", "stale")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +37,11 @@ class Frag:
     params: tuple[str, ...] = ()
     """Page parameters the fragment needs (kept in its refresh URL)."""
     poll: int | None = None
-    """Seconds between refreshes, for market data; others refresh after a command."""
+    """Seconds between refreshes; others refresh after a command."""
+    on: tuple[str, ...] = ()
+    """Body events that fetch it again besides ``refresh`` (after a command): ``stale``, the
+    market feed is down (``static/live.js`` fires it every few seconds then); ``feed``, the
+    market feed pushed a change the fragment shows but the feed does not carry."""
 
     @property
     def template(self) -> str:
@@ -59,12 +65,13 @@ class Page:
 
 
 FRAGMENT_LIST = (
-    Frag("overview", lm.overview, ALL, poll=5),
-    Frag("quote", lm.quote, ALL, ("instrument",), poll=10),
-    Frag("depth", lm.depth, ALL, ("instrument",), poll=10),
-    Frag("best_listings", lm.best_listings, frozenset({P, X, G}), ("instrument",), poll=10),
-    Frag("tape", lm.tape, ALL, ("instrument",), poll=10),
-    Frag("my_listings", lm.my_listings, frozenset({P}), ("instrument",), poll=5),
+    # the market's figures come from the live feed (static/live.js), in place
+    Frag("overview", lm.overview, ALL, on=STALE),
+    Frag("quote", lm.quote, ALL, ("instrument",), on=STALE),
+    Frag("depth", lm.depth, ALL, ("instrument",), on=STALE),
+    Frag("best_listings", lm.best_listings, frozenset({P, X, G}), ("instrument",), on=FEED),
+    Frag("tape", lm.tape, ALL, ("instrument",), on=STALE),
+    Frag("my_listings", lm.my_listings, frozenset({P}), ("instrument",), on=FEED),
     Frag("my_trades", lm.my_trades, frozenset({P})),
     Frag(
         "order_history",

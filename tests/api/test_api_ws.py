@@ -81,6 +81,24 @@ def test_market_feed_pushes_depth_trades_and_bars_without_identities(wapi: LiveA
     assert s.account_id not in text and b.account_id not in text
 
 
+def test_market_watch_feed_pushes_each_moved_instruments_ticker_row(wapi: LiveApi) -> None:
+    code = instrument(wapi)
+    s, b = pair(wapi)
+    with connect(ws_url(wapi, "/ws/market")) as ws:
+        (snap,) = messages(ws, until="snapshot")
+        assert code in [r["instrument"] for r in snap["data"]["ticker"]]
+        lid = listed(s, code, "sell", "51.00", 100)
+        (posted,) = [m for m in messages(ws, until="ticker") if m["type"] == "ticker"]
+        assert (posted["data"]["instrument"], posted["data"]["best_ask"]) == (code, "51.00")
+        ok(take(b, lid, 30), 201)
+        (traded,) = [m for m in messages(ws, until="ticker") if m["type"] == "ticker"]
+    row = traded["data"]
+    assert (row["instrument"], row["last"], row["open"]) == (code, "51.00", "51.00")
+    assert row["volume"] == 30
+    assert (row["turnover"], row["best_ask"]) == ("1530.00", "51.00")
+    assert s.account_id not in json.dumps(row) and b.account_id not in json.dumps(row)
+
+
 def test_market_feed_of_an_unknown_instrument_closes_with_4404(wapi: LiveApi) -> None:
     with connect(ws_url(wapi, "/ws/market/NOPE")) as ws:
         (err,) = messages(ws, until="error")

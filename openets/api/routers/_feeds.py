@@ -5,8 +5,10 @@ The engine calls :meth:`Feeds.__call__` after each accepted command, inside the 
 batch (in the event loop). It only notes what changed (cheaply, and not at all while nobody
 listens) and schedules one :meth:`Feeds.flush` for after the batch, which has committed by then:
 each instrument's depth at most once per batch (and only when it changed), each trade, the
-running bar, a closed day's bar. Public messages never carry an account. Private messages go to
-the account's own connections: its listings and orders as they rest, fill and end, its fills.
+running bar, a closed day's bar; and, to the market watch's connections (``WATCH``), the
+ticker row of each instrument whose figures moved. Public messages never carry an account.
+Private messages go to the account's own connections: its listings and orders as they rest,
+fill and end, its fills.
 
 A client that cannot keep up (its queue is full) is disconnected rather than slowing the writer.
 """
@@ -25,6 +27,7 @@ from openets.api.routers._trading_views import (
     listing_out,
     running_bar,
     tape_out,
+    ticker_row,
     trade_out,
     trading_of,
 )
@@ -33,6 +36,8 @@ from openets.api.schemas.trading import LevelOut
 from openets.market import MarketState
 from openets.trading.events import (
     DayClosed,
+    DayFinished,
+    DayOpened,
     InstrumentStatusChanged,
     ListingCancelled,
     ListingPosted,
@@ -41,6 +46,8 @@ from openets.trading.events import (
 
 QUEUE_SIZE = 2000
 CLOSE = b""
+WATCH = "*"
+"""The key of the market watch's subscriptions: every instrument's ticker row."""
 """Put on a queue to tell its sender to close the connection (the client is too slow)."""
 
 
@@ -81,12 +88,21 @@ class Feeds:
         self._status: list[InstrumentStatusChanged] = []
         self._out: list[tuple[str, bytes]] = []
         self._last_depth: dict[str, tuple[list[LevelOut], list[LevelOut]]] = {}
+        self._last_ticker: dict[str, bytes] = {}
+        self._moved: set[str] = set()
+        self._all_moved = False
+        """Instruments whose ticker row may have changed in this batch."""
         self._scheduled = False
 
     # --- subscriptions ------------------------------------------------------------------------
     def subscribe_market(self, instrument: str) -> Subscription:
         sub = Subscription(instrument)
         self.market.setdefault(instrument, set()).add(sub)
+        return sub
+
+    def subscribe_watch(self) -> Subscription:
+        sub = Subscription(WATCH)
+        self.market.setdefault(WATCH, set()).add(sub)
         return sub
 
     def subscribe_private(self, account_id: str) -> Subscription:
@@ -108,6 +124,8 @@ class Feeds:
                     del table[sub.key]
                     if table is self.market:
                         self._last_depth.pop(sub.key, None)
+                        if sub.key == WATCH:
+                            self._last_ticker.clear()
                     else:
                         self._owners = {k: v for k, v in self._owners.items() if v != sub.key}
 
@@ -124,6 +142,16 @@ class Feeds:
         self._last_depth[instrument] = (depth.bids, depth.asks)
         data = {"instrument": instrument, "depth": depth.model_dump(), "trades": tape[:trades]}
         return encode("snapshot", {**data, "bars": bars})
+
+    def watch_snapshot(self) -> bytes:
+        """Every instrument's ticker row (the market watch's first message)."""
+        st = self._state()
+        rows = []
+        for code, inst in sorted(trading_of(st).instruments.items()):
+            row = ticker_row(st, inst).model_dump()
+            self._last_ticker[code] = orjson.dumps(row)
+            rows.append(row)
+        return encode("snapshot", {"time": self._now(), "ticker": rows})
 
     def private_snapshot(self, account_id: str) -> bytes:
         t = trading_of(self._state())
@@ -152,6 +180,7 @@ class Feeds:
 
     def _on_posted(self, ev: ListingPosted) -> None:
         self._dirty.add(ev.instrument)
+        self._moved.add(ev.instrument)
         if ev.account_id in self.private:
             self._owners[ev.listing_id] = ev.account_id
             self._private_listing(ev.account_id, ev.listing_id, "open")
@@ -164,6 +193,7 @@ class Feeds:
 
     def _on_trade(self, ev: TradeExecuted) -> None:
         self._dirty.add(ev.instrument)
+        self._moved.add(ev.instrument)
         self._trades.append(ev)
         for acct in {ev.buyer, ev.seller}:
             if acct in self.private:
@@ -171,9 +201,14 @@ class Feeds:
 
     def _on_closed(self, ev: DayClosed) -> None:
         self._closed.append(ev)
+        self._moved.add(ev.instrument)
 
     def _on_status(self, ev: InstrumentStatusChanged) -> None:
         self._status.append(ev)
+        self._moved.add(ev.code)
+
+    def _on_day(self, ev: DayOpened | DayFinished) -> None:
+        self._all_moved = True
 
     _ON: ClassVar[dict[type, Callable[[Feeds, Any], None]]] = {
         ListingPosted: _on_posted,
@@ -181,6 +216,8 @@ class Feeds:
         TradeExecuted: _on_trade,
         DayClosed: _on_closed,
         InstrumentStatusChanged: _on_status,
+        DayOpened: _on_day,
+        DayFinished: _on_day,
     }
 
     def _private_listing(self, acct: str, listing_id: str, status: str) -> None:
@@ -201,12 +238,30 @@ class Feeds:
     def flush(self) -> None:
         self._scheduled = False
         st = self._state()
+        self._flush_ticker(st)
         self._flush_depth(st)
         self._flush_trades(st)
         for acct, msg in self._out:
             for sub in tuple(self.private.get(acct, ())):
                 sub.put(msg)
         self._out = []
+
+    def _flush_ticker(self, st: MarketState) -> None:
+        """The ticker row of each instrument whose figures moved, to the market watch (a
+        cancellation does not name its instrument: then every row is checked)."""
+        moved, every = self._moved, self._all_moved or self._all_dirty
+        self._moved = set()
+        self._all_moved = False
+        watchers = self.market.get(WATCH)
+        if not watchers:
+            return
+        instruments = trading_of(st).instruments
+        for code in sorted(instruments if every else moved & instruments.keys()):
+            row = ticker_row(st, instruments[code]).model_dump()
+            key = orjson.dumps(row)
+            if self._last_ticker.get(code) != key:
+                self._last_ticker[code] = key
+                self._broadcast(WATCH, encode("ticker", row))
 
     def _flush_depth(self, st: MarketState) -> None:
         market = self.market

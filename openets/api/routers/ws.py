@@ -1,5 +1,6 @@
 """WebSocket feeds: ``/ws/market/{instrument}`` (public: depth, trades, bars, status, no
-identities) and ``/ws/private`` (a participant's own listings, orders and fills).
+identities), ``/ws/market`` (public: the market watch, every instrument's ticker row as it
+moves) and ``/ws/private`` (a participant's own listings, orders and fills).
 
 Each connection first gets a ``snapshot`` message, then updates as the market changes, as JSON
 text ``{"type": ..., "data": ...}``. A client may send ``{"type": "ping"}`` and gets a ``pong``.
@@ -110,6 +111,17 @@ async def _serve(ws: WebSocket, feeds: Feeds, sub: Subscription, first: bytes) -
         if ws.application_state is WebSocketState.CONNECTED:
             with contextlib.suppress(RuntimeError, WebSocketDisconnect):
                 await ws.close()
+
+
+@router.websocket("/ws/market")
+async def watch_feed(ws: WebSocket) -> None:
+    """Every instrument's ticker row (``GET /market/ticker``'s: open, high, low, last, change,
+    volume, turnover, best bid and ask), first all of them, then each as it moves."""
+    await ws.accept()
+    feeds = _feeds(ws)
+    first = feeds.watch_snapshot()
+    sub = feeds.subscribe_watch()
+    await _serve(ws, feeds, sub, first)
 
 
 @router.websocket("/ws/market/{instrument}")

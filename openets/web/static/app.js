@@ -297,6 +297,7 @@
     }
     var code = el.dataset.instrument;
     (FETCH[kind] ? FETCH[kind](code) : api("GET", SOURCES[kind](code))).then(function (body) {
+      entry.body = body;                 /* kept: the live feed updates it (static/live.js) */
       DRAW[kind](entry.chart, body);
       el.dataset.drawn = "1";
     }, function () { noData(entry.chart); el.dataset.drawn = "0"; });
@@ -319,33 +320,21 @@
     charts.forEach(function (c) { if (c.el.dataset.chart !== "provinces") load(c); });
   }
 
-  /* The market feed (/ws/market/{instrument}): refresh the page when the market moves; the
-     fragments' own polling stays as the fallback. Reconnects with a growing pause. */
-  function liveFeed() {
-    var el = document.querySelector("[data-feed]");
-    if (!el || !window.WebSocket) return;
-    var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host +
-      "/api/v1/ws/market/" + encodeURIComponent(el.dataset.feed);
-    var timer = null, tries = 0;
-    function open() {
-      var ws = new WebSocket(url);
-      ws.onopen = function () { tries = 0; el.dataset.live = "1"; };
-      ws.onmessage = function (e) {
-        var type = "";
-        try { type = JSON.parse(e.data).type; } catch (err) { type = ""; }
-        if (type === "snapshot" || type === "pong" || type === "error") return;
-        clearTimeout(timer);
-        timer = setTimeout(refresh, 200);
-      };
-      ws.onclose = function (e) {
-        el.dataset.live = "0";
-        if (e.code === 4404) return;
-        tries += 1;
-        setTimeout(open, Math.min(30000, 1000 * tries));
-      };
-    }
-    open();
+  /* Redraw the charts of one kind with their data changed by ``change(body)`` (a pushed
+     depth, trade or bar; static/live.js), without asking the server. */
+  function updateCharts(kind, change) {
+    charts.forEach(function (c) {
+      if (c.el.dataset.chart !== kind || c.body === undefined || !document.body.contains(c.el)) return;
+      c.body = change(c.body);
+      DRAW[kind](c.chart, c.body);
+      c.el.dataset.drawn = "1";
+    });
   }
+
+  /* The market's pages take their figures from the live feed while it is connected
+     (static/live.js marks <html data-live-feed="1">); without it they fetch them again every
+     few seconds. */
+  function feedLive() { return document.documentElement.dataset.liveFeed === "1"; }
 
   /* A participant's private feed: notifications (fills and the rest) arrive without a reload. */
   var toastNote = null;
@@ -414,15 +403,14 @@
   document.addEventListener("DOMContentLoaded", marketClock);
 
   document.addEventListener("openets:refresh", reloadCharts);
-  document.addEventListener("DOMContentLoaded", liveFeed);
   document.addEventListener("DOMContentLoaded", function () {
     initCharts(document);
-    if (charts.length) setInterval(reloadCharts, 5000);
+    if (charts.length) setInterval(function () { if (!feedLive()) reloadCharts(); }, 5000);
   });
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.chart.resize(); }); });
   window.OpenETS = {
-    api: api, refresh: refresh, t: t, toast: toast, submit: submitApiForm,
-    charts: { DRAW: DRAW, SOURCES: SOURCES, FETCH: FETCH, css: css, num: num, rowsOf: rowsOf, side: side,
+    api: api, refresh: refresh, t: t, toast: toast, submit: submitApiForm, when: clockText, feedLive: feedLive,
+    charts: { DRAW: DRAW, SOURCES: SOURCES, FETCH: FETCH, update: updateCharts, css: css, num: num, rowsOf: rowsOf, side: side,
               noData: noData, padMin: padMin, padMax: padMax, fmt0: fmt0, fmt2: fmt2 }
   };
 })();
