@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from pathlib import Path
 
@@ -25,15 +26,23 @@ def register(app: typer.Typer) -> None:
         """Start ``openets serve``, load it over HTTP, kill -9 it, check nothing acknowledged
         was lost; repeat. Loopback only, on a temporary SQLite file. With ``--failover``: the
         PostgreSQL primary is killed instead, its standby promoted and the server pointed at it
-        (see docs/operations.md)."""
+        (see docs/operations.md); exit status 1 when an acknowledged command is missing or
+        a check fails, 2 when the drill cannot run."""
         if failover:
-            from openets.ops.failover import run as run_failover
+            from openets.ops.failover import drill as run_failover
 
             def say(line: str) -> None:
                 print(line, flush=True)
 
-            for line in run_failover(seconds=seconds, seed_=seed, durable=durable, log=say):
+            try:
+                report = run_failover(seconds=seconds, seed_=seed, durable=durable, log=say)
+            except RuntimeError as exc:  # no binaries, a cluster or the server did not start
+                print(f"error: the failover drill could not run: {exc}", file=sys.stderr)
+                raise typer.Exit(2) from exc
+            for line in report.lines():
                 say(line)
+            if not report.ok:
+                raise typer.Exit(1)
             return
         from openets.ops.drill import run
 

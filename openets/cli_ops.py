@@ -77,6 +77,8 @@ def follow(
     from openets.store.follower import Follower
 
     f = Follower(db)
+    how = "on NOTIFY" if f.listening else f"polling every {f.poll_interval} s"
+    print(f"following {f.url.split('@')[-1]} ({how})", file=sys.stderr, flush=True)
     try:
         print(f"seq {f.last_seq} state hash {f.state_hash()}", flush=True)
         while not once:

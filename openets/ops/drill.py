@@ -55,9 +55,20 @@ class Acks:
     deposits: set[str] = field(default_factory=set)
     listings: set[str] = field(default_factory=set)
     trades: set[str] = field(default_factory=set)
+    cancels: set[str] = field(default_factory=set)
+    """Listings whose cancellation was acknowledged."""
     lock: threading.Lock = field(default_factory=threading.Lock)
     errors: int = 0
     """Requests that got no answer (a dropped connection, a timeout) or an unreadable one."""
+    first_at: float | None = None
+    """``time.monotonic()`` of the first acknowledgement."""
+
+    def add(self, kind: set[str], ident: str) -> None:
+        """Record an acknowledged command (``kind`` is one of the sets above)."""
+        with self.lock:
+            kind.add(ident)
+            if self.first_at is None:
+                self.first_at = time.monotonic()
 
 
 def free_port() -> int:
@@ -136,6 +147,18 @@ def login(base: str, user: str, password: str) -> httpx.Client:
     return c
 
 
+def _take_one(c: httpx.Client, rng: random.Random, acct: str, acks: Acks) -> None:
+    """Take one tonne of a listing of another account on the book, if there is one."""
+    book = c.get(f"/market/{CEA}/listings")
+    levels = book.json() if book.status_code == 200 else {}
+    rows = [row for row in levels.get("bids", []) + levels.get("asks", []) if not row.get("own")]
+    if rows:
+        row = rng.choice(rows)
+        r = c.post(f"/listings/{row['listing_id']}/take", json={"account_id": acct, "quantity": 1})
+        if r.status_code < 300:
+            acks.add(acks.trades, r.json()["trade_id"])
+
+
 def client_loop(
     base: str, i: int, acct: str, accounts: list[str], acks: Acks, stop: threading.Event, seed_: int
 ) -> None:
@@ -156,8 +179,7 @@ def client_loop(
                     headers={"Idempotency-Key": ref},
                 )
                 if r.status_code < 300:
-                    with acks.lock:
-                        acks.deposits.add(r.json().get("bank_ref", ref))
+                    acks.add(acks.deposits, r.json().get("bank_ref", ref))
             elif op < 0.6:
                 side = rng.choice(["buy", "sell"])
                 price = f"{rng.randint(4700, 4900) / 100:.2f}"
@@ -174,22 +196,14 @@ def client_loop(
                 if r.status_code < 300:
                     lid = r.json()["listing_id"]
                     mine.append(lid)
-                    with acks.lock:
-                        acks.listings.add(lid)
+                    acks.add(acks.listings, lid)
             elif op < 0.9:
-                book = c.get(f"/market/{CEA}/listings")
-                rows = book.json().get("data", []) if book.status_code == 200 else []
-                if rows:
-                    row = rng.choice(rows)
-                    r = c.post(
-                        f"/listings/{row['listing_id']}/take",
-                        json={"account_id": acct, "quantity": 1},
-                    )
-                    if r.status_code < 300:
-                        with acks.lock:
-                            acks.trades.add(r.json()["trade_id"])
+                _take_one(c, rng, acct, acks)
             elif mine:
-                c.delete(f"/listings/{mine.pop(0)}", params={"account_id": acct})
+                lid = mine.pop(0)
+                r = c.delete(f"/listings/{lid}", params={"account_id": acct})
+                if r.status_code < 300:
+                    acks.add(acks.cancels, lid)
         except (httpx.HTTPError, KeyError, ValueError):
             with acks.lock:
                 acks.errors += 1

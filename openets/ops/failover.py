@@ -7,22 +7,24 @@ Three local clusters (:mod:`openets.ops.pgcluster`), as the deployment in docs/o
   answers) only once ``standby1`` has applied it;
 - ``standby1``: its synchronous streaming standby (hot standby: it answers reads);
 - ``standby2``: a cascading standby of ``standby1``, where an OpenETS read replica
-  (:class:`~openets.store.follower.Follower`, polling: a standby relays no NOTIFY) follows
-  the journal. It follows ``standby1`` across the promotion, and becomes its synchronous
-  standby.
+  (``openets follow``, a process of its own; it polls: a standby relays no NOTIFY) follows the
+  journal. It follows ``standby1`` across the promotion, and becomes its synchronous standby.
 
 The drill seeds a market, starts ``openets serve --db <primary>`` and HTTP clients (the crash
-drill's: deposits, listings, takes, cancels), SIGKILLs every process of the primary cluster
-while they run, then stops the server (its database is gone), promotes ``standby1``
-(``pg_ctl promote``), makes ``standby2`` its synchronous standby, and restarts
-``openets serve --db <standby1>``. Clients run again against it. Then it checks:
+drill's: deposits, listings, takes, cancels, each acknowledgement recorded), SIGKILLs every
+process of the primary cluster while they run, then stops the server (its database is gone),
+promotes ``standby1`` (``pg_ctl promote``), makes ``standby2`` its synchronous standby, and
+restarts ``openets serve --db <standby1>``. Clients run again against it. Then it checks:
 
 - every command a client saw acknowledged, before and after the failover, is in the new
   primary's journal, whose hash chain is intact and ``verify`` passes (invariants, snapshot);
 - the restarted server's journal sequence and the read replica's state hash equal a full
   replay of the new primary's journal.
 
-``openets drill --failover`` runs it; ``tests/ops/test_ops_failover.py`` too.
+It measures the time to promote (``pg_ctl promote`` until the standby takes writes) and the
+time to resume (from the kill to the first command acknowledged on the new primary).
+``openets drill --failover`` runs it (exit status 1 when a check fails);
+``tests/ops/test_ops_failover.py`` too.
 """
 
 from __future__ import annotations
@@ -30,25 +32,107 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import httpx
+import orjson
 
-from openets.ops.drill import Acks, client_loop, free_port, journal_ids, seed, wait_up
+from openets.engine.journal import verify_chain
+from openets.ops.drill import Acks, client_loop, free_port, seed, wait_up
 from openets.ops.drill import start_server as start_http
 from openets.ops.pgcluster import DURABLE, REPLICATION, Cluster
 from openets.ops.verify import replay_market, verify_market
-from openets.store.follower import Follower
+from openets.store.db import make_engine
+from openets.store.sql_journal import SqlJournal
 
 N_CLIENTS = 4
+MIN_ACKS = 20
+"""Commands acknowledged before the kill, and after the failover, at the least."""
+MAX_LOAD_S = 60.0
+KINDS = ("deposits", "listings", "trades", "cancels")
+
+
+class DrillFailed(AssertionError):
+    """A check of the drill failed: ``report`` says which, with the figures."""
+
+    def __init__(self, report: FailoverReport) -> None:
+        super().__init__("; ".join(report.problems))
+        self.report = report
+
+
+@dataclass
+class FailoverReport:
+    """What the drill saw: the acknowledged commands, the times, the checks' problems."""
+
+    acked_before: dict[str, int] = field(default_factory=dict)
+    acked_after: dict[str, int] = field(default_factory=dict)
+    lost: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    promote_s: float = 0.0
+    """``pg_ctl promote`` until the standby is out of recovery and takes writes."""
+    resync_s: float = 0.0
+    """From the promotion until standby2 streams from the new primary as its synchronous one."""
+    server_back_s: float = 0.0
+    """From the kill until the server answers on the new primary."""
+    resume_s: float | None = None
+    """From the kill until the first command acknowledged on the new primary."""
+    replay_events: int = 0
+    state_hash: str = ""
+    served_seq: int = 0
+    replica_seq: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def lines(self) -> list[str]:
+        before, after = sum(self.acked_before.values()), sum(self.acked_after.values())
+        kinds = ", ".join(
+            f"{self.acked_before.get(k, 0) + self.acked_after.get(k, 0)} {k}" for k in KINDS
+        )
+        resume = f"{self.resume_s:.1f} s" if self.resume_s is not None else "never"
+        lost = (
+            "all on the new primary"
+            if not self.lost
+            else f"{len(self.lost)} NOT on the new primary: {', '.join(sorted(self.lost)[:5])}"
+        )
+        out = [
+            f"{before} commands acknowledged before the kill, {after} after the failover: {lost}",
+            "hash chain intact; verify passed (invariants, snapshot agrees with a full replay)"
+            if not any(p.startswith(("journal", "verify")) for p in self.problems)
+            else "hash chain or verify FAILED",
+            f"replay of {self.replay_events} events: state hash {self.state_hash[:16]}, "
+            + (
+                "equal to the read replica's "
+                f"on standby2 at seq {self.served_seq} (the restarted server's last)"
+                if not any(p.startswith("read replica") for p in self.problems)
+                else f"NOT the read replica's (at seq {self.replica_seq})"
+            ),
+            f"acknowledged by kind: {kinds}",
+            f"time to promote {self.promote_s:.2f} s (pg_ctl promote); standby2 synchronous again "
+            f"{self.resync_s:.2f} s later; server answering {self.server_back_s:.1f} s and "
+            f"first command acknowledged {resume} after the kill",
+        ]
+        out += [f"FAILED: {p}" for p in self.problems]
+        out.append("failover drill passed" if self.ok else "failover drill FAILED")
+        return out
+
+
+def _count(acks: Acks) -> int:
+    with acks.lock:
+        return sum(len(getattr(acks, k)) for k in KINDS)
 
 
 def _load(
     base: str, accounts: list[str], acks: Acks, seconds: float, seed_: int
 ) -> Callable[[], None]:
-    """Start the clients, let them run ``seconds``; returns what stops them and waits."""
+    """Start the clients, let them run ``seconds`` and until ``MIN_ACKS`` commands are
+    acknowledged (a loaded machine is slow to log in), at most ``MAX_LOAD_S``; returns what
+    stops them and waits."""
     stop = threading.Event()
     threads = [
         threading.Thread(
@@ -66,13 +150,16 @@ def _load(
         for t in threads:
             t.join(timeout=30)
 
+    t0 = time.monotonic()
     time.sleep(seconds)
+    while _count(acks) < MIN_ACKS and time.monotonic() - t0 < MAX_LOAD_S:
+        time.sleep(0.05)
     return halt
 
 
-def _stop(proc: subprocess.Popen[bytes], kill: bool = False) -> None:
+def _stop(proc: subprocess.Popen[bytes], kill: bool = False, sig: int = signal.SIGTERM) -> None:
     if proc.poll() is None:
-        os.kill(proc.pid, signal.SIGKILL if kill else signal.SIGTERM)
+        os.kill(proc.pid, signal.SIGKILL if kill else sig)
     try:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
@@ -80,40 +167,130 @@ def _stop(proc: subprocess.Popen[bytes], kill: bool = False) -> None:
         proc.wait()
 
 
-def _acked(acks: Acks) -> set[str]:
-    return acks.deposits | acks.listings | acks.trades
+def acked_ids(acks: Acks) -> dict[str, set[str]]:
+    with acks.lock:
+        return {k: set(getattr(acks, k)) for k in KINDS}
 
 
-def run(
+def journaled_ids(db: str) -> tuple[dict[str, set[str]], str | None]:
+    """What the journal at ``db`` holds of each kind the clients send, and a chain problem."""
+    j = SqlJournal(make_engine(db, migrate=False))
+    try:
+        found: dict[str, set[str]] = {k: set() for k in KINDS}
+        records = list(j.read())
+        for r in records:
+            if r.type == "FundsPosted":
+                d = orjson.loads(r.payload)
+                if d["tx_type"] == "deposit":
+                    found["deposits"].add(d["ref"])
+            elif r.type == "ListingPosted":
+                found["listings"].add(orjson.loads(r.payload)["listing_id"])
+            elif r.type == "TradeExecuted":
+                found["trades"].add(orjson.loads(r.payload)["trade_id"])
+            elif r.type == "ListingCancelled":
+                d = orjson.loads(r.payload)
+                if d["reason"] == "cancelled":
+                    found["cancels"].add(d["listing_id"])
+        return found, verify_chain(records)[1]
+    finally:
+        j.close()
+        j.engine.dispose()
+
+
+def check_new_primary(
+    db: str, acked: dict[str, set[str]], report: FailoverReport, served_seq: int | None = None
+) -> None:
+    """The checks on the new primary ``db``: every ``acked`` id journaled (else ``lost``), the
+    chain, ``verify``, a full replay (and, given ``served_seq``, that it ends there). Problems
+    go to ``report.problems``."""
+    found, problem = journaled_ids(db)
+    if problem is not None:
+        report.problems.append(f"journal on the new primary: {problem}")
+    report.lost = sorted(
+        f"{kind[:-1]} {ident}" for kind in KINDS for ident in acked.get(kind, set()) - found[kind]
+    )
+    if report.lost:
+        report.problems.append(
+            f"{len(report.lost)} acknowledged commands are not on the new primary: "
+            + ", ".join(report.lost[:5])
+        )
+    ok, lines = verify_market(db)
+    if not ok:
+        report.problems.append(f"verify on the new primary: {' | '.join(lines)}")
+    report.replay_events, report.state_hash, _ = replay_market(db)
+    if served_seq is not None and report.replay_events != served_seq:
+        report.problems.append(
+            f"the server's last seq {served_seq} is not the journal's {report.replay_events}"
+        )
+
+
+class Replica:
+    """``openets follow --db URL`` in a process of its own; the last seq and hash it printed."""
+
+    def __init__(self, db: str) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "openets.cli", "follow", "--db", db],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        self.seq: int | None = None
+        self.hash: str | None = None
+        self._cond = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for raw in self.proc.stdout:
+            parts = raw.decode().split()  # "seq N state hash H"
+            if len(parts) == 5 and parts[0] == "seq":
+                with self._cond:
+                    self.seq, self.hash = int(parts[1]), parts[4]
+                    self._cond.notify_all()
+
+    def reached(self, seq: int, timeout: float = 30) -> tuple[int | None, str | None]:
+        """Wait until it has applied ``seq`` (or ``timeout``); its seq and state hash."""
+        with self._cond:
+            self._cond.wait_for(lambda: self.seq is not None and self.seq >= seq, timeout)
+            return self.seq, self.hash
+
+    def close(self) -> None:
+        _stop(self.proc, sig=signal.SIGINT)
+
+
+def drill(
     *, seconds: float = 2.0, seed_: int = 1, durable: bool = False, log: Callable[[str], None]
-) -> list[str]:
-    """Run the drill; returns its report (raises AssertionError when a check fails)."""
+) -> FailoverReport:
+    """Run the drill; returns its report (``report.ok`` is False when a check failed)."""
     # full_page_writes stays on: a base backup taken from a standby needs it.
     base_settings = {**(DURABLE if durable else {"fsync": "off"}), **REPLICATION}
-    primary = Cluster.create(
-        name="primary",
-        settings={
-            **base_settings,
-            "synchronous_commit": "remote_apply",
-            "synchronous_standby_names": "'FIRST 1 (standby1)'",
-        },
-    ).start()
-    clusters = [primary]
-    follower: Follower | None = None
+    report = FailoverReport()
+    clusters: list[Cluster] = []
+    replica: Replica | None = None
     server: subprocess.Popen[bytes] | None = None
     try:
-        standby1 = Cluster.standby_of(primary, "standby1", base_settings).start()
+        primary = Cluster.create(
+            name="primary",
+            settings={
+                **base_settings,
+                "synchronous_commit": "remote_apply",
+                "synchronous_standby_names": "'FIRST 1 (standby1)'",
+            },
+        )
+        clusters.append(primary)
+        primary.start()
+        standby1 = Cluster.standby_of(primary, "standby1", base_settings)
         clusters.append(standby1)
+        standby1.start()
         primary.wait_streaming("standby1")
-        standby2 = Cluster.standby_of(standby1, "standby2", base_settings).start()
+        standby2 = Cluster.standby_of(standby1, "standby2", base_settings)
         clusters.append(standby2)
+        standby2.start()
         standby1.wait_streaming("standby2")
         log("clusters: primary, standby1 (synchronous, remote_apply), standby2 (cascading)")
 
         primary.create_database("market")
         accounts = seed(primary.url("market"))
-        follower = Follower(standby2.url("market"), listen=False, poll_interval=0.05)
-        follower.start()
+        replica = Replica(standby2.url("market"))
 
         # --- load on the primary, then lose it -----------------------------------------------
         port = free_port()
@@ -127,58 +304,72 @@ def run(
         time.sleep(0.3)  # the clients see the failures
         _stop(server, kill=True)
         halt()
-        log(f"primary killed (SIGKILL) under load; {len(_acked(before))} commands acknowledged")
+        acked = acked_ids(before)
+        report.acked_before = {k: len(v) for k, v in acked.items()}
+        log(
+            f"primary killed (SIGKILL) under load; {sum(report.acked_before.values())} "
+            "commands acknowledged"
+        )
 
         # --- promote the standby, point the server at it ------------------------------------
+        t0 = time.monotonic()
         standby1.promote()
+        report.promote_s = time.monotonic() - t0
+        t0 = time.monotonic()
         standby1.execute("ALTER SYSTEM SET synchronous_commit = 'remote_apply'")
         standby1.execute("ALTER SYSTEM SET synchronous_standby_names = 'FIRST 1 (standby2)'")
         standby1.execute("SELECT pg_reload_conf()")
         standby1.wait_streaming("standby2")
+        report.resync_s = time.monotonic() - t0
         new_url = standby1.url("market")
         port = free_port()
         base = f"http://127.0.0.1:{port}/api/v1"
         server = start_http(new_url, port)
         wait_up(base, server)
+        report.server_back_s = time.monotonic() - t_kill
         log(
-            f"standby1 promoted, standby2 its synchronous standby; server back on it "
-            f"{time.monotonic() - t_kill:.1f} s after the kill"
+            f"standby1 promoted in {report.promote_s:.2f} s, standby2 its synchronous standby; "
+            f"server back on it {report.server_back_s:.1f} s after the kill"
         )
         after = Acks()
         halt = _load(base, accounts, after, seconds, seed_ * 100 + 50)
         halt()
+        if after.first_at is not None:
+            report.resume_s = after.first_at - t_kill
         served_seq = int(httpx.get(f"{base}/health", timeout=10).json()["journal_seq"])
         _stop(server)
         server = None
+        for kind, ids in acked_ids(after).items():
+            report.acked_after[kind] = len(ids)
+            acked[kind] |= ids
 
         # --- the checks -----------------------------------------------------------------------
-        deposits, listings, trades, problem = journal_ids(new_url)
-        assert problem is None, f"journal on the new primary: {problem}"
-        journaled = deposits | listings | trades
-        lost = (_acked(before) | _acked(after)) - journaled
-        assert not lost, f"acknowledged but not on the new primary: {sorted(lost)[:5]}"
-        assert _acked(after), "no command was acknowledged after the failover"
-        ok, lines = verify_market(new_url)
-        assert ok, f"verify on the new primary: {lines}"
-        n, state_hash, _ = replay_market(new_url)
-        deadline = time.monotonic() + 30
-        while follower.last_seq < served_seq and time.monotonic() < deadline:
-            time.sleep(0.05)
-        with follower.lock:
-            replica_seq, replica_hash = follower.last_seq, follower.state_hash()
-        assert replica_seq == served_seq, (replica_seq, served_seq)
-        assert replica_hash == state_hash, "the read replica's state differs from a replay"
-        return [
-            f"{len(_acked(before))} commands acknowledged before the kill, "
-            f"{len(_acked(after))} after the failover: all on the new primary",
-            "hash chain intact; verify passed (invariants, snapshot agrees with a full replay)",
-            f"replay of {n} events: state hash {state_hash[:16]}, equal to the read replica's "
-            f"on standby2 at seq {served_seq} (the restarted server's last)",
-        ]
+        if not sum(report.acked_after.values()):
+            report.problems.append("no command was acknowledged after the failover")
+        check_new_primary(new_url, acked, report, served_seq)
+        report.served_seq = served_seq
+        replica_seq, replica_hash = replica.reached(served_seq)
+        report.replica_seq = replica_seq
+        if replica_seq != served_seq or replica_hash != report.state_hash:
+            report.problems.append(
+                f"read replica on standby2: seq {replica_seq} hash {(replica_hash or '')[:16]}, "
+                f"expected seq {served_seq} hash {report.state_hash[:16]}"
+            )
+        return report
     finally:
         if server is not None:
             _stop(server, kill=True)
-        if follower is not None:
-            follower.close()
+        if replica is not None:
+            replica.close()
         for c in reversed(clusters):
             c.remove()
+
+
+def run(
+    *, seconds: float = 2.0, seed_: int = 1, durable: bool = False, log: Callable[[str], None]
+) -> list[str]:
+    """Run the drill; returns its report's lines (raises ``DrillFailed`` when a check fails)."""
+    report = drill(seconds=seconds, seed_=seed_, durable=durable, log=log)
+    if not report.ok:
+        raise DrillFailed(report)
+    return report.lines()

@@ -6,8 +6,9 @@ checking the hash chain on the way: it ends with the same state hash as the writ
 (``FollowerDiverged``) rather than serve a state built from records that do not chain.
 
 On PostgreSQL the writer sends ``NOTIFY openets_journal`` with each commit and ``wait`` sleeps
-on ``LISTEN``; on SQLite ``wait`` polls. A missed notification only delays the next poll. (A
-physical standby server does not relay NOTIFY: a follower reading one polls, ``listen=False``.)
+on ``LISTEN``; on SQLite ``wait`` polls. A missed notification only delays the next poll. A
+physical standby (hot standby) relays no NOTIFY and refuses LISTEN: a follower that finds its
+server in recovery polls every ``poll_interval``, as with ``listen=False``.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ class Follower:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.db = make_engine(self.url, migrate=False)
-        if listen and self.db.dialect.name == "postgresql":
+        if listen and self.db.dialect.name == "postgresql" and not self.on_standby():
             self._listen = self._open_listener()  # before catching up: nothing slips between
         _, appliers = build_tables()
         self.journal = SqlJournal(self.db)
@@ -87,6 +88,18 @@ class Follower:
     def state_hash(self) -> str:
         with self.lock:
             return self._engine.state.state_hash()
+
+    @property
+    def listening(self) -> bool:
+        """Whether ``wait`` sleeps on the writer's NOTIFY (else it polls)."""
+        return self._listen is not None
+
+    def on_standby(self) -> bool:
+        """Whether the database is a PostgreSQL standby in recovery (read-only, no LISTEN)."""
+        if self.db.dialect.name != "postgresql":
+            return False
+        with self.db.connect() as conn:
+            return bool(conn.exec_driver_sql("SELECT pg_is_in_recovery()").scalar())
 
     # --- following ------------------------------------------------------------------------
     def poll(self) -> int:
