@@ -27,14 +27,14 @@ from typing import Any
 from openets.clearing import funds
 from openets.clearing import service as money
 from openets.clearing import settlement_service as settlement
+from openets.compliance import service as compliance
+from openets.compliance import service_runs as compliance_runs
 from openets.engine.core import bind_applier
 from openets.engine.usecases import (
     account_close,
     account_requests,
     audit,
     clock,
-    compliance,
-    compliance_runs,
     finance,
     genesis,
     identity,

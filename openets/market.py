@@ -32,14 +32,14 @@ from openets.trading.block_book import BlockBook
 from openets.trading.state import TradingState
 
 if TYPE_CHECKING:
+    from openets.compliance.service import CompliancePart
     from openets.engine.usecases.account_requests import AccountRequests
     from openets.engine.usecases.audit import AuditState
     from openets.engine.usecases.clock import ClockState
-    from openets.engine.usecases.compliance import CompliancePart
 
 
 def _compliance() -> CompliancePart:
-    from openets.engine.usecases.compliance import CompliancePart
+    from openets.compliance.service import CompliancePart
 
     return CompliancePart()
 

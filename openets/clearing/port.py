@@ -21,10 +21,7 @@ if TYPE_CHECKING:
 
 
 def system_fund_account(m: MarketState, role: SystemRole) -> str:
-    acct = m.registry.system_account(role)
-    if acct is None:  # genesis opens it before any command
-        raise RuntimeError(f"the registry has no {role.value} account")
-    return acct
+    return m.registry.required_system_account(role)
 
 
 def usable_proceeds(m: MarketState, receivable: int) -> int:

@@ -9,7 +9,7 @@ The report cycle, one event per step::
 Wrong order, wrong role and duplicates are rejections. ``SYSTEM_ACTOR`` registers entities and
 installations and submits reports when the registry (a registry operator) or the API (the
 holder of the entity's account) has authorised the caller; see
-:mod:`openets.engine.usecases.compliance_runs`. A verifier may not verify an entity it
+:mod:`openets.compliance.service_runs`. A verifier may not verify an entity it
 operates for, and the approver may not be the verifier (Regs-2024 Art. 13, four eyes).
 
 :func:`handle` routes every compliance command (these and those of

@@ -1,5 +1,5 @@
 """Commands and events of the compliance cycle as its roles run it (see
-:mod:`openets.engine.usecases.compliance_runs`)."""
+:mod:`openets.compliance.service_runs`)."""
 
 from __future__ import annotations
 

@@ -42,12 +42,13 @@ from openets.compliance.obligations import is_late
 from openets.compliance.plans import Sector
 from openets.compliance.rules import SurrenderItem
 from openets.compliance.run_messages import ComplianceRun, ObligationMet
+from openets.compliance.service_inputs import month_price, net_sales_t
 from openets.compliance.state import NATIONAL, SYSTEM_ACTOR, ComplianceState
+from openets.domain.checks import check_types
 from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.money import format_yuan
 from openets.domain.products import CCER, CCER_PRE_2017, cea_for_year, is_ccer
 from openets.domain.rejection import Code, Rejection
-from openets.engine.usecases.compliance_inputs import check_types, month_price, net_sales_t
 from openets.market import Applier, Handler, MarketState, apply_part
 from openets.registry import commands as rc
 from openets.registry import handlers as reg
@@ -187,10 +188,7 @@ def _apply_issued(comp: CompliancePart, ev: AllocationIssued) -> None:
 
 
 def system_account(m: MarketState, role: SystemRole, province: str = "") -> str:
-    acct = m.registry.system_account(role, province)
-    if acct is None:  # genesis opens every system account before any command
-        raise RuntimeError(f"the registry has no {role.value} account {province}")
-    return acct
+    return m.registry.required_system_account(role, province)
 
 
 # --- registry movements of compliance events ------------------------------------------------
@@ -474,7 +472,7 @@ def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> No
 def __getattr__(name: str) -> Any:
     """The read side moved to :mod:`compliance_reads`; old imports keep working."""
     if name in ("penalty_quote", "province_budgets", "reconcile"):
-        from openets.engine.usecases import compliance_reads
+        from openets.compliance import service_reads as compliance_reads
 
         return getattr(compliance_reads, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,10 +4,10 @@ within, the provinces' allocation budgets, and compliance reconciled with the re
 from __future__ import annotations
 
 from openets.compliance.penalties import PenaltyAssessment, assess
+from openets.compliance.service import part, system_account
+from openets.compliance.service_inputs import month_price
 from openets.domain.products import cea_for_year, is_ccer
 from openets.domain.rejection import Code, Rejection
-from openets.engine.usecases.compliance import part, system_account
-from openets.engine.usecases.compliance_inputs import month_price
 from openets.market import MarketState
 from openets.registry.model import SystemRole
 

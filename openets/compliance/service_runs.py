@@ -27,6 +27,7 @@ from dataclasses import replace
 from typing import Any
 
 from openets.compliance import mrv
+from openets.compliance import service as uc
 from openets.compliance.cycle_messages import (
     AssessPenalty,
     DeductAllocation,
@@ -48,13 +49,12 @@ from openets.compliance.run_messages import (
     SkippedEntity,
     SubmitEmissionReport,
 )
+from openets.compliance.service_reads import penalty_quote
 from openets.compliance.state import NATIONAL, SYSTEM_ACTOR, ReportLine, ReportStatus
+from openets.domain.checks import check_types
 from openets.domain.messages import Ctx, Event, Result
 from openets.domain.products import cea_for_year
 from openets.domain.rejection import Code, Rejection
-from openets.engine.usecases import compliance as uc
-from openets.engine.usecases.compliance_inputs import check_types
-from openets.engine.usecases.compliance_reads import penalty_quote
 from openets.market import Applier, Handler, MarketState, apply_part
 from openets.registry import handlers as reg
 from openets.registry.events import LedgerPosted

@@ -96,7 +96,7 @@ def lock_violations(m: MarketState) -> list[str]:
 
 
 def compliance_violations(m: MarketState) -> list[str]:
-    from openets.engine.usecases.compliance_reads import reconcile
+    from openets.compliance.service_reads import reconcile
 
     return reconcile(m)
 

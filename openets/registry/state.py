@@ -54,6 +54,13 @@ class RegistryState:
     def system_account(self, role: SystemRole, province: str = "") -> str | None:
         return self.system.get((role, province))
 
+    def required_system_account(self, role: SystemRole, province: str = "") -> str:
+        """The system account of ``role`` (genesis opens every one before any command)."""
+        acct = self.system.get((role, province))
+        if acct is None:
+            raise RuntimeError(f"the registry has no {role.value} account {province}".rstrip())
+        return acct
+
     def is_retirement(self, account_id: str) -> bool:
         acct = self.accounts.get(account_id)
         return acct is not None and acct.system_role in RETIREMENT_ROLES

@@ -25,12 +25,12 @@ from typing import Any
 from openets.bootstrap import open_market
 from openets.compliance.plans import PenaltyRegime, get_plan
 from openets.compliance.run_messages import AssessPenalties, ComplianceRun
+from openets.compliance.service_inputs import month_price
+from openets.compliance.service_reads import penalty_quote
 from openets.compliance.state import ComplianceState
 from openets.domain.clock import BEIJING, SimulatedClock
 from openets.domain.messages import Event
 from openets.domain.rejection import Code, Rejection
-from openets.engine.usecases.compliance_inputs import month_price
-from openets.engine.usecases.compliance_reads import penalty_quote
 from openets.market import MarketState
 from openets.ops.eod import run_end_of_day
 from openets.presets import MarketRules, preset

@@ -27,8 +27,8 @@ from openets.compliance.mrv import (
     VerifyReport,
 )
 from openets.compliance.plans import Category, Sector
+from openets.compliance.service import IssueAllocation, ProvinceBudget
 from openets.compliance.state import SYSTEM_ACTOR, ReportLine
-from openets.engine.usecases.compliance import IssueAllocation, ProvinceBudget
 from openets.registry.handlers import PROVINCES
 
 NATIONAL, VERIFIER = "reg-cn", "ver-1"

@@ -34,9 +34,9 @@ from openets.compliance.mrv import (
 )
 from openets.compliance.plans import Category, Cooling, Sector
 from openets.compliance.rules import SurrenderItem
+from openets.compliance.service import IssueAllocation, ProvinceBudget
 from openets.compliance.state import SYSTEM_ACTOR, ReportLine
 from openets.domain.money import parse_yuan
-from openets.engine.usecases.compliance import IssueAllocation, ProvinceBudget
 from openets.registry.handlers import PROVINCES
 from openets.registry.model import SystemRole
 from openets.sim.population import Population

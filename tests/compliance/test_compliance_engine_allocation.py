@@ -17,9 +17,9 @@ from compliance_engine_world import (
 )
 
 from openets.compliance.cycle_messages import BorrowAllowances, FinalizeAllocation, PreAllocate
+from openets.compliance.service import IssueAllocation, ProvinceBudget
+from openets.compliance.service_reads import province_budgets
 from openets.domain.rejection import Code
-from openets.engine.usecases.compliance import IssueAllocation, ProvinceBudget
-from openets.engine.usecases.compliance_reads import province_budgets
 from openets.registry import commands as rc
 from openets.registry.model import AccountStatus, SystemRole, TxType
 

@@ -24,9 +24,9 @@ from compliance_engine_world import (
 from openets.bootstrap import new_state
 from openets.compliance import queries
 from openets.compliance.cycle_messages import AssessPenalty, DeductAllocation
+from openets.compliance.service import IssueAllocation, ProvinceBudget
+from openets.compliance.service_reads import penalty_quote, reconcile
 from openets.compliance.state import ReportLine
-from openets.engine.usecases.compliance import IssueAllocation, ProvinceBudget
-from openets.engine.usecases.compliance_reads import penalty_quote, reconcile
 from openets.registry import commands as rc
 from openets.registry.model import SystemRole
 from openets.sim.population import Population, generate_population

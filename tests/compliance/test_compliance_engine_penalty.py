@@ -20,9 +20,9 @@ from openets.compliance.cycle_messages import (
 )
 from openets.compliance.penalties import MEASURES_2021_FINE_MAX_FEN, MEASURES_2021_FINE_MIN_FEN
 from openets.compliance.plans import PenaltyRegime
+from openets.compliance.service_inputs import month_price, net_sales_t
+from openets.compliance.service_reads import penalty_quote
 from openets.domain.rejection import Code, Rejection
-from openets.engine.usecases.compliance_inputs import month_price, net_sales_t
-from openets.engine.usecases.compliance_reads import penalty_quote
 from openets.registry import commands as rc
 
 CEA23 = "CEA23"

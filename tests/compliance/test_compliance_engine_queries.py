@@ -22,9 +22,9 @@ from openets.cli import app
 from openets.compliance import queries
 from openets.compliance.cycle_messages import RecordSurrender
 from openets.compliance.rules import SurrenderItem
+from openets.compliance.service_reads import reconcile
 from openets.domain.clock import SimulatedClock, parse_iso
 from openets.domain.rejection import Rejection
-from openets.engine.usecases.compliance_reads import reconcile
 from openets.registry import commands as rc
 from openets.registry.model import SystemRole
 

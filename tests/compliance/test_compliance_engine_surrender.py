@@ -15,8 +15,8 @@ from compliance_engine_world import (
 
 from openets.compliance import queries
 from openets.compliance.cycle_messages import RecordSurrender, SurrenderRecorded
+from openets.compliance.service_reads import reconcile
 from openets.domain.rejection import Code
-from openets.engine.usecases.compliance_reads import reconcile
 from openets.registry import commands as rc
 from openets.registry.events import LedgerPosted
 from openets.registry.model import SystemRole, TxType

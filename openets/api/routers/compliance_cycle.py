@@ -59,10 +59,10 @@ from openets.api.schemas.compliance_cycle import (
 from openets.compliance import mrv
 from openets.compliance import run_messages as runs
 from openets.compliance.plans import Category, Cooling, Sector
+from openets.compliance.service import CompliancePart, part
 from openets.compliance.state import NATIONAL, EntityRecord, Report, ReportLine
 from openets.domain.messages import Event
 from openets.domain.rejection import Code
-from openets.engine.usecases.compliance import CompliancePart, part
 from openets.market import MarketState
 
 router = APIRouter(tags=["compliance"])

@@ -19,8 +19,8 @@ from openets.api.schemas.common import QUERY_ERRORS, OutModel
 from openets.api.schemas.compliance import ComplianceSummaryOut, ObligationOut
 from openets.compliance import queries as cq
 from openets.compliance import report
+from openets.compliance.service import part
 from openets.domain.rejection import Code
-from openets.engine.usecases.compliance import part
 
 router = APIRouter(tags=["compliance"])
 

@@ -18,10 +18,10 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
+from openets.domain.checks import check_types
 from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
 from openets.engine.usecases import account_close
-from openets.engine.usecases.compliance_inputs import check_types
 from openets.market import Applier, Handler, MarketState, apply_part
 from openets.registry import commands as rc
 from openets.registry import handlers as reg

@@ -28,7 +28,6 @@ from dataclasses import replace
 from openets.domain.messages import Ctx, Event, Result
 from openets.domain.money import format_yuan
 from openets.domain.rejection import Code, Rejection
-from openets.engine.usecases.compliance import system_account
 from openets.market import Applier, Handler, MarketState
 from openets.registry.checks import check_postings
 from openets.registry.handlers import transfer
@@ -116,8 +115,8 @@ def _msr(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
     )
     if r:
         return r
-    reserve = system_account(m, SystemRole.RESERVE)
-    auctioned = system_account(m, SystemRole.AUCTION)
+    reserve = m.registry.required_system_account(SystemRole.RESERVE)
+    auctioned = m.registry.required_system_account(SystemRole.AUCTION)
     d = msr_decision(rules, cmd.tnac, cmd.year, m.registry.available(reserve, cmd.product))
     if d.intake:
         qty = min(d.intake, m.registry.available(auctioned, cmd.product))
@@ -142,10 +141,10 @@ def _invalidate(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
     )
     if r:
         return r
-    reserve = system_account(m, SystemRole.RESERVE)
+    reserve = m.registry.required_system_account(SystemRole.RESERVE)
     held = m.registry.available(reserve, cmd.product)
     qty = msr_invalidation(rules, cmd.year, held, cmd.previous_auction_volume)
-    cancelled = system_account(m, SystemRole.CANCELLATION)
+    cancelled = m.registry.required_system_account(SystemRole.CANCELLATION)
     memo = f"MSR holding no longer valid on {cmd.year}-01-01"
     moved = _move(m, ctx, TxType.CANCELLATION, reserve, cancelled, cmd, qty, memo)
     if isinstance(moved, Rejection):
@@ -163,7 +162,7 @@ def _band(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
         return _done(cmd, "none", 0, ((), 0, ""))
     if action is BandAction.BUY_BACK:
         return _buy_back(m, cmd, ctx, rules.quantity, rules.low)
-    reserve = system_account(m, SystemRole.RESERVE)
+    reserve = m.registry.required_system_account(SystemRole.RESERVE)
     qty = min(rules.quantity, m.registry.available(reserve, cmd.product))
     if qty <= 0:
         msg = f"the reserve holds no {cmd.product} to release"
@@ -175,7 +174,7 @@ def _buy_back(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx, qty: int, price: 
     """Buy ``qty`` back by one-way bidding: a BUY auction of the auction account, paid from the
     government's sale proceeds, ``price`` (the band's bottom) the most it pays; what it buys is
     delivered to the auction account at the day's settlement, out of circulation."""
-    auctioneer = system_account(m, SystemRole.AUCTION)
+    auctioneer = m.registry.required_system_account(SystemRole.AUCTION)
     ann = AnnounceAuction(auctioneer, AuctionSide.BUY, cmd.instrument, qty, price, cmd.closes_at)
     spec = auction.announced_spec(m, ann, ctx, government_buy=True)
     if isinstance(spec, Rejection):
@@ -200,7 +199,7 @@ def _sell(
     """Sell ``qty`` of the reserve by one-way bidding: the tonnes go from the reserve account
     straight onto offer (locked) in the auction account, which announces a SELL auction with
     ``price`` as its reserve price."""
-    auctioneer = system_account(m, SystemRole.AUCTION)
+    auctioneer = m.registry.required_system_account(SystemRole.AUCTION)
     ann = AnnounceAuction(auctioneer, AuctionSide.SELL, cmd.instrument, qty, price, cmd.closes_at)
     spec = auction.announced_spec(m, ann, ctx)
     if isinstance(spec, Rejection):
@@ -209,7 +208,7 @@ def _sell(
     if product != cmd.product:
         msg = f"instrument {cmd.instrument} is {product}, not the product {cmd.product}"
         return Rejection(Code.INVALID_FIELD, msg, "instrument")
-    reserve = system_account(m, SystemRole.RESERVE)
+    reserve = m.registry.required_system_account(SystemRole.RESERVE)
     tx = ctx.ids.next("TX")
     memo = f"reserve {decision}: on offer in auction {spec.auction_id}"
     post = transfer(tx, TxType.TRANSFER, reserve, auctioneer, product, qty,
@@ -257,7 +256,7 @@ def _pcr(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
     if not offers:
         return _done(cmd, "none", 0, ((), 0, ""))
     price, left = offers[0]
-    reserve = system_account(m, SystemRole.RESERVE)
+    reserve = m.registry.required_system_account(SystemRole.RESERVE)
     qty = min(left, m.registry.available(reserve, cmd.product))
     if qty <= 0:
         msg = f"the reserve holds no {cmd.product} to sell"
@@ -303,7 +302,7 @@ def ccr_at_close(m: MarketState, a: AuctionRecord, ctx: Ctx) -> int:
     if rules is None or not _government_sale(m, a):
         return 0
     year = _year_of(m, ctx)
-    reserve = system_account(m, SystemRole.RESERVE)
+    reserve = m.registry.required_system_account(SystemRole.RESERVE)
     left = min(
         rules.ccr_quantity - _used(m, "ccr", a.product, year),
         m.registry.available(reserve, a.product),
@@ -325,7 +324,7 @@ def closing_record(a: AuctionRecord, withheld: int, added: int) -> AuctionRecord
 
 def ecr_events(m: MarketState, a: AuctionRecord, withheld: int, ctx: Ctx) -> tuple[Event, ...]:
     """The withheld tonnes (released to the seller at the close) into the reserve account."""
-    reserve = system_account(m, SystemRole.RESERVE)
+    reserve = m.registry.required_system_account(SystemRole.RESERVE)
     tx = ctx.ids.next("TX")
     memo = f"ECR: withheld from auction {a.spec.auction_id}"
     ev = transfer(tx, TxType.TRANSFER, a.spec.initiator, reserve, a.product, withheld, memo=memo)
@@ -337,7 +336,7 @@ def ecr_events(m: MarketState, a: AuctionRecord, withheld: int, ctx: Ctx) -> tup
 
 def ccr_events(m: MarketState, a: AuctionRecord, added: int, ctx: Ctx) -> tuple[Event, ...]:
     """The added tonnes from the reserve account onto offer (locked) in the seller's account."""
-    reserve = system_account(m, SystemRole.RESERVE)
+    reserve = m.registry.required_system_account(SystemRole.RESERVE)
     tx = ctx.ids.next("TX")
     memo = f"CCR: released into auction {a.spec.auction_id}"
     ev = transfer(tx, TxType.TRANSFER, reserve, a.spec.initiator, a.product, added,
