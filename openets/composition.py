@@ -28,6 +28,7 @@ from openets.clearing import funds
 from openets.clearing import service as money
 from openets.clearing import settlement_service as settlement
 from openets.compliance import service as compliance
+from openets.compliance import service_carry_over as carry_over
 from openets.compliance import service_runs as compliance_runs
 from openets.engine.core import bind_applier
 from openets.engine.usecases import (
@@ -70,6 +71,7 @@ USE_CASES: tuple[ModuleType, ...] = (
     finance,
     compliance,
     compliance_runs,
+    carry_over,
     account_requests,
     supervision,
     reserves,

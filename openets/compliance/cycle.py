@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from openets.compliance.allocation import final_allocation_t, preallocation_t
+from openets.compliance.calendar import StepKind
 from openets.compliance.cycle_messages import (
     AllocationDeductionScheduled,
     AllowancesBorrowed,
@@ -102,6 +103,24 @@ def _plan(state: ComplianceState, name: str, year: int) -> Plan | Rejection:
     return plan
 
 
+def step_late(
+    plan: Plan, kinds: tuple[StepKind, ...], year: int, sectors: set[Sector], ctx: Ctx
+) -> bool:
+    """After the plan's step of the first of ``kinds`` it has (for the entity's sectors: the
+    earliest that concerns one of them): the action is marked late."""
+    for kind in kinds:
+        found = [
+            s
+            for s in plan.steps
+            if s.kind is kind
+            and s.year in (None, year)
+            and (not s.sectors or not sectors or sectors & set(s.sectors))
+        ]
+        if found:
+            return is_late(ctx.now, min(s.due_at for s in found))
+    return False
+
+
 def _year_record_plan(
     state: ComplianceState, entity_id: str, year: int, plan: Plan
 ) -> Rejection | None:
@@ -188,8 +207,10 @@ def _pre_allocate(state: ComplianceState, cmd: PreAllocate, ctx: Ctx) -> Result:
             total,
             withheld,
             total - withheld,
+            step_late(plan, (StepKind.PREALLOCATION,), cmd.year,
+                      {u.sector for u in units.values()}, ctx),
         ),
-    )
+    )  # fmt: skip
 
 
 def _unit_final_t(
@@ -248,6 +269,13 @@ def _finalize(state: ComplianceState, cmd: FinalizeAllocation, ctx: Ctx) -> Resu
             withheld,
             max(0, true_up) - withheld,
             max(0, -true_up),
+            step_late(
+                plan,
+                (StepKind.FINAL_ISSUANCE, StepKind.FINAL_QUANTITIES),
+                cmd.year,
+                {installations[x.unit_id].sector for x in report.verified},
+                ctx,
+            ),
         ),
         ObligationDetermined(entity.entity_id, cmd.year, obligation),
     )
@@ -494,10 +522,12 @@ def apply_cycle(state: ComplianceState, event: Event) -> bool:
             ey = _year(state, e.entity_id, e.year, e.plan)
             ey.preallocation_t = e.preallocation_t
             ey.preallocated = True
+            ey.preallocation_late = e.late
             _consume_withholding(state, e.entity_id, e.year, e.withheld_t)
         case FinalAllocationDetermined() as e:
             ey = _year(state, e.entity_id, e.year, e.plan)
             ey.final_allocation_t = e.final_allocation_t
+            ey.final_late = e.late
             _consume_withholding(state, e.entity_id, e.year, e.withheld_t)
         case ObligationDetermined() as e:
             state.years[(e.entity_id, e.year)].obligation = e.obligation

@@ -98,6 +98,8 @@ class PreAllocationDetermined(Event):
     preallocation_t: int
     withheld_t: int
     issue_t: int
+    late: bool = False
+    """Decided after the plan's pre-allocation step for the entity's sector."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +117,8 @@ class FinalAllocationDetermined(Event):
     withheld_t: int
     issue_t: int
     clawback_t: int
+    late: bool = False
+    """Decided after the plan's final issuance step."""
 
 
 @dataclass(frozen=True, slots=True)

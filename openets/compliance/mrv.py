@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from openets.compliance import cycle
+from openets.compliance.calendar import StepKind
 from openets.compliance.plans import Category, Cooling, Sector
 from openets.compliance.state import (
     NATIONAL,
@@ -139,6 +140,8 @@ class ReportSubmitted(Event):
     year: int
     lines: tuple[ReportLine, ...]
     submitted_by: str
+    late: bool = False
+    """Submitted after the plan's report step (the calendar's ``report.<year>``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +268,10 @@ def _submit_report(
     bad = check_lines(state, cmd.entity_id, cmd.lines)
     if bad is not None:
         return bad
-    return (ReportSubmitted(cmd.entity_id, cmd.year, cmd.lines, ctx.actor),)
+    plan = state.plan_for(cmd.year)
+    step = None if plan is None else plan.step(StepKind.REPORT, cmd.year)
+    late = step is not None and step.is_late(ctx.now)
+    return (ReportSubmitted(cmd.entity_id, cmd.year, cmd.lines, ctx.actor, late),)
 
 
 def _verify_report(
@@ -349,7 +355,7 @@ def _apply_mrv(state: ComplianceState, event: Event) -> bool:
             )
         case ReportSubmitted() as e:
             state.reports[(e.entity_id, e.year)] = Report(
-                e.entity_id, e.year, ReportStatus.SUBMITTED, e.lines, e.submitted_by
+                e.entity_id, e.year, ReportStatus.SUBMITTED, e.lines, e.submitted_by, late=e.late
             )
         case ReportVerified() as e:
             report = state.reports[(e.entity_id, e.year)]

@@ -12,11 +12,23 @@ enters the plan.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from enum import StrEnum
 from fractions import Fraction as Q
 
-from openets.domain.clock import BEIJING
+from openets.compliance.calendar import (
+    ENTITY,
+    REGISTRY,
+    REGULATOR,
+    Enforcement,
+    Step,
+    StepKind,
+    final_step,
+    moment,
+    notice_step,
+    preallocation_step,
+    report_step,
+)
 
 
 class Category(StrEnum):
@@ -124,8 +136,42 @@ class Plan:
     interim_deadline: date | None = None
     """A milestone before the deadline: ``interim_share`` of the entities by then."""
     interim_share: Q | None = None
+    calendar: tuple[Step, ...] = ()
+    """The year's dated steps before the surrender (reports, pre-allocation per sector, final
+    issuance, entity lists); :attr:`steps` adds the surrender, its interim milestone and the
+    carry-over from the fields above (:mod:`openets.compliance.calendar`)."""
     unconfirmed: tuple[str, ...] = field(default=())
     """Parameters whose value is a [U] placeholder, e.g. ``benchmark.coal_unconventional``."""
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """Every dated step of the plan's cycle, in the order they fall due."""
+        out = list(self.calendar)
+        both = (ENTITY, REGULATOR)
+        if self.interim_deadline is not None:
+            out.append(Step("interim", StepKind.INTERIM, self.interim_deadline,
+                            self.deadline_time, Enforcement.NOTICE, both))  # fmt: skip
+        late = Enforcement.LATE if self.accept_late_surrender else Enforcement.REFUSE_AFTER
+        out.append(Step("surrender", StepKind.SURRENDER, self.deadline, self.deadline_time,
+                        late, both))  # fmt: skip
+        if self.carry_over is not None and self.carry_over.last_vintage_year in self.years:
+            out.append(Step("carry_over", StepKind.CARRY_OVER, self.deadline, self.deadline_time,
+                            Enforcement.REFUSE_BEFORE, (*both, REGISTRY)))  # fmt: skip
+        return tuple(sorted(out, key=lambda s: (s.due_at, s.key)))
+
+    def step(
+        self, kind: StepKind, year: int | None = None, sector: str | None = None
+    ) -> Step | None:
+        """The first step of ``kind`` for compliance ``year`` concerning ``sector`` (a
+        pre-allocation step names its sectors; an entity of several sectors gets the first)."""
+        for s in self.steps:
+            if (
+                s.kind is kind
+                and (year is None or s.year in (None, year))
+                and s.concerns_sector(sector)
+            ):
+                return s
+        return None
 
     @property
     def deadline_at(self) -> datetime:
@@ -174,11 +220,7 @@ class Plan:
 
 
 def _moment(day: date, at: time | None) -> datetime:
-    if at is None:
-        return datetime.combine(day + timedelta(days=1), time(0), BEIJING) - timedelta(
-            microseconds=1
-        )
-    return datetime.combine(day, at, BEIJING)
+    return moment(day, at)
 
 
 def _b(electricity: str, heat: str) -> Benchmark:
@@ -209,6 +251,12 @@ PLAN_2019_2020 = Plan(
     heat_supply_slopes=_HEAT_SLOPES_19_22,
     load_factor_pure_condensing_only=True,  # [M]
     penalty_regime=PenaltyRegime.MEASURES_2021,
+    calendar=(
+        report_step(2019, date(2020, 3, 31)),  # 31 March (Measures-2021) [M]
+        report_step(2020, date(2021, 3, 31)),  # [M]
+        preallocation_step(date(2021, 1, 29), ()),  # provinces pre-allocate by 2021-01-29 [V]
+        final_step(date(2021, 9, 30)),  # final allocations planned by 30 Sep 2021 [V]
+    ),
 )
 
 _BORROW_21_22 = Borrowing()  # [V]
@@ -231,6 +279,20 @@ PLAN_2021 = Plan(
     load_factor_pure_condensing_only=False,
     borrowing=_BORROW_21_22,
     penalty_regime=PenaltyRegime.MEASURES_2021,
+    calendar=(
+        report_step(2021, date(2022, 3, 31)),  # [M]
+        report_step(2022, date(2023, 3, 31)),  # [M]
+        preallocation_step(date(2023, 4, 30), ()),  # pre-allocation by 30 Apr 2023 [V]
+        notice_step("verification", StepKind.VERIFICATION, date(2023, 6, 30), (REGULATOR,)),  # [V]
+        Step(
+            "final_quantities",
+            StepKind.FINAL_QUANTITIES,
+            date(2023, 7, 15),
+            None,
+            Enforcement.LATE,
+            (REGULATOR, REGISTRY, ENTITY),
+        ),  # final by 15 Jul 2023 [V]
+    ),
     unconfirmed=("load_factor_scope",),
 )
 
@@ -251,6 +313,20 @@ PLAN_2022 = Plan(
     load_factor_pure_condensing_only=False,  # [V partial] / [U]
     borrowing=_BORROW_21_22,
     penalty_regime=PenaltyRegime.MEASURES_2021,
+    calendar=(
+        report_step(2021, date(2022, 3, 31)),  # [M]
+        report_step(2022, date(2023, 3, 31)),  # [M]
+        preallocation_step(date(2023, 4, 30), ()),  # pre-allocation by 30 Apr 2023 [V]
+        notice_step("verification", StepKind.VERIFICATION, date(2023, 6, 30), (REGULATOR,)),  # [V]
+        Step(
+            "final_quantities",
+            StepKind.FINAL_QUANTITIES,
+            date(2023, 7, 15),
+            None,
+            Enforcement.LATE,
+            (REGULATOR, REGISTRY, ENTITY),
+        ),  # final by 15 Jul 2023 [V]
+    ),
     unconfirmed=("load_factor_scope",),
 )
 
@@ -286,6 +362,7 @@ PLAN_2023 = Plan(
     load_factor_pure_condensing_only=False,  # [U]
     carry_over=_CARRY_23_24,
     penalty_regime=PenaltyRegime.REGS_2024,
+    calendar=(report_step(2023, date(2024, 3, 31)),),  # [M]
     unconfirmed=_U_23_24,
 )
 
@@ -307,6 +384,7 @@ PLAN_2024 = Plan(
     # emissions (等量分配), no pre-allocation, surrender within 2025 [V].
     equal_allocation_sectors=INDUSTRY,
     penalty_regime=PenaltyRegime.REGS_2024,
+    calendar=(report_step(2024, date(2025, 3, 31)),),  # [M]
     unconfirmed=_U_23_24,
 )
 
@@ -323,6 +401,7 @@ PLAN_2025 = Plan(
     years=(2025,),
     cycle_years=(2025,),
     deadline=date(2026, 12, 31),  # [V]
+    deadline_time=time(17, 0),  # [U]: the registry's close of day, as in cycle 1 [V]
     benchmarks=PLAN_2024.benchmarks,  # [U]: 2024's
     heat_supply_slopes=(),  # [V]
     load_factor_pure_condensing_only=False,  # [U]
@@ -330,7 +409,25 @@ PLAN_2025 = Plan(
     equal_allocation_sectors=INDUSTRY,  # the final 2025 method [U]
     emission_preallocation_sectors=INDUSTRY,  # 70% of verified 2024 emissions [V-sec]
     penalty_regime=PenaltyRegime.REGS_2024,
+    calendar=(  # MEE notice 2026-02-09 [V]; the steps' clock times are not given
+        report_step(2025, date(2026, 3, 31), "V"),
+        preallocation_step(date(2026, 4, 10), (Sector.STEEL, Sector.CEMENT, Sector.ALUMINIUM)),
+        preallocation_step(date(2026, 6, 30), (Sector.POWER,)),
+        Step(
+            "final_quantities",
+            StepKind.FINAL_QUANTITIES,
+            date(2026, 9, 20),
+            None,
+            Enforcement.LATE,
+            (REGULATOR, REGISTRY),
+        ),
+        final_step(date(2026, 9, 30)),
+        notice_step(
+            "entity_list.2027", StepKind.ENTITY_LIST, date(2026, 10, 31), (REGULATOR, REGISTRY)
+        ),
+    ),
     unconfirmed=(
+        "calendar.surrender.time",
         "benchmark.coal_300_plus.electricity",
         "benchmark.coal_300_below.electricity",
         "benchmark.gas.electricity",

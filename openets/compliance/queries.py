@@ -210,6 +210,7 @@ def _report_row(key: tuple[str, int], r: Report) -> list[Any]:
         r.verifier,
         r.adjustment_reason,
         r.approver,
+        r.late,
     ]
 
 
@@ -256,6 +257,8 @@ def _year_row(state: ComplianceState, key: tuple[str, int]) -> list[Any]:
         y.penalty_fine_fen,
         y.deduction_scheduled_t,
         y.met_by_interim,
+        y.preallocation_late,
+        y.final_late,
     ]
 
 

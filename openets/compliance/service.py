@@ -67,11 +67,15 @@ class CompliancePart(ComplianceState):
     """Entity → the sector it was registered in (by the registry)."""
     runs: list[ComplianceRun] = field(default_factory=list)
     """Allocation and penalty runs, oldest first."""
+    carry_over_applied: dict[str, tuple[int, int, int, int, int]] = field(default_factory=dict)
+    """Entity → (sold, bought, quota, held, not carried) tonnes, once ``ApplyCarryOver`` ran
+    (:mod:`openets.compliance.service_carry_over`)."""
 
     def canonical(self) -> dict[str, Any]:
         out = cq.canonical(self)
         out["budgets"] = sorted([y, p, t] for (y, p), t in self.budgets.items())
         out["sectors"] = sorted([e, str(s)] for e, s in self.sectors.items())
+        out["carry_over_applied"] = sorted([e, *v] for e, v in self.carry_over_applied.items())
         out["runs"] = [
             [
                 r.run_id,

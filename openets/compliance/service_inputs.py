@@ -1,19 +1,18 @@
-"""What compliance commands take from outside the compliance state: the declared types of their
-fields, an account's net allowance sales, and the market's trades of a month.
+"""What compliance commands take from outside the compliance state: an account's net allowance
+sales, and the market's trades of a month.
 
-Net sales are dated by the end of day: a day's settlement deliveries are followed in the
-registry by the roll of that day's pending holdings (a ROLL transaction whose ref is the day).
+Net sales are dated by the trade date: the trading context's dated trade ledger
+(:attr:`~openets.trading.state.TradingState.ledger`) books each allowance trade on the day it is
+made, whether or not it has settled yet.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 from openets.compliance.penalties import MonthlyPrice, penalty_month
 from openets.domain.products import is_cea
 from openets.market import MarketState
-from openets.registry.model import Posting, TxType
 
 CARRY_OVER_YEARS = (2019, 2024)
 """Net allowance sales count over these years (Plan 23-24's carry-over limit)."""
@@ -21,37 +20,23 @@ CARRY_OVER_YEARS = (2019, 2024)
 # --- what the market knows: net sales and the month's trades ----------------------------------
 
 
-def settled_deliveries(m: MarketState) -> Iterator[tuple[str, Posting, Posting]]:
-    """(day, seller posting, buyer posting) of every settled trade, oldest first.
-
-    A day's deliveries are followed by its roll of pending holdings (a ROLL transaction whose
-    ref is the day); deliveries not rolled yet belong to the day in progress.
-    """
-    held: list[tuple[Posting, Posting]] = []
-    for tx in m.registry.transactions.values():
-        if tx.tx_type is TxType.DELIVERY:
-            held.append((tx.postings[0], tx.postings[1]))
-        elif tx.tx_type is TxType.ROLL:
-            for seller, buyer in held:
-                yield tx.ref, seller, buyer
-            held = []
-    day = m.trading.day
-    for seller, buyer in held:
-        yield day, seller, buyer
+def traded_t(
+    m: MarketState, account_id: str, years: tuple[int, int] = CARRY_OVER_YEARS
+) -> tuple[int, int]:
+    """(sold, bought) tonnes of allowances (CEA) in the account's trades made in ``years``."""
+    ledger = m.trading.ledger
+    first, last = years
+    sold = bought = 0
+    for (acct, day), (s, b) in ledger.items():
+        if acct == account_id and day and first <= int(day[:4]) <= last:
+            sold, bought = sold + s, bought + b
+    return sold, bought
 
 
 def net_sales_t(m: MarketState, account_id: str, years: tuple[int, int] = CARRY_OVER_YEARS) -> int:
-    """Allowances (CEA) the account sold minus bought in settled trades of ``years``."""
-    first, last = years
-    net = 0
-    for day, seller, buyer in settled_deliveries(m):
-        if not day or not first <= int(day[:4]) <= last or not is_cea(seller.product):
-            continue
-        if seller.account_id == account_id:
-            net -= seller.delta  # the seller's posting is negative
-        if buyer.account_id == account_id:
-            net -= buyer.delta
-    return net
+    """Allowances (CEA) the account sold minus bought in trades made (trade date) in ``years``."""
+    sold, bought = traded_t(m, account_id, years)
+    return sold - bought
 
 
 def month_price(m: MarketState, deadline: date) -> MonthlyPrice:

@@ -81,6 +81,8 @@ class Report:
     submitted: tuple[ReportLine, ...]
     submitted_by: str
     verified: tuple[ReportLine, ...] = ()
+    late: bool = False
+    """Submitted after the plan's report step (31 March of the next year)."""
     verifier: str = ""
     adjustment_reason: str = ""
     approver: str = ""
@@ -111,6 +113,9 @@ class EntityYear:
     deduction_scheduled_t: int | None = None
     met_by_interim: bool = False
     """The obligation was surrendered in full by the plan's interim milestone."""
+    preallocation_late: bool = False
+    final_late: bool = False
+    """Pre-allocated / finalised after the plan's step for it (calendar)."""
 
 
 @dataclass(slots=True)

@@ -6,6 +6,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from openets.domain.products import is_cea
 from openets.trading.book import OrderBook, Side, book_errors
 from openets.trading.events import (
     CompositeClosed,
@@ -67,6 +68,10 @@ class TradingState:
     open_buys: dict[tuple[str, str], int] = field(default_factory=dict)
     bought: dict[tuple[str, str], int] = field(default_factory=dict)
     sold: dict[tuple[str, str], int] = field(default_factory=dict)
+    ledger: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    """The dated trade ledger of allowances: (account, trade day) → (tonnes of CEA sold,
+    tonnes bought) in the trades of that day, dated when the trade is made (not when it is
+    settled or rolled); kept for good, as the carry-over counts net sales by year."""
 
     def _bump(self, index: dict[tuple[str, str], int], key: tuple[str, str], qty: int) -> None:
         v = index.get(key, 0) + qty
@@ -133,6 +138,10 @@ class TradingState:
                 lst.lock_left -= ev.buyer_lock_used
                 lst.lock_recv -= min(lst.lock_recv, ev.buyer_lock_used)
         self.unsettled[ev.trade_id] = ev
+        inst = self.instruments.get(ev.instrument)
+        if inst is not None and is_cea(inst.product):
+            self._book_trade(ev.seller, ev.quantity, 0)
+            self._book_trade(ev.buyer, 0, ev.quantity)
         self._bump(self.bought, (ev.buyer, ev.instrument), ev.quantity)
         self._bump(self.sold, (ev.seller, ev.instrument), ev.quantity)
         self.tape.append(ev)
@@ -141,6 +150,20 @@ class TradingState:
         if st is None:
             st = self.stats[ev.instrument] = DayStats()
         st.record(TradingMethod(ev.method), ev.price, ev.quantity, self.trade_count)
+
+    def _book_trade(self, account: str, sold: int, bought: int) -> None:
+        key = (account, self.day)
+        s, b = self.ledger.get(key, (0, 0))
+        self.ledger[key] = (s + sold, b + bought)
+
+    def traded(self, first: int, last: int) -> dict[str, tuple[int, int]]:
+        """Account → (sold, bought) tonnes of CEA in trades made in the years first..last."""
+        out: dict[str, tuple[int, int]] = {}
+        for (acct, day), (s, b) in self.ledger.items():
+            if day and first <= int(day[:4]) <= last:
+                s0, b0 = out.get(acct, (0, 0))
+                out[acct] = (s0 + s, b0 + b)
+        return out
 
     def apply_day_closed(self, ev: DayClosed) -> None:
         self.phase = "closed"
@@ -215,6 +238,7 @@ class TradingState:
             "phase": self.phase,
             "unsettled": sorted(self.unsettled),
             "trades": self.trade_count,
+            "ledger": sorted([a, d, s, b] for (a, d), (s, b) in self.ledger.items()),
         }
 
 

@@ -155,6 +155,7 @@ def report_out(comp: CompliancePart, r: Report) -> ReportOut:
         != sorted(r.submitted, key=lambda x: x.unit_id),
         reason=r.adjustment_reason,
         approver=r.approver or None,
+        late=r.late,
     )
 
 
@@ -472,6 +473,8 @@ async def allocations(
                 final_allocation_t=final,
                 true_up_t=None if final is None else final - ey.preallocation_t,
                 obligation_t=None if ey.obligation is None else ey.obligation.obligation_t,
+                preallocation_late=ey.preallocation_late,
+                final_late=ey.final_late,
             )
         )
     return json_response(AllocationsOut(data=data, count=len(data)))

@@ -243,6 +243,8 @@ class ReportOut(OutModel):
     adjusted: bool
     reason: str
     approver: str | None
+    late: bool = False
+    """Submitted after the plan's report step (``GET /compliance/calendar``)."""
 
 
 class ReportsOut(OutModel):
@@ -260,6 +262,9 @@ class AllocationOut(OutModel):
     final_allocation_t: int | None
     true_up_t: int | None
     obligation_t: int | None
+    preallocation_late: bool = False
+    final_late: bool = False
+    """Pre-allocated / finalised after the plan's calendar step for it."""
 
 
 class AllocationsOut(OutModel):
