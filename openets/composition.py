@@ -36,11 +36,8 @@ from openets.engine.usecases import (
     account_requests,
     audit,
     clock,
-    finance,
     genesis,
     identity,
-    reserves,
-    supervision,
 )
 from openets.market import (
     Applier,
@@ -54,7 +51,10 @@ from openets.market import (
 from openets.registry import commands as rc
 from openets.registry import handlers as registry
 from openets.registry.events import LedgerPosted
+from openets.supervision import finance_service as finance
 from openets.supervision import messages as sm
+from openets.supervision import reserves_service as reserves
+from openets.supervision import service as supervision
 from openets.trading import auction_service as auction
 from openets.trading import block_service as block
 from openets.trading import day_service as day

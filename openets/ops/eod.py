@@ -70,8 +70,8 @@ def run_end_of_day(
     if isinstance(r, Rejection):
         raise EodError("finish", r)
     if surveillance:
-        from openets.engine.usecases.supervision import run_surveillance
         from openets.supervision.messages import ScanPositions
+        from openets.supervision.service import run_surveillance
 
         run_surveillance(engine, report.day, actor=actor, rows=rows)
         engine.submit(ScanPositions(), actor)

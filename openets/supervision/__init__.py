@@ -2,6 +2,6 @@
 
 Pure: this package knows only :mod:`openets.domain` and itself. Detectors are functions over
 one trading day's orders and trades (:mod:`openets.supervision.model`); the engine's use case
-(:mod:`openets.engine.usecases.supervision`) feeds them from the journal and journals their
+(:mod:`openets.supervision.service`) feeds them from the journal and journals their
 alerts. Reports are built from the journal's daily bars and trades.
 """

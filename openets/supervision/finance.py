@@ -1,7 +1,7 @@
 """Carbon finance agreements (碳金融): pledges and repos, their messages and their state.
 
 Pure, like the rest of this package: the engine's use case
-(:mod:`openets.engine.usecases.finance`) decides and moves allowances and funds; this module
+(:mod:`openets.supervision.finance_service`) decides and moves allowances and funds; this module
 only records the agreements. Kept beside supervision because the registry operator and the
 regulator oversee these agreements; no other context needs them.
 """

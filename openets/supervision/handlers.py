@@ -1,7 +1,7 @@
 """Supervision's own command handlers: pure functions of its state part, like every context's.
 
 Commands that need other contexts too (measures on accounts and instruments, position checks)
-are handled by the engine's use case, :mod:`openets.engine.usecases.supervision`.
+are handled by the engine's use case, :mod:`openets.supervision.service`.
 """
 
 from __future__ import annotations

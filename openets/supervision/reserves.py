@@ -4,7 +4,7 @@ The regulator runs these (the Commission's Market Stability Reserve, CARB's and 
 containment reserves, the MEE's market-adjustment mechanism of the 2030 design), not the
 exchange's matching and not the registry's bookkeeping, so they belong to supervision, the
 regulator's context. This module only decides, from figures, how much moves; the engine
-(:mod:`openets.engine.usecases.reserves`) turns each decision into the registry's own postings
+(:mod:`openets.supervision.reserves_service`) turns each decision into the registry's own postings
 (the auction account into or out of the reserve account, the reserve into cancellation) and
 into one-way bidding, so that every movement is in the journal, the registry and the reports.
 

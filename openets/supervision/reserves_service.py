@@ -1,4 +1,4 @@
-"""Market stability mechanisms through the engine: :class:`ApplyReserveRule`, by the regulator.
+"""Market stability mechanisms, supervision's service: :class:`ApplyReserveRule`, by the regulator.
 
 The decisions are :mod:`openets.supervision.reserves` (pure); here they become the engine's own
 movements, so that they show in the journal, the registry and the reports:

@@ -1,13 +1,8 @@
-"""Supervision through the engine: risk limits and measures, surveillance runs, cases.
+"""Supervision's service: risk limits and measures, surveillance runs, cases.
 
-Hooks other use cases call (pure reads of the state, each a Rejection or None):
-
-- :func:`check_position_limit` before a command adds to a buyer's position (POSITION_LIMIT);
-- :func:`check_account_restriction` for an account restricted from trading or transfer.
-
-Transfer restrictions are enforced here already: :func:`register` puts a guard in front of the
-registry's and the funds' handlers of non-trade transfers and withdrawals (they are registered
-before any use case). Allocations, which position limits of covered entities add to, are
+The checks other contexts ask (position limit, account restriction) are supervision's port,
+:mod:`openets.supervision.port`; the guards built from them are composed around the other
+contexts' handlers where the table is written (:mod:`openets.composition`). Allocations, which position limits of covered entities add to, are
 tallied from the registry's ledger events by an applier chained after the registry's own.
 
 Commands that need only supervision's own state (rules, alerts, cases, large-holder reports)

@@ -452,7 +452,7 @@ def close(m: MarketState, cmd: CloseAuction, ctx: Ctx) -> Result:
         return a
     if a.status != OPEN:
         return ()  # already closed: nothing to do twice
-    from openets.engine.usecases import reserves  # the ECR acts at the close
+    from openets.supervision import reserves_service as reserves  # the ECR acts at the close
 
     withheld = reserves.ecr_at_close(m, a, ctx)
     added = 0 if withheld else reserves.ccr_at_close(m, a, ctx)

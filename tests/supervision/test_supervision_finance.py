@@ -6,7 +6,6 @@ import pytest
 from dsl import Given
 
 from openets.domain.rejection import Code
-from openets.engine.usecases.finance import fin
 from openets.supervision import messages as sm
 from openets.supervision.finance import (
     AcceptRepo,
@@ -20,6 +19,7 @@ from openets.supervision.finance import (
     RepurchaseRepo,
     RequestPledgeEnforcement,
 )
+from openets.supervision.finance_service import fin
 from openets.supervision.risk import Limit
 from openets.trading.book import Side
 from openets.trading.commands import PostListing

@@ -1,7 +1,7 @@
 """Market stability mechanisms over HTTP: the regulator reads the market's reserves (rules,
 holdings, every action) and applies a rule (``POST /supervision/reserves/apply``).
 
-The decisions and movements are :mod:`openets.engine.usecases.reserves`: registry postings
+The decisions and movements are :mod:`openets.supervision.reserves_service`: registry postings
 (into, out of and from the reserve account) and one-way bidding, all journaled.
 """
 

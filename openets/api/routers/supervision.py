@@ -60,13 +60,13 @@ from openets.api.schemas.supervision import (
 from openets.api.sequencer import Writer
 from openets.domain.messages import Event
 from openets.domain.rejection import Rejection
-from openets.engine.usecases.supervision import surveillance_input
 from openets.market import MarketState
 from openets.supervision import messages as sm
 from openets.supervision.detectors import DETECTORS, run_all
 from openets.supervision.feed import rows_of
 from openets.supervision.model import Alert
 from openets.supervision.port import risk_rules, sup
+from openets.supervision.service import surveillance_input
 from openets.supervision.state import Measure, Obligation
 
 router = APIRouter(tags=["supervision"])
