@@ -2,8 +2,9 @@
 
 The checks other contexts ask (position limit, account restriction) are supervision's port,
 :mod:`openets.supervision.port`; the guards built from them are composed around the other
-contexts' handlers where the table is written (:mod:`openets.composition`). Allocations, which position limits of covered entities add to, are
-tallied from the registry's ledger events by an applier chained after the registry's own.
+contexts' handlers where the table is written (:mod:`openets.composition`). Allocations,
+which position limits of covered entities add to, are tallied from the registry's ledger
+events by an applier chained after the registry's own.
 
 Commands that need only supervision's own state (rules, alerts, cases, large-holder reports)
 are handled in :mod:`openets.supervision.handlers`; this module adds those that read the
