@@ -53,6 +53,7 @@ from openets.registry import handlers as registry
 from openets.registry.events import LedgerPosted
 from openets.supervision import finance_service as finance
 from openets.supervision import messages as sm
+from openets.supervision import reserves_band_service as reserves_band
 from openets.supervision import reserves_service as reserves
 from openets.supervision import service as supervision
 from openets.trading import auction_service as auction
@@ -75,6 +76,7 @@ USE_CASES: tuple[ModuleType, ...] = (
     account_requests,
     supervision,
     reserves,
+    reserves_band,
     clock,
     identity,
     audit,

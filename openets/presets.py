@@ -261,6 +261,7 @@ PRESETS["cn-reserve"] = dataclasses.replace(
         "reserves.band.high",
         "reserves.band.days",
         "reserves.band.quantity",
+        "reserves.band.automatic",
     ),
 )
 """Every preset by name. ``cn-pilot-limits``: ``cn`` with the Beijing pilot's position limits

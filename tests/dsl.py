@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from itertools import count
 from pathlib import Path
@@ -28,6 +28,12 @@ def fresh_resident_id() -> str:
     return make_resident_id(f"110105198001{next(_codes) % 28 + 1:02d}{next(_codes) % 1000:03d}")
 
 
+def _rules(rules: Mapping[str, object] | None) -> tuple[tuple[str, str], ...]:
+    from openets.rule_overrides import encode
+
+    return encode((rules or {}).items())
+
+
 class Given:
     # Set by tests/pg.py for ``--db=postgres|sqlite``: a fresh database URL for each market.
     db_factory: ClassVar[Callable[[], str] | None] = None
@@ -37,17 +43,23 @@ class Given:
         self.clock = clock
 
     @classmethod
-    def in_memory(cls, start: str = START, preset: str = "cn") -> Given:
+    def in_memory(
+        cls, start: str = START, preset: str = "cn", rules: Mapping[str, object] | None = None
+    ) -> Given:
+        """``rules``: rule-by-rule changes to the preset (dotted path -> value)."""
         clock = SimulatedClock(parse_iso(start))
         url = cls.db_factory() if cls.db_factory else None
-        return cls(open_market(url, clock, preset=preset), clock)
+        return cls(open_market(url, clock, preset=preset, rules=_rules(rules)), clock)
 
     @classmethod
-    def on_db(cls, path: Path, start: str = START, preset: str = "cn") -> Given:
+    def on_db(
+        cls, path: Path, start: str = START, preset: str = "cn",
+        rules: Mapping[str, object] | None = None,
+    ) -> Given:  # fmt: skip
         """A durable market: the SQLite file ``path``, or a fresh database of the chosen kind."""
         clock = SimulatedClock(parse_iso(start))
         url = cls.db_factory() if cls.db_factory else f"sqlite:///{path}"
-        return cls(open_market(url, clock, preset=preset), clock)
+        return cls(open_market(url, clock, preset=preset, rules=_rules(rules)), clock)
 
     @classmethod
     def on_sqlite(cls, path: Path, start: str = START) -> Given:

@@ -1,4 +1,5 @@
-"""Run the end of day: the three engine commands in order, then the settlement statements.
+"""Run the end of day: the three engine commands in order (and, for a market with an automatic
+band reserve, its check), then the settlement statements.
 
 Rerunning after a crash continues where the journal stopped: each step is idempotent.
 """
@@ -19,6 +20,7 @@ from openets.domain.cells import safe_cell
 from openets.domain.money import format_yuan
 from openets.domain.rejection import Code, Rejection
 from openets.engine.core import Engine
+from openets.supervision.reserve_messages import CheckBandReserve, ReserveRuleApplied
 from openets.trading.day_service import CloseDay
 from openets.trading.events import TradeExecuted
 
@@ -28,6 +30,8 @@ class EodReport:
     day: str
     expired: int = 0
     settled: int = 0
+    reserve: list[str] = field(default_factory=list)
+    """What the band reserve's step decided (``release``, ``buy_back``; none most days)."""
     statements: list[Path] = field(default_factory=list)
 
 
@@ -69,6 +73,12 @@ def run_end_of_day(
     r = engine.submit(FinishDay(), actor)
     if isinstance(r, Rejection):
         raise EodError("finish", r)
+    band = engine.state.rules.reserves.band
+    if band is not None and band.automatic:
+        r = engine.submit(CheckBandReserve(), actor)
+        if isinstance(r, Rejection):
+            raise EodError("band reserve", r)
+        report.reserve = [e.decision for e in r if isinstance(e, ReserveRuleApplied)]
     if surveillance:
         from openets.supervision.messages import ScanPositions
         from openets.supervision.service import run_surveillance

@@ -50,3 +50,14 @@ class ReserveRuleApplied(Event):
     moved: int
     tx_id: str
     auction_id: str
+    day: str = ""
+    """The market's date (ISO) when the rule was applied ('' in journals from before it)."""
+    note: str = ""
+    """Why a decided operation did not happen (the end of day's band step, refused)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckBandReserve(Command):
+    """The end of day's step of an automatic band reserve: after ``days`` composite closes
+    outside the band since its last operation, release (sell by one-way bidding) or buy back,
+    as :class:`ApplyReserveRule` ``band`` would; a refusal is journaled with its reason."""

@@ -238,12 +238,15 @@ def pcr_offer(
 @dataclass(frozen=True, slots=True)
 class BandReserveRules:
     """Release above ``high`` or buy back below ``low`` after ``days`` consecutive composite
-    closes outside the band (fen per tonne); ``quantity`` tonnes per operation."""
+    closes outside the band (fen per tonne); ``quantity`` tonnes per operation. The closes
+    count from the last operation: one operation per ``days`` closes outside the band."""
 
     low: int
     high: int
     days: int
     quantity: int
+    automatic: bool = True
+    """The end of day checks the trigger and acts (else only the regulator applies it)."""
 
     def __post_init__(self) -> None:
         if not 0 < self.low < self.high or self.days < 1 or self.quantity < 1:

@@ -152,12 +152,23 @@ def _invalidate(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
     return _done(cmd, "invalidation", qty, moved)
 
 
-def _band(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
+OPERATIONS = (BandAction.RELEASE.value, BandAction.BUY_BACK.value)
+
+
+def band_closes(m: MarketState) -> list[int]:
+    """The composite closes since the band reserve's last operation (all before the first)."""
+    days = [a.day for a in sup(m).reserve_actions if a.rule == "band" and a.decision in OPERATIONS]
+    since = max(days, default="")
+    return [b.close for b in trading(m).composite_bars if b.day > since]
+
+
+def band(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
+    """The band reserve's rule: after ``days`` closes outside the band since its last
+    operation, a release or a buy-back by one-way bidding (``none`` otherwise)."""
     rules = m.rules.reserves.band
     if rules is None:
         return _off(m, cmd, "band reserve")
-    closes = [b.close for b in trading(m).composite_bars]
-    action = band_trigger(rules, closes)
+    action = band_trigger(rules, band_closes(m))
     if action is None:
         return _done(cmd, "none", 0, ((), 0, ""))
     if action is BandAction.BUY_BACK:
@@ -280,6 +291,17 @@ def _year_of(m: MarketState, ctx: Ctx) -> int:
     return ctx.now.astimezone(m.rules.calendar.tz).year
 
 
+def today(m: MarketState, ctx: Ctx) -> str:
+    return ctx.now.astimezone(m.rules.calendar.tz).date().isoformat()
+
+
+def dated(result: Result, day: str) -> Result:
+    """``result`` with the day on its :class:`ReserveRuleApplied`."""
+    if isinstance(result, Rejection):
+        return result
+    return tuple(replace(e, day=day) if isinstance(e, ReserveRuleApplied) else e for e in result)
+
+
 def ecr_at_close(m: MarketState, a: AuctionRecord, ctx: Ctx) -> int:
     """Tonnes of a government sale the emissions containment reserve withholds at its close:
     whole lots, at least one lot left on sale, at most what is left of the year's ECR."""
@@ -329,8 +351,9 @@ def ecr_events(m: MarketState, a: AuctionRecord, withheld: int, ctx: Ctx) -> tup
     memo = f"ECR: withheld from auction {a.spec.auction_id}"
     ev = transfer(tx, TxType.TRANSFER, a.spec.initiator, reserve, a.product, withheld, memo=memo)
     applied = ReserveRuleApplied(
-        "ecr", a.product, _year_of(m, ctx), "withheld", withheld, withheld, tx, a.spec.auction_id
-    )
+        "ecr", a.product, _year_of(m, ctx), "withheld", withheld, withheld, tx, a.spec.auction_id,
+        today(m, ctx),
+    )  # fmt: skip
     return ev, applied
 
 
@@ -342,12 +365,17 @@ def ccr_events(m: MarketState, a: AuctionRecord, added: int, ctx: Ctx) -> tuple[
     ev = transfer(tx, TxType.TRANSFER, reserve, a.spec.initiator, a.product, added,
                   dst_bucket=Bucket.LOCKED, ref=a.spec.auction_id, memo=memo)  # fmt: skip
     applied = ReserveRuleApplied(
-        "ccr", a.product, _year_of(m, ctx), "released", added, added, tx, a.spec.auction_id
-    )
+        "ccr", a.product, _year_of(m, ctx), "released", added, added, tx, a.spec.auction_id,
+        today(m, ctx),
+    )  # fmt: skip
     return ev, applied
 
 
 def apply_reserve_rule(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
+    return dated(_apply_rule(m, cmd, ctx), today(m, ctx))
+
+
+def _apply_rule(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
     try:
         rule = ReserveAction(cmd.rule)
     except ValueError:
@@ -363,7 +391,7 @@ def apply_reserve_rule(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Resul
         return _invalidate(m, cmd, ctx)
     if rule is ReserveAction.PCR:
         return _pcr(m, cmd, ctx)
-    return _band(m, cmd, ctx)
+    return band(m, cmd, ctx)
 
 
 def _applied(m: MarketState, ev: ReserveRuleApplied) -> None:

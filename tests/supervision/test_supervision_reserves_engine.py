@@ -102,8 +102,12 @@ def test_reserve_rule_with_bad_fields_is_rejected_naming_the_field() -> None:
     assert g.rejects(ApplyReserveRule("msr", "XYZ", year=2025, tnac=5)).field == "product"
 
 
+MANUAL = {"reserves.band.automatic": False}
+"""The band reserve applied by the regulator only (no end-of-day step)."""
+
+
 def _band_market(close: str) -> Given:
-    g = Given.in_memory(preset="cn-reserve")
+    g = Given.in_memory(preset="cn-reserve", rules=MANUAL)
     g.instrument(CEA, close)
     for day in DAYS:
         g.at(f"{day}T15:05+08:00")
@@ -136,7 +140,7 @@ def test_band_reserve_does_nothing_inside_the_band() -> None:
 def _band_market_with_proceeds(close: str) -> Given:
     """cn-reserve: a government sale of 1,000,000 t at 40.00 on the first day (its proceeds pay
     a buy-back), then 10 composite closes at ``close``."""
-    g = Given.in_memory(preset="cn-reserve")
+    g = Given.in_memory(preset="cn-reserve", rules=MANUAL)
     g.instrument(CEA, close)
     auctioneer = _sys(g, SystemRole.AUCTION)
     g.ok(rc.Issue(auctioneer, CEA, 1_000_000, "paid allocation"))

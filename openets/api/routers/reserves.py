@@ -41,6 +41,8 @@ def _action(a: ReserveRuleApplied) -> ReserveActionOut:
         moved=a.moved,
         tx_id=a.tx_id or None,
         auction_id=a.auction_id or None,
+        day=a.day or None,
+        note=a.note or None,
     )
 
 

@@ -58,6 +58,10 @@ class ReserveActionOut(OutModel):
     """Tonnes moved (an intake at most what the auction account holds)."""
     tx_id: str | None
     auction_id: str | None
+    day: str | None
+    """The market's date when the rule was applied."""
+    note: str | None
+    """Why a decided operation did not happen (the end of day's band step, refused)."""
 
 
 class ReserveRuleOut(OutModel):
