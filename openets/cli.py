@@ -75,8 +75,20 @@ def serve(
     checkpoint_every: int = typer.Option(
         1000, "--checkpoint-every", min=1, help="records between signed checkpoints"
     ),
+    replica_of: str | None = typer.Option(
+        None,
+        "--replica-of",
+        help="instead: a read replica of the market in this database (e.g. a PostgreSQL "
+        "standby): follow its journal and serve the public market data read-only",
+    ),
 ) -> None:
-    """Run the market: the engine, the HTTP API and the browser terminal."""
+    """Run the market: the engine, the HTTP API and the browser terminal. With
+    ``--replica-of DB``: a read replica that follows the journal in DB and takes no commands."""
+    if replica_of is not None:
+        from openets.api.replica import run_replica
+
+        run_replica(replica_of, host=host, port=port)
+        return
     from openets.api.server import run_server
     from openets.api.settings import Settings
     from openets.audit.keys import KeyFileError, load_private

@@ -7,8 +7,9 @@ Three local clusters (:mod:`openets.ops.pgcluster`), as the deployment in docs/o
   answers) only once ``standby1`` has applied it;
 - ``standby1``: its synchronous streaming standby (hot standby: it answers reads);
 - ``standby2``: a cascading standby of ``standby1``, where an OpenETS read replica
-  (``openets follow``, a process of its own; it polls: a standby relays no NOTIFY) follows the
-  journal. It follows ``standby1`` across the promotion, and becomes its synchronous standby.
+  (``openets serve --replica-of``, a process of its own; it polls: a standby relays no NOTIFY)
+  follows the journal and answers market data. It follows ``standby1`` across the promotion,
+  and becomes its synchronous standby.
 
 The drill seeds a market, starts ``openets serve --db <primary>`` and HTTP clients (the crash
 drill's: deposits, listings, takes, cancels, each acknowledgement recorded), SIGKILLs every
@@ -19,7 +20,8 @@ restarts ``openets serve --db <standby1>``. Clients run again against it. Then i
 - every command a client saw acknowledged, before and after the failover, is in the new
   primary's journal, whose hash chain is intact and ``verify`` passes (invariants, snapshot);
 - the restarted server's journal sequence and the read replica's state hash equal a full
-  replay of the new primary's journal.
+  replay of the new primary's journal, and the replica answered every market-data read while
+  the sequencer was down.
 
 It measures the time to promote (``pg_ctl promote`` until the standby takes writes) and the
 time to resume (from the kill to the first command acknowledged on the new primary).
@@ -42,7 +44,7 @@ import httpx
 import orjson
 
 from openets.engine.journal import verify_chain
-from openets.ops.drill import Acks, client_loop, free_port, seed, wait_up
+from openets.ops.drill import CEA, Acks, client_loop, free_port, seed, wait_up
 from openets.ops.drill import start_server as start_http
 from openets.ops.pgcluster import DURABLE, REPLICATION, Cluster
 from openets.ops.verify import replay_market, verify_market
@@ -76,6 +78,8 @@ class FailoverReport:
     """``pg_ctl promote`` until the standby is out of recovery and takes writes."""
     resync_s: float = 0.0
     """From the promotion until standby2 streams from the new primary as its synchronous one."""
+    restart_s: float = 0.0
+    """``openets serve`` on the new primary, from its start until it answers."""
     server_back_s: float = 0.0
     """From the kill until the server answers on the new primary."""
     resume_s: float | None = None
@@ -84,6 +88,8 @@ class FailoverReport:
     state_hash: str = ""
     served_seq: int = 0
     replica_seq: int | None = None
+    outage_reads: tuple[int, int] = (0, 0)
+    """Market-data reads the read replica answered, and did not, while the sequencer was down."""
 
     @property
     def ok(self) -> bool:
@@ -114,9 +120,15 @@ class FailoverReport:
             ),
             f"acknowledged by kind: {kinds}",
             f"time to promote {self.promote_s:.2f} s (pg_ctl promote); standby2 synchronous again "
-            f"{self.resync_s:.2f} s later; server answering {self.server_back_s:.1f} s and "
-            f"first command acknowledged {resume} after the kill",
+            f"{self.resync_s:.2f} s later; server restarted in {self.restart_s:.1f} s, "
+            f"answering {self.server_back_s:.1f} s and first command acknowledged {resume} "
+            "after the kill",
         ]
+        answered, failed = self.outage_reads
+        out.append(
+            f"read replica (openets serve --replica-of standby2): {answered} of "
+            f"{answered + failed} market-data reads answered while the sequencer was down"
+        )
         out += [f"FAILED: {p}" for p in self.problems]
         out.append("failover drill passed" if self.ok else "failover drill FAILED")
         return out
@@ -225,35 +237,62 @@ def check_new_primary(
 
 
 class Replica:
-    """``openets follow --db URL`` in a process of its own; the last seq and hash it printed."""
+    """``openets serve --replica-of URL``: a read replica over HTTP, a process of its own."""
 
     def __init__(self, db: str) -> None:
+        port = free_port()
+        self.base = f"http://127.0.0.1:{port}/api/v1"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "openets.cli", "follow", "--db", db],
-            stdout=subprocess.PIPE,
+            [sys.executable, "-m", "openets.cli", "serve", "--replica-of", db, "--port", str(port)],
+            stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        self.seq: int | None = None
-        self.hash: str | None = None
-        self._cond = threading.Condition()
-        threading.Thread(target=self._read, daemon=True).start()
+        wait_up(self.base, self.proc)
+        self.reads_ok = 0
+        self.reads_failed = 0
+        self._reading = threading.Event()
+        self._reader: threading.Thread | None = None
 
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for raw in self.proc.stdout:
-            parts = raw.decode().split()  # "seq N state hash H"
-            if len(parts) == 5 and parts[0] == "seq":
-                with self._cond:
-                    self.seq, self.hash = int(parts[1]), parts[4]
-                    self._cond.notify_all()
+    def health(self) -> dict[str, object]:
+        body: dict[str, object] = httpx.get(f"{self.base}/health", timeout=10).json()
+        return body
 
     def reached(self, seq: int, timeout: float = 30) -> tuple[int | None, str | None]:
         """Wait until it has applied ``seq`` (or ``timeout``); its seq and state hash."""
-        with self._cond:
-            self._cond.wait_for(lambda: self.seq is not None and self.seq >= seq, timeout)
-            return self.seq, self.hash
+        deadline = time.monotonic() + timeout
+        while True:
+            h = self.health()
+            at = int(str(h["journal_seq"]))
+            if at >= seq or time.monotonic() > deadline:
+                return at, str(h["state_hash"])
+            time.sleep(0.05)
+
+    def read_market_data(self) -> None:
+        """Read the public market data from it in a thread until ``stop_reading``."""
+
+        def loop() -> None:
+            with httpx.Client(base_url=self.base, timeout=5) as c:
+                while not self._reading.is_set():
+                    try:
+                        ok = c.get(f"/market/{CEA}/depth").status_code == 200
+                    except httpx.HTTPError:
+                        ok = False
+                    if ok:
+                        self.reads_ok += 1
+                    else:
+                        self.reads_failed += 1
+                    time.sleep(0.02)
+
+        self._reader = threading.Thread(target=loop, daemon=True)
+        self._reader.start()
+
+    def stop_reading(self) -> None:
+        self._reading.set()
+        if self._reader is not None:
+            self._reader.join(timeout=10)
 
     def close(self) -> None:
+        self.stop_reading()
         _stop(self.proc, sig=signal.SIGINT)
 
 
@@ -299,6 +338,7 @@ def drill(
         wait_up(base, server)
         before = Acks()
         halt = _load(base, accounts, before, seconds, seed_ * 100)
+        replica.read_market_data()
         primary.kill()
         t_kill = time.monotonic()
         time.sleep(0.3)  # the clients see the failures
@@ -324,9 +364,13 @@ def drill(
         new_url = standby1.url("market")
         port = free_port()
         base = f"http://127.0.0.1:{port}/api/v1"
+        t0 = time.monotonic()
         server = start_http(new_url, port)
         wait_up(base, server)
+        report.restart_s = time.monotonic() - t0
         report.server_back_s = time.monotonic() - t_kill
+        replica.stop_reading()
+        report.outage_reads = (replica.reads_ok, replica.reads_failed)
         log(
             f"standby1 promoted in {report.promote_s:.2f} s, standby2 its synchronous standby; "
             f"server back on it {report.server_back_s:.1f} s after the kill"
@@ -350,6 +394,11 @@ def drill(
         report.served_seq = served_seq
         replica_seq, replica_hash = replica.reached(served_seq)
         report.replica_seq = replica_seq
+        if report.outage_reads[1]:
+            report.problems.append(
+                f"read replica: {report.outage_reads[1]} market-data reads failed during the "
+                "failover"
+            )
         if replica_seq != served_seq or replica_hash != report.state_hash:
             report.problems.append(
                 f"read replica on standby2: seq {replica_seq} hash {(replica_hash or '')[:16]}, "

@@ -68,6 +68,9 @@ class Follower:
         self.journal = SqlJournal(self.db)
         self._engine = Engine(self.journal, RealClock(), {}, appliers, state_factory=new_state)
         self._diverged: str | None = None
+        self.error: str | None = None
+        """The last failed read of the journal while following in a thread (None after a
+        good one)."""
         snap = self.journal.latest_snapshot() if use_snapshot else None
         if snap is not None and snapshots.readable(snap.blob):
             st = snapshots.load(snap.blob, new_state)  # its digest checked before it is built
@@ -181,9 +184,21 @@ class Follower:
             self._thread.start()
         return self._thread
 
+    @property
+    def diverged(self) -> str | None:
+        """Why it stopped following (a record that does not chain), or None."""
+        return self._diverged
+
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.wait(self.poll_interval * 5)
+            try:
+                self.wait(self.poll_interval * 5)
+                self.error = None
+            except FollowerDiverged:
+                return  # ``diverged`` says why; the state stays at the last whole command
+            except Exception as exc:  # the database is out of reach for now: try again
+                self.error = f"{type(exc).__name__}: {exc}"
+                self._stop.wait(min(1.0, self.poll_interval * 5))
 
     def close(self) -> None:
         self._stop.set()
