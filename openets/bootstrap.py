@@ -9,8 +9,8 @@ from openets.domain.clock import Clock, RealClock
 from openets.domain.rejection import Rejection
 from openets.engine.core import Engine
 from openets.engine.journal import Journal, MemoryJournal
-from openets.engine.usecases.genesis import Genesis
 from openets.market import MarketState
+from openets.registry.genesis_service import Genesis
 from openets.store.db import make_engine
 from openets.store.sql_journal import SqlJournal
 

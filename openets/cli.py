@@ -164,10 +164,10 @@ def eod(
     with ``serve --signing-key`` journals one.
     """
     from openets.audit.keys import KeyFileError, load_private
+    from openets.audit.service import audit_part
     from openets.audit.signer import Signer
     from openets.bootstrap import open_market
     from openets.domain.clock import RealClock, SimulatedClock, parse_iso
-    from openets.engine.usecases.audit import audit_part
     from openets.ops.eod import EodError, run_end_of_day
 
     signer = None

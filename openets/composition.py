@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from types import ModuleType
 from typing import Any
 
+from openets.audit import service as audit
 from openets.clearing import funds
 from openets.clearing import service as money
 from openets.clearing import settlement_service as settlement
@@ -31,14 +32,7 @@ from openets.compliance import service as compliance
 from openets.compliance import service_carry_over as carry_over
 from openets.compliance import service_runs as compliance_runs
 from openets.engine.core import bind_applier
-from openets.engine.usecases import (
-    account_close,
-    account_requests,
-    audit,
-    clock,
-    genesis,
-    identity,
-)
+from openets.identity import service as identity
 from openets.market import (
     Applier,
     ApplierTable,
@@ -48,8 +42,12 @@ from openets.market import (
     apply_part,
     part,
 )
+from openets.ops import clock_service as clock
+from openets.registry import close_guard as account_close
 from openets.registry import commands as rc
+from openets.registry import genesis_service as genesis
 from openets.registry import handlers as registry
+from openets.registry import service as account_requests
 from openets.registry.events import LedgerPosted
 from openets.supervision import finance_service as finance
 from openets.supervision import messages as sm

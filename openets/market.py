@@ -32,10 +32,10 @@ from openets.trading.block_book import BlockBook
 from openets.trading.state import TradingState
 
 if TYPE_CHECKING:
+    from openets.audit.service import AuditState
     from openets.compliance.service import CompliancePart
-    from openets.engine.usecases.account_requests import AccountRequests
-    from openets.engine.usecases.audit import AuditState
-    from openets.engine.usecases.clock import ClockState
+    from openets.ops.clock_service import ClockState
+    from openets.registry.service import AccountRequests
 
 
 def _compliance() -> CompliancePart:
@@ -45,19 +45,19 @@ def _compliance() -> CompliancePart:
 
 
 def _clock() -> ClockState:
-    from openets.engine.usecases.clock import ClockState
+    from openets.ops.clock_service import ClockState
 
     return ClockState()
 
 
 def _account_requests() -> AccountRequests:
-    from openets.engine.usecases.account_requests import AccountRequests
+    from openets.registry.service import AccountRequests
 
     return AccountRequests()
 
 
 def _audit() -> AuditState:
-    from openets.engine.usecases.audit import AuditState
+    from openets.audit.service import AuditState
 
     return AuditState()
 

@@ -1,7 +1,7 @@
 """Rule-by-rule changes to a preset: ``(dotted path, value)`` pairs applied to :class:`MarketRules`.
 
 A scenario file (``rules.trading.listing_band_bps = 500``) and a market's start
-(:class:`~openets.engine.usecases.genesis.Genesis` carries them, so replay rebuilds the same
+(:class:`~openets.registry.genesis_service.Genesis` carries them, so replay rebuilds the same
 rules) name a field of the rules by its dotted path, as ``openets rules --preset NAME`` lists
 them. A value is plain data (TOML or JSON): whole numbers for money (fen), tonnes and basis
 points, ``true``/``false``, text, ``"HH:MM"`` times, ``"YYYY-MM-DD"`` dates, the value of a

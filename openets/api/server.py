@@ -43,7 +43,7 @@ def make_clock(mode: str, start: str) -> Clock:
 
 def resume_clock(clock: Clock, market: Market) -> None:
     """A simulated clock never goes back: after a restart it resumes at the journal's last time."""
-    from openets.engine.usecases.clock import journaled_now
+    from openets.ops.clock_service import journaled_now
 
     last = market.engine.last_time
     advanced = journaled_now(market.state)

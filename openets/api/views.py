@@ -12,10 +12,10 @@ from openets.api.schemas.registry import (
     TxOut,
 )
 from openets.clearing.funds import FundBucket
-from openets.engine.usecases.account_requests import StatusChangeRequested
 from openets.market import MarketState
 from openets.registry.events import ApprovalRequested, LedgerPosted
 from openets.registry.model import BUCKET_NAMES, Account, Posting
+from openets.registry.service import StatusChangeRequested
 
 
 def holdings(state: MarketState, account_id: str) -> list[HoldingOut]:

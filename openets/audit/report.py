@@ -8,8 +8,8 @@ from collections.abc import Iterable
 import orjson
 from sqlalchemy import select
 
+from openets.audit.service import CheckpointSigned
 from openets.engine import codec
-from openets.engine.usecases.audit import CheckpointSigned
 from openets.store.db import make_engine, normalize_url
 from openets.store.schema import journal
 

@@ -1,6 +1,6 @@
 """The signer of a running server: a checkpoint of the chain head at every end of day (the
 batch that journals ``DayFinished``) and every ``every`` records, journaled in the same batch
-(group commit) as :class:`~openets.engine.usecases.audit.RecordCheckpoint`."""
+(group commit) as :class:`~openets.audit.service.RecordCheckpoint`."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from openets.audit.keys import key_id, sign
+from openets.audit.service import RecordCheckpoint, audit_part
 from openets.engine.core import Engine
-from openets.engine.usecases.audit import RecordCheckpoint, audit_part
 from openets.trading.events import DayFinished
 
 ACTOR = "audit"

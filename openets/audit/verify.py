@@ -8,9 +8,9 @@ import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from openets.audit.keys import key_id, signature_ok
+from openets.audit.service import CheckpointSigned
 from openets.engine import codec
 from openets.engine.journal import Record
-from openets.engine.usecases.audit import CheckpointSigned
 
 NAME = CheckpointSigned.journal_name
 

@@ -1,4 +1,4 @@
-"""Identity in the engine: persons and logins are journaled, so replay restores who may do what.
+"""Identity's service: persons and logins are journaled, so replay restores who may do what.
 
 The handlers of :mod:`openets.identity.handlers` read the registry (a representative's account
 must exist and not be closed); they change only the identity part of the state.

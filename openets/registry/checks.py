@@ -18,7 +18,7 @@ The list for a transaction of type T over postings P:
 
 Closing an account (``closed``) is refused while it holds allowances (``INVALID_STATE``) or is
 named in a pending request (``PENDING_TRANSACTIONS``); open requests of the other contexts are
-checked by the use case that guards the close (:mod:`openets.engine.usecases.account_close`).
+checked by the use case that guards the close (:mod:`openets.registry.close_guard`).
 """
 
 from __future__ import annotations

@@ -21,8 +21,8 @@ from typing import Any
 from openets.domain.checks import check_types
 from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
-from openets.engine.usecases import account_close
 from openets.market import Applier, Handler, MarketState, apply_part
+from openets.registry import close_guard as account_close
 from openets.registry import commands as rc
 from openets.registry import handlers as reg
 from openets.registry.events import AccountStatusChanged, ApprovalRequested

@@ -25,13 +25,14 @@ from openets.supervision.messages import Authority
 
 PACKAGE = Path(openets.__file__).parent
 SERVICE_PACKAGES = (
-    "openets.engine.usecases",
     "openets.registry",
     "openets.trading",
     "openets.clearing",
     "openets.compliance",
     "openets.supervision",
     "openets.identity",
+    "openets.audit",
+    "openets.ops",
 )
 """The packages whose modules may decide commands (a service module has ``register``)."""
 DISCOVERY = re.compile(r"\bpkgutil\b|\bimport_module\b|__import__\(")

@@ -98,8 +98,8 @@ def test_rejection_does_not_consume_an_id(given: Given) -> None:
 def test_replay_restores_the_journaled_clock() -> None:
     from dsl import Given
 
-    from openets.engine.usecases.clock import AdvanceClock, journaled_now
     from openets.market import MarketState
+    from openets.ops.clock_service import AdvanceClock, journaled_now
 
     g = Given.in_memory()
     g.ok(AdvanceClock("2021-09-01T10:00:00+08:00"), actor="exop")
@@ -115,7 +115,7 @@ def test_clock_advance_backwards_in_the_journal_is_rejected() -> None:
     from dsl import Given
 
     from openets.domain.rejection import Code
-    from openets.engine.usecases.clock import AdvanceClock
+    from openets.ops.clock_service import AdvanceClock
 
     g = Given.in_memory()
     g.ok(AdvanceClock("2021-09-01T10:00:00+08:00"), actor="exop")

@@ -12,10 +12,10 @@ from dsl import Given
 from typer.testing import CliRunner
 
 from openets.audit.keys import generate, load_public, signature_ok
+from openets.audit.service import audit_part
 from openets.bootstrap import open_market
 from openets.cli import app
 from openets.engine.journal import record_hash
-from openets.engine.usecases.audit import audit_part
 from openets.trading.book import Side
 from openets.trading.commands import PostListing
 

@@ -11,10 +11,10 @@ from dsl import Given
 from typer.testing import CliRunner
 
 from openets.audit.keys import generate, load_private, load_public, signature_ok
+from openets.audit.service import CheckpointSigned, audit_part
 from openets.audit.signer import Signer
 from openets.cli import app
 from openets.engine.journal import record_hash
-from openets.engine.usecases.audit import CheckpointSigned, audit_part
 from openets.ops.verify import verify_market
 from openets.trading.book import Side
 from openets.trading.commands import PostListing

@@ -102,7 +102,7 @@ def test_frozen_account_cannot_send_a_transfer(given: Given) -> None:
 
 
 def test_genesis_opens_every_system_account_once(given: Given) -> None:
-    from openets.engine.usecases.genesis import Genesis
+    from openets.registry.genesis_service import Genesis
     from openets.registry.model import SystemRole
 
     reg = given.state.registry

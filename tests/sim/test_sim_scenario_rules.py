@@ -10,9 +10,9 @@ import pytest
 from openets.bootstrap import open_market
 from openets.domain.clock import SimulatedClock, parse_iso
 from openets.domain.rejection import Rejection
-from openets.engine.usecases.genesis import Genesis
 from openets.ops.verify import replay_market
 from openets.presets import preset
+from openets.registry.genesis_service import Genesis
 from openets.rule_overrides import RuleOverrideError, apply_overrides, encode
 from openets.sim.scenarios import ScenarioError, parse_scenarios
 from openets.sim.simulate import config_rules, run_simulation

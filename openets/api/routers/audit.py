@@ -9,7 +9,7 @@ from openets.api.deps import ServicesDep, json_response
 from openets.api.errors import ApiCode, ApiError
 from openets.api.schemas.common import QUERY_ERRORS
 from openets.api.schemas.ops import AuditHeadOut
-from openets.engine.usecases.audit import CheckpointSigned, audit_part
+from openets.audit.service import CheckpointSigned, audit_part
 
 router = APIRouter(tags=["audit"])
 

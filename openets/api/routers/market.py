@@ -228,7 +228,7 @@ async def daily_report(
     """The daily market report of a closed trading day: the composite's prices, volume and
     turnover by method, the year to date and the per-vintage table (the exchange's format)."""
     from openets.audit.report import head_json, with_signed_head
-    from openets.engine.usecases.audit import audit_part
+    from openets.audit.service import audit_part
     from openets.supervision.reports.daily import daily_json, render_daily
     from openets.supervision.reports.daily import daily_report as build
 

@@ -16,7 +16,7 @@ from openets.api.sequencer import Writer
 from openets.domain.clock import SimulatedClock
 from openets.domain.rejection import Code, Rejection
 from openets.domain.when import WhenError, parse_time
-from openets.engine.usecases.clock import LATEST, AdvanceClock
+from openets.ops.clock_service import LATEST, AdvanceClock
 
 router = APIRouter(tags=["ops"])
 

@@ -40,9 +40,9 @@ from openets.api.views import account_public, request_out, status_request_out, t
 from openets.domain.clock import to_utc_micros
 from openets.domain.messages import Event
 from openets.domain.rejection import Code, Rejection
-from openets.engine.usecases import account_requests
 from openets.market import MarketState
 from openets.registry import commands as rc
+from openets.registry import service as account_requests
 from openets.registry.events import LedgerPosted
 from openets.registry.model import SubjectType
 

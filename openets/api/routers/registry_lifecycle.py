@@ -40,9 +40,9 @@ from openets.api.sequencer import Writer
 from openets.api.views import request_out, status_request_out
 from openets.domain.messages import Event
 from openets.domain.rejection import Code, Rejection
-from openets.engine.usecases import account_requests as ar
 from openets.market import MarketState
 from openets.registry import commands as rc
+from openets.registry import service as ar
 from openets.registry.events import LedgerPosted
 from openets.supervision import finance as sf
 from openets.supervision.finance_service import fin
