@@ -31,6 +31,7 @@ from openets.api.errors import (
     internal_error_response,
     validation_error,
 )
+from openets.api.fastlane import FastLane
 from openets.api.guard import RequestGuard
 from openets.api.metrics import Metrics, MetricsMiddleware
 from openets.api.route_index import index_routes
@@ -288,5 +289,6 @@ def create_app(
         max_body_bytes=settings.max_body_bytes,
         body_timeout_seconds=settings.body_timeout_seconds,
     )
-    index_routes(app)
+    app.state.fastlane = FastLane(routes, API_PREFIX)
+    index_routes(app, app.state.fastlane)
     return app
