@@ -16,6 +16,8 @@ from typing import IO
 
 import typer
 
+from openets.sim import CURRENT_YEAR, DEMO_ENTITIES
+
 DEFAULT_DB = "openets-demo.db"
 START = "2021-07-16T09:00+08:00"
 
@@ -26,10 +28,18 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(8000, help="HTTP port on 127.0.0.1"),
         host: str = typer.Option("127.0.0.1"),
         db: str = typer.Option(f"sqlite:///{DEFAULT_DB}", help="SQLAlchemy URL (a fresh file)"),
-        entities: int = typer.Option(2162, help="covered entities of the synthetic market"),
+        entities: int = typer.Option(
+            DEMO_ENTITIES,
+            help="power entities of the synthetic market; from 2025 steel, cement and aluminium "
+            "join in the 2025 roster's proportions (the real roster: 2087, 3,378 in all)",
+        ),
         seed: int = typer.Option(1, help="seed of the population and the agents"),
         speed: float = typer.Option(120.0, help="simulated seconds per real second"),
-        year: int = typer.Option(2021, help="compliance cycle: 2021 (cycle 1), 2024, 2025"),
+        year: int = typer.Option(
+            CURRENT_YEAR,
+            help="compliance cycle by its deadline year: 2026 (the current cycle, 2025 "
+            "obligations), 2025, 2024, 2021 (cycle 1)",
+        ),
         run_seconds: float = typer.Option(0.0, help="stop after this many real seconds (0: never)"),
     ) -> None:
         """Run the demo market: seeded, agents trading, the browser terminal at the URL printed."""

@@ -1,6 +1,7 @@
 """``openets simulate``: run a compliance cycle headless and write its report.
 
-    openets simulate --entities 2162 --year 2021 --seed 1 --out sim-2021
+    openets simulate                      # the current cycle: 2025 obligations, due 2026-12-31
+    openets simulate --year 2021 --seed 1 --out sim-2021    # cycle 1 (2,162 entities)
 
 Progress goes to standard error, the report's headline to standard output.
 """
@@ -12,6 +13,8 @@ import time
 from pathlib import Path
 
 import typer
+
+from openets.sim import CURRENT_YEAR
 
 
 class ProgressBar:
@@ -33,7 +36,7 @@ class ProgressBar:
 
 
 def simulate_command(
-    entities: int,
+    entities: int | None,
     year: int,
     seed: int,
     out: Path,
@@ -44,8 +47,11 @@ def simulate_command(
     quiet: bool,
 ) -> int:
     from openets.sim.report import summary, write_report
+    from openets.sim.seed_market import default_entities
     from openets.sim.simulate import SimConfig, run_simulation
 
+    if entities is None:
+        entities = default_entities(year)
     if entities < 1:
         print(f"error: --entities must be at least 1, was {entities}", file=sys.stderr)
         return 2
@@ -76,8 +82,17 @@ def simulate_command(
 def register(app: typer.Typer) -> None:
     @app.command()
     def simulate(
-        entities: int = typer.Option(2162, help="covered entities (cycle 1 had 2,162)"),
-        year: int = typer.Option(2021, help="year of the surrender deadline: 2021, 2024, 2025"),
+        entities: int | None = typer.Option(
+            None,
+            help="power entities (the year's roster: 2,162 in 2021, 2,087 in 2025-2026); "
+            "from 2025 steel, cement and aluminium join in the 2025 roster's proportions "
+            "(2,087 power entities: 3,378 in all)",
+        ),
+        year: int = typer.Option(
+            CURRENT_YEAR,
+            help="year of the surrender deadline: 2026 (the current cycle, 2025 obligations), "
+            "2025, 2024 or 2021 (cycle 1)",
+        ),
         seed: int = typer.Option(1, help="seed of the population and the agents"),
         out: Path = typer.Option(Path("sim-report"), help="folder for the report"),
         preset: str = typer.Option("cn", help="market rules preset"),

@@ -21,6 +21,8 @@ from openets.domain.messages import Event
 from openets.engine.core import Engine
 from openets.trading.book import Side
 
+PPM = 1_000_000
+
 if TYPE_CHECKING:
     from openets.sim.agent_market import Desk
     from openets.sim.agents import ComplianceAgent
@@ -96,9 +98,17 @@ class BlockDesk:
         """Answer counters on the agent's own requests, confirm or counter the other side's
         open requests with up to ``capacity`` (all it still means to trade), and post a
         request for what is left of ``today`` if that is a block. Returns the tonnes traded
-        or committed (counted against ``today``)."""
+        or committed (counted against ``today``).
+
+        Block prices sit below the listing price (a block discount, §13: block trades are
+        most of the volume, at prices under the screen's): the agent asks or bids its
+        ``block_discount_ppm`` below its listing price, and a seller accepts that much less."""
         if capacity < self.min_qty:
             return 0
+        off = PPM - agent.block_discount_ppm
+        price = (price * off + PPM // 2) // PPM
+        if side is Side.SELL:
+            limit = (limit * off + PPM // 2) // PPM
         self.answer(agent, desk, limit)
         done = 0
         for rid in list(self.open_ids):
@@ -107,7 +117,7 @@ class BlockDesk:
             if rid not in agent.block_open:
                 done += self._respond(agent, desk, rid, side, capacity - done, limit)
         rest = today - done
-        if rest * 4 >= self.min_qty and capacity - done >= self.min_qty:
+        if rest > 0 and capacity - done >= self.min_qty:
             # a block must be 100,000 t: a large holder asks for more than today's share
             rest = max(rest, self.min_qty)
             if not any(o[0] == int(side) for o in agent.block_open.values()):
@@ -184,6 +194,8 @@ class BlockDesk:
                 continue
             buying = any(o[0] == int(Side.BUY) for o in agent.block_open.values())
             limit, _ = agent.limits(desk, Side.BUY if buying else Side.SELL)
+            if not buying:
+                limit = (limit * (PPM - agent.block_discount_ppm) + PPM // 2) // PPM
             self.answer(agent, desk, limit)
             for rid in list(agent.block_open):
                 if rid in self.open_ids and self._requester(rid) == agent.account_id:

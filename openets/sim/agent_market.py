@@ -97,6 +97,8 @@ class Desk:
     block_high: int = 0
     block: Any = None
     """The block desk (:class:`openets.sim.agent_block.BlockDesk`), or None: listings only."""
+    venue: Venue | None = None
+    """Every listed vintage's desk when the cycle trades several (None: this one only)."""
 
     def __post_init__(self) -> None:
         self.refresh()
@@ -148,3 +150,25 @@ class Desk:
 
     def available(self, account_id: str) -> int:
         return self.engine.state.registry.available(account_id, self.product)
+
+
+@dataclass(slots=True)
+class Venue:
+    """The desks of every listed vintage (in listing order), the cycle's own vintage (what its
+    allocation issued) and the carry-over quota that binds old vintages, if any."""
+
+    desks: dict[str, Desk]
+    product: str
+    old_quota_t: int | None = None
+    """Tonnes of old vintages (up to CEA24) an entity may surrender for the cycle's
+    obligations (10,000 t + 1.5 × net sales: the simulated entities have no 2019-2024 sales,
+    so 10,000 t); None: every listed vintage serves the obligations in full."""
+
+    def primary(self) -> Desk:
+        """The cycle's own vintage once it is listed, the latest listed vintage before."""
+        own = self.desks.get(self.product)
+        return own if own is not None else list(self.desks.values())[-1]
+
+    def old(self) -> list[Desk]:
+        """The listed vintages other than the cycle's own."""
+        return [d for code, d in self.desks.items() if code != self.product]

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from openets.clearing.funds import Deposit
 from openets.registry.commands import Surrender
 from openets.sim.agent_market import PPM, Desk, cover_ppm, scale
+from openets.sim.agent_vintages import buy_desk, sell_desk, usable
 from openets.sim.seed_market import EntityPosition
 from openets.trading.book import Side
 from openets.trading.commands import CancelListing, PostListing, TakeListing
@@ -66,6 +67,16 @@ class AgentParams:
     tolerance_ppm: tuple[int, int] = (0, 15_000)
     cash_headroom_ppm: int = 1_300_000
     """Cash deposited at the start: need × reference × this."""
+    carried_ppm: tuple[int, int] = (0, 0)
+    """Older vintages a long entity carries into a cycle that lists them (share of its yearly
+    emissions, spread over the older listed vintages)."""
+    carry_sell_ppm: tuple[int, int] = (0, 0)
+    """Under a binding carry-over limit (2025 on): the share of its holding above the quota
+    (10,000 t) a holder sells, whether or not it would otherwise trade."""
+    carry_floor_ppm: tuple[int, int] = (700_000, 900_000)
+    """Such a seller's lowest price (of the reference): it sells what is worth less to it."""
+    block_discount_ppm: tuple[int, int] = (0, 0)
+    """How far below the listing price an agent asks or bids in a block request."""
 
 
 def _between(rng: random.Random, lo_hi: tuple[int, int]) -> int:
@@ -113,6 +124,13 @@ class ComplianceAgent:
     surrendered: int = 0
     deposits: int = 0
     surrendered_by_year: dict[int, int] = field(default_factory=dict)
+    old_surrendered: int = 0
+    """Tonnes of older vintages surrendered (they count against the carry-over quota)."""
+    carried: tuple[tuple[str, int], ...] = ()
+    """Older vintages held at the start of the cycle: (vintage, tonnes)."""
+    block_discount_ppm: int = 0
+    block_minded: bool = False
+    """Today it has a block's worth left to trade: it acts mostly in the block session."""
     open: dict[str, list[int]] = field(default_factory=dict)
     """Own listings: id -> [side, remaining, price]."""
     block_open: dict[str, list[int]] = field(default_factory=dict)
@@ -125,6 +143,10 @@ class ComplianceAgent:
     @property
     def obligation(self) -> int:
         return sum(q for _, q in self.obligations)
+
+    @property
+    def carried_t(self) -> int:
+        return sum(q for _, q in self.carried)
 
     @property
     def net(self) -> int:
@@ -166,8 +188,9 @@ class ComplianceAgent:
         if self.buy_target:
             buy = max(0, self.buy_goal(t) - self.net - self.committed(Side.BUY))
         if self.bank_t and desk.prev_close <= self.bank_price:
-            extra = self.buy_target + self.bank_t - self.net - self.committed(Side.BUY)
-            buy = max(buy, min(extra, max(1, self.bank_t // 5)))
+            # buying for later on its own schedule too (the deadline draws it in as well)
+            goal = self.buy_goal(t) + scale(self.bank_t, cover_ppm(t, self.done_ppm, self.exponent))
+            buy = max(buy, goal - self.net - self.committed(Side.BUY))
         if self.sell_target:
             sell = max(0, self.sell_goal(t, desk.prev_close) + self.net - self.committed(Side.SELL))
         return buy, sell
@@ -180,6 +203,8 @@ class ComplianceAgent:
         need = max(buy, sell)
         if need <= 0:
             return 0
+        left = max(self.buy_target + self.bank_t - self.net, self.sell_target + self.net)
+        self.block_minded = desk.block is not None and left >= desk.block.min_qty
         n = 1 + self.urgency(desk) * 2 // PPM
         if need >= desk.max_qty:
             n += 2
@@ -189,9 +214,13 @@ class ComplianceAgent:
     def act(self, desk: Desk, rng: random.Random, block_open: bool) -> None:
         buy, sell = self.wants(desk)
         if buy > 0:
-            self._buy(desk, rng, buy, block_open)
+            where, room = buy_desk(self, desk)
+            if where is not None and room > 0:
+                self._buy(where, rng, min(buy, room), block_open, room)
         elif sell > 0:
-            self._sell(desk, rng, sell, block_open)
+            where, free = sell_desk(self, desk)
+            if where is not None and free > 0:
+                self._sell(where, rng, min(sell, free), block_open, free)
 
     def limits(self, desk: Desk, side: Side) -> tuple[int, int]:
         """(take limit, posting price) for ``side`` from the previous close and urgency."""
@@ -211,13 +240,15 @@ class ComplianceAgent:
         post = max(limit, scale(anchor, PPM - move + self.patience_ppm + markup))
         return limit, desk.clamp(post)
 
-    def _buy(self, desk: Desk, rng: random.Random, need: int, block_open: bool) -> None:
+    def _buy(self, desk: Desk, rng: random.Random, need: int, block_open: bool, room: int) -> None:
         limit, bid = self.limits(desk, Side.BUY)
-        if self.bank_t and self.buy_goal(desk.period.t_ppm) <= self.net:
+        banking = self.bank_t and self.buy_goal(desk.period.t_ppm) <= self.net
+        if banking:
             # only buying for the next cycle: at the banker's price or not at all
             limit, bid = min(limit, self.bank_price), min(bid, self.bank_price)
         if desk.block is not None and block_open:
-            cap = self.buy_target - self.net - self.committed(Side.BUY)
+            goal = self.buy_target + (self.bank_t if desk.prev_close <= self.bank_price else 0)
+            cap = min(room, goal - self.net - self.committed(Side.BUY))
             need -= desk.block.trade(self, desk, Side.BUY, need, cap, limit, bid)
         for lst in desk.best(Side.SELL):
             if need <= 0 or lst.price > limit:
@@ -232,12 +263,8 @@ class ComplianceAgent:
         if need > 0:
             self._post(desk, Side.BUY, bid, need)
 
-    def _sell(self, desk: Desk, rng: random.Random, want: int, block_open: bool) -> None:
+    def _sell(self, desk: Desk, rng: random.Random, want: int, block_open: bool, free: int) -> None:
         limit, ask = self.limits(desk, Side.SELL)
-        free = desk.available(self.account_id) - self._keep()
-        want = min(want, free)
-        if want <= 0:
-            return
         if desk.block is not None and block_open:
             total = self.sell_goal(PPM, desk.prev_close) + self.net - self.committed(Side.SELL)
             want -= desk.block.trade(self, desk, Side.SELL, want, min(total, free), limit, ask)
@@ -252,7 +279,7 @@ class ComplianceAgent:
         if want > 0:
             self._post(desk, Side.SELL, ask, want)
 
-    def _keep(self) -> int:
+    def keep(self) -> int:
         """Allowances a seller keeps for its own surrender."""
         return max(0, self.obligation - self.surrendered)
 
@@ -320,34 +347,67 @@ class ComplianceAgent:
         p = desk.period
         if not p.last and p.t_ppm < self.surrender_ppm:
             return
-        have = desk.available(self.account_id)
+        if desk.venue is None:
+            holding = [(desk.product, desk.available(self.account_id))]
+        else:
+            holding = usable(self, desk)
+        have = sum(q for _, q in holding)
         if have < owed and not (p.last or self.holdout):
             return
         qty = min(have, owed)
         if qty <= 0:
             return
-        items = []
+        own = holding[0][0] if desk.venue is None else desk.venue.product
         for year, due in self.obligations:
             part = min(qty, due - self.surrendered_by_year.get(year, 0))
-            if part > 0:
-                items.append((year, part))
-                qty -= part
-        for year, part in items:
-            cmd = Surrender(self.account_id, year, ((desk.product, part),))
+            if part <= 0:
+                continue
+            qty -= part
+            items = []
+            while part > 0 and holding:
+                product, q = holding[0]
+                use = min(q, part)
+                items.append((product, use))
+                part -= use
+                if use == q:
+                    holding.pop(0)
+                else:
+                    holding[0] = (product, q - use)
+            cmd = Surrender(self.account_id, year, tuple(items))
             if desk.broker.send(cmd, self.actor):
-                self.surrendered += part
-                self.surrendered_by_year[year] = self.surrendered_by_year.get(year, 0) + part
+                done = sum(q for _, q in items)
+                self.surrendered += done
+                self.old_surrendered += sum(q for p_, q in items if p_ != own)
+                self.surrendered_by_year[year] = self.surrendered_by_year.get(year, 0) + done
+
+
+@dataclass(frozen=True, slots=True)
+class Carry:
+    """What a cycle's agents carry in and what the carry-over limit does to them."""
+
+    old_vintages: tuple[str, ...] = ()
+    """Older vintages listed at the cycle's start (long entities carry some of them)."""
+    quota_t: int | None = None
+    """The carry-over quota when it binds this cycle's holders (10,000 t; None: it does not)."""
+    own_is_old: bool = False
+    """The cycle's own vintage falls under the limit too (CEA24 in 2025)."""
 
 
 def make_agents(
-    positions: Sequence[EntityPosition], reference_fen: int, params: AgentParams, seed: int
+    positions: Sequence[EntityPosition],
+    reference_fen: int,
+    params: AgentParams,
+    seed: int,
+    carry: Carry = Carry(),
 ) -> list[ComplianceAgent]:
     """One agent per entity, its behaviour drawn from ``random.Random`` of the seed."""
     rng = random.Random(f"openets-sim-agents/{seed}")
+    carry_rng = random.Random(f"openets-sim-carry/{seed}")
     agents = []
     for pos in positions:
         a = ComplianceAgent(pos.entity.entity_id, pos.allocation_t, pos.obligations)
         gap = pos.gap_t
+        a.block_discount_ppm = _between(carry_rng, params.block_discount_ppm)
         a.done_ppm, a.exponent = _done_ppm(rng)
         a.patience_ppm = _between(rng, params.patience_ppm)
         a.tolerance_ppm = _between(rng, params.tolerance_ppm)
@@ -369,12 +429,46 @@ def make_agents(
             a.done_ppm, a.exponent = PPM, 30
             a.opportunity_price = scale(reference_fen, _between(rng, params.opportunity_ppm))
             a.late_markup_ppm = _between(rng, params.late_markup_ppm)
+        _carry(a, pos, carry, params, reference_fen, carry_rng)
         if not a.sell_target and rng.randrange(PPM) < params.banker_ppm:
             a.bank_t = scale(yearly, _between(rng, params.bank_size_ppm))
             a.bank_price = scale(reference_fen, _between(rng, params.bank_price_ppm))
         agents.append(a)
     _choose_holdouts(agents, params, rng)
     return agents
+
+
+def _carry(
+    a: ComplianceAgent,
+    pos: EntityPosition,
+    carry: Carry,
+    params: AgentParams,
+    reference_fen: int,
+    rng: random.Random,
+) -> None:
+    """Older vintages a long entity carries in, and its carry-over selling: under a binding
+    limit a holder of more than the quota sells part of the excess, at a lower floor."""
+    surplus = max(0, -pos.gap_t)
+    if surplus == 0:
+        return
+    yearly = pos.emissions_t // max(1, len(pos.obligations))
+    if carry.old_vintages and params.carried_ppm[1] > 0:
+        qty = scale(yearly, _between(rng, params.carried_ppm))
+        if qty > 0:
+            a.carried = ((carry.old_vintages[rng.randrange(len(carry.old_vintages))], qty),)
+    if carry.quota_t is None:
+        a.sell_target = min(surplus + a.carried_t, a.sell_target + scale(a.carried_t, 500_000))
+        return
+    old = a.carried_t + (surplus if carry.own_is_old else 0)
+    excess = old - carry.quota_t
+    if excess <= 0 or params.carry_sell_ppm[1] == 0:
+        return
+    want = scale(excess, _between(rng, params.carry_sell_ppm))
+    if want > a.sell_target:
+        a.sell_target = want
+        a.opportunity_price = 0
+        a.floor_fen = scale(reference_fen, _between(rng, params.carry_floor_ppm))
+        a.done_ppm, a.exponent = _between(rng, (400_000, 1_000_000)), rng.choice((1, 1, 2))
 
 
 def _choose_holdouts(

@@ -18,6 +18,7 @@ from openets.api.users import bootstrap_logins
 from openets.bootstrap import open_market
 from openets.domain.clock import SimulatedClock
 from openets.presets import MarketRules, preset
+from openets.sim import CURRENT_YEAR, DEMO_ENTITIES
 from openets.sim.demo_work import DemoWork, open_trader_accounts, seed_work
 from openets.sim.live import LiveCycle
 from openets.sim.simulate import Cast, SimConfig, cast, cycle_days, session_time
@@ -29,10 +30,10 @@ class DemoOptions:
     db: str
     host: str = "127.0.0.1"
     port: int = 8000
-    entities: int = 2162
+    entities: int = DEMO_ENTITIES
     seed: int = 1
     speed: float = 120.0
-    year: int = 2021
+    year: int = CURRENT_YEAR
     run_seconds: float = 0.0
 
 
@@ -87,19 +88,19 @@ def leave_reenabling(services: Services, account_id: str) -> str:
     )
 
 
-def leave_issuance(services: Services, account_id: str) -> str:
-    """Leave an issuance on the registry's desk: ``regop1`` asked to issue 5,000 t into
-    ``account_id``; ``regop2``, another person, approves it on the approvals page (four eyes).
-    Returns the printed line."""
+def leave_issuance(services: Services, account_id: str, product: str = "CEA19-20") -> str:
+    """Leave an issuance on the registry's desk: ``regop1`` asked to issue 5,000 t of
+    ``product`` into ``account_id``; ``regop2``, another person, approves it on the approvals
+    page (four eyes). Returns the printed line."""
     from openets.domain.rejection import Rejection
     from openets.registry.commands import RequestIssuance
 
-    cmd = RequestIssuance(account_id, "CEA19-20", 5_000, "演示：补发配额")
+    cmd = RequestIssuance(account_id, product, 5_000, "演示：补发配额")
     r = services.market.engine.submit(cmd, "regop1")
     if isinstance(r, Rejection):
         raise RuntimeError(f"demo: RequestIssuance {account_id}: {r}")
     return (
-        f"registry: regop1 asked to issue 5,000 t CEA19-20 into {account_id}: regop2 approves "
+        f"registry: regop1 asked to issue 5,000 t {product} into {account_id}: regop2 approves "
         "it on the approvals page (an issuance takes four eyes)"
     )
 
@@ -109,7 +110,8 @@ DESK_ENTITIES = 12
 
 
 def _entities(c: Cast, count: int = DESK_ENTITIES) -> list[tuple[str, str, str]]:
-    """The covered entities whose 2019 reports the demo puts in the cycle (agents' own)."""
+    """The covered entities whose reports of the cycle's first year the demo puts on the
+    roles' desks (the first of the roster: power plants)."""
     from openets.sim.population_geo import province_by_code
 
     accounts = {a.entity_id: a.account_id for a in c.agents}
@@ -130,7 +132,9 @@ def _windows(ws: tuple[tuple[dtime, dtime], ...]) -> str:
     return ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in ws)
 
 
-def what_waits(work: DemoWork, speed: float, market: MarketRules) -> list[str]:
+def what_waits(
+    work: DemoWork, speed: float, market: MarketRules, deadline: str = "2021-12-31 17:00"
+) -> list[str]:
     """The printed summary: what each role finds waiting, and how the demo's time runs."""
     rules = market.trading
     return [
@@ -138,7 +142,7 @@ def what_waits(work: DemoWork, speed: float, market: MarketRules) -> list[str]:
         f"the clock runs {speed:g}x real time: listing {_windows(rules.listing_sessions)}, "
         f"block {_windows(market.block.sessions)} (a trading day lasts "
         f"{_session_minutes(rules) * 60 / speed / 60:.1f} real minutes)",
-        f"compliance 2019 (deadline 2021-12-31 17:00): {len(work.entities)} entities registered "
+        f"compliance {work.year} (deadline {deadline}): {len(work.entities)} entities registered "
         f"and pre-allocated; reports waiting for verifier ({work.submitted}, provinces "
         f"{'、'.join(work.provinces)}), for the regulator's approval ({work.verified}), "
         f"approved ({work.approved}); the final allocation is the regulator's to run",
@@ -150,6 +154,12 @@ def _step(live: LiveCycle, clock: SimulatedClock, target: datetime, _writer: obj
     live.advance_to(target)
     if clock.now() < target:
         clock.advance(to=target)
+
+
+def _deadline_time(plan: object) -> str:
+    """The deadline day's closing time as the plan gives it (17:00 by default, as cycle 1)."""
+    t = getattr(plan, "deadline_time", None)
+    return "17:00" if t is None else f"{t:%H:%M}"
 
 
 def _say(text: str) -> None:
@@ -176,22 +186,26 @@ def run_demo(opts: DemoOptions) -> None:
     c = cast(config, market.engine, clock)
     _say(f"seeded in {time.perf_counter() - t0:.1f} s: journal at seq {market.state.last_seq}")
     with market.engine.batch():
-        traders = open_trader_accounts(market.engine, 3, c.cycle.product)
+        traders = open_trader_accounts(market.engine, 3, c.desk.product)
     live = LiveCycle(c)
     app = create_app(market)
     services: Services = app.state.services
     logins = demo_users(services, traders)
     reenabling = leave_reenabling(services, traders[0])
-    issuance = leave_issuance(services, traders[1])
+    issuance = leave_issuance(services, traders[1], c.cycle.product)
+    first_year, first_plan = c.cycle.plans[0]
     with market.engine.batch():  # the logins exist: appoint them and leave work waiting
-        work = seed_work(market.engine, _entities(c), "verifier")
+        work = seed_work(market.engine, _entities(c), "verifier", first_plan, first_year)
     url = f"http://{opts.host}:{opts.port}/"
     print(f"OpenETS demo market: {url}  (API {url}api/v1, docs {url}docs)", flush=True)
     for username, password, role, acct in logins:
         where = f", account {acct}" if acct else ""
         print(f"  login {username:<10} password {password:<16} ({role}{where})", flush=True)
     print(f"  {mfa_notice(services)}", flush=True)
-    for line in [*what_waits(work, opts.speed, preset("cn-demo")), reenabling, issuance]:
+    plan = market.state.compliance.plans.get(first_plan)
+    due = f"{c.cycle.deadline} {_deadline_time(plan)}"
+    waits = what_waits(work, opts.speed, preset("cn-demo"), due)
+    for line in [*waits, reenabling, issuance]:
         print(f"  {line}", flush=True)
     server = uvicorn.Server(
         uvicorn.Config(

@@ -1,11 +1,12 @@
 """What waits for each role when the demo opens, made with the commands the API journals.
 
-The demo starts in July 2021, the first cycle's year of surrender: a dozen of the covered
-entities are registered with a unit each, the regulator has run the pre-allocation of 2019
-(issued national → provincial → entity), and their 2019 emission reports stand at every step —
-some waiting for the verifier of their provinces, some verified and waiting for the regulator,
-some approved — while the final allocation is the regulator's to run and the surrender deadline
-(17:00 on 2021-12-31) approaches. The three human traders get accounts of their own that no
+The demo starts at the beginning of its cycle's year of surrender (by default January 2026, the
+2025 obligations; ``--year 2021``: July 2021, the first cycle): a dozen of the covered entities
+are registered with a unit each, the regulator has run the pre-allocation of the cycle's first
+year (issued national → provincial → entity), and their emission reports of that year stand at
+every step — some waiting for the verifier of their provinces, some verified and waiting for
+the regulator, some approved — while the final allocation is the regulator's to run and the
+surrender deadline approaches. The three human traders get accounts of their own that no
 agent trades on.
 """
 
@@ -42,6 +43,7 @@ class DemoWork:
     submitted: int
     verified: int
     approved: int
+    year: int = YEAR
 
 
 def _ok(engine: object, cmd: object, actor: str) -> tuple[object, ...]:
@@ -78,10 +80,17 @@ def _uscc(i: int) -> str:
     return draw_uscc(random.Random(f"openets-demo-trader/{i}"), "110105")
 
 
-def seed_work(engine: object, entities: Sequence[tuple[str, str, str]], verifier: str) -> DemoWork:
+def seed_work(
+    engine: object,
+    entities: Sequence[tuple[str, str, str]],
+    verifier: str,
+    plan: str = PLAN,
+    year: int = YEAR,
+) -> DemoWork:
     """Register ``entities`` ``(entity_id, account_id, province)``, appoint the regulator
-    (national) and ``verifier`` (their provinces), pre-allocate 2019 and leave the reports at
-    every step: the first third approved, the second verified, the rest submitted."""
+    (national) and ``verifier`` (their provinces), pre-allocate ``year`` under ``plan`` and
+    leave the reports at every step: the first third approved, the second verified, the rest
+    submitted."""
     provinces = tuple(sorted({p for _, _, p in entities}))
     _ok(engine, mrv.AppointRegulator(REGULATOR_ACTOR, NATIONAL), BOOTSTRAP_ACTOR)
     _ok(engine, mrv.AppointVerifier(verifier, provinces), BOOTSTRAP_ACTOR)
@@ -102,18 +111,18 @@ def seed_work(engine: object, entities: Sequence[tuple[str, str, str]], verifier
             REGISTRY,
         )
         prior.append(runs.EntityPrior(eid, (_line(_mwh(n), 0),)))
-    _ok(engine, runs.RunPreAllocation(PLAN, YEAR, tuple(prior)), REGULATOR_ACTOR)
+    _ok(engine, runs.RunPreAllocation(plan, year, tuple(prior)), REGULATOR_ACTOR)
     third = max(1, len(entities) // 3)
     counts = {"submitted": 0, "verified": 0, "approved": 0}
     for n, (eid, _, _) in enumerate(entities):
         lines = (_line(_mwh(n), _emissions(n)),)
-        _ok(engine, runs.SubmitEmissionReport(eid, YEAR, lines), f"owner-{eid}")
+        _ok(engine, runs.SubmitEmissionReport(eid, year, lines), f"owner-{eid}")
         if n < 2 * third:
             reason = "" if n % 2 else "燃煤低位热值复核，排放量按核查结果调整"
             checked = lines if not reason else (_line(_mwh(n), _emissions(n) + 1_000),)
-            _ok(engine, mrv.VerifyReport(eid, YEAR, checked, reason), verifier)
+            _ok(engine, mrv.VerifyReport(eid, year, checked, reason), verifier)
         if n < third:
-            _ok(engine, mrv.ApproveReport(eid, YEAR), REGULATOR_ACTOR)
+            _ok(engine, mrv.ApproveReport(eid, year), REGULATOR_ACTOR)
             counts["approved"] += 1
         elif n < 2 * third:
             counts["verified"] += 1
@@ -125,6 +134,7 @@ def seed_work(engine: object, entities: Sequence[tuple[str, str, str]], verifier
         counts["submitted"],
         counts["verified"],
         counts["approved"],
+        year,
     )
 
 

@@ -9,8 +9,15 @@ ordinary journal that ``openets verify`` and ``openets compliance report`` read.
 
 A cycle is named by its *trading year*: the year whose 31 December is the surrender deadline.
 2021 is cycle 1 (the 2019-2020 obligations, CEA19-20, trading from the market's opening on
-2021-07-16); 2024 and 2025 surrender the 2023 and 2024 vintages over a full trading year.
-The second cycle (2021-2022, deadline 2023) has two vintages and is not simulated.
+2021-07-16); 2024, 2025 and 2026 surrender the 2023, 2024 and 2025 vintages over a full trading
+year; 2026 (the 2025 obligations of power, steel, cement and aluminium, due by 2026-12-31) is
+the current cycle. The second cycle (2021-2022, deadline 2023) is not simulated.
+
+Every vintage the market's schedule (:data:`openets.trading.vintages.CN_VINTAGES`) lists by the
+first simulated day is listed at the seeding, each at the cycle's reference price; the cycle's
+own vintage joins on its listing date (the simulator lists it then with ``ListDueVintages``):
+CEA23 from November 2024, CEA24 from 2025-04-29, CEA25 from 2026-04-29. Until then the cycle
+trades the older vintages its long entities hold from earlier cycles (:func:`seed_banks`).
 
 Allocations are the plans' final benchmark allocations (:mod:`openets.compliance.allocation`) of
 the population's units; obligations apply the plans' caps (:mod:`openets.compliance.obligations`).
@@ -39,6 +46,7 @@ from openets.sim.population_names import draw_uscc
 from openets.sim.seed_cycle import run_cycle_steps
 from openets.trading.commands import ListInstrument
 from openets.trading.rules import CN_TRADING_RULES
+from openets.trading.vintages import VintageRules
 
 REGISTRY_ACTOR = "registry-operator"
 EXCHANGE_ACTOR = "exchange-operator"
@@ -65,6 +73,13 @@ class Cycle:
     def include_industry(self) -> bool:
         return any(y >= 2024 for y in self.years)
 
+    @property
+    def carry_over_binds(self) -> bool:
+        """The carry-over limit matters to this cycle's holders: old vintages (up to CEA24)
+        serve the obligations of 2025 on only within each entity's quota, so from the 2025
+        trading year the holders of a larger surplus sell (§13)."""
+        return self.trading_year >= 2025
+
 
 CYCLES: dict[int, Cycle] = {
     # Cycle 1: opened on the market's first day at its reference (§4), deadline 2021-12-31 (§8.2).
@@ -75,7 +90,18 @@ CYCLES: dict[int, Cycle] = {
     2024: Cycle(2024, ((2023, "2023"),), "CEA23", date(2024, 1, 2), date(2024, 12, 31), 7942),
     # 2024 vintage due by 2025-12-31; 2024 closed at 97.49 (§9.2).
     2025: Cycle(2025, ((2024, "2024"),), "CEA24", date(2025, 1, 2), date(2025, 12, 31), 9749),
+    # The current cycle: 2025 vintage due by 2026-12-31 (§13); 2025 closed at 74.63 (§13).
+    2026: Cycle(2026, ((2025, "2025"),), "CEA25", date(2026, 1, 5), date(2026, 12, 31), 7463),
 }  # fmt: skip
+
+POWER_ENTITIES = {2021: 2162, 2024: 2096, 2025: 2087, 2026: 2087}
+"""Power entities of each cycle's roster (§8.4, §9.2, §7.5); steel, cement and aluminium are
+added in the 2025 roster's proportions from the 2025 cycle on (3,378 entities in all)."""
+
+
+def default_entities(year: int) -> int:
+    """The power entities of ``year``'s roster (the default of ``--entities``)."""
+    return POWER_ENTITIES.get(year, 2162)
 
 
 def cycle_for(year: int) -> Cycle:
@@ -179,6 +205,19 @@ class SeededMarket:
     instrument: str
     accounts: dict[str, str]
     """entity id (or institution id) -> registry account id."""
+    listed: tuple[str, ...] = ()
+    """The vintages listed at the seeding, in listing order (the cycle's own may come later)."""
+
+
+def opening_vintages(rules: VintageRules, cycle: Cycle) -> tuple[str, ...]:
+    """The vintages the market lists by the cycle's first day: every one of its schedule
+    listed by then, and the cycle's own vintage if the schedule does not name it (a market
+    without that vintage on its schedule lists it at once)."""
+    schedule = rules.vintages
+    out = [v.code for v in schedule if v.listed_on <= cycle.first_day]
+    if cycle.product not in {v.code for v in schedule} and cycle.product not in out:
+        out.append(cycle.product)
+    return tuple(out)
 
 
 class SeedError(RuntimeError):
@@ -198,15 +237,20 @@ def seed_market(
     positions: Sequence[EntityPosition],
     cash_fen: Mapping[str, int],
     hold_back: Collection[str] = (),
+    banks: Mapping[str, Sequence[tuple[str, int]]] | None = None,
 ) -> SeededMarket:
-    """List the cycle's instrument, open an account per entity, run the cycle's compliance
-    steps up to the final allocation of each year (except for the entities in ``hold_back``)
-    and deposit each entity's cash (``cash_fen`` by entity id; missing means none)."""
+    """List the vintages of the cycle's first day (:func:`opening_vintages`, each at the
+    cycle's reference price), open an account per entity, run the cycle's compliance steps up
+    to the final allocation of each year (except for the entities in ``hold_back``), deposit
+    each entity's cash (``cash_fen`` by entity id; missing means none) and issue what it
+    carried from earlier cycles (``banks``: entity id -> (vintage, tonnes) pairs)."""
     accounts: dict[str, str] = {}
+    code = cycle.product
+    listed = opening_vintages(engine.state.rules.vintages, cycle)
     with engine.batch():
-        code = cycle.product
-        if code not in engine.state.trading.instruments:
-            _ok(engine, ListInstrument(code, code, cycle.reference_fen), EXCHANGE_ACTOR)
+        for vintage in listed:
+            if vintage not in engine.state.trading.instruments:
+                _ok(engine, ListInstrument(vintage, vintage, cycle.reference_fen), EXCHANGE_ACTOR)
         for pos in positions:
             e = pos.entity
             province = province_by_code(e.province).short
@@ -221,7 +265,13 @@ def seed_market(
         by_year = {year: [dict(p.by_year)[year] for p in positions] for year in cycle.years}
         run_cycle_steps(engine, cycle.plans, by_year, accounts, hold_back)
     _check_positions(engine, cycle, positions, accounts, hold_back)
-    return SeededMarket(code, accounts)
+    if banks:
+        with engine.batch():
+            for eid, holding in sorted(banks.items()):
+                for vintage, qty in holding:
+                    why = "carried from earlier cycles"
+                    _ok(engine, rc.Issue(accounts[eid], vintage, qty, why), REGISTRY_ACTOR)
+    return SeededMarket(code, accounts, listed)
 
 
 def _check_positions(

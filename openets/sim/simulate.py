@@ -23,13 +23,14 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from openets.bootstrap import open_market
-from openets.compliance.plans import PenaltyRegime, get_plan
+from openets.compliance.plans import PenaltyRegime, carry_over_for, get_plan
 from openets.compliance.run_messages import AssessPenalties, ComplianceRun
 from openets.compliance.service_inputs import month_price
 from openets.compliance.service_reads import penalty_quote
 from openets.compliance.state import ComplianceState
 from openets.domain.clock import BEIJING, SimulatedClock
 from openets.domain.messages import Event
+from openets.domain.products import ProductCode, vintage_years
 from openets.domain.rejection import Code, Rejection
 from openets.market import MarketState
 from openets.ops.eod import run_end_of_day
@@ -37,17 +38,21 @@ from openets.presets import MarketRules, preset
 from openets.rule_overrides import apply_overrides, decode
 from openets.sim.agent_block import BlockDesk, block_trading_available
 from openets.sim.agent_makers import MarketMaker, make_makers
-from openets.sim.agent_market import Broker, Desk, Period
-from openets.sim.agents import AgentParams, ComplianceAgent, cash_plan, make_agents
+from openets.sim.agent_market import Broker, Desk, Period, Venue
+from openets.sim.agents import AgentParams, Carry, ComplianceAgent, cash_plan, make_agents
+from openets.sim.calibration import calibrated
 from openets.sim.seed_cycle import REGULATOR
 from openets.sim.seed_market import (
+    EXCHANGE_ACTOR,
     Cycle,
     cycle_for,
     cycle_positions,
     open_institutions,
+    opening_vintages,
     seed_market,
 )
-from openets.trading.events import DayClosed, TradeExecuted
+from openets.trading.commands import ListDueVintages
+from openets.trading.events import CompositeClosed, DayClosed, TradeExecuted
 from openets.trading.rules import Matching
 
 Progress = Callable[[int, int], None]
@@ -119,6 +124,8 @@ class SimResult:
     days: tuple[date, ...]
     trades: list[TradeRow]
     bars: list[DayClosed]
+    """The daily bars of the market's price: the cycle's instrument, or the composite
+    (``COMCEA``, the same fields) when several vintages trade."""
     outcomes: list[EntityOutcome]
     penalties: Penalties
     seconds: float
@@ -132,6 +139,8 @@ class SimResult:
     """allocation_t, obligation_t, gap_t (short entities), surplus_t (long entities)."""
     surrendered: list[int]
     """Cumulative tonnes surrendered at the end of each trading day."""
+    vintage_volume: dict[str, int] = field(default_factory=dict)
+    """Tonnes traded per vintage (instrument)."""
 
     @property
     def compliance_ppm(self) -> int:
@@ -162,12 +171,15 @@ def session_time(day: date, t: time, seconds: int = 0) -> datetime:
 
 
 class _Feed:
-    """The engine subscriber: trades to their agents and to the record, daily bars."""
+    """The engine subscriber: trades to their agents and to the record, daily bars (of the
+    cycle's instrument, and of the composite when several vintages trade)."""
 
     def __init__(self, instrument: str) -> None:
         self.instrument = instrument
         self.trades: list[TradeRow] = []
         self.bars: list[DayClosed] = []
+        self.composite: list[CompositeClosed] = []
+        self.by_vintage: dict[str, int] = {}
         self.owners: dict[str, ComplianceAgent | MarketMaker] = {}
 
     def __call__(self, records: Sequence[Any], events: Sequence[Event]) -> None:
@@ -176,12 +188,15 @@ class _Feed:
             if kind is TradeExecuted:
                 t: TradeExecuted = ev  # type: ignore[assignment]
                 self.trades.append((t.time[:10], t.method, t.price, t.quantity, t.time))
+                self.by_vintage[t.instrument] = self.by_vintage.get(t.instrument, 0) + t.quantity
                 for acct in (t.buyer, t.seller):
                     owner = self.owners.get(acct)
                     if owner is not None:
                         owner.on_trade(t)
             elif kind is DayClosed and ev.instrument == self.instrument:  # type: ignore[attr-defined]
                 self.bars.append(ev)  # type: ignore[arg-type]
+            elif kind is CompositeClosed:
+                self.composite.append(ev)  # type: ignore[arg-type]
 
 
 @dataclass
@@ -200,6 +215,8 @@ class Cast:
     broker: Broker
     positions: Any
     surrendered: list[int] = field(default_factory=list)
+    venue: Venue | None = None
+    """Every listed vintage's desk when the cycle trades several (None: one instrument)."""
 
 
 def cycle_days(config: SimConfig) -> tuple[date, ...]:
@@ -221,12 +238,17 @@ def cast(config: SimConfig, engine: Any, clock: SimulatedClock) -> Cast:
             f"the agents trade by listing agreement; preset {config.preset!r} matches "
             "continuously (use cn or cn-demo)"
         )
+    params = calibrated(config.params, cycle.trading_year)
     positions = cycle_positions(cycle, config.entities, config.seed)
-    agents = make_agents(positions, cycle.reference_fen, config.params, config.seed)
+    days = cycle_days(config)
+    listed = opening_vintages(rules.vintages, cycle)
+    several = len(listed) > 1 or bool(rules.vintages.due(days[-1], listed))
+    carry = _carry(cycle, listed) if several else Carry()
+    agents = make_agents(positions, cycle.reference_fen, params, config.seed, carry)
     held = {p.entity.entity_id for p in positions[: config.desk_entities]}
-    seeded = seed_market(
-        engine, cycle, positions, cash_plan(agents, cycle.reference_fen, config.params), held
-    )
+    banks = {a.entity_id: a.carried for a in agents if a.carried}
+    cash = cash_plan(agents, cycle.reference_fen, params)
+    seeded = seed_market(engine, cycle, positions, cash, held, banks)
     feed = _Feed(seeded.instrument)
     for a in agents:
         a.account_id = seeded.accounts[a.entity_id]
@@ -239,13 +261,70 @@ def cast(config: SimConfig, engine: Any, clock: SimulatedClock) -> Cast:
             feed.owners[acct] = m
     engine.subscribers.append(feed)
     broker = Broker(engine)
-    desk = Desk(engine, broker, rules, seeded.instrument, seeded.instrument)
+    block = None
     if config.block and block_trading_available(engine):
-        desk.block = BlockDesk(engine, rules.block.min_qty)
-        engine.subscribers.append(desk.block.on_events)
-    days = cycle_days(config)
-    desk.period = Period(0, len(days))
-    return Cast(config, cycle, engine, clock, desk, agents, makers, days, feed, broker, positions)
+        block = BlockDesk(engine, rules.block.min_qty)
+        engine.subscribers.append(block.on_events)
+    period = Period(0, len(days))
+    venue = None
+    if several:
+        venue = Venue({}, cycle.product, _old_quota(cycle))
+        for code in listed:
+            _add_desk(venue, Desk(engine, broker, rules, code, code, period, block=block))
+        desk = venue.primary()
+    else:
+        desk = Desk(engine, broker, rules, seeded.instrument, seeded.instrument, period)
+        desk.block = block
+    return Cast(
+        config, cycle, engine, clock, desk, agents, makers, days, feed, broker, positions,
+        venue=venue,
+    )  # fmt: skip
+
+
+def _add_desk(venue: Venue, desk: Desk) -> None:
+    desk.venue = venue
+    venue.desks[desk.instrument] = desk
+
+
+def _old_quota(cycle: Cycle) -> int | None:
+    """The carry-over quota that limits older vintages in this cycle's surrenders, if any."""
+    rules = [carry_over_for(y) for y in cycle.years]
+    rule = next((r for r in rules if r is not None), None)
+    return None if rule is None else rule.base_t
+
+
+def _carry(cycle: Cycle, listed: Sequence[str]) -> Carry:
+    """The older vintages long entities carry in, and the carry-over limit on their holders."""
+    old = tuple(v for v in listed if v != cycle.product)
+    plan = get_plan(cycle.plans[-1][1])
+    rule = plan.carry_over if plan is not None else None
+    if rule is None or not cycle.carry_over_binds:
+        return Carry(old)
+    own_years = vintage_years(ProductCode(cycle.product))
+    own_is_old = bool(own_years) and max(own_years) <= rule.last_vintage_year
+    return Carry(old, rule.base_t, own_is_old)
+
+
+def list_due_vintages(c: Cast) -> None:
+    """At the day's start the exchange lists the vintages whose date has come (at the
+    composite's last close) and the agents get a desk for each."""
+    venue = c.venue
+    if venue is None:
+        return
+    st = c.engine.state
+    if not st.rules.vintages.due(c.clock.now().date(), list(st.trading.instruments)):
+        return
+    r = c.engine.submit(ListDueVintages(), EXCHANGE_ACTOR)
+    if isinstance(r, Rejection):
+        raise RuntimeError(f"listing the due vintages refused: {r.message}")
+    proto = c.desk
+    for ev in r:
+        code = ev.code
+        _add_desk(
+            venue,
+            Desk(c.engine, c.broker, proto.rules, code, code, proto.period, block=proto.block),
+        )
+    c.desk = venue.primary()
 
 
 def run_simulation(config: SimConfig, progress: Progress | None = None) -> SimResult:
@@ -272,13 +351,14 @@ def run_simulation(config: SimConfig, progress: Progress | None = None) -> SimRe
     assessed = _assess_penalties(c) if c.days[-1] == c.cycle.deadline else None
     st = market.state
     outcomes = _outcomes(st.compliance, c.cycle.years, agents)
+    composite = c.venue is not None
     return SimResult(
         config=config,
         cycle=c.cycle,
-        instrument=c.desk.instrument,
+        instrument=st.rules.vintages.composite_code if composite else c.desk.instrument,
         days=c.days,
         trades=c.feed.trades,
-        bars=c.feed.bars,
+        bars=c.feed.composite if composite else c.feed.bars,  # type: ignore[arg-type]
         outcomes=outcomes,
         penalties=_penalties(st, c.cycle, assessed),
         seconds=_time.perf_counter() - started,
@@ -290,6 +370,7 @@ def run_simulation(config: SimConfig, progress: Progress | None = None) -> SimRe
         violations=st.violations(),
         totals=totals,
         surrendered=c.surrendered,
+        vintage_volume=dict(sorted(c.feed.by_vintage.items())),
     )
 
 
@@ -320,14 +401,27 @@ def day_steps(c: Cast, i: int) -> Iterator[datetime]:
     rng = random.Random(f"openets-sim-days/{config.seed}/{i}")
     tr = desk.rules.trading
     slots = _slots(tr.listing_sessions)
-    block_end = max((e for _, e in desk.rules.block.sessions), default=None)
+    block_windows = desk.rules.block.sessions
+    block_end = max((e for _, e in block_windows), default=None)
+    if c.venue is not None and engine.state.rules.vintages.due(day, list(c.venue.desks)):
+        when = session_time(day, time(9, 0))
+        yield when
+        clock.advance(to=max(clock.now(), when))
+        list_due_vintages(c)
+    desk = c.desk
     desk.period.day = i
-    desk.refresh()
+    for d in c.venue.desks.values() if c.venue is not None else (desk,):
+        d.refresh()
     schedule: dict[int, list[ComplianceAgent | MarketMaker]] = {}
     everyone: list[ComplianceAgent | MarketMaker] = [*c.agents, *c.makers]
+    in_block_slots = [k for k, t in enumerate(slots) if any(s <= t < e for s, e in block_windows)]
     for who in everyone:
         for _ in range(who.plan_day(desk)):
-            schedule.setdefault(rng.randrange(len(slots)), []).append(who)
+            if in_block_slots and getattr(who, "block_minded", False) and rng.randrange(4):
+                slot = in_block_slots[rng.randrange(len(in_block_slots))]
+            else:
+                slot = rng.randrange(len(slots))
+            schedule.setdefault(slot, []).append(who)
     for slot in sorted(schedule):
         group = schedule[slot]
         rng.shuffle(group)

@@ -32,6 +32,8 @@ def test_demo_serves_a_seeded_market_where_agents_trade_and_demo_logins_work(
             "demo",
             "--port",
             str(port),
+            "--year",
+            "2021",
             "--entities",
             "60",
             "--speed",

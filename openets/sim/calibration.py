@@ -1,0 +1,92 @@
+"""The agents' calibration: which parameter was fitted to which published figure, per cycle.
+
+:class:`~openets.sim.agents.AgentParams` holds the behaviour shared by every cycle (when the
+short buy, how the long sell, the holdouts, the block desk). A cycle's market also had its own
+mood: how much its entities bought beyond their need (banking), what they carried in from
+earlier cycles, how hard the carry-over limit pushed holders to sell (§13) and where their
+prices sat. Those values were fitted, cycle by cycle, to the published figures of the
+reference (§9.2, §13) and are listed here with the figure each was fitted to; the report
+prints this table beside the comparison (:mod:`openets.sim.report_calibration`).
+
+:func:`calibrated` applies a cycle's fitted values to the parameters a caller left at their
+defaults: a value a scenario file or a test sets on purpose is never replaced.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from openets.sim.agents import AgentParams
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    """One fitted parameter: its value in a cycle and the figure it was fitted to."""
+
+    param: str
+    value: object
+    fitted_to: str
+
+
+SHARED: tuple[Fit, ...] = (
+    Fit("block_discount_ppm", (10_000, 40_000), "block share of volume 70-90% (§13: about 83%)"),
+    Fit("holdout_ppm", 5_000, "compliance 99.5% by quantity in cycle 1 (§8.4)"),
+)
+"""Values fitted once for every cycle (AgentParams' defaults)."""
+
+_V1 = "cycle 1 volume 179 Mt (§9.2)"
+_V24 = "2024 volume 189 Mt (§9.2)"
+_P24 = "2024 average price RMB 95.84 (18.114 bn / 189 Mt, §9.2)"
+_V25 = "2025 volume 235 Mt (§13)"
+_P25 = "2025 average price RMB 62.36 (§13)"
+_NONE = "no published figure yet: the 2025 values, by analogy"
+
+FITS: dict[int, tuple[Fit, ...]] = {
+    2021: (
+        Fit("banker_ppm", 800_000, _V1),
+        Fit("bank_size_ppm", (30_000, 150_000), _V1),
+        Fit("bank_price_ppm", (900_000, 1_150_000), _V1),
+        Fit("hoarder_ppm", 300_000, _V1),
+        Fit("sell_share_ppm", (400_000, 1_000_000), _V1),
+    ),
+    2024: (
+        Fit("carried_ppm", (10_000, 80_000), _V24),
+        Fit("banker_ppm", 700_000, _V24),
+        Fit("bank_size_ppm", (20_000, 80_000), _V24),
+        Fit("hoarder_ppm", 400_000, _V24),
+        Fit("cap_ppm", (1_100_000, 1_500_000), _P24),
+        Fit("floor_ppm", (1_000_000, 1_250_000), _P24),
+        Fit("bank_price_ppm", (950_000, 1_200_000), _P24),
+    ),
+    2025: (
+        Fit("carried_ppm", (20_000, 100_000), _V25),
+        Fit("carry_sell_ppm", (500_000, 1_000_000), _V25),
+        Fit("banker_ppm", 700_000, _V25),
+        Fit("bank_size_ppm", (20_000, 80_000), _V25),
+        Fit("carry_floor_ppm", (500_000, 750_000), _P25),
+        Fit("cap_ppm", (700_000, 1_000_000), _P25),
+        Fit("floor_ppm", (600_000, 900_000), _P25),
+        Fit("bank_price_ppm", (550_000, 750_000), _P25),
+    ),
+}
+"""Per cycle (trading year): the values that replace AgentParams' defaults."""
+
+
+def fits_for(year: int) -> tuple[Fit, ...]:
+    """Every fitted value that applies to ``year``'s cycle: the shared ones, then its own."""
+    return (*SHARED, *FITS.get(year, ()))
+
+
+def calibrated(params: AgentParams, year: int) -> AgentParams:
+    """``params`` with ``year``'s fitted values wherever ``params`` kept the default."""
+    default = AgentParams()
+    changes = {
+        f.param: f.value
+        for f in FITS.get(year, ())
+        if getattr(params, f.param) == getattr(default, f.param)
+    }
+    return dataclasses.replace(params, **changes) if changes else params  # type: ignore[arg-type]
+
+
+FITS[2026] = tuple(Fit(f.param, f.value, _NONE) for f in FITS[2025])
