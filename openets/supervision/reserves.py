@@ -21,8 +21,10 @@ dollar market), rates integer basis points. Parameters and where they come from:
 * RGGI-style cost and emissions containment reserves (anchors §A.5): the CCR released when the
   auction price exceeds its trigger ($13 in 2021, +7% a year), the ECR withheld when it would
   fall below its trigger ($6 in 2021, +7% a year) and not reoffered.
-* WCI price containment reserve: tiers sold at fixed prices once the auction price reaches them
-  (the tier prices and sizes are not in the reference: unconfirmed).
+* WCI price containment reserve: tiers sold at fixed prices once the auction price reaches them,
+  to covered entities only, in bids of 1,000 allowances (Cal. Code Regs. tit. 17 §95913; the
+  tier prices are California's 2021 $41.40 and $53.20, the sizes not in the reference:
+  unconfirmed).
 * A China-style reserve: release (sell by one-way bidding) when the composite price closes above
   a band for N consecutive days, buy back below it (no trigger numbers are published: the band,
   N and the quantities are configurable placeholders, unconfirmed).
@@ -209,14 +211,19 @@ def ccr_released(
 
 @dataclass(frozen=True, slots=True)
 class PriceContainmentRules:
-    """WCI price containment reserve: ``tiers`` of (fixed price, tonnes), cheapest first."""
+    """WCI price containment reserve: ``tiers`` of (fixed price, tonnes), cheapest first, each
+    sold at its price to covered entities (a fixed-price sale) in bids of whole ``lot``s."""
 
     tiers: tuple[tuple[int, int], ...]
+    lot: int = 1_000
+    """Bids in multiples of 1,000 allowances (anchors §A.4, CARB's auctions)."""
 
     def __post_init__(self) -> None:
         prices = [p for p, _ in self.tiers]
         if prices != sorted(prices) or any(q < 0 for _, q in self.tiers):
             raise ValueError("tiers are (price, tonnes), cheapest first, tonnes not negative")
+        if self.lot < 1:
+            raise ValueError(f"lot is a positive number of tonnes, was {self.lot}")
 
 
 def pcr_offer(

@@ -13,7 +13,8 @@ movements, so that they show in the journal, the registry and the reports:
   pays);
 * ``pcr``: once an auction of the instrument has cleared at or above a tier's price, the reserve
   sells what is left of the cheapest such tier by one-way bidding, the tier price as the reserve
-  price (a bid above it is not capped: one-way bidding has no fixed-price sale);
+  price and the only price: a fixed-price sale to covered entities, pro rata when oversubscribed
+  (:mod:`openets.trading.auction_fixed`);
 * the containment reserves act at a government sale's close (:func:`ecr_at_close` and
   :func:`ccr_at_close`, called by :func:`openets.trading.auction_service.close`): the supply is
   cut by what the bids at the ECR trigger price leave unsold (that part goes to the reserve
@@ -205,16 +206,21 @@ def _buy_back(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx, qty: int, price: 
 
 def _sell(
     m: MarketState, cmd: ApplyReserveRule, ctx: Ctx, qty: int, price: int, decision: str,
-    decided: int,
+    decided: int, lot: int = 0,
 ) -> Result:  # fmt: skip
     """Sell ``qty`` of the reserve by one-way bidding: the tonnes go from the reserve account
     straight onto offer (locked) in the auction account, which announces a SELL auction with
-    ``price`` as its reserve price."""
+    ``price`` as its reserve price; with ``lot``, a fixed-price sale at ``price`` in lots of
+    ``lot`` tonnes (:mod:`openets.trading.auction_fixed`)."""
     auctioneer = m.registry.required_system_account(SystemRole.AUCTION)
     ann = AnnounceAuction(auctioneer, AuctionSide.SELL, cmd.instrument, qty, price, cmd.closes_at)
+    if lot:
+        ann = replace(ann, lot_size=lot, min_cover_bps=0)
     spec = auction.announced_spec(m, ann, ctx)
     if isinstance(spec, Rejection):
         return spec
+    if lot:
+        spec = replace(spec, fixed_price=True)
     product = trading(m).instruments[spec.instrument].product
     if product != cmd.product:
         msg = f"instrument {cmd.instrument} is {product}, not the product {cmd.product}"
@@ -269,10 +275,11 @@ def _pcr(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
     price, left = offers[0]
     reserve = m.registry.required_system_account(SystemRole.RESERVE)
     qty = min(left, m.registry.available(reserve, cmd.product))
+    qty -= qty % rules.lot
     if qty <= 0:
-        msg = f"the reserve holds no {cmd.product} to sell"
+        msg = f"the reserve holds no {cmd.product} to sell (in lots of {rules.lot} t)"
         return Rejection(Code.INSUFFICIENT_HOLDINGS, msg, "product")
-    return _sell(m, cmd, ctx, qty, price, f"tier {format_yuan(price)}", left)
+    return _sell(m, cmd, ctx, qty, price, f"tier {format_yuan(price)}", left, rules.lot)
 
 
 def _used(m: MarketState, rule: str, product: str, year: int) -> int:
@@ -284,7 +291,8 @@ def _used(m: MarketState, rule: str, product: str, year: int) -> int:
 
 
 def _government_sale(m: MarketState, a: AuctionRecord) -> bool:
-    return a.spec.paid_allocation and a.spec.side is AuctionSide.SELL
+    """A government's auction of allowances (not a reserve's fixed-price tier sale)."""
+    return a.spec.paid_allocation and a.spec.side is AuctionSide.SELL and not a.spec.fixed_price
 
 
 def _year_of(m: MarketState, ctx: Ctx) -> int:

@@ -28,6 +28,7 @@ from enum import StrEnum
 from openets.domain.clock import from_utc_micros, to_utc_micros
 from openets.domain.money import round_half_up_div
 from openets.domain.rejection import Code, Rejection
+from openets.trading.auction_fixed import allocate_pro_rata, price_rejection
 
 FULL_COVER_BPS = 10_000
 """A cover of 100%: the eligible bid volume equals the supply."""
@@ -135,6 +136,9 @@ class AuctionSpec:
     reserve_rule: ReserveRule = ReserveRule.REJECT_BIDS
     tick: int = 1
     paid_allocation: bool = False
+    fixed_price: bool = False
+    """A fixed-price sale (:mod:`openets.trading.auction_fixed`): bids at ``reserve_price``
+    only, every winner pays it, pro rata when the bids ask for more than ``quantity``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +233,9 @@ def spec_problems(spec: AuctionSpec) -> tuple[Rejection, ...]:
     if spec.tick <= 0:
         out.append(Rejection(Code.INVALID_FIELD, f"tick must be positive, was {spec.tick}", "tick"))
     out.extend(_reserve_problems(spec))
+    if spec.fixed_price and (spec.side is not AuctionSide.SELL or spec.reserve_price is None):
+        msg = "a fixed-price sale sells (side sell) at its reserve price, which it needs"
+        out.append(Rejection(Code.INVALID_FIELD, msg, "reserve_price"))
     if spec.closes_at_us <= spec.opens_at_us:
         msg = (
             f"window must close after it opens, was {_iso(spec.opens_at_us)}.."
@@ -305,6 +312,8 @@ def _terms_rejection(spec: AuctionSpec, price: int, quantity: int) -> Rejection 
         return _bad_qty(
             f"quantity must be whole lots of {spec.lot_size} t, was {quantity}", "quantity"
         )
+    if spec.fixed_price and spec.reserve_price is not None:
+        return price_rejection(spec.reserve_price, price)
     if spec.reserve_rule is ReserveRule.REJECT_BIDS and _beyond_reserve(spec, price):
         word = "below the reserve" if spec.side is AuctionSide.SELL else "above the maximum"
         msg = f"price {price} fen is {word} price {spec.reserve_price} fen"
@@ -491,7 +500,10 @@ def clear_auction(spec: AuctionSpec, bids: Iterable[Bid], seed: int) -> AuctionR
         or eligible_volume * FULL_COVER_BPS < spec.quantity * spec.min_cover_bps
     ):
         cancel = CancelReason.COVER_SHORT
-    allocated = _allocate(spec.quantity, eligible)
+    if spec.fixed_price:
+        allocated = allocate_pro_rata(spec.quantity, eligible, spec.lot_size)
+    else:
+        allocated = _allocate(spec.quantity, eligible)
     winners_idx = [i for i, q in enumerate(allocated) if q > 0]
     clearing = ranked[winners_idx[-1]].price if winners_idx else None
     if (

@@ -59,6 +59,7 @@ class AuctionView:
     min_cover_bps: int
     reserve_rule: core.ReserveRule
     paid_allocation: bool
+    fixed_price: bool
     status: str
     cancel_reason: str
     initiator: str | None  # shown to the initiator and the operator only
@@ -158,6 +159,7 @@ class AuctionBook:
             min_cover_bps=s.min_cover_bps,
             reserve_rule=s.reserve_rule,
             paid_allocation=s.paid_allocation,
+            fixed_price=s.fixed_price,
             status=a.status,
             cancel_reason=a.cancel_reason,
             initiator=s.initiator if insider else None,

@@ -33,6 +33,7 @@ from openets.trading import auction as core
 from openets.trading import checks
 from openets.trading.auction import AuctionSide, AuctionSpec, Bid, LockAsset
 from openets.trading.auction_book import OPEN, AuctionBook, AuctionRecord, AuctionView
+from openets.trading.auction_fixed import bidder_rejection
 from openets.trading.auction_messages import (
     NO_LOCK,
     AnnounceAuction,
@@ -349,6 +350,11 @@ def place(m: MarketState, cmd: PlaceBid, ctx: Ctx) -> Result:
     )
     if r:
         return r
+    if a.spec.fixed_price:  # a reserve sale: covered entities only
+        acct = m.registry.accounts[cmd.account_id]
+        r = bidder_rejection(cmd.account_id, acct.subject_type.value)
+        if r:
+            return r
     if a.spec.side is AuctionSide.SELL:  # bidders buy
         r = check_position_limit(m, cmd.account_id, a.product, cmd.quantity)
         if r:

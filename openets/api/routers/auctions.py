@@ -117,6 +117,7 @@ def _out(v: AuctionView, *, sealed: bool = False) -> AuctionOut:
         min_cover_bps=v.min_cover_bps,
         reserve_rule=v.reserve_rule.value,
         paid_allocation=v.paid_allocation,
+        fixed_price=v.fixed_price,
         status=v.status,
         cancel_reason=v.cancel_reason,
         initiator=v.initiator,

@@ -102,6 +102,9 @@ class AuctionOut(OutModel):
     min_cover_bps: int
     reserve_rule: str
     paid_allocation: bool
+    fixed_price: bool
+    """A price containment reserve's tier sale: bids at the reserve price only, covered
+    entities only, pro rata when oversubscribed."""
     status: str
     """open, cleared or cancelled."""
     cancel_reason: str
