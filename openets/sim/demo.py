@@ -190,6 +190,7 @@ def run_demo(opts: DemoOptions) -> None:
     live = LiveCycle(c)
     app = create_app(market)
     services: Services = app.state.services
+    services.extras["clock_speed"] = opts.speed  # the first pages say how fast the day runs
     logins = demo_users(services, traders)
     reenabling = leave_reenabling(services, traders[0])
     issuance = leave_issuance(services, traders[1], c.cycle.product)

@@ -1045,10 +1045,18 @@ def _extend() -> None:
     """The terminal's later screens keep their words in :mod:`openets.web.i18n_more`,
     :mod:`openets.web.i18n_identity` (users, persons, two-factor login) and
     :mod:`openets.web.i18n_cycle` (the compliance cycle) and :mod:`openets.web.i18n_terminal`
-    (downloads) and :mod:`openets.web.i18n_work` (what waits on each role's first page)."""
-    from openets.web import i18n_cycle, i18n_identity, i18n_more, i18n_terminal, i18n_work
+    (downloads) and :mod:`openets.web.i18n_work` (what waits on each role's first page) and
+    :mod:`openets.web.i18n_desk` (the trader's and the registry's desks)."""
+    from openets.web import (
+        i18n_cycle,
+        i18n_desk,
+        i18n_identity,
+        i18n_more,
+        i18n_terminal,
+        i18n_work,
+    )
 
-    for more in (i18n_more, i18n_identity, i18n_cycle, i18n_terminal, i18n_work):
+    for more in (i18n_more, i18n_identity, i18n_cycle, i18n_terminal, i18n_work, i18n_desk):
         ZH.update(more.ZH)
         EN.update(more.EN)
 

@@ -238,3 +238,31 @@ def _when(x: Any) -> datetime | None:
         return datetime.fromisoformat(str(x))
     except ValueError:
         return None
+
+
+async def entry(c: Ctx) -> dict[str, Any]:
+    """What the listing entry shows beside the form: the account's available funds, and per
+    instrument the available tonnes of its product and the day's price band (limits down and
+    up); the page shows the form's chosen instrument's (static/terminal.js on a change)."""
+    (got, rows), funds, pos = await asyncio.gather(
+        instruments(c), c.get(f"/funds/{own(c)}"), c.get(f"/accounts/{own(c)}/positions")
+    )
+    for bad in (got, funds, pos):
+        if not bad.ok:
+            return problem(bad)
+    free = {str(p.get("product")): int(p.get("available") or 0) for p in pos.rows}
+    return {
+        "funds": dec(funds.data.get("available")),
+        "rows": [
+            {
+                "code": r["code"],
+                "product": r["product"],
+                "tonnes": free.get(str(r["product"]), 0),
+                "lower": r["lower"],
+                "upper": r["upper"],
+                "suspended": r["suspended"],
+            }
+            for r in rows
+        ],
+        "instrument": c.param("instrument"),
+    }

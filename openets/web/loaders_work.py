@@ -93,4 +93,34 @@ async def work(c: Ctx) -> dict[str, Any]:
         "rows": items,
         "waiting": sum(i["count"] for i in items),
         "market": market,
+        "pace": pace(market, c.lang),
     }
+
+
+def _span_minutes(windows: list[str]) -> int:
+    """From the first session's start to the last one's end, in minutes."""
+    marks = [int(x[:2]) * 60 + int(x[3:5]) for w in windows for x in w.split("-")]
+    return max(marks) - min(marks) if marks else 0
+
+
+def _seconds(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".") if x < 10 else f"{x:,.0f}"
+
+
+def pace(market: dict[str, Any], lang: str) -> dict[str, Any]:
+    """How the market's time runs: the sessions (``09:30–11:30、13:00–15:00``) and, where the
+    clock is driven at a set speed (the demo), how many real seconds a market minute takes
+    and how many real minutes the trading day."""
+    sep = "、" if lang == "zh" else ", "
+    listing = [str(w) for w in market.get("listing_sessions") or []]
+    block = [str(w) for w in market.get("block_sessions") or []]
+    out: dict[str, Any] = {
+        "listing": sep.join(w.replace("-", "–") for w in listing),
+        "block": sep.join(w.replace("-", "–") for w in block),
+    }
+    speed = market.get("clock_speed")
+    if isinstance(speed, int | float) and speed > 0:
+        out["speed"] = f"{speed:g}"
+        out["minute"] = _seconds(60 / speed)
+        out["day"] = _seconds(_span_minutes(listing) / speed)
+    return out

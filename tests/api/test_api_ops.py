@@ -135,3 +135,17 @@ def test_end_of_day_on_a_market_with_nothing_listed_opens_no_day(tmp_path: Path)
         exop.end_of_day()
         status = exop.get("/ops/status")
         assert (status["phase"], status["day"]) == ("idle", "")
+
+
+def test_market_status_names_the_sessions_and_the_clock_speed_where_one_is_set(
+    api: LiveApi,
+) -> None:
+    body = httpx.get(f"{api.base_url}/api/v1/ops/status").json()
+    assert body["listing_sessions"] == ["09:30-11:30", "13:00-15:00"]
+    assert body["block_sessions"] == ["13:00-15:00"]
+    assert body["clock_speed"] is None
+    api.server.services.extras["clock_speed"] = 120.0  # as the demo sets it
+    try:
+        assert httpx.get(f"{api.base_url}/api/v1/ops/status").json()["clock_speed"] == 120.0
+    finally:
+        del api.server.services.extras["clock_speed"]

@@ -8,6 +8,9 @@ finished by running the end of day again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import time
+
 from fastapi import APIRouter
 from starlette.responses import Response
 
@@ -41,8 +44,19 @@ async def market_status(services: ServicesDep) -> Response:
         block_session=mr.calendar.in_session(local, mr.block.sessions),
         unsettled_trades=len(t.unsettled),
         resting_listings=len(t.listings),
+        listing_sessions=_windows(mr.trading.listing_sessions),
+        block_sessions=_windows(mr.block.sessions),
+        clock_speed=_speed(services.extras.get("clock_speed")),
     )
     return json_response(out)
+
+
+def _windows(sessions: Sequence[tuple[time, time]]) -> list[str]:
+    return [f"{a:%H:%M}-{b:%H:%M}" for a, b in sessions]
+
+
+def _speed(x: object) -> float | None:
+    return float(x) if isinstance(x, int | float) and x > 0 else None
 
 
 @router.post("/ops/eod", response_model=EodOut, responses=COMMAND_ERRORS)

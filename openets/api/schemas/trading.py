@@ -308,3 +308,10 @@ class MarketStatusOut(OutModel):
     block_session: bool
     unsettled_trades: int
     resting_listings: int
+    listing_sessions: list[str]
+    """The listing sessions, Beijing time: ``["09:30-11:30", "13:00-15:00"]``."""
+    block_sessions: list[str]
+    """The block trading sessions, Beijing time."""
+    clock_speed: float | None = None
+    """Market seconds per real second where the clock is driven at a set pace (the demo's
+    ``--speed``); None on the real clock or a simulated one moved by hand."""

@@ -107,6 +107,22 @@
       });
   };
 
+  /* ---------------------------------------------------------- the entry's figures */
+  /* Beside the listing form: the chosen instrument's available tonnes and price band. */
+  function showEntry() {
+    var sel = document.querySelector("form.post-listing select[name=instrument]");
+    if (!sel) return;
+    Array.prototype.forEach.call(document.querySelectorAll("[data-entry-for]"), function (el) {
+      el.hidden = el.dataset.entryFor !== sel.value;
+    });
+  }
+  document.addEventListener("change", function (e) {
+    if (e.target.matches && e.target.matches("form.post-listing select[name=instrument]")) showEntry();
+  });
+  document.addEventListener("htmx:afterSwap", function (e) {
+    if (e.detail.target && e.detail.target.id === "f-entry") showEntry();
+  });
+
   /* ---------------------------------------------------------- keyboard entry */
   function entryForm() { return document.querySelector("form.post-listing"); }
 
