@@ -39,7 +39,8 @@ class Follower:
     """A read-only replica of the market state at ``db_url``.
 
     ``state`` changes only inside ``poll``/``wait`` and under ``lock``: readers on other threads
-    hold ``lock`` while they look (``with follower.lock: ...``) to see whole commands only.
+    hold ``lock`` while they look (``with follower.lock: ...``) to see whole commands only. The
+    journal is read outside ``lock``: a slow or unreachable database does not hold readers up.
     """
 
     def __init__(
@@ -56,6 +57,7 @@ class Follower:
         self.url = normalize_url(db_url)
         self.poll_interval = poll_interval
         self.lock = threading.RLock()
+        self._polling = threading.Lock()
         self.subscribers: list[RecordsListener] = []
         self._listen: Any = None
         self._listen_fairy: Any = None
@@ -114,15 +116,17 @@ class Follower:
         if self._diverged:
             raise FollowerDiverged(self._diverged)
         n = 0
-        with self.lock:
+        with self._polling:  # one poll at a time; readers wait only while a batch is applied
             batch: list[Record] = []
             for r in self.journal.read(self._engine.state.last_seq):
                 if len(batch) >= _BATCH and r.cmd_seq != batch[-1].cmd_seq:
-                    n += self._apply(batch)
+                    with self.lock:
+                        n += self._apply(batch)
                     batch = []
                 batch.append(r)
             if batch:
-                n += self._apply(batch)
+                with self.lock:
+                    n += self._apply(batch)
         return n
 
     def _apply(self, records: list[Record]) -> int:

@@ -3,6 +3,9 @@ sequencer writes and answers the public market data as the sequencer does; it ta
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +19,7 @@ from sqlalchemy import update
 
 from openets.api.replica import create_replica_app
 from openets.api.server import ServerThread
+from openets.ops.drill import free_port, wait_up
 from openets.store import schema
 from openets.store.follower import Follower
 
@@ -136,3 +140,24 @@ def test_read_replica_health_says_diverged_when_the_journal_no_longer_chains(
         h = r.json()
         assert r.status_code == 503 and h["status"] == "diverged"
         assert f"seq {last}" in h["problem"] and applied <= h["journal_seq"] < last
+
+
+def test_openets_serve_replica_of_follows_the_market_in_a_process_of_its_own(
+    live: LiveApi,
+) -> None:
+    traded(live)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/api/v1"
+    cli = [sys.executable, "-m", "openets.cli", "serve"]
+    proc = subprocess.Popen(
+        [*cli, "--replica-of", str(live.market.db_url), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_up(base, proc, timeout=90)
+        h = caught_up(base, live.seq())
+        assert (h["journal_seq"], h["state_hash"]) == (live.seq(), live.state.state_hash())
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)

@@ -26,7 +26,7 @@ def test_failover_to_the_synchronous_standby_loses_no_acknowledged_command(
     from openets.ops.failover import run
 
     log: list[str] = []
-    lines = run(seconds=2.0, seed_=3, log=log.append)
+    lines = run(seconds=1.0, seed_=3, log=log.append)
     assert any("promoted" in line for line in log)
     assert lines[0].endswith("all on the new primary")
     assert "equal to the read replica's" in lines[2]
