@@ -58,9 +58,12 @@ def parse_iso(text: str) -> datetime:
     return dt
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def to_utc_micros(dt: datetime) -> int:
     """Microseconds since the epoch: a stable integer for the journal."""
-    delta = dt.astimezone(UTC) - datetime(1970, 1, 1, tzinfo=UTC)
+    delta = (dt if dt.tzinfo is not None else dt.astimezone(UTC)) - _EPOCH
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 

@@ -17,15 +17,39 @@ class IdSource:
     The counters are part of the engine state, so replaying the journal reproduces every id.
     """
 
-    __slots__ = ("_counters",)
+    __slots__ = ("_before", "_counters")
 
     def __init__(self, counters: dict[str, int] | None = None) -> None:
         self._counters: dict[str, int] = dict(counters or {})
+        self._before: dict[str, int | None] = {}  # the counters a command moved, as they were
 
     def next(self, prefix: str, width: int = 6) -> str:
-        n = self._counters.get(prefix, 0) + 1
-        self._counters[prefix] = n
+        counters = self._counters
+        n = counters.get(prefix)
+        if prefix not in self._before:
+            self._before[prefix] = n
+        n = 1 if n is None else n + 1
+        counters[prefix] = n
         return f"{prefix}{n:0{width}d}"
+
+    def begin(self) -> None:
+        """Start a command: :meth:`moved` and :meth:`undo` cover the ids handed out from here."""
+        self._before.clear()
+
+    def moved(self) -> dict[str, int]:
+        """The counters moved since :meth:`begin`, with their new values."""
+        counters = self._counters
+        return {k: counters[k] for k in self._before}
+
+    def undo(self) -> None:
+        """Put back the counters moved since :meth:`begin` (a command that was refused)."""
+        counters = self._counters
+        for k, v in self._before.items():
+            if v is None:
+                del counters[k]
+            else:
+                counters[k] = v
+        self._before.clear()
 
     def observe(self, prefix: str, value: int) -> None:
         """Advance a counter to at least ``value`` (used when applying journaled events)."""

@@ -18,6 +18,7 @@ journal cannot commit, the in-memory state is ahead of the durable one and the e
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -31,7 +32,7 @@ from openets.domain.messages import EVENT_TYPES, Command, Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
 from openets.engine import codec
 from openets.engine import snapshot as snapshots
-from openets.engine.journal import GENESIS, Journal, Record, Snapshot, record_hash
+from openets.engine.journal import GENESIS, Journal, Record, Snapshot
 from openets.market import Applier, Handler, MarketState
 
 log = logging.getLogger("openets.engine")
@@ -45,6 +46,32 @@ def bind_applier(applier: Applier, m: MarketState) -> Callable[[Any], None]:
         bound: Callable[[Any], None] = bind(m)
         return bound
     return partial(applier, m)
+
+
+def _replay_step(
+    type_name: str, appliers: dict[type, Applier], st: MarketState
+) -> Callable[[Any], None]:
+    """Decode one event type's payload and apply it to ``st``."""
+    decode = codec.payload_decoder(type_name)
+    apply = bind_applier(appliers[EVENT_TYPES[type_name]], st)
+
+    def step(payload: Any) -> None:
+        apply(decode(payload))
+
+    return step
+
+
+class _BoundAppliers(dict[type, Callable[[Any], None]]):
+    """Each event type's applier bound to one state, bound on first use."""
+
+    def __init__(self, appliers: dict[type, Applier], st: MarketState) -> None:
+        super().__init__()
+        self.appliers = appliers
+        self.st = st
+
+    def __missing__(self, key: type) -> Callable[[Any], None]:
+        bound = self[key] = bind_applier(self.appliers[key], self.st)
+        return bound
 
 
 class CommandFailed(RuntimeError):
@@ -82,6 +109,9 @@ class Engine:
         self.subscribers: list[Subscriber] = []
         self._halted: str | None = None
         self._batch = 0
+        self._last_when: datetime | None = None
+        self._last_ts = 0
+        self._bound: tuple[object, object, dict[type, Callable[[Any], None]]] = (None, None, {})
 
     # --- commands -------------------------------------------------------------------------
     def submit(self, cmd: Command, actor: str = "system", *, now: datetime | None = None) -> Result:
@@ -109,22 +139,32 @@ class Engine:
         when = now or self.clock.now()
         st = self.state
         ids = st.ids
-        saved = ids.snapshot()
-        ctx = Ctx(when, actor, ids)
+        ids.begin()
         try:
-            result = handler(st, cmd, ctx)
+            result = handler(st, cmd, Ctx(when, actor, ids))
             if isinstance(result, Rejection) or not result:
-                ids.restore(saved)
+                ids.undo()
                 return result
             # Encode every event before applying any: a command applies whole or not at all.
-            payloads = [codec.encode(ev) for ev in result]
+            encode = codec.encode
+            payloads = [encode(ev) for ev in result]
         except Exception as exc:  # a bug, not the caller's mistake: halt the command, log it
-            ids.restore(saved)
+            ids.undo()
             log.exception("command %s by %s failed: %r", type(cmd).__name__, actor, cmd)
             raise CommandFailed(cmd, actor, exc) from exc
-        changed = {k: v for k, v in ids.snapshot().items() if saved.get(k) != v}
-        self._append(result, actor, to_utc_micros(when), changed, payloads)
+        if when is self._last_when:
+            ts = self._last_ts
+        else:
+            ts = self._last_ts = to_utc_micros(when)
+            self._last_when = when
+        self._append(result, actor, ts, ids.moved(), payloads)
         return result
+
+    def _bound_appliers(self, st: MarketState) -> dict[type, Callable[[Any], None]]:
+        """The appliers bound to ``st`` (rebuilt when the state or the table is replaced)."""
+        if self._bound[0] is not st or self._bound[1] is not self.appliers:
+            self._bound = (st, self.appliers, _BoundAppliers(self.appliers, st))
+        return self._bound[2]
 
     def _append(
         self,
@@ -137,17 +177,26 @@ class Engine:
         st = self.state
         seq, prev = st.last_seq, st.last_hash
         cmd_seq = st.last_cmd_seq + 1
-        records = []
-        ids_blob = orjson.dumps(ids, option=orjson.OPT_SORT_KEYS) if ids else b""
-        appliers = self.appliers
+        records: list[Record] = []
+        append = records.append
+        idb = orjson.dumps(ids, option=orjson.OPT_SORT_KEYS) if ids else b""
+        apply = self._bound_appliers(st)
+        encode = codec.encode
+        sha256 = hashlib.sha256
+        new = tuple.__new__
+        head = f"|{cmd_seq}|{ts}|{actor}|".encode()
         for i, ev in enumerate(events):
             seq += 1
-            payload = payloads[i] if payloads is not None else codec.encode(ev)
-            idb = ids_blob if i == 0 else b""
-            h = record_hash(prev, seq, cmd_seq, ts, actor, ev.journal_name, payload, idb)
-            records.append(Record(seq, cmd_seq, ts, actor, ev.journal_name, payload, idb, prev, h))
+            payload = payloads[i] if payloads is not None else encode(ev)
+            name = ev.journal_name
+            # record_hash, inline: the same bytes hashed in one call
+            h = sha256(
+                b"%s|%d%s%s|%s|%s" % (prev.encode(), seq, head, name.encode(), payload, idb)
+            ).hexdigest()
+            append(new(Record, (seq, cmd_seq, ts, actor, name, payload, idb, prev, h)))
             prev = h
-            appliers[type(ev)](st, ev)
+            idb = b""
+            apply[type(ev)](ev)
         st.last_seq, st.last_cmd_seq, st.last_hash, st.last_ts = seq, cmd_seq, prev, ts
         try:
             self.journal.append(records)
@@ -193,7 +242,7 @@ class Engine:
         appliers = self.appliers
         loads = orjson.loads
         observe = st.ids.observe
-        by_type: dict[str, tuple[Callable[[dict[str, Any]], Any], Callable[[Any], None]]] = {}
+        by_type: dict[str, Callable[[Any], None]] = {}
         n = 0
         last: Sequence[Any] | None = None
         # Records are read by position (a Record or a plain row tuple of the same columns).
@@ -201,11 +250,10 @@ class Engine:
             if r[6]:
                 for k, v in loads(r[6]).items():
                     observe(k, v)
-            pair = by_type.get(r[4])
-            if pair is None:
-                dec = codec.decoder(r[4])
-                pair = by_type[r[4]] = (dec, bind_applier(appliers[EVENT_TYPES[r[4]]], st))
-            pair[1](pair[0](loads(r[5])))
+            step = by_type.get(r[4])
+            if step is None:
+                step = by_type[r[4]] = _replay_step(r[4], appliers, st)
+            step(r[5])
             last = r
             n += 1
         if last is not None:
