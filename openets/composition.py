@@ -31,6 +31,7 @@ from openets.clearing import settlement_service as settlement
 from openets.compliance import service as compliance
 from openets.compliance import service_carry_over as carry_over
 from openets.compliance import service_runs as compliance_runs
+from openets.domain.messages import Command, Ctx, Result
 from openets.engine.core import bind_applier
 from openets.identity import service as identity
 from openets.market import (
@@ -141,7 +142,7 @@ def _context_tables() -> Iterable[tuple[str, HandlerTable, ApplierTable]]:
 def guarded(inner: Handler, accounts: supervision.Accounts) -> Handler:
     """``inner``, refused first for an account restricted from transfers."""
 
-    def guard(m: MarketState, cmd: Any, ctx: Any) -> Any:
+    def guard(m: MarketState, cmd: Command, ctx: Ctx) -> Result:
         for acct, field in accounts(m, cmd):
             r = supervision.check_account_restriction(m, acct, "transfer", field)
             if r:

@@ -16,11 +16,11 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from openets.clearing.funds import FundsState
 from openets.domain.ids import IdSource
-from openets.domain.messages import Ctx, Event, Result
+from openets.domain.messages import Command, Ctx, Event, Result
 from openets.engine.statehash import canonical_hash
 from openets.identity.model import IdentityState
 from openets.presets import MarketRules, preset
@@ -158,11 +158,14 @@ HandlerTable = dict[type, Handler]
 ApplierTable = dict[type, Applier]
 
 
-def part(name: str, fn: Callable[[Any, Any, Ctx], Result]) -> Handler:
+C = TypeVar("C", bound=Command)
+
+
+def part(name: str, fn: Callable[[Any, C, Ctx], Result]) -> Callable[[MarketState, C, Ctx], Result]:
     """Route a command to one context's handler with that context's part of the state."""
 
     @functools.wraps(fn)
-    def h(m: MarketState, cmd: Any, ctx: Ctx) -> Result:
+    def h(m: MarketState, cmd: C, ctx: Ctx) -> Result:
         return fn(getattr(m, name), cmd, ctx)
 
     return h

@@ -9,10 +9,8 @@ checked by ``openets verify --public-key``. The state keeps the latest checkpoin
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
@@ -96,9 +94,5 @@ def apply_checkpoint(st: AuditState, ev: CheckpointSigned) -> None:
 def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
     from openets.market import apply_part
 
-    @functools.wraps(record_checkpoint)
-    def handle(m: MarketState, cmd: Any, ctx: Ctx) -> Result:
-        return record_checkpoint(m, cmd, ctx)
-
-    handlers[RecordCheckpoint] = handle
+    handlers[RecordCheckpoint] = record_checkpoint
     appliers[CheckpointSigned] = apply_part("audit", apply_checkpoint)

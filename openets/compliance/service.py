@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from openets.compliance import mrv
 from openets.compliance import queries as cq
@@ -430,11 +430,14 @@ SPECIAL: dict[type, Callable[[MarketState, Any, Ctx], Result]] = {
 }
 
 
-def _typed(fn: Callable[[MarketState, Any, Ctx], Result]) -> Handler:
+C = TypeVar("C", bound=Command)
+
+
+def _typed(fn: Callable[[MarketState, C, Ctx], Result]) -> Callable[[MarketState, C, Ctx], Result]:
     """Refuse commands whose fields are not of their declared types, then run ``fn``."""
 
     @functools.wraps(fn)
-    def h(m: MarketState, cmd: Any, ctx: Ctx) -> Result:
+    def h(m: MarketState, cmd: C, ctx: Ctx) -> Result:
         bad = check_types(cmd)
         return bad if bad is not None else fn(m, cmd, ctx)
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from openets.compliance import mrv
 from openets.compliance import service as uc
@@ -52,7 +52,7 @@ from openets.compliance.run_messages import (
 from openets.compliance.service_reads import penalty_quote
 from openets.compliance.state import NATIONAL, SYSTEM_ACTOR, ReportLine, ReportStatus
 from openets.domain.checks import check_types
-from openets.domain.messages import Ctx, Event, Result
+from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.products import cea_for_year
 from openets.domain.rejection import Code, Rejection
 from openets.market import Applier, Handler, MarketState, apply_part
@@ -430,7 +430,9 @@ def assess_penalties(m: MarketState, cmd: AssessPenalties, ctx: Ctx) -> Result:
 # --- apply ----------------------------------------------------------------------------------
 
 
-def _apply(comp: uc.CompliancePart, ev: Any) -> None:
+def _apply(
+    comp: uc.CompliancePart, ev: EntitySectorRecorded | ComplianceRun | ObligationMet
+) -> None:
     if isinstance(ev, EntitySectorRecorded):
         comp.sectors[ev.entity_id] = ev.sector
     elif isinstance(ev, ComplianceRun):
@@ -439,9 +441,14 @@ def _apply(comp: uc.CompliancePart, ev: Any) -> None:
         comp.years[(ev.entity_id, ev.year)].met_by_interim = ev.by_interim
 
 
-def _typed(fn: Callable[[MarketState, Any, Ctx], Result]) -> Handler:
+C = TypeVar("C", bound=Command)
+
+
+def _typed(fn: Callable[[MarketState, C, Ctx], Result]) -> Callable[[MarketState, C, Ctx], Result]:
+    """Refuse commands whose fields are not of their declared types, then run ``fn``."""
+
     @functools.wraps(fn)
-    def h(m: MarketState, cmd: Any, ctx: Ctx) -> Result:
+    def h(m: MarketState, cmd: C, ctx: Ctx) -> Result:
         bad = check_types(cmd)
         return bad if bad is not None else fn(m, cmd, ctx)
 

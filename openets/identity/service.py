@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
 
-from openets.domain.messages import Ctx, Result
+from openets.domain.messages import Command, Ctx, Result
 from openets.identity.handlers import HANDLERS
 from openets.identity.model import APPLIERS, IdentityState
 from openets.market import Applier, Handler, MarketState
+from openets.registry.state import RegistryState
 
 __all__ = ["IdentityState", "identity", "register"]
 
@@ -23,9 +24,14 @@ def identity(m: MarketState) -> IdentityState:
     return st
 
 
-def _route(fn: Callable[[IdentityState, Any, Any, Ctx], Result]) -> Handler:
+C = TypeVar("C", bound=Command)
+
+
+def _route(fn: Callable[[IdentityState, RegistryState, C, Ctx], Result]) -> Handler:
+    """``fn`` on the identity part, reading the registry (a representative's account)."""
+
     @functools.wraps(fn)
-    def h(m: MarketState, cmd: Any, ctx: Ctx) -> Result:
+    def h(m: MarketState, cmd: C, ctx: Ctx) -> Result:
         return fn(m.identity, m.registry, cmd, ctx)
 
     return h

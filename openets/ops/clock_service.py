@@ -8,10 +8,8 @@ never advanced (the HTTP route refuses).
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from openets.domain.clock import BEIJING
 from openets.domain.messages import Command, Ctx, Event, Result
@@ -86,9 +84,5 @@ def apply_advanced(st: ClockState, ev: ClockAdvanced) -> None:
 def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
     from openets.market import apply_part
 
-    @functools.wraps(advance_clock)
-    def handle(m: MarketState, cmd: Any, ctx: Ctx) -> Result:
-        return advance_clock(m, cmd, ctx)
-
-    handlers[AdvanceClock] = handle
+    handlers[AdvanceClock] = advance_clock
     appliers[ClockAdvanced] = apply_part("clock", apply_advanced)

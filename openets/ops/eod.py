@@ -80,8 +80,8 @@ def run_end_of_day(
             raise EodError("band reserve", r)
         report.reserve = [e.decision for e in r if isinstance(e, ReserveRuleApplied)]
     if surveillance:
+        from openets.ops.surveillance import run_surveillance
         from openets.supervision.messages import ScanPositions
-        from openets.supervision.service import run_surveillance
 
         run_surveillance(engine, report.day, actor=actor, rows=rows)
         engine.submit(ScanPositions(), actor)

@@ -7,8 +7,6 @@ balance), fund instructions the bank has not settled, open listings and unsettle
 
 from __future__ import annotations
 
-from typing import Any
-
 from openets.domain.messages import Ctx, Result
 from openets.domain.money import format_yuan
 from openets.domain.rejection import Code, Rejection
@@ -42,8 +40,8 @@ def open_requests(m: MarketState, account_id: str) -> list[str]:
 def guard_close(inner: Handler) -> Handler:
     """``inner``, refused first for a close while something is still open for the account."""
 
-    def guarded(m: MarketState, cmd: Any, ctx: Ctx) -> Result:
-        if isinstance(cmd, rc.ChangeAccountStatus) and cmd.status == AccountStatus.CLOSED:
+    def guarded(m: MarketState, cmd: rc.ChangeAccountStatus, ctx: Ctx) -> Result:
+        if cmd.status == AccountStatus.CLOSED:
             left = open_requests(m, cmd.account_id) if isinstance(cmd.account_id, str) else []
             if left:
                 return Rejection(

@@ -15,8 +15,9 @@ The pending status requests live in this part; the registry's requests in the re
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from openets.domain.checks import check_types
 from openets.domain.messages import Command, Ctx, Event, Result
@@ -200,7 +201,7 @@ def request_clawback(m: MarketState, cmd: RequestClawBack, ctx: Ctx) -> Result:
     )
 
 
-def _apply(p: AccountRequests, ev: Any) -> None:
+def _apply(p: AccountRequests, ev: StatusChangeRequested | StatusChangeDecided) -> None:
     if isinstance(ev, StatusChangeRequested):
         p.pending[ev.request_id] = ev
     elif isinstance(ev, StatusChangeDecided):
@@ -208,9 +209,14 @@ def _apply(p: AccountRequests, ev: Any) -> None:
         p.decided.append((ev.request_id, ev.approver, ev.approved))
 
 
-def _typed(fn: Any) -> Handler:
+C = TypeVar("C", bound=Command)
+
+
+def _typed(fn: Callable[[MarketState, C, Ctx], Result]) -> Callable[[MarketState, C, Ctx], Result]:
+    """Refuse a command whose fields are not of their declared types, then run ``fn``."""
+
     @functools.wraps(fn)
-    def h(m: MarketState, cmd: Any, ctx: Ctx) -> Result:
+    def h(m: MarketState, cmd: C, ctx: Ctx) -> Result:
         bad = check_types(cmd)
         return bad if bad is not None else fn(m, cmd, ctx)
 

@@ -1,4 +1,4 @@
-"""Supervision's service: risk limits and measures, surveillance runs, cases.
+"""Supervision's service: risk limits and measures, restrictions, links, scans.
 
 The checks other contexts ask (position limit, account restriction) are supervision's port,
 :mod:`openets.supervision.port`; the guards built from them are composed around the other
@@ -10,35 +10,28 @@ Commands that need only supervision's own state (rules, alerts, cases, large-hol
 are handled in :mod:`openets.supervision.handlers`; this module adds those that read the
 registry or the trading state.
 
-A surveillance run (:func:`run_surveillance`) reads one day from the journal (or from a live
-:class:`~openets.supervision.feed.Collector`), runs the pure detectors and journals the run and
-its new alerts with :class:`~openets.supervision.messages.RecordAlerts`.
+A surveillance run (:func:`openets.ops.surveillance.run_surveillance`, which drives the
+engine) reads one day from the journal, runs the pure detectors and journals the run and its
+new alerts with :class:`~openets.supervision.messages.RecordAlerts`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
 from typing import Any
 
-from openets.domain.clock import to_utc_micros
 from openets.domain.messages import Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
-from openets.engine.core import Engine
 from openets.market import Applier, Handler, MarketState
 from openets.registry import commands as rc
 from openets.registry.events import LedgerPosted
 from openets.registry.model import SystemRole, TxType
 from openets.supervision import messages as sm
-from openets.supervision.detectors import DETECTORS, run_all
-from openets.supervision.feed import Row, day_data, rows_of
 from openets.supervision.handlers import HANDLERS, authority_field, text_field
-from openets.supervision.model import DayData, Params
 from openets.supervision.port import check_account_restriction as check_account_restriction
 from openets.supervision.port import check_position_limit as check_position_limit
 from openets.supervision.port import risk_rules, sup
 from openets.supervision.state import APPLIERS
-from openets.trading.bands import price_band
 from openets.trading.book import Side
 from openets.trading.events import InstrumentStatusChanged
 
@@ -186,7 +179,13 @@ def withdraw_resting(m: MarketState, account_id: str, why: str, ctx: Ctx) -> tup
     return tuple(events)
 
 
-def _suspend(m: MarketState, code: str, suspended: bool, cmd: Any, ctx: Ctx) -> Result:
+def _suspend(
+    m: MarketState,
+    code: str,
+    suspended: bool,
+    cmd: sm.SuspendInstrument | sm.ResumeInstrument,
+    ctx: Ctx,
+) -> Result:
     r = _instrument(m, code) or text_field(cmd.reason, "reason") or authority_field(cmd.authority)
     if r:
         return r
@@ -242,7 +241,7 @@ def link_accounts(m: MarketState, cmd: sm.LinkAccounts, ctx: Ctx) -> Result:
 def guard_unlink(inner: Handler) -> Handler:
     """``inner``, refused first for an account the registry does not know."""
 
-    def guarded(m: MarketState, cmd: Any, ctx: Ctx) -> Result:
+    def guarded(m: MarketState, cmd: sm.UnlinkAccounts, ctx: Ctx) -> Result:
         ids = cmd.account_ids if isinstance(cmd.account_ids, tuple) else ()
         for i, a in enumerate(ids):
             r = _participant(m, a, f"account_ids[{i}]")
@@ -316,44 +315,3 @@ def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> No
         handlers[cmd_t] = part("supervision", h)
     for ev_t, fn in APPLIERS.items():
         appliers[ev_t] = apply_part("supervision", fn)
-
-
-# --- the surveillance run -----------------------------------------------------------------------
-
-
-def surveillance_input(engine: Engine, day: str, rows: Iterable[Row] | None = None) -> DayData:
-    """One trading day for the detectors, from the journal (or ``rows`` a Collector kept)."""
-    m = engine.state
-    mr = m.rules
-    tr = mr.trading
-    bps = {"listing": tr.listing_band_bps, "block": mr.block.band_bps}
-
-    def band(inst: str, prev_close: int, method: str) -> tuple[int, int] | None:
-        b = bps.get(method)
-        return price_band(prev_close, b, tr.tick_fen) if b is not None and prev_close > 0 else None
-
-    end = max(e for _, e in tr.listing_sessions)
-    closes = datetime.combine(date.fromisoformat(day), end, tzinfo=mr.calendar.tz)
-    src = rows if rows is not None else rows_of(engine.journal.read())
-    return day_data(
-        src,
-        day,
-        band=band,
-        session_end=to_utc_micros(closes),
-        groups=sup(m).groups.items(),
-    )
-
-
-def run_surveillance(
-    engine: Engine,
-    day: str,
-    *,
-    params: Params | None = None,
-    only: Iterable[str] | None = None,
-    actor: str = "surveillance",
-    rows: Iterable[Row] | None = None,
-) -> Result:
-    """Run the detectors over ``day`` and journal the run and its new alerts."""
-    names = tuple(DETECTORS) if only is None else tuple(only)
-    alerts = run_all(surveillance_input(engine, day, rows), params, names)
-    return engine.submit(sm.RecordAlerts(day, names, alerts), actor)

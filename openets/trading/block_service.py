@@ -13,8 +13,6 @@ in the day's block volume and never set the open, high, low or close.
 
 from __future__ import annotations
 
-from typing import Any
-
 from openets.clearing.port import Wallets, lock_event, release_funds
 from openets.domain.checks import check_int
 from openets.domain.messages import Ctx, Event, Result
@@ -198,7 +196,7 @@ def _market_open(m: MarketState, ctx: Ctx) -> tuple[Event, ...] | Rejection:
     return r or day_guard(m, ctx.now)
 
 
-def _terms(cmd: Any) -> Rejection | None:
+def _terms(cmd: PostBlockRequest | CounterBlockQuote | AcceptBlockQuote) -> Rejection | None:
     return check_int(
         cmd.price, "price", Code.INVALID_PRICE, "a price in fen (ticks of 0.01)"
     ) or check_int(cmd.quantity, "quantity", Code.INVALID_QUANTITY, "whole tonnes")

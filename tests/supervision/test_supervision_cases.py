@@ -7,12 +7,12 @@ from dsl import Given
 
 from openets.domain.clock import parse_iso, to_utc_micros
 from openets.domain.rejection import Code
+from openets.ops.surveillance import run_surveillance, surveillance_input
 from openets.supervision import messages as sm
 from openets.supervision.feed import Collector
 from openets.supervision.messages import CaseStatus, Finding
 from openets.supervision.model import Action, Alert, Severity
 from openets.supervision.port import sup
-from openets.supervision.service import run_surveillance, surveillance_input
 from openets.trading.book import Side
 from openets.trading.commands import CancelListing, PostListing, TakeListing
 

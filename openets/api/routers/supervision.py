@@ -61,12 +61,12 @@ from openets.api.sequencer import Writer
 from openets.domain.messages import Event
 from openets.domain.rejection import Rejection
 from openets.market import MarketState
+from openets.ops.surveillance import surveillance_input
 from openets.supervision import messages as sm
 from openets.supervision.detectors import DETECTORS, run_all
 from openets.supervision.feed import rows_of
 from openets.supervision.model import Alert
 from openets.supervision.port import risk_rules, sup
-from openets.supervision.service import surveillance_input
 from openets.supervision.state import Measure, Obligation
 
 router = APIRouter(tags=["supervision"])
