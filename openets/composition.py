@@ -55,15 +55,19 @@ from openets.supervision import messages as sm
 from openets.supervision import reserves_band_service as reserves_band
 from openets.supervision import reserves_service as reserves
 from openets.supervision import service as supervision
+from openets.trading import auction_close_service as auction_close
 from openets.trading import auction_service as auction
 from openets.trading import block_service as block
 from openets.trading import day_service as day
+from openets.trading import order_service as orders
 from openets.trading import service as trade
 
 USE_CASES: tuple[ModuleType, ...] = (
     genesis,
     trade,
+    orders,
     auction,
+    auction_close,
     block,
     day,
     settlement,
