@@ -16,10 +16,10 @@ movements, so that they show in the journal, the registry and the reports:
   price and the only price: a fixed-price sale to covered entities, pro rata when oversubscribed
   (:mod:`openets.trading.auction_fixed`);
 * the containment reserves act at a government sale's close (:func:`ecr_at_close` and
-  :func:`ccr_at_close`, called by :func:`openets.trading.auction_service.close`): the supply is
-  cut by what the bids at the ECR trigger price leave unsold (that part goes to the reserve
-  account), or grows by the reserve's tonnes the bids above the CCR trigger ask for beyond it;
-  each at most its yearly quantity.
+  :func:`ccr_at_close`, called by :func:`openets.trading.auction_close_service.close`): the
+  supply is cut by what the bids at the ECR trigger price leave unsold (that part goes to the
+  reserve account), or grows by the reserve's tonnes the bids above the CCR trigger ask for
+  beyond it; each at most its yearly quantity.
 """
 
 from __future__ import annotations
