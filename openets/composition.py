@@ -1,8 +1,8 @@
 """How the market is put together: every command's handler and every event's applier, written out.
 
-New command handlers are registered here. Add the use-case module to ``USE_CASES`` (its
-``register(handlers, appliers)`` fills a table of its own), or a context's table to
-``_context_tables``; a new state part is a field of :class:`openets.engine.state.MarketState`.
+New command handlers are registered here. Add the context's service module to ``USE_CASES``
+(its ``register(handlers, appliers)`` fills a table of its own), or a context's table to
+``_context_tables``; a new state part is a field of :class:`openets.market.MarketState`.
 Nothing is discovered: the tables are exactly what this module lists, so renaming or reordering
 a module cannot change behaviour.
 
@@ -10,11 +10,13 @@ Rules of the composition:
 
 - One handler per command type and one applier per event type. A second claim raises
   :class:`CompositionError` while the tables are built (no override by import order). Where a
-  use case decides a context's command (the compliance surrender, the fund ledger's commands
+  service decides a context's command (the compliance surrender, the fund ledger's commands
   with the participant and limit checks), the context's own entry is left out here, by name.
 - Guards are composed here, where the table is written: ``TRANSFER_GUARDS`` refuses a command
   that moves allowances or funds out of an account restricted from transfers; ``WRAPPERS`` adds
   another context's checks to a handler (closing an account with money or orders open).
+- A handler that needs another context's port is built here with it (``BUILT``: an auction's
+  close with supervision's containment reserves).
 - Two appliers of one event run in the order written in ``CHAINED``.
 """
 
@@ -61,13 +63,13 @@ from openets.trading import block_service as block
 from openets.trading import day_service as day
 from openets.trading import order_service as orders
 from openets.trading import service as trade
+from openets.trading.auction_messages import CloseAuction
 
 USE_CASES: tuple[ModuleType, ...] = (
     genesis,
     trade,
     orders,
     auction,
-    auction_close,
     block,
     day,
     settlement,
@@ -84,7 +86,13 @@ USE_CASES: tuple[ModuleType, ...] = (
     identity,
     audit,
 )
-"""The use-case modules (commands spanning contexts); each has ``register(handlers, appliers)``."""
+"""The contexts' service modules (``<context>/service*.py`` and the market-wide ones: audit
+checkpoints, the journaled clock); each has ``register(handlers, appliers)``."""
+
+BUILT: dict[type, Handler] = {
+    CloseAuction: auction_close.closing(reserves),  # the containment reserves act at the close
+}
+"""Handlers built here from a context's service and the port it is given."""
 
 DECIDED_BY_USE_CASES: frozenset[type] = frozenset(
     {
@@ -92,7 +100,7 @@ DECIDED_BY_USE_CASES: frozenset[type] = frozenset(
         *funds.HANDLERS,  # money: the participant account and the preset's fund limits first
     }
 )
-"""Commands of a context that a use case decides instead of the context's own handler."""
+"""Commands of a context that a service decides instead of the context's own handler."""
 
 TRANSFER_GUARDS: dict[type, supervision.Accounts] = {
     rc.RequestTransfer: lambda m, c: [(c.from_account, "from_account")],
@@ -193,6 +201,7 @@ def compose(
         mod.register(hs, aps)
         _claim(handlers, hs, mod.__name__)
         _claim(appliers, aps, mod.__name__)
+    _claim(handlers, BUILT, "BUILT")
     _claim(appliers, {t: chained(fns) for t, fns in CHAINED.items()}, "CHAINED")
     for cmd_t, accounts in TRANSFER_GUARDS.items():
         handlers[cmd_t] = guarded(handlers[cmd_t], accounts)

@@ -53,6 +53,7 @@ def _sources() -> tuple[dict[type, str], dict[type, list[str]]]:
         mod.register(hs2, aps2)
         handlers.update({t: _where(f) for t, f in hs2.items()})
         appliers.update({t: [_where(f)] for t, f in aps2.items()})
+    handlers.update({t: _where(f) for t, f in comp.BUILT.items()})
     for t, fns in comp.CHAINED.items():
         appliers[t] = [f"{i + 1}. {_where(f)}" for i, f in enumerate(fns)]
     return handlers, appliers

@@ -60,8 +60,7 @@ from openets.supervision.port import check_account_restriction, check_position_l
 from openets.trading import checks
 from openets.trading.bands import price_band
 from openets.trading.book import Side
-from openets.trading.service import lock_for, trade_events
-from openets.trading.service_checks import day_guard, rules, trading, trading_account
+from openets.trading.port import day_guard, lock_for, trade_events, trading_account
 
 
 def fin(m: MarketState) -> FinanceState:
@@ -239,12 +238,12 @@ def propose_repo(m: MarketState, cmd: ProposeRepo, ctx: Ctx) -> Result:
         return r
     if cmd.seller == cmd.buyer:
         return Rejection(Code.SELF_TRADE, f"seller and buyer are both {cmd.buyer}", "buyer")
-    if cmd.instrument not in trading(m).instruments:
+    if cmd.instrument not in m.trading.instruments:
         return Rejection(Code.UNKNOWN_INSTRUMENT, f"no instrument {cmd.instrument!r}", "instrument")
     due = _day(cmd.repurchase_date, "repurchase_date")
     if isinstance(due, Rejection):
         return due
-    cal = rules(m).calendar
+    cal = m.rules.calendar
     today = ctx.now.astimezone(cal.tz).date()
     if due <= today or not cal.is_trading_day(due):
         return Rejection(
@@ -301,8 +300,8 @@ def _leg(
     r = _can_trade(m, seller, "seller") or _can_trade(m, buyer, "buyer")
     if r:
         return r
-    inst = trading(m).instruments[t.instrument]
-    mr = rules(m)
+    inst = m.trading.instruments[t.instrument]
+    mr = m.rules
     r = checks.check_not_suspended(inst.suspended, inst.code) or checks.check_session_open(
         mr.calendar, ctx.now, mr.block.sessions, "block trading"
     )
@@ -361,7 +360,7 @@ def repurchase_repo(m: MarketState, cmd: RepurchaseRepo, ctx: Ctx) -> Result:
     if isinstance(rec, Rejection):
         return rec
     t = rec.terms
-    today = ctx.now.astimezone(rules(m).calendar.tz).date().isoformat()
+    today = ctx.now.astimezone(m.rules.calendar.tz).date().isoformat()
     if today < t.repurchase_date:
         return Rejection(
             Code.INVALID_STATE,

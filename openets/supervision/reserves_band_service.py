@@ -31,11 +31,10 @@ from openets.supervision.reserve_messages import (
 )
 from openets.supervision.reserves import BandAction, band_trigger
 from openets.supervision.reserves_service import band, band_closes, dated
-from openets.trading.service_checks import trading
 
 
 def _instrument(m: MarketState, action: BandAction) -> str | None:
-    listed = [i for i in trading(m).instruments.values() if not i.suspended]
+    listed = [i for i in m.trading.instruments.values() if not i.suspended]
     if action is BandAction.RELEASE:
         reserve = m.registry.required_system_account(SystemRole.RESERVE)
         held = [i for i in listed if m.registry.available(reserve, i.product) > 0]
@@ -53,7 +52,7 @@ def _closes_at(m: MarketState, day: str) -> str:
 
 def check_band_reserve(m: MarketState, cmd: CheckBandReserve, ctx: Ctx) -> Result:
     rules = m.rules.reserves.band
-    bars = trading(m).composite_bars
+    bars = m.trading.composite_bars
     if rules is None or not rules.automatic or not bars:
         return ()
     action = band_trigger(rules, band_closes(m))
@@ -63,7 +62,7 @@ def check_band_reserve(m: MarketState, cmd: CheckBandReserve, ctx: Ctx) -> Resul
     if code is None:
         return ()
     day = bars[-1].day
-    product = trading(m).instruments[code].product
+    product = m.trading.instruments[code].product
     apply = ApplyReserveRule(
         "band", product, int(day[:4]), instrument=code, closes_at=_closes_at(m, day)
     )

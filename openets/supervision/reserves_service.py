@@ -45,11 +45,10 @@ from openets.supervision.reserves import (
     msr_invalidation,
     pcr_offer,
 )
-from openets.trading import auction_service as auction
+from openets.trading import port as auction
 from openets.trading.auction import AuctionSide
 from openets.trading.auction_book import OPEN, AuctionRecord
 from openets.trading.auction_messages import AnnounceAuction, AuctionLock
-from openets.trading.service_checks import trading
 
 YEARS = range(2005, 2101)
 
@@ -160,7 +159,7 @@ def band_closes(m: MarketState) -> list[int]:
     """The composite closes since the band reserve's last operation (all before the first)."""
     days = [a.day for a in sup(m).reserve_actions if a.rule == "band" and a.decision in OPERATIONS]
     since = max(days, default="")
-    return [b.close for b in trading(m).composite_bars if b.day > since]
+    return [b.close for b in m.trading.composite_bars if b.day > since]
 
 
 def band(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
@@ -191,7 +190,7 @@ def _buy_back(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx, qty: int, price: 
     spec = auction.announced_spec(m, ann, ctx, government_buy=True)
     if isinstance(spec, Rejection):
         return spec
-    product = trading(m).instruments[spec.instrument].product
+    product = m.trading.instruments[spec.instrument].product
     if product != cmd.product:
         msg = f"instrument {cmd.instrument} is {product}, not the product {cmd.product}"
         return Rejection(Code.INVALID_FIELD, msg, "instrument")
@@ -221,7 +220,7 @@ def _sell(
         return spec
     if lot:
         spec = replace(spec, fixed_price=True)
-    product = trading(m).instruments[spec.instrument].product
+    product = m.trading.instruments[spec.instrument].product
     if product != cmd.product:
         msg = f"instrument {cmd.instrument} is {product}, not the product {cmd.product}"
         return Rejection(Code.INVALID_FIELD, msg, "instrument")

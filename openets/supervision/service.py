@@ -34,6 +34,7 @@ from openets.supervision.port import risk_rules, sup
 from openets.supervision.state import APPLIERS
 from openets.trading.book import Side
 from openets.trading.events import InstrumentStatusChanged
+from openets.trading.port import auction_book, bid_withdrawal, cancellation, release_listing
 
 ALLOCATION_ROLES = frozenset({SystemRole.NATIONAL_ALLOCATION, SystemRole.PROVINCIAL_ALLOCATION})
 
@@ -159,8 +160,6 @@ def withdraw_resting(m: MarketState, account_id: str, why: str, ctx: Ctx) -> tup
     block requests and quotes stay, but no confirmation can trade them (both parties of a block
     confirmation must be allowed to trade)."""
     from openets.trading.auction_book import OPEN
-    from openets.trading.auction_service import auction_book, bid_withdrawal, cancellation
-    from openets.trading.service import release_listing
 
     events: list[Event] = []
     t = m.trading

@@ -1,14 +1,18 @@
 """Closing a one-way bidding (单向竞价): the clearing of the sealed bids, one trade per winning
-bid, every lock's remainder released; the market stability reserves act at the close (the
-ECR withholds, the CCR adds supply: :mod:`openets.supervision.reserves_service`).
+bid, every lock's remainder released. The market stability reserves act at the close (the
+ECR withholds, the CCR adds supply): supervision's :class:`ContainmentReserves`, passed in
+where the table is written (:mod:`openets.composition`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Protocol
+
 from openets.clearing.port import Wallets
 from openets.domain.messages import Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
-from openets.market import Applier, Handler, MarketState
+from openets.market import MarketState
 from openets.trading import auction as core
 from openets.trading import checks
 from openets.trading.auction import AuctionSide
@@ -31,14 +35,39 @@ from openets.trading.service_checks import (
 )
 
 
-def close(m: MarketState, cmd: CloseAuction, ctx: Ctx) -> Result:
+class ContainmentReserves(Protocol):
+    """The containment reserves at a government sale's close (supervision's port)."""
+
+    def ecr_at_close(self, m: MarketState, a: AuctionRecord, ctx: Ctx) -> int: ...
+
+    def ccr_at_close(self, m: MarketState, a: AuctionRecord, ctx: Ctx) -> int: ...
+
+    def closing_record(self, a: AuctionRecord, withheld: int, added: int) -> AuctionRecord: ...
+
+    def ecr_events(
+        self, m: MarketState, a: AuctionRecord, withheld: int, ctx: Ctx
+    ) -> tuple[Event, ...]: ...
+
+    def ccr_events(
+        self, m: MarketState, a: AuctionRecord, added: int, ctx: Ctx
+    ) -> tuple[Event, ...]: ...
+
+
+def closing(reserves: ContainmentReserves) -> Callable[[MarketState, CloseAuction, Ctx], Result]:
+    """The handler of :class:`CloseAuction`, with the containment reserves acting at the close."""
+
+    def close(m: MarketState, cmd: CloseAuction, ctx: Ctx) -> Result:
+        return _close(m, cmd, ctx, reserves)
+
+    return close
+
+
+def _close(m: MarketState, cmd: CloseAuction, ctx: Ctx, reserves: ContainmentReserves) -> Result:
     a = _record(m, cmd.auction_id)
     if isinstance(a, Rejection):
         return a
     if a.status != OPEN:
         return ()  # already closed: nothing to do twice
-    from openets.supervision import reserves_service as reserves  # the ECR acts at the close
-
     withheld = reserves.ecr_at_close(m, a, ctx)
     added = 0 if withheld else reserves.ccr_at_close(m, a, ctx)
     closing = reserves.closing_record(a, withheld, added)
@@ -127,7 +156,3 @@ def _clear(m: MarketState, a: AuctionRecord, result: core.AuctionResult, ctx: Ct
     events.append(AuctionAllocated(a.spec.auction_id, tuple(fills)))
     events.append(AuctionResultPublished(result.summary))
     return tuple(events)
-
-
-def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
-    handlers[CloseAuction] = close

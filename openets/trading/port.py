@@ -1,0 +1,40 @@
+"""Trading's port for the other contexts: what supervision's measures, pledges, repos and
+reserves ask of trading, and nothing else of its services' internals.
+
+- whether an account may trade now (:func:`trading_account`) and the day guard
+  (:func:`day_guard`: the trading day opens on its first command);
+- a trade of another context's making (a repo's leg): :func:`lock_for` locks what the seller
+  delivers, :func:`trade_events` moves the payment through the clearing account and records
+  the trade;
+- taking back what an account has resting (a restriction): :func:`release_listing`,
+  :func:`bid_withdrawal`, :func:`cancellation`;
+- one-way bidding the reserves announce: :func:`announced_spec`, :func:`locked_announcement`,
+  :func:`announced`, and the auction book (:func:`auction_book`).
+"""
+
+from __future__ import annotations
+
+from openets.trading.auction_service import (
+    announced,
+    announced_spec,
+    auction_book,
+    bid_withdrawal,
+    cancellation,
+    locked_announcement,
+)
+from openets.trading.service import lock_for, release_listing, trade_events
+from openets.trading.service_checks import day_guard, trading_account
+
+__all__ = [
+    "announced",
+    "announced_spec",
+    "auction_book",
+    "bid_withdrawal",
+    "cancellation",
+    "day_guard",
+    "lock_for",
+    "locked_announcement",
+    "release_listing",
+    "trade_events",
+    "trading_account",
+]
