@@ -37,13 +37,18 @@ async def funds(c: Ctx) -> dict[str, Any]:
 
 
 async def statement(c: Ctx) -> dict[str, Any]:
+    """The account's statement lines, newest first; ``?ref=`` a trade's id: the lines that
+    paid for and settled that trade (the trades page links here)."""
+    ref = c.param("ref")[:64]
     got = await c.get(
-        f"/registry/accounts/{own(c)}/statement", **{"from": c.param("from"), "to": c.param("to")}
+        f"/registry/accounts/{own(c)}/statement",
+        ref=ref or None,
+        **{"from": c.param("from"), "to": c.param("to")},
     )
     if not got.ok:
         return problem(got)
     rows = list(reversed(got.rows))  # newest first
-    return {"rows": rows[:500], "count": got.data.get("count", len(rows))}
+    return {"rows": rows[:500], "count": got.data.get("count", len(rows)), "ref": ref}
 
 
 async def year(c: Ctx) -> dict[str, Any]:

@@ -184,14 +184,21 @@ async def my_listings(c: Ctx) -> dict[str, Any]:
 HISTORY_PAGE = 100
 
 
+HISTORY_FILTERS = ("status", "instrument", "side", "from", "to")
+
+
 async def order_history(c: Ctx) -> dict[str, Any]:
-    """The order history (委托): every listing with what became of it, with filters."""
+    """The order history (委托): every listing with what became of it, filtered by status
+    (open, filled, partly filled, cancelled, expired), instrument, side and the day posted,
+    a page of :data:`HISTORY_PAGE` at a time."""
     offset = int(c.param("offset", "0")) if c.param("offset", "0").isdigit() else 0
+    side = c.param("side")
     got = await c.get(
         "/listings",
         account_id=own(c),
         status=c.param("status", "all"),
         instrument=c.param("instrument") or None,
+        side=side if side in ("buy", "sell") else None,
         limit=HISTORY_PAGE,
         offset=offset,
         **{"from": c.param("from") or None, "to": c.param("to") or None},
@@ -199,11 +206,18 @@ async def order_history(c: Ctx) -> dict[str, Any]:
     if not got.ok:
         return problem(got)
     count = int(got.data.get("count", 0))
-    more = ""
-    if offset + HISTORY_PAGE < count:
-        keep = {k: c.param(k) for k in ("status", "instrument", "from", "to") if c.param(k)}
-        more = urlencode({**keep, "offset": offset + HISTORY_PAGE})
-    return {"rows": got.rows, "count": count, "more": more}
+    keep = {k: c.param(k) for k in HISTORY_FILTERS if c.param(k)}
+    ahead = offset + HISTORY_PAGE < count
+    more = urlencode({**keep, "offset": offset + HISTORY_PAGE}) if ahead else ""
+    back = urlencode({**keep, "offset": max(offset - HISTORY_PAGE, 0)}) if offset else ""
+    return {
+        "rows": got.rows,
+        "count": count,
+        "more": more,
+        "back": back,
+        "first": offset + 1 if got.rows else 0,
+        "last": offset + len(got.rows),
+    }
 
 
 async def my_trades(c: Ctx) -> dict[str, Any]:

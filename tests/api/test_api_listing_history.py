@@ -67,3 +67,29 @@ def test_an_unknown_history_status_is_rejected(mapi: LiveApi) -> None:
     s = mapi.participant()
     r = s.client.request("GET", "/listings", params={"status": "done"})
     assert error(r, 422, "INVALID_FIELD")["field"] == "status"
+
+
+def test_order_history_filters_partly_filled_listings_and_by_side(mapi: LiveApi) -> None:
+    code = instrument(mapi)
+    s = mapi.participant(tonnes={"CEA21": 1_000}, fen=10_000_000)
+    b = mapi.participant(tonnes={"CEA21": 1_000}, fen=10_000_000)
+    partly_open = listed(s, code, "sell", "50.00", 100)
+    ok(take(b, partly_open, 30), 201)
+    partly_cancelled = listed(s, code, "sell", "50.50", 100)
+    ok(take(b, partly_cancelled, 10), 201)
+    s.client.cancel_listing(partly_cancelled)
+    whole = listed(s, code, "sell", "51.00", 50)
+    ok(take(b, whole, 50), 201)
+    bid = listed(s, code, "buy", "47.00", 20)
+    rows = s.client.get("/listings", status="partly_filled")["data"]
+    assert [(r["listing_id"], r["status"]) for r in rows] == [
+        (partly_cancelled, "cancelled"),
+        (partly_open, "open"),
+    ]
+    assert all(r["partly_filled"] for r in rows)
+    buys = s.client.get("/listings", status="all", side="buy")["data"]
+    assert [r["listing_id"] for r in buys] == [bid]
+    open_sells = s.client.get("/listings", side="sell")["data"]
+    assert [r["listing_id"] for r in open_sells] == [partly_open]
+    r = s.client.request("GET", "/listings", params={"side": "both"})
+    assert error(r, 422, "INVALID_FIELD")["field"] == "side"

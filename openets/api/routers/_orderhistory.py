@@ -13,7 +13,9 @@ from openets.api.schemas.common import OutModel, yuan
 from openets.domain.clock import from_utc_micros
 from openets.trading.book import Side
 
-HistoryStatus = Literal["open", "all", "filled", "cancelled", "expired"]
+HistoryStatus = Literal["open", "all", "filled", "partly_filled", "cancelled", "expired"]
+"""``partly_filled``: some but not all of it traded (still open, or ended with a remainder)."""
+SideFilter = Literal["buy", "sell"]
 
 
 class HistoryRow(OutModel):
@@ -26,6 +28,8 @@ class HistoryRow(OutModel):
     price: str
     quantity: int
     filled: int
+    partly_filled: bool
+    """Some but not all of it traded."""
     remaining: int
     """Still on the book (0 once it has ended)."""
     locked: str
@@ -53,6 +57,7 @@ def _row(services: Services, e: Entry) -> HistoryRow:
         price=yuan(e.price),
         quantity=e.quantity,
         filled=e.filled,
+        partly_filled=0 < e.filled < e.quantity,
         remaining=remaining,
         locked=yuan(locked),
         posted_at=iso(e.posted_us) or "",
@@ -69,13 +74,19 @@ async def order_history(
     end: date | None,
     limit: int,
     offset: int,
+    side: SideFilter | None = None,
 ) -> ListingHistoryOut:
     log: ListingLog = services.extras["listing_log"]  # type: ignore[assignment]
     rows = []
     for e in reversed(await log.of(account_id)):
         if instrument is not None and e.instrument != instrument:
             continue
-        if status != "all" and e.status != status:
+        if side is not None and e.side != side:
+            continue
+        if status == "partly_filled":
+            if not 0 < e.filled < e.quantity:
+                continue
+        elif status != "all" and e.status != status:
             continue
         day = from_utc_micros(e.posted_us).date()
         if (start is not None and day < start) or (end is not None and day > end):

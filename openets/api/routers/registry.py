@@ -356,11 +356,13 @@ async def statement(
     from_: Annotated[str | None, Query(alias="from", max_length=40)] = None,
     to: Annotated[str | None, Query(max_length=40)] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    ref: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
 ) -> Response:
     """The account's allowance and money movements in ``[from, to)`` from the journal.
 
     ``from`` and ``to`` are dates (whole days, Beijing time; ``to`` includes its day) or ISO
-    8601 times (``to`` excluded)."""
+    8601 times (``to`` excluded). ``ref``: only the lines of that reference (a trade's id
+    gives the lines that paid for and settled it)."""
     authorize(principal, Action.STATEMENT, account_id)
     st = services.state
     if account_id not in st.registry.accounts:
@@ -380,6 +382,8 @@ async def statement(
         st.last_seq,
         _index(services),
     )
+    if ref is not None:
+        lines = [x for x in lines if x.ref == ref]
     out = StatementOut(
         account_id=account_id,
         period_from=lo.isoformat() if lo else None,

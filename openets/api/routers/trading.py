@@ -26,7 +26,12 @@ from openets.api.deps import (
 )
 from openets.api.errors import ApiError
 from openets.api.routers._listinglog import ListingLog
-from openets.api.routers._orderhistory import HistoryStatus, ListingHistoryOut, order_history
+from openets.api.routers._orderhistory import (
+    HistoryStatus,
+    ListingHistoryOut,
+    SideFilter,
+    order_history,
+)
 from openets.api.routers._tradelog import TradeLog
 from openets.api.routers._trading_views import (
     instrument_out,
@@ -329,17 +334,18 @@ async def my_listings(
     status: HistoryStatus = "open",
     from_: Annotated[date | None, Query(alias="from")] = None,
     to: date | None = None,
+    side: SideFilter | None = None,
 ) -> Response:
     """Listings of an account: a participant its own; operators and the regulator any
     account's (or all of them without ``account_id``). ``status=open`` (the default): the
-    resting ones; ``status=all`` (or ``filled``, ``cancelled``, ``expired``): the order history
-    (委托), newest first, with when each was posted and ended, optionally posted ``from`` …
-    ``to`` (dates, inclusive)."""
+    resting ones; ``status=all`` (or ``filled``, ``partly_filled``, ``cancelled``,
+    ``expired``): the order history (委托), newest first, with when each was posted and ended,
+    optionally posted ``from`` … ``to`` (dates, inclusive) and of one ``side``."""
     acct = viewed_account(principal, Action.VIEW_LISTINGS, account_id)
-    if status == "open" and from_ is None and to is None:
+    if status == "open" and from_ is None and to is None and side is None:
         return json_response(_listings(services.state, acct, "listing", instrument, limit, offset))
     return json_response(
-        await order_history(services, acct, instrument, status, from_, to, limit, offset)
+        await order_history(services, acct, instrument, status, from_, to, limit, offset, side)
     )
 
 
