@@ -1,4 +1,4 @@
-"""Operations commands: ``openets backup | restore | migrate | follow``."""
+"""Operations commands: ``openets backup | restore | migrate | follow | replication``."""
 
 from __future__ import annotations
 
@@ -90,8 +90,22 @@ def follow(
         f.close()
 
 
+def replication(db: str = _DB) -> None:
+    """Check the database's replication against the deployment (docs/operations.md): a primary
+    with synchronous_commit = remote_apply and a synchronous standby streaming, or a standby
+    streaming from its upstream. Exit 1 on a difference."""
+    from openets.ops.replication import replication_status
+
+    status = replication_status(db)
+    for line in status.lines():
+        print(line)
+    if not status.ok:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     app.command()(backup)
     app.command()(restore)
     app.command()(migrate)
     app.command()(follow)
+    app.command()(replication)

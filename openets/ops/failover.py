@@ -47,6 +47,7 @@ from openets.engine.journal import verify_chain
 from openets.ops.drill import CEA, Acks, client_loop, free_port, seed, wait_up
 from openets.ops.drill import start_server as start_http
 from openets.ops.pgcluster import DURABLE, REPLICATION, Cluster
+from openets.ops.replication import replication_status
 from openets.ops.verify import replay_market, verify_market
 from openets.store.db import make_engine
 from openets.store.sql_journal import SqlJournal
@@ -88,6 +89,8 @@ class FailoverReport:
     state_hash: str = ""
     served_seq: int = 0
     replica_seq: int | None = None
+    deployment: list[str] = field(default_factory=list)
+    """What ``openets replication`` found on the primary, before and after the failover."""
     outage_reads: tuple[int, int] = (0, 0)
     """Market-data reads the read replica answered, and did not, while the sequencer was down."""
 
@@ -124,6 +127,7 @@ class FailoverReport:
             f"answering {self.server_back_s:.1f} s and first command acknowledged {resume} "
             "after the kill",
         ]
+        out.append("replication checked (openets replication): " + "; then ".join(self.deployment))
         answered, failed = self.outage_reads
         out.append(
             f"read replica (openets serve --replica-of standby2): {answered} of "
@@ -254,10 +258,10 @@ class Replica:
         self._reader: threading.Thread | None = None
 
     def health(self) -> dict[str, object]:
-        body: dict[str, object] = httpx.get(f"{self.base}/health", timeout=10).json()
+        body: dict[str, object] = httpx.get(f"{self.base}/health", timeout=30).json()
         return body
 
-    def reached(self, seq: int, timeout: float = 30) -> tuple[int | None, str | None]:
+    def reached(self, seq: int, timeout: float = 60) -> tuple[int | None, str | None]:
         """Wait until it has applied ``seq`` (or ``timeout``); its seq and state hash."""
         deadline = time.monotonic() + timeout
         while True:
@@ -271,7 +275,7 @@ class Replica:
         """Read the public market data from it in a thread until ``stop_reading``."""
 
         def loop() -> None:
-            with httpx.Client(base_url=self.base, timeout=5) as c:
+            with httpx.Client(base_url=self.base, timeout=30) as c:
                 while not self._reading.is_set():
                     try:
                         ok = c.get(f"/market/{CEA}/depth").status_code == 200
@@ -289,11 +293,25 @@ class Replica:
     def stop_reading(self) -> None:
         self._reading.set()
         if self._reader is not None:
-            self._reader.join(timeout=10)
+            self._reader.join(timeout=40)
 
     def close(self) -> None:
         self.stop_reading()
         _stop(self.proc, sig=signal.SIGINT)
+
+
+def _check_deployment(primary: Cluster, standby: str, report: FailoverReport) -> None:
+    """``openets replication`` on ``primary``: remote_apply, ``standby`` its synchronous one."""
+    status = replication_status(primary.url())
+    sync = [s.name for s in status.standbys if s.sync_state == "sync"]
+    if not status.ok or sync != [standby]:
+        report.problems.append(
+            f"replication of {primary.name}: {' | '.join(status.lines())} "
+            f"(expected {standby} its synchronous standby)"
+        )
+        report.deployment.append(f"{primary.name} NOT as deployed")
+    else:
+        report.deployment.append(f"{primary.name} remote_apply, {standby} streaming sync")
 
 
 def drill(
@@ -327,6 +345,7 @@ def drill(
         standby1.wait_streaming("standby2")
         log("clusters: primary, standby1 (synchronous, remote_apply), standby2 (cascading)")
 
+        _check_deployment(primary, "standby1", report)
         primary.create_database("market")
         accounts = seed(primary.url("market"))
         replica = Replica(standby2.url("market"))
@@ -361,6 +380,7 @@ def drill(
         standby1.execute("SELECT pg_reload_conf()")
         standby1.wait_streaming("standby2")
         report.resync_s = time.monotonic() - t0
+        _check_deployment(standby1, "standby2", report)
         new_url = standby1.url("market")
         port = free_port()
         base = f"http://127.0.0.1:{port}/api/v1"
@@ -380,7 +400,7 @@ def drill(
         halt()
         if after.first_at is not None:
             report.resume_s = after.first_at - t_kill
-        served_seq = int(httpx.get(f"{base}/health", timeout=10).json()["journal_seq"])
+        served_seq = int(httpx.get(f"{base}/health", timeout=30).json()["journal_seq"])
         _stop(server)
         server = None
         for kind, ids in acked_ids(after).items():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from dsl import START, Given
@@ -166,3 +167,30 @@ def test_read_replica_on_the_cascading_standby_follows_across_the_promotion(
             g2.market.engine.journal.close()
     finally:
         f.close()
+
+
+def test_replication_check_passes_on_the_primary_of_the_deployment(shared: Replicated) -> None:
+    r = CliRunner().invoke(app, ["replication", "--db", shared.primary.url()])
+    assert r.exit_code == 0, r.output
+    assert "primary; synchronous_commit = remote_apply" in r.output
+    assert "standby standby1: streaming, sync" in r.output
+
+
+def test_replication_check_passes_on_a_streaming_standby(shared: Replicated) -> None:
+    r = CliRunner().invoke(app, ["replication", "--db", shared.standby2.url()])
+    assert r.exit_code == 0, r.output
+    assert "WAL receiver streaming" in r.output
+
+
+def test_replication_check_fails_on_a_primary_without_a_synchronous_standby(
+    pg_url: str,
+) -> None:
+    r = CliRunner().invoke(app, ["replication", "--db", pg_url])
+    assert r.exit_code == 1
+    assert "synchronous_standby_names is empty" in r.output
+
+
+def test_replication_check_fails_on_sqlite_one_machine(tmp_path: Path) -> None:
+    r = CliRunner().invoke(app, ["replication", "--db", f"sqlite:///{tmp_path / 'm.db'}"])
+    assert r.exit_code == 1
+    assert "no standby to fail over to" in r.output
