@@ -18,6 +18,7 @@ journal cannot commit, the in-memory state is ahead of the durable one and the e
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
@@ -239,23 +240,40 @@ class Engine:
         return n
 
     def replay_into(self, st: MarketState, records: Iterable[Sequence[Any]]) -> int:
+        """Apply ``records`` (Records, or row tuples of the same columns) to ``st``.
+
+        Replay builds the state's long-lived objects by the million and frees none of them:
+        the cyclic garbage collector, which would walk them again and again as they pile up,
+        is paused meanwhile (reference counting still frees what replay drops). The id counters
+        only rise, so the last value each command recorded is the one to observe, once.
+        """
         appliers = self.appliers
         loads = orjson.loads
-        observe = st.ids.observe
+        moved: dict[str, int] = {}
+        update = moved.update
         by_type: dict[str, Callable[[Any], None]] = {}
+        get = by_type.get
         n = 0
         last: Sequence[Any] | None = None
-        # Records are read by position (a Record or a plain row tuple of the same columns).
-        for r in records:
-            if r[6]:
-                for k, v in loads(r[6]).items():
-                    observe(k, v)
-            step = by_type.get(r[4])
-            if step is None:
-                step = by_type[r[4]] = _replay_step(r[4], appliers, st)
-            step(r[5])
-            last = r
-            n += 1
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            # Records are read by position (a Record or a plain row tuple of the same columns).
+            for r in records:
+                if r[6]:
+                    update(loads(r[6]))
+                step = get(r[4])
+                if step is None:
+                    step = by_type[r[4]] = _replay_step(r[4], appliers, st)
+                step(r[5])
+                last = r
+                n += 1
+        finally:
+            if paused:
+                gc.enable()
+            observe = st.ids.observe
+            for k, v in moved.items():
+                observe(k, v)
         if last is not None:
             st.last_seq, st.last_cmd_seq, st.last_ts, st.last_hash = (
                 last[0],

@@ -281,12 +281,12 @@ def tally_allocation(m: MarketState, ev: LedgerPosted) -> None:
         orig = reg.transactions.get(ev.ref)
         kind = orig.tx_type if orig is not None else kind
     if kind is TxType.TRANSFER:
-        roles = {
-            reg.accounts[p.account_id].system_role
-            for p in ev.postings
-            if p.account_id in reg.accounts
-        }
-        if not roles & ALLOCATION_ROLES:
+        accounts = reg.accounts
+        for p in ev.postings:  # from an allocation account? (most transfers are not)
+            acct = accounts.get(p.account_id)
+            if acct is not None and acct.system_role in ALLOCATION_ROLES:
+                break
+        else:
             return
     elif kind not in (TxType.ISSUANCE, TxType.CLAWBACK):
         return
