@@ -351,6 +351,8 @@ ENGLISH = {
     "report_verified": "Your {year} emission report is verified (figures changed: {adjusted}) "
     "{reason}",
     "report_approved": "Your {year} emission report is approved: {emissions} t",
+    "step_due": "Compliance {year}: {step_kind} due {due} (Beijing time), {days_left} days "
+    "{hours_left} hours left",
 }
 
 

@@ -1046,8 +1046,10 @@ def _extend() -> None:
     :mod:`openets.web.i18n_identity` (users, persons, two-factor login) and
     :mod:`openets.web.i18n_cycle` (the compliance cycle) and :mod:`openets.web.i18n_terminal`
     (downloads) and :mod:`openets.web.i18n_work` (what waits on each role's first page) and
-    :mod:`openets.web.i18n_desk` (the trader's and the registry's desks)."""
+    :mod:`openets.web.i18n_desk` (the trader's and the registry's desks) and
+    :mod:`openets.web.i18n_calendar` (the compliance calendar and the carry-over)."""
     from openets.web import (
+        i18n_calendar,
         i18n_cycle,
         i18n_desk,
         i18n_identity,
@@ -1056,7 +1058,15 @@ def _extend() -> None:
         i18n_work,
     )
 
-    for more in (i18n_more, i18n_identity, i18n_cycle, i18n_terminal, i18n_work, i18n_desk):
+    for more in (
+        i18n_more,
+        i18n_identity,
+        i18n_cycle,
+        i18n_terminal,
+        i18n_work,
+        i18n_desk,
+        i18n_calendar,
+    ):
         ZH.update(more.ZH)
         EN.update(more.EN)
 

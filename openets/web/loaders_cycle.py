@@ -65,3 +65,29 @@ async def milestones(c: Ctx) -> dict[str, Any]:
 async def pledges(c: Ctx) -> dict[str, Any]:
     got = await c.get("/finance/pledges")
     return {"rows": got.rows} if got.ok else problem(got)
+
+
+async def calendar(c: Ctx) -> dict[str, Any]:
+    """The plan's dated steps for the year, with the time left and what concerns the viewer."""
+    got = await c.get("/compliance/calendar", year=c.param("year"))
+    if not got.ok:
+        return problem(got)
+    steps = got.data.get("steps", [])
+    nxt = next((s for s in steps if s.get("key") == got.data.get("next_step")), None)
+    return {"cal": got.data, "next": nxt}
+
+
+CARRY_ROWS = 50
+
+
+async def carry_over(c: Ctx) -> dict[str, Any]:
+    """What each visible entity may carry over past 2024 (the largest excess first)."""
+    got = await c.get("/compliance/carry-over", year=2024)
+    if not got.ok:
+        return problem(got)
+    rows = sorted(got.rows, key=lambda r: (-int(r.get("not_carried_t", 0)), r.get("entity_id")))
+    return {
+        "rows": rows[:CARRY_ROWS],
+        "more": max(0, len(rows) - CARRY_ROWS),
+        "can_apply": c.viewer.role == "regulator",
+    }

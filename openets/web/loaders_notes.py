@@ -17,6 +17,7 @@ ENUM_PARAMS = {
     "detector": "detector.",
     "tx_type": "note.tx.",
     "request_kind": "note.request.",
+    "step_kind": "step.kind.",
 }
 
 
@@ -31,7 +32,7 @@ def words(lang: str, n: dict[str, Any]) -> str:
             params[k] = fmt.fmt_price(v)
         elif isinstance(v, bool):
             params[k] = t("yes" if v else "no")
-        elif isinstance(v, int):
+        elif isinstance(v, int) and k not in ("days_left", "hours_left"):
             params[k] = fmt.fmt_qty(v)
         elif k == "reason":
             params[k] = t("auction.cancel_reason." + str(v), default=str(v) or "—")

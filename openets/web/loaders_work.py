@@ -15,15 +15,26 @@ from openets.web.context import Ctx
 Item = dict[str, Any]
 
 
+async def _due(c: Ctx, href: str) -> Item:
+    """The compliance calendar's steps due within 30 days that concern the viewer."""
+    got = await c.get("/compliance/calendar/due")
+    rows = got.rows if got.ok else []
+    return {"key": "work.steps_due", "count": len(rows), "href": href, "steps": rows}
+
+
 async def _participant(c: Ctx) -> list[Item]:
-    notes = await c.get("/notifications", unread="true")
+    notes, due = await asyncio.gather(
+        c.get("/notifications", unread="true"), _due(c, "/compliance")
+    )
     unread = int(notes.data.get("unread", 0)) if notes.ok and isinstance(notes.data, dict) else 0
-    return [{"key": "work.unread_notes", "count": unread, "href": "/notifications"}]
+    return [due, {"key": "work.unread_notes", "count": unread, "href": "/notifications"}]
 
 
 async def _registry(c: Ctx) -> list[Item]:
     me = c.viewer.username
-    reqs, users = await asyncio.gather(c.get("/registry/requests"), c.get("/users"))
+    reqs, users, due = await asyncio.gather(
+        c.get("/registry/requests"), c.get("/users"), _due(c, "/registry/issuance")
+    )
     pending = [r for r in reqs.rows if r.get("status") == "pending" and r.get("initiator") != me]
     waiting = [
         u
@@ -35,16 +46,19 @@ async def _registry(c: Ctx) -> list[Item]:
     return [
         {"key": "work.registry_requests", "count": len(pending), "href": "/registry/approvals"},
         {"key": "work.users_to_approve", "count": len(waiting), "href": "/registry/users"},
+        due,
     ]
 
 
 async def _regulator(c: Ctx) -> list[Item]:
-    reports, alerts, cases = await asyncio.gather(
+    reports, alerts, cases, due = await asyncio.gather(
         c.get("/compliance/reports", status="verified"),
         c.get("/supervision/alerts"),
         c.get("/supervision/cases"),
+        _due(c, "/regulator/compliance"),
     )
     return [
+        due,
         {"key": "work.reports_to_approve", "count": len(reports.rows), "href": "/regulator/cycle"},
         {
             "key": "work.alerts_without_case",

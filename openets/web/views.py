@@ -94,6 +94,8 @@ FRAGMENT_LIST = (
     Frag("approval_queue", lc.approval_queue, frozenset({G})),
     Frag("runs", lc.runs, frozenset({R, G})),
     Frag("milestones", lc.milestones, frozenset({G, V}), ("year",)),
+    Frag("calendar", lc.calendar, frozenset({P, R, G, V}), ("year",)),
+    Frag("carry_over", lc.carry_over, frozenset({P, G, V})),
     Frag("pledges", lc.pledges, frozenset({R, G})),
     Frag("registry_totals", ls.registry_totals, frozenset({R, G})),
     Frag("frozen", ls.frozen, frozenset({R, G})),
@@ -142,7 +144,7 @@ PAGES = (
         "compliance",
         "/compliance",
         frozenset({P}),
-        ("work", "my_cycle", "obligations", "holdings"),
+        ("work", "calendar", "my_cycle", "obligations", "carry_over", "holdings"),
         prepare=la.year_products,
     ),
     # registry operators
@@ -187,7 +189,7 @@ PAGES = (
         "sup.compliance",
         "/regulator/compliance",
         frozenset({G, V}),
-        ("provinces", "milestones"),
+        ("calendar", "provinces", "milestones", "carry_over"),
         prepare=la.year,
     ),
     Page(

@@ -325,6 +325,27 @@ ENDPOINTS = (
         None,
         frozenset({OWNER, OTHER, REG, REGUL, VERIF}),
     ),
+    Endpoint(
+        "compliance_calendar",
+        "GET",
+        "/compliance/calendar?year=2021",
+        None,
+        frozenset({OWNER, OTHER, REG, REGUL, VERIF}),
+    ),
+    Endpoint(
+        "compliance_calendar_due",
+        "GET",
+        "/compliance/calendar/due",
+        None,
+        frozenset({OWNER, OTHER, REG, REGUL, VERIF}),
+    ),
+    Endpoint(
+        "compliance_carry_over",
+        "GET",
+        "/compliance/carry-over?year=2024",
+        None,
+        frozenset({OWNER, OTHER, REG, REGUL, VERIF}),
+    ),
     Endpoint("compliance_runs", "GET", "/compliance/runs", None, frozenset({REG, REGUL})),
     Endpoint(
         "restrict_account",

@@ -228,6 +228,34 @@ def test_role_may_assess_penalties_only_as_the_matrix_allows(
     authz.test_role_may_call_trading_endpoint_only_as_the_matrix_allows(short, ep, actor)
 
 
+CARRY_OVER_ENDPOINTS = (
+    Endpoint(
+        "apply_carry_over",
+        "POST",
+        "/compliance/carry-over/apply",
+        lambda w, v: {"year": 2024},
+        frozenset({REGUL}),
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def after_2024(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """EX registered; the 2024 surrender deadline has passed."""
+    path = tmp_path_factory.mktemp("authz-carry")
+    with market_server(path, start="2026-01-05T10:00+08:00") as api:
+        x, y = _entity_world(api)
+        yield CycleWorld(api, "", x, y)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("ep", CARRY_OVER_ENDPOINTS, ids=lambda e: e.name)
+def test_role_may_apply_the_carry_over_only_as_the_matrix_allows(
+    after_2024: World, ep: Endpoint, actor: str
+) -> None:
+    authz.test_role_may_call_trading_endpoint_only_as_the_matrix_allows(after_2024, ep, actor)
+
+
 # --- the end of day and the daily report ------------------------------------------------------
 
 

@@ -51,6 +51,7 @@ def _in_matrices() -> set[tuple[str, str]]:
         *more.ENDPOINTS,
         *cycle.ENDPOINTS,
         *cycle.PENALTY_ENDPOINTS,
+        *cycle.CARRY_OVER_ENDPOINTS,
         *cycle.EOD_ENDPOINTS,
         *cycle.RESERVE_ENDPOINTS,
     ]

@@ -10,12 +10,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from starlette.responses import Response
 
+from openets.api.auth import Principal
 from openets.api.deps import PrincipalDep, Services, ServicesDep, json_response
 from openets.api.errors import ApiCode, ApiError
 from openets.api.mailer import Mailer
 from openets.api.notify import Memo, Note, NotificationCenter, note_out
 from openets.api.routers._feeds import encode
 from openets.api.routers._trading_views import side_name, trading_of
+from openets.api.routers.compliance_calendar import due_notes
 from openets.api.schemas.common import QUERY_ERRORS, OutModel
 from openets.market import MarketState
 from openets.trading.auction_service import auction_book
@@ -30,7 +32,7 @@ class NotificationOut(OutModel):
     kind: str
     """fill, listing_expired, block_offer, auction_cancelled, approval_waiting, approval_decided,
     account_status, restriction, risk_warning, large_holder, alert, funds, allowances,
-    obligation, penalty"""
+    obligation, penalty, step_due (a step of the compliance calendar due within 30 days)"""
     time: str
     params: dict[str, Any]
     """The figures of the notification (money as yuan strings, quantities in tonnes)."""
@@ -94,6 +96,13 @@ def setup(services: Services) -> None:
         center.listeners.append(mailer.enqueue)
 
 
+async def _with_due(services: Services, principal: Principal) -> list[Note]:
+    """The steps of the compliance calendar due soon for the caller (``step_due``, computed
+    from the clock, first), then its notifications, newest first."""
+    due = due_notes(services.state, principal, services.clock.now())
+    return [*due, *await center_of(services).of(principal)]
+
+
 @router.get("/notifications", response_model=NotificationsOut, responses=QUERY_ERRORS)
 async def notifications(
     principal: PrincipalDep,
@@ -103,7 +112,7 @@ async def notifications(
 ) -> Response:
     """The caller's notifications, newest first (``unread=true``: only those not yet read)."""
     center = center_of(services)
-    notes = await center.of(principal)
+    notes = await _with_due(services, principal)
     unread_n = sum(1 for n in notes if not center.is_read(principal, n.note_id))
     if unread:
         notes = [n for n in notes if not center.is_read(principal, n.note_id)]
@@ -121,7 +130,7 @@ async def mark_read(
 ) -> Response:
     """Mark one of the caller's notifications read (``all``: every one of them)."""
     center = center_of(services)
-    notes = await center.of(principal)
+    notes = await _with_due(services, principal)
     if notification_id == "all":
         center.mark_read(principal, [n.note_id for n in notes])
         return json_response(ReadOut(notification_id="all", read=True))
