@@ -253,6 +253,42 @@ def _offered(a: AuctionRecord) -> int:
     return a.spec.quantity if a.status == OPEN else 0
 
 
+def tier_sales(m: MarketState) -> list[tuple[int, int, int, int]]:
+    """Each price containment tier: (price, tonnes, sold, on offer now)."""
+    rules = m.rules.reserves.price_containment
+    if rules is None:
+        return []
+    sales = _reserve_sales(m, ReserveAction.PCR.value)
+    out = []
+    for price, qty in rules.tiers:
+        mine = [a for a in sales if a.spec.reserve_price == price]
+        sold = sum(a.summary.volume for a in mine if a.summary is not None)
+        offer = sum(a.spec.quantity for a in mine if a.status == OPEN)
+        out.append((price, qty, sold, offer))
+    return out
+
+
+def band_status(m: MarketState) -> tuple[int, int, int, int | None, str | None]:
+    """The band reserve's count: (closes since its last operation, the last of them running
+    above the band, running below it, the last close, the day of the last operation)."""
+    rules = m.rules.reserves.band
+    closes = band_closes(m)
+    above = below = 0
+    if rules is not None:
+        for c in reversed(closes):
+            if c <= rules.high:
+                break
+            above += 1
+        for c in reversed(closes):
+            if c >= rules.low:
+                break
+            below += 1
+    days = [a.day for a in sup(m).reserve_actions if a.rule == "band" and a.decision in OPERATIONS]
+    bars = m.trading.composite_bars
+    last = bars[-1].close if bars else None
+    return len(closes), above, below, last, max(days) if days else None
+
+
 def _pcr(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
     rules = m.rules.reserves.price_containment
     if rules is None:

@@ -1045,15 +1045,17 @@ def _extend() -> None:
     """The terminal's later screens keep their words in :mod:`openets.web.i18n_more`,
     :mod:`openets.web.i18n_identity` (users, persons, two-factor login) and
     :mod:`openets.web.i18n_cycle` (the compliance cycle) and :mod:`openets.web.i18n_terminal`
-    (downloads) and :mod:`openets.web.i18n_work` (what waits on each role's first page) and
-    :mod:`openets.web.i18n_desk` (the trader's and the registry's desks) and
-    :mod:`openets.web.i18n_calendar` (the compliance calendar and the carry-over)."""
+    (downloads), :mod:`openets.web.i18n_work` (what waits on each role's first page),
+    :mod:`openets.web.i18n_desk` (the trader's and the registry's desks),
+    :mod:`openets.web.i18n_calendar` (the compliance calendar and the carry-over) and
+    :mod:`openets.web.i18n_reserves` (the market stability mechanisms)."""
     from openets.web import (
         i18n_calendar,
         i18n_cycle,
         i18n_desk,
         i18n_identity,
         i18n_more,
+        i18n_reserves,
         i18n_terminal,
         i18n_work,
     )
@@ -1066,6 +1068,7 @@ def _extend() -> None:
         i18n_work,
         i18n_desk,
         i18n_calendar,
+        i18n_reserves,
     ):
         ZH.update(more.ZH)
         EN.update(more.EN)

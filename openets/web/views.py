@@ -15,6 +15,7 @@ from openets.web import loaders_account as la
 from openets.web import loaders_cycle as lc
 from openets.web import loaders_market as lm
 from openets.web import loaders_notes as ln
+from openets.web import loaders_reserves as lr
 from openets.web import loaders_staff as ls
 from openets.web import loaders_supervision as lv
 from openets.web import loaders_work as lw
@@ -110,6 +111,7 @@ FRAGMENT_LIST = (
     Frag("restrictions", lv.restrictions, frozenset({G})),
     Frag("positions", lv.positions, frozenset({G}), ("account",)),
     Frag("daily_report", ls.daily_report, frozenset({X, G}), ("date",)),
+    Frag("reserves", lr.reserves, frozenset({G})),
     Frag("bell", ln.bell, ALL),
     Frag("work", lw.work, ALL, poll=15),
     Frag("notes", ln.notes, ALL, ("unread",)),
@@ -211,6 +213,7 @@ PAGES = (
         ("large_holders", "restrictions", "positions"),
         prepare=lv.account_param,
     ),
+    Page("sup.reserves", "/regulator/reserves", frozenset({G}), ("reserves",), prepare=lr.params),
     Page("notifications", "/notifications", ALL, ("notes",), nav=False),
     Page("security", "/security", ALL, ()),
 )

@@ -14,6 +14,7 @@ from openets.ops.verify import replay_market
 from openets.presets import preset
 from openets.registry import commands as rc
 from openets.registry.model import SystemRole
+from openets.supervision.reserves_service import band_status
 from openets.trading.auction import AuctionSide
 from openets.trading.auction_messages import AnnounceAuction, CloseAuction, PlaceBid
 
@@ -122,3 +123,15 @@ def test_band_reserve_end_of_day_operations_replay_to_the_same_state(tmp_path: P
     assert [a.decision for a in g.state.supervision.reserve_actions] == ["release"]
     n, replayed, _ = replay_market(g.market.db_url or "")
     assert replayed == g.state.state_hash() and n == g.state.last_seq
+
+
+def test_band_reserve_status_counts_the_closes_since_its_last_operation() -> None:
+    g = Given.in_memory(preset="cn-reserve")
+    g.instrument(CEA, "130.00")
+    g.ok(rc.Issue(_sys(g, SystemRole.RESERVE), CEA, 5_000_000, "reserve"))
+    for d in DAYS[:4]:
+        _eod(g, d)
+    assert band_status(g.state) == (4, 4, 0, 130_00, None)
+    for d in DAYS[4:11]:
+        _eod(g, d)
+    assert band_status(g.state) == (1, 1, 0, 130_00, DAYS[9])  # counting again after it

@@ -10,6 +10,7 @@ from openets.domain.rejection import Code
 from openets.registry import commands as rc
 from openets.registry.model import SubjectType, SystemRole
 from openets.supervision.reserve_messages import ApplyReserveRule
+from openets.supervision.reserves_service import tier_sales
 from openets.trading.auction import AuctionSide
 from openets.trading.auction_messages import AnnounceAuction, CloseAuction, PlaceBid
 
@@ -65,6 +66,7 @@ def test_pcr_tier_oversubscribed_is_sold_pro_rata_at_the_tiers_fixed_price() -> 
     summary = g.state.auction.auctions[sale].summary
     assert summary is not None and (summary.volume, summary.clearing_price) == (10_000_000, TIER_1)
     assert summary.turnover == 10_000_000 * TIER_1  # 414,000,000.00 yuan
+    assert tier_sales(g.state) == [(41_40, 10_000_000, 10_000_000, 0), (53_20, 10_000_000, 0, 0)]
     g.at("2021-07-17T00:30+08:00")  # after wci-like's session (Europe/Berlin)
     g.end_of_day()
     assert sum(g.holding(a, CEA)) == 4_667_000 and sum(g.holding(b, CEA)) == 5_333_000

@@ -130,12 +130,12 @@ class LiveWeb:
 
 
 @contextlib.contextmanager
-def live_web(path: Path) -> Iterator[LiveWeb]:
+def live_web(path: Path, preset: str = "cn") -> Iterator[LiveWeb]:
     db = f"sqlite:///{path / 'market.db'}"
     fast = Passwords(1, 8192, 1)
     for user, role in STAFF.items():
         add_user_to_db(db, user, PASSWORD, role, None, passwords=fast)
-    market = open_market(db, SimulatedClock(parse_iso(START)))
+    market = open_market(db, SimulatedClock(parse_iso(START)), preset=preset)
     settings = Settings(argon2_time_cost=1, argon2_memory_kib=8192, argon2_parallelism=1, mfa="off")
     app = create_app(market, settings)
     if getattr(app.state, "web", None) is None:  # until create_app mounts the terminal itself

@@ -12,13 +12,15 @@ from starlette.responses import Response
 
 from openets.api.auth import Action, authorize
 from openets.api.deps import CommandDep, PrincipalDep, ServicesDep, json_response
-from openets.api.schemas.common import COMMAND_ERRORS, QUERY_ERRORS
+from openets.api.schemas.common import COMMAND_ERRORS, QUERY_ERRORS, yuan
 from openets.api.schemas.reserves import (
+    BandStatusOut,
     ReserveActionOut,
     ReserveHoldingOut,
     ReserveRuleIn,
     ReserveRuleOut,
     ReservesOut,
+    TierOut,
 )
 from openets.cli_rules import to_json
 from openets.domain.messages import Event
@@ -27,6 +29,7 @@ from openets.presets import rule_fields
 from openets.registry.model import Bucket, SystemRole
 from openets.supervision.port import sup
 from openets.supervision.reserve_messages import ApplyReserveRule, ReserveRuleApplied
+from openets.supervision.reserves_service import band_status, tier_sales
 
 router = APIRouter(tags=["supervision"])
 
@@ -60,9 +63,26 @@ def _reserves(m: MarketState) -> ReservesOut:
         for p, b in sorted(m.registry.holdings_of(acct))
     ]
     actions = [_action(a) for a in sup(m).reserve_actions]
+    tiers = [
+        TierOut(price=yuan(p), quantity=q, sold=sold, on_offer=offer, left=max(0, q - sold - offer))
+        for p, q, sold, offer in tier_sales(m)
+    ]
     return ReservesOut(
-        preset=mr.name, rules=rows, reserve_account=acct, holdings=holdings, actions=actions
-    )
+        preset=mr.name, rules=rows, reserve_account=acct, holdings=holdings, actions=actions,
+        band=_band(m), tiers=tiers,
+    )  # fmt: skip
+
+
+def _band(m: MarketState) -> BandStatusOut | None:
+    rules = m.rules.reserves.band
+    if rules is None:
+        return None
+    closes, above, below, last, day = band_status(m)
+    return BandStatusOut(
+        low=yuan(rules.low), high=yuan(rules.high), days=rules.days, automatic=rules.automatic,
+        closes=closes, above=above, below=below,
+        last_close=yuan(last) if last is not None else None, last_operation=day,
+    )  # fmt: skip
 
 
 @router.get("/supervision/reserves", response_model=ReservesOut, responses=QUERY_ERRORS)

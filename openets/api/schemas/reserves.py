@@ -76,6 +76,36 @@ class ReserveHoldingOut(OutModel):
     locked: int
 
 
+class BandStatusOut(OutModel):
+    """The band reserve's trigger: how many composite closes it has counted."""
+
+    low: str
+    high: str
+    days: int
+    """Closes outside the band that trigger an operation."""
+    automatic: bool
+    """The end of day acts on the trigger (else only the regulator)."""
+    closes: int
+    """Composite closes since the last operation."""
+    above: int
+    """The last of them running above the band."""
+    below: int
+    """The last of them running below the band."""
+    last_close: str | None
+    last_operation: str | None
+    """The day of the last release or buy-back."""
+
+
+class TierOut(OutModel):
+    """A price containment tier and what its fixed-price sales sold."""
+
+    price: str
+    quantity: int
+    sold: int
+    on_offer: int
+    left: int
+
+
 class ReservesOut(OutModel):
     preset: str
     rules: list[ReserveRuleOut]
@@ -83,3 +113,7 @@ class ReservesOut(OutModel):
     reserve_account: str
     holdings: list[ReserveHoldingOut]
     actions: list[ReserveActionOut]
+    band: BandStatusOut | None
+    """The band reserve's trigger status (none without a band reserve)."""
+    tiers: list[TierOut]
+    """The price containment tiers (empty without them)."""
