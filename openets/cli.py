@@ -53,6 +53,21 @@ def replay(
     print(f"state hash {state_hash}")
 
 
+def _await_promotion(db: str) -> None:
+    """A warm spare: the code loaded and warmed up, wait until the standby ``db`` is promoted."""
+    from openets.api.server import warm_up
+    from openets.ops.replication import await_promotion
+
+    warm_up()
+    print(f"warm spare: waiting until {db.split('@')[-1]} is promoted", flush=True)
+    try:
+        waited = await_promotion(db)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise typer.Exit(2) from exc
+    print(f"promoted after {waited:.1f} s: opening the market", flush=True)
+
+
 @app.command()
 def serve(
     db: str = typer.Option(DEFAULT_URL, help="SQLAlchemy URL of the market database"),
@@ -81,14 +96,23 @@ def serve(
         help="instead: a read replica of the market in this database (e.g. a PostgreSQL "
         "standby): follow its journal and serve the public market data read-only",
     ),
+    await_promotion: bool = typer.Option(
+        False,
+        "--await-promotion",
+        help="a warm spare: --db is a PostgreSQL standby; load everything, wait until it is "
+        "promoted, then serve it",
+    ),
 ) -> None:
     """Run the market: the engine, the HTTP API and the browser terminal. With
-    ``--replica-of DB``: a read replica that follows the journal in DB and takes no commands."""
+    ``--replica-of DB``: a read replica that follows the journal in DB and takes no commands.
+    With ``--await-promotion``: a warm spare sequencer that starts once its standby is promoted."""
     if replica_of is not None:
         from openets.api.replica import run_replica
 
         run_replica(replica_of, host=host, port=port)
         return
+    if await_promotion:
+        _await_promotion(db)
     from openets.api.server import run_server
     from openets.api.settings import Settings
     from openets.audit.keys import KeyFileError, load_private

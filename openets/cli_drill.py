@@ -22,6 +22,11 @@ def register(app: typer.Typer) -> None:
         ),
         seconds: float = typer.Option(2.0, help="--failover: seconds of load before the kill"),
         durable: bool = typer.Option(False, help="--failover: clusters with fsync on"),
+        spare: bool = typer.Option(
+            False,
+            help="--failover: a warm spare sequencer (serve --await-promotion) waits on the "
+            "standby and takes over at its promotion, instead of a server started after it",
+        ),
     ) -> None:
         """Start ``openets serve``, load it over HTTP, kill -9 it, check nothing acknowledged
         was lost; repeat. Loopback only, on a temporary SQLite file. With ``--failover``: the
@@ -35,7 +40,9 @@ def register(app: typer.Typer) -> None:
                 print(line, flush=True)
 
             try:
-                report = run_failover(seconds=seconds, seed_=seed, durable=durable, log=say)
+                report = run_failover(
+                    seconds=seconds, seed_=seed, durable=durable, spare=spare, log=say
+                )
             except RuntimeError as exc:  # no binaries, a cluster or the server did not start
                 print(f"error: the failover drill could not run: {exc}", file=sys.stderr)
                 raise typer.Exit(2) from exc

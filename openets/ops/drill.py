@@ -23,6 +23,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -102,7 +103,10 @@ def seed(db: str) -> list[str]:
     return accounts
 
 
-def start_server(db: str, port: int) -> subprocess.Popen[bytes]:
+def start_server(
+    db: str, port: int, extra: Sequence[str] = (), stdout: int = subprocess.DEVNULL
+) -> subprocess.Popen[bytes]:
+    """``openets serve`` on ``db`` in a process of its own (``extra``: more of its options)."""
     return subprocess.Popen(
         [
             sys.executable,
@@ -119,8 +123,9 @@ def start_server(db: str, port: int) -> subprocess.Popen[bytes]:
             START,
             "--mfa",
             "off",  # the drill logs in with passwords; MFA has its own tests
+            *extra,
         ],
-        stdout=subprocess.DEVNULL,
+        stdout=stdout,
         stderr=subprocess.PIPE,
     )
 

@@ -53,6 +53,11 @@ from openets.store.db import make_engine
 from openets.store.sql_journal import SqlJournal
 
 N_CLIENTS = 4
+NEXT_PRIMARY = {
+    "synchronous_commit": "remote_apply",
+    "synchronous_standby_names": "'FIRST 1 (standby2)'",
+}
+"""standby1's settings for when it is promoted: standby2, streaming from it, its synchronous one."""
 MIN_ACKS = 20
 """Commands acknowledged before the kill, and after the failover, at the least."""
 MAX_LOAD_S = 60.0
@@ -79,8 +84,10 @@ class FailoverReport:
     """``pg_ctl promote`` until the standby is out of recovery and takes writes."""
     resync_s: float = 0.0
     """From the promotion until standby2 streams from the new primary as its synchronous one."""
+    spare: bool = False
+    """A warm spare sequencer took over (else a server was started after the promotion)."""
     restart_s: float = 0.0
-    """``openets serve`` on the new primary, from its start until it answers."""
+    """From the promotion until ``openets serve`` answers on the new primary."""
     server_back_s: float = 0.0
     """From the kill until the server answers on the new primary."""
     resume_s: float | None = None
@@ -123,9 +130,9 @@ class FailoverReport:
             ),
             f"acknowledged by kind: {kinds}",
             f"time to promote {self.promote_s:.2f} s (pg_ctl promote); standby2 synchronous again "
-            f"{self.resync_s:.2f} s later; server restarted in {self.restart_s:.1f} s, "
-            f"answering {self.server_back_s:.1f} s and first command acknowledged {resume} "
-            "after the kill",
+            f"{self.resync_s:.2f} s later; {'warm spare' if self.spare else 'server'} "
+            f"answering {self.restart_s:.1f} s after the promotion, "
+            f"{self.server_back_s:.1f} s and first command acknowledged {resume} after the kill",
         ]
         out.append("replication checked (openets replication): " + "; then ".join(self.deployment))
         answered, failed = self.outage_reads
@@ -300,10 +307,33 @@ class Replica:
         _stop(self.proc, sig=signal.SIGINT)
 
 
+def _wait_line(proc: subprocess.Popen[bytes], start: str, timeout: float = 120) -> None:
+    """Until ``proc`` prints a line starting with ``start``; then its output is drained."""
+    assert proc.stdout is not None
+    out = proc.stdout
+    seen = threading.Event()
+
+    def read() -> None:
+        for raw in out:
+            if raw.decode(errors="replace").startswith(start):
+                seen.set()
+        seen.set()  # the process ended
+
+    threading.Thread(target=read, daemon=True).start()
+    if not seen.wait(timeout) or proc.poll() is not None:
+        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+        raise RuntimeError(f"the warm spare did not start: {err[-2000:]}")
+
+
 def _check_deployment(primary: Cluster, standby: str, report: FailoverReport) -> None:
     """``openets replication`` on ``primary``: remote_apply, ``standby`` its synchronous one."""
-    status = replication_status(primary.url())
-    sync = [s.name for s in status.standbys if s.sync_state == "sync"]
+    deadline = time.monotonic() + 30  # a standby reconnects after a promotion
+    while True:
+        status = replication_status(primary.url())
+        sync = [s.name for s in status.standbys if s.sync_state == "sync"]
+        if (status.ok and sync == [standby]) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     if not status.ok or sync != [standby]:
         report.problems.append(
             f"replication of {primary.name}: {' | '.join(status.lines())} "
@@ -315,15 +345,25 @@ def _check_deployment(primary: Cluster, standby: str, report: FailoverReport) ->
 
 
 def drill(
-    *, seconds: float = 2.0, seed_: int = 1, durable: bool = False, log: Callable[[str], None]
+    *,
+    seconds: float = 2.0,
+    seed_: int = 1,
+    durable: bool = False,
+    spare: bool = False,
+    log: Callable[[str], None],
 ) -> FailoverReport:
-    """Run the drill; returns its report (``report.ok`` is False when a check failed)."""
+    """Run the drill; returns its report (``report.ok`` is False when a check failed).
+    ``spare``: a warm spare sequencer (``openets serve --await-promotion``) waits on standby1
+    and takes over at the promotion, instead of a server started after it."""
     # full_page_writes stays on: a base backup taken from a standby needs it.
     base_settings = {**(DURABLE if durable else {"fsync": "off"}), **REPLICATION}
     report = FailoverReport()
     clusters: list[Cluster] = []
     replica: Replica | None = None
     server: subprocess.Popen[bytes] | None = None
+    spare_proc: subprocess.Popen[bytes] | None = None
+    spare_port = 0
+    report.spare = spare
     try:
         primary = Cluster.create(
             name="primary",
@@ -335,7 +375,9 @@ def drill(
         )
         clusters.append(primary)
         primary.start()
-        standby1 = Cluster.standby_of(primary, "standby1", base_settings)
+        # Configured as a primary already (no effect until it is promoted): once promoted,
+        # it commits only what standby2 has applied, from its first command on.
+        standby1 = Cluster.standby_of(primary, "standby1", {**base_settings, **NEXT_PRIMARY})
         clusters.append(standby1)
         standby1.start()
         primary.wait_streaming("standby1")
@@ -349,6 +391,13 @@ def drill(
         primary.create_database("market")
         accounts = seed(primary.url("market"))
         replica = Replica(standby2.url("market"))
+        if spare:
+            spare_port = free_port()
+            spare_proc = start_http(
+                standby1.url("market"), spare_port, ("--await-promotion",), subprocess.PIPE
+            )
+            _wait_line(spare_proc, "warm spare: waiting")
+            log("warm spare: openets serve --await-promotion on standby1, loaded and waiting")
 
         # --- load on the primary, then lose it -----------------------------------------------
         port = free_port()
@@ -374,20 +423,20 @@ def drill(
         t0 = time.monotonic()
         standby1.promote()
         report.promote_s = time.monotonic() - t0
-        t0 = time.monotonic()
-        standby1.execute("ALTER SYSTEM SET synchronous_commit = 'remote_apply'")
-        standby1.execute("ALTER SYSTEM SET synchronous_standby_names = 'FIRST 1 (standby2)'")
-        standby1.execute("SELECT pg_reload_conf()")
-        standby1.wait_streaming("standby2")
-        report.resync_s = time.monotonic() - t0
-        _check_deployment(standby1, "standby2", report)
+        t_promoted = time.monotonic()
         new_url = standby1.url("market")
-        port = free_port()
+        if spare_proc is not None:  # it opens the market itself, now that it is promoted
+            server, spare_proc = spare_proc, None
+            port = spare_port
+        else:
+            port = free_port()
+            server = start_http(new_url, port)
+        standby1.wait_streaming("standby2")
+        report.resync_s = time.monotonic() - t_promoted
+        _check_deployment(standby1, "standby2", report)
         base = f"http://127.0.0.1:{port}/api/v1"
-        t0 = time.monotonic()
-        server = start_http(new_url, port)
         wait_up(base, server)
-        report.restart_s = time.monotonic() - t0
+        report.restart_s = time.monotonic() - t_promoted
         report.server_back_s = time.monotonic() - t_kill
         replica.stop_reading()
         report.outage_reads = (replica.reads_ok, replica.reads_failed)
@@ -426,8 +475,9 @@ def drill(
             )
         return report
     finally:
-        if server is not None:
-            _stop(server, kill=True)
+        for proc in (server, spare_proc):
+            if proc is not None:
+                _stop(proc, kill=True)
         if replica is not None:
             replica.close()
         for c in reversed(clusters):
@@ -435,10 +485,15 @@ def drill(
 
 
 def run(
-    *, seconds: float = 2.0, seed_: int = 1, durable: bool = False, log: Callable[[str], None]
+    *,
+    seconds: float = 2.0,
+    seed_: int = 1,
+    durable: bool = False,
+    spare: bool = False,
+    log: Callable[[str], None],
 ) -> list[str]:
     """Run the drill; returns its report's lines (raises ``DrillFailed`` when a check fails)."""
-    report = drill(seconds=seconds, seed_=seed_, durable=durable, log=log)
+    report = drill(seconds=seconds, seed_=seed_, durable=durable, spare=spare, log=log)
     if not report.ok:
         raise DrillFailed(report)
     return report.lines()

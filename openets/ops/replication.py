@@ -8,10 +8,12 @@ receiver streams from an upstream. SQLite is one machine: there is no standby to
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from openets.store.db import make_engine
 
@@ -120,4 +122,27 @@ def replication_status(db: str) -> ReplicationStatus:
         eng.dispose()
 
 
-__all__ = ["ReplicationStatus", "StandbyRow", "replication_status"]
+def await_promotion(db: str, poll: float = 0.05) -> float:
+    """Block until the PostgreSQL server of ``db`` is out of recovery (promoted, or a primary
+    all along); returns the seconds waited. A warm spare sequencer
+    (``openets serve --await-promotion``) waits here with its code loaded."""
+    eng = make_engine(db, migrate=False)
+    if eng.dialect.name != "postgresql":
+        eng.dispose()
+        raise ValueError(f"--await-promotion needs a PostgreSQL standby, not {eng.dialect.name}")
+    t0 = time.monotonic()
+    try:
+        while True:
+            try:
+                with eng.connect() as conn:
+                    while conn.execute(text("SELECT pg_is_in_recovery()")).scalar():
+                        conn.rollback()
+                        time.sleep(poll)
+                    return time.monotonic() - t0
+            except OperationalError:  # not reachable (yet): try again
+                time.sleep(max(poll, 0.5))
+    finally:
+        eng.dispose()
+
+
+__all__ = ["ReplicationStatus", "StandbyRow", "await_promotion", "replication_status"]

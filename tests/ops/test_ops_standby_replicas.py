@@ -6,10 +6,14 @@ PostgreSQL binaries; they run in the PostgreSQL pass (``make pytest-pg``)."""
 from __future__ import annotations
 
 import itertools
+import signal
+import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from dsl import START, Given
 from pg import db_kind
@@ -18,6 +22,7 @@ from typer.testing import CliRunner
 from openets.bootstrap import open_market
 from openets.cli import app
 from openets.domain.clock import SimulatedClock, parse_iso
+from openets.ops.drill import free_port, start_server, wait_up
 from openets.ops.pgcluster import REPLICATION, Cluster, find_bindir
 from openets.registry import commands as rc
 from openets.store.follower import Follower
@@ -194,3 +199,37 @@ def test_replication_check_fails_on_sqlite_one_machine(tmp_path: Path) -> None:
     r = CliRunner().invoke(app, ["replication", "--db", f"sqlite:///{tmp_path / 'm.db'}"])
     assert r.exit_code == 1
     assert "no standby to fail over to" in r.output
+
+
+def test_warm_spare_serves_the_standby_once_it_is_promoted_and_not_before(
+    own: Replicated,
+) -> None:
+    g, name = market_on(own.primary)
+    some_commands(g)
+    acknowledged = (g.state.last_seq, g.state.state_hash())
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/api/v1"
+    spare = start_server(
+        own.standby1.url(name), port, ("--await-promotion",), stdout=subprocess.PIPE
+    )
+    try:
+        assert spare.stdout is not None
+        assert spare.stdout.readline().decode().startswith("warm spare: waiting until")
+        time.sleep(0.5)
+        with pytest.raises(httpx.ConnectError):  # a standby's spare does not listen
+            httpx.get(f"{base}/health", timeout=5)
+        own.primary.kill()
+        own.standby1.promote()
+        wait_up(base, spare, timeout=90)
+        h = httpx.get(f"{base}/health", timeout=10).json()
+        assert h["status"] == "ok" and h["journal_seq"] >= acknowledged[0]
+    finally:
+        spare.send_signal(signal.SIGINT)
+        spare.wait(timeout=30)
+
+
+def test_warm_spare_on_sqlite_is_refused(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    r = CliRunner().invoke(app, ["serve", "--db", db, "--await-promotion"])
+    assert r.exit_code == 2
+    assert "--await-promotion needs a PostgreSQL standby" in r.output
