@@ -60,14 +60,16 @@ FITS: dict[int, tuple[Fit, ...]] = {
         Fit("bank_price_ppm", (950_000, 1_200_000), _P24),
     ),
     2025: (
-        Fit("carried_ppm", (20_000, 100_000), _V25),
-        Fit("carry_sell_ppm", (500_000, 1_000_000), _V25),
-        Fit("banker_ppm", 700_000, _V25),
-        Fit("bank_size_ppm", (20_000, 80_000), _V25),
-        Fit("carry_floor_ppm", (500_000, 750_000), _P25),
+        Fit("carried_ppm", (30_000, 200_000), _V25),
+        Fit("carry_sell_ppm", (600_000, 1_000_000), _V25),
+        Fit("banker_ppm", 900_000, _V25),
+        Fit("bank_size_ppm", (60_000, 250_000), _V25),
+        Fit("hoarder_ppm", 300_000, _V25),
+        Fit("sell_share_ppm", (400_000, 1_000_000), _V25),
+        Fit("carry_floor_ppm", (450_000, 700_000), _P25),
         Fit("cap_ppm", (700_000, 1_000_000), _P25),
-        Fit("floor_ppm", (600_000, 900_000), _P25),
-        Fit("bank_price_ppm", (550_000, 750_000), _P25),
+        Fit("floor_ppm", (550_000, 850_000), _P25),
+        Fit("bank_price_ppm", (550_000, 800_000), _P25),
     ),
 }
 """Per cycle (trading year): the values that replace AgentParams' defaults."""

@@ -105,6 +105,9 @@ def leave_issuance(services: Services, account_id: str, product: str = "CEA19-20
     )
 
 
+PAID_AUCTION = "shanghai-2024"
+"""The pilot paid auction the demo runs (:mod:`openets.sim.paid_auction`)."""
+
 DESK_ENTITIES = 12
 """Entities whose cycle the demo leaves on its roles' desks (the others' is run at seeding)."""
 
@@ -177,6 +180,7 @@ def run_demo(opts: DemoOptions) -> None:
         seed=opts.seed,
         preset="cn-demo",
         desk_entities=DESK_ENTITIES,
+        paid_auction=PAID_AUCTION,
     )
     days = cycle_days(config)
     clock = SimulatedClock(session_time(days[0], dtime(9, 0)))
@@ -206,7 +210,13 @@ def run_demo(opts: DemoOptions) -> None:
     plan = market.state.compliance.plans.get(first_plan)
     due = f"{c.cycle.deadline} {_deadline_time(plan)}"
     waits = what_waits(work, opts.speed, preset("cn-demo"), due)
-    for line in [*waits, reenabling, issuance]:
+    auction = (
+        f"exchange: a pilot paid auction ({PAID_AUCTION}: floor 1.2 × the six-month listing "
+        "average, price then time priority, covered entities only, 09:30-11:30) is announced "
+        f"on trading day {config.paid_auction_day + 1} at 09:05 for the registry's auction "
+        "account; the auctions page shows it"
+    )
+    for line in [*waits, reenabling, issuance, auction]:
         print(f"  {line}", flush=True)
     server = uvicorn.Server(
         uvicorn.Config(

@@ -264,12 +264,8 @@ def _html(md_text: str) -> str:
             continue
         if table:
             head, *body = table
-            out.append(
-                "<table><tr>" + "".join(f"<th>{_inline(c)}</th>" for c in head) + "</tr>"
-            )
-            out += [
-                "<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in r) + "</tr>" for r in body
-            ]
+            out.append("<table><tr>" + "".join(f"<th>{_inline(c)}</th>" for c in head) + "</tr>")
+            out += ["<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in r) + "</tr>" for r in body]
             out.append("</table>")
             table = []
         if line.startswith("#"):

@@ -23,16 +23,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from openets.bootstrap import open_market
-from openets.compliance.plans import PenaltyRegime, carry_over_for, get_plan
-from openets.compliance.run_messages import AssessPenalties, ComplianceRun
-from openets.compliance.service_inputs import month_price
-from openets.compliance.service_reads import penalty_quote
+from openets.compliance.plans import carry_over_for, get_plan
 from openets.compliance.state import ComplianceState
 from openets.domain.clock import BEIJING, SimulatedClock
 from openets.domain.messages import Event
 from openets.domain.products import ProductCode, vintage_years
-from openets.domain.rejection import Code, Rejection
-from openets.market import MarketState
+from openets.domain.rejection import Rejection
 from openets.ops.eod import run_end_of_day
 from openets.presets import MarketRules, preset
 from openets.rule_overrides import apply_overrides, decode
@@ -41,7 +37,8 @@ from openets.sim.agent_makers import MarketMaker, make_makers
 from openets.sim.agent_market import Broker, Desk, Period, Venue
 from openets.sim.agents import AgentParams, Carry, ComplianceAgent, cash_plan, make_agents
 from openets.sim.calibration import calibrated
-from openets.sim.seed_cycle import REGULATOR
+from openets.sim.paid_auction import BID_AT, CLOSE_AT, AuctionStep, PaidAuction
+from openets.sim.penalties import Penalties, assess_penalties, penalties_of
 from openets.sim.seed_market import (
     EXCHANGE_ACTOR,
     Cycle,
@@ -53,9 +50,12 @@ from openets.sim.seed_market import (
 )
 from openets.trading.commands import ListDueVintages
 from openets.trading.events import CompositeClosed, DayClosed, TradeExecuted
+from openets.trading.pilot_auction import PAID_AUCTION_PRESETS
 from openets.trading.rules import Matching
 
 Progress = Callable[[int, int], None]
+ROSTER_2025 = 3378
+"""Entities of the 2025 roster: a pilot auction's volume is scaled to the simulated market."""
 TradeRow = tuple[str, str, int, int, str]
 """(trading day, method, price fen, quantity t, ISO time)."""
 
@@ -74,6 +74,10 @@ class SimConfig:
     """Institutions that make markets (optional; cycle 1 had none)."""
     block: bool = True
     """Use block trading for needs of 100,000 t and more when the engine has it."""
+    paid_auction: str = ""
+    """A pilot paid-auction preset (``shanghai-2024``) the exchange runs once in the cycle, from
+    its ``paid_auction_day``-th trading day (0-based) on; '' none."""
+    paid_auction_day: int = 2
     desk_entities: int = 0
     """The first ``desk_entities`` entities get accounts but no compliance steps: the demo
     leaves their cycle to its roles."""
@@ -100,20 +104,6 @@ class EntityOutcome:
     @property
     def shortfall_t(self) -> int:
         return max(0, self.obligation_t - self.surrendered_t)
-
-
-@dataclass(frozen=True, slots=True)
-class Penalties:
-    regime: str
-    non_compliant: int
-    shortfall_t: int
-    fine_min_fen: int
-    fine_max_fen: int
-    deduction_t: int
-    month_average_fen: int | None
-    assessed_fen: int | None = None
-    """The fines the regulator's penalty runs assessed (the lowest of each range), once the
-    simulated cycle reached its deadline; None when it stopped before."""
 
 
 @dataclass
@@ -217,6 +207,7 @@ class Cast:
     surrendered: list[int] = field(default_factory=list)
     venue: Venue | None = None
     """Every listed vintage's desk when the cycle trades several (None: one instrument)."""
+    paid_auction: PaidAuction | None = None
 
 
 def cycle_days(config: SimConfig) -> tuple[date, ...]:
@@ -275,9 +266,16 @@ def cast(config: SimConfig, engine: Any, clock: SimulatedClock) -> Cast:
     else:
         desk = Desk(engine, broker, rules, seeded.instrument, seeded.instrument, period)
         desk.block = block
+    auction = None
+    if config.paid_auction:
+        if config.paid_auction not in PAID_AUCTION_PRESETS:
+            known = ", ".join(sorted(PAID_AUCTION_PRESETS))
+            raise ValueError(f"paid_auction must be one of {known}, was {config.paid_auction!r}")
+        qty = PAID_AUCTION_PRESETS[config.paid_auction].quantity_t * len(agents) // ROSTER_2025
+        auction = PaidAuction(config.paid_auction, config.paid_auction_day, max(1, qty))
     return Cast(
         config, cycle, engine, clock, desk, agents, makers, days, feed, broker, positions,
-        venue=venue,
+        venue=venue, paid_auction=auction,
     )  # fmt: skip
 
 
@@ -348,7 +346,9 @@ def run_simulation(config: SimConfig, progress: Progress | None = None) -> SimRe
         "gap_t": sum(max(0, p.gap_t) for p in positions),
         "surplus_t": sum(max(0, -p.gap_t) for p in positions),
     }
-    assessed = _assess_penalties(c) if c.days[-1] == c.cycle.deadline else None
+    assessed = (
+        assess_penalties(c.engine, c.clock, c.cycle) if c.days[-1] == c.cycle.deadline else None
+    )
     st = market.state
     outcomes = _outcomes(st.compliance, c.cycle.years, agents)
     composite = c.venue is not None
@@ -360,7 +360,7 @@ def run_simulation(config: SimConfig, progress: Progress | None = None) -> SimRe
         trades=c.feed.trades,
         bars=c.feed.composite if composite else c.feed.bars,  # type: ignore[arg-type]
         outcomes=outcomes,
-        penalties=_penalties(st, c.cycle, assessed),
+        penalties=penalties_of(st, c.cycle, assessed),
         seconds=_time.perf_counter() - started,
         events=st.last_seq,
         commands=st.last_cmd_seq,
@@ -393,6 +393,50 @@ def _outcomes(
     return out
 
 
+def _morning(
+    c: Cast, i: int, slots: Sequence[time], schedule: dict[int, list[Any]]
+) -> Iterator[datetime]:
+    """Before the sessions: the vintages due today are listed (09:00) and the pilot paid
+    auction, if due, announced (09:05), its moves put in the day's schedule."""
+    day, engine, clock = c.days[i], c.engine, c.clock
+    if c.venue is not None and engine.state.rules.vintages.due(day, list(c.venue.desks)):
+        when = session_time(day, time(9, 0))
+        yield when
+        clock.advance(to=max(clock.now(), when))
+        list_due_vintages(c)
+    pa = c.paid_auction
+    if pa is not None and pa.due(i):
+        when = session_time(day, time(9, 5))
+        yield when
+        clock.advance(to=max(clock.now(), when))
+        with engine.batch():
+            if pa.announce(engine, c.desk):
+                step = AuctionStep(pa, c.agents)
+                for at in (BID_AT, CLOSE_AT):
+                    schedule.setdefault(list(slots).index(at), []).append(step)
+
+
+def _plan(
+    c: Cast,
+    desk: Desk,
+    slots: Sequence[time],
+    schedule: dict[int, list[Any]],
+    rng: random.Random,
+) -> None:
+    """Each participant's actions at seeded minutes of the sessions; one with a block's worth
+    to trade acts mostly in the block session."""
+    windows = desk.rules.block.sessions
+    in_block = [k for k, t in enumerate(slots) if any(s <= t < e for s, e in windows)]
+    everyone: list[ComplianceAgent | MarketMaker] = [*c.agents, *c.makers]
+    for who in everyone:
+        for _ in range(who.plan_day(desk)):
+            if in_block and getattr(who, "block_minded", False) and rng.randrange(4):
+                slot = in_block[rng.randrange(len(in_block))]
+            else:
+                slot = rng.randrange(len(slots))
+            schedule.setdefault(slot, []).append(who)
+
+
 def day_steps(c: Cast, i: int) -> Iterator[datetime]:
     """Trading day ``i`` of the cycle as steps: each yields the simulated time of its action
     before doing it, so a live driver can pace the day (the headless run just exhausts it)."""
@@ -401,27 +445,14 @@ def day_steps(c: Cast, i: int) -> Iterator[datetime]:
     rng = random.Random(f"openets-sim-days/{config.seed}/{i}")
     tr = desk.rules.trading
     slots = _slots(tr.listing_sessions)
-    block_windows = desk.rules.block.sessions
-    block_end = max((e for _, e in block_windows), default=None)
-    if c.venue is not None and engine.state.rules.vintages.due(day, list(c.venue.desks)):
-        when = session_time(day, time(9, 0))
-        yield when
-        clock.advance(to=max(clock.now(), when))
-        list_due_vintages(c)
+    block_end = max((e for _, e in desk.rules.block.sessions), default=None)
+    schedule: dict[int, list[Any]] = {}
+    yield from _morning(c, i, slots, schedule)
     desk = c.desk
     desk.period.day = i
     for d in c.venue.desks.values() if c.venue is not None else (desk,):
         d.refresh()
-    schedule: dict[int, list[ComplianceAgent | MarketMaker]] = {}
-    everyone: list[ComplianceAgent | MarketMaker] = [*c.agents, *c.makers]
-    in_block_slots = [k for k, t in enumerate(slots) if any(s <= t < e for s, e in block_windows)]
-    for who in everyone:
-        for _ in range(who.plan_day(desk)):
-            if in_block_slots and getattr(who, "block_minded", False) and rng.randrange(4):
-                slot = in_block_slots[rng.randrange(len(in_block_slots))]
-            else:
-                slot = rng.randrange(len(slots))
-            schedule.setdefault(slot, []).append(who)
+    _plan(c, desk, slots, schedule, rng)
     for slot in sorted(schedule):
         group = schedule[slot]
         rng.shuffle(group)
@@ -451,52 +482,3 @@ def day_steps(c: Cast, i: int) -> Iterator[datetime]:
         for a in c.agents:
             a.after_close(desk)
     c.surrendered.append(sum(a.surrendered for a in c.agents))
-
-
-def _assess_penalties(c: Cast) -> int:
-    """After the deadline (17:00 on its day), the regulator assesses the penalties of each
-    year of the cycle through the engine (``AssessPenalties``); the fines assessed, in fen."""
-    comp = c.engine.state.compliance
-    for year in c.cycle.years:
-        plan = comp.plan_for(year)
-        if plan is not None and c.clock.now() <= plan.deadline_at:
-            c.clock.advance(to=plan.deadline_at + timedelta(seconds=1))
-    total = 0
-    with c.engine.batch():
-        for year in c.cycle.years:
-            r = c.engine.submit(AssessPenalties(year), REGULATOR)
-            if isinstance(r, Rejection):
-                if r.code is Code.ALREADY_DONE:  # nobody of the nation owes anything
-                    continue
-                raise RuntimeError(f"penalty assessment {year} refused: {r.message}")
-            total += sum(e.fines_fen for e in r if isinstance(e, ComplianceRun))
-    return total
-
-
-def _penalties(st: MarketState, cycle: Cycle, assessed: int | None) -> Penalties:
-    """Fines and deductions of the plan's penalty regime for every entity-year short of its
-    obligation, quoted as the engine quotes them to the regulator (reference §8.5-6)."""
-    plan = get_plan(cycle.plans[-1][1])
-    regime = plan.penalty_regime if plan is not None else PenaltyRegime.MEASURES_2021
-    comp = st.compliance
-    short: set[str] = set()
-    shortfall = fine_min = fine_max = deduction = 0
-    average: int | None = None
-    for (entity_id, year), ey in sorted(comp.years.items()):
-        if year not in cycle.years or ey.obligation is None:
-            continue
-        q = penalty_quote(st, entity_id, year)
-        if isinstance(q, Rejection) or q.shortfall_t == 0:
-            continue
-        short.add(entity_id)
-        shortfall += q.shortfall_t
-        fine_min += q.fine_min_fen
-        fine_max += q.fine_max_fen
-        deduction += q.deduction_t
-        average = q.average_price_fen
-    if average is None:
-        month = month_price(st, cycle.deadline)
-        average = month.average_fen if month.quantity_t else None
-    return Penalties(
-        regime.value, len(short), shortfall, fine_min, fine_max, deduction, average, assessed
-    )

@@ -60,6 +60,8 @@ class AuctionView:
     reserve_rule: core.ReserveRule
     paid_allocation: bool
     fixed_price: bool
+    covered_only: bool
+    preset: str
     status: str
     cancel_reason: str
     initiator: str | None  # shown to the initiator and the operator only
@@ -160,6 +162,8 @@ class AuctionBook:
             reserve_rule=s.reserve_rule,
             paid_allocation=s.paid_allocation,
             fixed_price=s.fixed_price,
+            covered_only=s.covered_only,
+            preset=s.preset,
             status=a.status,
             cancel_reason=a.cancel_reason,
             initiator=s.initiator if insider else None,

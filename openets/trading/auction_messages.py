@@ -43,6 +43,10 @@ class AnnounceAuction(Command):
     tie_break: TieBreak = TieBreak.TIME
     min_cover_bps: int = FULL_COVER_BPS
     reserve_rule: ReserveRule = ReserveRule.REJECT_BIDS
+    preset: str = ""
+    """A pilot's paid-auction preset (:mod:`openets.trading.pilot_auction`, e.g.
+    ``shanghai-2024``): the engine fixes the floor, the priority, the window (when
+    ``closes_at`` is empty) and who may bid; '' none."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,7 @@ from openets.supervision.port import check_position_limit
 from openets.trading import auction as core
 from openets.trading.auction import AuctionSide, AuctionSpec, Bid, LockAsset
 from openets.trading.auction_book import OPEN, AuctionBook, AuctionRecord, AuctionView
-from openets.trading.auction_fixed import bidder_rejection
+from openets.trading.auction_fixed import QUALIFYING_SUBJECT, bidder_rejection
 from openets.trading.auction_messages import (
     NO_LOCK,
     AnnounceAuction,
@@ -50,6 +50,8 @@ from openets.trading.auction_messages import (
     WithdrawBid,
 )
 from openets.trading.book import Side
+from openets.trading.pilot_auction import bidder_rejection as preset_bidder_rejection
+from openets.trading.pilot_auction import preset_announcement
 from openets.trading.rules import TradingMethod
 from openets.trading.service import lock_for
 from openets.trading.service_checks import (
@@ -289,6 +291,16 @@ def announced_spec(
     m: MarketState, cmd: AnnounceAuction, ctx: Ctx, *, government_buy: bool = False
 ) -> AuctionSpec | Rejection:
     """The announcement's terms, checked (no lock taken): a new auction id from ``ctx``."""
+    if cmd.preset:
+        mr = rules(m)
+        tz = mr.calendar.tz
+        bars = [b for code in sorted(trading(m).bars) for b in trading(m).bars[code]]
+        filled = preset_announcement(
+            cmd, bars, ctx.now.astimezone(tz).date(), tz, mr.trading.tick_fen
+        )
+        if isinstance(filled, Rejection):
+            return filled
+        cmd = filled
     checked = _announce_checks(m, cmd, government_buy)
     if isinstance(checked, Rejection):
         return checked
@@ -323,6 +335,8 @@ def announced_spec(
         reserve_rule=reserve_rule,
         tick=rules(m).trading.tick_fen,
         paid_allocation=paid,
+        covered_only=bool(cmd.preset),
+        preset=cmd.preset,
     )
     r = core.check_spec(spec)
     return r if r else spec
@@ -350,6 +364,12 @@ def place(m: MarketState, cmd: PlaceBid, ctx: Ctx) -> Result:
         r = bidder_rejection(cmd.account_id, acct.subject_type.value)
         if r:
             return r
+    if a.spec.covered_only:  # a pilot's paid auction: covered entities only
+        subject = m.registry.accounts[cmd.account_id].subject_type.value
+        if subject != QUALIFYING_SUBJECT:
+            return preset_bidder_rejection(
+                a.spec.auction_id, a.spec.preset, cmd.account_id, subject
+            )
     if a.spec.side is AuctionSide.SELL:  # bidders buy
         r = check_position_limit(m, cmd.account_id, a.product, cmd.quantity)
         if r:

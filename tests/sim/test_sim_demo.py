@@ -88,6 +88,13 @@ def test_demo_serves_a_seeded_market_where_agents_trade_and_demo_logins_work(
             traded = trades.status_code == 200 and len(trades.json().get("data", trades.json())) > 0
             time.sleep(1)
         assert traded, "the agents made no trade"
+        # the pilot paid auction (Shanghai 2024 preset) is announced on the third day
+        auctions: list[dict[str, object]] = []
+        while time.monotonic() < deadline + 60 and not auctions:
+            got = httpx.get(f"{base}/auctions", timeout=5).json()["data"]
+            auctions = [a for a in got if a["preset"] == "shanghai-2024"]
+            time.sleep(1)
+        assert auctions and auctions[0]["covered_only"] is True, auctions
         # every role finds compliance work waiting: the verifier's queue, the regulator's
         for user, status in (("verifier", "submitted"), ("regulator", "verified")):
             waiting = _get(base, user, "/compliance/reports", year=2019, status=status)
@@ -125,6 +132,7 @@ def test_demo_serves_a_seeded_market_where_agents_trade_and_demo_logins_work(
     assert "login trader1" in out and "password trader1-demo" in out
     assert "trader1-3 trade on accounts of their own" in out and "compliance 2019" in out
     assert "regop1 asked to re-enable it: regop2 approves it on the users page" in out
+    assert "a pilot paid auction (shanghai-2024" in out
     verify = subprocess.run(
         [sys.executable, "-m", "openets.cli", "verify", "--db", f"sqlite:///{tmp_path / 'd.db'}"],
         capture_output=True, text=True, cwd=tmp_path,

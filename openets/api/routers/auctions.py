@@ -118,6 +118,8 @@ def _out(v: AuctionView, *, sealed: bool = False) -> AuctionOut:
         reserve_rule=v.reserve_rule.value,
         paid_allocation=v.paid_allocation,
         fixed_price=v.fixed_price,
+        covered_only=v.covered_only,
+        preset=v.preset,
         status=v.status,
         cancel_reason=v.cancel_reason,
         initiator=v.initiator,
@@ -165,7 +167,7 @@ async def announce(body: AuctionIn, cmd: CommandDep) -> Response:
         instrument=body.instrument,
         quantity=body.quantity,
         reserve_price=body.reserve_price,
-        closes_at=body.closes_at,
+        closes_at=body.closes_at or "",
         opens_at=body.opens_at or "",
         lot_size=body.lot_size,
         per_bidder_cap=body.per_bidder_cap,
@@ -173,6 +175,7 @@ async def announce(body: AuctionIn, cmd: CommandDep) -> Response:
         tie_break=TieBreak(body.tie_break),
         min_cover_bps=body.min_cover_bps,
         reserve_rule=ReserveRule(body.reserve_rule),
+        preset=body.preset,
     )
     return await cmd.run(c, _render_operator())
 

@@ -27,7 +27,8 @@ class AuctionIn(InModel):
     instrument: InstrumentCode
     quantity: Quantity
     reserve_price: Price | None = None
-    closes_at: IsoTime
+    closes_at: IsoTime | None = None
+    """Required unless a preset gives the window."""
     opens_at: IsoTime | None = None
     lot_size: Quantity = 1
     per_bidder_cap: Quantity | None = None
@@ -35,6 +36,10 @@ class AuctionIn(InModel):
     tie_break: Literal["time", "random"] = "time"
     min_cover_bps: Annotated[int, Field(strict=True, ge=0, le=1_000_000)] = 10_000
     reserve_rule: Literal["reject_bids", "cancel_auction"] = "reject_bids"
+    preset: Literal["", "shanghai-2024"] = ""
+    """A pilot's paid auction (``shanghai-2024``: floor 1.2 × the six-month listing average,
+    price then time priority, covered entities only, 09:30-11:30 when ``closes_at`` is
+    empty); the engine sets the reserve price."""
 
 
 class BidIn(InModel):
@@ -103,6 +108,10 @@ class AuctionOut(OutModel):
     reserve_rule: str
     paid_allocation: bool
     fixed_price: bool
+    covered_only: bool
+    """Only covered entities may bid (a pilot paid-auction preset)."""
+    preset: str
+    """The pilot paid-auction preset the announcement named ('' none), e.g. shanghai-2024."""
     """A price containment reserve's tier sale: bids at the reserve price only, covered
     entities only, pro rata when oversubscribed."""
     status: str
