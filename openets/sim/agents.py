@@ -75,7 +75,7 @@ class AgentParams:
     (10,000 t) a holder sells, whether or not it would otherwise trade."""
     carry_floor_ppm: tuple[int, int] = (700_000, 900_000)
     """Such a seller's lowest price (of the reference): it sells what is worth less to it."""
-    block_discount_ppm: tuple[int, int] = (0, 0)
+    block_discount_ppm: tuple[int, int] = (10_000, 40_000)
     """How far below the listing price an agent asks or bids in a block request."""
 
 
