@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openets.web import loaders_account as la
+from openets.web import loaders_accounts as lx
 from openets.web import loaders_cycle as lc
 from openets.web import loaders_market as lm
 from openets.web import loaders_notes as ln
@@ -86,7 +87,8 @@ FRAGMENT_LIST = (
     Frag("auctions", lm.auctions, ALL, poll=5),
     Frag("holdings", la.holdings, frozenset({P})),
     Frag("funds", la.funds, frozenset({P})),
-    Frag("statement", la.statement, frozenset({P}), ("from", "to", "ref")),
+    Frag("statement", la.statement, frozenset({P, R, X, G}), ("from", "to", "ref", "account_id")),
+    Frag("account_detail", lx.account_detail, frozenset({R, X, G}), ("account_id",)),
     Frag("obligations", la.obligations, frozenset({P}), ("year",)),
     Frag("accounts", ls.accounts, frozenset({R, X, G}), ("q", "status", "cursor")),
     Frag("my_cycle", lc.my_cycle, frozenset({P}), ("year",)),
@@ -157,6 +159,22 @@ PAGES = (
         ("work", "accounts"),
         prepare=ls.account_query,
     ),
+    Page(
+        "acct.detail",
+        "/registry/accounts/{account_id}",
+        frozenset({R, X, G}),
+        ("account_detail",),
+        nav=False,
+        prepare=lx.account_exists,
+    ),
+    Page(
+        "acct.statement",
+        "/registry/accounts/{account_id}/statement",
+        frozenset({R, X, G}),
+        ("statement",),
+        nav=False,
+        prepare=lx.account_exists,
+    ),
     Page("reg.entities", "/registry/entities", frozenset({R}), ("entities",)),
     Page("reg.issuance", "/registry/issuance", frozenset({R}), ("registry_totals", "runs")),
     Page("reg.freezes", "/registry/freezes", frozenset({R}), ("frozen",)),
@@ -179,6 +197,7 @@ PAGES = (
         prepare=ls.report_date,
     ),
     Page("ex.clock", "/exchange/clock", frozenset({X}), ("clock",)),
+    Page("acct.list", "/accounts", frozenset({X, G}), ("accounts",), prepare=ls.account_query),
     # the regulator (and verifiers, for compliance)
     Page(
         "sup.dashboard",
