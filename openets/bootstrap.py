@@ -13,6 +13,7 @@ from openets.market import MarketState
 from openets.registry.genesis_service import Genesis
 from openets.store.db import make_engine
 from openets.store.sql_journal import SqlJournal
+from openets.store.tx_store import SqlTxStore
 
 
 @dataclass
@@ -41,7 +42,17 @@ def open_engine(
     """The engine over ``journal``, recovered; ``genesis`` also configures a new market (a
     tool that only adds logins leaves the preset to whoever opens the market next)."""
     handlers, appliers = composition.build_tables()
-    eng = Engine(journal, clock, handlers, appliers, state_factory=new_state)
+    factory = new_state
+    if isinstance(journal, SqlJournal):
+        # The registry's transactions stay in the store, not in memory (openets.store.tx_store)
+        store = SqlTxStore(journal).attach()
+
+        def factory() -> MarketState:
+            st = new_state()
+            st.registry.transactions.bind(store)
+            return st
+
+    eng = Engine(journal, clock, handlers, appliers, state_factory=factory)
     eng.recover()
     if not genesis:
         return eng

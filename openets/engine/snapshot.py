@@ -30,10 +30,12 @@ import orjson
 
 from openets.domain.ids import IdSource
 from openets.market import MarketState
+from openets.registry.txindex import TxIndex, TxRecord
 from openets.trading.book import OrderBook
 
 MAGIC = b"openets-snapshot/1 "
 _I64 = 2**63
+_TX_MEMORY = dict[str, TxRecord]
 
 
 class SnapshotError(ValueError):
@@ -86,6 +88,8 @@ def _enc(tp: Any, v: Any) -> Any:  # noqa: C901  (one branch per kind of type)
         return [list(e) for e in v.entries()]
     if tp is IdSource:
         return v.snapshot()
+    if tp is TxIndex:  # the count, and what memory holds (nothing when the store keeps them)
+        return {"count": v.count, "memory": _enc(_TX_MEMORY, v.memory())}
     if isinstance(v, enum.Enum):
         return v.value
     if isinstance(v, bool | str):
@@ -132,6 +136,11 @@ def _dec(tp: Any, d: Any) -> Any:  # noqa: C901  (one branch per kind of type)
         return OrderBook.from_entries(d)
     if tp is IdSource:
         return IdSource(dict(d))
+    if tp is TxIndex:
+        if isinstance(d, list):  # written when the index was a plain dict
+            memory = _dec(_TX_MEMORY, d)
+            return TxIndex.restored(len(memory), memory)
+        return TxIndex.restored(int(d["count"]), _dec(_TX_MEMORY, d["memory"]))
     if isinstance(tp, type):
         if issubclass(tp, enum.Enum):
             return tp(d)
@@ -221,8 +230,10 @@ def load(blob: bytes, factory: Callable[[], MarketState] = MarketState) -> Marke
         raise SnapshotError("the snapshot's data does not match its digest")
     data = orjson.loads(body)
     st = factory()
+    store = st.registry.transactions.store  # where the factory keeps transactions
     for name, ft in _state_fields():
         if name in data:
             setattr(st, name, _dec(ft, data[name]))
+    st.registry.transactions.bind(store)
     st.rebuild_derived()
     return st

@@ -20,16 +20,11 @@ from openets.registry.model import (
     SystemRole,
     TxType,
 )
+from openets.registry.txindex import TxIndex, TxRecord
+
+__all__ = ["NBUCKETS", "RegistryState", "TxIndex", "TxRecord"]
 
 NBUCKETS = 5
-
-
-@dataclass(slots=True)
-class TxRecord:
-    tx_type: TxType
-    postings: tuple[Posting, ...]
-    ref: str
-    reversed_by: str = ""
 
 
 @dataclass(slots=True)
@@ -39,7 +34,8 @@ class RegistryState:
     system: dict[tuple[SystemRole, str], str] = field(default_factory=dict)
     holdings: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     tallies: dict[tuple[str, str], int] = field(default_factory=dict)
-    transactions: dict[str, TxRecord] = field(default_factory=dict)
+    transactions: TxIndex = field(default_factory=TxIndex)
+    """By id, for corrections: in the store on a SQL journal (:mod:`openets.registry.txindex`)."""
     pending: dict[str, ApprovalRequested] = field(default_factory=dict)
     products: set[str] = field(default_factory=set)
 
@@ -95,8 +91,8 @@ class RegistryState:
 
     def apply_ledger(self, ev: LedgerPosted) -> None:
         self.post(ev.tx_id, ev.tx_type, ev.postings, ev.ref)
-        if ev.tx_type is TxType.CORRECTION and ev.ref in self.transactions:
-            self.transactions[ev.ref].reversed_by = ev.tx_id
+        if ev.tx_type is TxType.CORRECTION:
+            self.transactions.mark_reversed(ev.ref, ev.tx_id)
 
     def post(self, tx_id: str, tx_type: TxType, postings: tuple[Posting, ...], ref: str) -> None:
         """The registry's one posting path: a balanced transaction onto the holdings."""
@@ -112,7 +108,7 @@ class RegistryState:
                 b = holdings[key2] = [0, 0, 0, 0, 0]
                 self.products.add(p.product)
             b[p.bucket] += p.delta
-        self.transactions[tx_id] = TxRecord(tx_type, postings, ref)
+        self.transactions.add(tx_id, TxRecord(tx_type, postings, ref))
 
     def apply_approval_requested(self, ev: ApprovalRequested) -> None:
         self.pending[ev.request_id] = ev
@@ -142,7 +138,9 @@ class RegistryState:
                     f"allowances not conserved for {prod}: issued {issued} - retired "
                     f"{retired.get(prod, 0)} != held {held.get(prod, 0)}"
                 )
-        for tx_id, tx in self.transactions.items():
+        # Every transaction in memory; on a store, those not durable yet (the durable ones were
+        # checked as they were posted; ``openets verify`` replays into memory and checks all).
+        for tx_id, tx in self.transactions.unchecked_items():
             sums: dict[str, int] = {}
             for p in tx.postings:
                 sums[p.product] = sums.get(p.product, 0) + p.delta

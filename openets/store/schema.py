@@ -70,6 +70,16 @@ idempotency = Table(
     Column("body", LargeBinary, nullable=False),
 )
 
+registry_tx = Table(
+    "registry_tx",
+    metadata,
+    Column("tx_id", String(32), primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("reversed_by", String(32), nullable=False, server_default=""),
+    sqlite_with_rowid=False,
+)
+"""The registry's transactions by id (openets.store.tx_store), written with the journal."""
+
 meta = Table(
     "meta",
     metadata,

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
 from typing import Any
 
@@ -67,6 +67,8 @@ class SqlJournal:
         self._writing = False
         self._pending: Future[None] | None = None
         self._failed: BaseException | None = None
+        self._in_flight: list[Record] = []
+        self._writers: list[Callable[[Connection, list[Record]], None]] = []
 
     def _connect(self) -> Connection:
         if self._conn is None:
@@ -107,6 +109,7 @@ class SqlJournal:
                 if future is None:
                     self._writing = False
                     return
+                self._in_flight = records
             try:
                 if self._failed is not None:
                     raise JournalStopped(f"a journal write failed: {self._failed!r}")
@@ -116,10 +119,23 @@ class SqlJournal:
                 future.set_exception(exc)
             else:
                 future.set_result(None)
+            finally:
+                with self._lock:
+                    self._in_flight = []
 
     def connection(self) -> Connection:
         """The writer's connection: rows written on it commit with the journal's records."""
         return self._c()
+
+    def add_writer(self, writer: Callable[[Connection, list[Record]], None]) -> None:
+        """Also call ``writer(conn, records)`` with every write of records, in its database
+        transaction (tables kept with the journal: the registry's transactions)."""
+        self._writers.append(writer)
+
+    def unwritten(self) -> list[Record]:
+        """The records appended and not durable yet (being written, waiting, staged), in order."""
+        with self._lock:
+            return [*self._in_flight, *self._ready, *self._staged]
 
     def last(self) -> tuple[int, int, str]:
         if self._staged:
@@ -158,8 +174,7 @@ class SqlJournal:
         if start:
             self._executor.submit(self._drain)
 
-    @staticmethod
-    def _write(conn: Connection, records: list[Record]) -> None:
+    def _write(self, conn: Connection, records: list[Record]) -> None:
         if records:
             if conn.dialect.paramstyle == "qmark":
                 # SQLite: rows by the hundred in one statement (one step of the VM, where
@@ -178,6 +193,8 @@ class SqlJournal:
                 if conn.dialect.name == "postgresql":
                     seq = str(records[-1].seq)
                     conn.exec_driver_sql("SELECT pg_notify(%s, %s)", (CHANNEL, seq))
+            for writer in self._writers:
+                writer(conn, records)
         conn.commit()
 
     def rollback(self) -> None:
