@@ -11,7 +11,10 @@
 2. A deep book: 10 orders, each sweeping a book of 320 levels, through the same adapters; the
    totals must equal the reference's. Prints ms per sweeping order and our ratio to the fastest
    peer (a matcher that re-reads the book once per level shows here).
-3. Listing agreement trading with every pre-trade check of ``openets.trading.checks``: posts
+3. Standing depth: the workload through the engine with 5, then 320, levels of orders resting
+   behind its book (outside its price band): events/s of each and their ratio, which is 1.0
+   for a matcher whose cost per order does not grow with the book's depth.
+4. Listing agreement trading with every pre-trade check of ``openets.trading.checks``: posts
    listings (checked) then takes them (checked: session, remainder, best five, self take),
    a few of them refused on purpose. Prints posts/s and takes/s.
 
@@ -270,6 +273,54 @@ def run_deep(args: argparse.Namespace) -> bool:
     return ok
 
 
+# ------------------------------------------------------- standing depth --
+FAR = 200  # ticks beyond the workload's band (5880..6120): never reached by its orders
+
+
+def standing_depth(levels: int) -> list[Event]:
+    """``levels`` buy and ``levels`` sell orders of 10 t, one a level, outside the workload's
+    price band: a book that deep which the workload's orders trade in front of."""
+    out: list[Event] = []
+    for i in range(levels):
+        out.append((0, -(2 * i + 1), 1, 6120 + FAR + i, 10))
+        out.append((0, -(2 * i + 2), 0, 5880 - FAR - i, 10))
+    return out
+
+
+def run_depth(args: argparse.Namespace) -> bool:
+    """PlaceOrder through the engine with 5 and with ``--deep-levels`` levels standing behind
+    the workload's book: the per-order cost must not grow with the book's depth."""
+    if not (SHARED_BENCH / "workload.py").is_file():
+        info(f"no shared bench at {SHARED_BENCH}: the standing-depth comparison is skipped")
+        return True
+    events, expected = load_workload(min(args.n, args.depth_n), args.seed)
+    (ours,) = load_adapters(())[:1]
+    ok = True
+    rates: dict[int, list[float]] = {5: [], args.deep_levels: []}
+    for _ in range(args.rounds):
+        for depth in rates:
+            adapter = ours()
+            adapter.replay(standing_depth(depth))
+            gc.collect()
+            start = time.perf_counter()
+            adapter.replay(events)
+            rates[depth].append(len(events) / (time.perf_counter() - start))
+            orders, qty = adapter.resting()
+            want = (expected["resting_orders"] + 2 * depth, expected["resting_qty"] + 20 * depth)
+            got = (adapter.fills, adapter.filled_qty, adapter.notional, orders, qty)
+            if got != (expected["fills"], expected["filled_qty"], expected["notional_ticks"],
+                       *want) or adapter.errors:
+                info(f"openets_cda with {depth} standing levels disagrees with the oracle: "
+                     f"{got} (errors: {adapter.errors})")
+                ok = False
+    median = {d: statistics.median(r) for d, r in rates.items()}
+    for depth, rate in median.items():
+        bench(f"cda_events_per_s.openets_cda.standing{depth}", int(rate), "events/s")
+    bench(f"cda_standing{args.deep_levels}_to_standing5", median[args.deep_levels] / median[5],
+          "x")
+    return ok
+
+
 # -------------------------------------------------------- the listing part --
 RULES = CN_TRADING_RULES
 PREV_CLOSE = 4_800
@@ -386,13 +437,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-time", type=float, default=1.0, help="seconds per adapter and round")
     ap.add_argument("--takes", type=int, default=300_000)
     ap.add_argument("--deep-levels", type=int, default=DEEP_LEVELS, help="levels of the deep book")
+    ap.add_argument("--depth-n", type=int, default=50_000,
+                    help="workload events of the standing-depth comparison")
     ap.add_argument("--peers", default="", help="comma-separated peer adapters (default: all fast)")
     args = ap.parse_args(argv)
     if args.quick:
         args.n, args.rounds, args.min_time = min(args.n, 50_000), 3, 0.1
         args.takes = min(args.takes, 30_000)
+        args.depth_n = min(args.depth_n, 10_000)
     ok = run_cda(args)
     ok = run_deep(args) and ok
+    ok = run_depth(args) and ok
     ok = run_listing(args) and ok
     if not ok:
         info("FAILED: a total differs from the reference (see above)")
