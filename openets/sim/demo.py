@@ -16,6 +16,7 @@ from openets.api.deps import Services
 from openets.api.server import mfa_notice
 from openets.api.users import bootstrap_logins
 from openets.bootstrap import open_market
+from openets.compliance.plans import PRESETS, Plan
 from openets.domain.clock import SimulatedClock
 from openets.presets import MarketRules, preset
 from openets.sim import CURRENT_YEAR, DEMO_ENTITIES
@@ -152,6 +153,27 @@ def what_waits(
     ]
 
 
+def calendar_lines(plan: Plan | None, year: int, now: datetime) -> list[str]:
+    """The printed calendar of the demo's cycle: each dated step (Beijing time), the next one
+    still to come, and the carry-over where the cycle's obligations meet it."""
+    if plan is None:
+        return []
+    steps = " · ".join(f"{s.key} {s.due_text}" for s in plan.steps)
+    nxt = next((s for s in plan.steps if s.due_at >= now), None)
+    out = [
+        f"calendar {plan.name} (Beijing time): {steps}; next: "
+        + (f"{nxt.key} {nxt.due_text}" if nxt else "none")
+        + f" (GET /compliance/calendar?year={year}, the compliance pages, the notifications)"
+    ]
+    if any(p.carry_over and year > p.carry_over.last_vintage_year for p in PRESETS.values()):
+        out.append(
+            "carry-over: vintages up to CEA24 serve 2025+ obligations up to 10,000 t + 1.5 × "
+            "net sales 2019-2024 by trade date (GET /compliance/carry-over, the compliance page; "
+            "POST /compliance/carry-over/apply after the 2024 deadline)"
+        )
+    return out
+
+
 def _step(live: LiveCycle, clock: SimulatedClock, target: datetime, _writer: object) -> None:
     """In the writer: the agents' actions due by ``target``, then the clock to ``target``."""
     live.advance_to(target)
@@ -216,6 +238,7 @@ def run_demo(opts: DemoOptions) -> None:
         f"on trading day {config.paid_auction_day + 1} at 09:05 for the registry's auction "
         "account; the auctions page shows it"
     )
+    waits += calendar_lines(plan, first_year, clock.now())
     for line in [*waits, reenabling, issuance, auction]:
         print(f"  {line}", flush=True)
     server = uvicorn.Server(

@@ -107,6 +107,10 @@ def test_demo_serves_a_seeded_market_where_agents_trade_and_demo_logins_work(
         # every other entity's 2019 cycle ran at seeding through the same commands
         others = [a for a in allocations if a not in desk]
         assert others and all(a["final_allocation_t"] is not None for a in others)
+        # the cycle's calendar: each step with its Beijing time, the deadline at 17:00
+        steps = {x["key"]: x for x in _get(base, "regulator", "/compliance/calendar",
+                                           year=2019)["steps"]}  # fmt: skip
+        assert steps["surrender"]["due_at"] == "2021-12-31T17:00:00+08:00"
         status = _get(base, "regulator", "/compliance/status", year=2019)
         assert status["national"]["entities"] >= len(others), status["national"]
         # a disabled login's re-enabling, asked by regop1, waits for regop2 (another person)
@@ -131,6 +135,7 @@ def test_demo_serves_a_seeded_market_where_agents_trade_and_demo_logins_work(
         out, _ = proc.communicate(timeout=30)
     assert "login trader1" in out and "password trader1-demo" in out
     assert "trader1-3 trade on accounts of their own" in out and "compliance 2019" in out
+    assert "calendar 2019-2020 (Beijing time):" in out and "surrender 2021-12-31 17:00" in out
     assert "regop1 asked to re-enable it: regop2 approves it on the users page" in out
     assert "a pilot paid auction (shanghai-2024" in out
     verify = subprocess.run(
