@@ -31,6 +31,8 @@ from openets.domain.products import ProductCode, vintage_years
 from openets.domain.rejection import Rejection
 from openets.ops.eod import run_end_of_day
 from openets.presets import MarketRules, preset
+from openets.registry import commands as rc
+from openets.registry.model import SystemRole
 from openets.rule_overrides import apply_overrides, decode
 from openets.sim.agent_block import BlockDesk, block_trading_available
 from openets.sim.agent_makers import MarketMaker, make_makers
@@ -41,6 +43,7 @@ from openets.sim.paid_auction import BID_AT, CLOSE_AT, AuctionStep, PaidAuction
 from openets.sim.penalties import Penalties, assess_penalties, penalties_of
 from openets.sim.seed_market import (
     EXCHANGE_ACTOR,
+    REGISTRY_ACTOR,
     Cycle,
     cycle_for,
     cycle_positions,
@@ -48,6 +51,7 @@ from openets.sim.seed_market import (
     opening_vintages,
     seed_market,
 )
+from openets.supervision.reserve_messages import ReserveRuleApplied
 from openets.trading.commands import ListDueVintages
 from openets.trading.events import CompositeClosed, DayClosed, TradeExecuted
 from openets.trading.pilot_auction import PAID_AUCTION_PRESETS
@@ -82,6 +86,9 @@ class SimConfig:
     """The first ``desk_entities`` entities get accounts but no compliance steps: the demo
     leaves their cycle to its roles."""
     params: AgentParams = field(default_factory=AgentParams)
+    reserve_t: int = 0
+    """Allowances of the cycle's vintage in the reserve account at the start (for a market with
+    a band reserve or price containment tiers to release)."""
     rules: tuple[tuple[str, str], ...] = ()
     """Rule-by-rule changes to the preset (dotted path, value as JSON), fixed with the market's
     preset at its start (:mod:`openets.rule_overrides`)."""
@@ -131,6 +138,8 @@ class SimResult:
     """Cumulative tonnes surrendered at the end of each trading day."""
     vintage_volume: dict[str, int] = field(default_factory=dict)
     """Tonnes traded per vintage (instrument)."""
+    reserve_actions: tuple[ReserveRuleApplied, ...] = ()
+    """Every stability mechanism the market applied, in order (the end of day's band step)."""
 
     @property
     def compliance_ppm(self) -> int:
@@ -240,6 +249,13 @@ def cast(config: SimConfig, engine: Any, clock: SimulatedClock) -> Cast:
     banks = {a.entity_id: a.carried for a in agents if a.carried}
     cash = cash_plan(agents, cycle.reference_fen, params)
     seeded = seed_market(engine, cycle, positions, cash, held, banks)
+    if config.reserve_t:
+        reserve = engine.state.registry.required_system_account(SystemRole.RESERVE)
+        product = engine.state.trading.instruments[seeded.instrument].product
+        issue = rc.Issue(reserve, product, config.reserve_t, "stability reserve")
+        r = engine.submit(issue, REGISTRY_ACTOR)
+        if isinstance(r, Rejection):
+            raise ValueError(f"reserve_t: {r.message}")
     feed = _Feed(seeded.instrument)
     for a in agents:
         a.account_id = seeded.accounts[a.entity_id]
@@ -371,6 +387,7 @@ def run_simulation(config: SimConfig, progress: Progress | None = None) -> SimRe
         totals=totals,
         surrendered=c.surrendered,
         vintage_volume=dict(sorted(c.feed.by_vintage.items())),
+        reserve_actions=tuple(st.supervision.reserve_actions),
     )
 
 

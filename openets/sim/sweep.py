@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from openets.sim.report import summary
 from openets.sim.scenarios import Scenario
 from openets.sim.simulate import SimConfig, run_simulation
+from openets.supervision.reserve_messages import ReserveRuleApplied
 
 Progress = Callable[[int, int, "RunResult | RunFailure"], None]
 
@@ -55,6 +56,13 @@ class RunResult:
     state_hash: str
     days: tuple[DayFigures, ...]
     attempts: int = 1
+    reserve_out_t: int = 0
+    """Tonnes the stability mechanisms released (MSR releases, band releases and tier sales put
+    on offer, CCR added to sales)."""
+    reserve_in_t: int = 0
+    """Tonnes they took in or decided to buy back (MSR intakes, ECR withheld, band buy-backs)."""
+    reserve_refused: int = 0
+    """Operations decided but not carried out (an empty reserve, no proceeds to buy with)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +82,19 @@ class SweepOutcome:
     seconds: float = 0.0
 
 
+OUT = ("release", "released")
+IN = ("intake", "buffer", "withheld", "buy_back")
+
+
+def reserve_flows(actions: Sequence[ReserveRuleApplied]) -> tuple[int, int, int]:
+    """(tonnes released, tonnes taken in or bought back, operations refused) of a run."""
+    done = [a for a in actions if not a.note]
+    out_t = sum(a.moved for a in done if a.decision in OUT or a.decision.startswith("tier"))
+    in_t = sum(a.decided if a.decision == "buy_back" else a.moved for a in done
+               if a.decision in IN)  # fmt: skip
+    return out_t, in_t, len(actions) - len(done)
+
+
 def run_one(scenario: str, config: SimConfig, seed: int) -> RunResult:
     """One run of a sweep (in a worker process): the scenario's set-up with ``seed``."""
     result = run_simulation(dataclasses.replace(config, seed=seed, db_url=None))
@@ -87,6 +108,7 @@ def run_one(scenario: str, config: SimConfig, seed: int) -> RunResult:
         for d, sur in zip(result.days, result.surrendered, strict=True)
     )
     p = result.penalties
+    out_t, in_t, refused = reserve_flows(result.reserve_actions)
     return RunResult(
         scenario=scenario,
         seed=seed,
@@ -102,6 +124,9 @@ def run_one(scenario: str, config: SimConfig, seed: int) -> RunResult:
         obligation_t=s["obligation_t"],
         state_hash=result.state_hash,
         days=days,
+        reserve_out_t=out_t,
+        reserve_in_t=in_t,
+        reserve_refused=refused,
     )
 
 

@@ -37,6 +37,10 @@ def _by_scenario(outcome: SweepOutcome) -> dict[str, list[RunResult]]:
     return out
 
 
+def _tonnes(t: int) -> str:
+    return f"{t:,} t"
+
+
 def scenario_rows(outcome: SweepOutcome) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
     for name, runs in _by_scenario(outcome).items():
@@ -50,6 +54,8 @@ def scenario_rows(outcome: SweepOutcome) -> list[tuple[str, ...]]:
                 _spread([r.compliance_ppm for r in runs], _pct),
                 _spread([r.non_compliant for r in runs], str),
                 _spread([r.fines_min_fen for r in runs], _bn),
+                _spread([r.reserve_out_t for r in runs], _tonnes),
+                _spread([r.reserve_in_t for r in runs], _tonnes),
             )
         )
     return rows
@@ -75,6 +81,9 @@ def summary_doc(outcome: SweepOutcome) -> dict[str, Any]:
                 "non_compliant": r.non_compliant,
                 "fines_min_fen": r.fines_min_fen,
                 "fines_max_fen": r.fines_max_fen,
+                "reserve_out_t": r.reserve_out_t,
+                "reserve_in_t": r.reserve_in_t,
+                "reserve_refused": r.reserve_refused,
                 "state_hash": r.state_hash,
                 "attempts": r.attempts,
             }
@@ -118,6 +127,8 @@ def markdown(outcome: SweepOutcome, plots: Sequence[str]) -> str:
                 "Compliance",
                 "Non-compliant entities",
                 "Fines (lowest of the range)",
+                "Reserve released",
+                "Reserve taken in",
             ),
             scenario_rows(outcome),
         ),

@@ -16,6 +16,7 @@ from openets.registry.genesis_service import Genesis
 from openets.rule_overrides import RuleOverrideError, apply_overrides, encode
 from openets.sim.scenarios import ScenarioError, parse_scenarios
 from openets.sim.simulate import config_rules, run_simulation
+from openets.sim.sweep import run_one
 from openets.supervision.reserves import BandReserveRules
 
 BASE = """
@@ -117,3 +118,22 @@ def test_rule_change_names_a_list_item_by_its_place() -> None:
     with pytest.raises(RuleOverrideError) as exc:
         apply_overrides(preset("cn"), [("trading.listing_sessions", [["09:30", "25:00"]])])
     assert exc.value.path == "trading.listing_sessions.0.1" and "HH:MM" in str(exc.value)
+
+
+def test_a_run_with_a_band_reserve_releases_at_each_end_of_day_and_the_sweep_counts_it() -> None:
+    # a band below any price (1.00-2.00 yuan), 1 close: the end of each of the 2 days releases
+    # 1,000,000 t of the 5,000,000 in the reserve onto offer by one-way bidding
+    text = BASE + "[scenario.band]\nreserve_t = 5000000\n"
+    text += "rules.reserves.band = {low = 100, high = 200, days = 1, quantity = 1000000}\n"
+    base, s = parse_scenarios(text)
+    r = run_one(s.name, s.config, 1)
+    assert (r.reserve_out_t, r.reserve_in_t, r.reserve_refused) == (2_000_000, 0, 0)
+    assert run_one(base.name, base.config, 1).reserve_out_t == 0
+
+
+def test_a_band_reserve_with_nothing_to_release_counts_refused_operations() -> None:
+    text = BASE + "[scenario.band]\n"
+    text += "rules.reserves.band = {low = 100, high = 200, days = 1, quantity = 1000000}\n"
+    _, s = parse_scenarios(text)
+    r = run_one(s.name, s.config, 1)
+    assert (r.reserve_out_t, r.reserve_refused) == (0, 2)
