@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -37,11 +38,14 @@ def main(argv: list[str] | None = None) -> int:
     days = args.days
     if args.quick:
         entities, days = 40, 10
+    cpu = time.process_time()
     result = run_simulation(SimConfig(entities=entities, year=args.year, seed=args.seed, days=days))
+    cpu = time.process_time() - cpu
     s = summary(result)
     n_days = s["trading_days"]
     total = len(result.outcomes)
     bench(f"simulate_{args.year}_{total}_entities_{n_days}_days", result.seconds, "s")
+    bench("simulate_cpu_seconds", cpu, "s")
     bench("simulate_vintages_traded", len(result.vintage_volume), "vintages")
     bench("simulate_events_per_second", round(result.events / result.seconds), "events/s")
     bench("simulate_commands", result.commands, "commands")

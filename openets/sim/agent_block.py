@@ -22,6 +22,9 @@ from openets.engine.core import Engine
 from openets.trading.book import Side
 
 PPM = 1_000_000
+REPOST_DAYS = 3
+"""An agent posts its own block request at most every third trading day (it answers others'
+requests whenever it acts), except in the last week."""
 
 if TYPE_CHECKING:
     from openets.sim.agent_market import Desk
@@ -117,7 +120,8 @@ class BlockDesk:
             if rid not in agent.block_open:
                 done += self._respond(agent, desk, rid, side, capacity - done, limit)
         rest = today - done
-        if rest > 0 and capacity - done >= self.min_qty:
+        fresh = desk.period.day - agent.block_posted_day >= REPOST_DAYS
+        if rest > 0 and capacity - done >= self.min_qty and (fresh or desk.period.days_left < 5):
             # a block must be 100,000 t: a large holder asks for more than today's share
             rest = max(rest, self.min_qty)
             if not any(o[0] == int(side) for o in agent.block_open.values()):
@@ -162,6 +166,7 @@ class BlockDesk:
         ev = desk.broker.send(cmd, agent.actor)
         if not ev:
             return 0
+        agent.block_posted_day = desk.period.day
         self._track(agent, ev[-1].request.request_id, side, qty, price)  # type: ignore[attr-defined]
         return qty
 
@@ -188,7 +193,9 @@ class BlockDesk:
                     break
 
     def close_session(self, agents: Sequence[ComplianceAgent], desk: Desk) -> None:
-        """Before the block session ends: answer counters, then withdraw what is left."""
+        """Before the block session ends: answer the counters on their requests. What is left
+        lapses at the end of the day (the exchange expires every open request and releases
+        its locks), so nobody withdraws by hand."""
         for agent in agents:
             if not agent.block_open:
                 continue
@@ -197,6 +204,3 @@ class BlockDesk:
             if not buying:
                 limit = (limit * (PPM - agent.block_discount_ppm) + PPM // 2) // PPM
             self.answer(agent, desk, limit)
-            for rid in list(agent.block_open):
-                if rid in self.open_ids and self._requester(rid) == agent.account_id:
-                    desk.broker.send(self.bm.WithdrawBlock(rid, agent.account_id), agent.actor)

@@ -20,16 +20,69 @@ own balances; nothing here changes the market.
 
 from __future__ import annotations
 
+import random
 import zlib
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from openets.sim.agent_market import Desk, Venue
+from openets.sim.agent_market import Desk, Venue, scale
 from openets.trading.book import Side
 
 if TYPE_CHECKING:
-    from openets.sim.agents import ComplianceAgent
+    from openets.sim.agents import AgentParams, ComplianceAgent
+    from openets.sim.seed_market import EntityPosition
 
 UNLIMITED = 10**15
+
+
+@dataclass(frozen=True, slots=True)
+class Carry:
+    """What a cycle's agents carry in and what the carry-over limit does to them."""
+
+    old_vintages: tuple[str, ...] = ()
+    """Older vintages listed at the cycle's start (long entities carry some of them)."""
+    quota_t: int | None = None
+    """The carry-over quota when it binds this cycle's holders (10,000 t; None: it does not)."""
+    own_is_old: bool = False
+    """The cycle's own vintage falls under the limit too (CEA24 in 2025)."""
+
+
+def between(rng: random.Random, lo_hi: tuple[int, int]) -> int:
+    lo, hi = lo_hi
+    return lo + rng.randrange(hi - lo + 1)
+
+
+def apply_carry(
+    a: ComplianceAgent,
+    pos: EntityPosition,
+    carry: Carry,
+    params: AgentParams,
+    reference_fen: int,
+    rng: random.Random,
+) -> None:
+    """Older vintages a long entity carries in, and its carry-over selling: under a binding
+    limit a holder of more than the quota sells part of the excess, at a lower floor."""
+    surplus = max(0, -pos.gap_t)
+    if surplus == 0:
+        return
+    yearly = pos.emissions_t // max(1, len(pos.obligations))
+    if carry.old_vintages and params.carried_ppm[1] > 0:
+        qty = scale(yearly, between(rng, params.carried_ppm))
+        if qty > 0:
+            a.carried = ((carry.old_vintages[rng.randrange(len(carry.old_vintages))], qty),)
+    if carry.quota_t is None:
+        a.sell_target = min(surplus + a.carried_t, a.sell_target + scale(a.carried_t, 500_000))
+        return
+    old = a.carried_t + (surplus if carry.own_is_old else 0)
+    excess = old - carry.quota_t
+    if excess <= 0 or params.carry_sell_ppm[1] == 0:
+        return
+    want = scale(excess, between(rng, params.carry_sell_ppm))
+    if want > a.sell_target:
+        a.sell_target = want
+        a.opportunity_price = 0
+        a.floor_fen = scale(reference_fen, between(rng, params.carry_floor_ppm))
+        a.done_ppm, a.exponent = between(rng, (400_000, 1_000_000)), rng.choice((1, 1, 2))
 
 
 def _available(desk: Desk, account_id: str, product: str) -> int:

@@ -25,11 +25,15 @@ from dataclasses import dataclass, field
 from openets.clearing.funds import Deposit
 from openets.registry.commands import Surrender
 from openets.sim.agent_market import PPM, Desk, cover_ppm, scale
-from openets.sim.agent_vintages import buy_desk, sell_desk, usable
+from openets.sim.agent_vintages import Carry, apply_carry, buy_desk, sell_desk, usable
 from openets.sim.seed_market import EntityPosition
 from openets.trading.book import Side
 from openets.trading.commands import CancelListing, PostListing, TakeListing
 from openets.trading.events import TradeExecuted
+
+MIN_ORDER_T = 1_000
+"""Below this a day's want waits for the next day (until the last days): entities trade in
+lots, not a few tonnes a day."""
 
 LATE_PPM = 850_000
 """From this share of the period on, sellers raise their prices toward the deadline."""
@@ -130,6 +134,15 @@ class ComplianceAgent:
     """Older vintages held at the start of the cycle: (vintage, tonnes)."""
     block_discount_ppm: int = 0
     block_minded: bool = False
+    block_posted_day: int = -1_000
+    """The trading day it last posted a block request of its own."""
+    posted_day: int = -1_000
+    """The trading day it last posted a listing."""
+    filled_day: int = -1_000
+    """The trading day one of its trades was last filled."""
+    period_day: int = 0
+    """Today's trading day (0-based), as of its plan."""
+    """The trading day it last posted a block request of its own."""
     """Today it has a block's worth left to trade: it acts mostly in the block session."""
     open: dict[str, list[int]] = field(default_factory=dict)
     """Own listings: id -> [side, remaining, price]."""
@@ -199,9 +212,10 @@ class ComplianceAgent:
         """Start of a trading day: forget yesterday's expired listings; how often to act."""
         self.open.clear()
         self.block_open.clear()
+        self.period_day = desk.period.day
         buy, sell = self.wants(desk)
         need = max(buy, sell)
-        if need <= 0:
+        if need <= 0 or (need < MIN_ORDER_T and desk.period.days_left > 2):
             return 0
         left = max(self.buy_target + self.bank_t - self.net, self.sell_target + self.net)
         self.block_minded = desk.block is not None and left >= desk.block.min_qty
@@ -295,6 +309,8 @@ class ComplianceAgent:
                 self.open.pop(lid, None)
                 qty += remaining
         qty = min(qty, desk.max_qty)
+        if not desk.low <= price <= desk.high:
+            return  # a banker's price below today's band: nothing to post today
         if side is Side.BUY:
             qty = self._affordable(desk, price, qty)
         if qty <= 0:
@@ -304,6 +320,7 @@ class ComplianceAgent:
         )
         if ev:
             self.open[ev[-1].listing_id] = [s, qty, price]  # type: ignore[attr-defined]
+            self.posted_day = desk.period.day
 
     def can_pay(self, desk: Desk, price: int, qty: int, method: str = "listing") -> bool:
         """Top up the fund account if needed; True if it can pay for ``qty`` at ``price``."""
@@ -329,6 +346,7 @@ class ComplianceAgent:
 
     # --- feedback and compliance -----------------------------------------------------------
     def on_trade(self, ev: TradeExecuted) -> None:
+        self.filled_day = self.period_day
         if ev.buyer == self.account_id:
             self.bought += ev.quantity
         else:
@@ -381,18 +399,6 @@ class ComplianceAgent:
                 self.surrendered_by_year[year] = self.surrendered_by_year.get(year, 0) + done
 
 
-@dataclass(frozen=True, slots=True)
-class Carry:
-    """What a cycle's agents carry in and what the carry-over limit does to them."""
-
-    old_vintages: tuple[str, ...] = ()
-    """Older vintages listed at the cycle's start (long entities carry some of them)."""
-    quota_t: int | None = None
-    """The carry-over quota when it binds this cycle's holders (10,000 t; None: it does not)."""
-    own_is_old: bool = False
-    """The cycle's own vintage falls under the limit too (CEA24 in 2025)."""
-
-
 def make_agents(
     positions: Sequence[EntityPosition],
     reference_fen: int,
@@ -429,46 +435,13 @@ def make_agents(
             a.done_ppm, a.exponent = PPM, 30
             a.opportunity_price = scale(reference_fen, _between(rng, params.opportunity_ppm))
             a.late_markup_ppm = _between(rng, params.late_markup_ppm)
-        _carry(a, pos, carry, params, reference_fen, carry_rng)
+        apply_carry(a, pos, carry, params, reference_fen, carry_rng)
         if not a.sell_target and rng.randrange(PPM) < params.banker_ppm:
             a.bank_t = scale(yearly, _between(rng, params.bank_size_ppm))
             a.bank_price = scale(reference_fen, _between(rng, params.bank_price_ppm))
         agents.append(a)
     _choose_holdouts(agents, params, rng)
     return agents
-
-
-def _carry(
-    a: ComplianceAgent,
-    pos: EntityPosition,
-    carry: Carry,
-    params: AgentParams,
-    reference_fen: int,
-    rng: random.Random,
-) -> None:
-    """Older vintages a long entity carries in, and its carry-over selling: under a binding
-    limit a holder of more than the quota sells part of the excess, at a lower floor."""
-    surplus = max(0, -pos.gap_t)
-    if surplus == 0:
-        return
-    yearly = pos.emissions_t // max(1, len(pos.obligations))
-    if carry.old_vintages and params.carried_ppm[1] > 0:
-        qty = scale(yearly, _between(rng, params.carried_ppm))
-        if qty > 0:
-            a.carried = ((carry.old_vintages[rng.randrange(len(carry.old_vintages))], qty),)
-    if carry.quota_t is None:
-        a.sell_target = min(surplus + a.carried_t, a.sell_target + scale(a.carried_t, 500_000))
-        return
-    old = a.carried_t + (surplus if carry.own_is_old else 0)
-    excess = old - carry.quota_t
-    if excess <= 0 or params.carry_sell_ppm[1] == 0:
-        return
-    want = scale(excess, _between(rng, params.carry_sell_ppm))
-    if want > a.sell_target:
-        a.sell_target = want
-        a.opportunity_price = 0
-        a.floor_fen = scale(reference_fen, _between(rng, params.carry_floor_ppm))
-        a.done_ppm, a.exponent = _between(rng, (400_000, 1_000_000)), rng.choice((1, 1, 2))
 
 
 def _choose_holdouts(

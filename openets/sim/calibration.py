@@ -51,13 +51,14 @@ FITS: dict[int, tuple[Fit, ...]] = {
         Fit("sell_share_ppm", (400_000, 1_000_000), _V1),
     ),
     2024: (
-        Fit("carried_ppm", (10_000, 80_000), _V24),
-        Fit("banker_ppm", 700_000, _V24),
-        Fit("bank_size_ppm", (20_000, 80_000), _V24),
-        Fit("hoarder_ppm", 400_000, _V24),
-        Fit("cap_ppm", (1_100_000, 1_500_000), _P24),
-        Fit("floor_ppm", (1_000_000, 1_250_000), _P24),
-        Fit("bank_price_ppm", (950_000, 1_200_000), _P24),
+        Fit("carried_ppm", (50_000, 300_000), _V24),
+        Fit("banker_ppm", 900_000, _V24),
+        Fit("bank_size_ppm", (100_000, 400_000), _V24),
+        Fit("hoarder_ppm", 300_000, _V24),
+        Fit("sell_share_ppm", (400_000, 1_000_000), _V24),
+        Fit("cap_ppm", (1_150_000, 1_500_000), _P24),
+        Fit("floor_ppm", (1_000_000, 1_300_000), _P24),
+        Fit("bank_price_ppm", (1_000_000, 1_300_000), _P24),
     ),
     2025: (
         Fit("carried_ppm", (30_000, 200_000), _V25),
@@ -91,4 +92,10 @@ def calibrated(params: AgentParams, year: int) -> AgentParams:
     return dataclasses.replace(params, **changes) if changes else params  # type: ignore[arg-type]
 
 
-FITS[2026] = tuple(Fit(f.param, f.value, _NONE) for f in FITS[2025])
+_AFTER_2025 = {
+    # the holders of more than their quota sold in 2025 (§13): what is carried into 2026 is
+    # about what the quotas let them use, and nothing is left to dump
+    "carried_ppm": (5_000, 30_000),
+    "carry_sell_ppm": (0, 0),
+}
+FITS[2026] = tuple(Fit(f.param, _AFTER_2025.get(f.param, f.value), _NONE) for f in FITS[2025])

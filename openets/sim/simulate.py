@@ -37,7 +37,8 @@ from openets.rule_overrides import apply_overrides, decode
 from openets.sim.agent_block import BlockDesk, block_trading_available
 from openets.sim.agent_makers import MarketMaker, make_makers
 from openets.sim.agent_market import Broker, Desk, Period, Venue
-from openets.sim.agents import AgentParams, Carry, ComplianceAgent, cash_plan, make_agents
+from openets.sim.agent_vintages import Carry
+from openets.sim.agents import AgentParams, ComplianceAgent, cash_plan, make_agents
 from openets.sim.calibration import calibrated
 from openets.sim.paid_auction import BID_AT, CLOSE_AT, AuctionStep, PaidAuction
 from openets.sim.penalties import Penalties, assess_penalties, penalties_of
