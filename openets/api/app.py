@@ -31,7 +31,7 @@ from openets.api.errors import (
     internal_error_response,
     validation_error,
 )
-from openets.api.fastlane import FastLane
+from openets.api.fastlane import FastLane, FastLaneMiddleware
 from openets.api.guard import RequestGuard
 from openets.api.metrics import Metrics, MetricsMiddleware
 from openets.api.route_index import index_routes
@@ -284,6 +284,8 @@ def create_app(
         routes += [r for r in mod.router.routes if isinstance(r, APIRoute)]
     install_error_handlers(app)
     _document_security(app, routes)
+    lane = app.state.fastlane = FastLane(routes, API_PREFIX)
+    app.add_middleware(FastLaneMiddleware, lane=lane, handlers=app.exception_handlers)
     app.add_middleware(MetricsMiddleware, metrics=services.metrics, prefixes=prefixes)
     pages.mount(app, services)  # the browser terminal
     app.add_middleware(
@@ -291,6 +293,5 @@ def create_app(
         max_body_bytes=settings.max_body_bytes,
         body_timeout_seconds=settings.body_timeout_seconds,
     )
-    app.state.fastlane = FastLane(routes, API_PREFIX)
-    index_routes(app, app.state.fastlane)
+    index_routes(app)
     return app

@@ -34,6 +34,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from openets.api.deps import commander
 
+SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 DEPTH = 3
 """Path segments the lane keys its candidate lists on (as the route index does)."""
 
@@ -130,6 +131,7 @@ class FastLane:
         self._groups: dict[tuple[str, ...], list[Candidate]] = {}
         self.direct_answers = 0
         """Requests the lane answered (for the tests and the benchmark)."""
+        self.enabled = True
 
     @property
     def direct_routes(self) -> list[APIRoute]:
@@ -162,7 +164,7 @@ class FastLane:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> Receive | None:
         """Answer the request if it is for a direct route (None); otherwise the ``receive``
         that FastAPI is to read the request from (the body handed out again if read)."""
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+        if not self.enabled or scope["type"] != "http" or scope["method"] in SAFE:
             return receive
         found = self.match(scope["method"], scope["path"])
         if found is None:
@@ -257,3 +259,51 @@ def _may_match(fmt: str, prefix: str, key: tuple[str, ...]) -> bool:
         if not (s.startswith("{") or s == want):
             return False
     return len(key) == DEPTH or len(segs) == len(key)
+
+
+ExceptionHandler = Callable[[Request, Exception], Any]
+
+
+class FastLaneMiddleware:
+    """The lane in the application's middleware, inside the request guard and the metrics
+    (which see its requests as any other), in front of FastAPI's exception middleware and
+    router. An exception from a command the lane runs goes to the application's handler for
+    its class, as FastAPI's exception middleware would send it; one it has no handler for (a
+    bug) goes up to the server error middleware, which answers 500."""
+
+    def __init__(
+        self, app: Callable[..., Any], lane: FastLane, handlers: dict[Any, ExceptionHandler]
+    ) -> None:
+        self.app = app
+        self.lane = lane
+        self.handlers = handlers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            rest = await self.lane(scope, receive, sending)
+        except Exception as exc:
+            handler = self._handler(exc)
+            if handler is None or started:
+                raise
+            response = await handler(Request(scope, receive), exc)
+            await response(scope, receive, send)
+            return
+        if rest is not None:
+            await self.app(scope, rest, send)
+
+    def _handler(self, exc: Exception) -> ExceptionHandler | None:
+        for cls in type(exc).__mro__:
+            if cls is Exception:
+                return None  # the server error middleware's (500), as in FastAPI
+            handler = self.handlers.get(cls)
+            if handler is not None:
+                return handler
+        return None

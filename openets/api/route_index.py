@@ -17,8 +17,6 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.types import Receive, Scope, Send
 
-from openets.api.fastlane import FastLane
-
 DEPTH = 3
 """Path segments the index keys on: ``/api/v1/<context>``."""
 
@@ -62,9 +60,8 @@ def _may_match(fmt: str, key: tuple[str, ...]) -> bool:
 class _Dispatch:
     """The application router's entry point: the routes that may match, then the full list."""
 
-    def __init__(self, router: Any, lane: FastLane | None = None) -> None:
+    def __init__(self, router: Any) -> None:
         self.router = router
-        self.lane = lane
         self.full_app = router.app
         self.subs: dict[tuple[str, ...], Any] = {}
         self.fallbacks = 0
@@ -94,19 +91,13 @@ class _Dispatch:
         if scope["type"] == "lifespan" or not scope.get("path", "").startswith("/"):
             await self.full_app(scope, receive, send)
             return
-        if self.lane is not None:
-            rest = await self.lane(scope, receive, send)
-            if rest is None:
-                return  # a command route answered directly
-            receive = rest
         sub = self.sub_router(tuple(_segments(scope["path"])[:DEPTH]))
         await sub.app(scope, receive, send)
 
 
-def index_routes(app: FastAPI, lane: FastLane | None = None) -> None:
-    """Dispatch ``app``'s requests to the routes that can match their first path segments;
-    with ``lane``, its command routes first (:mod:`openets.api.fastlane`)."""
+def index_routes(app: FastAPI) -> None:
+    """Dispatch ``app``'s requests to the routes that can match their first path segments."""
     router = app.router
     if getattr(router, "middleware_stack", None) != router.app:
         return  # the router is wrapped in something we do not know: leave it as it is
-    router.middleware_stack = _Dispatch(router, lane)
+    router.middleware_stack = _Dispatch(router)
