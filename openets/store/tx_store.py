@@ -72,6 +72,11 @@ def rows_of(records: Iterable[Record]) -> tuple[list[tuple[str, int]], list[tupl
                 if head.group(2).decode() == correction:
                     reversals.append((tx_id, orjson.loads(r.payload)["ref"]))
                 continue
+        if r.type == "TradesSettled":  # a delivery per trade, never a correction
+            settled = codec.decode(r.type, r.payload)
+            seq = r.seq
+            rows.extend([(d.tx_id, seq) for d in settled.deliveries])  # type: ignore[attr-defined]
+            continue
         for ev in postings_of(r):
             rows.append((ev.tx_id, r.seq))
             if ev.tx_type is TxType.CORRECTION:
