@@ -343,7 +343,7 @@ def _carry_over(m: MarketState, cmd: DetermineCarryOver, ctx: Ctx) -> Result:
     if not isinstance(result, Rejection) and cmd.net_sales_t not in (0, computed):
         return Rejection(
             Code.INVALID_FIELD,
-            f"net sales come from the settled trades of {cmd.entity_id}: {computed} t; "
+            f"net sales come from the trades of {cmd.entity_id} by trade date: {computed} t; "
             f"give 0 or {computed}, was {cmd.net_sales_t}",
             "net_sales_t",
         )

@@ -95,8 +95,15 @@ def held_old_t(m: MarketState, account_id: str, rule: CarryOver) -> int:
     )
 
 
-def carry_over_view(m: MarketState, entity: EntityRecord, year: int) -> CarryOverView | Rejection:
-    """What the entity may carry over: applied figures once applied, else as of now."""
+def carry_over_view(
+    m: MarketState,
+    entity: EntityRecord,
+    year: int,
+    traded: dict[str, tuple[int, int]] | None = None,
+) -> CarryOverView | Rejection:
+    """What the entity may carry over: applied figures once applied, else as of now.
+    ``traded``: the ledger's totals of 2019..``year`` (``TradingState.traded``), when the
+    caller reads many entities."""
     comp = part(m)
     found = _rule(comp, year)
     if isinstance(found, Rejection):
@@ -106,7 +113,8 @@ def carry_over_view(m: MarketState, entity: EntityRecord, year: int) -> CarryOve
     if applied is not None:
         sold, bought, quota, held, excess = applied
     else:
-        sold, bought = m.trading.traded(2019, year).get(entity.account_id, (0, 0))
+        totals = traded if traded is not None else m.trading.traded(2019, year)
+        sold, bought = totals.get(entity.account_id, (0, 0))
         quota = comp.carry_over_quota.get(entity.entity_id, carry_over_quota_t(rule, sold - bought))
         held = held_old_t(m, entity.account_id, rule)
         excess = max(0, held - quota)

@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from openets.compliance.calendar import StepKind
 from openets.compliance.plans import PenaltyRegime, get_plan
 from openets.compliance.run_messages import AssessPenalties, ComplianceRun
+from openets.compliance.service_carry_over import ApplyCarryOver, CarryOverApplied
 from openets.compliance.service_inputs import month_price
 from openets.compliance.service_reads import penalty_quote
 from openets.domain.clock import SimulatedClock
@@ -52,6 +54,22 @@ def assess_penalties(engine: Engine, clock: SimulatedClock, cycle: Cycle) -> int
                 return None
             total += sum(e.fines_fen for e in r if isinstance(e, ComplianceRun))
     return total
+
+
+def apply_carry_over(engine: Engine, cycle: Cycle) -> int | None:
+    """After the deadline of a cycle whose plan decides the carry-over (2024): the regulator
+    applies it through the engine (``ApplyCarryOver``); the tonnes of old vintages marked not
+    carried over, None when no year of the cycle has a carry-over step."""
+    comp = engine.state.compliance
+    for year in cycle.years:
+        plan = comp.plan_for(year)
+        if plan is None or plan.step(StepKind.CARRY_OVER) is None:
+            continue
+        r = engine.submit(ApplyCarryOver(year), REGULATOR)
+        if isinstance(r, Rejection):
+            return None
+        return sum(e.not_carried_t for e in r if isinstance(e, CarryOverApplied))
+    return None
 
 
 def penalties_of(st: MarketState, cycle: Cycle, assessed: int | None) -> Penalties:

@@ -41,7 +41,7 @@ from openets.sim.agent_vintages import Carry
 from openets.sim.agents import AgentParams, ComplianceAgent, cash_plan, make_agents
 from openets.sim.calibration import calibrated
 from openets.sim.paid_auction import BID_AT, CLOSE_AT, AuctionStep, PaidAuction
-from openets.sim.penalties import Penalties, assess_penalties, penalties_of
+from openets.sim.penalties import Penalties, apply_carry_over, assess_penalties, penalties_of
 from openets.sim.seed_market import (
     EXCHANGE_ACTOR,
     REGISTRY_ACTOR,
@@ -363,9 +363,10 @@ def run_simulation(config: SimConfig, progress: Progress | None = None) -> SimRe
         "gap_t": sum(max(0, p.gap_t) for p in positions),
         "surplus_t": sum(max(0, -p.gap_t) for p in positions),
     }
-    assessed = (
-        assess_penalties(c.engine, c.clock, c.cycle) if c.days[-1] == c.cycle.deadline else None
-    )
+    reached = c.days[-1] == c.cycle.deadline
+    assessed = assess_penalties(c.engine, c.clock, c.cycle) if reached else None
+    if reached:
+        apply_carry_over(c.engine, c.cycle)
     st = market.state
     outcomes = _outcomes(st.compliance, c.cycle.years, agents)
     composite = c.venue is not None

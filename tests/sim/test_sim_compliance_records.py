@@ -87,3 +87,30 @@ def test_a_cycle_run_to_its_deadline_has_its_penalties_assessed_by_the_regulator
 def test_a_cycle_cut_before_its_deadline_assesses_no_penalty() -> None:
     result = run_simulation(SimConfig(entities=12, year=2021, seed=3, days=3))
     assert result.penalties.assessed_fen is None
+
+
+def test_a_2024_cycle_run_to_its_deadline_has_the_carry_over_applied_by_the_regulator(
+    tmp_path: Path,
+) -> None:
+    """The 2024 obligations are surrendered by 2025-12-31; after it the regulator applies the
+    carry-over (one journaled ``ApplyCarryOver``) from the dated trade ledger."""
+    db = f"sqlite:///{tmp_path / 'carry.db'}"
+    result = run_simulation(SimConfig(entities=20, year=2025, seed=3, db_url=db))
+    assert result.cycle.years == (2024,) and result.days[-1] == result.cycle.deadline
+    market = open_market(db, SimulatedClock(parse_iso("2026-01-05T09:00+08:00")))
+    try:
+        comp = market.state.compliance
+        assert set(comp.carry_over_applied) == set(comp.entities)  # power and industry
+        traded = market.state.trading.traded(2019, 2024)
+        for entity_id, (sold, bought, quota, held, excess) in comp.carry_over_applied.items():
+            acct = comp.entities[entity_id].account_id
+            assert (sold, bought) == traded.get(acct, (0, 0))
+            assert quota == 10_000 + 3 * max(0, sold - bought) // 2
+            assert excess == max(0, held - quota)
+        kinds = [r.type for r in market.engine.journal.read(0) if r.type == "CarryOverApplied"]
+        assert len(kinds) == len(comp.entities) >= 20
+        assert {r.actor for r in market.engine.journal.read(0) if r.type == "CarryOverApplied"} == {
+            REGULATOR
+        }
+    finally:
+        market.engine.journal.close()

@@ -345,8 +345,9 @@ async def carry_over(
     st = services.state
     comp = part(st)
     data: list[CarryOverOut] = []
+    traded = st.trading.traded(2019, year)
     for e in visible_entities(comp, principal, entity_id):
-        v = carry_over_view(st, e, year)
+        v = carry_over_view(st, e, year, traded)
         if isinstance(v, Rejection):
             raise ApiError(v.code, v.message, "year")
         data.append(
