@@ -87,9 +87,11 @@ IN = ("intake", "buffer", "withheld", "buy_back")
 
 
 def reserve_flows(actions: Sequence[ReserveRuleApplied]) -> tuple[int, int, int]:
-    """(tonnes released, tonnes taken in or bought back, operations refused) of a run."""
+    """(tonnes released less what came back unsold, tonnes taken in or bought back, operations
+    refused) of a run."""
     done = [a for a in actions if not a.note]
     out_t = sum(a.moved for a in done if a.decision in OUT or a.decision.startswith("tier"))
+    out_t -= sum(a.moved for a in done if a.decision == "returned")  # unsold, back
     in_t = sum(a.decided if a.decision == "buy_back" else a.moved for a in done
                if a.decision in IN)  # fmt: skip
     return out_t, in_t, len(actions) - len(done)

@@ -242,7 +242,10 @@ def _sell(
 def _reserve_sales(m: MarketState, rule: str) -> list[AuctionRecord]:
     """The auctions that sold the reserve under ``rule``."""
     book = auction.auction_book(m).auctions
-    ids = [a.auction_id for a in sup(m).reserve_actions if a.rule == rule and a.auction_id]
+    ids = [
+        a.auction_id for a in sup(m).reserve_actions
+        if a.rule == rule and a.auction_id and a.decision != "returned"
+    ]  # fmt: skip
     return [book[i] for i in ids if i in book]
 
 
@@ -410,6 +413,30 @@ def ccr_events(m: MarketState, a: AuctionRecord, added: int, ctx: Ctx) -> tuple[
     applied = ReserveRuleApplied(
         "ccr", a.product, _year_of(m, ctx), "released", added, added, tx, a.spec.auction_id,
         today(m, ctx),
+    )  # fmt: skip
+    return ev, applied
+
+
+def returned_at_close(
+    m: MarketState, a: AuctionRecord, volume: int, ctx: Ctx
+) -> tuple[Event, ...]:
+    """A reserve's sale (a band release, a tier sale) at its close: what it did not sell, released
+    to the auction account with the close, goes back into the reserve account (journaled as
+    ``returned``)."""
+    sale = [
+        x for x in sup(m).reserve_actions
+        if x.auction_id == a.spec.auction_id and x.rule in ("band", "pcr") and x.moved > 0
+    ]  # fmt: skip
+    unsold = a.spec.quantity - volume
+    if not sale or a.spec.side is not AuctionSide.SELL or unsold <= 0:
+        return ()
+    reserve = m.registry.required_system_account(SystemRole.RESERVE)
+    tx = ctx.ids.next("TX")
+    memo = f"unsold in auction {a.spec.auction_id}: back to the reserve"
+    ev = transfer(tx, TxType.TRANSFER, a.spec.initiator, reserve, a.product, unsold, memo=memo)
+    applied = ReserveRuleApplied(
+        sale[0].rule, a.product, _year_of(m, ctx), "returned", unsold, unsold, tx,
+        a.spec.auction_id, today(m, ctx),
     )  # fmt: skip
     return ev, applied
 

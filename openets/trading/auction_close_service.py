@@ -52,6 +52,10 @@ class ContainmentReserves(Protocol):
         self, m: MarketState, a: AuctionRecord, added: int, ctx: Ctx
     ) -> tuple[Event, ...]: ...
 
+    def returned_at_close(
+        self, m: MarketState, a: AuctionRecord, volume: int, ctx: Ctx
+    ) -> tuple[Event, ...]: ...
+
 
 def closing(reserves: ContainmentReserves) -> Callable[[MarketState, CloseAuction, Ctx], Result]:
     """The handler of :class:`CloseAuction`, with the containment reserves acting at the close."""
@@ -76,13 +80,15 @@ def _close(m: MarketState, cmd: CloseAuction, ctx: Ctx, reserves: ContainmentRes
         return result
     summary = result.summary
     if summary.outcome is core.AuctionOutcome.CANCELLED:
-        return (*_release_all(m, a, ctx), AuctionResultPublished(summary))
+        back = reserves.returned_at_close(m, a, 0, ctx)  # a reserve's sale: back to the reserve
+        return (*_release_all(m, a, ctx), AuctionResultPublished(summary), *back)
     before = reserves.ccr_events(m, a, added, ctx) if added else ()
     cleared = _clear(m, closing, result, ctx)
     if isinstance(cleared, Rejection):
         return cleared
     after = reserves.ecr_events(m, a, withheld, ctx) if withheld else ()
-    return (*before, *cleared, *after)
+    back = reserves.returned_at_close(m, closing, summary.volume, ctx)
+    return (*before, *cleared, *after, *back)
 
 
 def _clear(m: MarketState, a: AuctionRecord, result: core.AuctionResult, ctx: Ctx) -> Result:

@@ -122,12 +122,13 @@ def test_rule_change_names_a_list_item_by_its_place() -> None:
 
 def test_a_run_with_a_band_reserve_releases_at_each_end_of_day_and_the_sweep_counts_it() -> None:
     # a band below any price (1.00-2.00 yuan), 1 close: the end of each of the 2 days releases
-    # 1,000,000 t of the 5,000,000 in the reserve onto offer by one-way bidding
+    # 1,000,000 t of the 5,000,000 in the reserve onto offer by one-way bidding; the first
+    # bidding, closing on day 2 without bids, gives its 1,000,000 t back to the reserve
     text = BASE + "[scenario.band]\nreserve_t = 5000000\n"
     text += "rules.reserves.band = {low = 100, high = 200, days = 1, quantity = 1000000}\n"
     base, s = parse_scenarios(text)
     r = run_one(s.name, s.config, 1)
-    assert (r.reserve_out_t, r.reserve_in_t, r.reserve_refused) == (2_000_000, 0, 0)
+    assert (r.reserve_out_t, r.reserve_in_t, r.reserve_refused) == (1_000_000, 0, 0)
     assert run_one(base.name, base.config, 1).reserve_out_t == 0
 
 

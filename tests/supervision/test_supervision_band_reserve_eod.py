@@ -75,7 +75,8 @@ def test_band_reserve_acts_again_only_after_10_more_closes_outside_the_band() ->
     g.ok(rc.Issue(_sys(g, SystemRole.RESERVE), CEA, 5_000_000, "reserve"))
     decided = [(d, _eod(g, d)) for d in DAYS[:20]]
     assert [d for d, r in decided if r] == [DAYS[9], DAYS[19]]
-    assert [a.day for a in _band(g)] == [DAYS[9], DAYS[19]]  # type: ignore[attr-defined]
+    days = [a.day for a in _band(g) if a.decision == "release"]  # type: ignore[attr-defined]
+    assert days == [DAYS[9], DAYS[19]]
 
 
 def test_band_reserve_buys_back_at_the_end_of_day_after_10_closes_below_the_band() -> None:
@@ -119,8 +120,9 @@ def test_band_reserve_end_of_day_operations_replay_to_the_same_state(tmp_path: P
     g.instrument(CEA, "130.00")
     g.ok(rc.Issue(_sys(g, SystemRole.RESERVE), CEA, 5_000_000, "reserve"))
     for d in DAYS[:11]:
-        _eod(g, d)
-    assert [a.decision for a in g.state.supervision.reserve_actions] == ["release"]
+        _eod(g, d)  # the release's bidding closes on the 11th day without a bid
+    assert [a.decision for a in g.state.supervision.reserve_actions] == ["release", "returned"]
+    assert g.holding(_sys(g, SystemRole.RESERVE), CEA)[0] == 5_000_000  # all back
     n, replayed, _ = replay_market(g.market.db_url or "")
     assert replayed == g.state.state_hash() and n == g.state.last_seq
 
@@ -135,3 +137,24 @@ def test_band_reserve_status_counts_the_closes_since_its_last_operation() -> Non
     for d in DAYS[4:11]:
         _eod(g, d)
     assert band_status(g.state) == (1, 1, 0, 130_00, DAYS[9])  # counting again after it
+
+
+def test_band_release_the_bidding_does_not_sell_goes_back_to_the_reserve() -> None:
+    g = Given.in_memory(preset="cn-reserve")
+    g.instrument(CEA, "130.00")
+    reserve, auctioneer = _sys(g, SystemRole.RESERVE), _sys(g, SystemRole.AUCTION)
+    g.ok(rc.Issue(reserve, CEA, 5_000_000, "reserve"))
+    for d in DAYS[:10]:
+        _eod(g, d)
+    (sale,) = _band(g)
+    buyer = g.account(fen=10**11)
+    g.at(f"{DAYS[10]}T10:00+08:00")
+    g.ok(PlaceBid(sale.auction_id, buyer, 125_00, 300_000), buyer)  # type: ignore[attr-defined]
+    _eod(g, DAYS[10])  # closes the bidding: 300,000 t bid for 1,000,000, cancelled (cover)
+    back = _band(g)[-1]
+    assert (back.decision, back.moved, back.auction_id) == (  # type: ignore[attr-defined]
+        "returned", 1_000_000, sale.auction_id  # type: ignore[attr-defined]
+    )  # fmt: skip
+    assert g.holding(reserve, CEA)[0] == 5_000_000
+    assert sum(g.holding(auctioneer, CEA)) == 0 and sum(g.holding(buyer, CEA)) == 0
+    assert g.funds(buyer)[0] == 10**11  # the bid's lock released

@@ -82,6 +82,9 @@ def test_pcr_tier_sale_fills_every_bid_in_full_when_the_bids_fit_the_tier() -> N
     assert _close(g, sale) == {a: (3_000_000, TIER_1), b: (2_000_000, TIER_1)}
     summary = g.state.auction.auctions[sale].summary
     assert summary is not None and summary.outcome.value == "cleared"  # no minimum cover
+    # the 5,000,000 t unsold go back to the reserve: 50,000,000 - 10,000,000 + 5,000,000
+    assert g.holding(_sys(g, SystemRole.RESERVE), CEA)[0] == 45_000_000
+    assert tier_sales(g.state)[0] == (41_40, 10_000_000, 5_000_000, 0)
 
 
 def test_pcr_tier_sale_bid_at_another_price_is_refused_naming_the_price() -> None:
