@@ -74,6 +74,8 @@ def test_demo_serves_a_seeded_market_where_agents_trade_and_demo_logins_work(
             )  # fmt: skip
             assert second.returncode == 2 and says in second.stderr, second.stderr
         assert (tmp_path / "d.db").exists() and httpx.get(f"{base}/health").status_code == 200
+        # the first pages say how fast the demo's clock runs
+        assert httpx.get(f"{base}/ops/status").json()["clock_speed"] == 20000
         tok = httpx.post(
             f"{base}/auth/token", json={"username": "trader1", "password": "trader1-demo"}
         ).json()
