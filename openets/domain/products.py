@@ -27,8 +27,14 @@ class ProductCodeError(ValueError):
     """A product code that is not CEA by vintage or CCER."""
 
 
+_VALID: set[str] = set()
+"""Codes found valid (at most the 80-odd there are): most commands name one, checked again."""
+
+
 def product(code: str) -> ProductCode:
     """Validate a product code: ``CEA19-20`` (the first, two-year vintage), ``CEA21``…, ``CCER``."""
+    if type(code) is str and code in _VALID:
+        return ProductCode(code)
     if not isinstance(code, str):
         raise ProductCodeError(f"product code must be text, was {type(code).__name__}")
     if code in (CCER, CCER_PRE_2017):
@@ -43,6 +49,8 @@ def product(code: str) -> ProductCode:
         raise ProductCodeError(f"only CEA19-20 spans two years, was {code!r}")
     if second is None and int(first) < 21:
         raise ProductCodeError(f"vintages before 2021 are CEA19-20, was {code!r}")
+    if type(code) is str:
+        _VALID.add(code)
     return ProductCode(code)
 
 
