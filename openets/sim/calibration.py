@@ -44,6 +44,12 @@ _NONE = "no published figure yet: the 2025 values, by analogy"
 
 FITS: dict[int, tuple[Fit, ...]] = {
     2021: (
+        Fit(
+            "rush_ppm",
+            800_000,
+            "cycle 1: the deadline month the busiest (§9.2: 99.83 Mt by "
+            "2021-12-14, 179 Mt by 12-31)",
+        ),
         Fit("banker_ppm", 800_000, _V1),
         Fit("bank_size_ppm", (30_000, 150_000), _V1),
         Fit("bank_price_ppm", (900_000, 1_150_000), _V1),

@@ -84,6 +84,9 @@ def penalties_of(st: MarketState, cycle: Cycle, assessed: int | None) -> Penalti
     for (entity_id, year), ey in sorted(comp.years.items()):
         if year not in cycle.years or ey.obligation is None:
             continue
+        pos = comp.position(entity_id, year)
+        if pos is not None and pos.surrendered_t >= pos.obligation_t:
+            continue  # nothing owed: no quote to ask for (each reads the month's trades)
         q = penalty_quote(st, entity_id, year)
         if isinstance(q, Rejection) or q.shortfall_t == 0:
             continue
