@@ -18,6 +18,7 @@ from jinja2.runtime import Context
 
 from openets.domain.clock import BEIJING
 from openets.web.i18n import DEFAULT_LANG, PROVINCE_EN
+from openets.web.memo import memo_filter
 
 DASH = "—"
 
@@ -159,4 +160,5 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "ddate": _ddate,
     "province": _province,
     "provinces_json": provinces_json,
+    "memo": memo_filter,
 }

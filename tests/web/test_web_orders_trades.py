@@ -154,3 +154,20 @@ def test_each_trade_links_to_the_statement_lines_that_settled_it(
         who = "buyer" if delivered == bought else "seller"
         tab.shot(f"trade_statement_lines_{lang}_{who}")
         tab.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("zh", "交收：货银对付"), ("en", "settlement: delivery versus payment")],
+)
+def test_a_settlement_lines_memo_is_said_in_the_pages_language(
+    settled: LiveWeb, browser: Any, lang: str, said: str
+) -> None:
+    trade = settled.trade  # type: ignore[attr-defined]
+    tab = Tab(browser, settled, lang=lang)
+    tab.login(settled.buyer.username)  # type: ignore[attr-defined]
+    tab.go(f"/statements?ref={trade}")
+    settles = tab.page.locator("#f-statement tr.settles")
+    settles.wait_for()
+    assert said in settles.inner_text()
+    tab.close()
