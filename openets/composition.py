@@ -28,6 +28,7 @@ from typing import Any
 
 from openets.audit import service as audit
 from openets.clearing import funds
+from openets.clearing import repo_service as repos
 from openets.clearing import service as money
 from openets.clearing import settlement_service as settlement
 from openets.compliance import service as compliance
@@ -50,9 +51,9 @@ from openets.registry import close_guard as account_close
 from openets.registry import commands as rc
 from openets.registry import genesis_service as genesis
 from openets.registry import handlers as registry
+from openets.registry import pledge_service as pledges
 from openets.registry import service as account_requests
 from openets.registry.events import LedgerPosted
-from openets.supervision import finance_service as finance
 from openets.supervision import messages as sm
 from openets.supervision import reserves_band_service as reserves_band
 from openets.supervision import reserves_service as reserves
@@ -74,7 +75,8 @@ USE_CASES: tuple[ModuleType, ...] = (
     day,
     settlement,
     money,
-    finance,
+    pledges,
+    repos,
     compliance,
     compliance_runs,
     carry_over,

@@ -1,15 +1,18 @@
 """Field checks every context's service shares (each a Rejection naming the field, or None):
-a positive whole number, and every field of a command of its declared type."""
+a positive whole number, a non-empty text, a calendar day, and every field of a command of its
+declared type."""
 
 from __future__ import annotations
 
 import typing
 from dataclasses import fields, is_dataclass
+from datetime import date
 from enum import Enum
 from types import UnionType
 from typing import Any
 
 from openets.domain.rejection import Code, Rejection
+from openets.domain.when import WhenError, parse_day
 
 
 def check_int(value: Any, field: str, code: Code, what: str) -> Rejection | None:
@@ -18,6 +21,20 @@ def check_int(value: Any, field: str, code: Code, what: str) -> Rejection | None
     if value <= 0:
         return Rejection(code, f"{field} must be positive, was {value}", field)
     return None
+
+
+def check_text(value: object, field: str) -> Rejection | None:
+    if isinstance(value, str) and value.strip():
+        return None
+    return Rejection(Code.INVALID_FIELD, f"{field} must not be empty, was {value!r}", field)
+
+
+def checked_day(value: object, field: str) -> date | Rejection:
+    """The calendar day ``value`` names (YYYY-MM-DD), or INVALID_FIELD naming ``field``."""
+    try:
+        return parse_day(value)
+    except WhenError as exc:
+        return Rejection(Code.INVALID_FIELD, f"{field} {exc}", field)
 
 
 _HINTS: dict[type, dict[str, Any]] = {}

@@ -1,8 +1,9 @@
 """Carbon finance agreements (碳金融): pledges and repos, their messages and their state.
 
-Pure, like the rest of this package: the engine's use case
-(:mod:`openets.supervision.finance_service`) decides and moves allowances and funds; this module
-only records the agreements. Kept beside supervision because the registry operator and the
+Pure, like the rest of this package: the registry's use case
+(:mod:`openets.registry.pledge_service`) moves pledged allowances and clearing's
+(:mod:`openets.clearing.repo_service`) trades the repos' legs; this module only records the
+agreements. Kept beside supervision because the registry operator and the
 regulator oversee these agreements; no other context needs them.
 """
 
@@ -11,9 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openets.domain.messages import Command, Event
+
+if TYPE_CHECKING:
+    from openets.market import MarketState
 
 
 class PledgeStatus(StrEnum):
@@ -235,3 +239,17 @@ APPLIERS: dict[type, Callable[[Any, Any], None]] = {
     RepoCancelled: FinanceState.apply_repo_cancelled,
     RepoLegTraded: FinanceState.apply_leg,
 }
+
+PLEDGE_EVENTS: tuple[type, ...] = (
+    PledgeRegistered,
+    PledgeReleased,
+    PledgeEnforcementRequested,
+    PledgeEnforcementDecided,
+)
+"""The pledges' events (their appliers are registered by the registry's pledge service)."""
+
+
+def fin(m: MarketState) -> FinanceState:
+    """The finance agreements of the market (pledges and repos)."""
+    st: FinanceState = m.finance
+    return st

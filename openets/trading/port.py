@@ -5,7 +5,8 @@ reserves ask of trading, and nothing else of its services' internals.
   (:func:`day_guard`: the trading day opens on its first command);
 - a trade of another context's making (a repo's leg): :func:`lock_for` locks what the seller
   delivers, :func:`trade_events` moves the payment through the clearing account and records
-  the trade;
+  the trade; the checks such a trade passes first (:func:`check_not_suspended`,
+  :func:`check_session_open`, :func:`price_band` and :func:`check_price_within_band`);
 - taking back what an account has resting (a restriction): :func:`release_listing`,
   :func:`bid_withdrawal`, :func:`cancellation`;
 - one-way bidding the reserves announce: :func:`announced_spec`, :func:`locked_announcement`,
@@ -22,18 +23,30 @@ from openets.trading.auction_service import (
     cancellation,
     locked_announcement,
 )
+from openets.trading.bands import price_band
+from openets.trading.book import Side
+from openets.trading.checks import (
+    check_not_suspended,
+    check_price_within_band,
+    check_session_open,
+)
 from openets.trading.service import lock_for, release_listing, trade_events
 from openets.trading.service_checks import day_guard, trading_account
 
 __all__ = [
+    "Side",
     "announced",
     "announced_spec",
     "auction_book",
     "bid_withdrawal",
     "cancellation",
+    "check_not_suspended",
+    "check_price_within_band",
+    "check_session_open",
     "day_guard",
     "lock_for",
     "locked_announcement",
+    "price_band",
     "release_listing",
     "trade_events",
     "trading_account",

@@ -18,8 +18,8 @@ from openets.supervision.finance import (
     RepoStatus,
     RepurchaseRepo,
     RequestPledgeEnforcement,
+    fin,
 )
-from openets.supervision.finance_service import fin
 from openets.supervision.risk import Limit
 from openets.trading.book import Side
 from openets.trading.commands import PostListing

@@ -45,7 +45,7 @@ from openets.registry import commands as rc
 from openets.registry import service as ar
 from openets.registry.events import LedgerPosted
 from openets.supervision import finance as sf
-from openets.supervision.finance_service import fin
+from openets.supervision.finance import fin
 
 router = APIRouter(tags=["registry"])
 
