@@ -17,6 +17,7 @@ from openets.trading import auction as core
 from openets.trading import checks
 from openets.trading.auction import AuctionSide
 from openets.trading.auction_book import OPEN, AuctionRecord
+from openets.trading.auction_common import auction_record, release_all, relock
 from openets.trading.auction_messages import (
     AuctionAllocated,
     AuctionLock,
@@ -24,7 +25,6 @@ from openets.trading.auction_messages import (
     BidFill,
     CloseAuction,
 )
-from openets.trading.auction_service import _record, _release_all, _relock
 from openets.trading.book import Side
 from openets.trading.events import TradeExecuted
 from openets.trading.service import trade_events
@@ -67,7 +67,7 @@ def closing(reserves: ContainmentReserves) -> Callable[[MarketState, CloseAuctio
 
 
 def _close(m: MarketState, cmd: CloseAuction, ctx: Ctx, reserves: ContainmentReserves) -> Result:
-    a = _record(m, cmd.auction_id)
+    a = auction_record(m, cmd.auction_id)
     if isinstance(a, Rejection):
         return a
     if a.status != OPEN:
@@ -81,7 +81,7 @@ def _close(m: MarketState, cmd: CloseAuction, ctx: Ctx, reserves: ContainmentRes
     summary = result.summary
     if summary.outcome is core.AuctionOutcome.CANCELLED:
         back = reserves.returned_at_close(m, a, 0, ctx)  # a reserve's sale: back to the reserve
-        return (*_release_all(m, a, ctx), AuctionResultPublished(summary), *back)
+        return (*release_all(m, a, ctx), AuctionResultPublished(summary), *back)
     before = reserves.ccr_events(m, a, added, ctx) if added else ()
     cleared = _clear(m, closing, result, ctx)
     if isinstance(cleared, Rejection):
@@ -116,7 +116,7 @@ def _clear(m: MarketState, a: AuctionRecord, result: core.AuctionResult, ctx: Ct
         lk = a.bid_locks[al.bid_id]
         if al.allocated == 0 or al.price is None:
             fills.append(BidFill(al.bid_id, 0, None, ""))
-            done = _relock(m, al.bidder, a.product, lk, 0, 0, ctx, al.bid_id, wallets)
+            done = relock(m, al.bidder, a.product, lk, 0, 0, ctx, al.bid_id, wallets)
             assert not isinstance(done, Rejection)
             releases += done[0]
             continue
@@ -143,11 +143,11 @@ def _clear(m: MarketState, a: AuctionRecord, result: core.AuctionResult, ctx: Ct
         used = executed.buyer_lock_used
         if sell:  # the bidder paid from its lock: release what is left
             left = AuctionLock(lk.fen - used, max(0, lk.recv_fen - used), 0)
-            done = _relock(m, al.bidder, a.product, left, 0, 0, ctx, al.bid_id, wallets)
+            done = relock(m, al.bidder, a.product, left, 0, 0, ctx, al.bid_id, wallets)
         else:  # the bidder's allocated tonnes stay locked for delivery
             init_fen -= used
             left = AuctionLock(0, 0, lk.tonnes - al.allocated)
-            done = _relock(m, al.bidder, a.product, left, 0, 0, ctx, al.bid_id, wallets)
+            done = relock(m, al.bidder, a.product, left, 0, 0, ctx, al.bid_id, wallets)
         assert not isinstance(done, Rejection)
         releases += done[0]
     if sell:
@@ -155,7 +155,7 @@ def _clear(m: MarketState, a: AuctionRecord, result: core.AuctionResult, ctx: Ct
     else:
         used_all = a.lock.fen - init_fen
         init_left = AuctionLock(init_fen, max(0, a.lock.recv_fen - used_all), 0)
-    done = _relock(m, initiator, a.product, init_left, 0, 0, ctx, a.spec.auction_id, wallets)
+    done = relock(m, initiator, a.product, init_left, 0, 0, ctx, a.spec.auction_id, wallets)
     assert not isinstance(done, Rejection)
     events += releases
     events += done[0]

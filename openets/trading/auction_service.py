@@ -19,19 +19,19 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from openets.clearing.port import Wallets, lock_event, release_funds
+from openets.clearing.port import Wallets
 from openets.domain.checks import check_int
 from openets.domain.clock import to_utc_micros
 from openets.domain.messages import Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
 from openets.domain.when import WhenError, parse_time
 from openets.market import Applier, Handler, MarketState
-from openets.registry.handlers import move
-from openets.registry.model import Bucket, SubjectType, SystemRole, TxType
+from openets.registry.model import SubjectType, SystemRole
 from openets.supervision.port import check_position_limit
 from openets.trading import auction as core
 from openets.trading.auction import AuctionSide, AuctionSpec, Bid, LockAsset
 from openets.trading.auction_book import OPEN, AuctionBook, AuctionRecord, AuctionView
+from openets.trading.auction_common import auction_record, release_all, relock
 from openets.trading.auction_fixed import QUALIFYING_SUBJECT, bidder_rejection
 from openets.trading.auction_messages import (
     NO_LOCK,
@@ -49,11 +49,9 @@ from openets.trading.auction_messages import (
     PlaceBid,
     WithdrawBid,
 )
-from openets.trading.book import Side
 from openets.trading.pilot_auction import bidder_rejection as preset_bidder_rejection
 from openets.trading.pilot_auction import preset_announcement
 from openets.trading.rules import TradingMethod
-from openets.trading.service import lock_for
 from openets.trading.service_checks import (
     method_offered,
     rules,
@@ -93,15 +91,8 @@ def _seed(auction_id: str, head: str) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
-def _record(m: MarketState, auction_id: object) -> AuctionRecord | Rejection:
-    a = auction_book(m).auctions.get(auction_id) if isinstance(auction_id, str) else None
-    if a is None:
-        return Rejection(Code.UNKNOWN_ORDER, f"no auction {auction_id!r}", "auction_id")
-    return a
-
-
 def _open_record(m: MarketState, auction_id: object) -> AuctionRecord | Rejection:
-    a = _record(m, auction_id)
+    a = auction_record(m, auction_id)
     if isinstance(a, AuctionRecord) and a.status != OPEN:
         return Rejection(Code.AUCTION_CLOSED, f"auction {auction_id} is {a.status}", "auction_id")
     return a
@@ -116,54 +107,6 @@ def _bid_target(m: MarketState, spec: AuctionSpec, price: int, qty: int) -> tupl
     if lock.asset is LockAsset.FUNDS:
         return _fen_needed(m, lock.amount), 0
     return 0, lock.amount
-
-
-def _relock(
-    m: MarketState,
-    party: str,
-    product: str,
-    cur: AuctionLock,
-    fen: int,
-    tonnes: int,
-    ctx: Ctx,
-    ref: str,
-    wallets: Wallets,
-) -> tuple[list[Event], AuctionLock] | Rejection:
-    """Move ``party``'s lock ``cur`` to ``fen`` and ``tonnes`` (receivable given back first)."""
-    events: list[Event] = []
-    new = cur
-    if new.fen > fen:
-        rel = new.fen - fen
-        to_recv = min(new.recv_fen, rel)
-        events.append(release_funds(party, rel, to_recv, ctx, ref))
-        new = AuctionLock(fen, new.recv_fen - to_recv, new.tonnes)
-    elif fen > new.fen:
-        spent = wallets.spend(party, fen - new.fen)
-        if isinstance(spent, Rejection):
-            return spent
-        events.append(lock_event(party, spent, ctx, ref))
-        new = AuctionLock(fen, new.recv_fen + spent[1], new.tonnes)
-    if new.tonnes > tonnes:
-        events.append(
-            move(
-                ctx.ids.next("TX"),
-                TxType.UNLOCK,
-                party,
-                product,
-                Bucket.LOCKED,
-                Bucket.AVAILABLE,
-                new.tonnes - tonnes,
-                ref=ref,
-            )
-        )
-        new = AuctionLock(new.fen, new.recv_fen, tonnes)
-    elif tonnes > new.tonnes:
-        locked = lock_for(m, Side.SELL, party, product, 0, tonnes - new.tonnes, ctx, ref)
-        if isinstance(locked, Rejection):
-            return locked
-        events += locked[0]
-        new = AuctionLock(new.fen, new.recv_fen, tonnes)
-    return events, new
 
 
 def _initiator(
@@ -273,7 +216,7 @@ def locked_announcement(m: MarketState, spec: AuctionSpec, ctx: Ctx) -> Result:
     fen, tonnes = (
         (_fen_needed(m, need.amount), 0) if need.asset is LockAsset.FUNDS else (0, need.amount)
     )
-    done = _relock(
+    done = relock(
         m, spec.initiator, product, NO_LOCK, fen, tonnes, ctx, spec.auction_id, Wallets(m)
     )
     if isinstance(done, Rejection):
@@ -379,7 +322,7 @@ def place(m: MarketState, cmd: PlaceBid, ctx: Ctx) -> Result:
     if isinstance(change, Rejection):
         return change
     fen, tonnes = _bid_target(m, a.spec, bid.price, bid.quantity)
-    done = _relock(m, bid.bidder, a.product, NO_LOCK, fen, tonnes, ctx, bid.bid_id, Wallets(m))
+    done = relock(m, bid.bidder, a.product, NO_LOCK, fen, tonnes, ctx, bid.bid_id, Wallets(m))
     if isinstance(done, Rejection):
         return done
     return (*done[0], BidPlaced(a.spec.auction_id, bid, done[1]))
@@ -414,7 +357,7 @@ def modify(m: MarketState, cmd: ModifyBid, ctx: Ctx) -> Result:
     new = done[0]
     fen, tonnes = _bid_target(m, a.spec, new.price, new.quantity)
     cur = a.bid_locks[old.bid_id]
-    relocked = _relock(m, new.bidder, a.product, cur, fen, tonnes, ctx, new.bid_id, Wallets(m))
+    relocked = relock(m, new.bidder, a.product, cur, fen, tonnes, ctx, new.bid_id, Wallets(m))
     if isinstance(relocked, Rejection):
         return relocked
     return (*relocked[0], BidModified(a.spec.auction_id, new, relocked[1]))
@@ -436,21 +379,9 @@ def withdraw(m: MarketState, cmd: WithdrawBid, ctx: Ctx) -> Result:
 def bid_withdrawal(m: MarketState, a: AuctionRecord, bid_id: str, ctx: Ctx) -> tuple[Event, ...]:
     """A bid out of an open auction, its whole lock released."""
     bid = a.bids[bid_id]
-    done = _relock(m, bid.bidder, a.product, a.bid_locks[bid_id], 0, 0, ctx, bid_id, Wallets(m))
+    done = relock(m, bid.bidder, a.product, a.bid_locks[bid_id], 0, 0, ctx, bid_id, Wallets(m))
     assert not isinstance(done, Rejection)  # releases only
     return (*done[0], BidWithdrawn(a.spec.auction_id, bid_id))
-
-
-def _release_all(m: MarketState, a: AuctionRecord, ctx: Ctx) -> list[Event]:
-    events: list[Event] = []
-    wallets = Wallets(m)
-    parties = [(a.spec.initiator, a.lock, a.spec.auction_id)]
-    parties += [(a.bids[k].bidder, lk, k) for k, lk in sorted(a.bid_locks.items())]
-    for party, lk, ref in parties:
-        done = _relock(m, party, a.product, lk, 0, 0, ctx, ref, wallets)
-        assert not isinstance(done, Rejection)  # releases only
-        events += done[0]
-    return events
 
 
 def cancel(m: MarketState, cmd: CancelAuction, ctx: Ctx) -> Result:
@@ -464,7 +395,7 @@ def cancel(m: MarketState, cmd: CancelAuction, ctx: Ctx) -> Result:
 
 def cancellation(m: MarketState, a: AuctionRecord, reason: str, ctx: Ctx) -> tuple[Event, ...]:
     """An open auction called off: every lock released, the reason journaled."""
-    return (*_release_all(m, a, ctx), AuctionCancelled(a.spec.auction_id, reason))
+    return (*release_all(m, a, ctx), AuctionCancelled(a.spec.auction_id, reason))
 
 
 def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
