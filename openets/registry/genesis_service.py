@@ -8,7 +8,8 @@ from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
 from openets.market import Applier, Handler, MarketState
 from openets.registry import commands as rc
-from openets.registry.handlers import PROVINCES, open_system_account
+from openets.registry.account_handlers import open_system_account
+from openets.registry.handlers import PROVINCES
 from openets.registry.model import SystemRole
 
 

@@ -1,4 +1,6 @@
-"""Registry command handlers: pure functions from (state, command, ctx) to events or a Rejection.
+"""Registry command handlers: pure functions from (state, command, ctx) to events or a Rejection
+(the ledger's: issuance, transfers, corrections, four-eyes decisions, retirement, bucket moves; the
+accounts' own are in :mod:`openets.registry.account_handlers`).
 
 They never change the state; the engine applies the returned events.
 """
@@ -9,14 +11,13 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from openets.domain.cells import name_error
-from openets.domain.identity import resident_id_error, uscc_error
 from openets.domain.messages import Ctx, Event
 from openets.domain.products import CCER_PRE_2017, LEGACY_CCER_FILED_BEFORE, is_ccer
 from openets.domain.provinces import PROVINCES as PROVINCES  # re-exported
 from openets.domain.rejection import Code, Rejection
 from openets.registry import commands as c
-from openets.registry.checks import check_closable, check_postings, check_reversible
+from openets.registry.account_handlers import change_status, open_account, open_system_account
+from openets.registry.checks import check_postings, check_reversible
 from openets.registry.events import (
     AccountOpened,
     AccountStatusChanged,
@@ -25,12 +26,9 @@ from openets.registry.events import (
     LedgerPosted,
 )
 from openets.registry.model import (
-    ALLOWED_STATUS_MOVES,
     ISSUED,
-    AccountStatus,
     Bucket,
     Posting,
-    SubjectType,
     SystemRole,
     TxType,
 )
@@ -87,111 +85,6 @@ def transfer(
         ref,
         memo,
     )
-
-
-def _id_code_error(subject_type: SubjectType, code: str) -> str | None:
-    if subject_type is SubjectType.INDIVIDUAL:
-        return resident_id_error(code)
-    return uscc_error(code)
-
-
-def open_account(state: RegistryState, cmd: c.OpenAccount, ctx: Ctx) -> Result:
-    if cmd.subject_type is SubjectType.SYSTEM:
-        return Rejection(
-            Code.INVALID_FIELD, "system accounts are opened by the registry itself", "subject_type"
-        )
-    if not isinstance(cmd.name, str) or not cmd.name.strip():
-        return Rejection(Code.INVALID_FIELD, f"name must not be empty, was {cmd.name!r}", "name")
-    bad = name_error(cmd.name)
-    if bad is not None:
-        return Rejection(Code.INVALID_FIELD, f"name {cmd.name!r} {bad}", "name")
-    if not isinstance(cmd.id_code, str):
-        return Rejection(
-            Code.INVALID_ID_CODE, f"id_code must be text, was {cmd.id_code!r}", "id_code"
-        )
-    code = cmd.id_code.strip().upper()
-    why = _id_code_error(cmd.subject_type, code)
-    if why is not None:
-        kind = (
-            "resident ID number (GB 11643)"
-            if cmd.subject_type is SubjectType.INDIVIDUAL
-            else "unified social credit code (GB 32100)"
-        )
-        return Rejection(
-            Code.INVALID_ID_CODE, f"id_code {cmd.id_code!r} is not a valid {kind}: {why}", "id_code"
-        )
-    if code in state.by_id_code:
-        return Rejection(
-            Code.DUPLICATE_SUBJECT,
-            f"subject {code} already has account "
-            f"{state.by_id_code[code]} (one registry account per subject)",
-            "id_code",
-        )
-    if cmd.province not in PROVINCES:
-        return Rejection(
-            Code.INVALID_FIELD,
-            f"province {cmd.province!r} is not a province of mainland China (e.g. 山东, 广东)",
-            "province",
-        )
-    status = AccountStatus.ACTIVE if cmd.activate else AccountStatus.APPLIED
-    acct_id = ctx.ids.next("A")
-    return (
-        AccountOpened(
-            acct_id,
-            cmd.subject_type,
-            cmd.name.strip(),
-            code,
-            cmd.province,
-            status,
-            None,
-            ctx.now.isoformat(),
-        ),
-    )
-
-
-def open_system_account(state: RegistryState, cmd: c.OpenSystemAccount, ctx: Ctx) -> Result:
-    province = cmd.province if cmd.role is SystemRole.PROVINCIAL_ALLOCATION else ""
-    if cmd.role is SystemRole.PROVINCIAL_ALLOCATION and province not in PROVINCES:
-        return Rejection(Code.INVALID_FIELD, f"province {cmd.province!r} is unknown", "province")
-    if state.system_account(cmd.role, province) is not None:
-        return Rejection(
-            Code.DUPLICATE, f"system account {cmd.role.value} {province} exists", "role"
-        )
-    acct_id = ctx.ids.next("S")
-    name = f"{cmd.role.value}{(' ' + province) if province else ''}"
-    return (
-        AccountOpened(
-            acct_id,
-            SubjectType.SYSTEM,
-            name,
-            "",
-            province,
-            AccountStatus.ACTIVE,
-            cmd.role,
-            ctx.now.isoformat(),
-        ),
-    )
-
-
-def change_status(state: RegistryState, cmd: c.ChangeAccountStatus, ctx: Ctx) -> Result:
-    acct = get_account(state, cmd.account_id)
-    if isinstance(acct, Rejection):
-        return acct
-    try:
-        new = AccountStatus(cmd.status)
-    except ValueError:
-        return Rejection(Code.INVALID_FIELD, f"status {cmd.status!r} is unknown", "status")
-    if new not in ALLOWED_STATUS_MOVES[acct.status]:
-        return Rejection(
-            Code.INVALID_STATE,
-            f"account {acct.account_id} cannot go from {acct.status.value} to {new.value}",
-            "status",
-        )
-    if new is AccountStatus.CLOSED:
-        r = check_closable(state, acct.account_id)
-        if r:
-            return r
-    return (AccountStatusChanged(acct.account_id, acct.status, new, cmd.reason),)
 
 
 def _qty_product_account(

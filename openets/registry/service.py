@@ -26,6 +26,7 @@ from openets.market import Applier, Handler, MarketState, apply_part
 from openets.registry import close_guard as account_close
 from openets.registry import commands as rc
 from openets.registry import handlers as reg
+from openets.registry.account_handlers import change_status
 from openets.registry.events import AccountStatusChanged, ApprovalRequested
 from openets.registry.model import ISSUED, AccountStatus, Bucket, Posting, TxType
 
@@ -108,7 +109,7 @@ def _target(status: AccountStatus, action: str) -> AccountStatus:
 
 
 def _registry_change(m: MarketState, cmd: rc.ChangeAccountStatus, ctx: Ctx) -> Result:
-    return reg.change_status(m.registry, cmd, ctx)
+    return change_status(m.registry, cmd, ctx)
 
 
 _move = account_close.guard_close(_registry_change)
