@@ -37,6 +37,18 @@ def test_same_seed_keeps_the_same_roster_in_every_year() -> None:
     ]
 
 
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=100_000))
+def test_a_plant_has_the_same_units_in_every_year(seed: int) -> None:
+    """A small plant topped up to the inclusion threshold gets its extra unit in every year, not
+    only in the years it would fall below: a cycle reports the units the registry knows."""
+    units = {
+        y: [tuple(u.unit_id for u in e.units) for e in generate_population(12, y, seed).entities]
+        for y in YEARS
+    }
+    assert all(u == units[YEARS[0]] for u in units.values())
+
+
 def test_prior_year_output_is_the_output_of_the_year_before() -> None:
     y2019 = generate_population(200, year=2019)
     y2020 = generate_population(200, year=2020)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -104,6 +104,7 @@ def test_cli_simulate_writes_the_report(tmp_path: Path) -> None:
 
 @settings(max_examples=5, deadline=None)
 @given(seed=st.integers(min_value=0, max_value=10_000), makers=st.integers(0, 2))
+@example(seed=123, makers=0)  # a plant topped up in 2019 only once failed its 2020 report
 def test_any_seed_keeps_the_invariants_and_conserves_allowances(seed: int, makers: int) -> None:
     result = run_simulation(SimConfig(entities=12, days=4, seed=seed, makers=makers))
     assert result.violations == []
