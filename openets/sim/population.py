@@ -324,7 +324,8 @@ def _power_entity(
         )
     units = [_unit(spec, seed, year) for spec in specs]
     if _total(units) < NEAR_THRESHOLD * INCLUSION_THRESHOLD_T:
-        while any(_total([_unit(s, seed, y) for s in specs]) < INCLUSION_THRESHOLD_T for y in YEARS):
+        while any(_total([_unit(s, seed, y) for s in specs]) < INCLUSION_THRESHOLD_T
+                  for y in YEARS):  # fmt: skip
             # Below the threshold in some year the plant would not be covered: it has one more
             # small unit, in every year (a plant's units do not change with the year generated).
             specs.append(replace(specs[-1], unit_id=f"{entity_id}-U{len(specs) + 1}"))
