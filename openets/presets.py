@@ -201,11 +201,25 @@ CCER = MarketRules(
 by legal persons, 6‰ of value per side; its calendar, hours and band are the reference's
 silence filled with the national market's values, marked unconfirmed."""
 
+_BAND_UNCONFIRMED = (
+    "reserves.band.low",
+    "reserves.band.high",
+    "reserves.band.days",
+    "reserves.band.quantity",
+    "reserves.band.automatic",
+)
+"""No trigger numbers of a China-style reserve are published (reference §6 [U])."""
+
 PRESETS: dict[str, MarketRules] = {
     "cn": CN,
     "cn-pilot-limits": dataclasses.replace(CN, name="cn-pilot-limits", risk=CN_PILOT_ANALOGUE),
     "cn-demo": dataclasses.replace(
-        CN, name="cn-demo", fees=ILLUSTRATIVE_FEES, mfa=MfaPolicy(False, False)
+        CN,
+        name="cn-demo",
+        fees=ILLUSTRATIVE_FEES,
+        mfa=MfaPolicy(False, False),
+        reserves=CN_BAND_RESERVE,
+        unconfirmed=(*_CN_UNCONFIRMED, *_BAND_UNCONFIRMED),
     ),
     "cn-cda": dataclasses.replace(
         CN, name="cn-cda", trading=CDA_TRADING_RULES, fees=ILLUSTRATIVE_FEES
@@ -255,19 +269,14 @@ PRESETS["cn-reserve"] = dataclasses.replace(
     CN,
     name="cn-reserve",
     reserves=CN_BAND_RESERVE,
-    unconfirmed=(
-        *_CN_UNCONFIRMED,
-        "reserves.band.low",
-        "reserves.band.high",
-        "reserves.band.days",
-        "reserves.band.quantity",
-        "reserves.band.automatic",
-    ),
+    unconfirmed=(*_CN_UNCONFIRMED, *_BAND_UNCONFIRMED),
 )
-"""Every preset by name. ``cn-pilot-limits``: ``cn`` with the Beijing pilot's position limits
-and reporting thresholds (the reference's analogue, for configuration only). ``eu-like`` has the
-EU Market Stability Reserve, ``wci-like`` the containment reserves and price tiers, ``cn-reserve``
-a China-style band reserve (its numbers unconfirmed)."""
+"""Every preset by name. ``cn-demo``: ``cn`` with illustrative fees, no MFA and the band
+reserve (so the demo's regulator sees the reserve at work). ``cn-pilot-limits``: ``cn`` with
+the Beijing pilot's position limits and reporting thresholds (the reference's analogue, for
+configuration only). ``eu-like`` has the EU Market Stability Reserve, ``wci-like`` the
+containment reserves and price tiers, ``cn-reserve`` a China-style band reserve (its numbers
+unconfirmed)."""
 
 
 def preset(name: str) -> MarketRules:

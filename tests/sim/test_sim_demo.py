@@ -129,6 +129,9 @@ def test_demo_serves_a_seeded_market_where_agents_trade_and_demo_logins_work(
             r["kind"] == "issuance" and r["status"] == "pending" and r["initiator"] == "regop1"
             for r in waiting
         ), waiting
+        # the band reserve watches the composite close at each end of day (the regulator's page)
+        band = _get(base, "regulator", "/supervision/reserves")["band"]
+        assert band and band["automatic"] and band["closes"] >= 1, band
         # the human traders' accounts are their own: the agents never trade on them
         mine = _get(base, "trader1", "/trades")
         assert mine["data"] == [], "an agent traded on trader1's account"
