@@ -10,8 +10,10 @@ entity may also hold older vintages carried from earlier cycles. What each may d
 - **sell**: what it does not keep for its own surrender, older vintages first when the
   carry-over limit makes them worth less to their holder than to a buyer (§13: holders of more
   than 10,000 t surplus sold);
-- **buy**: the listed vintage it can use with the cheapest offer on the screen (without any,
-  by the previous close: its own first, else each agent its own turn among the older ones),
+- **buy**: the listed vintage it can use with the cheapest offer on the screen (under the
+  carry-over limit offers within 1% of the previous close of each other alike, each agent its
+  own turn among them; without any offer, by the previous close: its own first, else each
+  its own turn among the older),
   older ones only within what its quota leaves.
 
 Every function reads the public view (:class:`~openets.sim.agent_market.Desk`) and the agent's
@@ -176,7 +178,13 @@ def buy_desk(agent: ComplianceAgent, desk: Desk) -> tuple[Desk | None, int]:
         asks = d.best(Side.SELL)
         # the cheapest offer on the screen; without one, the previous close (own vintage
         # first, then each agent its own turn among the older ones: bids spread over them)
-        return (0, asks[0].price, 0) if asks else (1, d.prev_close, (k + turn) % n if k else -1)
+        if asks and venue.old_quota_t is not None:
+            # under the carry-over limit the older vintages are alike to a buyer: offers within
+            # 1% of each other are, and each agent takes its own turn among them
+            return (0, asks[0].price * 100 // max(1, d.prev_close), (k + turn) % n)
+        if asks:
+            return (0, asks[0].price, 0)
+        return (1, d.prev_close, (k + turn) % n if k else -1)
 
     best = min(range(n), key=cost)
     return choices[best]
