@@ -76,6 +76,8 @@ ZH: dict[str, str] = {
     "msg.reserve_applied": "储备规则已执行",
     "confirm.reserve": "确认执行该储备规则？配额将按决定划转并记入日志。",
     "auction.fixed_price": "固定价格发售",
+    "auction.preset.shanghai-2024": "上海2024有偿竞价（底价为近六个月挂牌成交均价的1.2倍）",
+    "auction.covered_only": "仅限重点排放单位",
 }
 
 EN: dict[str, str] = {
@@ -152,4 +154,7 @@ EN: dict[str, str] = {
     "msg.reserve_applied": "Reserve rule applied",
     "confirm.reserve": "Apply this reserve rule? The allowances move as decided, in the journal.",
     "auction.fixed_price": "fixed-price sale",
+    "auction.preset.shanghai-2024": "Shanghai 2024 paid auction (floor 1.2 × the six-month "
+    "average listing price)",
+    "auction.covered_only": "covered entities only",
 }
