@@ -34,7 +34,16 @@ class Codes:
         self.used: dict[str, int] = {}
 
     def next(self, username: str, secret: str) -> str:
-        step = max(int(time.time()) // mfa.STEP_SECONDS - 1, self.used.get(username, -1) + 1)
+        """The code of the current step, or of the next one when the current one is used (the
+        server accepts one step either side). Never the previous step: on a busy machine the
+        clock can pass the next step boundary before the server reads the code, and the
+        previous step's code is then refused. When the next step is used too, wait for it."""
+        while True:
+            now = int(time.time()) // mfa.STEP_SECONDS
+            step = max(now, self.used.get(username, -1) + 1)
+            if step <= now + 1:
+                break
+            time.sleep(mfa.STEP_SECONDS - time.time() % mfa.STEP_SECONDS + 0.05)
         self.used[username] = step
         return mfa.code_at(secret, step)
 
