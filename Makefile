@@ -39,9 +39,10 @@ types: $(STAMP)
 pytest: $(STAMP) browser
 	$(BIN)/pytest -n 2 --dist loadgroup --timeout 600
 
-# The same suite again with every market on a throwaway PostgreSQL (tests/pg.py starts it).
+# The same suite again with every market on a throwaway PostgreSQL (tests/pg.py starts it),
+# but for the modules marked db_free, which never open a database.
 pytest-pg: $(STAMP)
-	OPENETS_TEST_DB=postgres $(BIN)/pytest -n 2 --dist loadgroup --timeout 600 -m "not browser"
+	OPENETS_TEST_DB=postgres $(BIN)/pytest -n 2 --dist loadgroup --timeout 600 -m "not browser and not db_free"
 
 test: lint types pytest pytest-pg
 

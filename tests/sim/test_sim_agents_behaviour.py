@@ -8,6 +8,8 @@ from openets.sim.agent_market import PPM, cover_ppm
 from openets.sim.agents import AgentParams, ComplianceAgent, cash_plan, make_agents
 from openets.sim.seed_market import cycle_for, cycle_positions
 
+pytestmark = pytest.mark.db_free
+
 
 @pytest.fixture(scope="module")
 def positions():  # type: ignore[no-untyped-def]

@@ -16,6 +16,8 @@ from openets.sim.report import summary, write_report
 from openets.sim.report_calibration import simulated, targets
 from openets.sim.simulate import SimConfig, SimResult, run_simulation
 
+pytestmark = pytest.mark.db_free
+
 
 def _run(year: int) -> tuple[SimResult, dict[str, Any]]:
     result = run_simulation(SimConfig(entities=250, year=year, seed=1))

@@ -10,6 +10,8 @@ from openets.sim.population import generate_population
 from openets.sim.seed_market import cycle_for, default_entities
 from openets.sim.simulate import SimConfig, SimResult, run_simulation
 
+pytestmark = pytest.mark.db_free
+
 
 @pytest.fixture(scope="module")
 def spring_2026() -> SimResult:

@@ -30,6 +30,8 @@ import pytest
 from openets.sim.population import Population, Sector, UnitCategory, generate_population
 from openets.sim.units_io import write_units_csv
 
+pytestmark = pytest.mark.db_free
+
 GT = 1_000_000_000
 
 

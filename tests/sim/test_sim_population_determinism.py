@@ -15,6 +15,8 @@ from openets.sim.population import (
     generate_population,
 )
 
+pytestmark = pytest.mark.db_free
+
 
 def test_same_seed_gives_the_same_population() -> None:
     assert generate_population(300, seed=7) == generate_population(300, seed=7)

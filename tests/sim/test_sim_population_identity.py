@@ -12,6 +12,8 @@ from openets.sim.population import Population, Sector, generate_population
 from openets.sim.population_geo import PROVINCES, province_by_code
 from openets.sim.population_names import draw_uscc, org_code_check_char
 
+pytestmark = pytest.mark.db_free
+
 
 @lru_cache(maxsize=1)
 def _population() -> Population:

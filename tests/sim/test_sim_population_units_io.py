@@ -21,6 +21,8 @@ from openets.sim.units_io import (
     write_units_csv,
 )
 
+pytestmark = pytest.mark.db_free
+
 API_COLUMNS = [
     "entity_id",
     "unit_id",

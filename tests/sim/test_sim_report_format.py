@@ -21,6 +21,8 @@ from openets.sim.report import (
 )
 from openets.sim.simulate import SimConfig, SimResult, run_simulation
 
+pytestmark = pytest.mark.db_free
+
 
 @pytest.fixture(scope="module")
 def run() -> SimResult:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from openets.bootstrap import open_market
 from openets.domain.clock import SimulatedClock, parse_iso
 from openets.sim.population_geo import province_by_code
 from openets.sim.seed_market import cycle_for, cycle_positions, seed_market
+
+pytestmark = pytest.mark.db_free
 
 
 def _seeded(n: int = 12):  # type: ignore[no-untyped-def]

@@ -15,6 +15,8 @@ from openets.sim.scenarios import ScenarioError, parse_scenarios
 from openets.sim.simulate import SimConfig
 from openets.sim.sweep import RunResult, run_one, run_sweep
 
+pytestmark = pytest.mark.db_free
+
 TINY = """
 [baseline]
 year = 2021

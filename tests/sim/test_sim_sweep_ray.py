@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.db_free
+
 pytest.importorskip("ray", reason="the ray package is not installed")
 
 RAY = Path(sys.executable).parent / "ray"
