@@ -261,6 +261,22 @@ PLAN_2019_2020 = Plan(
 
 _BORROW_21_22 = Borrowing()  # [V]
 
+_CALENDAR_21_22 = (
+    report_step(2021, date(2022, 3, 31)),  # [M]
+    report_step(2022, date(2023, 3, 31)),  # [M]
+    preallocation_step(date(2023, 4, 30), ()),  # pre-allocation by 30 Apr 2023 [V]
+    notice_step("verification", StepKind.VERIFICATION, date(2023, 6, 30), (REGULATOR,)),  # [V]
+    Step(
+        "final_quantities",
+        StepKind.FINAL_QUANTITIES,
+        date(2023, 7, 15),
+        None,
+        Enforcement.LATE,
+        (REGULATOR, REGISTRY, ENTITY),
+    ),  # final by 15 Jul 2023 [V]
+)
+"""The 2021-2022 cycle's steps, one calendar for both of its plans."""
+
 PLAN_2021 = Plan(
     name="2021",
     years=(2021,),
@@ -279,20 +295,7 @@ PLAN_2021 = Plan(
     load_factor_pure_condensing_only=False,
     borrowing=_BORROW_21_22,
     penalty_regime=PenaltyRegime.MEASURES_2021,
-    calendar=(
-        report_step(2021, date(2022, 3, 31)),  # [M]
-        report_step(2022, date(2023, 3, 31)),  # [M]
-        preallocation_step(date(2023, 4, 30), ()),  # pre-allocation by 30 Apr 2023 [V]
-        notice_step("verification", StepKind.VERIFICATION, date(2023, 6, 30), (REGULATOR,)),  # [V]
-        Step(
-            "final_quantities",
-            StepKind.FINAL_QUANTITIES,
-            date(2023, 7, 15),
-            None,
-            Enforcement.LATE,
-            (REGULATOR, REGISTRY, ENTITY),
-        ),  # final by 15 Jul 2023 [V]
-    ),
+    calendar=_CALENDAR_21_22,
     unconfirmed=("load_factor_scope",),
 )
 
@@ -313,20 +316,7 @@ PLAN_2022 = Plan(
     load_factor_pure_condensing_only=False,  # [V partial] / [U]
     borrowing=_BORROW_21_22,
     penalty_regime=PenaltyRegime.MEASURES_2021,
-    calendar=(
-        report_step(2021, date(2022, 3, 31)),  # [M]
-        report_step(2022, date(2023, 3, 31)),  # [M]
-        preallocation_step(date(2023, 4, 30), ()),  # pre-allocation by 30 Apr 2023 [V]
-        notice_step("verification", StepKind.VERIFICATION, date(2023, 6, 30), (REGULATOR,)),  # [V]
-        Step(
-            "final_quantities",
-            StepKind.FINAL_QUANTITIES,
-            date(2023, 7, 15),
-            None,
-            Enforcement.LATE,
-            (REGULATOR, REGISTRY, ENTITY),
-        ),  # final by 15 Jul 2023 [V]
-    ),
+    calendar=_CALENDAR_21_22,
     unconfirmed=("load_factor_scope",),
 )
 
