@@ -18,8 +18,8 @@ from openets.trading.book import Side
 from openets.trading.commands import PostListing, TakeListing
 from openets.trading.events import TradeExecuted
 from openets.trading.pilot_auction import SHANGHAI_2024, floor_price, lookback_start
-from tests.market.test_market_auction import CEA
 
+CEA = "CEA19-20"
 PRESET = "shanghai-2024"
 
 
