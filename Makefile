@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo serve test lint types pytest pytest-pg bench bench-quick clean browser
 
-$(STAMP): pyproject.toml requirements.lock
+# setup.py builds the compiled order book (openets/trading/_cbook.c) into the editable install.
+$(STAMP): pyproject.toml requirements.lock setup.py openets/trading/_cbook.c
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.lock

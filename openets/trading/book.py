@@ -27,64 +27,47 @@ Why the shape: the hot path allocates one small list per resting order and one t
 nothing else. Each side keeps ``price -> deque`` of resting entries (arrival order) and a sorted
 list of its prices (ascending for both sides: best bid last, best ask first); a few hundred
 levels make ``bisect``/``insort`` cheaper than any tree. The book is plain data (``entries``).
+
+Two implementations, one contract. :class:`PyOrderBook` below is the book in Python and the
+reference. ``openets/trading/_cbook.c`` is the same book compiled (a C extension built by
+``pip install -e .`` where a C compiler exists; :mod:`openets.trading.cbook` wraps it): the same
+fills, remainders, errors and views, checked against this one on random operation streams
+(``tests/trading/test_trading_cbook.py``). ``OrderBook`` is the compiled book when it is built,
+else this one; ``OPENETS_PURE_BOOK=1`` forces this one. ``COMPILED`` says which.
 """
 
 from __future__ import annotations
 
+import os
 from bisect import bisect_left, bisect_right, insort
 from collections import deque
-from collections.abc import Hashable, Iterable, Iterator, Sequence
-from enum import IntEnum
-from typing import Any, Generic, NamedTuple, TypeAlias, TypeVar
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeAlias
 
-K = TypeVar("K", bound=Hashable)
+from openets.trading.book_values import (
+    BUY,
+    SELL,
+    Depth,
+    Fill,
+    K,
+    Level,
+    RestingOrder,
+    Side,
+)
 
-
-class Side(IntEnum):
-    """The side of an order or listing; values match the benchmark workload's encoding."""
-
-    BUY = 0
-    SELL = 1
-
-    @property
-    def opposite(self) -> Side:
-        return Side.SELL if self is Side.BUY else Side.BUY
-
-
-BUY = Side.BUY
-SELL = Side.SELL
-
-Fill: TypeAlias = tuple[K, str, int, int, int]
-"""One execution: ``(maker_id, maker_account, price, qty, maker_remaining)``.
-
-A plain tuple on purpose: it is built in the matching loop, once per execution.
-"""
-
-
-class RestingOrder(NamedTuple, Generic[K]):
-    """A read-only view of a resting order or listing."""
-
-    order_id: K
-    account: str
-    side: Side
-    price: int
-    remaining: int
-
-
-class Level(NamedTuple):
-    """One aggregated price level of the public depth."""
-
-    price: int
-    quantity: int
-    orders: int
-
-
-class Depth(NamedTuple):
-    """The best levels of both sides, best first."""
-
-    bids: tuple[Level, ...]
-    asks: tuple[Level, ...]
-
+__all__ = [
+    "BUY",
+    "COMPILED",
+    "SELL",
+    "Depth",
+    "Fill",
+    "Level",
+    "OrderBook",
+    "PyOrderBook",
+    "RestingOrder",
+    "Side",
+    "book_errors",
+]
 
 # A resting entry is a small mutable list: [order_id, remaining, account, side, price].
 # Index constants are written as literals in the hot paths below.
@@ -98,8 +81,12 @@ def _bad_order(order_id: object, qty: int) -> str:
     return f"order id {order_id!r} is already resting"
 
 
-class OrderBook(Generic[K]):
-    """Resting orders of one instrument, both sides, with price-time order inside each level."""
+class PyOrderBook(Generic[K]):
+    """Resting orders of one instrument, both sides, with price-time order inside each level.
+
+    The pure-Python book: the reference the compiled book is checked against, and the book
+    itself where the extension is not built or ``OPENETS_PURE_BOOK=1``.
+    """
 
     __slots__ = ("_ask_levels", "_ask_prices", "_bid_levels", "_bid_prices", "_orders")
 
@@ -117,9 +104,9 @@ class OrderBook(Generic[K]):
         return [(e[0], e[1], e[2], e[3], e[4]) for e in self._orders.values()]
 
     @classmethod
-    def from_entries(cls, entries: Iterable[Sequence[Any]]) -> OrderBook[Any]:
+    def from_entries(cls, entries: Iterable[Sequence[Any]]) -> PyOrderBook[Any]:
         """The book that :meth:`entries` describes."""
-        book: OrderBook[Any] = cls()
+        book: PyOrderBook[Any] = cls()
         for order_id, qty, account, side, price in entries:
             book.post(order_id, account, Side(side), price, qty)
         return book
@@ -319,8 +306,11 @@ def _view(e: _Entry) -> RestingOrder[Any]:
     return RestingOrder(e[0], e[2], Side(e[3]), e[4], e[1])
 
 
-def book_errors(book: OrderBook[Any]) -> list[str]:
+def book_errors(book: Any) -> list[str]:
     """Internal consistency problems of a book (empty when sound); for tests and ``verify``."""
+    if not isinstance(book, PyOrderBook):
+        compiled: list[str] = book._errors()  # the compiled book checks its own structure
+        return compiled
     errors: list[str] = []
     seen = 0
     for side, levels, prices in (
@@ -345,3 +335,24 @@ def book_errors(book: OrderBook[Any]) -> list[str]:
     if seen != len(book._orders):
         errors.append(f"{len(book._orders)} orders indexed but {seen} on levels")
     return errors
+
+
+def _compiled_book() -> type | None:
+    """The compiled book's class, unless ``OPENETS_PURE_BOOK=1`` or it is not built."""
+    if os.environ.get("OPENETS_PURE_BOOK", "") not in ("", "0"):
+        return None
+    try:
+        from openets.trading.cbook import CBook
+    except ImportError:
+        return None
+    return CBook
+
+
+if TYPE_CHECKING:
+    OrderBook = PyOrderBook
+    COMPILED: bool
+else:
+    _CBOOK = _compiled_book()
+    COMPILED = _CBOOK is not None
+    """True when ``OrderBook`` is the compiled book."""
+    OrderBook = _CBOOK or PyOrderBook

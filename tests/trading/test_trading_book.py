@@ -21,6 +21,7 @@ from openets.trading.book import (
     SELL,
     Level,
     OrderBook,
+    PyOrderBook,
     RestingOrder,
     Side,
     book_errors,
@@ -166,9 +167,10 @@ class NaiveBook:
         )
 
 
-BOOKS: list[Callable[[], Any]] = [OrderBook, NaiveBook]
-each_book = pytest.mark.parametrize("make", BOOKS, ids=["fast", "naive"])
-"""Every contract test below runs on the fast and on the naive book."""
+BOOKS: list[Callable[[], Any]] = [OrderBook, PyOrderBook, NaiveBook]
+each_book = pytest.mark.parametrize("make", BOOKS, ids=["fast", "python", "naive"])
+"""Every contract test below runs on the fast book (compiled where built), the pure-Python
+book and the naive book."""
 
 
 def assert_same_book(book: OrderBook[int], ref: NaiveBook) -> None:
