@@ -11,172 +11,75 @@ quantity in tonnes, a buyer price × quantity in fen). Each transition returns t
 an outcome whose ``locks`` say what to lock or release for whom. After a trade the buyer holds
 exactly price × quantity fen and the seller exactly the quantity; settlement consumes both.
 The engine checks balances when it applies a lock and the trading day against the calendar.
+
+The values are in :mod:`openets.trading.block_types` and what each participant sees in
+:mod:`openets.trading.block_views`; this module holds the checks, the locks and the transitions,
+and re-exports both so the whole vocabulary stays importable from here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import datetime, time
-from enum import StrEnum
+from dataclasses import replace
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from openets.domain.messages import Ctx
 from openets.domain.rejection import Code, Rejection
-from openets.trading.auction import LockAsset, LockChange
+from openets.trading.auction_types import LockAsset, LockChange
 from openets.trading.bands import price_band
-from openets.trading.rules import (
-    CN_TRADING_RULES,
-    EU_LIKE_TRADING_RULES,
-    SessionWindows,
-    check_sessions,
+from openets.trading.block_types import (
+    CN_BLOCK_RULES,
+    EU_LIKE_BLOCK_RULES,
+    BlockOutcome,
+    BlockRequest,
+    BlockRules,
+    BlockSide,
+    BlockState,
+    BlockTrade,
+    Quote,
+    RequestStatus,
+    Step,
+    Transition,
 )
+from openets.trading.block_views import (
+    QuoteView,
+    RequestView,
+    knows_requester,
+    view_for,
+    visible_to,
+)
+
+__all__ = [
+    "CN_BLOCK_RULES",
+    "EU_LIKE_BLOCK_RULES",
+    "BlockOutcome",
+    "BlockRequest",
+    "BlockRules",
+    "BlockSide",
+    "BlockState",
+    "BlockTrade",
+    "Quote",
+    "QuoteView",
+    "RequestStatus",
+    "RequestView",
+    "Step",
+    "Transition",
+    "accept",
+    "counter",
+    "expire",
+    "held",
+    "knows_requester",
+    "open_request",
+    "reject",
+    "side_of",
+    "view_for",
+    "visible_to",
+    "withdraw",
+]
 
 REQUEST_PREFIX = "BR"
 QUOTE_PREFIX = "BQ"
 TRADE_PREFIX = "BT"
-
-
-class BlockSide(StrEnum):
-    BUY = "buy"
-    SELL = "sell"
-
-
-class RequestStatus(StrEnum):
-    OPEN = "open"
-    TRADED = "traded"
-    WITHDRAWN = "withdrawn"
-    EXPIRED = "expired"
-
-
-class Step(StrEnum):
-    """What a transition did."""
-
-    OPENED = "opened"
-    COUNTERED = "countered"
-    TRADED = "traded"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
-    EXPIRED = "expired"
-
-
-@dataclass(frozen=True, slots=True)
-class BlockRules:
-    """Block-trading rules of a market (its preset's ``block``); China's in :data:`CN_BLOCK_RULES`.
-
-    ``tick_fen`` and ``timezone`` are the market's own (its trading rules'): a preset takes
-    them from there, and :class:`openets.presets.MarketRules` refuses a block part that differs.
-    """
-
-    min_qty: int
-    max_qty: int | None
-    band_bps: int | None
-    """± of the previous close; None: no band."""
-    sessions: SessionWindows
-    tick_fen: int
-    timezone: str
-
-    def __post_init__(self) -> None:
-        if self.min_qty <= 0:
-            raise ValueError(f"block minimum must be positive, was {self.min_qty}")
-        if self.max_qty is not None and self.max_qty < self.min_qty:
-            raise ValueError(f"block maximum {self.max_qty} is below the minimum {self.min_qty}")
-        check_sessions(self.sessions)
-
-
-CN_BLOCK_RULES = BlockRules(
-    min_qty=100_000,  # [V] >= 100,000 t
-    max_qty=None,  # [V] no maximum published
-    band_bps=3000,  # [V] ±30% of the previous close
-    sessions=((time(13, 0), time(15, 0)),),  # [V] 13:00-15:00
-    tick_fen=CN_TRADING_RULES.tick_fen,
-    timezone=CN_TRADING_RULES.timezone,
-)
-"""China's national market, block agreement trading (cn-ets-rules §3.2)."""
-
-EU_LIKE_BLOCK_RULES = BlockRules(
-    min_qty=1,  # [U] off-book trades of any size
-    max_qty=None,  # [U]
-    band_bps=None,  # [U]
-    sessions=((time(8, 0), time(18, 0)),),  # [U]
-    tick_fen=EU_LIKE_TRADING_RULES.tick_fen,
-    timezone=EU_LIKE_TRADING_RULES.timezone,
-)
-"""Negotiated trades of any size during the one continuous session, without a band."""
-
-
-@dataclass(frozen=True, slots=True)
-class Quote:
-    """A firm price and quantity from ``by``; ``to`` is None for an open request's public quote."""
-
-    quote_id: str
-    by: str
-    to: str | None
-    price: int
-    quantity: int
-
-
-@dataclass(frozen=True, slots=True)
-class BlockRequest:
-    request_id: str
-    requester: str
-    side: BlockSide  # the requester's side
-    instrument: str
-    trading_day: str  # ISO date in the market's time zone; the request expires at its end
-    directed_to: str | None
-    band: tuple[int, int] | None  # the day's price limits, both inclusive; None: no band
-
-
-@dataclass(frozen=True, slots=True)
-class BlockTrade:
-    trade_id: str
-    request_id: str
-    instrument: str
-    buyer: str
-    seller: str
-    price: int
-    quantity: int
-
-
-@dataclass(frozen=True, slots=True)
-class BlockState:
-    request: BlockRequest
-    status: RequestStatus
-    live: tuple[Quote, ...]
-    trade: BlockTrade | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class BlockOutcome:
-    step: Step
-    quote: Quote | None  # the quote made, accepted, rejected or withdrawn
-    trade: BlockTrade | None
-    ended: tuple[str, ...]  # quote ids that are no longer live
-    locks: tuple[LockChange, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteView:
-    quote_id: str
-    by: str | None  # None: made by the requester, whose identity the viewer may not see
-    to: str | None
-    price: int
-    quantity: int
-
-
-@dataclass(frozen=True, slots=True)
-class RequestView:
-    """A request as one viewer may see it."""
-
-    request_id: str
-    instrument: str
-    side: BlockSide
-    status: RequestStatus
-    requester: str | None  # hidden from others until they trade with it
-    quotes: tuple[QuoteView, ...]
-
-
-Transition = tuple[BlockState, BlockOutcome] | Rejection
-
 
 # -- checks --------------------------------------------------------------------------------------
 
@@ -477,53 +380,3 @@ def expire(state: BlockState) -> Transition:
         return Rejection(Code.INVALID_STATE, msg, "request_id")
     after = replace(state, status=RequestStatus.EXPIRED, live=())
     return _step(state, after, Step.EXPIRED, None)
-
-
-# -- visibility ----------------------------------------------------------------------------------
-
-
-def knows_requester(state: BlockState, viewer: str) -> bool:
-    """The requester, the counterparty it named, and whoever traded with it."""
-    req, t = state.request, state.trade
-    if viewer in (req.requester, req.directed_to):
-        return True
-    return t is not None and viewer in (t.buyer, t.seller)
-
-
-def visible_to(state: BlockState, viewer: str) -> bool:
-    """Open requests are visible to every participant while open; directed ones, and any
-    request after it ends, only to the parties involved."""
-    req = state.request
-    if knows_requester(state, viewer):
-        return True
-    if any(viewer in (q.by, q.to) for q in state.live):
-        return True
-    return req.directed_to is None and state.status is RequestStatus.OPEN
-
-
-def view_for(state: BlockState, viewer: str) -> RequestView | None:
-    """The request as ``viewer`` sees it: the public quote plus the viewer's own dialogue, and
-    the requester's identity only where ``knows_requester`` allows."""
-    if not visible_to(state, viewer):
-        return None
-    req = state.request
-    known = knows_requester(state, viewer)
-    quotes = tuple(
-        QuoteView(
-            q.quote_id,
-            q.by if known or q.by != req.requester else None,
-            q.to,
-            q.price,
-            q.quantity,
-        )
-        for q in state.live
-        if q.to is None or viewer in (q.by, q.to)
-    )
-    return RequestView(
-        request_id=req.request_id,
-        instrument=req.instrument,
-        side=req.side,
-        status=state.status,
-        requester=req.requester if known else None,
-        quotes=quotes,
-    )
