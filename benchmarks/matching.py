@@ -7,7 +7,9 @@
    ``../shared/bench/adapters`` that import here (naive_sorted, order_book, limit_order_book,
    matching_engine...), which are bare books. Our fills, traded quantity, notional and final
    book must equal the workload's own oracle. Prints events/s for each and our ratio to the
-   fastest peer.
+   fastest peer. In the same rounds, the book alone (``benchmarks/adapters/openets_book.py``:
+   one ``OrderBook.match`` per order, one ``cancel`` per cancel, as the peers are bare books),
+   compiled and pure Python, each checked against the oracle: ``book alone ÷ fastest peer``.
 2. A deep book: 10 orders, each sweeping a book of 320 levels, through the same adapters; the
    totals must equal the reference's. Prints ms per sweeping order and our ratio to the fastest
    peer (a matcher that re-reads the book once per level shows here).
@@ -58,6 +60,8 @@ def _shared_bench() -> Path:
 
 SHARED_BENCH = _shared_bench()
 OUR_ADAPTER = REPO / "benchmarks" / "adapters" / "openets_cda.py"
+BOOK_ADAPTER = REPO / "benchmarks" / "adapters" / "openets_book.py"
+OURS = ("openets_cda", "openets_book", "openets_book_py")  # a disagreement of these fails the run
 PEERS = (
     "naive_sorted",
     "order_book",
@@ -69,7 +73,7 @@ sys.path.insert(0, str(REPO))
 from benchmarks._bench import MISMATCH, bench  # noqa: E402
 from openets.domain.clock import BEIJING  # noqa: E402
 from openets.trading.bands import price_band  # noqa: E402
-from openets.trading.book import SELL, OrderBook  # noqa: E402
+from openets.trading.book import COMPILED, SELL, OrderBook  # noqa: E402
 from openets.trading.calendar import TradingCalendar  # noqa: E402
 from openets.trading.checks import check_listing_order, check_take  # noqa: E402
 from openets.trading.rules import CN_TRADING_RULES  # noqa: E402
@@ -91,15 +95,22 @@ def load_workload(n: int, seed: int) -> tuple[list[tuple[int, int, int, int, int
     return events, stats["expected"]
 
 
-def load_adapters(peers: tuple[str, ...]) -> list[AdapterClass]:
-    """Our adapter first, then every peer adapter that imports (the others are reported)."""
+def _load(name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_adapters(peers: tuple[str, ...], books: bool = False) -> list[AdapterClass]:
+    """Our engine's adapter first, then (``books``) the book alone's, compiled where built and
+    pure Python, then every peer adapter that imports (the others are reported)."""
     if str(SHARED_BENCH) not in sys.path:
         sys.path.insert(0, str(SHARED_BENCH))
-    spec = importlib.util.spec_from_file_location("openets_cda_adapter", OUR_ADAPTER)
-    assert spec is not None and spec.loader is not None
-    ours: ModuleType = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(ours)
-    classes: list[AdapterClass] = [ours.Adapter]
+    classes: list[AdapterClass] = [_load("openets_cda_adapter", OUR_ADAPTER).Adapter]
+    if books:
+        classes.extend(_load("openets_book_adapter", BOOK_ADAPTER).ADAPTERS)
     for name in peers:
         try:
             module = importlib.import_module(f"adapters.{name}")
@@ -167,7 +178,7 @@ def run_cda(args: argparse.Namespace) -> bool:
         info(f"no shared workload at {SHARED_BENCH}: the matching comparison is skipped")
         return True
     events, expected = load_workload(args.n, args.seed)
-    classes = load_adapters(tuple(args.peers.split(",")) if args.peers else PEERS)
+    classes = load_adapters(tuple(args.peers.split(",")) if args.peers else PEERS, books=True)
     ok = True
     for cls in classes:
         if not getattr(cls, "price_time", True):
@@ -175,16 +186,23 @@ def run_cda(args: argparse.Namespace) -> bool:
         problems = cross_check(cls, events, expected)
         if problems:
             info(f"{cls.name} disagrees with the workload oracle: {'; '.join(problems)}")
-            ok = ok and cls.name != "openets_cda"
+            ok = ok and cls.name not in OURS
     info(f"{len(events):,} events; ours agrees with the oracle: {ok}")
+    info(f"the engine's book: {'compiled' if COMPILED else 'pure Python'}"
+         + ("" if any(cls.name == "openets_book" for cls in classes)
+            else " (openets.trading._cbook is not built: `pip install --no-deps -e .`)"))
     rates = measure(classes, events, args.rounds, args.min_time)
     for name, rate in rates.items():
         bench(f"cda_events_per_s.{name}", int(rate), "events/s")
-    ours = rates.pop("openets_cda")
+    ours = {name: rates.pop(name) for name in OURS if name in rates}
     if rates:
         fastest = max(rates, key=lambda name: rates[name])
         info(f"fastest peer: {fastest} ({int(rates[fastest]):,} events/s)")
-        bench("cda_ratio_to_fastest_peer", ours / rates[fastest], "x")
+        bench("cda_ratio_to_fastest_peer", ours["openets_cda"] / rates[fastest], "x")
+        if "openets_book" in ours:
+            bench("book alone ÷ fastest peer", ours["openets_book"] / rates[fastest], "x")
+        bench("book alone (pure Python) ÷ fastest peer", ours["openets_book_py"] / rates[fastest],
+              "x")
     return ok
 
 

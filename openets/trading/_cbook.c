@@ -36,6 +36,7 @@ typedef struct Entry {
 
 struct Level {
     long long price;
+    PyObject *price_obj; /* the price as an int, shared by the level's fills */
     long long total;
     Py_ssize_t count;
     Entry *head;
@@ -145,6 +146,11 @@ ladder_level(Ladder *l, int side, long long price)
         PyErr_NoMemory();
         return NULL;
     }
+    lev->price_obj = PyLong_FromLongLong(price);
+    if (lev->price_obj == NULL) {
+        PyMem_Free(lev);
+        return NULL;
+    }
     lev->price = price;
     lev->total = 0;
     lev->count = 0;
@@ -164,14 +170,17 @@ ladder_drop(Ladder *l, int side, Level *lev)
         memmove(&l->lv[i], &l->lv[i + 1], (size_t)(l->n - i - 1) * sizeof(Level *));
     }
     l->n--;
+    Py_DECREF(lev->price_obj);
     PyMem_Free(lev);
 }
 
 static void
 ladder_free(Ladder *l)
 {
-    for (Py_ssize_t i = 0; i < l->n; i++)
+    for (Py_ssize_t i = 0; i < l->n; i++) {
+        Py_DECREF(l->lv[i]->price_obj);
         PyMem_Free(l->lv[i]);
+    }
     PyMem_Free(l->lv);
     l->lv = NULL;
     l->n = l->cap = 0;
@@ -325,18 +334,25 @@ check_new(Book *b, PyObject *oid, long long qty)
     return 1;
 }
 
+/* A tuple of ints and strings cannot be part of a reference cycle: left out of the
+ * collector's lists, a list of fills kept by the caller costs the collector nothing. */
+static inline int
+atomic(PyObject *o)
+{
+    return !PyObject_IS_GC(o);
+}
+
+/* (maker_id, maker_account, price, qty, maker_remaining); price is the level's own object. */
 static PyObject *
-fill_tuple(Entry *e, long long price, long long qty, long long left)
+fill_tuple(Entry *e, PyObject *price, long long qty, long long left)
 {
     PyObject *t = PyTuple_New(5);
-    PyObject *p, *q, *r;
+    PyObject *q, *r;
     if (t == NULL)
         return NULL;
-    p = PyLong_FromLongLong(price);
     q = PyLong_FromLongLong(qty);
     r = PyLong_FromLongLong(left);
-    if (p == NULL || q == NULL || r == NULL) {
-        Py_XDECREF(p);
+    if (q == NULL || r == NULL) {
         Py_XDECREF(q);
         Py_XDECREF(r);
         Py_DECREF(t);
@@ -344,11 +360,14 @@ fill_tuple(Entry *e, long long price, long long qty, long long left)
     }
     Py_INCREF(e->oid);
     Py_INCREF(e->account);
+    Py_INCREF(price);
     PyTuple_SET_ITEM(t, 0, e->oid);
     PyTuple_SET_ITEM(t, 1, e->account);
-    PyTuple_SET_ITEM(t, 2, p);
+    PyTuple_SET_ITEM(t, 2, price);
     PyTuple_SET_ITEM(t, 3, q);
     PyTuple_SET_ITEM(t, 4, r);
+    if (atomic(e->oid) && atomic(e->account))
+        PyObject_GC_UnTrack(t);
     return t;
 }
 
@@ -396,11 +415,11 @@ Book_crossing(Book *b, PyObject *const *args, Py_ssize_t nargs)
         for (Entry *e = lev->head; e != NULL; e = e->next) {
             long long mq = e->qty;
             if (mq > qty) {
-                if (append_new(fills, fill_tuple(e, bp, qty, mq - qty)) < 0)
+                if (append_new(fills, fill_tuple(e, lev->price_obj, qty, mq - qty)) < 0)
                     goto error;
                 return fills;
             }
-            if (append_new(fills, fill_tuple(e, bp, mq, 0)) < 0)
+            if (append_new(fills, fill_tuple(e, lev->price_obj, mq, 0)) < 0)
                 goto error;
             qty -= mq;
             if (!qty)
@@ -416,7 +435,7 @@ error:
 static PyObject *
 Book_match(Book *b, PyObject *const *args, Py_ssize_t nargs)
 {
-    long long price, qty;
+    long long price, qty, asked;
     int side, ok;
     PyObject *oid, *account, *fills, *extra = NULL;
     if (nargs != 6) {
@@ -432,6 +451,7 @@ Book_match(Book *b, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     if ((side = strict_side(args[2])) < 0 || as_ll(args[3], &price) < 0)
         return NULL;
+    asked = qty;
     if (!PyList_Check(fills)) { /* any object with extend(): collect, then extend once */
         if ((extra = PyList_New(0)) == NULL)
             return NULL;
@@ -447,14 +467,14 @@ Book_match(Book *b, PyObject *const *args, Py_ssize_t nargs)
             Entry *e = lev->head;
             long long mq = e->qty;
             if (mq > qty) {
-                if (append_new(out, fill_tuple(e, bp, qty, mq - qty)) < 0)
+                if (append_new(out, fill_tuple(e, lev->price_obj, qty, mq - qty)) < 0)
                     goto error;
                 e->qty = mq - qty;
                 lev->total -= qty;
                 qty = 0;
                 break;
             }
-            if (append_new(out, fill_tuple(e, bp, mq, 0)) < 0)
+            if (append_new(out, fill_tuple(e, lev->price_obj, mq, 0)) < 0)
                 goto error;
             qty -= mq;
             int last = lev->count == 1;
@@ -473,6 +493,8 @@ Book_match(Book *b, PyObject *const *args, Py_ssize_t nargs)
     }
     if (qty && book_rest(b, oid, account, side, price, qty) < 0)
         return NULL;
+    if (qty == asked && PyLong_CheckExact(args[4])) /* nothing traded: the caller's int */
+        return Py_NewRef(args[4]);
     return PyLong_FromLongLong(qty);
 error:
     Py_XDECREF(extra);
@@ -542,7 +564,7 @@ Book_take(Book *b, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     remaining -= qty;
-    PyObject *fill = fill_tuple(e, e->price, qty, remaining);
+    PyObject *fill = fill_tuple(e, e->level->price_obj, qty, remaining);
     if (fill == NULL)
         return NULL;
     if (remaining) {
