@@ -12,6 +12,8 @@ TIMEOUT_MS = 15_000
 WIDE = {"width": 1440, "height": 900}
 NARROW = {"width": 1024, "height": 768}
 PHONE = {"width": 390, "height": 844}
+TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+"""Waits two animation frames: the charts have drawn their first frame."""
 
 
 class Tab:
@@ -52,7 +54,8 @@ class Tab:
     def shot(self, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        self.page.wait_for_timeout(200)  # let the charts finish their first frame
+        # let the charts finish their first frame (two animation frames, not a fixed wait)
+        self.page.evaluate(TWO_FRAMES)
         self.page.screenshot(path=str(path), full_page=True)
         return path
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from conftest import BROWSER_ARGS, PASSWORD, SCREENSHOTS, LiveWeb
+from tabs import TWO_FRAMES
 
 # One market for the module, whose tests follow one day in order (the consoles show the day the
 # walk closed): they run on one worker (``--dist loadgroup``).
@@ -60,7 +61,8 @@ class Session:
     def shot(self, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        self.page.wait_for_timeout(300)  # let the charts finish their first frame
+        # let the charts finish their first frame (two animation frames, not a fixed wait)
+        self.page.evaluate(TWO_FRAMES)
         self.page.screenshot(path=str(path), full_page=True)
         return path
 
