@@ -39,7 +39,8 @@ def test_the_compiled_book_is_built_where_a_compiler_exists() -> None:
         pytest.skip("no C compiler here: the pure-Python book serves")
     assert BUILT, (
         f"a C compiler exists ({compiler}) but openets.trading._cbook is not built: "
-        "`pip install --no-deps -e .` (make venv) builds it"
+        "`make venv` builds it in a fresh clone; in a work tree, "
+        "`python setup.py build_ext --inplace` builds it in place"
     )
 
 
