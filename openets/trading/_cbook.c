@@ -23,14 +23,14 @@
 typedef struct Level Level;
 
 typedef struct Entry {
-    PyObject_HEAD
-    PyObject *oid;
-    PyObject *account;
+    PyObject *oid;     /* strong reference */
+    PyObject *account; /* strong reference */
+    Py_hash_t hash;    /* of oid */
     long long qty;
     long long price;
     int side;
-    struct Entry *prev;
-    struct Entry *next;
+    struct Entry *prev, *next;   /* the level's queue */
+    struct Entry *aprev, *anext; /* the whole book in arrival order */
     Level *level;
 } Entry;
 
@@ -51,50 +51,111 @@ typedef struct {
 
 typedef struct {
     PyObject_HEAD
-    PyObject *orders; /* dict: order id -> Entry, arrival order */
+    Entry **slots;    /* open addressing, linear probing: order id -> entry */
+    Py_ssize_t mask;  /* slots - 1 (a power of two less one), -1 before the first order */
+    Py_ssize_t count; /* resting orders */
+    Entry *first, *last; /* arrival order */
+    Entry *spare;     /* freed entries, linked through anext */
     Ladder side[2];   /* [0] bids (ascending), [1] asks (descending) */
 } Book;
 
-static PyTypeObject EntryType;
-
 /* ------------------------------------------------------------------ entries -- */
 
-static void
-entry_dealloc(Entry *e)
+static Entry *
+entry_new(Book *b)
 {
-    Py_XDECREF(e->oid);
-    Py_XDECREF(e->account);
-    PyObject_Free(e);
+    Entry *e = b->spare;
+    if (e != NULL) {
+        b->spare = e->anext;
+        return e;
+    }
+    e = PyMem_Malloc(sizeof(Entry));
+    if (e == NULL)
+        PyErr_NoMemory();
+    return e;
 }
 
-static PyTypeObject EntryType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "openets.trading._cbook._Entry",
-    .tp_basicsize = sizeof(Entry),
-    .tp_dealloc = (destructor)entry_dealloc,
-    .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "A resting order of the compiled book (internal).",
-};
-
-static Entry *
-entry_new(PyObject *oid, PyObject *account, int side, long long price, long long qty)
+static void
+entry_free(Book *b, Entry *e)
 {
-    Entry *e = PyObject_Malloc(sizeof(Entry));
-    if (e == NULL) {
-        PyErr_NoMemory();
-        return NULL;
+    e->anext = b->spare;
+    b->spare = e;
+}
+
+/* ------------------------------------------------------------------ id index -- */
+
+/* The entry of oid (hash h): 1 found (*out), 0 not, -1 error (an id's __eq__ raised). */
+static int
+index_find(Book *b, PyObject *oid, Py_hash_t h, Entry **out)
+{
+    if (b->mask < 0)
+        return 0;
+    for (size_t i = (size_t)h & (size_t)b->mask;; i = (i + 1) & (size_t)b->mask) {
+        Entry *e = b->slots[i];
+        if (e == NULL)
+            return 0;
+        if (e->hash == h) {
+            int eq = e->oid == oid ? 1 : PyObject_RichCompareBool(e->oid, oid, Py_EQ);
+            if (eq < 0)
+                return -1;
+            if (eq) {
+                *out = e;
+                return 1;
+            }
+        }
     }
-    (void)PyObject_Init((PyObject *)e, &EntryType);
-    Py_INCREF(oid);
-    Py_INCREF(account);
-    e->oid = oid;
-    e->account = account;
-    e->qty = qty;
-    e->price = price;
-    e->side = side;
-    e->prev = e->next = NULL;
-    e->level = NULL;
-    return e;
+}
+
+static void
+index_put(Entry **slots, Py_ssize_t mask, Entry *e)
+{
+    size_t i = (size_t)e->hash & (size_t)mask;
+    while (slots[i] != NULL)
+        i = (i + 1) & (size_t)mask;
+    slots[i] = e;
+}
+
+/* Room for one more entry (at most two thirds of the slots used); 0 or -1. */
+static int
+index_reserve(Book *b)
+{
+    Py_ssize_t size = b->mask + 1;
+    if (3 * (b->count + 1) <= 2 * size)
+        return 0;
+    Py_ssize_t grown = size ? 2 * size : 64;
+    while (3 * (b->count + 1) > 2 * grown)
+        grown *= 2;
+    Entry **slots = PyMem_Calloc((size_t)grown, sizeof(Entry *));
+    if (slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < size; i++)
+        if (b->slots[i] != NULL)
+            index_put(slots, grown - 1, b->slots[i]);
+    PyMem_Free(b->slots);
+    b->slots = slots;
+    b->mask = grown - 1;
+    return 0;
+}
+
+/* Take e out of the index: find its slot, then shift the entries after it back. */
+static void
+index_drop(Book *b, Entry *e)
+{
+    size_t mask = (size_t)b->mask, i = (size_t)e->hash & mask, j;
+    while (b->slots[i] != e)
+        i = (i + 1) & mask;
+    for (j = (i + 1) & mask; b->slots[j] != NULL; j = (j + 1) & mask) {
+        size_t home = (size_t)b->slots[j]->hash & mask;
+        /* the entry at j may move to the hole at i unless its home lies in (i, j] */
+        int stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+        if (!stays) {
+            b->slots[i] = b->slots[j];
+            i = j;
+        }
+    }
+    b->slots[i] = NULL;
 }
 
 /* ------------------------------------------------------------------- ladders -- */
@@ -188,7 +249,7 @@ ladder_free(Ladder *l)
 
 /* ---------------------------------------------------------------- book state -- */
 
-/* Unlink e from its level (dropping the level when it empties); e stays in the id dict. */
+/* Unlink e from its level (dropping the level when it empties). */
 static void
 book_unlink(Book *b, Entry *e)
 {
@@ -208,34 +269,62 @@ book_unlink(Book *b, Entry *e)
         ladder_drop(&b->side[e->side], e->side, lev);
 }
 
-/* Remove e from the book entirely (level and id dict); e is freed. 0 or -1. */
-static int
+/* Remove e from the book entirely (level, index, arrival order) and free it. */
+static void
 book_remove(Book *b, Entry *e)
 {
-    PyObject *oid = e->oid;
-    int rc;
+    PyObject *oid = e->oid, *account = e->account;
     book_unlink(b, e);
-    Py_INCREF(oid);
-    rc = PyDict_DelItem(b->orders, oid);
-    Py_DECREF(oid);
-    return rc;
+    index_drop(b, e);
+    if (e->aprev)
+        e->aprev->anext = e->anext;
+    else
+        b->first = e->anext;
+    if (e->anext)
+        e->anext->aprev = e->aprev;
+    else
+        b->last = e->aprev;
+    b->count--;
+    entry_free(b, e);
+    Py_DECREF(oid); /* last: a finalizer may run */
+    Py_DECREF(account);
 }
 
+/* Rest a new order (its id, of hash h, checked absent); 0 or -1. */
 static int
-book_rest(Book *b, PyObject *oid, PyObject *account, int side, long long price, long long qty)
+book_rest(Book *b, PyObject *oid, Py_hash_t h, PyObject *account, int side, long long price,
+          long long qty)
 {
+    if (index_reserve(b) < 0)
+        return -1;
     Level *lev = ladder_level(&b->side[side], side, price);
     if (lev == NULL)
         return -1;
-    Entry *e = entry_new(oid, account, side, price, qty);
-    if (e == NULL || PyDict_SetItem(b->orders, oid, (PyObject *)e) < 0) {
-        Py_XDECREF(e);
+    Entry *e = entry_new(b);
+    if (e == NULL) {
         if (lev->count == 0)
             ladder_drop(&b->side[side], side, lev);
         return -1;
     }
-    Py_DECREF(e); /* the dict holds it */
+    Py_INCREF(oid);
+    Py_INCREF(account);
+    e->oid = oid;
+    e->account = account;
+    e->hash = h;
+    e->qty = qty;
+    e->price = price;
+    e->side = side;
+    index_put(b->slots, b->mask, e);
+    b->count++;
+    e->anext = NULL;
+    e->aprev = b->last;
+    if (b->last)
+        b->last->anext = e;
+    else
+        b->first = e;
+    b->last = e;
     e->level = lev;
+    e->next = NULL;
     e->prev = lev->tail;
     if (lev->tail)
         lev->tail->next = e;
@@ -247,13 +336,49 @@ book_rest(Book *b, PyObject *oid, PyObject *account, int side, long long price, 
     return 0;
 }
 
+/* Empty the book: every entry, level and slot (the spare entries are kept unless all). */
 static void
-book_reset(Book *b)
+book_reset(Book *b, int all)
 {
+    Entry *e = b->first, *spare;
+    b->first = b->last = NULL;
     ladder_free(&b->side[0]);
     ladder_free(&b->side[1]);
-    if (b->orders)
-        PyDict_Clear(b->orders);
+    if (b->slots != NULL)
+        memset(b->slots, 0, (size_t)(b->mask + 1) * sizeof(Entry *));
+    b->count = 0;
+    while (e != NULL) {
+        Entry *next = e->anext;
+        PyObject *oid = e->oid, *account = e->account;
+        entry_free(b, e);
+        Py_DECREF(oid);
+        Py_DECREF(account);
+        e = next;
+    }
+    if (all) {
+        for (e = b->spare; e != NULL; e = spare) {
+            spare = e->anext;
+            PyMem_Free(e);
+        }
+        b->spare = NULL;
+        PyMem_Free(b->slots);
+        b->slots = NULL;
+        b->mask = -1;
+    }
+}
+
+/* The resting entry of oid, or NULL with *found 0 (error: -1). */
+static Entry *
+book_find(Book *b, PyObject *oid, int *found)
+{
+    Entry *e = NULL;
+    Py_hash_t h = PyObject_Hash(oid);
+    if (h == -1) {
+        *found = -1;
+        return NULL;
+    }
+    *found = index_find(b, oid, h, &e);
+    return *found == 1 ? e : NULL;
 }
 
 /* ----------------------------------------------------------------- arguments -- */
@@ -315,17 +440,19 @@ bad_order(PyObject *oid, long long qty)
     return NULL;
 }
 
-/* qty > 0 and the id not resting: 1; a bad order: 0 (exception set); error: -1. */
+/* qty > 0 and the id not resting: 1 (*h its hash); a bad order: 0 (exception set); error: -1. */
 static int
-check_new(Book *b, PyObject *oid, long long qty)
+check_new(Book *b, PyObject *oid, long long qty, Py_hash_t *h)
 {
+    Entry *e;
     int has;
     if (qty <= 0) {
         bad_order(oid, qty);
         return 0;
     }
-    has = PyDict_Contains(b->orders, oid);
-    if (has < 0)
+    if ((*h = PyObject_Hash(oid)) == -1)
+        return -1;
+    if ((has = index_find(b, oid, *h, &e)) < 0)
         return -1;
     if (has) {
         bad_order(oid, qty);
@@ -437,6 +564,7 @@ Book_match(Book *b, PyObject *const *args, Py_ssize_t nargs)
 {
     long long price, qty, asked;
     int side, ok;
+    Py_hash_t h;
     PyObject *oid, *account, *fills, *extra = NULL;
     if (nargs != 6) {
         PyErr_SetString(PyExc_TypeError, "match(order_id, account, side, price, qty, fills)");
@@ -447,7 +575,7 @@ Book_match(Book *b, PyObject *const *args, Py_ssize_t nargs)
     fills = args[5];
     if (as_ll(args[4], &qty) < 0)
         return NULL;
-    if ((ok = check_new(b, oid, qty)) <= 0)
+    if ((ok = check_new(b, oid, qty, &h)) <= 0)
         return NULL;
     if ((side = strict_side(args[2])) < 0 || as_ll(args[3], &price) < 0)
         return NULL;
@@ -478,8 +606,7 @@ Book_match(Book *b, PyObject *const *args, Py_ssize_t nargs)
                 goto error;
             qty -= mq;
             int last = lev->count == 1;
-            if (book_remove(b, e) < 0)
-                goto error;
+            book_remove(b, e);
             if (last)
                 break; /* the level is gone */
         }
@@ -491,7 +618,7 @@ Book_match(Book *b, PyObject *const *args, Py_ssize_t nargs)
             return NULL;
         Py_DECREF(r);
     }
-    if (qty && book_rest(b, oid, account, side, price, qty) < 0)
+    if (qty && book_rest(b, oid, h, account, side, price, qty) < 0)
         return NULL;
     if (qty == asked && PyLong_CheckExact(args[4])) /* nothing traded: the caller's int */
         return Py_NewRef(args[4]);
@@ -506,17 +633,18 @@ Book_post(Book *b, PyObject *const *args, Py_ssize_t nargs)
 {
     long long price, qty;
     int side, ok;
+    Py_hash_t h;
     if (nargs != 5) {
         PyErr_SetString(PyExc_TypeError, "post(order_id, account, side, price, qty)");
         return NULL;
     }
     if (as_ll(args[4], &qty) < 0)
         return NULL;
-    if ((ok = check_new(b, args[0], qty)) <= 0)
+    if ((ok = check_new(b, args[0], qty, &h)) <= 0)
         return NULL;
     if ((side = strict_side(args[2])) < 0 || as_ll(args[3], &price) < 0)
         return NULL;
-    if (book_rest(b, args[0], args[1], side, price, qty) < 0)
+    if (book_rest(b, args[0], h, args[1], side, price, qty) < 0)
         return NULL;
     Py_RETURN_NONE;
 }
@@ -524,15 +652,14 @@ Book_post(Book *b, PyObject *const *args, Py_ssize_t nargs)
 static PyObject *
 Book_cancel(Book *b, PyObject *oid)
 {
-    PyObject *v = PyDict_GetItemWithError(b->orders, oid);
-    if (v == NULL) {
-        if (PyErr_Occurred())
-            return NULL;
-        Py_RETURN_NONE;
-    }
-    long long left = ((Entry *)v)->qty;
-    if (book_remove(b, (Entry *)v) < 0)
+    int found;
+    Entry *e = book_find(b, oid, &found);
+    if (found < 0)
         return NULL;
+    if (e == NULL)
+        Py_RETURN_NONE;
+    long long left = e->qty;
+    book_remove(b, e);
     return PyLong_FromLongLong(left);
 }
 
@@ -544,18 +671,18 @@ Book_take(Book *b, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "take(listing_id, qty)");
         return NULL;
     }
-    PyObject *v = PyDict_GetItemWithError(b->orders, args[0]);
-    if (v == NULL) {
-        if (!PyErr_Occurred()) {
-            PyObject *msg = PyUnicode_FromFormat("listing %R is not resting", args[0]);
-            if (msg != NULL) {
-                PyErr_SetObject(PyExc_KeyError, msg);
-                Py_DECREF(msg);
-            }
+    int found;
+    Entry *e = book_find(b, args[0], &found);
+    if (found < 0)
+        return NULL;
+    if (e == NULL) {
+        PyObject *msg = PyUnicode_FromFormat("listing %R is not resting", args[0]);
+        if (msg != NULL) {
+            PyErr_SetObject(PyExc_KeyError, msg);
+            Py_DECREF(msg);
         }
         return NULL;
     }
-    Entry *e = (Entry *)v;
     long long remaining = e->qty;
     if (as_ll(args[1], &qty) < 0)
         return NULL;
@@ -571,10 +698,8 @@ Book_take(Book *b, PyObject *const *args, Py_ssize_t nargs)
         e->qty = remaining;
         e->level->total -= qty;
     }
-    else if (book_remove(b, e) < 0) {
-        Py_DECREF(fill);
-        return NULL;
-    }
+    else
+        book_remove(b, e);
     return fill;
 }
 
@@ -667,13 +792,12 @@ Book_orders_in(Book *b, PyObject *const *args, Py_ssize_t nargs)
 static PyObject *
 Book_entries(Book *b, PyObject *Py_UNUSED(ignored))
 {
-    PyObject *out = PyList_New(PyDict_GET_SIZE(b->orders));
-    PyObject *key, *value;
-    Py_ssize_t pos = 0, i = 0;
+    PyObject *out = PyList_New(b->count);
+    Py_ssize_t i = 0;
     if (out == NULL)
         return NULL;
-    while (PyDict_Next(b->orders, &pos, &key, &value)) {
-        PyObject *t = entry_tuple((Entry *)value);
+    for (Entry *e = b->first; e != NULL; e = e->anext) {
+        PyObject *t = entry_tuple(e);
         if (t == NULL) {
             Py_DECREF(out);
             return NULL;
@@ -686,13 +810,13 @@ Book_entries(Book *b, PyObject *Py_UNUSED(ignored))
 static PyObject *
 Book_entry(Book *b, PyObject *oid)
 {
-    PyObject *v = PyDict_GetItemWithError(b->orders, oid);
-    if (v == NULL) {
-        if (PyErr_Occurred())
-            return NULL;
+    int found;
+    Entry *e = book_find(b, oid, &found);
+    if (found < 0)
+        return NULL;
+    if (e == NULL)
         Py_RETURN_NONE;
-    }
-    return entry_tuple((Entry *)v);
+    return entry_tuple(e);
 }
 
 static PyObject *
@@ -700,7 +824,7 @@ Book_clear_raw(Book *b, PyObject *Py_UNUSED(ignored))
 {
     PyObject *out = Book_entries(b, NULL);
     if (out != NULL)
-        book_reset(b);
+        book_reset(b, 0);
     return out;
 }
 
@@ -795,10 +919,10 @@ Book_errors(Book *b, PyObject *Py_UNUSED(ignored))
                 if ((e->next ? e->next->prev != e : lev->tail != e) &&
                     add_error(out, "order %R is badly linked", e->oid) < 0)
                     goto error;
-                PyObject *v = PyDict_GetItemWithError(b->orders, e->oid);
-                if (v == NULL && PyErr_Occurred())
+                Entry *found = NULL;
+                if (index_find(b, e->oid, e->hash, &found) < 0)
                     goto error;
-                if (v != (PyObject *)e &&
+                if (found != e &&
                     add_error(out, "order %R is on a level but not in the id index", e->oid) < 0)
                     goto error;
             }
@@ -809,9 +933,14 @@ Book_errors(Book *b, PyObject *Py_UNUSED(ignored))
             seen += count;
         }
     }
-    if (seen != PyDict_GET_SIZE(b->orders) &&
-        add_error(out, "%zd orders indexed but %zd on levels", PyDict_GET_SIZE(b->orders),
-                  seen) < 0)
+    Py_ssize_t indexed = 0, arrived = 0;
+    for (Py_ssize_t i = 0; i <= b->mask; i++)
+        indexed += b->slots[i] != NULL;
+    for (Entry *e = b->first; e != NULL; e = e->anext)
+        arrived += (e->anext ? e->anext->aprev == e : b->last == e) ? 1 : 0;
+    if ((seen != b->count || indexed != b->count || arrived != b->count) &&
+        add_error(out, "%zd orders counted, %zd indexed, %zd in arrival order, %zd on levels",
+                  b->count, indexed, arrived, seen) < 0)
         goto error;
     return out;
 error:
@@ -840,13 +969,15 @@ Book_get_best_ask(Book *b, void *Py_UNUSED(closure))
 static Py_ssize_t
 Book_len(Book *b)
 {
-    return PyDict_GET_SIZE(b->orders);
+    return b->count;
 }
 
 static int
 Book_contains(Book *b, PyObject *oid)
 {
-    return PyDict_Contains(b->orders, oid);
+    int found;
+    (void)book_find(b, oid, &found);
+    return found;
 }
 
 static PyObject *
@@ -856,11 +987,10 @@ Book_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     if (b == NULL)
         return NULL;
     memset(b->side, 0, sizeof(b->side));
-    b->orders = PyDict_New();
-    if (b->orders == NULL) {
-        Py_DECREF(b);
-        return NULL;
-    }
+    b->slots = NULL;
+    b->mask = -1;
+    b->count = 0;
+    b->first = b->last = b->spare = NULL;
     return (PyObject *)b;
 }
 
@@ -877,9 +1007,7 @@ Book_init(Book *b, PyObject *args, PyObject *kwds)
 static void
 Book_dealloc(Book *b)
 {
-    ladder_free(&b->side[0]);
-    ladder_free(&b->side[1]);
-    Py_CLEAR(b->orders);
+    book_reset(b, 1);
     Py_TYPE(b)->tp_free((PyObject *)b);
 }
 
@@ -950,7 +1078,7 @@ PyMODINIT_FUNC
 PyInit__cbook(void)
 {
     PyObject *m;
-    if (PyType_Ready(&EntryType) < 0 || PyType_Ready(&BookType) < 0)
+    if (PyType_Ready(&BookType) < 0)
         return NULL;
     m = PyModule_Create(&cbook_module);
     if (m == NULL)

@@ -13,6 +13,7 @@ import importlib
 import importlib.util
 import os
 import pickle
+import random
 import shutil
 import subprocess
 import sys
@@ -86,7 +87,12 @@ def _state(book: Any) -> tuple[Any, ...]:
     )
 
 
-ids = st.one_of(st.integers(0, 40), st.sampled_from(["L1", "L2", "L3"]))
+# small ints, strings, and ints whose hashes collide or wrap round the compiled book's index
+ids = st.one_of(
+    st.integers(0, 40),
+    st.sampled_from(["L1", "L2", "L3"]),
+    st.sampled_from([-1, -2, 63, 127, 191, 255, 2**61 - 1, 2**61, 2**62]),
+)
 sides = st.one_of(st.sampled_from([0, 1]), st.sampled_from([0, 1, 2, "x"]))
 prices = st.integers(95, 105)
 qtys = st.one_of(st.integers(1, 30), st.integers(-2, 0))
@@ -125,6 +131,29 @@ def test_the_compiled_book_matches_the_python_book(stream: list[tuple[Any, ...]]
             assert _call(c, name, *args) == _call(py, name, *args), op
         assert _state(c) == _state(py), op
     assert book_errors(c) == []
+
+
+def test_a_long_random_stream_leaves_both_books_alike() -> None:
+    """Thousands of orders: the compiled book's index grows, wraps and shrinks back."""
+    if not BUILT:
+        pytest.skip("the compiled book is not built")
+    rng = random.Random(7)
+    c, py = _compiled(), PyOrderBook[Any]()
+    live: list[Any] = []
+    for n in range(30_000):
+        if live and rng.random() < 0.4:
+            oid = live.pop(rng.randrange(len(live)))
+            assert c.cancel(oid) == py.cancel(oid)
+            continue
+        oid = rng.choice((-64 * (n + 1), f"L{n}", n))  # -64k: one home slot, many ids
+        side, price, qty = rng.randrange(2), 95 + rng.randrange(11), 1 + rng.randrange(50)
+        cf: list[Any] = []
+        pf: list[Any] = []
+        assert c.match(oid, "A", side, price, qty, cf) == py.match(oid, "A", side, price, qty, pf)
+        assert cf == pf
+        if oid in py:
+            live.append(oid)
+    assert _state(c) == _state(py)
 
 
 def _shared_workload() -> Any:
