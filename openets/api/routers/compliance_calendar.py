@@ -26,7 +26,7 @@ from openets.api.auth import Action, Principal, authorize
 from openets.api.deps import CommandDep, PrincipalDep, Render, ServicesDep, json_response
 from openets.api.errors import ApiError
 from openets.api.notify import Note, Params
-from openets.api.routers.compliance_cycle import visible_entities
+from openets.api.routers._compliance_views import visible_entities
 from openets.api.schemas.common import COMMAND_ERRORS, QUERY_ERRORS, InModel, OutModel
 from openets.compliance.calendar import Step, StepKind, remaining
 from openets.compliance.plans import Plan

@@ -13,8 +13,8 @@ from starlette.responses import Response
 from openets.api.auth import Action, authorize
 from openets.api.deps import PrincipalDep, ServicesDep, json_response
 from openets.api.errors import ApiError
+from openets.api.routers._compliance_views import visible_entities, visible_provinces
 from openets.api.routers.compliance import _obligation, _summary
-from openets.api.routers.compliance_cycle import visible_entities, visible_provinces
 from openets.api.schemas.common import QUERY_ERRORS, OutModel
 from openets.api.schemas.compliance import ComplianceSummaryOut, ObligationOut
 from openets.compliance import queries as cq
