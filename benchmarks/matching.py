@@ -10,9 +10,9 @@
    fastest peer. In the same rounds, the book alone (``benchmarks/adapters/openets_book.py``:
    one ``OrderBook.match`` per order, one ``cancel`` per cancel, as the peers are bare books),
    compiled and pure Python, each checked against the oracle: ``book alone ÷ fastest peer``.
-2. A deep book: 10 orders, each sweeping a book of 320 levels, through the same adapters; the
-   totals must equal the reference's. Prints ms per sweeping order and our ratio to the fastest
-   peer (a matcher that re-reads the book once per level shows here).
+2. A deep book: 10 orders, each sweeping a book of 320 levels, through the same adapters (the
+   book alone's too); the totals must equal the reference's. Prints ms per sweeping order and
+   our ratio to the fastest peer (a matcher that re-reads the book once per level shows here).
 3. Standing depth: the workload through the engine with 5, then 320, levels of orders resting
    behind its book (outside its price band): events/s of each and their ratio, which is 1.0
    for a matcher whose cost per order does not grow with the book's depth.
@@ -263,31 +263,35 @@ def run_deep(args: argparse.Namespace) -> bool:
     levels, orders = args.deep_levels, DEEP_ORDERS
     rounds = deep_rounds(levels, orders)
     expected = deep_expected(levels, orders)
-    classes = load_adapters(tuple(args.peers.split(",")) if args.peers else PEERS)
+    classes = load_adapters(tuple(args.peers.split(",")) if args.peers else PEERS, books=True)
     ok = True
     per_class: dict[str, list[float]] = {cls.name: [] for cls in classes}
     for _ in range(args.rounds):
         for cls in classes:
             spent, adapter = time_sweeps(cls, rounds)
             per_class[cls.name].append(spent)
-            if cls.name == "openets_cda" and getattr(cls, "price_time", True):
+            if cls.name in OURS and getattr(cls, "price_time", True):
                 got = {"fills": adapter.fills, "filled_qty": adapter.filled_qty,
                        "notional_ticks": adapter.notional}
                 got["resting_orders"], got["resting_qty"] = adapter.resting()
                 bad = [f"{k}: {v} != expected {expected[k]}" for k, v in got.items()
                        if v != expected[k]]
                 if bad or adapter.errors:
-                    info(f"openets_cda disagrees on the deep book: {'; '.join(bad)}"
+                    info(f"{cls.name} disagrees on the deep book: {'; '.join(bad)}"
                          f" (errors: {adapter.errors})")
                     ok = False
     seconds = {name: statistics.median(v) for name, v in per_class.items()}
     info(f"{orders} orders each sweeping {levels} levels; ours agrees with the reference: {ok}")
     for name, s in seconds.items():
         bench(f"cda_deep{levels}_sweep_ms.{name}", 1000 * s / orders, "ms/order")
-    ours = seconds.pop("openets_cda")
+    ours = {name: seconds.pop(name) for name in OURS if name in seconds}
     if seconds:
         fastest = min(seconds, key=lambda name: seconds[name])
-        bench(f"cda_deep{levels}_ratio_to_fastest_peer", seconds[fastest] / ours, "x")
+        bench(f"cda_deep{levels}_ratio_to_fastest_peer", seconds[fastest] / ours["openets_cda"],
+              "x")
+        if "openets_book" in ours:
+            bench(f"book alone, deep{levels}, ÷ fastest peer",
+                  seconds[fastest] / ours["openets_book"], "x")
     return ok
 
 
