@@ -11,6 +11,10 @@ the same journal (the same state hash and last record hash) on every run.
 
 With ``days`` the cycle is cut to its first ``days`` trading days and the agents see that
 shorter period as the whole cycle: the last simulated day is their deadline.
+
+The run's configuration and result are in :mod:`openets.sim.sim_types` and the seeding of the
+market and its agents in :mod:`openets.sim.cast`; this module runs the days, and re-exports what
+the demo, the sweeps and the CLI import from here.
 """
 
 from __future__ import annotations
@@ -18,140 +22,36 @@ from __future__ import annotations
 import random
 import time as _time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from openets.bootstrap import open_market
-from openets.compliance.plans import carry_over_for, get_plan
 from openets.compliance.state import ComplianceState
-from openets.domain.clock import BEIJING, SimulatedClock
-from openets.domain.messages import Event
-from openets.domain.products import ProductCode, vintage_years
-from openets.domain.rejection import Rejection
+from openets.domain.clock import SimulatedClock
 from openets.ops.eod import run_end_of_day
-from openets.presets import MarketRules, preset
-from openets.registry import commands as rc
-from openets.registry.model import SystemRole
-from openets.rule_overrides import apply_overrides, decode
-from openets.sim.agent_block import BlockDesk, block_trading_available
-from openets.sim.agent_makers import MarketMaker, make_makers
-from openets.sim.agent_market import Broker, Desk, Period, Venue
-from openets.sim.agent_vintages import Carry
-from openets.sim.agents import AgentParams, ComplianceAgent, cash_plan, make_agents
-from openets.sim.calibration import calibrated
-from openets.sim.paid_auction import BID_AT, CLOSE_AT, AuctionStep, PaidAuction
-from openets.sim.penalties import Penalties, apply_carry_over, assess_penalties, penalties_of
-from openets.sim.seed_market import (
-    EXCHANGE_ACTOR,
-    REGISTRY_ACTOR,
-    Cycle,
-    cycle_for,
-    cycle_positions,
-    open_institutions,
-    opening_vintages,
-    seed_market,
-)
-from openets.supervision.reserve_messages import ReserveRuleApplied
-from openets.trading.commands import ListDueVintages
-from openets.trading.events import CompositeClosed, DayClosed, TradeExecuted
-from openets.trading.pilot_auction import PAID_AUCTION_PRESETS
-from openets.trading.rules import Matching
+from openets.sim.agent_makers import MarketMaker
+from openets.sim.agent_market import Desk
+from openets.sim.agents import ComplianceAgent
+from openets.sim.cast import Cast, cast, cycle_days, list_due_vintages, session_time
+from openets.sim.paid_auction import BID_AT, CLOSE_AT, AuctionStep
+from openets.sim.penalties import apply_carry_over, assess_penalties, penalties_of
+from openets.sim.sim_types import EntityOutcome, SimConfig, SimResult, config_rules
+
+__all__ = [
+    "Cast",
+    "EntityOutcome",
+    "SimConfig",
+    "SimResult",
+    "cast",
+    "config_rules",
+    "cycle_days",
+    "day_steps",
+    "list_due_vintages",
+    "run_simulation",
+    "session_time",
+]
 
 Progress = Callable[[int, int], None]
-ROSTER_2025 = 3378
-"""Entities of the 2025 roster: a pilot auction's volume is scaled to the simulated market."""
-TradeRow = tuple[str, str, int, int, str]
-"""(trading day, method, price fen, quantity t, ISO time)."""
-
-
-@dataclass(frozen=True, slots=True)
-class SimConfig:
-    entities: int = 2162
-    year: int = 2021
-    seed: int = 1
-    preset: str = "cn"
-    days: int | None = None
-    """Only the first ``days`` trading days (the agents' deadline moves with it)."""
-    db_url: str | None = None
-    """None: an in-memory journal (fast); a SQLAlchemy URL writes the journal there."""
-    makers: int = 0
-    """Institutions that make markets (optional; cycle 1 had none)."""
-    block: bool = True
-    """Use block trading for needs of 100,000 t and more when the engine has it."""
-    paid_auction: str = ""
-    """A pilot paid-auction preset (``shanghai-2024``) the exchange runs once in the cycle, from
-    its ``paid_auction_day``-th trading day (0-based) on; '' none."""
-    paid_auction_day: int = 2
-    desk_entities: int = 0
-    """The first ``desk_entities`` entities get accounts but no compliance steps: the demo
-    leaves their cycle to its roles."""
-    params: AgentParams = field(default_factory=AgentParams)
-    reserve_t: int = 0
-    """Allowances of the cycle's vintage in the reserve account at the start (for a market with
-    a band reserve or price containment tiers to release)."""
-    rules: tuple[tuple[str, str], ...] = ()
-    """Rule-by-rule changes to the preset (dotted path, value as JSON), fixed with the market's
-    preset at its start (:mod:`openets.rule_overrides`)."""
-
-
-def config_rules(config: SimConfig) -> MarketRules:
-    """The market rules of a run: the preset with the config's changes."""
-    return apply_overrides(preset(config.preset), decode(config.rules))
-
-
-@dataclass(frozen=True, slots=True)
-class EntityOutcome:
-    entity_id: str
-    account_id: str
-    obligation_t: int
-    surrendered_t: int
-    bought_t: int
-    sold_t: int
-
-    @property
-    def shortfall_t(self) -> int:
-        return max(0, self.obligation_t - self.surrendered_t)
-
-
-@dataclass
-class SimResult:
-    config: SimConfig
-    cycle: Cycle
-    instrument: str
-    days: tuple[date, ...]
-    trades: list[TradeRow]
-    bars: list[DayClosed]
-    """The daily bars of the market's price: the cycle's instrument, or the composite
-    (``COMCEA``, the same fields) when several vintages trade."""
-    outcomes: list[EntityOutcome]
-    penalties: Penalties
-    seconds: float
-    events: int
-    commands: int
-    rejections: dict[str, int]
-    state_hash: str
-    journal_hash: str
-    violations: list[str]
-    totals: dict[str, int]
-    """allocation_t, obligation_t, gap_t (short entities), surplus_t (long entities)."""
-    surrendered: list[int]
-    """Cumulative tonnes surrendered at the end of each trading day."""
-    vintage_volume: dict[str, int] = field(default_factory=dict)
-    """Tonnes traded per vintage (instrument)."""
-    reserve_actions: tuple[ReserveRuleApplied, ...] = ()
-    """Every stability mechanism the market applied, in order (the end of day's band step)."""
-
-    @property
-    def compliance_ppm(self) -> int:
-        """Surrendered / obligations, by quantity (ppm)."""
-        due = sum(o.obligation_t for o in self.outcomes)
-        done = sum(min(o.surrendered_t, o.obligation_t) for o in self.outcomes)
-        return done * 1_000_000 // due if due else 1_000_000
-
-    @property
-    def compliant_entities(self) -> int:
-        return sum(1 for o in self.outcomes if o.shortfall_t == 0)
 
 
 def _slots(windows: Sequence[tuple[time, time]]) -> list[time]:
@@ -164,182 +64,6 @@ def _slots(windows: Sequence[tuple[time, time]]) -> list[time]:
             out.append(t.time())
             t += timedelta(minutes=1)
     return out
-
-
-def session_time(day: date, t: time, seconds: int = 0) -> datetime:
-    return datetime.combine(day, t, BEIJING) + timedelta(seconds=seconds)
-
-
-class _Feed:
-    """The engine subscriber: trades to their agents and to the record, daily bars (of the
-    cycle's instrument, and of the composite when several vintages trade)."""
-
-    def __init__(self, instrument: str) -> None:
-        self.instrument = instrument
-        self.trades: list[TradeRow] = []
-        self.bars: list[DayClosed] = []
-        self.composite: list[CompositeClosed] = []
-        self.by_vintage: dict[str, int] = {}
-        self.owners: dict[str, ComplianceAgent | MarketMaker] = {}
-
-    def __call__(self, records: Sequence[Any], events: Sequence[Event]) -> None:
-        for ev in events:
-            kind = type(ev)
-            if kind is TradeExecuted:
-                t: TradeExecuted = ev  # type: ignore[assignment]
-                self.trades.append((t.time[:10], t.method, t.price, t.quantity, t.time))
-                self.by_vintage[t.instrument] = self.by_vintage.get(t.instrument, 0) + t.quantity
-                for acct in (t.buyer, t.seller):
-                    owner = self.owners.get(acct)
-                    if owner is not None:
-                        owner.on_trade(t)
-            elif kind is DayClosed and ev.instrument == self.instrument:  # type: ignore[attr-defined]
-                self.bars.append(ev)  # type: ignore[arg-type]
-            elif kind is CompositeClosed:
-                self.composite.append(ev)  # type: ignore[arg-type]
-
-
-@dataclass
-class Cast:
-    """Everything a running cycle needs: the seeded market's desk, agents, days, the feed."""
-
-    config: SimConfig
-    cycle: Cycle
-    engine: Any
-    clock: SimulatedClock
-    desk: Desk
-    agents: list[ComplianceAgent]
-    makers: list[MarketMaker]
-    days: tuple[date, ...]
-    feed: _Feed
-    broker: Broker
-    positions: Any
-    surrendered: list[int] = field(default_factory=list)
-    venue: Venue | None = None
-    """Every listed vintage's desk when the cycle trades several (None: one instrument)."""
-    paid_auction: PaidAuction | None = None
-
-
-def cycle_days(config: SimConfig) -> tuple[date, ...]:
-    cycle = cycle_for(config.year)
-    days = config_rules(config).calendar.trading_days(cycle.first_day, cycle.deadline)
-    if config.days is not None:
-        if config.days < 1:
-            raise ValueError(f"days must be at least 1, was {config.days}")
-        days = days[: config.days]
-    return tuple(days)
-
-
-def cast(config: SimConfig, engine: Any, clock: SimulatedClock) -> Cast:
-    """Seed the market on ``engine`` (through ordinary commands) and make its agents."""
-    cycle = cycle_for(config.year)
-    rules = engine.state.rules
-    if rules.trading.matching is not Matching.LISTING:
-        raise ValueError(
-            f"the agents trade by listing agreement; preset {config.preset!r} matches "
-            "continuously (use cn or cn-demo)"
-        )
-    params = calibrated(config.params, cycle.trading_year)
-    positions = cycle_positions(cycle, config.entities, config.seed)
-    days = cycle_days(config)
-    listed = opening_vintages(rules.vintages, cycle)
-    several = len(listed) > 1 or bool(rules.vintages.due(days[-1], listed))
-    carry = _carry(cycle, listed) if several else Carry()
-    agents = make_agents(positions, cycle.reference_fen, params, config.seed, carry)
-    held = {p.entity.entity_id for p in positions[: config.desk_entities]}
-    banks = {a.entity_id: a.carried for a in agents if a.carried}
-    cash = cash_plan(agents, cycle.reference_fen, params)
-    seeded = seed_market(engine, cycle, positions, cash, held, banks)
-    if config.reserve_t:
-        reserve = engine.state.registry.required_system_account(SystemRole.RESERVE)
-        product = engine.state.trading.instruments[seeded.instrument].product
-        issue = rc.Issue(reserve, product, config.reserve_t, "stability reserve")
-        r = engine.submit(issue, REGISTRY_ACTOR)
-        if isinstance(r, Rejection):
-            raise ValueError(f"reserve_t: {r.message}")
-    feed = _Feed(seeded.instrument)
-    for a in agents:
-        a.account_id = seeded.accounts[a.entity_id]
-        feed.owners[a.account_id] = a
-    makers = make_makers(config.makers, cycle.reference_fen, config.seed)
-    if makers:
-        accounts = open_institutions(engine, len(makers), makers[0].cash_fen, config.seed)
-        for m, acct in zip(makers, accounts.values(), strict=True):
-            m.account_id = acct
-            feed.owners[acct] = m
-    engine.subscribers.append(feed)
-    broker = Broker(engine)
-    block = None
-    if config.block and block_trading_available(engine):
-        block = BlockDesk(engine, rules.block.min_qty)
-        engine.subscribers.append(block.on_events)
-    period = Period(0, len(days))
-    venue = None
-    if several:
-        venue = Venue({}, cycle.product, _old_quota(cycle))
-        for code in listed:
-            _add_desk(venue, Desk(engine, broker, rules, code, code, period, block=block))
-        desk = venue.primary()
-    else:
-        desk = Desk(engine, broker, rules, seeded.instrument, seeded.instrument, period)
-        desk.block = block
-    auction = None
-    if config.paid_auction:
-        if config.paid_auction not in PAID_AUCTION_PRESETS:
-            known = ", ".join(sorted(PAID_AUCTION_PRESETS))
-            raise ValueError(f"paid_auction must be one of {known}, was {config.paid_auction!r}")
-        qty = PAID_AUCTION_PRESETS[config.paid_auction].quantity_t * len(agents) // ROSTER_2025
-        auction = PaidAuction(config.paid_auction, config.paid_auction_day, max(1, qty))
-    return Cast(
-        config, cycle, engine, clock, desk, agents, makers, days, feed, broker, positions,
-        venue=venue, paid_auction=auction,
-    )  # fmt: skip
-
-
-def _add_desk(venue: Venue, desk: Desk) -> None:
-    desk.venue = venue
-    venue.desks[desk.instrument] = desk
-
-
-def _old_quota(cycle: Cycle) -> int | None:
-    """The carry-over quota that limits older vintages in this cycle's surrenders, if any."""
-    rules = [carry_over_for(y) for y in cycle.years]
-    rule = next((r for r in rules if r is not None), None)
-    return None if rule is None else rule.base_t
-
-
-def _carry(cycle: Cycle, listed: Sequence[str]) -> Carry:
-    """The older vintages long entities carry in, and the carry-over limit on their holders."""
-    old = tuple(v for v in listed if v != cycle.product)
-    plan = get_plan(cycle.plans[-1][1])
-    rule = plan.carry_over if plan is not None else None
-    if rule is None or not cycle.carry_over_binds:
-        return Carry(old)
-    own_years = vintage_years(ProductCode(cycle.product))
-    own_is_old = bool(own_years) and max(own_years) <= rule.last_vintage_year
-    return Carry(old, rule.base_t, own_is_old)
-
-
-def list_due_vintages(c: Cast) -> None:
-    """At the day's start the exchange lists the vintages whose date has come (at the
-    composite's last close) and the agents get a desk for each."""
-    venue = c.venue
-    if venue is None:
-        return
-    st = c.engine.state
-    if not st.rules.vintages.due(c.clock.now().date(), list(st.trading.instruments)):
-        return
-    r = c.engine.submit(ListDueVintages(), EXCHANGE_ACTOR)
-    if isinstance(r, Rejection):
-        raise RuntimeError(f"listing the due vintages refused: {r.message}")
-    proto = c.desk
-    for ev in r:
-        code = ev.code
-        _add_desk(
-            venue,
-            Desk(c.engine, c.broker, proto.rules, code, code, proto.period, block=proto.block),
-        )
-    c.desk = venue.primary()
 
 
 def run_simulation(config: SimConfig, progress: Progress | None = None) -> SimResult:
