@@ -24,7 +24,6 @@ _DB = typer.Option(DEFAULT_URL, "--db", help="SQLAlchemy URL of the market datab
 _FORMAT = typer.Option("md", "--format", help="md | csv | json")
 _LANG = typer.Option("zh", "--lang", help="zh | en")
 _OUT = typer.Option(None, "--out", help="write to this file (default: standard output)")
-_WANTED = ("InstrumentListed", "DayOpened", "TradeExecuted", "DayClosed", "CompositeClosed")
 
 
 class ReportError(Exception):
@@ -44,9 +43,11 @@ def _journal(db: str) -> Any:
 
 
 def journal_rows(db: str) -> Iterator[tuple[int, str, bytes]]:
-    """The journal rows reports read: instruments, days, trades and daily bars."""
+    """The journal rows reports read: instruments, days, trades, daily bars, reserve actions."""
+    from openets.supervision.reports.history import REPORT_TYPES
+
     for r in _journal(db).read():
-        if r.type in _WANTED:
+        if r.type in REPORT_TYPES:
             yield r.ts, r.type, r.payload
 
 

@@ -78,6 +78,13 @@ ZH: dict[str, str] = {
     "auction.fixed_price": "固定价格发售",
     "auction.preset.shanghai-2024": "上海2024有偿竞价（底价为近六个月挂牌成交均价的1.2倍）",
     "auction.covered_only": "仅限重点排放单位",
+    "report.reserve_actions": "市场调节（储备操作）",
+    "report.reserve_mechanism": "机制",
+    "report.reserve_action": "操作",
+    "report.reserve_quantity": "数量（吨）",
+    "report.reserve_price": "价格（元/吨）",
+    "report.reserve_reference": "竞价/交易编号",
+    "report.reserve_note": "说明",
 }
 
 EN: dict[str, str] = {
@@ -157,4 +164,11 @@ EN: dict[str, str] = {
     "auction.preset.shanghai-2024": "Shanghai 2024 paid auction (floor 1.2 × the six-month "
     "average listing price)",
     "auction.covered_only": "covered entities only",
+    "report.reserve_actions": "Reserve actions",
+    "report.reserve_mechanism": "Mechanism",
+    "report.reserve_action": "Action",
+    "report.reserve_quantity": "Quantity (t)",
+    "report.reserve_price": "Price (CNY/t)",
+    "report.reserve_reference": "Auction / transaction",
+    "report.reserve_note": "Note",
 }

@@ -8,7 +8,7 @@ quantities and times, and the listings a taker sees are anonymous.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Annotated, Any, Literal
 
 import orjson
@@ -40,16 +40,13 @@ from openets.api.schemas.trading import (
 )
 from openets.domain.rejection import Rejection
 from openets.engine.journal import Journal, Record
-from openets.supervision.reports.history import History, history
+from openets.supervision.reports.history import REPORT_TYPES, History, history
 from openets.trading.book import Side
 
 router = APIRouter(tags=["market"])
 
 InstrumentPath = Annotated[str, Path(min_length=1, max_length=16)]
 PUBLIC_ERRORS = errors(404, 422)
-REPORT_TYPES = frozenset(
-    {"InstrumentListed", "DayOpened", "TradeExecuted", "DayClosed", "CompositeClosed"}
-)
 
 
 def _instrument(services: Services, code: str) -> None:
@@ -150,25 +147,25 @@ async def ticker(services: ServicesDep) -> Response:
 
 
 class ReportCache:
-    """The price history, read from the journal and rebuilt only after a day closes.
+    """The price history, read from the journal and rebuilt only after a day closes or a
+    stability reserve acts (the end of day's band step comes after the day's close).
 
-    The engine tells of a closed day when its events are applied, which may be before the
-    group commit has made them readable: a history read that does not yet hold the last
-    closed day is not kept, and read again shortly."""
+    The engine tells of these records when their events are applied, which may be before the
+    group commit has made them readable: a history read that does not yet reach the last
+    such record is not kept, and read again shortly."""
 
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
         self.version = 0
-        self.last_closed = ""
+        self.wanted_seq = 0
         self._built: tuple[int, History] | None = None
         self._lock: asyncio.Lock | None = None
 
     def __call__(self, records: Sequence[Record], events: Sequence[object]) -> None:
         for r in records:
-            if r.type == "DayClosed":
+            if r.type in ("DayClosed", "ReserveRuleApplied"):
                 self.version += 1
-                self.last_closed = max(self.last_closed, str(orjson.loads(r.payload)["day"]))
-                return
+                self.wanted_seq = max(self.wanted_seq, r.seq)
 
     async def history(self, fresh: bool = False) -> History:
         """The history (``fresh``: read the journal again, whatever the cache holds)."""
@@ -177,19 +174,27 @@ class ReportCache:
         async with self._lock:
             version = self.version
             if fresh or self._built is None or self._built[0] != version:
-                h = await asyncio.to_thread(self._read)
-                for _ in range(40):  # the closed day's records are being committed
-                    if not self.last_closed or self.last_closed in h.bars:
+                h, seq = await asyncio.to_thread(self._read)
+                for _ in range(40):  # the records told of are being committed
+                    if seq >= self.wanted_seq:
                         break
                     await asyncio.sleep(0.05)
-                    h = await asyncio.to_thread(self._read)
+                    h, seq = await asyncio.to_thread(self._read)
                 self._built = (version, h)
             return self._built[1]
 
-    def _read(self) -> History:
-        return history(
-            (r.ts, r.type, r.payload) for r in self.journal.read(0) if r.type in REPORT_TYPES
-        )
+    def _read(self) -> tuple[History, int]:
+        """The history and the last journal sequence number read."""
+        last = [0]
+
+        def rows() -> Iterator[tuple[int, str, bytes]]:
+            for r in self.journal.read(0):
+                last[0] = r.seq
+                if r.type in REPORT_TYPES:
+                    yield r.ts, r.type, r.payload
+
+        h = history(rows())
+        return h, last[0]
 
 
 def setup(services: Services) -> None:

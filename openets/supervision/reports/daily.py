@@ -10,6 +10,14 @@ A day without any trade (no listing, block or one-way bidding trade in any vinta
 as the exchange does: 全国碳市场无成交, with the open and the close only (the previous close
 carried); the JSON has ``no_trade`` true and no high or low, the CSV leaves them empty.
 The composite's composition of the day (the vintages and their weights) is in the JSON.
+
+Then the day's stability-reserve actions (市场调节（储备操作）,
+:mod:`openets.supervision.reports.reserve_lines`): a section in Markdown, ``reserve_actions``
+in the JSON (empty on a day without any), and in the CSV, on a day with any, six more columns
+after the existing ones (``reserve_mechanism, reserve_action, reserve_quantity_t,
+reserve_price, reserve_reference, reserve_note``; empty on the price rows) and a row per
+action (its date and instrument, the price columns empty). A day without a reserve action
+shows nothing more.
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ from typing import Any
 import orjson
 
 from openets.domain.money import format_yuan
-from openets.supervision.reports import fmt
+from openets.supervision.reports import fmt, reserve_lines
 from openets.supervision.reports.history import (
     COMPOSITE,
     METHOD_CODES,
@@ -30,6 +38,7 @@ from openets.supervision.reports.history import (
     Prices,
     Volumes,
 )
+from openets.supervision.reports.reserve_lines import ReserveLine, reserve_json, reserve_md
 
 METHOD_NAMES = {
     "zh": {"listing": "挂牌协议", "block": "大宗协议", "auction": "单向竞价"},
@@ -57,6 +66,8 @@ class DailyReport:
     vintages: tuple[Line, ...]
     composition: tuple[str, tuple[tuple[str, int], ...]] | None = None
     """(method, (vintage, parts)...) of the composite, when the journal records it."""
+    reserve: tuple[ReserveLine, ...] = ()
+    """The day's stability-reserve actions, in journal order."""
 
     @property
     def no_trade(self) -> bool:
@@ -80,6 +91,7 @@ def daily_report(h: History, day: str) -> DailyReport:
         _line(h, day, COMPOSITE),
         tuple(_line(h, day, i) for i in h.instruments(day)),
         h.composition.get(day),
+        tuple(h.reserve.get(day, ())),
     )
 
 
@@ -90,8 +102,17 @@ def render_daily(r: DailyReport, form: str = "md", lang: str = "zh") -> str:
     if form == "csv":
         return fmt.csv_text(*daily_rows(r, lang))
     if r.no_trade:
-        return _md_no_trade(r, lang)
-    return _md_zh(r) if lang == "zh" else _md_en(r)
+        return _with_reserve(_md_no_trade(r, lang), r, lang)
+    return _with_reserve(_md_zh(r) if lang == "zh" else _md_en(r), r, lang)
+
+
+def _with_reserve(text: str, r: DailyReport, lang: str) -> str:
+    """The reserve section before the disclaimer (the report's last paragraph)."""
+    section = reserve_md(r.reserve, lang)
+    if not section:
+        return text
+    cut = text.rindex("\n\n> ")
+    return f"{text[:cut]}\n\n{section}{text[cut:]}"
 
 
 # --- json and csv -------------------------------------------------------------------------------
@@ -162,6 +183,7 @@ def daily_json(r: DailyReport, lang: str = "zh") -> dict[str, Any]:
         "composition": composition_json(r),
         "auction_today": r.composite.bar.volumes.auction_t > 0,
         "vintages": [line(v) for v in r.vintages],
+        "reserve_actions": reserve_json(r.reserve, lang),
         "disclaimer": DISCLAIMER[lang],
     }
 
@@ -251,7 +273,15 @@ def daily_rows(r: DailyReport, lang: str) -> tuple[list[str], list[list[object]]
     rows = csv_lines(r.day, r.composite, r.no_trade)
     for v in r.vintages:
         rows += csv_lines(r.day, v, r.no_trade)
-    return CSV_HEADER[lang], rows
+    if not r.reserve:
+        return CSV_HEADER[lang], rows
+    width = len(CSV_HEADER[lang])
+    extra = len(reserve_lines.CSV_HEADER[lang])
+    rows = [[*row, *[""] * extra] for row in rows]
+    for x in r.reserve:
+        lead: list[object] = [r.day, x.where, *[""] * (width - 2)]
+        rows.append([*lead, *reserve_lines.reserve_csv_cells(x, lang)])
+    return [*CSV_HEADER[lang], *reserve_lines.CSV_HEADER[lang]], rows
 
 
 # --- markdown -----------------------------------------------------------------------------------

@@ -9,6 +9,9 @@ the first listing trade of any vintage, high and low over all of them, close = t
 quantity-weighted average rounded half-up to the tick. With no listing trade the composite
 carries its previous close. Its previous close on the first day is the previous close of the
 vintage listed first (48.00 on 2021-07-16).
+
+The day's stability-reserve actions are read from the same rows
+(:mod:`openets.supervision.reports.reserve_lines`).
 """
 
 from __future__ import annotations
@@ -20,15 +23,19 @@ from typing import Any
 import orjson
 
 from openets.domain.money import round_half_up_div
+from openets.supervision.reports import reserve_lines
+from openets.supervision.reports.reserve_lines import ReserveLine, ReserveReader
 
 METHODS = ("listing", "block", "auction")
 METHOD_CODES = {"listing": "10", "block": "20", "auction": "21"}
 COMPOSITE = "COMCEA"
 
 Row = tuple[int, str, bytes | str]
-_TYPES = frozenset(
+REPORT_TYPES = frozenset(
     {"InstrumentListed", "DayOpened", "TradeExecuted", "DayClosed", "CompositeClosed"}
+    | reserve_lines.TYPES
 )
+"""The journal's event types the reports read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +141,8 @@ class History:
     """Instruments in listing order with their reference prices."""
     composition: dict[str, tuple[str, tuple[tuple[str, int], ...]]] = field(default_factory=dict)
     """day -> (method, (vintage, parts)...) of the composite, when the journal records it."""
+    reserve: dict[str, list[ReserveLine]] = field(default_factory=dict)
+    """day -> the stability reserves' actions of that day, in journal order."""
 
     def bar(self, day: str, instrument: str) -> Bar | None:
         return self.bars.get(day, {}).get(instrument)
@@ -161,12 +170,15 @@ def history(rows: Iterable[Row], tick: int = 1) -> History:
     listing: dict[str, _Listing] = {}
     fixed: dict[str, Prices] = {}
     comp_prev: int | None = None
+    reserves = ReserveReader()
     loads = orjson.loads
     for _, typ, payload in rows:
-        if typ not in _TYPES:
+        if typ not in REPORT_TYPES:
             continue
         d = loads(payload)
-        if typ == "InstrumentListed":
+        if typ in reserve_lines.TYPES:
+            reserves.add(typ, d, current)
+        elif typ == "InstrumentListed":
             h.listed.append((d["code"], d["reference_price"]))
         elif typ == "DayOpened":
             current = d["day"]
@@ -184,6 +196,7 @@ def history(rows: Iterable[Row], tick: int = 1) -> History:
             h.bars[day][d["instrument"]] = Bar(
                 day, d["instrument"], _prices(d), volumes_of(d["volumes"])
             )
+    h.reserve = reserves.by_day()
     for day in h.days:
         comp_prev = _composite(h, day, listing.get(day), comp_prev, tick, fixed.get(day))
     return h
