@@ -54,7 +54,8 @@ def test_the_regulators_report_page_lists_the_days_band_reserve_release_in_chine
     row = tab.page.locator("#f-daily_report table.report-reserve-actions tbody tr")
     assert row.count() == 1
     cells = [c.strip() for c in row.locator("td").all_inner_texts()]
-    assert cells == ["价格区间储备", "投放（单向竞价）", CEA, "1,000,000", "120.00", a.auction_id, ""]
+    release = ["价格区间储备", "投放（单向竞价）", CEA, "1,000,000", "120.00", a.auction_id, ""]
+    assert cells == release
     head = tab.page.locator("#f-daily_report table.report-reserve-actions th").all_inner_texts()
     assert head[:2] == ["机制", "操作"] and "价格（元/吨）" in head
     tab.shot("regulator-report-reserve-zh")
