@@ -27,6 +27,8 @@ from hypothesis import strategies as st
 from openets.trading.book import COMPILED, PyOrderBook, book_errors
 from openets.trading.state import TradingState
 
+pytestmark = pytest.mark.db_free  # books in memory only
+
 REPO = Path(__file__).resolve().parents[2]
 BUILT = importlib.util.find_spec("openets.trading._cbook") is not None
 needs_build = pytest.mark.skipif(
