@@ -30,8 +30,8 @@ from openets.supervision.reserves import (
     ReserveRules,
 )
 from openets.supervision.risk import CN_PILOT_ANALOGUE, CN_UNPUBLISHED, NO_LIMITS, RiskRules
-from openets.trading.auction import CN_AUCTION_RULES, AuctionRules
-from openets.trading.block import CN_BLOCK_RULES, EU_LIKE_BLOCK_RULES, BlockRules
+from openets.trading.auction_types import CN_AUCTION_RULES, AuctionRules
+from openets.trading.block_types import CN_BLOCK_RULES, EU_LIKE_BLOCK_RULES, BlockRules
 from openets.trading.calendar import Calendar, make_calendar
 from openets.trading.rules import (
     CDA_TRADING_RULES,

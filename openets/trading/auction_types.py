@@ -117,12 +117,12 @@ class AuctionSpec:
     tick: int = 1
     paid_allocation: bool = False
     fixed_price: bool = False
+    """A fixed-price sale (:mod:`openets.trading.auction_fixed`): bids at ``reserve_price``
+    only, every winner pays it, pro rata when the bids ask for more than ``quantity``."""
     covered_only: bool = False
     """Only covered entities (accounts of subject type entity) may bid (a pilot preset's)."""
     preset: str = ""
     """The pilot paid-auction preset the announcement named, if any."""
-    """A fixed-price sale (:mod:`openets.trading.auction_fixed`): bids at ``reserve_price``
-    only, every winner pays it, pro rata when the bids ask for more than ``quantity``."""
 
 
 @dataclass(frozen=True, slots=True)
