@@ -178,7 +178,7 @@ async def my_listings(c: Ctx) -> dict[str, Any]:
     got = await c.get("/listings", account_id=own(c), instrument=c.param("instrument") or None)
     if not got.ok:
         return problem(got)
-    return {"rows": got.rows}
+    return {"rows": got.rows, "instrument": c.param("instrument")}
 
 
 HISTORY_PAGE = 100

@@ -29,6 +29,7 @@ STAFF = frozenset({R, X, G, V})
 Loader = Callable[[Ctx], Awaitable[dict[str, Any]]]
 STALE = ("stale",)
 FEED = ("feed", "stale")
+MINE = ("mine", "stale")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,9 @@ class Frag:
     on: tuple[str, ...] = ()
     """Body events that fetch it again besides ``refresh`` (after a command): ``stale``, the
     market feed is down (``static/live.js`` fires it every few seconds then); ``feed``, the
-    market feed pushed a change the fragment shows but the feed does not carry."""
+    market feed pushed a change the fragment shows but the feed does not carry; ``mine``, the
+    participant's own listings changed in a way their private feed does not carry (a new
+    listing's row, a gap in the feed) or while that feed is down."""
 
     @property
     def template(self) -> str:
@@ -73,7 +76,8 @@ FRAGMENT_LIST = (
     Frag("depth", lm.depth, ALL, ("instrument",), on=STALE),
     Frag("best_listings", lm.best_listings, frozenset({P, X, G}), ("instrument",), on=FEED),
     Frag("tape", lm.tape, ALL, ("instrument",), on=STALE),
-    Frag("my_listings", lm.my_listings, frozenset({P}), ("instrument",), on=FEED),
+    # updated in place from the private feed's listing messages (static/live.js)
+    Frag("my_listings", lm.my_listings, frozenset({P}), ("instrument",), on=MINE),
     Frag("entry", lm.entry, frozenset({P}), ("instrument",), on=FEED),
     Frag("my_trades", lm.my_trades, frozenset({P})),
     Frag(

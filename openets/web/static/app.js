@@ -336,25 +336,34 @@
      few seconds. */
   function feedLive() { return document.documentElement.dataset.liveFeed === "1"; }
 
-  /* A participant's private feed: notifications (fills and the rest) arrive without a reload. */
+  /* A participant's private feed: notifications (fills and the rest) arrive without a reload;
+     every other message (the snapshot, the account's listings as they rest, fill and end, its
+     fills) goes to the page as an "openets:private" event (static/live.js applies it).
+     <html data-private-feed="1"> while it is connected. */
   var toastNote = null;
   function privateFeed() {
     var who = document.getElementById("who");
     if (!who || who.dataset.role !== "participant" || !window.WebSocket) return;
     var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/api/v1/ws/private";
-    var tries = 0;
+    var tries = 0, root = document.documentElement;
     function open() {
       var ws = new WebSocket(url);
       ws.onopen = function () { tries = 0; who.dataset.live = "1"; };
       ws.onmessage = function (e) {
         var msg = {};
         try { msg = JSON.parse(e.data); } catch (err) { return; }
-        if (msg.type !== "notification" || !msg.data) return;
+        if (!msg || !msg.type || !msg.data) return;
+        if (msg.type === "snapshot") root.dataset.privateFeed = "1";
+        if (msg.type !== "notification") {
+          document.dispatchEvent(new CustomEvent("openets:private", { detail: msg }));
+          return;
+        }
         toastNote = msg.data.notification_id;
         if (window.htmx) window.htmx.trigger(document.body, "notify");
       };
       ws.onclose = function (e) {
         who.dataset.live = "0";
+        root.dataset.privateFeed = "0";
         if (e.code === 4401 || e.code === 4403) return;
         tries += 1;
         setTimeout(open, Math.min(30000, 1000 * tries));

@@ -4,9 +4,14 @@
      (open, high, low, last, change, volume, turnover, best bid and ask) as it moves;
    - /ws/market/{instrument} (the trade page): the depth (table and chart), each trade (the
      tape and the intraday line) and the running bar (the K-line).
-   The best listings and the user's own listings are fetched again after a push (they carry
-   listing ids and the user's own marks, which the public feed does not). While a feed is
-   down the page falls back to fetching its market fragments every few seconds. */
+   The best listings are fetched again after a push (they carry listing ids and the user's own
+   marks, which the public feed does not). A participant's own listings ("my listings", and
+   their rows among the best listings) are updated in place from the private feed
+   (/ws/private, relayed by static/app.js as "openets:private"): a listing's new remaining
+   and locked funds, a filled, cancelled or expired one removed; they are fetched again only
+   for what its messages lack (a new listing's row, a gap in the feed) or while it is down.
+   While a feed is down the page falls back to fetching its market fragments every few
+   seconds. */
 (function () {
   "use strict";
   var O = window.OpenETS;
@@ -127,12 +132,63 @@
     });
   }
 
-  /* The listings with their ids and the user's marks: fetched once after a burst of pushes. */
+  /* The listings with their ids and the user's marks: fetched once after a burst of pushes
+     (the user's own only while their private feed is down). */
   var refetch = null;
   function listingsChanged() {
     clearTimeout(refetch);
-    refetch = setTimeout(function () { if (window.htmx) window.htmx.trigger(document.body, "feed"); }, 150);
+    refetch = setTimeout(function () {
+      if (!window.htmx) return;
+      window.htmx.trigger(document.body, "feed");
+      if (root.dataset.privateFeed !== "1") window.htmx.trigger(document.body, "mine");
+    }, 150);
   }
+
+  /* ------------------------------------------------------------ the private feed */
+  var refetchMine = null;
+  function mineChanged() {
+    clearTimeout(refetchMine);
+    refetchMine = setTimeout(function () { if (window.htmx) window.htmx.trigger(document.body, "mine"); }, 150);
+  }
+
+  function cell(row, name) { return row.querySelector('[data-col="' + name + '"]'); }
+
+  /* One of the user's listings as the private feed tells it: ``status`` open with its
+     remaining and locked funds, or filled, cancelled or expired (off the book). */
+  function applyListing(x) {
+    if (!x || !x.listing_id) return;
+    var id = esc(x.listing_id), open = x.status === "open";
+    var table = document.querySelector("#f-my_listings table.my-listings");
+    if (table) {
+      var row = table.querySelector('tr[data-listing="' + id + '"]');
+      var here = !table.dataset.instrument || table.dataset.instrument === x.instrument;
+      if (row && open) {
+        put(cell(row, "remaining"), qty(x.remaining), "");
+        put(cell(row, "locked"), price(x.locked), "");
+      } else if (row) {
+        var body = row.parentNode;
+        row.remove();
+        if (!body.querySelector("tr[data-listing]") && !body.querySelector("td.empty")) {
+          var tr = body.insertRow(-1), td = tr.insertCell(-1);
+          td.colSpan = 8;
+          td.className = "empty";
+          td.textContent = table.dataset.empty || "";
+        }
+      } else if (open && here) mineChanged();      /* a new listing: its row (and form) from the server */
+    }
+    Array.prototype.forEach.call(document.querySelectorAll('#f-best_listings tr[data-listing="' + id + '"]'), function (r) {
+      if (open) put(cell(r, "remaining"), qty(x.remaining), ""); else r.remove();
+    });
+  }
+
+  var hadPrivate = false;
+  document.addEventListener("openets:private", function (e) {
+    var msg = e.detail || {};
+    if (msg.type === "snapshot") {
+      if (hadPrivate) mineChanged();                /* back after a gap */
+      hadPrivate = true;
+    } else if (msg.type === "listing") applyListing(msg.data);
+  });
 
   /* ------------------------------------------------------------ connections */
   function mark() {
