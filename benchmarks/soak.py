@@ -1,37 +1,48 @@
 """Soak: sustained order flow over HTTP on loopback for a bounded time; memory stays flat.
 
-    python benchmarks/soak.py [--quick] [--seconds 1800] [--clients 4] [--db URL] [--warmup S]
+    python benchmarks/soak.py [--quick] [--minutes 30 | --seconds 1800] [--clients 4]
+                              [--db URL | --postgres] [--warmup S] [--depth 40]
 
-Starts ``openets serve`` on a temporary SQLite file (or on ``--db URL``, an empty database),
-runs the crash drill's clients (deposits, listings, takes, cancels) without killing anything,
-samples the server's resident memory, and counts server errors (5xx and dropped connections).
-Bounded in time; loopback only.
+Starts ``openets serve`` on a temporary SQLite file (``--db URL``: an empty database;
+``--postgres``: a fresh database on a throwaway cluster started from the local PostgreSQL
+binaries, with the durable settings), runs clients that trade against each other over HTTP,
+samples the server's resident memory, and counts errors. Bounded in time; loopback only.
 
-Resident memory is sampled after the warm-up (default: a tenth of the run, 3 to 60 s) and then
-every few seconds; the figures are the first sample, the last, their difference in per cent
-(target: within ±5 %), the highest, and the errors: server 5xx answers and client requests
-that got no answer.
+The workload is a steady state, as a trading day's order flow is: what is posted leaves the
+book at the rate it arrives. Each client, in a loop, posts a listing (45 %), takes a listing
+of another account from the best five levels — its whole remaining quantity, so takes remove
+listings as a real day's fills do (35 %) — or cancels its oldest listing (19 %); a client
+keeping more than ``--depth`` listings of its own cancels the oldest (listings that a real
+day lets expire), so the book stays within ``clients x depth`` listings however long the run.
+Deposits (a bank top-up) are 1 % of the operations: money arrives now and then, not with every
+order. No end of day runs: a soak is one long session.
+
+Resident memory is sampled after the warm-up (default: a tenth of the run, 3 to 60 s; the
+book reaches its depth and the lazily built read models their size in it) and then every few
+seconds. The figure ``soak rss growth after warm-up`` is the last sample against the first,
+in per cent (target: within ±5 %), and ``soak errors`` counts server 5xx answers and requests
+that got no answer (target: 0); rejections of a client's own racing commands (taking a
+listing someone else just took, cancelling a listing just filled) are answers, not errors.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import contextlib
+import random
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from openets.ops.drill import Acks, client_loop, free_port, login, seed, start_server, wait_up
-
-
-def bench(figure: str, value: float, unit: str) -> None:
-    print("BENCH " + json.dumps({"figure": figure, "value": round(value, 2), "unit": unit}))
+from benchmarks._bench import bench
+from openets.ops.drill import CEA, Acks, free_port, login, seed, start_server, wait_up
 
 
 def rss_mib(pid: int) -> float:
@@ -41,18 +52,104 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
+def _take_whole(c: httpx.Client, rng: random.Random, acct: str, acks: Acks) -> None:
+    """Take the whole remaining quantity of a listing of another account, if there is one."""
+    book = c.get(f"/market/{CEA}/listings")
+    levels = book.json() if book.status_code == 200 else {}
+    rows = [row for row in levels.get("bids", []) + levels.get("asks", []) if not row.get("own")]
+    if rows:
+        row = rng.choice(rows)
+        r = c.post(
+            f"/listings/{row['listing_id']}/take",
+            json={"account_id": acct, "quantity": int(row["remaining"])},
+        )
+        if r.status_code < 300:
+            acks.add(acks.trades, r.json()["trade_id"])
+        elif r.status_code >= 500:
+            raise httpx.HTTPError(f"take answered {r.status_code}")
+
+
+def steady_client(
+    base: str, i: int, acct: str, acks: Acks, stop: threading.Event, depth: int, seed_: int
+) -> None:
+    """One trader's steady order flow (see the module's docstring)."""
+    rng = random.Random(seed_)
+    c = login(base, f"trader{i}", f"trader-password-{i}")
+    mine: list[str] = []
+    while not stop.is_set():
+        try:
+            op = rng.random()
+            r: httpx.Response | None = None
+            if op < 0.01:
+                ref = f"dep-{seed_}-{rng.getrandbits(48):x}"
+                r = c.post(
+                    "/funds/deposits",
+                    json={"account_id": acct, "amount": "100000.00"},
+                    headers={"Idempotency-Key": ref},
+                )
+                if r.status_code < 300:
+                    acks.add(acks.deposits, ref)
+            elif op < 0.46:
+                r = c.post(
+                    "/listings",
+                    json={
+                        "account_id": acct,
+                        "instrument": CEA,
+                        "side": rng.choice(["buy", "sell"]),
+                        "price": f"{rng.randint(4700, 4900) / 100:.2f}",
+                        "quantity": rng.randint(1, 50),
+                    },
+                )
+                if r.status_code < 300:
+                    mine.append(r.json()["listing_id"])
+                    acks.add(acks.listings, mine[-1])
+            elif op < 0.81:
+                _take_whole(c, rng, acct, acks)
+            if mine and (op >= 0.81 or len(mine) > depth):
+                lid = mine.pop(0)
+                r = c.delete(f"/listings/{lid}", params={"account_id": acct})
+                if r.status_code < 300:
+                    acks.add(acks.cancels, lid)
+            if r is not None and r.status_code >= 500:
+                raise httpx.HTTPError(f"answered {r.status_code}")
+        except (httpx.HTTPError, KeyError, ValueError):
+            with acks.lock:
+                acks.errors += 1
+            time.sleep(0.05)
+    c.close()
+
+
+@contextlib.contextmanager
+def database(url: str | None, postgres: bool, tmp: str) -> Iterator[str]:
+    """The empty database to soak on: ``url``, a throwaway PostgreSQL one, or a SQLite file."""
+    if url:
+        yield url
+    elif postgres:
+        from openets.ops.pgcluster import DURABLE, Cluster
+
+        cluster = Cluster.create(name="soak", settings=DURABLE).start()
+        try:
+            yield cluster.create_database("soak")
+        finally:
+            cluster.remove()
+    else:
+        yield f"sqlite:///{tmp}/soak.db"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--seconds", type=float, default=180)
+    ap.add_argument("--minutes", type=float, default=None, help="the run's length in minutes")
     ap.add_argument("--clients", type=int, default=4)
     ap.add_argument("--db", default=None, help="an empty database (default: a SQLite file)")
+    ap.add_argument("--postgres", action="store_true", help="on a throwaway PostgreSQL cluster")
     ap.add_argument("--warmup", type=float, default=None, help="seconds before the first sample")
+    ap.add_argument("--depth", type=int, default=40, help="listings a client keeps at most")
     a = ap.parse_args()
-    seconds = 10 if a.quick else a.seconds
+    seconds = 10 if a.quick else (a.minutes * 60 if a.minutes is not None else a.seconds)
     warmup = a.warmup if a.warmup is not None else max(3.0, min(60.0, seconds / 10))
-    with tempfile.TemporaryDirectory() as tmp:
-        db = a.db or f"sqlite:///{tmp}/soak.db"
+    with tempfile.TemporaryDirectory() as tmp, database(a.db, a.postgres, tmp) as db:
         accounts = seed(db)
         port = free_port()
         base = f"http://127.0.0.1:{port}/api/v1"
@@ -62,8 +159,10 @@ def main() -> None:
             acks = Acks()
             stop = threading.Event()
             threads = [
-                threading.Thread(target=client_loop, args=(base, i, accounts[i % len(accounts)],
-                                                           accounts, acks, stop, 100 + i))
+                threading.Thread(
+                    target=steady_client,
+                    args=(base, i, accounts[i % len(accounts)], acks, stop, a.depth, 100 + i),
+                )
                 for i in range(a.clients)
             ]
             for t in threads:
@@ -74,14 +173,13 @@ def main() -> None:
             samples = [first]
             t0 = time.monotonic()
             while time.monotonic() - t0 < seconds:
-                time.sleep(min(10.0, seconds / 4))
+                time.sleep(max(0.0, min(10.0, seconds / 4, seconds - (time.monotonic() - t0))))
                 samples.append(rss_mib(proc.pid))
             dt = time.monotonic() - t0
             stop.set()
             for t in threads:
                 t.join(timeout=30)
             health = httpx.get(f"{base}/health").json()
-            # metrics: the exchange operator's
             op = login(base, "exop", "drill-exchange-operator-1")
             try:
                 metrics = op.get("/metrics").text
@@ -92,17 +190,23 @@ def main() -> None:
             proc.wait(timeout=30)
     n5xx = sum(float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines()
                if line.startswith("openets_http_requests_total") and 'status="5' in line)
-    acked = len(acks.deposits) + len(acks.listings) + len(acks.trades)
+    acked = len(acks.deposits) + len(acks.listings) + len(acks.trades) + len(acks.cancels)
+    growth = 100 * (samples[-1] - first) / first
+    bench("soak rss growth after warm-up", growth, "%")
+    bench("soak errors", int(n5xx) + acks.errors, "requests")
     bench("soak.seconds", dt, "s")
     bench("soak.acknowledged_commands_per_s", acked / dt, "commands/s")
-    bench("soak.journal_events", float(health.get("journal_seq", 0)) - float(seq0), "events")
+    bench("soak.listings_posted", len(acks.listings), "listings")
+    bench("soak.listings_cancelled", len(acks.cancels), "listings")
+    bench("soak.trades", len(acks.trades), "trades")
+    bench("soak.journal_events", int(health.get("journal_seq", 0)) - int(seq0), "events")
     bench("soak.server_rss_first_mib", first, "MiB")
     bench("soak.server_rss_last_mib", samples[-1], "MiB")
     bench("soak.server_rss_max_mib", max(samples), "MiB")
     bench("soak.server_rss_growth_mib", samples[-1] - first, "MiB")
-    bench("soak.server_rss_growth_percent", 100 * (samples[-1] - first) / first, "%")
-    bench("soak.server_5xx", n5xx, "responses")
+    bench("soak.server_5xx", int(n5xx), "responses")
     bench("soak.client_errors", acks.errors, "requests")
+    print("rss samples (MiB): " + " ".join(f"{s:.0f}" for s in samples), file=sys.stderr)
 
 
 if __name__ == "__main__":
