@@ -56,3 +56,33 @@ def test_the_daily_report_over_http_lists_the_days_band_reserve_release(tmp_path
         row = next(r for r in table if "band" in r)
         assert row[:2] == [DAYS[9], CEA]
         assert row[14:] == ["band", "release", "1000000", "120.00", a.auction_id, ""]
+
+
+def test_a_reserve_action_after_the_days_close_shows_in_that_days_report_over_http(
+    tmp_path: Path,
+) -> None:
+    """eu-like (Brussels time): the day closes, its report is read (and kept by the server),
+    then the regulator applies the MSR the same evening: the report shows the intake."""
+    with market_server(tmp_path, preset="eu-like", auction_tick_seconds=0) as api:
+        exop = api.client("exop")
+        ok(exop.request("POST", "/instruments", json={
+            "code": "CEA21", "product": "CEA21", "reference_price": "48.00",
+        }), 201)  # fmt: skip
+        auctioneer = api.state.registry.system_account(SystemRole.AUCTION, "")
+        api.client("regop").issue(
+            str(auctioneer), "CEA21", 400_000_000, "auction volume", approver=api.client("regop2")
+        )
+        exop.advance_clock(to="2021-07-17T00:30+08:00")  # 18:30 in Brussels: after the session
+        exop.end_of_day()
+        day = "2021-07-16"
+        anon = api.anon()
+        assert anon.get("/reports/daily", date=day)["reserve_actions"] == []
+        exop.advance_clock(to="2021-07-17T05:00+08:00")  # 23:00 in Brussels, the same day
+        body = {"rule": "msr", "product": "CEA21", "year": 2023, "tnac": 1_134_794_738}
+        out = ok(api.client("regulator").request(
+            "POST", "/supervision/reserves/apply", json=body
+        ), 201)  # fmt: skip
+        (j,) = anon.get("/reports/daily", date=day)["reserve_actions"]
+        assert (j["mechanism"], j["action"], j["quantity_t"], j["reference"]) == (
+            "msr", "intake", 272_350_737, out["tx_id"]
+        )  # fmt: skip
