@@ -8,13 +8,15 @@ accepted event becomes zero or more :class:`Note` for an account (its users), a 
 user of it but the one who acted) or one user. Notes made while the server runs come from the
 engine's subscriber; older ones are derived from the journal once, the first time someone asks.
 Listeners (the private WebSocket feed, the mailer) hear of each new note. Read marks live in
-memory per user. A note carries a ``kind`` and its ``params``; pages word it in the reader's
-language (:mod:`openets.web.i18n_more`), :func:`english` words it for API users and e-mail.
+memory per user. Each recipient (an account, a role, a user) keeps its newest :data:`KEEP`
+notes. A note carries a ``kind`` and its ``params``; pages word it in the reader's language
+(:mod:`openets.web.i18n_more`), :func:`english` words it for API users and e-mail.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -366,15 +368,40 @@ def english(n: Note) -> str:
 Listener = Callable[[Note], None]
 
 
+KEEP = 1000
+"""Notes kept per recipient (an account, a role or a user): the newest, as many as
+``GET /notifications`` lists at most; older ones are forgotten (their events stay in the journal:
+fills in the trade history, funds and allowances in the statements)."""
+
+Key = tuple[str, str]
+
+
+def recipient(n: Note) -> Key | None:
+    """Whose a note is: ("user", name), ("account", id) or ("role", value)."""
+    if n.user is not None:
+        return ("user", n.user)
+    if n.account_id is not None:
+        return ("account", n.account_id)
+    if n.role is not None:
+        return ("role", n.role)
+    return None
+
+
+def _order(n: Note) -> tuple[int, int]:
+    return n.seq, int(n.note_id.rsplit("-", 1)[1])
+
+
 class NotificationCenter:
-    def __init__(self, journal: Journal, start_seq: int) -> None:
+    def __init__(self, journal: Journal, start_seq: int, keep: int = KEEP) -> None:
         self.journal = journal
         self.start_seq = start_seq
+        self.keep = keep
         self.memo = Memo()
-        self.live: list[Note] = []
+        self.live: dict[Key, deque[Note]] = {}
+        """Notes made while the server runs, the newest ``keep`` per recipient."""
         self.read: dict[str, set[str]] = {}
         self.listeners: list[Listener] = []
-        self._past: list[Note] | None = None
+        self._past: dict[Key, list[Note]] | None = None
         self._lock: asyncio.Lock | None = None
 
     def seed(self, memo: Memo) -> None:
@@ -385,24 +412,41 @@ class NotificationCenter:
         """The engine's subscriber: called after each accepted command, in the writer."""
         for r, ev in zip(records, events, strict=True):
             for n in derive(r, ev, self.memo):
-                self.live.append(n)
+                key = recipient(n)
+                if key is not None:
+                    kept = self.live.get(key)
+                    if kept is None:
+                        kept = self.live[key] = deque(maxlen=self.keep)
+                    kept.append(n)
                 for listen in self.listeners:
                     listen(n)
 
-    async def all(self) -> list[Note]:
+    async def _load_past(self) -> dict[Key, list[Note]]:
         if self._past is None:
             if self._lock is None:
                 self._lock = asyncio.Lock()
             async with self._lock:
                 if self._past is None:
                     self._past = await asyncio.to_thread(self._load)
-        return self._past + self.live
+        return self._past
+
+    def _kept(self, p: Principal, past: dict[Key, list[Note]]) -> list[Note]:
+        """The principal's notes still kept, oldest first."""
+        keys: list[Key] = [("user", p.username), ("role", p.role.value)]
+        if p.account_id is not None:
+            keys.append(("account", p.account_id))
+        notes: list[Note] = []
+        for key in keys:
+            mine = [*past.get(key, ()), *self.live.get(key, ())][-self.keep :]
+            notes.extend(n for n in mine if n.for_principal(p))
+        notes.sort(key=_order)
+        return notes
 
     async def of(self, p: Principal, unread: bool = False) -> list[Note]:
         """The principal's notes, newest first."""
-        seen = self.read.get(p.username, set())
-        notes = [n for n in await self.all() if n.for_principal(p)]
+        notes = self._kept(p, await self._load_past())
         if unread:
+            seen = self.read.get(p.username, set())
             notes = [n for n in notes if n.note_id not in seen]
         notes.reverse()
         return notes
@@ -411,18 +455,27 @@ class NotificationCenter:
         return note_id in self.read.get(p.username, set())
 
     def mark_read(self, p: Principal, note_ids: Sequence[str]) -> None:
-        self.read.setdefault(p.username, set()).update(note_ids)
+        seen = self.read.setdefault(p.username, set())
+        seen.update(note_ids)
+        if len(seen) > 2 * self.keep:  # marks of forgotten notes go with them
+            seen &= {n.note_id for n in self._kept(p, self._past or {})}
 
-    def _load(self) -> list[Note]:
+    def _load(self) -> dict[Key, list[Note]]:
         memo = Memo()
-        out: list[Note] = []
+        out: dict[Key, deque[Note]] = {}
         for r in self.journal.read(0):
             if r.seq > self.start_seq:
                 break
             if r.type not in WATCHED:
                 continue
-            out.extend(derive(r, codec.decode(r.type, r.payload), memo))
-        return out
+            for n in derive(r, codec.decode(r.type, r.payload), memo):
+                key = recipient(n)
+                if key is not None:
+                    kept = out.get(key)
+                    if kept is None:
+                        kept = out[key] = deque(maxlen=self.keep)
+                    kept.append(n)
+        return {key: list(notes) for key, notes in out.items()}
 
 
 WATCHED = frozenset(cls.__name__ for cls in RULES)
