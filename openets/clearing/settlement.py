@@ -1,17 +1,19 @@
 """Settlement records: gross, trade by trade, delivery versus payment.
 
 One :class:`TradesSettled` event carries a batch of deliveries. Each delivery is two ordinary
-ledger entries, posted through the ledgers' one posting path (``RegistryState.post`` and
-``FundsState.post``) and shown on account statements like any other:
+ledger entries, shown on account statements like any other:
 
 * a registry ``DELIVERY`` transaction (its own ``tx_id``, ``ref`` the trade): the seller's
   locked allowances -> the buyer's pending-delivery bucket;
 * a fund ``settlement_fee`` transaction (same ``tx_id``): the trade's fees, clearing account ->
   fee income (none when the trade carried no fee).
 
-Both settle all-or-nothing with their trade. The batch is only the unit of journaling, which
-keeps a million trades within seconds; :meth:`TradesSettled.entries` gives the batch's entries
-as the ordinary ``LedgerPosted`` and ``FundsPosted`` events they are.
+Both settle all-or-nothing with their trade. The batch is the unit of journaling and of
+posting, which keeps a million trades within seconds: applied, it moves the holdings and the
+balances once per account, product and bucket by the net of its entries
+(``RegistryState.post_net``, ``FundsState.post``), and indexes every delivery's transaction;
+:meth:`TradesSettled.entries` gives the batch's entries as the ordinary ``LedgerPosted`` and
+``FundsPosted`` events they are.
 """
 
 from __future__ import annotations

@@ -8,15 +8,19 @@ nothing and a rerun finishes the job (:func:`openets.ops.eod.run_end_of_day` dri
 2. ``SettleTrades``: trade by trade, gross, delivery versus payment: the seller's locked
    allowances go to the buyer's pending-delivery bucket and the fees leave the clearing
    account for the fee-income account, one registry and one fund transaction per trade
-   through the ledgers' posting path (statements show them), journaled in batches of
-   ``limit`` (:class:`~openets.clearing.settlement.TradesSettled`).
+   (statements show them), journaled in batches of ``limit``
+   (:class:`~openets.clearing.settlement.TradesSettled`); applying a batch moves each
+   account's holdings and balances once, by the net of its transactions.
 3. ``FinishDay``: reconcile (the clearing account is empty, every trade has its delivery),
    then roll pending deliveries and receivables to available for the next trading day.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from openets.clearing.funds import FundBucket, FundPosting, FundsPosted
 from openets.clearing.port import system_fund_account
@@ -27,6 +31,7 @@ from openets.domain.rejection import Code, Rejection
 from openets.market import Applier, Handler, MarketState
 from openets.registry.events import LedgerPosted
 from openets.registry.model import Bucket, Posting, SystemRole, TxType
+from openets.registry.txindex import TxRecord
 from openets.trading.events import DayFinished
 
 
@@ -54,39 +59,61 @@ def settle_trades(m: MarketState, cmd: SettleTrades, ctx: Ctx) -> Result:
         )
     clearing = system_fund_account(m, SystemRole.EXCHANGE_CLEARING)
     fee_income = system_fund_account(m, SystemRole.FEE_INCOME)
-    products = {code: inst.product for code, inst in t.instruments.items()}
-    deliveries = []
-    nxt = ctx.ids.next
-    for n, trade in enumerate(t.unsettled.values()):
-        if n == cmd.limit:
-            break
-        deliveries.append(
-            Delivery(
-                trade.trade_id,
-                nxt("TX"),
-                products[trade.instrument],
-                trade.seller,
-                trade.buyer,
-                trade.quantity,
-                trade.buyer_fee + trade.seller_fee,
-            )
-        )
-    if not deliveries:
+    trades = list(islice(t.unsettled.values(), cmd.limit))
+    if not trades:
         return ()
-    return (TradesSettled(t.day, clearing, fee_income, tuple(deliveries)),)
+    products = {code: inst.product for code, inst in t.instruments.items()}
+    tx_ids = ctx.ids.next_many("TX", len(trades))
+    deliveries = tuple(
+        [
+            Delivery(
+                x.trade_id,
+                tx_id,
+                products[x.instrument],
+                x.seller,
+                x.buyer,
+                x.quantity,
+                x.buyer_fee + x.seller_fee,
+            )
+            for x, tx_id in zip(trades, tx_ids, strict=True)
+        ]
+    )
+    return (TradesSettled(t.day, clearing, fee_income, deliveries),)
 
 
 def apply_settled(m: MarketState, ev: TradesSettled) -> None:
-    """Each delivery through the ledgers' one posting path: the registry's DELIVERY
-    transaction (seller's locked -> buyer's pending), the fees' fund transaction (clearing ->
-    fee income); then the trade leaves the day's unsettled trades."""
-    post, post_funds, settle = m.registry.post, m.funds.post, m.trading.settle
-    fee_postings = ev.fee_postings
-    for d in ev.deliveries:
-        post(d.tx_id, TxType.DELIVERY, d.postings(), d.trade_id)
-        if d.fees:
-            post_funds(fee_postings(d))
-        settle(d.trade_id)
+    """The batch's deliveries through the ledgers' posting paths, netted: each one is a
+    registry ``DELIVERY`` transaction (seller's locked -> buyer's pending) and a fund
+    transaction of its fees (clearing -> fee income), and the holdings and balances move once
+    per account, product and bucket by their sum (the same end as posting them one by one;
+    statements read every entry from the event, :meth:`TradesSettled.entries`). Then the
+    trades leave the day's unsettled trades."""
+    deliveries = ev.deliveries
+    net: defaultdict[tuple[str, str, Bucket], int] = defaultdict(int)
+    fees = 0
+    locked, pending = Bucket.LOCKED, Bucket.PENDING
+    for d in deliveries:
+        net[d.seller, d.product, locked] -= d.quantity
+        net[d.buyer, d.product, pending] += d.quantity
+        fees += d.fees
+
+    def transactions() -> Iterator[tuple[str, TxRecord]]:
+        delivery = TxType.DELIVERY
+        return ((d.tx_id, TxRecord(delivery, d.postings(), d.trade_id)) for d in deliveries)
+
+    m.registry.post_net(
+        [Posting(a, p, b, q) for (a, p, b), q in net.items()],
+        len(deliveries),
+        transactions,
+    )
+    if fees:
+        m.funds.post(
+            (
+                FundPosting(ev.clearing_account, FundBucket.AVAILABLE, -fees),
+                FundPosting(ev.fee_account, FundBucket.AVAILABLE, fees),
+            )
+        )
+    m.trading.settle_many([d.trade_id for d in deliveries])
 
 
 def finish_day(m: MarketState, cmd: FinishDay, ctx: Ctx) -> Result:

@@ -32,6 +32,18 @@ class IdSource:
         counters[prefix] = n
         return f"{prefix}{n:0{width}d}"
 
+    def next_many(self, prefix: str, count: int, width: int = 6) -> list[str]:
+        """The next ``count`` ids of ``prefix``: the same as ``count`` calls of :meth:`next`."""
+        if count <= 0:
+            return []
+        counters = self._counters
+        n = counters.get(prefix)
+        if prefix not in self._before:
+            self._before[prefix] = n
+        start = 1 if n is None else n + 1
+        counters[prefix] = start + count - 1
+        return [f"{prefix}{i:0{width}d}" for i in range(start, start + count)]
+
     def begin(self) -> None:
         """Start a command: :meth:`moved` and :meth:`undo` cover the ids handed out from here."""
         self._before.clear()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from openets.registry.events import (
@@ -96,6 +96,23 @@ class RegistryState:
 
     def post(self, tx_id: str, tx_type: TxType, postings: tuple[Posting, ...], ref: str) -> None:
         """The registry's one posting path: a balanced transaction onto the holdings."""
+        self._move(postings)
+        self.transactions.add(tx_id, TxRecord(tx_type, postings, ref))
+
+    def post_net(
+        self,
+        net: Iterable[Posting],
+        count: int,
+        transactions: Callable[[], Iterable[tuple[str, TxRecord]]],
+    ) -> None:
+        """``count`` balanced transactions posted at once by their net effect: ``net`` sums
+        their postings per account, product and bucket (the holdings end as if each had been
+        posted in turn). ``transactions`` gives them one by one, called only where the index
+        keeps them in memory (on a SQL journal the store reads them from their record)."""
+        self._move(net)
+        self.transactions.add_many(count, transactions)
+
+    def _move(self, postings: Iterable[Posting]) -> None:
         holdings = self.holdings
         for p in postings:
             if p.account_id == ISSUED:
@@ -108,7 +125,6 @@ class RegistryState:
                 b = holdings[key2] = [0, 0, 0, 0, 0]
                 self.products.add(p.product)
             b[p.bucket] += p.delta
-        self.transactions.add(tx_id, TxRecord(tx_type, postings, ref))
 
     def apply_approval_requested(self, ev: ApprovalRequested) -> None:
         self.pending[ev.request_id] = ev

@@ -13,7 +13,7 @@ the store answers for every record of the journal, including those staged and no
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -72,6 +72,13 @@ class TxIndex:
         self.count += 1
         if self.store is None:
             self._mem[tx_id] = record
+
+    def add_many(self, count: int, records: Callable[[], Iterable[tuple[str, TxRecord]]]) -> None:
+        """``count`` transactions at once; ``records`` gives them (called only when kept in
+        memory, i.e. not bound to a store)."""
+        self.count += count
+        if self.store is None:
+            self._mem.update(records())
 
     def mark_reversed(self, tx_id: str, by: str) -> None:
         """``tx_id`` was reversed by the correction ``by`` (a bound store derives it itself)."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections import deque
+from collections import defaultdict, deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,6 +86,22 @@ class TradingState:
         x = self.unsettled.pop(trade_id)
         self._bump(self.bought, (x.buyer, x.instrument), -x.quantity)
         self._bump(self.sold, (x.seller, x.instrument), -x.quantity)
+
+    def settle_many(self, trade_ids: Iterable[str]) -> None:
+        """Trades left the day's unsettled trades: :meth:`settle` of each, the positions'
+        indexes moved once per account and instrument by the trades' net."""
+        pop = self.unsettled.pop
+        bought: defaultdict[tuple[str, str], int] = defaultdict(int)
+        sold: defaultdict[tuple[str, str], int] = defaultdict(int)
+        for trade_id in trade_ids:
+            x = pop(trade_id)
+            bought[x.buyer, x.instrument] += x.quantity
+            sold[x.seller, x.instrument] += x.quantity
+        bump = self._bump
+        for key, qty in bought.items():
+            bump(self.bought, key, -qty)
+        for key, qty in sold.items():
+            bump(self.sold, key, -qty)
 
     def book(self, code: str) -> OrderBook[str]:
         b = self.books.get(code)
