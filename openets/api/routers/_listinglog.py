@@ -1,24 +1,18 @@
 """Each account's order history (委托), for ``GET /listings?status=all``: every listing and
 continuous order with what became of it — open, filled, cancelled or expired — and when.
 
-A read model beside the engine like the trade log: listings posted while the server runs come
-from the engine's subscriber; older ones are read back from the journal once, in a worker
-thread, the first time someone asks.
+Made when asked from the account's records, read back from the journal by the sequence numbers
+the account log keeps (:mod:`openets.api.routers._accountlog`).
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Sequence
 from dataclasses import dataclass
 
+from openets.api.routers._accountlog import AccountLog
 from openets.domain.clock import from_utc_micros
-from openets.engine import codec
-from openets.engine.journal import Journal, Record
 from openets.trading.book import Side
 from openets.trading.events import ListingCancelled, ListingPosted, TradeExecuted
-
-_TYPES = frozenset({"ListingPosted", "ListingCancelled", "TradeExecuted"})
 
 
 @dataclass
@@ -74,48 +68,17 @@ class History:
 
 
 class ListingLog:
-    def __init__(self, journal: Journal, start_seq: int) -> None:
-        self.journal = journal
-        self.start_seq = start_seq
-        self.history = History()
-        self._loaded = False
-        # Events of the running server until the past is read: their time and the event only
-        # (the record's payload and hashes would double what they weigh).
-        self._pending: list[tuple[int, object]] = []
-        self._lock: asyncio.Lock | None = None
-
-    def __call__(self, records: Sequence[Record], events: Sequence[object]) -> None:
-        """The engine's subscriber (in the writer): kept aside until the past is read."""
-        for r, ev in zip(records, events, strict=True):
-            if r.type in _TYPES:
-                if self._loaded:
-                    self.history.apply(r.ts, ev)
-                else:
-                    self._pending.append((r.ts, ev))
+    def __init__(self, log: AccountLog) -> None:
+        self.log = log
 
     async def of(self, account_id: str | None) -> list[Entry]:
         """The account's listings (every account's with None), oldest first."""
-        if not self._loaded:
-            if self._lock is None:
-                self._lock = asyncio.Lock()
-            async with self._lock:
-                if not self._loaded:
-                    past = await asyncio.to_thread(self._load)
-                    for ts, ev in self._pending:
-                        past.apply(ts, ev)
-                    self.history, self._pending, self._loaded = past, [], True
+        history = History()
+        for ts, ev in await self.log.records(account_id):
+            history.apply(ts, ev)
         if account_id is None:
-            return sorted(self.history.by_id.values(), key=lambda e: e.posted_us)
-        return list(self.history.by_account.get(account_id, []))
-
-    def _load(self) -> History:
-        h = History()
-        for r in self.journal.read(0):
-            if r.seq > self.start_seq:
-                break
-            if r.type in _TYPES:
-                h.apply(r.ts, codec.decode(r.type, r.payload))
-        return h
+            return sorted(history.by_id.values(), key=lambda e: e.posted_us)
+        return list(history.by_account.get(account_id, []))
 
 
 def iso(us: int | None) -> str | None:

@@ -25,6 +25,7 @@ from openets.api.deps import (
     json_response,
 )
 from openets.api.errors import ApiError
+from openets.api.routers._accountlog import AccountLog
 from openets.api.routers._listinglog import ListingLog
 from openets.api.routers._orderhistory import (
     HistoryStatus,
@@ -83,12 +84,19 @@ Offset = Annotated[int, Query(ge=0, le=10**9)]
 
 
 def setup(services: Services) -> None:
-    log = TradeLog(services.market.engine.journal, services.state.last_seq)
-    services.extras["trade_log"] = log
+    def resting(listing_id: str) -> bool:
+        return listing_id in trading_of(services.state).listings
+
+    listings = trading_of(services.state).listings
+    log = AccountLog(
+        services.market.engine.journal,
+        services.state.last_seq,
+        resting,
+        {lid: lst.account_id for lid, lst in listings.items()},
+    )
     services.market.engine.subscribers.append(log)
-    history = ListingLog(services.market.engine.journal, services.state.last_seq)
-    services.extras["listing_log"] = history
-    services.market.engine.subscribers.append(history)
+    services.extras["trade_log"] = TradeLog(log)
+    services.extras["listing_log"] = ListingLog(log)
 
 
 def _side(name: str) -> Side:

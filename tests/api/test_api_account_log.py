@@ -1,0 +1,108 @@
+"""The account log behind ``GET /trades`` and the order history: it keeps sequence numbers and
+reads the events back from the journal when asked, so the server's memory does not grow with
+the order flow; the accounts of listings are kept only while they rest."""
+
+from __future__ import annotations
+
+import asyncio
+
+from openets.api.routers._accountlog import AccountLog
+from openets.api.routers._listinglog import ListingLog
+from openets.api.routers._tradelog import TradeLog
+from openets.engine import codec
+from openets.engine.journal import MemoryJournal, Record
+from openets.trading.book import Side
+from openets.trading.events import Event, ListingCancelled, ListingPosted, TradeExecuted
+
+T0 = 1_626_400_800_000_000
+
+
+def _posted(lid: str, account: str, qty: int) -> ListingPosted:
+    return ListingPosted(lid, "CEA21", account, Side.SELL, 4800, qty, 0, 0, False)
+
+
+def _trade(tid: str, buyer: str, seller: str, maker: str, qty: int) -> TradeExecuted:
+    return TradeExecuted(tid, "CEA21", "listing", 4800, qty, buyer, seller, maker, Side.SELL,
+                         0, 0, 0, "2021-07-16T10:00:00+08:00")
+
+
+class Market:
+    """A journal, the log subscribed to it, and which listings rest."""
+
+    def __init__(self, journal: MemoryJournal | None = None, start_seq: int = 0) -> None:
+        self.journal = journal or MemoryJournal()
+        self.seq = start_seq
+        self.book: set[str] = set()
+        self.log = AccountLog(self.journal, start_seq, self.book.__contains__, {})
+
+    def command(self, *events: Event, commit: bool = True) -> None:
+        records = []
+        for ev in events:
+            self.seq += 1
+            records.append(Record(self.seq, self.seq, T0 + self.seq, "t", type(ev).__name__,
+                                  codec.encode(ev), b"", "", ""))
+            if isinstance(ev, ListingPosted):
+                self.book.add(ev.listing_id)
+            elif isinstance(ev, ListingCancelled):
+                self.book.discard(ev.listing_id)
+        self.journal.append(records)
+        if commit:
+            self.journal.commit()
+        self.log(records, list(events))
+
+
+def test_the_account_log_keeps_sequence_numbers_and_reads_the_trades_from_the_journal() -> None:
+    m = Market()
+    m.command(_posted("L1", "S", 100))
+    for i in range(1, 4):
+        m.command(_trade(f"T{i}", "B", "S", "L1", 10))
+    trades = asyncio.run(TradeLog(m.log).of("B"))
+    assert [t.trade_id for t in trades] == ["T1", "T2", "T3"]
+    assert {a: list(s) for a, s in m.log.live.items()} == {"S": [1, 2, 3, 4], "B": [2, 3, 4]}
+
+
+def test_the_order_history_is_made_from_the_journal_when_asked() -> None:
+    m = Market()
+    m.command(_posted("L1", "S", 20))
+    m.command(_posted("L2", "S", 5))
+    m.command(_trade("T1", "B", "S", "L1", 20))
+    m.book.discard("L1")  # filled
+    m.command(ListingCancelled("L2", 5, 0, "cancelled"))
+    entries = asyncio.run(ListingLog(m.log).of("S"))
+    assert [(e.listing_id, e.status, e.filled) for e in entries] == [
+        ("L1", "filled", 20), ("L2", "cancelled", 0)
+    ]
+    assert [e.listing_id for e in asyncio.run(ListingLog(m.log).of(None))] == ["L1", "L2"]
+
+
+def test_a_listing_that_left_the_book_is_forgotten_by_the_account_log() -> None:
+    m = Market()
+    m.command(_posted("L1", "S", 10), _posted("L2", "S", 10))
+    m.book.discard("L1")
+    m.command(_trade("T1", "B", "S", "L1", 10))  # filled: no cancellation will name it
+    m.command(ListingCancelled("L2", 10, 0, "cancelled"))
+    assert m.log.owners == {}
+
+
+def test_records_not_yet_durable_are_read_from_the_journals_unwritten() -> None:
+    class Unwritten(MemoryJournal):
+        def unwritten(self) -> list[Record]:
+            return list(self._staged)
+
+    m = Market(Unwritten())
+    m.command(_posted("L1", "S", 10))
+    m.command(_trade("T1", "B", "S", "L1", 4), commit=False)
+    assert [t.trade_id for t in asyncio.run(TradeLog(m.log).of("S"))] == ["T1"]
+
+
+def test_records_from_before_the_start_are_indexed_from_the_journal_once_asked() -> None:
+    before = Market()
+    before.command(_posted("L1", "S", 10))
+    before.command(_trade("T1", "B", "S", "L1", 4))
+    m = Market(before.journal, start_seq=before.seq)
+    m.command(_trade("T2", "B", "S", "L1", 6))
+    assert {a: list(s) for a, s in m.log.live.items()} == {"B": [3], "S": [3]}
+    assert [t.trade_id for t in asyncio.run(TradeLog(m.log).of("B"))] == ["T1", "T2"]
+    assert [(e.listing_id, e.filled) for e in asyncio.run(ListingLog(m.log).of("S"))] == [
+        ("L1", 10)
+    ]
