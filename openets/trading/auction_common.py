@@ -10,8 +10,7 @@ from openets.clearing.port import Wallets, lock_event, release_funds
 from openets.domain.messages import Ctx, Event
 from openets.domain.rejection import Code, Rejection
 from openets.market import MarketState
-from openets.registry.handlers import move
-from openets.registry.model import Bucket, TxType
+from openets.registry.port import Bucket, TxType, move
 from openets.trading.auction_book import AuctionBook, AuctionRecord
 from openets.trading.auction_messages import AuctionLock
 from openets.trading.book import Side

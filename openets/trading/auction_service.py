@@ -26,7 +26,8 @@ from openets.domain.messages import Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
 from openets.domain.when import WhenError, parse_time
 from openets.market import Applier, Handler, MarketState
-from openets.registry.model import SubjectType, SystemRole
+from openets.registry import port as registry_port
+from openets.registry.port import SubjectType, SystemRole
 from openets.supervision.port import check_position_limit
 from openets.trading import auction as core
 from openets.trading.auction import AuctionSide, AuctionSpec, Bid, LockAsset
@@ -114,7 +115,7 @@ def _initiator(
 ) -> bool | Rejection:
     """Whether the initiator is a government account (paid allocation), or why it may not be;
     a government account buys only in a reserve's buy-back (``government_buy``)."""
-    acct = m.registry.accounts.get(account_id) if isinstance(account_id, str) else None
+    acct = registry_port.account(m, account_id)
     if acct is None or acct.subject_type is not SubjectType.SYSTEM:
         r = trading_account(m, account_id, "initiator")
         return r if r else False

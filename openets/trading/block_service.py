@@ -18,8 +18,7 @@ from openets.domain.checks import check_int
 from openets.domain.messages import Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
 from openets.market import Applier, Handler, MarketState
-from openets.registry.handlers import move
-from openets.registry.model import Bucket, TxType
+from openets.registry.port import Bucket, TxType, move
 from openets.supervision.port import check_position_limit
 from openets.trading import block as core
 from openets.trading import checks

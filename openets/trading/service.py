@@ -15,8 +15,8 @@ from openets.domain.checks import check_int
 from openets.domain.messages import Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
 from openets.market import Applier, Handler, MarketState
-from openets.registry.handlers import move
-from openets.registry.model import Bucket, TxType
+from openets.registry import port as registry_port
+from openets.registry.port import Bucket, TxType, move
 from openets.supervision.port import check_position_limit
 from openets.trading import checks
 from openets.trading import commands as tc
@@ -36,9 +36,7 @@ from openets.trading.state import APPLIERS, Listing
 
 
 def list_instrument(m: MarketState, cmd: tc.ListInstrument, ctx: Ctx) -> Result:
-    from openets.registry.validate import check_product
-
-    r = check_product(cmd.product) or check_int(
+    r = registry_port.check_product(cmd.product) or check_int(
         cmd.reference_price, "reference_price", Code.INVALID_PRICE, "a price in fen"
     )
     if r:
@@ -148,7 +146,7 @@ def lock_for(
         if isinstance(locked, Rejection):
             return locked
         return (locked[0],), amount, locked[1]
-    have = m.registry.available(account_id, product)
+    have = registry_port.available(m, account_id, product)
     if have < qty:
         t = trading(m)
         bought = sum(

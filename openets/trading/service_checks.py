@@ -9,7 +9,8 @@ from openets.domain.messages import Event
 from openets.domain.rejection import Code, Rejection
 from openets.market import MarketState
 from openets.presets import MarketRules
-from openets.registry.model import AccountStatus, SubjectType
+from openets.registry import port as registry_port
+from openets.registry.port import AccountStatus, SubjectType
 from openets.trading.book import Side
 from openets.trading.events import DayOpened
 from openets.trading.rules import TradingMethod
@@ -29,7 +30,7 @@ def trading_account(
     m: MarketState, account_id: object, field: str = "account_id"
 ) -> Rejection | None:
     """A participant account that may trade: active (restricted accounts may not trade)."""
-    acct = m.registry.accounts.get(account_id) if isinstance(account_id, str) else None
+    acct = registry_port.account(m, account_id)
     if acct is None or acct.subject_type is SubjectType.SYSTEM:
         return Rejection(Code.UNKNOWN_ACCOUNT, f"no participant account {account_id!r}", field)
     subjects = m.rules.venue.subjects
