@@ -1,7 +1,7 @@
 """Soak: sustained order flow over HTTP on loopback for a bounded time; memory stays flat.
 
     python benchmarks/soak.py [--quick] [--minutes 30 | --seconds 1800] [--clients 4]
-                              [--db URL | --postgres] [--warmup S] [--depth 40]
+                              [--db URL | --postgres] [--warmup S] [--depth 40] [--day 60]
 
 Starts ``openets serve`` on a temporary SQLite file (``--db URL``: an empty database;
 ``--postgres``: a fresh database on a throwaway cluster started from the local PostgreSQL
@@ -15,12 +15,15 @@ listings as a real day's fills do (35 %) — or cancels its oldest listing (19 %
 keeping more than ``--depth`` listings of its own cancels the oldest (listings that a real
 day lets expire), so the book stays within ``clients x depth`` listings however long the run.
 Deposits (a bank top-up) are 1 % of the operations: money arrives now and then, not with every
-order. No end of day runs: a soak is one long session.
+order. Every ``--day`` seconds the exchange operator ends the trading day as a real day ends:
+the clock moves to the close (listings expire), ``POST /ops/eod`` settles the day's trades, and
+the clock moves to the next trading day's opening. A day's trades wait in memory for their
+settlement until its end, as they must; the soak's days keep that at a day's worth.
 
-Resident memory is sampled after the warm-up (default: a tenth of the run, 3 to 60 s; the
-book reaches its depth and the lazily built read models their size in it) and then every few
-seconds. The figure ``soak rss growth after warm-up`` is the last sample against the first,
-in per cent (target: within ±5 %), and ``soak errors`` counts server 5xx answers and requests
+Resident memory is sampled right after each end of day, once the warm-up is over (default: a
+tenth of the run, 3 to 60 s; the book reaches its depth in it), the same point of each day's
+cycle. The figure ``soak rss growth after warm-up`` is the last sample against the first, in
+per cent (target: within ±5 %), and ``soak errors`` counts server 5xx answers and requests
 that got no answer (target: 0); rejections of a client's own racing commands (taking a
 listing someone else just took, cancelling a listing just filled) are answers, not errors.
 """
@@ -42,7 +45,22 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._bench import bench
-from openets.ops.drill import CEA, Acks, free_port, login, seed, start_server, wait_up
+from openets.ops.drill import (
+    CEA,
+    Acks,
+    free_port,
+    login,
+    next_session,
+    seed,
+    start_server,
+    wait_up,
+)
+
+
+class Counts(Acks):
+    def total(self) -> int:
+        with self.lock:
+            return len(self.deposits) + len(self.listings) + len(self.trades) + len(self.cancels)
 
 
 def rss_mib(pid: int) -> float:
@@ -119,6 +137,16 @@ def steady_client(
     c.close()
 
 
+def end_of_day(op: httpx.Client) -> None:
+    """Close today's session, run the end of day and open the next trading day."""
+    today = str(op.get("/ops/status").json()["now"])[:10]
+    r = op.post("/ops/clock/advance", json={"to": f"{today}T15:05:00+08:00"})
+    assert r.status_code == 200, r.text
+    r = op.post("/ops/eod", timeout=120)
+    assert r.status_code == 200, r.text
+    next_session(op)
+
+
 @contextlib.contextmanager
 def database(url: str | None, postgres: bool, tmp: str) -> Iterator[str]:
     """The empty database to soak on: ``url``, a throwaway PostgreSQL one, or a SQLite file."""
@@ -146,9 +174,11 @@ def main() -> None:
     ap.add_argument("--postgres", action="store_true", help="on a throwaway PostgreSQL cluster")
     ap.add_argument("--warmup", type=float, default=None, help="seconds before the first sample")
     ap.add_argument("--depth", type=int, default=40, help="listings a client keeps at most")
+    ap.add_argument("--day", type=float, default=None, help="seconds of a trading day (60)")
     a = ap.parse_args()
     seconds = 10 if a.quick else (a.minutes * 60 if a.minutes is not None else a.seconds)
     warmup = a.warmup if a.warmup is not None else max(3.0, min(60.0, seconds / 10))
+    day = a.day if a.day is not None else (2.5 if a.quick else min(60.0, seconds / 5))
     with tempfile.TemporaryDirectory() as tmp, database(a.db, a.postgres, tmp) as db:
         accounts = seed(db)
         port = free_port()
@@ -156,7 +186,7 @@ def main() -> None:
         proc = start_server(db, port)
         try:
             wait_up(base, proc)
-            acks = Acks()
+            acks = Counts()
             stop = threading.Event()
             threads = [
                 threading.Thread(
@@ -165,22 +195,28 @@ def main() -> None:
                 )
                 for i in range(a.clients)
             ]
+            op = login(base, "exop", "drill-exchange-operator-1")
             for t in threads:
                 t.start()
-            time.sleep(warmup)
-            first = rss_mib(proc.pid)
-            seq0 = httpx.get(f"{base}/health").json().get("journal_seq", 0)
-            samples = [first]
-            t0 = time.monotonic()
-            while time.monotonic() - t0 < seconds:
-                time.sleep(max(0.0, min(10.0, seconds / 4, seconds - (time.monotonic() - t0))))
-                samples.append(rss_mib(proc.pid))
+            began = time.monotonic()
+            samples: list[float] = []
+            seq0, t0, days, days0, acked0 = 0, began, 0, 0, 0
+            while not samples or time.monotonic() - t0 < seconds:
+                time.sleep(max(0.0, day - (time.monotonic() - began) % day))
+                end_of_day(op)
+                days += 1
+                if time.monotonic() - began >= warmup:
+                    samples.append(rss_mib(proc.pid))
+                    if len(samples) == 1:
+                        seq0 = httpx.get(f"{base}/health").json().get("journal_seq", 0)
+                        t0 = time.monotonic()
+                        days0 = days
+                        acked0 = acks.total()
             dt = time.monotonic() - t0
             stop.set()
             for t in threads:
                 t.join(timeout=30)
             health = httpx.get(f"{base}/health").json()
-            op = login(base, "exop", "drill-exchange-operator-1")
             try:
                 metrics = op.get("/metrics").text
             finally:
@@ -190,12 +226,15 @@ def main() -> None:
             proc.wait(timeout=30)
     n5xx = sum(float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines()
                if line.startswith("openets_http_requests_total") and 'status="5' in line)
-    acked = len(acks.deposits) + len(acks.listings) + len(acks.trades) + len(acks.cancels)
+    acked = acks.total() - acked0
+    first = samples[0]
     growth = 100 * (samples[-1] - first) / first
     bench("soak rss growth after warm-up", growth, "%")
     bench("soak errors", int(n5xx) + acks.errors, "requests")
     bench("soak.seconds", dt, "s")
+    bench("soak.trading_days", days - days0, "days")
     bench("soak.acknowledged_commands_per_s", acked / dt, "commands/s")
+    bench("soak.acknowledged_commands", acked, "commands")
     bench("soak.listings_posted", len(acks.listings), "listings")
     bench("soak.listings_cancelled", len(acks.cancels), "listings")
     bench("soak.trades", len(acks.trades), "trades")
