@@ -14,14 +14,15 @@ from openets.clearing.funds import FundBucket, FundPosting, FundsPosted
 from openets.domain.messages import Ctx
 from openets.domain.money import format_yuan
 from openets.domain.rejection import Code, Rejection
-from openets.registry.model import SystemRole
+from openets.registry import port as registry_port
+from openets.registry.port import SystemRole
 
 if TYPE_CHECKING:
     from openets.market import MarketState
 
 
 def system_fund_account(m: MarketState, role: SystemRole) -> str:
-    return m.registry.required_system_account(role)
+    return registry_port.system_account(m, role)
 
 
 def usable_proceeds(m: MarketState, receivable: int) -> int:

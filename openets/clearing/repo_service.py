@@ -22,8 +22,8 @@ from openets.domain.checks import check_int, checked_day
 from openets.domain.messages import Ctx, Result
 from openets.domain.rejection import Code, Rejection
 from openets.market import Applier, Handler, MarketState
-from openets.supervision.finance import (
-    APPLIERS,
+from openets.supervision.port import (
+    FINANCE_APPLIERS,
     PLEDGE_EVENTS,
     AcceptRepo,
     CancelRepo,
@@ -34,9 +34,10 @@ from openets.supervision.finance import (
     RepoRecord,
     RepoStatus,
     RepurchaseRepo,
+    check_account_restriction,
+    check_position_limit,
     fin,
 )
-from openets.supervision.port import check_account_restriction, check_position_limit
 from openets.trading.port import (
     Side,
     check_not_suspended,
@@ -212,6 +213,6 @@ def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> No
             RepurchaseRepo: repurchase_repo,
         }
     )
-    for ev_t, fn in APPLIERS.items():
+    for ev_t, fn in FINANCE_APPLIERS.items():
         if ev_t not in PLEDGE_EVENTS:
             appliers[ev_t] = apply_part("finance", fn)

@@ -11,13 +11,14 @@ from openets.clearing.limits import FundLimits
 from openets.domain.messages import Ctx, Result
 from openets.domain.rejection import Code, Rejection
 from openets.market import Applier, Handler, MarketState
-from openets.registry.model import AccountStatus, SubjectType
+from openets.registry import port as registry_port
+from openets.registry.port import AccountStatus, SubjectType
 
 
 def participant_account(
     m: MarketState, account_id: object, field: str = "account_id"
 ) -> Rejection | None:
-    acct = m.registry.accounts.get(account_id) if isinstance(account_id, str) else None
+    acct = registry_port.account(m, account_id)
     if acct is None or acct.subject_type is SubjectType.SYSTEM:
         return Rejection(Code.UNKNOWN_ACCOUNT, f"no participant account {account_id!r}", field)
     if acct.status not in (AccountStatus.ACTIVE, AccountStatus.RESTRICTED):

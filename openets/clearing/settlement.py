@@ -23,8 +23,7 @@ from dataclasses import dataclass
 
 from openets.clearing.funds import FundBucket, FundPosting, FundsPosted
 from openets.domain.messages import Event
-from openets.registry.events import LedgerPosted
-from openets.registry.model import Bucket, Posting, TxType
+from openets.registry.port import Bucket, LedgerPosted, Posting, TxType
 
 FEE_TX_TYPE = "settlement_fee"
 DELIVERY_MEMO = "settlement: delivery versus payment"

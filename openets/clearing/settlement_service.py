@@ -29,10 +29,9 @@ from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.money import format_yuan
 from openets.domain.rejection import Code, Rejection
 from openets.market import Applier, Handler, MarketState
-from openets.registry.events import LedgerPosted
-from openets.registry.model import Bucket, Posting, SystemRole, TxType
-from openets.registry.txindex import TxRecord
-from openets.trading.events import DayFinished
+from openets.registry import port as registry_port
+from openets.registry.port import Bucket, LedgerPosted, Posting, SystemRole, TxRecord, TxType
+from openets.trading.port import DayFinished
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +100,8 @@ def apply_settled(m: MarketState, ev: TradesSettled) -> None:
         delivery = TxType.DELIVERY
         return ((d.tx_id, TxRecord(delivery, d.postings(), d.trade_id)) for d in deliveries)
 
-    m.registry.post_net(
+    registry_port.post_settlement(
+        m,
         [Posting(a, p, b, q) for (a, p, b), q in net.items()],
         len(deliveries),
         transactions,
@@ -138,11 +138,10 @@ def finish_day(m: MarketState, cmd: FinishDay, ctx: Ctx) -> Result:
     events: list[Event] = []
     roll = tuple(
         p
-        for (acct, prod), b in sorted(m.registry.holdings.items())
-        if b[Bucket.PENDING]
+        for acct, prod, qty in registry_port.pending_holdings(m)
         for p in (
-            Posting(acct, prod, Bucket.PENDING, -b[Bucket.PENDING]),
-            Posting(acct, prod, Bucket.AVAILABLE, b[Bucket.PENDING]),
+            Posting(acct, prod, Bucket.PENDING, -qty),
+            Posting(acct, prod, Bucket.AVAILABLE, qty),
         )
     )
     if roll:

@@ -18,8 +18,8 @@ from openets.registry.events import LedgerPosted
 from openets.registry.handlers import move
 from openets.registry.model import Bucket, Posting, TxType
 from openets.registry.validate import check_enough, check_product, get_usable_account
-from openets.supervision.finance import (
-    APPLIERS,
+from openets.supervision.port import (
+    FINANCE_APPLIERS,
     PLEDGE_EVENTS,
     DecidePledgeEnforcement,
     PledgeEnforcementDecided,
@@ -181,4 +181,4 @@ def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> No
         }
     )
     for ev_t in PLEDGE_EVENTS:
-        appliers[ev_t] = apply_part("finance", APPLIERS[ev_t])
+        appliers[ev_t] = apply_part("finance", FINANCE_APPLIERS[ev_t])

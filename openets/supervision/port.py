@@ -2,7 +2,9 @@
 buys or moves allowances or funds out (pure reads of the state, each a Rejection or None).
 
 - :func:`check_position_limit` before a command adds to a buyer's position (POSITION_LIMIT);
-- :func:`check_account_restriction` for an account restricted from trading or transfer.
+- :func:`check_account_restriction` for an account restricted from trading or transfer;
+- the finance agreements' record (:mod:`openets.supervision.finance`: pledges and repos, their
+  messages, state and appliers), which the registry's pledges and clearing's repos keep.
 """
 
 from __future__ import annotations
@@ -10,12 +12,70 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 
 from openets.domain.rejection import Code, Rejection
-from openets.registry.model import SubjectType
+from openets.registry import port as registry_port
+from openets.registry.port import SubjectType
+from openets.supervision.finance import APPLIERS as FINANCE_APPLIERS
+from openets.supervision.finance import (
+    PLEDGE_EVENTS,
+    AcceptRepo,
+    CancelRepo,
+    DecidePledgeEnforcement,
+    FinanceState,
+    PledgeEnforcementDecided,
+    PledgeEnforcementRequested,
+    PledgeRecord,
+    PledgeRegistered,
+    PledgeReleased,
+    PledgeStatus,
+    ProposeRepo,
+    RegisterPledge,
+    RepayPledge,
+    RepoCancelled,
+    RepoLegTraded,
+    RepoProposed,
+    RepoRecord,
+    RepoStatus,
+    RepurchaseRepo,
+    RequestPledgeEnforcement,
+    fin,
+)
 from openets.supervision.risk import Position, RiskRules, check_position
 from openets.supervision.state import SupervisionState
 
 if TYPE_CHECKING:
     from openets.market import MarketState
+
+__all__ = [
+    "FINANCE_APPLIERS",
+    "PLEDGE_EVENTS",
+    "AcceptRepo",
+    "CancelRepo",
+    "DecidePledgeEnforcement",
+    "FinanceState",
+    "PledgeEnforcementDecided",
+    "PledgeEnforcementRequested",
+    "PledgeRecord",
+    "PledgeRegistered",
+    "PledgeReleased",
+    "PledgeStatus",
+    "ProposeRepo",
+    "RegisterPledge",
+    "RepayPledge",
+    "RepoCancelled",
+    "RepoLegTraded",
+    "RepoProposed",
+    "RepoRecord",
+    "RepoStatus",
+    "RepurchaseRepo",
+    "RequestPledgeEnforcement",
+    "Restriction",
+    "check_account_restriction",
+    "check_position_limit",
+    "fin",
+    "position_of",
+    "risk_rules",
+    "sup",
+]
 
 
 def sup(m: MarketState) -> SupervisionState:
@@ -30,7 +90,7 @@ def risk_rules(m: MarketState) -> RiskRules:
 
 def position_of(m: MarketState, account_id: str, product: str) -> Position:
     """Held in every bucket, today's unsettled trades, and open buy listings of ``product``."""
-    held = sum(m.registry.bucket(account_id, product))
+    held = sum(registry_port.bucket(m, account_id, product))
     bought = sold = open_buys = 0
     t = m.trading
     if t is not None:
@@ -47,7 +107,7 @@ def check_position_limit(
     m: MarketState, account_id: str, product: str, extra_qty: int
 ) -> Rejection | None:
     """POSITION_LIMIT if buying ``extra_qty`` more would take the account over its limit."""
-    acct = m.registry.accounts.get(account_id)
+    acct = registry_port.account(m, account_id)
     if acct is None or acct.subject_type is SubjectType.SYSTEM:
         return None
     rr = risk_rules(m)

@@ -30,10 +30,13 @@ from openets.trading.checks import (
     check_price_within_band,
     check_session_open,
 )
+from openets.trading.events import DayFinished, InstrumentStatusChanged
 from openets.trading.service import lock_for, release_listing, trade_events
 from openets.trading.service_checks import day_guard, trading_account
 
 __all__ = [
+    "DayFinished",
+    "InstrumentStatusChanged",
     "Side",
     "announced",
     "announced_spec",
