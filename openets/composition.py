@@ -111,11 +111,16 @@ TRANSFER_GUARDS: dict[type, supervision.Accounts] = {
 }
 """Commands refused for an account restricted from transfers: (account, field) they move out of."""
 
-WRAPPERS: dict[type, Callable[[Handler], Handler]] = {
-    rc.ChangeAccountStatus: account_close.guard_close,  # no close while money or orders are open
-    sm.UnlinkAccounts: supervision.guard_unlink,  # every account known to the registry
+WRAPPERS: dict[type, tuple[Callable[[Handler], Handler], ...]] = {
+    rc.ChangeAccountStatus: (
+        account_close.guard_close,  # no close while money or orders are open
+        supervision.withdraw_when_barred,  # a restricted or frozen account's orders leave
+    ),
+    account_requests.DecideAccountStatus: (supervision.withdraw_when_barred,),  # approved
+    sm.UnlinkAccounts: (supervision.guard_unlink,),  # every account known to the registry
 }
-"""Handlers wrapped by a guard of another context (applied after ``TRANSFER_GUARDS``)."""
+"""Handlers wrapped by guards of another context (applied after ``TRANSFER_GUARDS``, the first
+listed innermost)."""
 
 CHAINED: dict[type, tuple[Applier, ...]] = {
     LedgerPosted: (
@@ -207,8 +212,9 @@ def compose(
     _claim(appliers, {t: chained(fns) for t, fns in CHAINED.items()}, "CHAINED")
     for cmd_t, accounts in TRANSFER_GUARDS.items():
         handlers[cmd_t] = guarded(handlers[cmd_t], accounts)
-    for cmd_t, wrap in WRAPPERS.items():
-        handlers[cmd_t] = wrap(handlers[cmd_t])
+    for cmd_t, wraps in WRAPPERS.items():
+        for wrap in wraps:
+            handlers[cmd_t] = wrap(handlers[cmd_t])
     return handlers, appliers
 
 

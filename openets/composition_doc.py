@@ -61,8 +61,7 @@ def _sources() -> tuple[dict[type, str], dict[type, list[str]]]:
 
 def _guards(t: type) -> str:
     guards = ["transfer restriction"] if t in comp.TRANSFER_GUARDS else []
-    if t in comp.WRAPPERS:
-        guards.append(_where(comp.WRAPPERS[t]))
+    guards += [_where(wrap) for wrap in comp.WRAPPERS.get(t, ())]
     return ", ".join(guards)
 
 

@@ -20,12 +20,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from openets.domain.messages import Ctx, Event, Result
+from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
 from openets.market import Applier, Handler, MarketState
 from openets.registry import commands as rc
-from openets.registry.events import LedgerPosted
-from openets.registry.model import SystemRole, TxType
+from openets.registry.events import AccountStatusChanged, LedgerPosted
+from openets.registry.model import AccountStatus, SystemRole, TxType
 from openets.supervision import messages as sm
 from openets.supervision.handlers import HANDLERS, authority_field, text_field
 from openets.supervision.port import check_account_restriction as check_account_restriction
@@ -247,6 +247,32 @@ def guard_unlink(inner: Handler) -> Handler:
             if r:
                 return r
         return inner(m, cmd, ctx)
+
+    return guarded
+
+
+BARRED = frozenset({AccountStatus.RESTRICTED, AccountStatus.FROZEN})
+"""Registry statuses under which an account may not trade (its resting orders leave)."""
+
+
+def withdraw_when_barred(inner: Handler) -> Handler:
+    """``inner``, and when it restricts or freezes an account (an ``AccountStatusChanged`` of
+    the registry's status change, direct or approved), the account's resting listings, orders,
+    bids and auctions are taken back with their locks, the reason journaled
+    (:func:`withdraw_resting`)."""
+
+    def guarded(m: MarketState, cmd: Command, ctx: Ctx) -> Result:
+        r = inner(m, cmd, ctx)
+        if isinstance(r, Rejection):
+            return r
+        barred = [e for e in r if isinstance(e, AccountStatusChanged) and e.new in BARRED]
+        if not barred:
+            return r
+        out = list(r)
+        for e in barred:
+            why = f"account {e.account_id} {e.new.value} by the registry: {e.reason}"
+            out += withdraw_resting(m, e.account_id, why, ctx)
+        return tuple(out)
 
     return guarded
 
