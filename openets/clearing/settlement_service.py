@@ -88,24 +88,19 @@ def apply_settled(m: MarketState, ev: TradesSettled) -> None:
     statements read every entry from the event, :meth:`TradesSettled.entries`). Then the
     trades leave the day's unsettled trades."""
     deliveries = ev.deliveries
-    net: defaultdict[tuple[str, str, Bucket], int] = defaultdict(int)
-    fees = 0
-    locked, pending = Bucket.LOCKED, Bucket.PENDING
+    sent: defaultdict[tuple[str, str], int] = defaultdict(int)
+    received: defaultdict[tuple[str, str], int] = defaultdict(int)
     for d in deliveries:
-        net[d.seller, d.product, locked] -= d.quantity
-        net[d.buyer, d.product, pending] += d.quantity
-        fees += d.fees
+        sent[d.seller, d.product] -= d.quantity
+        received[d.buyer, d.product] += d.quantity
+    fees = sum([d.fees for d in deliveries])
 
     def transactions() -> Iterator[tuple[str, TxRecord]]:
         delivery = TxType.DELIVERY
         return ((d.tx_id, TxRecord(delivery, d.postings(), d.trade_id)) for d in deliveries)
 
-    registry_port.post_settlement(
-        m,
-        [Posting(a, p, b, q) for (a, p, b), q in net.items()],
-        len(deliveries),
-        transactions,
-    )
+    net = {Bucket.LOCKED: sent, Bucket.PENDING: received}
+    registry_port.post_settlement(m, net, len(deliveries), transactions)
     if fees:
         m.funds.post(
             (

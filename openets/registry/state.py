@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from openets.registry.events import (
@@ -16,6 +16,7 @@ from openets.registry.model import (
     ISSUED,
     RETIREMENT_ROLES,
     Account,
+    Bucket,
     Posting,
     SystemRole,
     TxType,
@@ -101,15 +102,25 @@ class RegistryState:
 
     def post_net(
         self,
-        net: Iterable[Posting],
+        net: Mapping[Bucket, Mapping[tuple[str, str], int]],
         count: int,
         transactions: Callable[[], Iterable[tuple[str, TxRecord]]],
     ) -> None:
         """``count`` balanced transactions posted at once by their net effect: ``net`` sums
-        their postings per account, product and bucket (the holdings end as if each had been
+        their postings per bucket and (account, product) (the holdings end as if each had been
         posted in turn). ``transactions`` gives them one by one, called only where the index
         keeps them in memory (on a SQL journal the store reads them from their record)."""
-        self._move(net)
+        holdings, tallies = self.holdings, self.tallies
+        for bucket, deltas in net.items():
+            for key, delta in deltas.items():
+                if key[0] == ISSUED:
+                    tallies[key] = tallies.get(key, 0) + delta
+                    continue
+                b = holdings.get(key)
+                if b is None:
+                    b = holdings[key] = [0, 0, 0, 0, 0]
+                    self.products.add(key[1])
+                b[bucket] += delta
         self.transactions.add_many(count, transactions)
 
     def _move(self, postings: Iterable[Posting]) -> None:

@@ -3,6 +3,7 @@ posted one by one, statements still see every entry, and replay restores the sam
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from dsl import Given
@@ -15,6 +16,8 @@ from openets.engine.core import Engine
 from openets.market import MarketState
 from openets.ops.eod import run_end_of_day
 from openets.registry.events import LedgerPosted
+from openets.registry.model import TxType
+from openets.store.tx_store import rows_of
 from openets.trading.book import Side
 from openets.trading.commands import PostListing, TakeListing
 
@@ -33,9 +36,15 @@ def _post_each_entry(m: MarketState, ev: TradesSettled) -> None:
         m.trading.settle(d.trade_id)
 
 
-def _settled_day() -> Given:
-    """A day of 40 trades (with fees) among four accounts that buy and sell, settled 7 at a time."""
-    g = Given.in_memory("2021-07-16T09:00+08:00", preset="cn-demo")
+def _settled_day(db: Path | None = None) -> Given:
+    """A day of 40 trades (with fees) among four accounts that buy and sell, settled 7 at a time
+    (in memory, or on the database ``db``)."""
+    start = "2021-07-16T09:00+08:00"
+    g = (
+        Given.in_memory(start, preset="cn-demo")
+        if db is None
+        else Given.on_db(db, start, preset="cn-demo")
+    )
     g.instrument(CEA, "48.00")
     accts = [g.account(tonnes={CEA: 50_000}, fen=10**9) for _ in range(4)]
     g.at("2021-07-16T09:30+08:00")
@@ -88,6 +97,18 @@ def test_a_settled_batch_still_lists_a_delivery_and_a_fee_entry_per_trade() -> N
     assert len(deliveries) == len(fees) == 40
     assert len({e.tx_id for e in deliveries}) == 40
     assert all(sum(p.delta for p in e.postings) == 0 for e in entries)
+
+
+def test_every_delivery_of_a_settled_batch_is_a_transaction_of_the_store(tmp_path: Path) -> None:
+    g = _settled_day(tmp_path / "market.db")
+    records = [r for r in g.engine.journal.read(0) if r.type == "TradesSettled"]
+    deliveries = [(d, r.seq) for r in records for b in _decoded(r) for d in b.deliveries]
+    assert rows_of(records) == ([(d.tx_id, seq) for d, seq in deliveries], [])
+    txs = g.state.registry.transactions
+    assert txs.in_memory == 0
+    for d, _ in deliveries:
+        tx = txs[d.tx_id]
+        assert (tx.tx_type, tx.postings, tx.ref) == (TxType.DELIVERY, d.postings(), d.trade_id)
 
 
 def _decoded(record: Any) -> list[Any]:
