@@ -16,7 +16,7 @@ re-exported here, so a context names them without reaching into the registry's m
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from openets.domain.messages import Ctx, Event
@@ -149,7 +149,7 @@ def cancel_voluntarily(m: MarketState, cmd: CancelVoluntarily, ctx: Ctx) -> Resu
 
 def post_settlement(
     m: MarketState,
-    net: Iterable[Posting],
+    net: Mapping[Bucket, Mapping[tuple[str, str], int]],
     count: int,
     transactions: Callable[[], Iterable[tuple[str, TxRecord]]],
 ) -> None:
