@@ -48,13 +48,19 @@ from openets.domain.checks import check_types
 from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.money import format_yuan
 from openets.domain.products import CCER, CCER_PRE_2017, cea_for_year, is_ccer
+from openets.domain.provinces import PROVINCES
 from openets.domain.rejection import Code, Rejection
 from openets.market import Applier, Handler, MarketState, apply_part
-from openets.registry import commands as rc
-from openets.registry import handlers as reg
-from openets.registry.events import LedgerPosted
-from openets.registry.model import ISSUED, Bucket, Posting, SubjectType, SystemRole, TxType
-from openets.registry.validate import get_usable_account
+from openets.registry import port as reg
+from openets.registry.port import (
+    ISSUED,
+    Bucket,
+    LedgerPosted,
+    Posting,
+    SubjectType,
+    SystemRole,
+    TxType,
+)
 
 
 @dataclass(slots=True)
@@ -141,7 +147,7 @@ def issue_allocation(m: MarketState, cmd: IssueAllocation, ctx: Ctx) -> Result:
         return Rejection(Code.INVALID_FIELD, "budgets must name at least one province", "budgets")
     seen: set[str] = set()
     for i, b in enumerate(cmd.budgets):
-        if b.province not in reg.PROVINCES or b.province in seen:
+        if b.province not in PROVINCES or b.province in seen:
             why = "appears twice" if b.province in seen else "is not a province (e.g. 山东)"
             return Rejection(Code.INVALID_FIELD, f"{b.province!r} {why}", f"budgets[{i}].province")
         seen.add(b.province)
@@ -192,7 +198,7 @@ def _apply_issued(comp: CompliancePart, ev: AllocationIssued) -> None:
 
 
 def system_account(m: MarketState, role: SystemRole, province: str = "") -> str:
-    return m.registry.required_system_account(role, province)
+    return reg.system_account(m, role, province)
 
 
 # --- registry movements of compliance events ------------------------------------------------
@@ -206,12 +212,12 @@ def _from_province(
     memo: str,
 ) -> list[Event] | Rejection:
     """Issue ``qty`` from the province's allocation account to the entity's account."""
-    acct = get_usable_account(m.registry, ev.account_id, moving_out=False)
+    acct = reg.usable_account(m, ev.account_id, moving_out=False)
     if isinstance(acct, Rejection):
         return acct
     province, product = ev.province, ev.product
     source = system_account(m, SystemRole.PROVINCIAL_ALLOCATION, province)
-    have = m.registry.available(source, product)
+    have = reg.available(m, source, product)
     if have < qty:
         return Rejection(
             Code.INSUFFICIENT_HOLDINGS,
@@ -231,10 +237,10 @@ def _from_province(
 def _claw_back(
     m: MarketState, ev: FinalAllocationDetermined, ctx: Ctx, memo: str
 ) -> list[Event] | Rejection:
-    acct = get_usable_account(m.registry, ev.account_id, moving_out=False)
+    acct = reg.usable_account(m, ev.account_id, moving_out=False)
     if isinstance(acct, Rejection):
         return acct
-    have = m.registry.available(ev.account_id, ev.product)
+    have = reg.available(m, ev.account_id, ev.product)
     if have < ev.clawback_t:
         return Rejection(
             Code.INSUFFICIENT_HOLDINGS,
@@ -261,7 +267,7 @@ def _surrender_moves(m: MarketState, ev: SurrenderRecorded, ctx: Ctx) -> list[Ev
     out: list[Event] = []
     cea = tuple((i.product, i.quantity) for i in ev.items if not is_ccer(i.product))
     if cea:
-        r = reg.surrender(m.registry, rc.Surrender(ev.account_id, ev.year, cea), ctx)
+        r = reg.surrender(m, reg.Surrender(ev.account_id, ev.year, cea), ctx)
         if isinstance(r, Rejection):
             return r
         out += r
@@ -270,8 +276,8 @@ def _surrender_moves(m: MarketState, ev: SurrenderRecorded, ctx: Ctx) -> list[Ev
         if not ccer:
             continue
         memo = f"CCER offset for compliance year {ev.year}"
-        cmd = rc.CancelVoluntarily(ev.account_id, code, ccer, memo)
-        r = reg.cancel_voluntarily(m.registry, cmd, ctx)
+        cmd = reg.CancelVoluntarily(ev.account_id, code, ccer, memo)
+        r = reg.cancel_voluntarily(m, cmd, ctx)
         if isinstance(r, Rejection):
             return r
         out += [replace(e, ref=str(ev.year)) if isinstance(e, LedgerPosted) else e for e in r]
@@ -317,7 +323,7 @@ def _register_entity(m: MarketState, cmd: mrv.RegisterEntity, ctx: Ctx) -> Resul
     result = decide(m, cmd, ctx)
     if isinstance(result, Rejection):
         return result
-    acct = m.registry.accounts.get(cmd.account_id)
+    acct = reg.account(m, cmd.account_id)
     if acct is None:
         return Rejection(Code.UNKNOWN_ACCOUNT, f"no account {cmd.account_id!r}", "account_id")
     if acct.subject_type is not SubjectType.ENTITY:
@@ -377,17 +383,17 @@ def _assess_penalty(m: MarketState, cmd: AssessPenalty, ctx: Ctx) -> Result:
     return result
 
 
-def surrender(m: MarketState, cmd: rc.Surrender, ctx: Ctx) -> Result:
+def surrender(m: MarketState, cmd: reg.Surrender, ctx: Ctx) -> Result:
     """The registry's surrender: a compliance surrender when the account is a covered entity's.
 
     The caller (the API) has checked that the actor acts for the account, so the compliance
     side runs as the engine (``SYSTEM_ACTOR``); the journal keeps the real actor.
     """
     if not isinstance(cmd.account_id, str):
-        return reg.surrender(m.registry, cmd, ctx)
+        return reg.surrender(m, cmd, ctx)
     entity = part(m).entity_for_account(cmd.account_id)
     if entity is None:
-        return reg.surrender(m.registry, cmd, ctx)
+        return reg.surrender(m, cmd, ctx)
     items = cmd.items
     if not isinstance(items, tuple) or not all(
         isinstance(i, tuple | list) and len(i) == 2 for i in items
@@ -470,7 +476,7 @@ def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> No
     for cmd_t in mrv.COMMANDS:
         handlers[cmd_t] = _typed(SPECIAL.get(cmd_t, decide))
     handlers[IssueAllocation] = _typed(issue_allocation)
-    handlers[rc.Surrender] = surrender
+    handlers[reg.Surrender] = surrender
     for ev_t in EVENTS:
         appliers[ev_t] = apply_part("compliance", mrv.apply)
     appliers[AllocationIssued] = apply_part("compliance", _apply_issued)

@@ -26,6 +26,7 @@ from openets.domain.checks import check_types
 from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
 from openets.market import Applier, Handler, MarketState, apply_part
+from openets.registry import port as reg
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +88,9 @@ def _rule(comp: CompliancePart, year: int) -> tuple[Plan, CarryOver] | Rejection
 
 def held_old_t(m: MarketState, account_id: str, rule: CarryOver) -> int:
     """Tonnes of the carried vintages (up to CEA24) in the account, every bucket."""
-    holdings = m.registry.holdings
     return sum(
-        sum(holdings.get((account_id, product), ()))
-        for product in sorted(m.registry.products)
+        reg.held(m, account_id, product)
+        for product in reg.products(m)
         if is_carried_vintage(rule, product)
     )
 

@@ -9,7 +9,8 @@ from openets.compliance.service_inputs import month_price
 from openets.domain.products import cea_for_year, is_ccer
 from openets.domain.rejection import Code, Rejection
 from openets.market import MarketState
-from openets.registry.model import SystemRole
+from openets.registry import port as reg
+from openets.registry.port import SystemRole
 
 
 def penalty_quote(m: MarketState, entity_id: str, year: int) -> PenaltyAssessment | Rejection:
@@ -30,7 +31,7 @@ def province_budgets(m: MarketState, year: int) -> dict[str, tuple[int, int]]:
     for (y, province), passed in sorted(part(m).budgets.items()):
         if y == year:
             acct = system_account(m, SystemRole.PROVINCIAL_ALLOCATION, province)
-            out[province] = (passed, m.registry.available(acct, product))
+            out[province] = (passed, reg.available(m, acct, product))
     return out
 
 
@@ -41,7 +42,7 @@ def reconcile(m: MarketState) -> list[str]:
     out = [
         f"entity {e.entity_id}: account {e.account_id} is not in the registry"
         for e in comp.entities.values()
-        if e.account_id not in m.registry.accounts
+        if reg.account(m, e.account_id) is None
     ]
     counted: dict[str, int] = {}
     for y in comp.years.values():
@@ -49,7 +50,7 @@ def reconcile(m: MarketState) -> list[str]:
             counted[prod] = counted.get(prod, 0) + q
     for prod, q in sorted(counted.items()):
         role = SystemRole.CANCELLATION if is_ccer(prod) else SystemRole.SURRENDER
-        held = sum(m.registry.bucket(system_account(m, role), prod))
+        held = reg.held(m, system_account(m, role), prod)
         if held < q:
             out.append(
                 f"{prod}: compliance counts {q} t surrendered, "

@@ -56,10 +56,8 @@ from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.products import cea_for_year
 from openets.domain.rejection import Code, Rejection
 from openets.market import Applier, Handler, MarketState, apply_part
-from openets.registry import handlers as reg
-from openets.registry.events import LedgerPosted
-from openets.registry.model import ISSUED, Bucket, Posting, SystemRole, TxType
-from openets.registry.validate import get_usable_account
+from openets.registry import port as reg
+from openets.registry.port import ISSUED, Bucket, LedgerPosted, Posting, SystemRole, TxType
 
 # --- handlers -------------------------------------------------------------------------------
 
@@ -146,7 +144,7 @@ def _issue_chain(
     short = {}
     for province, need in sorted(needs.items()):
         acct = uc.system_account(m, SystemRole.PROVINCIAL_ALLOCATION, province)
-        lack = need - m.registry.available(acct, product)
+        lack = need - reg.available(m, acct, product)
         if lack > 0:
             short[province] = lack
     if not short:
@@ -197,11 +195,11 @@ def _cannot_move(m: MarketState, decision: tuple[Event, ...]) -> str | None:
     """Why the registry cannot carry out an entity's allocation decision, or None."""
     main = decision[0]
     assert isinstance(main, PreAllocationDetermined | FinalAllocationDetermined)
-    ok = get_usable_account(m.registry, main.account_id, moving_out=False)
+    ok = reg.usable_account(m, main.account_id, moving_out=False)
     if isinstance(ok, Rejection):
         return ok.message
     clawback = main.clawback_t if isinstance(main, FinalAllocationDetermined) else 0
-    have = m.registry.available(main.account_id, main.product)
+    have = reg.available(m, main.account_id, main.product)
     if clawback > have:
         return (
             f"the claw-back of {clawback} t exceeds the {have} t of {main.product} available "
