@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from dsl import Given, fresh_uscc
 
@@ -23,7 +21,7 @@ from openets.supervision.port import (
 )
 from openets.supervision.risk import CN_PILOT_ANALOGUE, Limit
 from openets.trading.book import Side
-from openets.trading.commands import PlaceOrder, PostListing, TakeListing
+from openets.trading.commands import PostListing, TakeListing
 
 CEA = "CEA19-20"
 SMALL = sm.SetRiskRules(
@@ -34,39 +32,12 @@ SMALL = sm.SetRiskRules(
 )
 
 
-def hook_position_limit(g: Given) -> None:
-    """What trade.py is to do: check the buyer's position before a listing, take or order."""
-    h = g.engine.handlers
-    post, take, place = h[PostListing], h[TakeListing], h[PlaceOrder]
-    t = g.state.trading
-
-    def posting(m: Any, cmd: Any, ctx: Any) -> Any:
-        product = t.instruments[cmd.instrument].product
-        if cmd.side is Side.BUY:
-            r = check_position_limit(m, cmd.account_id, product, cmd.quantity)
-            if r:
-                return r
-        return post(m, cmd, ctx)
-
-    def taking(m: Any, cmd: Any, ctx: Any) -> Any:
-        lst = t.listings.get(cmd.listing_id)
-        if lst is not None and lst.side is Side.SELL:
-            product = t.instruments[lst.instrument].product
-            r = check_position_limit(m, cmd.account_id, product, cmd.quantity)
-            if r:
-                return r
-        return take(m, cmd, ctx)
-
-    h[PostListing], h[TakeListing], h[PlaceOrder] = posting, taking, place
-
-
 @pytest.fixture
 def g() -> Given:
     g = Given.in_memory("2021-07-16T09:00+08:00")
     g.instrument(CEA, "48.00")
     g.ok(SMALL, "exchange")
     g.at("2021-07-16T09:30+08:00")
-    hook_position_limit(g)
     return g
 
 
