@@ -65,6 +65,7 @@ from openets.trading import day_service as day
 from openets.trading import order_service as orders
 from openets.trading import service as trade
 from openets.trading.auction_messages import CloseAuction
+from openets.trading.block_messages import AcceptBlockQuote
 
 USE_CASES: tuple[ModuleType, ...] = (
     genesis,
@@ -117,6 +118,7 @@ WRAPPERS: dict[type, tuple[Callable[[Handler], Handler], ...]] = {
         supervision.withdraw_when_barred,  # a restricted or frozen account's orders leave
     ),
     account_requests.DecideAccountStatus: (supervision.withdraw_when_barred,),  # approved
+    AcceptBlockQuote: (supervision.limit_block_buyer,),  # the buyer within its position limit
     sm.UnlinkAccounts: (supervision.guard_unlink,),  # every account known to the registry
 }
 """Handlers wrapped by guards of another context (applied after ``TRANSFER_GUARDS``, the first

@@ -41,6 +41,8 @@ from openets.supervision.finance import (
 )
 from openets.supervision.risk import Position, RiskRules, check_position
 from openets.supervision.state import SupervisionState
+from openets.trading.auction_book import OPEN
+from openets.trading.auction_types import AuctionSide
 
 if TYPE_CHECKING:
     from openets.market import MarketState
@@ -89,7 +91,8 @@ def risk_rules(m: MarketState) -> RiskRules:
 
 
 def position_of(m: MarketState, account_id: str, product: str) -> Position:
-    """Held in every bucket, today's unsettled trades, and open buy listings of ``product``."""
+    """Held in every bucket, today's unsettled trades, and open buys of ``product``: buy
+    listings, bids in open sales by auction and the open auctions the account buys in."""
     held = sum(registry_port.bucket(m, account_id, product))
     bought = sold = open_buys = 0
     t = m.trading
@@ -100,6 +103,13 @@ def position_of(m: MarketState, account_id: str, product: str) -> Position:
                 bought += t.bought.get(key, 0)
                 sold += t.sold.get(key, 0)
                 open_buys += t.open_buys.get(key, 0)
+    for a in m.auction.auctions.values():
+        if a.status != OPEN or a.product != product:
+            continue
+        if a.spec.side is AuctionSide.SELL:  # its bidders buy
+            open_buys += sum(b.quantity for b in a.bids.values() if b.bidder == account_id)
+        elif a.spec.initiator == account_id:
+            open_buys += a.spec.quantity
     return Position(held, bought, sold, open_buys)
 
 

@@ -33,7 +33,7 @@ from openets.supervision.port import check_position_limit as check_position_limi
 from openets.supervision.port import risk_rules, sup
 from openets.supervision.state import APPLIERS
 from openets.trading.book import Side
-from openets.trading.events import InstrumentStatusChanged
+from openets.trading.events import InstrumentStatusChanged, TradeExecuted
 from openets.trading.port import auction_book, bid_withdrawal, cancellation, release_listing
 
 ALLOCATION_ROLES = frozenset({SystemRole.NATIONAL_ALLOCATION, SystemRole.PROVINCIAL_ALLOCATION})
@@ -273,6 +273,26 @@ def withdraw_when_barred(inner: Handler) -> Handler:
             why = f"account {e.account_id} {e.new.value} by the registry: {e.reason}"
             out += withdraw_resting(m, e.account_id, why, ctx)
         return tuple(out)
+
+    return guarded
+
+
+def limit_block_buyer(inner: Handler) -> Handler:
+    """``inner`` (a block confirmation), refused when its trade would take the buyer over its
+    position limit (open block requests and quotes are not counted in a position: the trade
+    is checked when it is agreed)."""
+
+    def guarded(m: MarketState, cmd: Command, ctx: Ctx) -> Result:
+        r = inner(m, cmd, ctx)
+        if isinstance(r, Rejection):
+            return r
+        for e in r:
+            if isinstance(e, TradeExecuted):
+                product = m.trading.instruments[e.instrument].product
+                over = check_position_limit(m, e.buyer, product, e.quantity)
+                if over:
+                    return over
+        return r
 
     return guarded
 

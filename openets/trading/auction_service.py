@@ -213,6 +213,10 @@ def locked_announcement(m: MarketState, spec: AuctionSpec, ctx: Ctx) -> Result:
     """The initiator's lock (its tonnes on offer, or its funds at the reserve price with the
     fee bound) and the announcement."""
     product = trading(m).instruments[spec.instrument].product
+    if spec.side is AuctionSide.BUY:  # the initiator buys: within its position limit
+        r = check_position_limit(m, spec.initiator, product, spec.quantity)
+        if r:
+            return r
     need = core.initiator_lock(spec)
     fen, tonnes = (
         (_fen_needed(m, need.amount), 0) if need.asset is LockAsset.FUNDS else (0, need.amount)
@@ -349,6 +353,10 @@ def modify(m: MarketState, cmd: ModifyBid, ctx: Ctx) -> Result:
     )
     if r:
         return r
+    if a.spec.side is AuctionSide.SELL and cmd.quantity > old.quantity:  # bidders buy
+        r = check_position_limit(m, old.bidder, a.product, cmd.quantity - old.quantity)
+        if r:
+            return r
     other = _other_qty(a, old.bidder, old.bid_id)
     done = core.modify_bid(
         a.spec, old, cmd.account_id, cmd.price, cmd.quantity, a.seq + 1, ctx.now, other
