@@ -42,7 +42,8 @@ class IdSource:
             self._before[prefix] = n
         start = 1 if n is None else n + 1
         counters[prefix] = start + count - 1
-        return [f"{prefix}{i:0{width}d}" for i in range(start, start + count)]
+        form = f"{prefix.replace('%', '%%')}%0{width}d"
+        return [form % i for i in range(start, start + count)]
 
     def begin(self) -> None:
         """Start a command: :meth:`moved` and :meth:`undo` cover the ids handed out from here."""

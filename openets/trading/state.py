@@ -90,18 +90,19 @@ class TradingState:
     def settle_many(self, trade_ids: Iterable[str]) -> None:
         """Trades left the day's unsettled trades: :meth:`settle` of each, the positions'
         indexes moved once per account and instrument by the trades' net."""
-        pop = self.unsettled.pop
         bought: defaultdict[tuple[str, str], int] = defaultdict(int)
         sold: defaultdict[tuple[str, str], int] = defaultdict(int)
-        for trade_id in trade_ids:
-            x = pop(trade_id)
+        for x in map(self.unsettled.pop, trade_ids):
             bought[x.buyer, x.instrument] += x.quantity
             sold[x.seller, x.instrument] += x.quantity
-        bump = self._bump
-        for key, qty in bought.items():
-            bump(self.bought, key, -qty)
-        for key, qty in sold.items():
-            bump(self.sold, key, -qty)
+        for index, net in ((self.bought, bought), (self.sold, sold)):
+            get, pop = index.get, index.pop
+            for key, qty in net.items():
+                v = get(key, 0) - qty
+                if v:
+                    index[key] = v
+                else:
+                    pop(key, None)
 
     def book(self, code: str) -> OrderBook[str]:
         b = self.books.get(code)
