@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 
-from openets.api.routers._accountlog import AccountLog
+import pytest
+
+from openets.api.routers._accountlog import AccountLog, Seqs
 from openets.api.routers._listinglog import ListingLog
 from openets.api.routers._tradelog import TradeLog
 from openets.engine import codec
@@ -106,3 +108,19 @@ def test_records_from_before_the_start_are_indexed_from_the_journal_once_asked()
     assert [(e.listing_id, e.filled) for e in asyncio.run(ListingLog(m.log).of("S"))] == [
         ("L1", 10)
     ]
+
+
+def test_the_account_log_stores_a_small_gap_in_one_byte() -> None:
+    seqs = Seqs()
+    numbers = [1, 2, 130, 131, 20_000, 20_001, 2**40]
+    for n in numbers:
+        seqs.append(n)
+    assert list(seqs) == numbers
+    assert len(seqs.data) == 1 + 1 + 2 + 1 + 3 + 1 + 6
+
+
+def test_a_sequence_number_not_above_the_last_is_refused_by_the_account_log() -> None:
+    seqs = Seqs()
+    seqs.append(5)
+    with pytest.raises(ValueError, match="ascend"):
+        seqs.append(5)

@@ -3,17 +3,17 @@ numbers of the records of its listings (``ListingPosted``, ``ListingCancelled``)
 trades it is a party to (``TradeExecuted``).
 
 The trade log and the order history read an account's records back from the journal by
-sequence number when asked, so the server keeps 8 bytes per record and account in memory, not
-the events: a long session's memory does not grow with its order flow. Records of the running
-server are indexed by the engine's subscriber; those from before the server started are indexed
-from the journal once, in a worker thread, the first time someone asks.
+sequence number when asked, so the server keeps about a byte per record and account in memory
+(the gaps between an account's sequence numbers, as varints), not the events: a long session's
+memory does not grow with its order flow. Records of the running server are indexed by the
+engine's subscriber; those from before the server started are indexed from the journal once,
+in a worker thread, the first time someone asks.
 """
 
 from __future__ import annotations
 
 import asyncio
-from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from openets.api.statement_index import read_seqs
 from openets.engine import codec
@@ -22,7 +22,41 @@ from openets.trading.events import ListingCancelled, ListingPosted, TradeExecute
 
 TYPES = frozenset({"ListingPosted", "ListingCancelled", "TradeExecuted"})
 
-Index = dict[str, "array[int]"]
+
+
+class Seqs:
+    """Ascending sequence numbers, stored as the varint-encoded gaps between them."""
+
+    __slots__ = ("data", "last")
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+        self.last = 0
+
+    def append(self, seq: int) -> None:
+        gap = seq - self.last
+        if gap <= 0:
+            raise ValueError(f"sequence numbers ascend: {seq} after {self.last}")
+        self.last = seq
+        data = self.data
+        while gap >= 0x80:
+            data.append((gap & 0x7F) | 0x80)
+            gap >>= 7
+        data.append(gap)
+
+    def __iter__(self) -> Iterator[int]:
+        seq = gap = shift = 0
+        for b in self.data:
+            gap |= (b & 0x7F) << shift
+            if b & 0x80:
+                shift += 7
+            else:
+                seq += gap
+                yield seq
+                gap = shift = 0
+
+
+Index = dict[str, Seqs]
 
 
 class _Indexer:
@@ -35,7 +69,7 @@ class _Indexer:
     def _put(self, account: str, seq: int) -> None:
         seqs = self.index.get(account)
         if seqs is None:
-            seqs = self.index[account] = array("q")
+            seqs = self.index[account] = Seqs()
         seqs.append(seq)
 
     def add(self, seq: int, ev: object) -> str | None:
