@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 import pytest
@@ -12,9 +11,8 @@ from hypothesis import strategies as st
 
 from openets.bootstrap import new_state
 from openets.domain.money import parse_yuan
-from openets.domain.rejection import Code, Rejection
+from openets.domain.rejection import Code
 from openets.registry.model import SystemRole
-from openets.trading import day_service as eod
 from openets.trading.block import BlockSide, RequestStatus
 from openets.trading.block_messages import (
     AcceptBlockQuote,
@@ -27,7 +25,6 @@ from openets.trading.block_service import (
     block_locks_of,
     block_request_for,
     block_requests_for,
-    expire_block_requests,
 )
 from openets.trading.book import Side
 from openets.trading.commands import PostListing, TakeListing
@@ -40,25 +37,8 @@ BIG = 100_000
 def _market(preset: str = "cn") -> Given:
     g = Given.in_memory("2021-07-16T09:00+08:00", preset=preset)
     g.instrument(CEA, "48.00")
-    _close_day_expires_block_requests(g)
     g.at("2021-07-16T13:30+08:00")
     return g
-
-
-def _close_day_expires_block_requests(g: Given) -> None:
-    """CloseDay lapses block requests through ``expire_block_requests``; where this tree's
-    CloseDay does not call it yet, the test market wires it the same way."""
-    if "expire_block_requests" in inspect.getsource(eod):
-        return
-    close = g.engine.handlers[eod.CloseDay]
-
-    def close_and_expire(m: Any, cmd: Any, ctx: Any) -> Any:
-        r = close(m, cmd, ctx)
-        if isinstance(r, Rejection) or not r:
-            return r
-        return (*r, *expire_block_requests(m, ctx))
-
-    g.engine.handlers[eod.CloseDay] = close_and_expire
 
 
 @pytest.fixture
