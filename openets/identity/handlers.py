@@ -40,8 +40,7 @@ from openets.identity.model import (
     UserRequested,
     UserStatus,
 )
-from openets.registry.model import AccountStatus
-from openets.registry.state import RegistryState
+from openets.registry.port import AccountStatus, RegistryState
 
 Result = tuple[Event, ...] | Rejection
 

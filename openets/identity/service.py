@@ -14,7 +14,7 @@ from openets.domain.messages import Command, Ctx, Result
 from openets.identity.handlers import HANDLERS
 from openets.identity.model import APPLIERS, IdentityState
 from openets.market import Applier, Handler, MarketState
-from openets.registry.state import RegistryState
+from openets.registry.port import RegistryState
 
 __all__ = ["IdentityState", "identity", "register"]
 

@@ -23,7 +23,7 @@ from openets.domain.messages import Ctx, Event
 from openets.domain.rejection import Rejection
 from openets.registry.checks import check_postings as _check_postings
 from openets.registry.commands import CancelVoluntarily, Decide, Surrender
-from openets.registry.events import LedgerPosted
+from openets.registry.events import AccountStatusChanged, LedgerPosted
 from openets.registry.handlers import cancel_voluntarily as _cancel_voluntarily
 from openets.registry.handlers import move, transfer
 from openets.registry.handlers import surrender as _surrender
@@ -48,6 +48,7 @@ __all__ = [
     "ISSUED",
     "Account",
     "AccountStatus",
+    "AccountStatusChanged",
     "Bucket",
     "CancelVoluntarily",
     "Decide",

@@ -41,8 +41,6 @@ from openets.supervision.finance import (
 )
 from openets.supervision.risk import Position, RiskRules, check_position
 from openets.supervision.state import SupervisionState
-from openets.trading.auction_book import OPEN
-from openets.trading.auction_types import AuctionSide
 
 if TYPE_CHECKING:
     from openets.market import MarketState
@@ -93,6 +91,9 @@ def risk_rules(m: MarketState) -> RiskRules:
 def position_of(m: MarketState, account_id: str, product: str) -> Position:
     """Held in every bucket, today's unsettled trades, and open buys of ``product``: buy
     listings, bids in open sales by auction and the open auctions the account buys in."""
+    # trading's port imports this one (its services ask the position limit): import it here
+    from openets.trading.port import AUCTION_OPEN, AuctionSide
+
     held = sum(registry_port.bucket(m, account_id, product))
     bought = sold = open_buys = 0
     t = m.trading
@@ -104,7 +105,7 @@ def position_of(m: MarketState, account_id: str, product: str) -> Position:
                 sold += t.sold.get(key, 0)
                 open_buys += t.open_buys.get(key, 0)
     for a in m.auction.auctions.values():
-        if a.status != OPEN or a.product != product:
+        if a.status != AUCTION_OPEN or a.product != product:
             continue
         if a.spec.side is AuctionSide.SELL:  # its bidders buy
             open_buys += sum(b.quantity for b in a.bids.values() if b.bidder == account_id)

@@ -23,7 +23,8 @@ from datetime import date, datetime
 from openets.domain.messages import Ctx, Result
 from openets.domain.rejection import Rejection
 from openets.market import Applier, Handler, MarketState
-from openets.registry.model import SystemRole
+from openets.registry import port as registry_port
+from openets.registry.port import SystemRole
 from openets.supervision.reserve_messages import (
     ApplyReserveRule,
     CheckBandReserve,
@@ -36,8 +37,8 @@ from openets.supervision.reserves_service import band, band_closes, dated
 def _instrument(m: MarketState, action: BandAction) -> str | None:
     listed = [i for i in m.trading.instruments.values() if not i.suspended]
     if action is BandAction.RELEASE:
-        reserve = m.registry.required_system_account(SystemRole.RESERVE)
-        held = [i for i in listed if m.registry.available(reserve, i.product) > 0]
+        reserve = registry_port.system_account(m, SystemRole.RESERVE)
+        held = [i for i in listed if registry_port.available(m, reserve, i.product) > 0]
         listed = held or listed
     return listed[-1].code if listed else None
 

@@ -30,10 +30,8 @@ from openets.domain.messages import Ctx, Event, Result
 from openets.domain.money import format_yuan
 from openets.domain.rejection import Code, Rejection
 from openets.market import Applier, Handler, MarketState
-from openets.registry.checks import check_postings
-from openets.registry.handlers import transfer
-from openets.registry.model import Bucket, SystemRole, TxType
-from openets.registry.validate import check_product
+from openets.registry import port as registry_port
+from openets.registry.port import Bucket, SystemRole, TxType, check_product, transfer
 from openets.supervision.port import sup
 from openets.supervision.reserve_messages import ApplyReserveRule, ReserveAction, ReserveRuleApplied
 from openets.supervision.reserves import (
@@ -46,9 +44,13 @@ from openets.supervision.reserves import (
     pcr_offer,
 )
 from openets.trading import port as auction
-from openets.trading.auction import AuctionSide
-from openets.trading.auction_book import OPEN, AuctionRecord
-from openets.trading.auction_messages import AnnounceAuction, AuctionLock
+from openets.trading.port import (
+    AUCTION_OPEN,
+    AnnounceAuction,
+    AuctionLock,
+    AuctionRecord,
+    AuctionSide,
+)
 
 YEARS = range(2005, 2101)
 
@@ -94,7 +96,7 @@ def _move(
     if qty <= 0:
         return (), 0, ""
     ev = transfer(ctx.ids.next("TX"), tx, src, dst, cmd.product, qty, memo=memo)
-    r = check_postings(m.registry, ev.tx_type, ev.postings)
+    r = registry_port.check_postings(m, ev.tx_type, ev.postings)
     return r if r else ((ev,), qty, ev.tx_id)
 
 
@@ -115,11 +117,11 @@ def _msr(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
     )
     if r:
         return r
-    reserve = m.registry.required_system_account(SystemRole.RESERVE)
-    auctioned = m.registry.required_system_account(SystemRole.AUCTION)
-    d = msr_decision(rules, cmd.tnac, cmd.year, m.registry.available(reserve, cmd.product))
+    reserve = registry_port.system_account(m, SystemRole.RESERVE)
+    auctioned = registry_port.system_account(m, SystemRole.AUCTION)
+    d = msr_decision(rules, cmd.tnac, cmd.year, registry_port.available(m, reserve, cmd.product))
     if d.intake:
-        qty = min(d.intake, m.registry.available(auctioned, cmd.product))
+        qty = min(d.intake, registry_port.available(m, auctioned, cmd.product))
         memo = f"MSR {d.rule.value} {cmd.year}: TNAC {cmd.tnac}"
         moved = _move(m, ctx, TxType.TRANSFER, auctioned, reserve, cmd, qty, memo)
     else:
@@ -141,10 +143,10 @@ def _invalidate(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
     )
     if r:
         return r
-    reserve = m.registry.required_system_account(SystemRole.RESERVE)
-    held = m.registry.available(reserve, cmd.product)
+    reserve = registry_port.system_account(m, SystemRole.RESERVE)
+    held = registry_port.available(m, reserve, cmd.product)
     qty = msr_invalidation(rules, cmd.year, held, cmd.previous_auction_volume)
-    cancelled = m.registry.required_system_account(SystemRole.CANCELLATION)
+    cancelled = registry_port.system_account(m, SystemRole.CANCELLATION)
     memo = f"MSR holding no longer valid on {cmd.year}-01-01"
     moved = _move(m, ctx, TxType.CANCELLATION, reserve, cancelled, cmd, qty, memo)
     if isinstance(moved, Rejection):
@@ -173,8 +175,8 @@ def band(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
         return _done(cmd, "none", 0, ((), 0, ""))
     if action is BandAction.BUY_BACK:
         return _buy_back(m, cmd, ctx, rules.quantity, rules.low)
-    reserve = m.registry.required_system_account(SystemRole.RESERVE)
-    qty = min(rules.quantity, m.registry.available(reserve, cmd.product))
+    reserve = registry_port.system_account(m, SystemRole.RESERVE)
+    qty = min(rules.quantity, registry_port.available(m, reserve, cmd.product))
     if qty <= 0:
         msg = f"the reserve holds no {cmd.product} to release"
         return Rejection(Code.INSUFFICIENT_HOLDINGS, msg, "product")
@@ -185,7 +187,7 @@ def _buy_back(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx, qty: int, price: 
     """Buy ``qty`` back by one-way bidding: a BUY auction of the auction account, paid from the
     government's sale proceeds, ``price`` (the band's bottom) the most it pays; what it buys is
     delivered to the auction account at the day's settlement, out of circulation."""
-    auctioneer = m.registry.required_system_account(SystemRole.AUCTION)
+    auctioneer = registry_port.system_account(m, SystemRole.AUCTION)
     ann = AnnounceAuction(auctioneer, AuctionSide.BUY, cmd.instrument, qty, price, cmd.closes_at)
     spec = auction.announced_spec(m, ann, ctx, government_buy=True)
     if isinstance(spec, Rejection):
@@ -211,7 +213,7 @@ def _sell(
     straight onto offer (locked) in the auction account, which announces a SELL auction with
     ``price`` as its reserve price; with ``lot``, a fixed-price sale at ``price`` in lots of
     ``lot`` tonnes (:mod:`openets.trading.auction_fixed`)."""
-    auctioneer = m.registry.required_system_account(SystemRole.AUCTION)
+    auctioneer = registry_port.system_account(m, SystemRole.AUCTION)
     ann = AnnounceAuction(auctioneer, AuctionSide.SELL, cmd.instrument, qty, price, cmd.closes_at)
     if lot:
         ann = replace(ann, lot_size=lot, min_cover_bps=0)
@@ -224,12 +226,12 @@ def _sell(
     if product != cmd.product:
         msg = f"instrument {cmd.instrument} is {product}, not the product {cmd.product}"
         return Rejection(Code.INVALID_FIELD, msg, "instrument")
-    reserve = m.registry.required_system_account(SystemRole.RESERVE)
+    reserve = registry_port.system_account(m, SystemRole.RESERVE)
     tx = ctx.ids.next("TX")
     memo = f"reserve {decision}: on offer in auction {spec.auction_id}"
     post = transfer(tx, TxType.TRANSFER, reserve, auctioneer, product, qty,
                     dst_bucket=Bucket.LOCKED, ref=spec.auction_id, memo=memo)  # fmt: skip
-    r = check_postings(m.registry, post.tx_type, post.postings)
+    r = registry_port.check_postings(m, post.tx_type, post.postings)
     if r:
         return r
     au = auction.announced(m, spec, product, AuctionLock(0, 0, qty))
@@ -253,7 +255,7 @@ def _offered(a: AuctionRecord) -> int:
     """Tonnes an auction sold, or has on offer while open."""
     if a.summary is not None:
         return a.summary.volume
-    return a.spec.quantity if a.status == OPEN else 0
+    return a.spec.quantity if a.status == AUCTION_OPEN else 0
 
 
 def tier_sales(m: MarketState) -> list[tuple[int, int, int, int]]:
@@ -266,7 +268,7 @@ def tier_sales(m: MarketState) -> list[tuple[int, int, int, int]]:
     for price, qty in rules.tiers:
         mine = [a for a in sales if a.spec.reserve_price == price]
         sold = sum(a.summary.volume for a in mine if a.summary is not None)
-        offer = sum(a.spec.quantity for a in mine if a.status == OPEN)
+        offer = sum(a.spec.quantity for a in mine if a.status == AUCTION_OPEN)
         out.append((price, qty, sold, offer))
     return out
 
@@ -311,8 +313,8 @@ def _pcr(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
     if not offers:
         return _done(cmd, "none", 0, ((), 0, ""))
     price, left = offers[0]
-    reserve = m.registry.required_system_account(SystemRole.RESERVE)
-    qty = min(left, m.registry.available(reserve, cmd.product))
+    reserve = registry_port.system_account(m, SystemRole.RESERVE)
+    qty = min(left, registry_port.available(m, reserve, cmd.product))
     qty -= qty % rules.lot
     if qty <= 0:
         msg = f"the reserve holds no {cmd.product} to sell (in lots of {rules.lot} t)"
@@ -370,10 +372,10 @@ def ccr_at_close(m: MarketState, a: AuctionRecord, ctx: Ctx) -> int:
     if rules is None or not _government_sale(m, a):
         return 0
     year = _year_of(m, ctx)
-    reserve = m.registry.required_system_account(SystemRole.RESERVE)
+    reserve = registry_port.system_account(m, SystemRole.RESERVE)
     left = min(
         rules.ccr_quantity - _used(m, "ccr", a.product, year),
-        m.registry.available(reserve, a.product),
+        registry_port.available(m, reserve, a.product),
     )
     bids = [(b.price, b.quantity) for b in a.bids.values()]
     added = ccr_released(rules, year, a.spec.quantity, bids, left)
@@ -392,7 +394,7 @@ def closing_record(a: AuctionRecord, withheld: int, added: int) -> AuctionRecord
 
 def ecr_events(m: MarketState, a: AuctionRecord, withheld: int, ctx: Ctx) -> tuple[Event, ...]:
     """The withheld tonnes (released to the seller at the close) into the reserve account."""
-    reserve = m.registry.required_system_account(SystemRole.RESERVE)
+    reserve = registry_port.system_account(m, SystemRole.RESERVE)
     tx = ctx.ids.next("TX")
     memo = f"ECR: withheld from auction {a.spec.auction_id}"
     ev = transfer(tx, TxType.TRANSFER, a.spec.initiator, reserve, a.product, withheld, memo=memo)
@@ -405,7 +407,7 @@ def ecr_events(m: MarketState, a: AuctionRecord, withheld: int, ctx: Ctx) -> tup
 
 def ccr_events(m: MarketState, a: AuctionRecord, added: int, ctx: Ctx) -> tuple[Event, ...]:
     """The added tonnes from the reserve account onto offer (locked) in the seller's account."""
-    reserve = m.registry.required_system_account(SystemRole.RESERVE)
+    reserve = registry_port.system_account(m, SystemRole.RESERVE)
     tx = ctx.ids.next("TX")
     memo = f"CCR: released into auction {a.spec.auction_id}"
     ev = transfer(tx, TxType.TRANSFER, reserve, a.spec.initiator, a.product, added,
@@ -417,9 +419,7 @@ def ccr_events(m: MarketState, a: AuctionRecord, added: int, ctx: Ctx) -> tuple[
     return ev, applied
 
 
-def returned_at_close(
-    m: MarketState, a: AuctionRecord, volume: int, ctx: Ctx
-) -> tuple[Event, ...]:
+def returned_at_close(m: MarketState, a: AuctionRecord, volume: int, ctx: Ctx) -> tuple[Event, ...]:
     """A reserve's sale (a band release, a tier sale) at its close: what it did not sell, released
     to the auction account with the close, goes back into the reserve account (journaled as
     ``returned``)."""
@@ -430,7 +430,7 @@ def returned_at_close(
     unsold = a.spec.quantity - volume
     if not sale or a.spec.side is not AuctionSide.SELL or unsold <= 0:
         return ()
-    reserve = m.registry.required_system_account(SystemRole.RESERVE)
+    reserve = registry_port.system_account(m, SystemRole.RESERVE)
     tx = ctx.ids.next("TX")
     memo = f"unsold in auction {a.spec.auction_id}: back to the reserve"
     ev = transfer(tx, TxType.TRANSFER, a.spec.initiator, reserve, a.product, unsold, memo=memo)

@@ -23,18 +23,31 @@ from typing import Any
 from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
 from openets.market import Applier, Handler, MarketState
-from openets.registry import commands as rc
-from openets.registry.events import AccountStatusChanged, LedgerPosted
-from openets.registry.model import AccountStatus, SystemRole, TxType
+from openets.registry import port as registry_port
+from openets.registry.port import (
+    AccountStatus,
+    AccountStatusChanged,
+    Decide,
+    LedgerPosted,
+    SystemRole,
+    TxType,
+)
 from openets.supervision import messages as sm
 from openets.supervision.handlers import HANDLERS, authority_field, text_field
 from openets.supervision.port import check_account_restriction as check_account_restriction
 from openets.supervision.port import check_position_limit as check_position_limit
 from openets.supervision.port import risk_rules, sup
 from openets.supervision.state import APPLIERS
-from openets.trading.book import Side
-from openets.trading.events import InstrumentStatusChanged, TradeExecuted
-from openets.trading.port import auction_book, bid_withdrawal, cancellation, release_listing
+from openets.trading.port import (
+    AUCTION_OPEN,
+    InstrumentStatusChanged,
+    Side,
+    TradeExecuted,
+    auction_book,
+    bid_withdrawal,
+    cancellation,
+    release_listing,
+)
 
 ALLOCATION_ROLES = frozenset({SystemRole.NATIONAL_ALLOCATION, SystemRole.PROVINCIAL_ALLOCATION})
 
@@ -69,7 +82,7 @@ def large_holder_events(m: MarketState, ctx: Ctx) -> tuple[Event, ...]:
     events: list[Event] = []
     now = ctx.now.isoformat()
     for (acct, prod), pos in sorted(_exposures(m).items()):
-        a = m.registry.accounts.get(acct)
+        a = registry_port.account(m, acct)
         limit = rr.reporting_threshold(a.subject_type.value) if a is not None else None
         if limit is None:
             continue
@@ -89,7 +102,7 @@ def large_holder_events(m: MarketState, ctx: Ctx) -> tuple[Event, ...]:
 
 
 def _participant(m: MarketState, account_id: object, field: str = "account_id") -> Rejection | None:
-    a = m.registry.accounts.get(account_id) if isinstance(account_id, str) else None
+    a = registry_port.account(m, account_id)
     if a is None or a.system_role is not None:
         return Rejection(Code.UNKNOWN_ACCOUNT, f"no participant account {account_id!r}", field)
     return None
@@ -159,15 +172,13 @@ def withdraw_resting(m: MarketState, account_id: str, why: str, ctx: Ctx) -> tup
     in open auctions (withdrawn), open auctions it initiated (called off with ``why``). Its
     block requests and quotes stay, but no confirmation can trade them (both parties of a block
     confirmation must be allowed to trade)."""
-    from openets.trading.auction_book import OPEN
-
     events: list[Event] = []
     t = m.trading
     for lst in sorted(t.listings.values(), key=lambda x: x.listing_id):
         if lst.account_id == account_id:
             events += release_listing(m, lst, why, ctx)
     for _, a in sorted(auction_book(m).auctions.items()):
-        if a.status != OPEN:
+        if a.status != AUCTION_OPEN:
             continue
         if a.spec.initiator == account_id:
             events += cancellation(m, a, why, ctx)
@@ -311,7 +322,7 @@ Accounts = Callable[[MarketState, Any], Iterable[tuple[str, str]]]
 """The (account, field) pairs a command moves allowances or funds out of."""
 
 
-def decide_accounts(m: MarketState, cmd: rc.Decide) -> list[tuple[str, str]]:
+def decide_accounts(m: MarketState, cmd: Decide) -> list[tuple[str, str]]:
     req = m.registry.pending.get(cmd.request_id) if cmd.approve else None
     if req is None or req.kind != "transfer":
         return []

@@ -10,11 +10,18 @@ reserves ask of trading, and nothing else of its services' internals.
 - taking back what an account has resting (a restriction): :func:`release_listing`,
   :func:`bid_withdrawal`, :func:`cancellation`;
 - one-way bidding the reserves announce: :func:`announced_spec`, :func:`locked_announcement`,
-  :func:`announced`, and the auction book (:func:`auction_book`).
+  :func:`announced`, and the auction book (:func:`auction_book`, its records and
+  :data:`AUCTION_OPEN`);
+- the events other contexts follow: :class:`DayFinished` (clearing's roll),
+  :class:`InstrumentStatusChanged` (supervision's halts).
 """
 
 from __future__ import annotations
 
+from openets.trading.auction import AuctionSide
+from openets.trading.auction_book import OPEN as AUCTION_OPEN
+from openets.trading.auction_book import AuctionRecord
+from openets.trading.auction_messages import AnnounceAuction, AuctionLock
 from openets.trading.auction_service import (
     announced,
     announced_spec,
@@ -30,14 +37,20 @@ from openets.trading.checks import (
     check_price_within_band,
     check_session_open,
 )
-from openets.trading.events import DayFinished, InstrumentStatusChanged
+from openets.trading.events import DayFinished, InstrumentStatusChanged, TradeExecuted
 from openets.trading.service import lock_for, release_listing, trade_events
 from openets.trading.service_checks import day_guard, trading_account
 
 __all__ = [
+    "AUCTION_OPEN",
+    "AnnounceAuction",
+    "AuctionLock",
+    "AuctionRecord",
+    "AuctionSide",
     "DayFinished",
     "InstrumentStatusChanged",
     "Side",
+    "TradeExecuted",
     "announced",
     "announced_spec",
     "auction_book",
