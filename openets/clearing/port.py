@@ -25,6 +25,22 @@ def system_fund_account(m: MarketState, role: SystemRole) -> str:
     return registry_port.system_account(m, role)
 
 
+def open_for_account(m: MarketState, account_id: str) -> list[str]:
+    """What clearing still has open for ``account_id``, in words (a fund balance, fund
+    instructions the bank has not settled): the registry refuses to close the account until
+    they are gone."""
+    out: list[str] = []
+    bal = m.funds.balances.get(account_id)
+    if bal and any(bal):
+        out.append(f"a fund balance of {format_yuan(sum(bal))} yuan")
+    fu = m.funds
+    refs = [r for r, (a, _) in fu.withdrawals.items() if a == account_id]
+    refs += [r for r, (a, _) in fu.pending_deposits.items() if a == account_id]
+    if refs:
+        out.append(f"fund instructions {', '.join(sorted(refs))}")
+    return out
+
+
 def usable_proceeds(m: MarketState, receivable: int) -> int:
     """The part of today's unsettled sale proceeds that is buying power (settlement rules)."""
     return receivable if m.rules.settlement.sale_proceeds_reusable_same_day else 0

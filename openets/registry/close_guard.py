@@ -7,34 +7,21 @@ balance), fund instructions the bank has not settled, open listings and unsettle
 
 from __future__ import annotations
 
+from openets.clearing import port as clearing_port
 from openets.domain.messages import Ctx, Result
-from openets.domain.money import format_yuan
 from openets.domain.rejection import Code, Rejection
 from openets.market import Handler, MarketState
 from openets.registry import commands as rc
 from openets.registry.model import AccountStatus
+from openets.trading import port as trading_port
 
 
 def open_requests(m: MarketState, account_id: str) -> list[str]:
-    """What is still open for ``account_id`` outside the registry, in words."""
-    out: list[str] = []
-    bal = m.funds.balances.get(account_id)
-    if bal and any(bal):
-        out.append(f"a fund balance of {format_yuan(sum(bal))} yuan")
-    fu = m.funds
-    refs = [r for r, (a, _) in fu.withdrawals.items() if a == account_id]
-    refs += [r for r, (a, _) in fu.pending_deposits.items() if a == account_id]
-    if refs:
-        out.append(f"fund instructions {', '.join(sorted(refs))}")
-    t = m.trading
-    if t is not None:
-        listings = sorted(k for k, x in t.listings.items() if x.account_id == account_id)
-        if listings:
-            out.append(f"open listings {', '.join(listings)}")
-        trades = sorted(k for k, x in t.unsettled.items() if account_id in (x.buyer, x.seller))
-        if trades:
-            out.append(f"unsettled trades {', '.join(trades)}")
-    return out
+    """What is still open for ``account_id`` outside the registry, in words (asked of clearing
+    and trading through their ports)."""
+    return clearing_port.open_for_account(m, account_id) + trading_port.open_for_account(
+        m, account_id
+    )
 
 
 def guard_close(inner: Handler) -> Handler:

@@ -71,6 +71,7 @@ __all__ = [
     "pending_holdings",
     "post_settlement",
     "products",
+    "subject_type",
     "surrender",
     "system_account",
     "transfer",
@@ -103,6 +104,12 @@ def products(m: MarketState) -> list[str]:
 def account(m: MarketState, account_id: object) -> Account | None:
     """The account record, or None for an unknown id (or a value that is not an id)."""
     return m.registry.accounts.get(account_id) if isinstance(account_id, str) else None
+
+
+def subject_type(m: MarketState, account_id: str) -> SubjectType:
+    """The subject type of a known account (KeyError for an unknown id: a caller that has not
+    checked the account first asks :func:`account`)."""
+    return m.registry.accounts[account_id].subject_type
 
 
 def usable_account(

@@ -308,12 +308,12 @@ def place(m: MarketState, cmd: PlaceBid, ctx: Ctx) -> Result:
     if r:
         return r
     if a.spec.fixed_price:  # a reserve sale: covered entities only
-        acct = m.registry.accounts[cmd.account_id]
-        r = bidder_rejection(cmd.account_id, acct.subject_type.value)
+        subject = registry_port.subject_type(m, cmd.account_id).value
+        r = bidder_rejection(cmd.account_id, subject)
         if r:
             return r
     if a.spec.covered_only:  # a pilot's paid auction: covered entities only
-        subject = m.registry.accounts[cmd.account_id].subject_type.value
+        subject = registry_port.subject_type(m, cmd.account_id).value
         if subject != QUALIFYING_SUBJECT:
             return preset_bidder_rejection(
                 a.spec.auction_id, a.spec.preset, cmd.account_id, subject

@@ -7,6 +7,8 @@ reserves ask of trading, and nothing else of its services' internals.
   delivers, :func:`trade_events` moves the payment through the clearing account and records
   the trade; the checks such a trade passes first (:func:`check_not_suspended`,
   :func:`check_session_open`, :func:`price_band` and :func:`check_price_within_band`);
+- what trading still has open for an account the registry is asked to close
+  (:func:`open_for_account`);
 - taking back what an account has resting (a restriction): :func:`release_listing`,
   :func:`bid_withdrawal`, :func:`cancellation`;
 - one-way bidding the reserves announce: :func:`announced_spec`, :func:`locked_announcement`,
@@ -39,7 +41,7 @@ from openets.trading.checks import (
 )
 from openets.trading.events import DayFinished, InstrumentStatusChanged, TradeExecuted
 from openets.trading.service import lock_for, release_listing, trade_events
-from openets.trading.service_checks import day_guard, trading_account
+from openets.trading.service_checks import day_guard, open_for_account, trading_account
 
 __all__ = [
     "AUCTION_OPEN",
@@ -62,6 +64,7 @@ __all__ = [
     "day_guard",
     "lock_for",
     "locked_announcement",
+    "open_for_account",
     "price_band",
     "release_listing",
     "trade_events",

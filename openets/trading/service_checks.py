@@ -26,6 +26,21 @@ def trading(m: MarketState) -> TradingState:
     return st
 
 
+def open_for_account(m: MarketState, account_id: str) -> list[str]:
+    """What trading still has open for ``account_id``, in words (resting listings, unsettled
+    trades): the registry refuses to close the account until they are gone."""
+    out: list[str] = []
+    t = m.trading
+    if t is not None:
+        listings = sorted(k for k, x in t.listings.items() if x.account_id == account_id)
+        if listings:
+            out.append(f"open listings {', '.join(listings)}")
+        trades = sorted(k for k, x in t.unsettled.items() if account_id in (x.buyer, x.seller))
+        if trades:
+            out.append(f"unsettled trades {', '.join(trades)}")
+    return out
+
+
 def trading_account(
     m: MarketState, account_id: object, field: str = "account_id"
 ) -> Rejection | None:
