@@ -27,6 +27,7 @@ from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
 from openets.market import Applier, Handler, MarketState, apply_part
 from openets.registry import port as reg
+from openets.trading import port as trading_port
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +114,7 @@ def carry_over_view(
     if applied is not None:
         sold, bought, quota, held, excess = applied
     else:
-        totals = traded if traded is not None else m.trading.traded(2019, year)
+        totals = traded if traded is not None else trading_port.traded(m, 2019, year)
         sold, bought = totals.get(entity.account_id, (0, 0))
         quota = comp.carry_over_quota.get(entity.entity_id, carry_over_quota_t(rule, sold - bought))
         held = held_old_t(m, entity.account_id, rule)
@@ -162,7 +163,7 @@ def apply_carry_over(m: MarketState, cmd: ApplyCarryOver, ctx: Ctx) -> Result:
         )
     if comp.carry_over_applied:
         return Rejection(Code.ALREADY_DONE, f"the carry-over after {cmd.year} is applied", "year")
-    traded = m.trading.traded(2019, cmd.year)
+    traded = trading_port.traded(m, 2019, cmd.year)
     events: list[Event] = []
     for eid in sorted(comp.entities):
         e = comp.entities[eid]

@@ -2,7 +2,7 @@
 sales, and the market's trades of a month.
 
 Net sales are dated by the trade date: the trading context's dated trade ledger
-(:attr:`~openets.trading.state.TradingState.ledger`) books each allowance trade on the day it is
+(read through :mod:`openets.trading.port`) books each allowance trade on the day it is
 made, whether or not it has settled yet.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import date
 
 from openets.compliance.penalties import MonthlyPrice, penalty_month
-from openets.domain.products import is_cea
 from openets.market import MarketState
+from openets.trading import port as trading_port
 
 CARRY_OVER_YEARS = (2019, 2024)
 """Net allowance sales count over these years (Plan 23-24's carry-over limit)."""
@@ -24,13 +24,8 @@ def traded_t(
     m: MarketState, account_id: str, years: tuple[int, int] = CARRY_OVER_YEARS
 ) -> tuple[int, int]:
     """(sold, bought) tonnes of allowances (CEA) in the account's trades made in ``years``."""
-    ledger = m.trading.ledger
     first, last = years
-    sold = bought = 0
-    for (acct, day), (s, b) in ledger.items():
-        if acct == account_id and day and first <= int(day[:4]) <= last:
-            sold, bought = sold + s, bought + b
-    return sold, bought
+    return trading_port.traded_by(m, account_id, first, last)
 
 
 def net_sales_t(m: MarketState, account_id: str, years: tuple[int, int] = CARRY_OVER_YEARS) -> int:
@@ -44,23 +39,5 @@ def month_price(m: MarketState, deadline: date) -> MonthlyPrice:
     before ``deadline`` (:func:`~openets.compliance.penalties.penalty_month`); ``trades``
     counts the trading days with volume."""
     start, end = penalty_month(deadline)
-    t = m.trading
-    value = qty = days = 0
-    if t is None:
-        return MonthlyPrice(start, end, 0, 0, 0)
-    for code, inst in sorted(t.instruments.items()):
-        if not is_cea(inst.product):
-            continue
-        rows = [(bar.day, v, turn) for bar in t.bars.get(code, []) for _, v, turn in bar.volumes]
-        st = t.stats.get(code)
-        if t.phase == "open" and st is not None:
-            rows += [(t.day, st.listing_volume, st.listing_turnover)]
-            rows += [(t.day, st.block_volume, st.block_turnover)]
-            rows += [(t.day, st.auction_volume, st.auction_turnover)]
-        traded = set()
-        for day, v, turn in rows:
-            if v and start <= date.fromisoformat(day) <= end:
-                value, qty = value + turn, qty + v
-                traded.add(day)
-        days += len(traded)
+    value, qty, days = trading_port.cea_traded(m, start, end)
     return MonthlyPrice(start, end, value, qty, days)

@@ -9,6 +9,8 @@ reserves ask of trading, and nothing else of its services' internals.
   :func:`check_session_open`, :func:`price_band` and :func:`check_price_within_band`);
 - what trading still has open for an account the registry is asked to close
   (:func:`open_for_account`);
+- what compliance reads of the trades: :func:`traded`, :func:`traded_by` (the dated trade
+  ledger's CEA sold and bought) and :func:`cea_traded` (a period's CEA value and volume);
 - taking back what an account has resting (a restriction): :func:`release_listing`,
   :func:`bid_withdrawal`, :func:`cancellation`;
 - one-way bidding the reserves announce: :func:`announced_spec`, :func:`locked_announcement`,
@@ -40,6 +42,7 @@ from openets.trading.checks import (
     check_session_open,
 )
 from openets.trading.events import DayFinished, InstrumentStatusChanged, TradeExecuted
+from openets.trading.reads import cea_traded, traded, traded_by
 from openets.trading.service import lock_for, release_listing, trade_events
 from openets.trading.service_checks import day_guard, open_for_account, trading_account
 
@@ -58,6 +61,7 @@ __all__ = [
     "auction_book",
     "bid_withdrawal",
     "cancellation",
+    "cea_traded",
     "check_not_suspended",
     "check_price_within_band",
     "check_session_open",
@@ -68,5 +72,7 @@ __all__ = [
     "price_band",
     "release_listing",
     "trade_events",
+    "traded",
+    "traded_by",
     "trading_account",
 ]
