@@ -27,10 +27,7 @@ TYPES = ("LedgerPosted", "FundsPosted", "TradesSettled")
 def accounts_of(ev: object) -> set[str]:
     """The accounts an entry (or a settlement batch's entries) posts to."""
     if isinstance(ev, TradesSettled):
-        out: set[str] = set()
-        for e in ev.entries():
-            out |= accounts_of(e)
-        return out
+        return ev.accounts()
     if isinstance(ev, LedgerPosted | FundsPosted):
         return {p.account_id for p in ev.postings}
     return set()

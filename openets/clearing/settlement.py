@@ -62,6 +62,17 @@ class TradesSettled(Event):
             FundPosting(self.fee_account, FundBucket.AVAILABLE, d.fees),
         )
 
+    def accounts(self) -> set[str]:
+        """The accounts the batch's entries post to: every seller and buyer, and the clearing
+        and fee-income accounts when a delivery carries fees (the same as reading them from
+        :meth:`entries`, without building them)."""
+        ds = self.deliveries
+        out = {d.seller for d in ds}
+        out.update([d.buyer for d in ds])
+        if any([d.fees for d in ds]):
+            out.update((self.clearing_account, self.fee_account))
+        return out
+
     def entries(self) -> Iterator[LedgerPosted | FundsPosted]:
         """Every ledger entry of the batch, in posting order, as ordinary ledger events."""
         for d in self.deliveries:

@@ -3,6 +3,7 @@ posted one by one, statements still see every entry, and replay restores the sam
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +110,18 @@ def test_every_delivery_of_a_settled_batch_is_a_transaction_of_the_store(tmp_pat
     for d, _ in deliveries:
         tx = txs[d.tx_id]
         assert (tx.tx_type, tx.postings, tx.ref) == (TxType.DELIVERY, d.postings(), d.trade_id)
+
+
+def test_a_settled_batch_names_the_accounts_its_entries_post_to() -> None:
+    g = _settled_day()
+    batches = [b for r in g.engine.journal.read(0) for b in _decoded(r)]
+    for b in batches:
+        assert b.accounts() == {p.account_id for e in b.entries() for p in e.postings}
+    free = TradesSettled(
+        "2021-07-16", "C", "F", tuple(replace(d, fees=0) for d in batches[0].deliveries)
+    )
+    assert free.accounts() == {p.account_id for e in free.entries() for p in e.postings}
+    assert not {"C", "F"} & free.accounts()
 
 
 def _decoded(record: Any) -> list[Any]:
