@@ -76,11 +76,21 @@ def identity_of(state: MarketState) -> IdentityState:
     return ids
 
 
+_PRINCIPALS: dict[str, tuple[Grant, Principal]] = {}
+"""Username -> (the grant, its principal): every request asks for its user's principal, and a
+grant (frozen) changes only by a journaled command, which makes a new one. One per user."""
+
+
 def principal_of(user: User) -> Principal:
     g = user.grant
-    return Principal(
+    hit = _PRINCIPALS.get(user.username)
+    if hit is not None and hit[0] is g:
+        return hit[1]
+    p = Principal(
         user.username, Role(g.role), g.account_id, frozenset(Permission(p) for p in g.permissions)
     )
+    _PRINCIPALS[user.username] = (g, p)
+    return p
 
 
 def active_principal(state: MarketState, username: str) -> Principal | None:
