@@ -128,3 +128,23 @@ def test_a_market_stored_before_the_index_is_indexed_when_opened(db: str) -> Non
     (req,) = _ok(m, rc.RequestCorrection(tx_id, "x"), actor="alice")
     assert req.kind == "correction"  # type: ignore[attr-defined]
     m.engine.journal.close()
+
+
+def test_postgres_indexes_a_batch_of_ids_in_one_statement_whatever_their_text(
+    pg_url: str,
+) -> None:
+    from sqlalchemy import select
+
+    from openets.store.tx_store import _insert_arrays
+
+    m = _open(pg_url)
+    t = schema.registry_tx
+    plain = [(f"TX{i:06d}", 7) for i in range(1, 2001)]
+    odd = [("TX-odd,{1}", 8), ("a\nb", 8), ("", 9), ('q"\\', 9)]
+    with m.engine.journal.engine.begin() as conn:
+        _insert_arrays(conn, plain)  # one text of lines
+        _insert_arrays(conn, odd)  # an id with a line break, an empty one: as arrays
+    with m.engine.journal.engine.connect() as conn:
+        got = dict(conn.execute(select(t.c.tx_id, t.c.seq).where(t.c.seq >= 7)).all())
+    assert got == dict(plain + odd)
+    m.engine.journal.close()
