@@ -136,7 +136,9 @@ class RequestGuard:
         while True:
             left = min(self.timeout, deadline - time.monotonic())
             try:
-                message = await asyncio.wait_for(receive(), max(left, 0.001))
+                # a deadline on this task (no task of its own per read, as wait_for makes)
+                async with asyncio.timeout(max(left, 0.001)):
+                    message = await receive()
             except TimeoutError:
                 raise _Refuse(
                     408,

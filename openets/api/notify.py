@@ -314,18 +314,31 @@ RULES: dict[type, Callable[[Any, Memo, Emit], None]] = {
 }
 
 
+_last_when: tuple[int, str] = (0, "")
+
+
+def _when(ts: int) -> str:
+    """The ISO time of a record (the records of one command share it: worded once)."""
+    global _last_when
+    last = _last_when
+    if last[0] == ts:
+        return last[1]
+    iso = from_utc_micros(ts).isoformat()
+    _last_when = (ts, iso)
+    return iso
+
+
 def derive(r: Record, ev: object, memo: Memo) -> list[Note]:
     """The notes one journaled event makes (and what it teaches ``memo``)."""
     rule = RULES.get(type(ev))
     if rule is None:
         return []
     out: list[Note] = []
-    when = from_utc_micros(r.ts).isoformat()
 
     def note(kind: str, params: Params, link: str = "", **to: str | None) -> None:
         n = len(out)
         nid = f"N{r.seq}-{n}"
-        out.append(Note(nid, r.seq, when, kind, params, actor=r.actor, link=link, **to))
+        out.append(Note(nid, r.seq, _when(r.ts), kind, params, actor=r.actor, link=link, **to))
 
     rule(ev, memo, note)
     return out
