@@ -126,6 +126,23 @@ def test_lone_surrogate_in_text_is_refused(api: LiveApi) -> None:
     assert 400 <= r.status_code < 500
 
 
+@pytest.mark.parametrize("control", ["\\u0000", "\\u001f", "\\u007f", "\\n"])
+def test_text_with_a_control_character_is_refused(api: LiveApi, control: str) -> None:
+    c = api.client("regop")
+    p = api.participant()
+    body = (
+        f'{{"account_id": "{p.account_id}", "product": "CEA21", "quantity": 1, '
+        f'"reason": "seed{control}x"}}'
+    ).encode()
+    with api.unchanged():
+        r = c.http.post(
+            "/api/v1/registry/issuances",
+            content=body,
+            headers={"Authorization": f"Bearer {c.token}", "Content-Type": "application/json"},
+        )
+    assert r.status_code == 422 and "control characters" in r.text
+
+
 def test_end_of_day_on_a_market_with_nothing_listed_opens_no_day(tmp_path: Path) -> None:
     # Before: the close opened the day, found no instrument to close, and the finish answered
     # 409 "close the day before finishing it", leaving the day open.

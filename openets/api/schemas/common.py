@@ -105,6 +105,9 @@ Year = Annotated[
 ]
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
 def text_validator(
     max_length: int, min_length: int = 0, pattern: str | None = None, *, name: bool = False
 ) -> Any:
@@ -123,13 +126,14 @@ def text_validator(
                 "must have {lo} to {hi} characters, has {n}",
                 {"lo": min_length, "hi": max_length, "n": len(value)},
             )
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise PydanticCustomError(
-                str(Code.INVALID_FIELD), "must be valid Unicode text", {}
-            ) from None
-        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise PydanticCustomError(
+                    str(Code.INVALID_FIELD), "must be valid Unicode text", {}
+                ) from None
+        if _CONTROL.search(value) is not None:
             raise PydanticCustomError(
                 str(Code.INVALID_FIELD), "must not contain control characters", {}
             )
