@@ -15,10 +15,13 @@ listings as a real day's fills do (35 %) — or cancels its oldest listing (19 %
 keeping more than ``--depth`` listings of its own cancels the oldest (listings that a real
 day lets expire), so the book stays within ``clients x depth`` listings however long the run.
 Deposits (a bank top-up) are 1 % of the operations: money arrives now and then, not with every
-order. Every ``--day`` seconds the exchange operator ends the trading day as a real day ends:
-the clock moves to the close (listings expire), ``POST /ops/eod`` settles the day's trades, and
-the clock moves to the next trading day's opening. A day's trades wait in memory for their
-settlement until its end, as they must; the soak's days keep that at a day's worth.
+order. Every ``--day`` seconds (default 60, a fifth of a shorter run) the exchange operator
+ends the trading day as a real day ends: the clock moves to the close (listings expire),
+``POST /ops/eod`` settles the day's trades, and the clock moves to the next trading day's
+opening. A day's trades wait in memory for their settlement until its end, as they must; the
+soak's days keep that at a day's worth. What the server keeps of the past is bounded
+otherwise: each recipient's newest 1000 notifications, and for the trade and order histories
+about a byte per record and account (the records are read back from the journal when asked).
 
 Resident memory is sampled right after each end of day, once the warm-up is over (default: a
 tenth of the run, 3 to 60 s; the book reaches its depth in it), the same point of each day's
