@@ -39,6 +39,8 @@ _INSERT_MANY = (
     _INSERT.split(" VALUES ")[0] + " VALUES " + ",".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * _ROWS)
 )
 
+_COPY = "COPY journal (seq, cmd_seq, ts, actor, type, payload, ids, prev_hash, hash) FROM STDIN"
+
 
 _SELECT = (
     "SELECT seq, cmd_seq, ts, actor, type, payload, ids, prev_hash, hash FROM journal "
@@ -188,11 +190,19 @@ class SqlJournal:
                     )
                 if rest:
                     conn.exec_driver_sql(_INSERT.replace("%s", "?"), records[full * _ROWS :])
+            elif conn.dialect.name == "postgresql":
+                # COPY: psycopg formats the rows in C and streams them in one command, at a
+                # fraction of the client's CPU of an INSERT per row (executemany). The NOTIFY
+                # first: it opens the transaction the rows are copied in, delivered on commit.
+                seq = str(records[-1].seq)
+                conn.exec_driver_sql("SELECT pg_notify(%s, %s)", (CHANNEL, seq))
+                driver = conn.connection.driver_connection
+                with driver.cursor() as cur, cur.copy(_COPY) as copy:  # type: ignore[union-attr]
+                    write = copy.write_row
+                    for r in records:
+                        write(r)
             else:
                 conn.exec_driver_sql(_INSERT, records)
-                if conn.dialect.name == "postgresql":
-                    seq = str(records[-1].seq)
-                    conn.exec_driver_sql("SELECT pg_notify(%s, %s)", (CHANNEL, seq))
             for writer in self._writers:
                 writer(conn, records)
         conn.commit()
