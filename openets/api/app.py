@@ -273,6 +273,8 @@ def create_app(
         openapi_url="/openapi.json",
         docs_url="/docs",
         redoc_url=None,
+        # no OpenTelemetry here: FastAPI would otherwise ask its providers on every request
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.services = services
     prefixes: dict[int, str] = {}

@@ -4,9 +4,13 @@ background thread for tests and tools (``ServerThread``)."""
 from __future__ import annotations
 
 import asyncio
+import cProfile
 import gc
+import os
 import secrets
+import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -194,9 +198,18 @@ def run_server(
         forwarded_allow_ips=settings.trusted_proxy or "",
     )
     logredact.install()  # uvicorn's logging is set up now: filter its loggers again
+    profile_to = os.environ.get("OPENETS_PROFILE")  # a cProfile of the serving, for tuning
+    profiler = cProfile.Profile() if profile_to else None
     try:
+        if profiler is not None:
+            # uvicorn raises SIGTERM again once it has shut down: end with the profile written
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+            profiler.enable()
         uvicorn.Server(config).run()
     finally:
+        if profiler is not None and profile_to:
+            profiler.disable()
+            profiler.dump_stats(profile_to)
         market.engine.journal.close()
 
 
