@@ -493,14 +493,3 @@ class NotificationCenter:
 
 WATCHED = frozenset(cls.__name__ for cls in RULES)
 
-
-def note_out(n: Note, read: bool) -> dict[str, Any]:
-    return {
-        "notification_id": n.note_id,
-        "kind": n.kind,
-        "time": n.time,
-        "params": n.params,
-        "text": english(n),
-        "link": n.link,
-        "read": read,
-    }

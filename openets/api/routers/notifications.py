@@ -14,7 +14,7 @@ from openets.api.auth import Principal
 from openets.api.deps import PrincipalDep, Services, ServicesDep, json_response
 from openets.api.errors import ApiCode, ApiError
 from openets.api.mailer import Mailer
-from openets.api.notify import Memo, Note, NotificationCenter, note_out
+from openets.api.notify import Memo, Note, NotificationCenter, english
 from openets.api.routers._feeds import encode
 from openets.api.routers._trading_views import side_name, trading_of
 from openets.api.routers.compliance_calendar import due_notes
@@ -138,3 +138,16 @@ async def mark_read(
         raise ApiError(ApiCode.NOT_FOUND, f"no notification {notification_id!r}", "notification_id")
     center.mark_read(principal, [notification_id])
     return json_response(ReadOut(notification_id=notification_id, read=True))
+
+
+def note_out(n: Note, read: bool) -> dict[str, Any]:
+    """A notification as the API and the private feed give it."""
+    return {
+        "notification_id": n.note_id,
+        "kind": n.kind,
+        "time": n.time,
+        "params": n.params,
+        "text": english(n),
+        "link": n.link,
+        "read": read,
+    }
