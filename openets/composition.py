@@ -13,8 +13,10 @@ Rules of the composition:
   service decides a context's command (the compliance surrender, the fund ledger's commands
   with the participant and limit checks), the context's own entry is left out here, by name.
 - Guards are composed here, where the table is written: ``TRANSFER_GUARDS`` refuses a command
-  that moves allowances or funds out of an account restricted from transfers; ``WRAPPERS`` adds
-  another context's checks to a handler (closing an account with money or orders open).
+  that moves allowances or funds out of an account the registry has restricted or frozen, or the
+  regulator or exchange restricted from transfers, or into an account whose status forbids it to
+  receive (frozen, applied, closing, closed); ``WRAPPERS`` adds another context's checks to a
+  handler (closing an account with money or orders open).
 - A handler that needs another context's port is built here with it (``BUILT``: an auction's
   close with supervision's containment reserves).
 - Two appliers of one event run in the order written in ``CHAINED``.
@@ -52,6 +54,7 @@ from openets.registry import commands as rc
 from openets.registry import genesis_service as genesis
 from openets.registry import handlers as registry
 from openets.registry import pledge_service as pledges
+from openets.registry import port as registry_port
 from openets.registry import service as account_requests
 from openets.registry.events import LedgerPosted
 from openets.supervision import messages as sm
@@ -105,12 +108,33 @@ DECIDED_BY_USE_CASES: frozenset[type] = frozenset(
 )
 """Commands of a context that a service decides instead of the context's own handler."""
 
-TRANSFER_GUARDS: dict[type, supervision.Accounts] = {
-    rc.RequestTransfer: lambda m, c: [(c.from_account, "from_account")],
-    rc.Decide: supervision.decide_accounts,
-    funds.RequestWithdrawal: lambda m, c: [(c.account_id, "account_id")],
+Moves = Callable[[MarketState, Any], Iterable[tuple[str, str, registry_port.Direction]]]
+"""The (account, field, direction) of each account a command moves allowances or funds of."""
+
+
+def _decided_transfer(m: MarketState, cmd: rc.Decide) -> list[tuple[str, str, Any]]:
+    """An approved transfer request's accounts: the sender out (named as the request's
+    ``from_account``), the receiver in (``to_account``)."""
+    postings = registry_port.pending_transfer(m, cmd.request_id) if cmd.approve else ()
+    return [
+        (p.account_id, "from_account", "out") if p.delta < 0 else (p.account_id, "to_account", "in")
+        for p in postings
+    ]
+
+
+TRANSFER_GUARDS: dict[type, tuple[str, Moves]] = {
+    rc.RequestTransfer: (
+        "allowances in a transfer",
+        lambda m, c: [(c.from_account, "from_account", "out"), (c.to_account, "to_account", "in")],
+    ),
+    rc.Decide: ("allowances in a transfer", _decided_transfer),
+    funds.RequestWithdrawal: (
+        "funds in a withdrawal",
+        lambda m, c: [(c.account_id, "account_id", "out")],
+    ),
 }
-"""Commands refused for an account restricted from transfers: (account, field) they move out of."""
+"""Commands refused for an account whose status or restriction forbids the move: what the move
+is called in the refusal, and the accounts it moves out of and into."""
 
 WRAPPERS: dict[type, tuple[Callable[[Handler], Handler], ...]] = {
     rc.ChangeAccountStatus: (
@@ -160,12 +184,17 @@ def _context_tables() -> Iterable[tuple[str, HandlerTable, ApplierTable]]:
     )
 
 
-def guarded(inner: Handler, accounts: supervision.Accounts) -> Handler:
-    """``inner``, refused first for an account restricted from transfers."""
+def guarded(inner: Handler, what: str, moves: Moves) -> Handler:
+    """``inner``, refused first when an account's registry status forbids the move
+    (ACCOUNT_NOT_ACTIVE: a restricted account sends nothing, a frozen one neither sends nor
+    receives) or a supervisory measure restricts the account from transfers out
+    (ACCOUNT_RESTRICTED)."""
 
     def guard(m: MarketState, cmd: Command, ctx: Ctx) -> Result:
-        for acct, field in accounts(m, cmd):
-            r = supervision.check_account_restriction(m, acct, "transfer", field)
+        for acct, field, direction in moves(m, cmd):
+            r = registry_port.check_may_move(m, acct, direction, what, field)
+            if r is None and direction == "out":
+                r = supervision.check_account_restriction(m, acct, "transfer", field)
             if r:
                 return r
         return inner(m, cmd, ctx)
@@ -212,8 +241,8 @@ def compose(
         _claim(appliers, aps, mod.__name__)
     _claim(handlers, BUILT, "BUILT")
     _claim(appliers, {t: chained(fns) for t, fns in CHAINED.items()}, "CHAINED")
-    for cmd_t, accounts in TRANSFER_GUARDS.items():
-        handlers[cmd_t] = guarded(handlers[cmd_t], accounts)
+    for cmd_t, (what, moves) in TRANSFER_GUARDS.items():
+        handlers[cmd_t] = guarded(handlers[cmd_t], what, moves)
     for cmd_t, wraps in WRAPPERS.items():
         for wrap in wraps:
             handlers[cmd_t] = wrap(handlers[cmd_t])

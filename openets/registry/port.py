@@ -17,10 +17,11 @@ re-exported here, so a context names them without reaching into the registry's m
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from openets.domain.messages import Ctx, Event
-from openets.domain.rejection import Rejection
+from openets.domain.rejection import Code, Rejection
+from openets.registry.checks import RECEIVE_STATUSES, SEND_STATUSES
 from openets.registry.checks import check_postings as _check_postings
 from openets.registry.commands import CancelVoluntarily, Decide, Surrender
 from openets.registry.events import AccountStatusChanged, LedgerPosted
@@ -64,11 +65,13 @@ __all__ = [
     "available",
     "bucket",
     "cancel_voluntarily",
+    "check_may_move",
     "check_postings",
     "check_product",
     "held",
     "move",
     "pending_holdings",
+    "pending_transfer",
     "post_settlement",
     "products",
     "subject_type",
@@ -132,6 +135,40 @@ def pending_holdings(m: MarketState) -> list[tuple[str, str, int]]:
         for (acct, prod), b in sorted(m.registry.holdings.items())
         if b[Bucket.PENDING]
     ]
+
+
+Direction = Literal["out", "in"]
+
+
+def check_may_move(
+    m: MarketState, account_id: object, direction: Direction, what: str, field: str
+) -> Rejection | None:
+    """ACCOUNT_NOT_ACTIVE when the account's status forbids ``what`` ("allowances in a
+    transfer", "funds in a withdrawal") to move ``direction``: moving out needs ``active`` (a
+    restricted account may receive, not send), moving in ``active`` or ``restricted`` (an
+    applied, frozen, closing or closed account does neither). None for an unknown account (its
+    command's handler names it)."""
+    acct = account(m, account_id)
+    if acct is None:
+        return None
+    allowed = (SEND_STATUSES if direction == "out" else RECEIVE_STATUSES)[TxType.TRANSFER]
+    if acct.status in allowed:
+        return None
+    need = " or ".join(sorted(s.value for s in allowed))
+    role = "send" if direction == "out" else "receive"
+    return Rejection(
+        Code.ACCOUNT_NOT_ACTIVE,
+        f"account {acct.account_id} is {acct.status.value}, it must be {need} to {role} "
+        f"{what} (a restricted account may receive but not send; a frozen one neither)",
+        field,
+    )
+
+
+def pending_transfer(m: MarketState, request_id: object) -> tuple[Posting, ...]:
+    """The postings of the pending transfer request ``request_id`` (none for an unknown id or
+    a request of another kind)."""
+    req = m.registry.pending.get(request_id) if isinstance(request_id, str) else None
+    return req.postings if req is not None and req.kind == "transfer" else ()
 
 
 def check_postings(

@@ -17,9 +17,6 @@ new alerts with :class:`~openets.supervision.messages.RecordAlerts`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
-
 from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
 from openets.market import Applier, Handler, MarketState
@@ -27,7 +24,6 @@ from openets.registry import port as registry_port
 from openets.registry.port import (
     AccountStatus,
     AccountStatusChanged,
-    Decide,
     LedgerPosted,
     SystemRole,
     TxType,
@@ -316,17 +312,6 @@ def scan_positions(m: MarketState, cmd: sm.ScanPositions, ctx: Ctx) -> Result:
 
 
 # --- guards and tallies on other contexts' messages ---------------------------------------------
-
-
-Accounts = Callable[[MarketState, Any], Iterable[tuple[str, str]]]
-"""The (account, field) pairs a command moves allowances or funds out of."""
-
-
-def decide_accounts(m: MarketState, cmd: Decide) -> list[tuple[str, str]]:
-    req = m.registry.pending.get(cmd.request_id) if cmd.approve else None
-    if req is None or req.kind != "transfer":
-        return []
-    return [(p.account_id, "request_id") for p in req.postings if p.delta < 0]
 
 
 def tally_allocation(m: MarketState, ev: LedgerPosted) -> None:
