@@ -144,9 +144,11 @@ WRAPPERS: dict[type, tuple[Callable[[Handler], Handler], ...]] = {
     account_requests.DecideAccountStatus: (supervision.withdraw_when_barred,),  # approved
     AcceptBlockQuote: (supervision.limit_block_buyer,),  # the buyer within its position limit
     sm.UnlinkAccounts: (supervision.guard_unlink,),  # every account known to the registry
+    rc.RequestTransfer: (supervision.limit_transfer_receiver,),  # within its position limit
+    rc.Decide: (supervision.limit_transfer_receiver,),  # an approved transfer: the same
 }
-"""Handlers wrapped by guards of another context (applied after ``TRANSFER_GUARDS``, the first
-listed innermost)."""
+"""Handlers wrapped by guards of another context (the first listed innermost; the
+``TRANSFER_GUARDS`` go around them all)."""
 
 CHAINED: dict[type, tuple[Applier, ...]] = {
     LedgerPosted: (
@@ -241,11 +243,11 @@ def compose(
         _claim(appliers, aps, mod.__name__)
     _claim(handlers, BUILT, "BUILT")
     _claim(appliers, {t: chained(fns) for t, fns in CHAINED.items()}, "CHAINED")
-    for cmd_t, (what, moves) in TRANSFER_GUARDS.items():
-        handlers[cmd_t] = guarded(handlers[cmd_t], what, moves)
     for cmd_t, wraps in WRAPPERS.items():
         for wrap in wraps:
             handlers[cmd_t] = wrap(handlers[cmd_t])
+    for cmd_t, (what, moves) in TRANSFER_GUARDS.items():
+        handlers[cmd_t] = guarded(handlers[cmd_t], what, moves)
     return handlers, appliers
 
 

@@ -24,7 +24,7 @@ from openets.domain.rejection import Code, Rejection
 from openets.registry.checks import RECEIVE_STATUSES, SEND_STATUSES
 from openets.registry.checks import check_postings as _check_postings
 from openets.registry.commands import CancelVoluntarily, Decide, Surrender
-from openets.registry.events import AccountStatusChanged, LedgerPosted
+from openets.registry.events import AccountStatusChanged, ApprovalRequested, LedgerPosted
 from openets.registry.handlers import cancel_voluntarily as _cancel_voluntarily
 from openets.registry.handlers import move, transfer
 from openets.registry.handlers import surrender as _surrender
@@ -50,6 +50,7 @@ __all__ = [
     "Account",
     "AccountStatus",
     "AccountStatusChanged",
+    "ApprovalRequested",
     "Bucket",
     "CancelVoluntarily",
     "Decide",

@@ -115,9 +115,17 @@ def position_of(m: MarketState, account_id: str, product: str) -> Position:
 
 
 def check_position_limit(
-    m: MarketState, account_id: str, product: str, extra_qty: int
+    m: MarketState,
+    account_id: str,
+    product: str,
+    extra_qty: int,
+    *,
+    what: str = "this order",
+    allocated: int = 0,
 ) -> Rejection | None:
-    """POSITION_LIMIT if buying ``extra_qty`` more would take the account over its limit."""
+    """POSITION_LIMIT if buying (or receiving: ``what``) ``extra_qty`` more would take the
+    account over its limit; ``allocated``: tonnes of it that are allocation (they raise an
+    allocation-based limit as much)."""
     acct = registry_port.account(m, account_id)
     if acct is None or acct.subject_type is SubjectType.SYSTEM:
         return None
@@ -125,9 +133,9 @@ def check_position_limit(
     limit = rr.position_limit(acct.subject_type.value)
     if limit is None:
         return None
-    alloc = sup(m).allocation(account_id, product)
+    alloc = sup(m).allocation(account_id, product) + allocated
     pos = position_of(m, account_id, product)
-    return check_position(account_id, product, pos, extra_qty, limit, alloc, rr.source)
+    return check_position(account_id, product, pos, extra_qty, limit, alloc, rr.source, what)
 
 
 Restriction = Literal["trading", "transfer"]

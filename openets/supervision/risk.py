@@ -111,8 +111,10 @@ def check_position(
     limit: Limit,
     allocation: int,
     source: str,
+    what: str = "this order",
 ) -> Rejection | None:
-    """POSITION_LIMIT if buying ``extra`` more tonnes would take the position over the limit."""
+    """POSITION_LIMIT if buying (or receiving: ``what``) ``extra`` more tonnes would take the
+    position over the limit."""
     cap = limit.of(allocation)
     after = pos.total + extra
     if after <= cap:
@@ -121,7 +123,7 @@ def check_position(
         Code.POSITION_LIMIT,
         f"account {account_id} would hold {after} t of {product} (holds {pos.held} t, "
         f"unsettled {pos.bought_unsettled - pos.sold_unsettled:+d} t, open buys "
-        f"{pos.open_buys} t, this order {extra} t), over its position limit of {cap} t "
+        f"{pos.open_buys} t, {what} {extra} t), over its position limit of {cap} t "
         f"({limit.describe(allocation)}; {source})",
         "quantity",
     )

@@ -24,7 +24,9 @@ from openets.registry import port as registry_port
 from openets.registry.port import (
     AccountStatus,
     AccountStatusChanged,
+    ApprovalRequested,
     LedgerPosted,
+    Posting,
     SystemRole,
     TxType,
 )
@@ -302,6 +304,43 @@ def limit_block_buyer(inner: Handler) -> Handler:
         return r
 
     return guarded
+
+
+def limit_transfer_receiver(inner: Handler) -> Handler:
+    """``inner`` (a transfer's request or its approval), refused when the allowances it moves
+    in would take the receiver over its position limit. A transfer from an allocation account
+    is allocation: it raises an allocation-based limit as much as the position."""
+
+    def guarded(m: MarketState, cmd: Command, ctx: Ctx) -> Result:
+        r = inner(m, cmd, ctx)
+        if isinstance(r, Rejection):
+            return r
+        for e in r:
+            if isinstance(e, ApprovalRequested | LedgerPosted) and e.tx_type is TxType.TRANSFER:
+                over = _over_on_receipt(m, e.postings)
+                if over:
+                    return over
+        return r
+
+    return guarded
+
+
+def _over_on_receipt(m: MarketState, postings: tuple[Posting, ...]) -> Rejection | None:
+    senders = (registry_port.account(m, p.account_id) for p in postings if p.delta < 0)
+    allocation = any(a is not None and a.system_role in ALLOCATION_ROLES for a in senders)
+    for p in postings:
+        if p.delta > 0:
+            over = check_position_limit(
+                m,
+                p.account_id,
+                p.product,
+                p.delta,
+                what="this transfer",
+                allocated=p.delta if allocation else 0,
+            )
+            if over:
+                return over
+    return None
 
 
 # --- handlers: surveillance and cases -----------------------------------------------------------
