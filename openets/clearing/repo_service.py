@@ -37,6 +37,7 @@ from openets.supervision.port import (
     check_account_restriction,
     check_position_limit,
     fin,
+    finance_appliers,
 )
 from openets.trading.port import (
     Side,
@@ -44,6 +45,7 @@ from openets.trading.port import (
     check_price_within_band,
     check_session_open,
     day_guard,
+    instrument,
     lock_for,
     price_band,
     trade_events,
@@ -69,7 +71,7 @@ def propose_repo(m: MarketState, cmd: ProposeRepo, ctx: Ctx) -> Result:
         return r
     if cmd.seller == cmd.buyer:
         return Rejection(Code.SELF_TRADE, f"seller and buyer are both {cmd.buyer}", "buyer")
-    if cmd.instrument not in m.trading.instruments:
+    if instrument(m, cmd.instrument) is None:
         return Rejection(Code.UNKNOWN_INSTRUMENT, f"no instrument {cmd.instrument!r}", "instrument")
     due = checked_day(cmd.repurchase_date, "repurchase_date")
     if isinstance(due, Rejection):
@@ -131,7 +133,9 @@ def _leg(
     r = _can_trade(m, seller, "seller") or _can_trade(m, buyer, "buyer")
     if r:
         return r
-    inst = m.trading.instruments[t.instrument]
+    inst = instrument(m, t.instrument)
+    if inst is None:
+        return Rejection(Code.UNKNOWN_INSTRUMENT, f"no instrument {t.instrument!r}", "repo_id")
     mr = m.rules
     r = check_not_suspended(inst.suspended, inst.code) or check_session_open(
         mr.calendar, ctx.now, mr.block.sessions, "block trading"
@@ -203,8 +207,6 @@ def repurchase_repo(m: MarketState, cmd: RepurchaseRepo, ctx: Ctx) -> Result:
 
 def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
     """The repo commands and the appliers of the repos' events."""
-    from openets.market import apply_part
-
     handlers.update(
         {
             ProposeRepo: propose_repo,
@@ -213,6 +215,4 @@ def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> No
             RepurchaseRepo: repurchase_repo,
         }
     )
-    for ev_t, fn in FINANCE_APPLIERS.items():
-        if ev_t not in PLEDGE_EVENTS:
-            appliers[ev_t] = apply_part("finance", fn)
+    appliers.update(finance_appliers(e for e in FINANCE_APPLIERS if e not in PLEDGE_EVENTS))

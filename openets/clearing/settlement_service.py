@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import islice
 
 from openets.clearing.funds import FundBucket, FundPosting, FundsPosted
 from openets.clearing.port import system_fund_account
@@ -31,6 +30,7 @@ from openets.domain.rejection import Code, Rejection
 from openets.market import Applier, Handler, MarketState
 from openets.registry import port as registry_port
 from openets.registry.port import Bucket, LedgerPosted, Posting, SystemRole, TxRecord, TxType
+from openets.trading import port as trading_port
 from openets.trading.port import DayFinished
 
 
@@ -45,12 +45,16 @@ class FinishDay(Command):
 
 
 def settle_trades(m: MarketState, cmd: SettleTrades, ctx: Ctx) -> Result:
-    t = m.trading
-    if t.phase != "closed":
+    phase = trading_port.session_phase(m)
+    if phase != "closed":
         return (
             ()
-            if t.phase == "idle"
-            else Rejection(Code.INVALID_STATE, f"close the day {t.day} before settling it", None)
+            if phase == "idle"
+            else Rejection(
+                Code.INVALID_STATE,
+                f"close the day {trading_port.trading_day(m)} before settling it",
+                None,
+            )
         )
     if isinstance(cmd.limit, bool) or not isinstance(cmd.limit, int) or cmd.limit <= 0:
         return Rejection(
@@ -58,10 +62,10 @@ def settle_trades(m: MarketState, cmd: SettleTrades, ctx: Ctx) -> Result:
         )
     clearing = system_fund_account(m, SystemRole.EXCHANGE_CLEARING)
     fee_income = system_fund_account(m, SystemRole.FEE_INCOME)
-    trades = list(islice(t.unsettled.values(), cmd.limit))
+    trades = trading_port.unsettled_trades(m, cmd.limit)
     if not trades:
         return ()
-    products = {code: inst.product for code, inst in t.instruments.items()}
+    products = {i.code: i.product for i in trading_port.instruments(m)}
     tx_ids = ctx.ids.next_many("TX", len(trades))
     deliveries = tuple(
         [
@@ -77,7 +81,7 @@ def settle_trades(m: MarketState, cmd: SettleTrades, ctx: Ctx) -> Result:
             for x, tx_id in zip(trades, tx_ids, strict=True)
         ]
     )
-    return (TradesSettled(t.day, clearing, fee_income, deliveries),)
+    return (TradesSettled(trading_port.trading_day(m), clearing, fee_income, deliveries),)
 
 
 def apply_settled(m: MarketState, ev: TradesSettled) -> None:
@@ -108,18 +112,19 @@ def apply_settled(m: MarketState, ev: TradesSettled) -> None:
                 FundPosting(ev.fee_account, FundBucket.AVAILABLE, fees),
             )
         )
-    m.trading.settle_many([d.trade_id for d in deliveries])
+    trading_port.mark_settled(m, [d.trade_id for d in deliveries])
 
 
 def finish_day(m: MarketState, cmd: FinishDay, ctx: Ctx) -> Result:
-    t = m.trading
-    if t.phase == "idle":
+    phase, day = trading_port.session_phase(m), trading_port.trading_day(m)
+    if phase == "idle":
         return ()
-    if t.phase != "closed":
-        return Rejection(Code.INVALID_STATE, f"close the day {t.day} before finishing it", None)
-    if t.unsettled:
+    if phase != "closed":
+        return Rejection(Code.INVALID_STATE, f"close the day {day} before finishing it", None)
+    left_trades = trading_port.unsettled_count(m)
+    if left_trades:
         return Rejection(
-            Code.INVALID_STATE, f"{len(t.unsettled)} trades of {t.day} are not settled yet", None
+            Code.INVALID_STATE, f"{left_trades} trades of {day} are not settled yet", None
         )
     clearing = system_fund_account(m, SystemRole.EXCHANGE_CLEARING)
     left = m.funds.of(clearing)
@@ -145,7 +150,7 @@ def finish_day(m: MarketState, cmd: FinishDay, ctx: Ctx) -> Result:
                 ctx.ids.next("TX"),
                 TxType.ROLL,
                 roll,
-                t.day,
+                day,
                 "pending deliveries usable from the next trading day",
             )
         )
@@ -159,8 +164,8 @@ def finish_day(m: MarketState, cmd: FinishDay, ctx: Ctx) -> Result:
         )
     )
     if recv:
-        events.append(FundsPosted(ctx.ids.next("F"), "settled_proceeds", recv, t.day))
-    events.append(DayFinished(t.day))
+        events.append(FundsPosted(ctx.ids.next("F"), "settled_proceeds", recv, day))
+    events.append(DayFinished(day))
     return tuple(events)
 
 

@@ -40,9 +40,13 @@ from openets.identity.model import (
     UserRequested,
     UserStatus,
 )
-from openets.registry.port import AccountStatus, RegistryState
+from openets.registry.port import Account, AccountStatus
 
 Result = tuple[Event, ...] | Rejection
+
+Accounts = Callable[[str], Account | None]
+"""The registry's account of an id (None for an unknown one), handed in by the service from the
+registry's port: a login's account must exist and not be closed."""
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{2,63}\Z")
 """ASCII only, and ``\\Z`` rather than ``$``: a trailing line break is not part of a name."""
@@ -80,7 +84,7 @@ def check_username(username: object) -> Rejection | None:
     return None
 
 
-def check_grant(reg: RegistryState, g: Grant) -> Rejection | None:
+def check_grant(accounts: Accounts, g: Grant) -> Rejection | None:
     """The role, the account and the permissions of a login, against the registry."""
     if g.role not in ROLES:
         return Rejection(
@@ -110,7 +114,7 @@ def check_grant(reg: RegistryState, g: Grant) -> Rejection | None:
         return Rejection(
             Code.INVALID_FIELD, "a participant user must be bound to an account", "account_id"
         )
-    acct = reg.accounts.get(g.account_id)
+    acct = accounts(g.account_id)
     if acct is None or acct.system_role is not None:
         return Rejection(
             Code.UNKNOWN_ACCOUNT, f"no participant account {g.account_id!r}", "account_id"
@@ -183,7 +187,7 @@ def _person(
 
 def _new_login(
     ids: IdentityState,
-    reg: RegistryState,
+    accounts: Accounts,
     username: str,
     g: Grant,
     ref: PersonRef,
@@ -191,7 +195,7 @@ def _new_login(
     *,
     bootstrap: bool = False,
 ) -> tuple[str, list[Event]] | Rejection:
-    r = check_username(username) or check_grant(reg, g)
+    r = check_username(username) or check_grant(accounts, g)
     if r:
         return r
     if username in ids.users:
@@ -204,8 +208,8 @@ def _new_login(
     return r if r else (pid, events)
 
 
-def request_user(ids: IdentityState, reg: RegistryState, cmd: RequestUser, ctx: Ctx) -> Result:
-    got = _new_login(ids, reg, cmd.username, cmd.grant, cmd.person, ctx)
+def request_user(ids: IdentityState, accounts: Accounts, cmd: RequestUser, ctx: Ctx) -> Result:
+    got = _new_login(ids, accounts, cmd.username, cmd.grant, cmd.person, ctx)
     if isinstance(got, Rejection):
         return got
     pid, events = got
@@ -220,8 +224,8 @@ def request_user(ids: IdentityState, reg: RegistryState, cmd: RequestUser, ctx: 
     return (*events, ev)
 
 
-def bootstrap_user(ids: IdentityState, reg: RegistryState, cmd: BootstrapUser, ctx: Ctx) -> Result:
-    got = _new_login(ids, reg, cmd.username, cmd.grant, cmd.person, ctx, bootstrap=True)
+def bootstrap_user(ids: IdentityState, accounts: Accounts, cmd: BootstrapUser, ctx: Ctx) -> Result:
+    got = _new_login(ids, accounts, cmd.username, cmd.grant, cmd.person, ctx, bootstrap=True)
     if isinstance(got, Rejection):
         return got
     pid, events = got
@@ -235,7 +239,7 @@ def _user(ids: IdentityState, username: str) -> User | Rejection:
     return u
 
 
-def approve_user(ids: IdentityState, reg: RegistryState, cmd: ApproveUser, ctx: Ctx) -> Result:
+def approve_user(ids: IdentityState, accounts: Accounts, cmd: ApproveUser, ctx: Ctx) -> Result:
     u = _user(ids, cmd.username)
     if isinstance(u, Rejection):
         return u
@@ -259,7 +263,7 @@ def approve_user(ids: IdentityState, reg: RegistryState, cmd: ApproveUser, ctx: 
             "person must approve",
             "user_id",
         )
-    r = check_grant(reg, u.pending) or _person_rule(ids, u.person_id, u.pending, u.username)
+    r = check_grant(accounts, u.pending) or _person_rule(ids, u.person_id, u.pending, u.username)
     if r:
         return r
     return (
@@ -269,7 +273,7 @@ def approve_user(ids: IdentityState, reg: RegistryState, cmd: ApproveUser, ctx: 
     )
 
 
-def disable_user(ids: IdentityState, reg: RegistryState, cmd: DisableUser, ctx: Ctx) -> Result:
+def disable_user(ids: IdentityState, accounts: Accounts, cmd: DisableUser, ctx: Ctx) -> Result:
     u = _user(ids, cmd.username)
     if isinstance(u, Rejection):
         return u
@@ -285,7 +289,7 @@ def disable_user(ids: IdentityState, reg: RegistryState, cmd: DisableUser, ctx: 
     return (UserDisabled(u.username, ctx.actor, cmd.reason, ctx.now.isoformat()),)
 
 
-def request_enable(ids: IdentityState, reg: RegistryState, cmd: RequestEnable, ctx: Ctx) -> Result:
+def request_enable(ids: IdentityState, accounts: Accounts, cmd: RequestEnable, ctx: Ctx) -> Result:
     """Ask to re-enable a disabled login: it takes effect when a different natural person
     approves (:func:`approve_user`), and only if the login could be created now."""
     u = _user(ids, cmd.username)
@@ -310,14 +314,14 @@ def request_enable(ids: IdentityState, reg: RegistryState, cmd: RequestEnable, c
             f"{ctx.actor} cannot ask to re-enable a login of its own person ({u.person_id})",
             "user_id",
         )
-    r = check_grant(reg, u.grant) or _person_rule(ids, u.person_id, u.grant, u.username)
+    r = check_grant(accounts, u.grant) or _person_rule(ids, u.person_id, u.grant, u.username)
     if r:
         return r
     return (EnableRequested(u.username, u.grant, ctx.actor, cmd.reason, ctx.now.isoformat()),)
 
 
 def request_role_change(
-    ids: IdentityState, reg: RegistryState, cmd: RequestRoleChange, ctx: Ctx
+    ids: IdentityState, accounts: Accounts, cmd: RequestRoleChange, ctx: Ctx
 ) -> Result:
     u = _user(ids, cmd.username)
     if isinstance(u, Rejection):
@@ -325,7 +329,7 @@ def request_role_change(
     if u.status is not UserStatus.ACTIVE or u.pending is not None:
         why = "has a change waiting for approval" if u.pending else f"is {u.status.value}"
         return Rejection(Code.INVALID_STATE, f"user {u.username} {why}", "user_id")
-    r = check_grant(reg, cmd.grant) or _person_rule(ids, u.person_id, cmd.grant, u.username)
+    r = check_grant(accounts, cmd.grant) or _person_rule(ids, u.person_id, cmd.grant, u.username)
     if r:
         return r
     if cmd.grant == u.grant:
@@ -339,7 +343,7 @@ def request_role_change(
     return (RoleChangeRequested(u.username, cmd.grant, ctx.actor, ctx.now.isoformat()),)
 
 
-def set_mfa(ids: IdentityState, reg: RegistryState, cmd: SetMfa, ctx: Ctx) -> Result:
+def set_mfa(ids: IdentityState, accounts: Accounts, cmd: SetMfa, ctx: Ctx) -> Result:
     u = _user(ids, cmd.username)
     if isinstance(u, Rejection):
         return u
@@ -355,7 +359,7 @@ def set_mfa(ids: IdentityState, reg: RegistryState, cmd: SetMfa, ctx: Ctx) -> Re
     return (MfaChanged(u.username, cmd.enabled, ctx.actor, ctx.now.isoformat()),)
 
 
-HANDLERS: dict[type, Callable[[IdentityState, RegistryState, Any, Ctx], Result]] = {
+HANDLERS: dict[type, Callable[[IdentityState, Accounts, Any, Ctx], Result]] = {
     RequestUser: request_user,
     BootstrapUser: bootstrap_user,
     ApproveUser: approve_user,

@@ -1,7 +1,8 @@
 """Identity's service: persons and logins are journaled, so replay restores who may do what.
 
-The handlers of :mod:`openets.identity.handlers` read the registry (a representative's account
-must exist and not be closed); they change only the identity part of the state.
+The handlers of :mod:`openets.identity.handlers` read the registry's accounts through its port
+(a representative's account must exist and not be closed); they change only the identity part
+of the state.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from openets.domain.messages import Command, Ctx, Result
-from openets.identity.handlers import HANDLERS
+from openets.identity.handlers import HANDLERS, Accounts
 from openets.identity.model import APPLIERS, IdentityState
 from openets.market import Applier, Handler, MarketState
-from openets.registry.port import RegistryState
+from openets.registry import port as registry_port
 
 __all__ = ["IdentityState", "identity", "register"]
 
@@ -27,12 +28,12 @@ def identity(m: MarketState) -> IdentityState:
 C = TypeVar("C", bound=Command)
 
 
-def _route(fn: Callable[[IdentityState, RegistryState, C, Ctx], Result]) -> Handler:
-    """``fn`` on the identity part, reading the registry (a representative's account)."""
+def _route(fn: Callable[[IdentityState, Accounts, C, Ctx], Result]) -> Handler:
+    """``fn`` on the identity part, reading the registry's accounts (a representative's)."""
 
     @functools.wraps(fn)
     def h(m: MarketState, cmd: C, ctx: Ctx) -> Result:
-        return fn(m.identity, m.registry, cmd, ctx)
+        return fn(m.identity, functools.partial(registry_port.account, m), cmd, ctx)
 
     return h
 

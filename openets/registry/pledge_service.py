@@ -19,7 +19,6 @@ from openets.registry.handlers import move
 from openets.registry.model import Bucket, Posting, TxType
 from openets.registry.validate import check_enough, check_product, get_usable_account
 from openets.supervision.port import (
-    FINANCE_APPLIERS,
     PLEDGE_EVENTS,
     DecidePledgeEnforcement,
     PledgeEnforcementDecided,
@@ -32,6 +31,7 @@ from openets.supervision.port import (
     RepayPledge,
     RequestPledgeEnforcement,
     fin,
+    finance_appliers,
 )
 
 
@@ -170,8 +170,6 @@ def decide_enforcement(m: MarketState, cmd: DecidePledgeEnforcement, ctx: Ctx) -
 
 def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
     """The pledge commands and the appliers of the pledges' events."""
-    from openets.market import apply_part
-
     handlers.update(
         {
             RegisterPledge: register_pledge,
@@ -180,5 +178,4 @@ def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> No
             DecidePledgeEnforcement: decide_enforcement,
         }
     )
-    for ev_t in PLEDGE_EVENTS:
-        appliers[ev_t] = apply_part("finance", FINANCE_APPLIERS[ev_t])
+    appliers.update(finance_appliers(PLEDGE_EVENTS))

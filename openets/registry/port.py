@@ -2,8 +2,8 @@
 and identity ask of the holdings and the accounts, and nothing else of its internals.
 
 - reads: :func:`available`, :func:`bucket`, :func:`held`, :func:`products`, :func:`account`,
-  :func:`usable_account`, :func:`system_account` and :func:`pending_holdings` (what the T+1
-  roll moves to available);
+  :func:`usable_account`, :func:`system_account`, :func:`pending_holdings` (what the T+1
+  roll moves to available), :func:`participant_holdings` and :func:`transaction`;
 - the ledger's events another context builds: :func:`move` (a bucket move inside one account:
   locks, freezes, pledges, the roll), :func:`transfer` (between two accounts), checked with
   :func:`check_postings` and :func:`check_product`;
@@ -16,7 +16,7 @@ re-exported here, so a context names them without reaching into the registry's m
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from openets.domain.messages import Ctx, Event
@@ -38,7 +38,6 @@ from openets.registry.model import (
     SystemRole,
     TxType,
 )
-from openets.registry.state import RegistryState
 from openets.registry.txindex import TxRecord
 from openets.registry.validate import check_product, get_usable_account
 
@@ -56,7 +55,6 @@ __all__ = [
     "Decide",
     "LedgerPosted",
     "Posting",
-    "RegistryState",
     "SubjectType",
     "Surrender",
     "SystemRole",
@@ -71,6 +69,7 @@ __all__ = [
     "check_product",
     "held",
     "move",
+    "participant_holdings",
     "pending_holdings",
     "pending_transfer",
     "post_settlement",
@@ -78,6 +77,7 @@ __all__ = [
     "subject_type",
     "surrender",
     "system_account",
+    "transaction",
     "transfer",
     "usable_account",
 ]
@@ -170,6 +170,20 @@ def pending_transfer(m: MarketState, request_id: object) -> tuple[Posting, ...]:
     a request of another kind)."""
     req = m.registry.pending.get(request_id) if isinstance(request_id, str) else None
     return req.postings if req is not None and req.kind == "transfer" else ()
+
+
+def participant_holdings(m: MarketState) -> Iterator[tuple[str, str, int]]:
+    """(account, product, tonnes in every bucket) of every participant account's holding."""
+    accounts = m.registry.accounts
+    for (acct, prod), b in m.registry.holdings.items():
+        a = accounts.get(acct)
+        if a is not None and a.system_role is None:
+            yield acct, prod, sum(b)
+
+
+def transaction(m: MarketState, tx_id: str) -> TxRecord | None:
+    """The ledger's record of transaction ``tx_id`` (None for an unknown id)."""
+    return m.registry.transactions.get(tx_id)
 
 
 def check_postings(

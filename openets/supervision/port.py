@@ -4,11 +4,13 @@ buys or moves allowances or funds out (pure reads of the state, each a Rejection
 - :func:`check_position_limit` before a command adds to a buyer's position (POSITION_LIMIT);
 - :func:`check_account_restriction` for an account restricted from trading or transfer;
 - the finance agreements' record (:mod:`openets.supervision.finance`: pledges and repos, their
-  messages, state and appliers), which the registry's pledges and clearing's repos keep.
+  messages, state and appliers), which the registry's pledges and clearing's repos keep:
+  :func:`fin` reads it, :func:`finance_appliers` applies their events to it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
 from openets.domain.rejection import Code, Rejection
@@ -43,7 +45,7 @@ from openets.supervision.risk import Position, RiskRules, check_position
 from openets.supervision.state import SupervisionState
 
 if TYPE_CHECKING:
-    from openets.market import MarketState
+    from openets.market import Applier, MarketState
 
 __all__ = [
     "FINANCE_APPLIERS",
@@ -72,6 +74,7 @@ __all__ = [
     "check_account_restriction",
     "check_position_limit",
     "fin",
+    "finance_appliers",
     "position_of",
     "risk_rules",
     "sup",
@@ -83,6 +86,14 @@ def sup(m: MarketState) -> SupervisionState:
     return st
 
 
+def finance_appliers(events: Iterable[type]) -> dict[type, Applier]:
+    """The appliers of the finance agreements' ``events`` (of :data:`FINANCE_APPLIERS`), each
+    applied to the market's record of the agreements."""
+    from openets.market import apply_part
+
+    return {ev_t: apply_part("finance", FINANCE_APPLIERS[ev_t]) for ev_t in events}
+
+
 def risk_rules(m: MarketState) -> RiskRules:
     """The rules in force: set by command, else the preset's (none for cn: not published)."""
     return sup(m).rules or m.rules.risk
@@ -92,19 +103,12 @@ def position_of(m: MarketState, account_id: str, product: str) -> Position:
     """Held in every bucket, today's unsettled trades, and open buys of ``product``: buy
     listings, bids in open sales by auction and the open auctions the account buys in."""
     # trading's port imports this one (its services ask the position limit): import it here
+    from openets.trading import port as trading_port
     from openets.trading.port import AUCTION_OPEN, AuctionSide
 
     held = sum(registry_port.bucket(m, account_id, product))
-    bought = sold = open_buys = 0
-    t = m.trading
-    if t is not None:
-        for code, inst in t.instruments.items():
-            if inst.product == product:
-                key = (account_id, code)
-                bought += t.bought.get(key, 0)
-                sold += t.sold.get(key, 0)
-                open_buys += t.open_buys.get(key, 0)
-    for a in m.auction.auctions.values():
+    bought, sold, open_buys = trading_port.position_in(m, account_id, product)
+    for a in trading_port.auction_book(m).auctions.values():
         if a.status != AUCTION_OPEN or a.product != product:
             continue
         if a.spec.side is AuctionSide.SELL:  # its bidders buy

@@ -32,10 +32,11 @@ from openets.supervision.reserve_messages import (
 )
 from openets.supervision.reserves import BandAction, band_trigger
 from openets.supervision.reserves_service import band, band_closes, dated
+from openets.trading import port as trading_port
 
 
 def _instrument(m: MarketState, action: BandAction) -> str | None:
-    listed = [i for i in m.trading.instruments.values() if not i.suspended]
+    listed = [i for i in trading_port.instruments(m) if not i.suspended]
     if action is BandAction.RELEASE:
         reserve = registry_port.system_account(m, SystemRole.RESERVE)
         held = [i for i in listed if registry_port.available(m, reserve, i.product) > 0]
@@ -53,7 +54,7 @@ def _closes_at(m: MarketState, day: str) -> str:
 
 def check_band_reserve(m: MarketState, cmd: CheckBandReserve, ctx: Ctx) -> Result:
     rules = m.rules.reserves.band
-    bars = m.trading.composite_bars
+    bars = trading_port.composite_bars(m)
     if rules is None or not rules.automatic or not bars:
         return ()
     action = band_trigger(rules, band_closes(m))
@@ -63,7 +64,7 @@ def check_band_reserve(m: MarketState, cmd: CheckBandReserve, ctx: Ctx) -> Resul
     if code is None:
         return ()
     day = bars[-1].day
-    product = m.trading.instruments[code].product
+    product = trading_port.product_of(m, code)
     apply = ApplyReserveRule(
         "band", product, int(day[:4]), instrument=code, closes_at=_closes_at(m, day)
     )

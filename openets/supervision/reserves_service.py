@@ -43,7 +43,7 @@ from openets.supervision.reserves import (
     msr_invalidation,
     pcr_offer,
 )
-from openets.trading import port as auction
+from openets.trading import port as trading_port
 from openets.trading.port import (
     AUCTION_OPEN,
     AnnounceAuction,
@@ -161,7 +161,7 @@ def band_closes(m: MarketState) -> list[int]:
     """The composite closes since the band reserve's last operation (all before the first)."""
     days = [a.day for a in sup(m).reserve_actions if a.rule == "band" and a.decision in OPERATIONS]
     since = max(days, default="")
-    return [b.close for b in m.trading.composite_bars if b.day > since]
+    return [b.close for b in trading_port.composite_bars(m) if b.day > since]
 
 
 def band(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
@@ -189,14 +189,14 @@ def _buy_back(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx, qty: int, price: 
     delivered to the auction account at the day's settlement, out of circulation."""
     auctioneer = registry_port.system_account(m, SystemRole.AUCTION)
     ann = AnnounceAuction(auctioneer, AuctionSide.BUY, cmd.instrument, qty, price, cmd.closes_at)
-    spec = auction.announced_spec(m, ann, ctx, government_buy=True)
+    spec = trading_port.announced_spec(m, ann, ctx, government_buy=True)
     if isinstance(spec, Rejection):
         return spec
-    product = m.trading.instruments[spec.instrument].product
+    product = trading_port.product_of(m, spec.instrument)
     if product != cmd.product:
         msg = f"instrument {cmd.instrument} is {product}, not the product {cmd.product}"
         return Rejection(Code.INVALID_FIELD, msg, "instrument")
-    got = auction.locked_announcement(m, spec, ctx)
+    got = trading_port.locked_announcement(m, spec, ctx)
     if isinstance(got, Rejection):
         return got
     applied = ReserveRuleApplied(
@@ -217,12 +217,12 @@ def _sell(
     ann = AnnounceAuction(auctioneer, AuctionSide.SELL, cmd.instrument, qty, price, cmd.closes_at)
     if lot:
         ann = replace(ann, lot_size=lot, min_cover_bps=0)
-    spec = auction.announced_spec(m, ann, ctx)
+    spec = trading_port.announced_spec(m, ann, ctx)
     if isinstance(spec, Rejection):
         return spec
     if lot:
         spec = replace(spec, fixed_price=True)
-    product = m.trading.instruments[spec.instrument].product
+    product = trading_port.product_of(m, spec.instrument)
     if product != cmd.product:
         msg = f"instrument {cmd.instrument} is {product}, not the product {cmd.product}"
         return Rejection(Code.INVALID_FIELD, msg, "instrument")
@@ -234,7 +234,7 @@ def _sell(
     r = registry_port.check_postings(m, post.tx_type, post.postings)
     if r:
         return r
-    au = auction.announced(m, spec, product, AuctionLock(0, 0, qty))
+    au = trading_port.announced(m, spec, product, AuctionLock(0, 0, qty))
     applied = ReserveRuleApplied(
         cmd.rule, cmd.product, cmd.year, decision, decided, qty, tx, spec.auction_id
     )
@@ -243,7 +243,7 @@ def _sell(
 
 def _reserve_sales(m: MarketState, rule: str) -> list[AuctionRecord]:
     """The auctions that sold the reserve under ``rule``."""
-    book = auction.auction_book(m).auctions
+    book = trading_port.auction_book(m).auctions
     ids = [
         a.auction_id for a in sup(m).reserve_actions
         if a.rule == rule and a.auction_id and a.decision != "returned"
@@ -289,7 +289,7 @@ def band_status(m: MarketState) -> tuple[int, int, int, int | None, str | None]:
                 break
             below += 1
     days = [a.day for a in sup(m).reserve_actions if a.rule == "band" and a.decision in OPERATIONS]
-    bars = m.trading.composite_bars
+    bars = trading_port.composite_bars(m)
     last = bars[-1].close if bars else None
     return len(closes), above, below, last, max(days) if days else None
 
@@ -301,7 +301,7 @@ def _pcr(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
     sales = _reserve_sales(m, ReserveAction.PCR.value)
     own = {a.spec.auction_id for a in sales}
     cleared = [
-        a.summary.clearing_price for a in auction.auction_book(m).auctions.values()
+        a.summary.clearing_price for a in trading_port.auction_book(m).auctions.values()
         if a.spec.instrument == cmd.instrument and a.spec.auction_id not in own
         and a.summary is not None and a.summary.clearing_price is not None
     ]  # fmt: skip

@@ -36,10 +36,10 @@ from openets.supervision.port import check_account_restriction as check_account_
 from openets.supervision.port import check_position_limit as check_position_limit
 from openets.supervision.port import risk_rules, sup
 from openets.supervision.state import APPLIERS
+from openets.trading import port as trading_port
 from openets.trading.port import (
     AUCTION_OPEN,
     InstrumentStatusChanged,
-    Side,
     TradeExecuted,
     auction_book,
     bid_withdrawal,
@@ -52,24 +52,17 @@ ALLOCATION_ROLES = frozenset({SystemRole.NATIONAL_ALLOCATION, SystemRole.PROVINC
 
 def _exposures(m: MarketState) -> dict[tuple[str, str], int]:
     """Every participant's position per product (one pass over holdings, trades, listings)."""
-    reg = m.registry
     out: dict[tuple[str, str], int] = {}
-    for (acct, prod), b in reg.holdings.items():
-        a = reg.accounts.get(acct)
-        if a is not None and a.system_role is None:
-            out[(acct, prod)] = sum(b)
-    t = m.trading
-    if t is not None:
-        product = {c: i.product for c, i in t.instruments.items()}
-        for x in t.unsettled.values():
-            p = product[x.instrument]
-            out[(x.buyer, p)] = out.get((x.buyer, p), 0) + x.quantity
-            out[(x.seller, p)] = out.get((x.seller, p), 0) - x.quantity
-        for lst in t.listings.values():
-            resting = t.books[lst.instrument].get(lst.listing_id)
-            if lst.side is Side.BUY and resting is not None:
-                k = (lst.account_id, product[lst.instrument])
-                out[k] = out.get(k, 0) + resting.remaining
+    for acct, prod, tonnes in registry_port.participant_holdings(m):
+        out[(acct, prod)] = tonnes
+    product = {i.code: i.product for i in trading_port.instruments(m)}
+    for x in trading_port.unsettled_trades(m):
+        p = product[x.instrument]
+        out[(x.buyer, p)] = out.get((x.buyer, p), 0) + x.quantity
+        out[(x.seller, p)] = out.get((x.seller, p), 0) - x.quantity
+    for acct, code, resting in trading_port.resting_buys(m):
+        k = (acct, product[code])
+        out[k] = out.get(k, 0) + resting
     return out
 
 
@@ -107,8 +100,7 @@ def _participant(m: MarketState, account_id: object, field: str = "account_id") 
 
 
 def _instrument(m: MarketState, code: object, field: str = "instrument") -> Rejection | None:
-    t = m.trading
-    if t is None or not isinstance(code, str) or code not in t.instruments:
+    if trading_port.instrument(m, code) is None:
         return Rejection(Code.UNKNOWN_INSTRUMENT, f"no instrument {code!r}", field)
     return None
 
@@ -171,10 +163,8 @@ def withdraw_resting(m: MarketState, account_id: str, why: str, ctx: Ctx) -> tup
     block requests and quotes stay, but no confirmation can trade them (both parties of a block
     confirmation must be allowed to trade)."""
     events: list[Event] = []
-    t = m.trading
-    for lst in sorted(t.listings.values(), key=lambda x: x.listing_id):
-        if lst.account_id == account_id:
-            events += release_listing(m, lst, why, ctx)
+    for lst in trading_port.listings_of(m, account_id):
+        events += release_listing(m, lst, why, ctx)
     for _, a in sorted(auction_book(m).auctions.items()):
         if a.status != AUCTION_OPEN:
             continue
@@ -197,7 +187,8 @@ def _suspend(
     r = _instrument(m, code) or text_field(cmd.reason, "reason") or authority_field(cmd.authority)
     if r:
         return r
-    if m.trading.instruments[code].suspended == suspended:
+    inst = trading_port.instrument(m, code)
+    if inst is not None and inst.suspended == suspended:
         return ()
     return (
         InstrumentStatusChanged(code, suspended, cmd.reason.strip()),
@@ -297,7 +288,7 @@ def limit_block_buyer(inner: Handler) -> Handler:
             return r
         for e in r:
             if isinstance(e, TradeExecuted):
-                product = m.trading.instruments[e.instrument].product
+                product = trading_port.product_of(m, e.instrument)
                 over = check_position_limit(m, e.buyer, product, e.quantity)
                 if over:
                     return over
@@ -356,15 +347,13 @@ def scan_positions(m: MarketState, cmd: sm.ScanPositions, ctx: Ctx) -> Result:
 def tally_allocation(m: MarketState, ev: LedgerPosted) -> None:
     """Allocation received: issuances and transfers from allocation accounts, less claw-backs
     (and their corrections)."""
-    reg = m.registry
     kind = ev.tx_type
     if kind is TxType.CORRECTION:
-        orig = reg.transactions.get(ev.ref)
+        orig = registry_port.transaction(m, ev.ref)
         kind = orig.tx_type if orig is not None else kind
     if kind is TxType.TRANSFER:
-        accounts = reg.accounts
         for p in ev.postings:  # from an allocation account? (most transfers are not)
-            acct = accounts.get(p.account_id)
+            acct = registry_port.account(m, p.account_id)
             if acct is not None and acct.system_role in ALLOCATION_ROLES:
                 break
         else:
@@ -373,7 +362,7 @@ def tally_allocation(m: MarketState, ev: LedgerPosted) -> None:
         return
     st = sup(m)
     for p in ev.postings:
-        a = reg.accounts.get(p.account_id)
+        a = registry_port.account(m, p.account_id)
         if a is not None and a.system_role is None:
             st.add_allocation(p.account_id, p.product, p.delta)
 

@@ -11,6 +11,9 @@ reserves ask of trading, and nothing else of its services' internals.
   (:func:`open_for_account`);
 - what compliance reads of the trades: :func:`traded`, :func:`traded_by` (the dated trade
   ledger's CEA sold and bought) and :func:`cea_traded` (a period's CEA value and volume);
+- the reads of the trading state the others make (:mod:`openets.trading.reads`): the
+  instruments, the composite closes, the day's phase and unsettled trades, an account's
+  listings and position; and :func:`mark_settled`, settlement's one change to it;
 - taking back what an account has resting (a restriction): :func:`release_listing`,
   :func:`bid_withdrawal`, :func:`cancellation`;
 - one-way bidding the reserves announce: :func:`announced_spec`, :func:`locked_announcement`,
@@ -42,7 +45,23 @@ from openets.trading.checks import (
     check_session_open,
 )
 from openets.trading.events import DayFinished, InstrumentStatusChanged, TradeExecuted
-from openets.trading.reads import cea_traded, traded, traded_by
+from openets.trading.reads import (
+    cea_traded,
+    composite_bars,
+    instrument,
+    instruments,
+    listings_of,
+    mark_settled,
+    position_in,
+    product_of,
+    resting_buys,
+    session_phase,
+    traded,
+    traded_by,
+    trading_day,
+    unsettled_count,
+    unsettled_trades,
+)
 from openets.trading.service import lock_for, release_listing, trade_events
 from openets.trading.service_checks import day_guard, open_for_account, trading_account
 
@@ -65,14 +84,26 @@ __all__ = [
     "check_not_suspended",
     "check_price_within_band",
     "check_session_open",
+    "composite_bars",
     "day_guard",
+    "instrument",
+    "instruments",
+    "listings_of",
     "lock_for",
     "locked_announcement",
+    "mark_settled",
     "open_for_account",
+    "position_in",
     "price_band",
+    "product_of",
     "release_listing",
+    "resting_buys",
+    "session_phase",
     "trade_events",
     "traded",
     "traded_by",
     "trading_account",
+    "trading_day",
+    "unsettled_count",
+    "unsettled_trades",
 ]
