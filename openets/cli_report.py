@@ -132,15 +132,13 @@ def registry(db: str = _DB, form: str = _FORMAT, lang: str = _LANG,
              out: Path | None = _OUT) -> None:  # fmt: skip
     """The public registry report: holdings, allocation, surrender, compliance by holder."""
     from openets.audit.report import with_signed_head
+    from openets.composition import COMPLIANCE_SOURCES
     from openets.domain.clock import from_utc_micros
     from openets.supervision.reports.registry import (
         compliance_lines,
-        register_compliance_source,
         registry_report,
         render_registry,
     )
-
-    register_compliance_source(compliance_by_holder)
 
     def go() -> None:
         st = replayed_state(db)
@@ -151,27 +149,12 @@ def registry(db: str = _DB, form: str = _FORMAT, lang: str = _LANG,
             st.registry.holdings,
             st.registry.transactions.values(),
             st.supervision.allocations,
-            compliance_lines(st),
+            compliance_lines(st, COMPLIANCE_SOURCES),
         )
         head = st.audit.head_of(as_of)
         _emit(with_signed_head(render_registry(rep, form, lang), head, form, lang), out)
 
     _run(go)
-
-
-def compliance_by_holder(st: Any) -> list[Any]:
-    """The registry report's compliance section: every entity-year as the compliance context
-    reports it (obligation, surrendered, status), by the holder's account."""
-    from openets.compliance import queries
-    from openets.supervision.reports.registry import ComplianceLine
-
-    comp = st.compliance
-    years = sorted({y for _, y in comp.years} | {y for _, y in comp.reports})
-    return [
-        ComplianceLine(v.account_id, v.year, v.obligation_t or 0, v.surrendered_t, v.status)
-        for y in years
-        for v in queries.obligations(comp, y)
-    ]
 
 
 def export(

@@ -20,6 +20,8 @@ Rules of the composition:
 - A handler that needs another context's port is built here with it (``BUILT``: an auction's
   close with supervision's containment reserves).
 - Two appliers of one event run in the order written in ``CHAINED``.
+- The registry report's compliance section reads the sources listed in
+  ``COMPLIANCE_SOURCES`` (the compliance context's obligations by holder).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from openets.clearing import funds
 from openets.clearing import repo_service as repos
 from openets.clearing import service as money
 from openets.clearing import settlement_service as settlement
+from openets.compliance import queries as compliance_queries
 from openets.compliance import service as compliance
 from openets.compliance import service_carry_over as carry_over
 from openets.compliance import service_runs as compliance_runs
@@ -61,6 +64,7 @@ from openets.supervision import messages as sm
 from openets.supervision import reserves_band_service as reserves_band
 from openets.supervision import reserves_service as reserves
 from openets.supervision import service as supervision
+from openets.supervision.reports.registry import ComplianceLine, ComplianceSource
 from openets.trading import auction_close_service as auction_close
 from openets.trading import auction_service as auction
 from openets.trading import block_service as block
@@ -157,6 +161,22 @@ CHAINED: dict[type, tuple[Applier, ...]] = {
     ),
 }
 """Events applied by more than one context, in this order."""
+
+
+def compliance_by_holder(m: MarketState) -> list[ComplianceLine]:
+    """Every entity-year as the compliance context reports it (obligation, surrendered,
+    status), by the holder's account."""
+    comp = m.compliance
+    years = sorted({y for _, y in comp.years} | {y for _, y in comp.reports})
+    return [
+        ComplianceLine(v.account_id, v.year, v.obligation_t or 0, v.surrendered_t, v.status)
+        for y in years
+        for v in compliance_queries.obligations(comp, y)
+    ]
+
+
+COMPLIANCE_SOURCES: tuple[ComplianceSource, ...] = (compliance_by_holder,)
+"""The sources of the public registry report's compliance section."""
 
 
 class CompositionError(RuntimeError):

@@ -13,6 +13,7 @@ import pytest
 from dsl import Given, fresh_resident_id
 from typer.testing import CliRunner
 
+from openets import composition
 from openets.cli import app
 from openets.registry import commands as rc
 from openets.registry.model import SubjectType
@@ -243,12 +244,11 @@ def test_registry_report_says_when_no_compliance_source_is_registered(
 
 
 def test_a_registered_compliance_source_fills_the_compliance_section(
-    market: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    market: dict[str, Any],
 ) -> None:
-    monkeypatch.setattr(reg_mod, "_SOURCES", [])
     s = market["s"]
-    reg_mod.register_compliance_source(lambda st: [ComplianceLine(s, 2021, 100, 100, "compliant")])
-    lines = reg_mod.compliance_lines(market["g"].state)
+    source = lambda st: [ComplianceLine(s, 2021, 100, 100, "compliant")]  # noqa: E731
+    lines = reg_mod.compliance_lines(market["g"].state, [source])
     doc = json.loads(render_registry(_registry(market, lines), "json", "en"))
     assert doc["compliance"] == [
         {
@@ -259,6 +259,23 @@ def test_a_registered_compliance_source_fills_the_compliance_section(
             "status": "compliant",
         }
     ]
+
+
+def test_registry_report_compliance_section_shows_only_the_sources_it_is_given(
+    market: dict[str, Any],
+) -> None:
+    st, s = market["g"].state, market["s"]
+    one = reg_mod.compliance_lines(st, [lambda m: [ComplianceLine(s, 2021, 5, 5, "compliant")]])
+    assert one is not None and [c.account_id for c in one] == [s]
+    assert reg_mod.compliance_lines(st, []) is None  # nothing kept from the call before
+
+
+def test_registry_report_compliance_sources_are_the_compositions(
+    market: dict[str, Any],
+) -> None:
+    assert (composition.compliance_by_holder,) == composition.COMPLIANCE_SOURCES
+    lines = reg_mod.compliance_lines(market["g"].state, composition.COMPLIANCE_SOURCES)
+    assert lines == tuple(composition.compliance_by_holder(market["g"].state))
 
 
 # --- command line and exports ----------------------------------------------------------------

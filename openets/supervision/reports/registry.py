@@ -1,23 +1,27 @@
 """The public registry report: holdings, allocation and surrender by account holder, and the
-compliance status (an extension point: the compliance context plugs in its source).
+compliance status (from the sources the caller passes in).
 
 Built from plain values the caller reads off the registry state (accounts, holdings, ledger
 transactions) and the supervision state's allocation tally; individuals' names are masked.
 
-Extension point: ``register_compliance_source(fn)`` with ``fn(market_state) ->
-Iterable[ComplianceLine]``; the report then carries a compliance section built from every
-registered source (see :func:`compliance_lines`). Without a source the section says so.
+The compliance section: :func:`compliance_lines` over the sources it is given, each
+``fn(market_state) -> Iterable[ComplianceLine]`` (the market's are
+:data:`openets.composition.COMPLIANCE_SOURCES`). Without a source the section says so. The
+module keeps no state: what a report shows is decided by its caller's arguments alone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 
 from openets.supervision.reports import fmt
+
+if TYPE_CHECKING:
+    from openets.market import MarketState
 
 
 class AccountLike(Protocol):
@@ -66,22 +70,18 @@ class ComplianceLine:
     """compliant | late | shortfall (or the source's own words)."""
 
 
-ComplianceSource = Callable[[Any], Iterable[ComplianceLine]]
-_SOURCES: list[ComplianceSource] = []
+ComplianceSource = Callable[["MarketState"], Iterable[ComplianceLine]]
+"""A source of the report's compliance section: its lines from the market's state."""
 
 
-def register_compliance_source(fn: ComplianceSource) -> None:
-    """Let the compliance context supply the report's compliance section."""
-    if fn not in _SOURCES:
-        _SOURCES.append(fn)
-
-
-def compliance_lines(state: Any) -> tuple[ComplianceLine, ...] | None:
-    """Every registered source's lines, or None when no source is registered."""
-    if not _SOURCES:
+def compliance_lines(
+    state: MarketState, sources: Sequence[ComplianceSource]
+) -> tuple[ComplianceLine, ...] | None:
+    """Every source's lines, by year and account, or None when there is no source."""
+    if not sources:
         return None
     out: list[ComplianceLine] = []
-    for fn in _SOURCES:
+    for fn in sources:
         out += fn(state)
     return tuple(sorted(out, key=lambda c: (c.year, c.account_id)))
 
