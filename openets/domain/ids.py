@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import NewType
+from collections.abc import Callable
+from typing import Any, NewType
 
 AccountId = NewType("AccountId", str)
 ListingId = NewType("ListingId", str)
@@ -71,6 +72,15 @@ class IdSource:
 
     def snapshot(self) -> dict[str, int]:
         return dict(self._counters)
+
+    def to_snapshot(self, encode: Callable[[Any, Any], Any]) -> dict[str, int]:
+        """The counters, as a snapshot writes them."""
+        return self.snapshot()
+
+    @classmethod
+    def from_snapshot(cls, data: Any, decode: Callable[[Any, Any], Any]) -> IdSource:
+        """The id source a snapshot wrote (:meth:`to_snapshot`)."""
+        return cls(dict(data))
 
     def restore(self, counters: dict[str, int]) -> None:
         """Undo the ids handed out by a command that was then rejected."""

@@ -9,7 +9,10 @@ Encoding follows the declared types (the same walk both ways): dataclasses as ob
 fields, dicts as lists of ``[key, value]`` pairs (keys may be tuples or enums), tuples, lists,
 sets and deques as lists, enums by value, dates and times in ISO 8601, fractions as
 ``"n/d"``, a union of several dataclasses as ``[class name, value]``. Integers beyond 64 bits
-are written as decimal strings. The order books and the id source write their own plain data.
+are written as decimal strings. A type that keeps its data its own way (the order books, the
+registry's transaction index, the id source) writes and reads its own plain data: it has
+``to_snapshot(encode)`` and the class method ``from_snapshot(data, decode)``, handed this walk
+for what it holds; so this module names no context's types.
 """
 
 from __future__ import annotations
@@ -28,14 +31,10 @@ from typing import Any
 
 import orjson
 
-from openets.domain.ids import IdSource
 from openets.market import MarketState
-from openets.registry.txindex import TxIndex, TxRecord
-from openets.trading.book import OrderBook
 
 MAGIC = b"openets-snapshot/1 "
 _I64 = 2**63
-_TX_MEMORY = dict[str, TxRecord]
 
 
 class SnapshotError(ValueError):
@@ -49,6 +48,11 @@ class SnapshotError(ValueError):
 def _hints(cls: type) -> tuple[tuple[str, Any], ...]:
     hints = typing.get_type_hints(cls)
     return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+
+
+def _writes_its_own(cls: Any) -> bool:
+    """Whether ``cls`` writes and reads its own snapshot data."""
+    return isinstance(cls, type) and hasattr(cls, "from_snapshot") and hasattr(cls, "to_snapshot")
 
 
 def _union_members(tp: Any) -> list[Any]:
@@ -84,12 +88,8 @@ def _enc(tp: Any, v: Any) -> Any:  # noqa: C901  (one branch per kind of type)
         return [_enc(a, x) for a, x in zip(args, v, strict=True)]
     if origin is typing.Literal or tp is Any:
         return v
-    if origin is OrderBook or tp is OrderBook:
-        return [list(e) for e in v.entries()]
-    if tp is IdSource:
-        return v.snapshot()
-    if tp is TxIndex:  # the count, and what memory holds (nothing when the store keeps them)
-        return {"count": v.count, "memory": _enc(_TX_MEMORY, v.memory())}
+    if _writes_its_own(origin or tp):
+        return v.to_snapshot(_enc)
     if isinstance(v, enum.Enum):
         return v.value
     if isinstance(v, bool | str):
@@ -132,15 +132,8 @@ def _dec(tp: Any, d: Any) -> Any:  # noqa: C901  (one branch per kind of type)
         return tuple(_dec(a, x) for a, x in zip(args, d, strict=True))
     if origin is typing.Literal or tp is Any:
         return d
-    if origin is OrderBook or tp is OrderBook:
-        return OrderBook.from_entries(d)
-    if tp is IdSource:
-        return IdSource(dict(d))
-    if tp is TxIndex:
-        if isinstance(d, list):  # written when the index was a plain dict
-            memory = _dec(_TX_MEMORY, d)
-            return TxIndex.restored(len(memory), memory)
-        return TxIndex.restored(int(d["count"]), _dec(_TX_MEMORY, d["memory"]))
+    if _writes_its_own(origin or tp):
+        return (origin or tp).from_snapshot(d, _dec)
     if isinstance(tp, type):
         if issubclass(tp, enum.Enum):
             return tp(d)

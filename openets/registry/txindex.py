@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from openets.registry.model import Posting, TxType
 
@@ -134,3 +134,20 @@ class TxIndex:
         out.count = count
         out._mem = memory
         return out
+
+    def to_snapshot(self, encode: Callable[[Any, Any], Any]) -> dict[str, Any]:
+        """The count, and what memory holds (nothing when the store keeps the records)."""
+        return {"count": self.count, "memory": encode(_MEMORY, self._mem)}
+
+    @classmethod
+    def from_snapshot(cls, data: Any, decode: Callable[[Any, Any], Any]) -> TxIndex:
+        """The index a snapshot wrote (:meth:`to_snapshot`; a list of records is the form
+        written when the index was a plain dict)."""
+        if isinstance(data, list):
+            memory = decode(_MEMORY, data)
+            return cls.restored(len(memory), memory)
+        return cls.restored(int(data["count"]), decode(_MEMORY, data["memory"]))
+
+
+_MEMORY = dict[str, TxRecord]
+"""The declared type of what a snapshot writes of the index's memory."""

@@ -41,7 +41,7 @@ from __future__ import annotations
 import os
 from bisect import bisect_left, bisect_right, insort
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias
 
 from openets.trading.book_values import (
@@ -110,6 +110,15 @@ class PyOrderBook(Generic[K]):
         for order_id, qty, account, side, price in entries:
             book.post(order_id, account, Side(side), price, qty)
         return book
+
+    def to_snapshot(self, encode: Callable[[Any, Any], Any]) -> list[list[Any]]:
+        """The entries, as a snapshot writes them."""
+        return [list(e) for e in self.entries()]
+
+    @classmethod
+    def from_snapshot(cls, data: Any, decode: Callable[[Any, Any], Any]) -> PyOrderBook[Any]:
+        """The book a snapshot wrote (:meth:`to_snapshot`)."""
+        return cls.from_entries(data)
 
     # ------------------------------------------------------------------ CDA --
     def crossing(self, side: int, price: int, qty: int) -> list[Fill[K]]:

@@ -9,7 +9,7 @@ and returns raw tuples; this subclass turns them into the public values (:class:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from openets.trading._cbook import Book
@@ -29,6 +29,15 @@ class CBook(Book):
         for order_id, qty, account, side, price in entries:
             post(order_id, account, Side(side), price, qty)
         return book
+
+    def to_snapshot(self, encode: Callable[[Any, Any], Any]) -> list[list[Any]]:
+        """The entries, as a snapshot writes them."""
+        return [list(e) for e in self.entries()]
+
+    @classmethod
+    def from_snapshot(cls, data: Any, decode: Callable[[Any, Any], Any]) -> CBook:
+        """The book a snapshot wrote (:meth:`to_snapshot`)."""
+        return cls.from_entries(data)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (type(self), self.entries()))

@@ -295,3 +295,20 @@ def test_the_state_check_knows_which_context_owns_each_part_of_the_market() -> N
         "compliance": "compliance",
         "identity": "identity",
     }
+
+
+def test_the_engine_imports_no_context() -> None:
+    """The engine sequences, journals and snapshots the typed state (``openets.market``) without
+    naming a context's types: a type that keeps its data its own way writes its own snapshot
+    data (``to_snapshot``/``from_snapshot``)."""
+    found = [
+        f"{_module_name(p)}:{line} imports {target}"
+        for p in sorted((ROOT / "engine").rglob("*.py"))
+        for line, target in _imported(
+            ast.parse(p.read_text(encoding="utf-8")), _module_name(p), p.stem == "__init__"
+        )
+        if target.split(".")[0] == "openets"
+        and len(target.split(".")) > 1
+        and target.split(".")[1] in CONTEXTS
+    ]
+    assert found == [], "the engine imports a context:\n" + "\n".join(found)
