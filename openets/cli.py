@@ -129,9 +129,7 @@ def serve(
     from openets.presets import PRESETS
 
     if preset is not None and preset not in PRESETS:
-        print(
-            f"error: unknown preset {preset!r}; use one of {', '.join(PRESETS)}", file=sys.stderr
-        )
+        print(f"error: unknown preset {preset!r}; use one of {', '.join(PRESETS)}", file=sys.stderr)
         raise typer.Exit(2)
     chosen = {"preset": preset} if preset is not None else {}  # else OPENETS_PRESET, or cn
     run_server(
@@ -281,8 +279,9 @@ def users_add(
 def allocate(
     plan: str = typer.Option(..., help="plan preset: 2019-2020, 2021, 2022, 2023, 2024, 2025"),
     units: Path = typer.Option(
-        ..., help="the sector's CSV: power units, or steel/cement/aluminium installations "
-        "(columns in docs/compliance-cycle.md)"
+        ...,
+        help="the sector's CSV: power units, or steel/cement/aluminium installations "
+        "(columns in docs/compliance-cycle.md)",
     ),
     out: Path | None = typer.Option(None, help="output CSV (default: standard output)"),
     sector: str = typer.Option("power", help="power, steel, cement or aluminium"),

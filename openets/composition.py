@@ -26,9 +26,9 @@ Rules of the composition:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 from openets.audit import service as audit
 from openets.clearing import funds
@@ -39,15 +39,17 @@ from openets.compliance import queries as compliance_queries
 from openets.compliance import service as compliance
 from openets.compliance import service_carry_over as carry_over
 from openets.compliance import service_runs as compliance_runs
-from openets.domain.messages import Command, Ctx, Result
+from openets.domain.messages import Ctx, Result
 from openets.engine.core import bind_applier
 from openets.identity import service as identity
 from openets.market import (
     Applier,
     ApplierTable,
+    C,
     Handler,
     HandlerTable,
     MarketState,
+    WrapperTable,
     apply_part,
     part,
 )
@@ -99,10 +101,9 @@ USE_CASES: tuple[ModuleType, ...] = (
 """The contexts' service modules (``<context>/service*.py`` and the market-wide ones: audit
 checkpoints, the journaled clock); each has ``register(handlers, appliers)``."""
 
-BUILT: dict[type, Handler] = {
-    CloseAuction: auction_close.closing(reserves),  # the containment reserves act at the close
-}
+BUILT = HandlerTable()
 """Handlers built here from a context's service and the port it is given."""
+BUILT[CloseAuction] = auction_close.closing(reserves)  # the containment reserves act at the close
 
 DECIDED_BY_USE_CASES: frozenset[type] = frozenset(
     {
@@ -140,19 +141,18 @@ TRANSFER_GUARDS: dict[type, tuple[str, Moves]] = {
 """Commands refused for an account whose status or restriction forbids the move: what the move
 is called in the refusal, and the accounts it moves out of and into."""
 
-WRAPPERS: dict[type, tuple[Callable[[Handler], Handler], ...]] = {
-    rc.ChangeAccountStatus: (
-        account_close.guard_close,  # no close while money or orders are open
-        supervision.withdraw_when_barred,  # a restricted or frozen account's orders leave
-    ),
-    account_requests.DecideAccountStatus: (supervision.withdraw_when_barred,),  # approved
-    AcceptBlockQuote: (supervision.limit_block_buyer,),  # the buyer within its position limit
-    sm.UnlinkAccounts: (supervision.guard_unlink,),  # every account known to the registry
-    rc.RequestTransfer: (supervision.limit_transfer_receiver,),  # within its position limit
-    rc.Decide: (supervision.limit_transfer_receiver,),  # an approved transfer: the same
-}
+WRAPPERS = WrapperTable()
 """Handlers wrapped by guards of another context (the first listed innermost; the
 ``TRANSFER_GUARDS`` go around them all)."""
+WRAPPERS[rc.ChangeAccountStatus] = (
+    account_close.guard_close,  # no close while money or orders are open
+    supervision.withdraw_when_barred,  # a restricted or frozen account's orders leave
+)
+WRAPPERS[account_requests.DecideAccountStatus] = (supervision.withdraw_when_barred,)  # approved
+WRAPPERS[AcceptBlockQuote] = (supervision.limit_block_buyer,)  # the buyer within its limit
+WRAPPERS[sm.UnlinkAccounts] = (supervision.guard_unlink,)  # every account the registry knows
+WRAPPERS[rc.RequestTransfer] = (supervision.limit_transfer_receiver,)  # the receiver's limit
+WRAPPERS[rc.Decide] = (supervision.limit_transfer_receiver,)  # an approved transfer: the same
 
 CHAINED: dict[type, tuple[Applier, ...]] = {
     LedgerPosted: (
@@ -179,40 +179,42 @@ COMPLIANCE_SOURCES: tuple[ComplianceSource, ...] = (compliance_by_holder,)
 """The sources of the public registry report's compliance section."""
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
 class CompositionError(RuntimeError):
     """Two handlers claim one command type (or two appliers one event type)."""
 
 
-def _claim(table: dict[type, Any], entries: Mapping[type, Any], source: str) -> None:
+def _claim(table: MutableMapping[K, V], entries: Mapping[K, V], source: str) -> None:
     for key, value in entries.items():
         if key in table:
             raise CompositionError(
-                f"{key.__name__} is claimed twice (again by {source}); one handler per type"
+                f"{getattr(key, '__name__', key)} is claimed twice (again by {source}); "
+                "one handler per type"
             )
         table[key] = value
 
 
 def _context_tables() -> Iterable[tuple[str, HandlerTable, ApplierTable]]:
     """Each context's own handlers and appliers, routed to its part of the state."""
-    yield (
-        "registry",
-        {t: part("registry", fn) for t, fn in registry.HANDLERS.items()},
-        {t: apply_part("registry", fn) for t, fn in registry.APPLIERS.items()},
-    )
-    yield (
-        "funds",
-        {t: part("funds", fn) for t, fn in funds.HANDLERS.items()},
-        {t: apply_part("funds", fn) for t, fn in funds.APPLIERS.items()},
-    )
+    reg, fund = HandlerTable(), HandlerTable()
+    for t, fn in registry.HANDLERS.items():
+        reg[t] = part("registry", fn)
+    for t, fund_fn in funds.HANDLERS.items():
+        fund[t] = part("funds", fund_fn)
+    yield "registry", reg, {t: apply_part("registry", a) for t, a in registry.APPLIERS.items()}
+    yield "funds", fund, {t: apply_part("funds", a) for t, a in funds.APPLIERS.items()}
 
 
-def guarded(inner: Handler, what: str, moves: Moves) -> Handler:
+def guarded(inner: Handler[C], what: str, moves: Moves) -> Handler[C]:
     """``inner``, refused first when an account's registry status forbids the move
     (ACCOUNT_NOT_ACTIVE: a restricted account sends nothing, a frozen one neither sends nor
     receives) or a supervisory measure restricts the account from transfers out
     (ACCOUNT_RESTRICTED)."""
 
-    def guard(m: MarketState, cmd: Command, ctx: Ctx) -> Result:
+    def guard(m: MarketState, cmd: C, ctx: Ctx) -> Result:
         for acct, field, direction in moves(m, cmd):
             r = registry_port.check_may_move(m, acct, direction, what, field)
             if r is None and direction == "out":
@@ -249,18 +251,17 @@ def compose(
     use_cases: Iterable[ModuleType] = USE_CASES,
 ) -> tuple[HandlerTable, ApplierTable]:
     """The handler and applier tables; raises :class:`CompositionError` on a double claim."""
-    handlers: HandlerTable = {}
+    handlers = HandlerTable()
     appliers: ApplierTable = {}
     for name, hs, aps in _context_tables():
-        hs = {t: h for t, h in hs.items() if t not in DECIDED_BY_USE_CASES}
-        aps = {t: a for t, a in aps.items() if t not in CHAINED}
-        _claim(handlers, hs, name)
-        _claim(appliers, aps, name)
+        own = {t: h for t, h in hs.items() if t not in DECIDED_BY_USE_CASES}
+        _claim(handlers, own, name)
+        _claim(appliers, {t: a for t, a in aps.items() if t not in CHAINED}, name)
     for mod in use_cases:
-        hs, aps = {}, {}
-        mod.register(hs, aps)
-        _claim(handlers, hs, mod.__name__)
-        _claim(appliers, aps, mod.__name__)
+        mod_handlers, mod_appliers = HandlerTable(), ApplierTable()
+        mod.register(mod_handlers, mod_appliers)
+        _claim(handlers, mod_handlers, mod.__name__)
+        _claim(appliers, mod_appliers, mod.__name__)
     _claim(handlers, BUILT, "BUILT")
     _claim(appliers, {t: chained(fns) for t, fns in CHAINED.items()}, "CHAINED")
     for cmd_t, wraps in WRAPPERS.items():

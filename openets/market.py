@@ -16,7 +16,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from openets.clearing.funds import FundsState
 from openets.domain.ids import IdSource
@@ -150,15 +150,43 @@ class MarketState:
         return out + cross_context_violations(self)
 
 
-Handler = Callable[[MarketState, Any, Ctx], Result]
-"""Decides one command on the market state (pure): its events or a rejection."""
+C = TypeVar("C", bound=Command)
+
+Handler = Callable[[MarketState, C, Ctx], Result]
+"""Decides one command of type ``C`` on the market state (pure): its events or a rejection.
+``Handler[PlaceOrder]`` takes a PlaceOrder; ``Handler[Command]`` takes any command."""
 Applier = Callable[[MarketState, Any], None]
 """Changes the market state by one event."""
-HandlerTable = dict[type, Handler]
+
+
+class HandlerTable(dict[type[Command], Handler[Command]]):
+    """Each command type's handler. Setting an entry checks (by the type checker) that the
+    handler takes that command type: ``table[PlaceOrder] = place_order`` passes when
+    ``place_order`` takes a PlaceOrder (or any supertype of it), and fails for a handler of
+    another command. The engine looks handlers up by the command's own type, so each runs
+    only with the command it was registered for."""
+
+    def __setitem__(self, cmd_t: type[C], handler: Handler[C]) -> None:
+        super().__setitem__(cmd_t, cast("Handler[Command]", handler))
+
+    def handler(self, cmd_t: type[C]) -> Handler[C]:
+        """The handler of ``cmd_t``, typed for it (KeyError when there is none)."""
+        return self[cmd_t]
+
+
+Wrapper = Callable[[Handler[C]], Handler[C]]
+"""A guard of another context around a handler of ``C`` (:mod:`openets.composition`)."""
+
+
+class WrapperTable(dict[type[Command], tuple[Wrapper[Command], ...]]):
+    """Each command type's wrappers, checked like :class:`HandlerTable`: every wrapper of an
+    entry takes (and gives back) a handler of that command type."""
+
+    def __setitem__(self, cmd_t: type[C], wraps: tuple[Wrapper[C], ...]) -> None:
+        super().__setitem__(cmd_t, cast("tuple[Wrapper[Command], ...]", wraps))
+
+
 ApplierTable = dict[type, Applier]
-
-
-C = TypeVar("C", bound=Command)
 
 
 def part(name: str, fn: Callable[[Any, C, Ctx], Result]) -> Callable[[MarketState, C, Ctx], Result]:

@@ -492,4 +492,3 @@ class NotificationCenter:
 
 
 WATCHED = frozenset(cls.__name__ for cls in RULES)
-

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
-from openets.market import Applier, Handler, MarketState
+from openets.market import ApplierTable, HandlerTable, MarketState
 
 _KEY_ID = re.compile(r"[0-9a-f]{16}")
 _SIGNATURE = re.compile(r"[A-Za-z0-9+/]{86}==")
@@ -91,7 +91,7 @@ def apply_checkpoint(st: AuditState, ev: CheckpointSigned) -> None:
         st.by_day[ev.day] = ev
 
 
-def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
+def register(handlers: HandlerTable, appliers: ApplierTable) -> None:
     from openets.market import apply_part
 
     handlers[RecordCheckpoint] = record_checkpoint

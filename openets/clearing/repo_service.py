@@ -21,7 +21,7 @@ from openets.clearing.port import Wallets
 from openets.domain.checks import check_int, checked_day
 from openets.domain.messages import Ctx, Result
 from openets.domain.rejection import Code, Rejection
-from openets.market import Applier, Handler, MarketState
+from openets.market import ApplierTable, HandlerTable, MarketState
 from openets.supervision.port import (
     FINANCE_APPLIERS,
     PLEDGE_EVENTS,
@@ -205,14 +205,10 @@ def repurchase_repo(m: MarketState, cmd: RepurchaseRepo, ctx: Ctx) -> Result:
     return _leg(m, cmd.repo_id, 2, t.buyer, t.seller, t.repurchase_price, t, ctx)
 
 
-def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
+def register(handlers: HandlerTable, appliers: ApplierTable) -> None:
     """The repo commands and the appliers of the repos' events."""
-    handlers.update(
-        {
-            ProposeRepo: propose_repo,
-            CancelRepo: cancel_repo,
-            AcceptRepo: accept_repo,
-            RepurchaseRepo: repurchase_repo,
-        }
-    )
+    handlers[ProposeRepo] = propose_repo
+    handlers[CancelRepo] = cancel_repo
+    handlers[AcceptRepo] = accept_repo
+    handlers[RepurchaseRepo] = repurchase_repo
     appliers.update(finance_appliers(e for e in FINANCE_APPLIERS if e not in PLEDGE_EVENTS))

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from openets.clearing import funds
 from openets.clearing.limits import FundLimits
 from openets.domain.messages import Ctx, Result
 from openets.domain.rejection import Code, Rejection
-from openets.market import Applier, Handler, MarketState
+from openets.market import ApplierTable, HandlerTable, MarketState
 from openets.registry import port as registry_port
 from openets.registry.port import AccountStatus, SubjectType
 
@@ -71,12 +70,9 @@ def confirm_withdrawal(m: MarketState, cmd: funds.ConfirmWithdrawal, ctx: Ctx) -
     return funds.confirm_withdrawal(m.funds, cmd, ctx)
 
 
-def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
-    table: dict[type, Any] = {
-        funds.Deposit: deposit,
-        funds.InstructDeposit: instruct_deposit,
-        funds.ConfirmDeposit: confirm_deposit,
-        funds.RequestWithdrawal: request_withdrawal,
-        funds.ConfirmWithdrawal: confirm_withdrawal,
-    }
-    handlers.update(table)
+def register(handlers: HandlerTable, appliers: ApplierTable) -> None:
+    handlers[funds.Deposit] = deposit
+    handlers[funds.InstructDeposit] = instruct_deposit
+    handlers[funds.ConfirmDeposit] = confirm_deposit
+    handlers[funds.RequestWithdrawal] = request_withdrawal
+    handlers[funds.ConfirmWithdrawal] = confirm_withdrawal

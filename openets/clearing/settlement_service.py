@@ -27,7 +27,7 @@ from openets.clearing.settlement import Delivery, TradesSettled
 from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.money import format_yuan
 from openets.domain.rejection import Code, Rejection
-from openets.market import Applier, Handler, MarketState
+from openets.market import ApplierTable, HandlerTable, MarketState
 from openets.registry import port as registry_port
 from openets.registry.port import Bucket, LedgerPosted, Posting, SystemRole, TxRecord, TxType
 from openets.trading import port as trading_port
@@ -169,6 +169,7 @@ def finish_day(m: MarketState, cmd: FinishDay, ctx: Ctx) -> Result:
     return tuple(events)
 
 
-def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
-    handlers.update({SettleTrades: settle_trades, FinishDay: finish_day})
+def register(handlers: HandlerTable, appliers: ApplierTable) -> None:
+    handlers[SettleTrades] = settle_trades
+    handlers[FinishDay] = finish_day
     appliers[TradesSettled] = apply_settled

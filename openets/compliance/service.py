@@ -50,7 +50,7 @@ from openets.domain.money import format_yuan
 from openets.domain.products import CCER, CCER_PRE_2017, cea_for_year, is_ccer
 from openets.domain.provinces import PROVINCES
 from openets.domain.rejection import Code, Rejection
-from openets.market import Applier, Handler, MarketState, apply_part
+from openets.market import ApplierTable, HandlerTable, MarketState, apply_part
 from openets.registry import port as reg
 from openets.registry.port import (
     ISSUED,
@@ -472,7 +472,7 @@ EVENTS: tuple[type[Event], ...] = (
 """Every compliance event: each is applied by :func:`openets.compliance.mrv.apply`."""
 
 
-def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
+def register(handlers: HandlerTable, appliers: ApplierTable) -> None:
     for cmd_t in mrv.COMMANDS:
         handlers[cmd_t] = _typed(SPECIAL.get(cmd_t, decide))
     handlers[IssueAllocation] = _typed(issue_allocation)

@@ -25,7 +25,7 @@ from openets.compliance.state import NATIONAL, SYSTEM_ACTOR, EntityRecord
 from openets.domain.checks import check_types
 from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
-from openets.market import Applier, Handler, MarketState, apply_part
+from openets.market import ApplierTable, HandlerTable, MarketState, apply_part
 from openets.registry import port as reg
 from openets.trading import port as trading_port
 
@@ -187,6 +187,6 @@ def _apply(comp: CompliancePart, ev: CarryOverApplied) -> None:
     )  # fmt: skip
 
 
-def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
+def register(handlers: HandlerTable, appliers: ApplierTable) -> None:
     handlers[ApplyCarryOver] = apply_carry_over
     appliers[CarryOverApplied] = apply_part("compliance", _apply)

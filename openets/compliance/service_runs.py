@@ -55,7 +55,7 @@ from openets.domain.checks import check_types
 from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.products import cea_for_year
 from openets.domain.rejection import Code, Rejection
-from openets.market import Applier, Handler, MarketState, apply_part
+from openets.market import ApplierTable, HandlerTable, MarketState, apply_part
 from openets.registry import port as reg
 from openets.registry.port import ISSUED, Bucket, LedgerPosted, Posting, SystemRole, TxType
 
@@ -463,7 +463,7 @@ HANDLERS: dict[type, Callable[[MarketState, Any, Ctx], Result]] = {
 }
 
 
-def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
+def register(handlers: HandlerTable, appliers: ApplierTable) -> None:
     for cmd_t, fn in HANDLERS.items():
         handlers[cmd_t] = _typed(fn)
     for ev_t in (EntitySectorRecorded, ComplianceRun, ObligationMet):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -96,7 +96,7 @@ class Engine:
         self,
         journal: Journal,
         clock: Clock,
-        handlers: dict[type, Handler],
+        handlers: Mapping[type[Command], Handler[Command]],
         appliers: dict[type, Applier],
         *,
         state: MarketState | None = None,

@@ -14,7 +14,7 @@ from typing import TypeVar
 from openets.domain.messages import Command, Ctx, Result
 from openets.identity.handlers import HANDLERS, Accounts
 from openets.identity.model import APPLIERS, IdentityState
-from openets.market import Applier, Handler, MarketState
+from openets.market import ApplierTable, Handler, HandlerTable, MarketState
 from openets.registry import port as registry_port
 
 __all__ = ["IdentityState", "identity", "register"]
@@ -28,7 +28,7 @@ def identity(m: MarketState) -> IdentityState:
 C = TypeVar("C", bound=Command)
 
 
-def _route(fn: Callable[[IdentityState, Accounts, C, Ctx], Result]) -> Handler:
+def _route(fn: Callable[[IdentityState, Accounts, C, Ctx], Result]) -> Handler[C]:
     """``fn`` on the identity part, reading the registry's accounts (a representative's)."""
 
     @functools.wraps(fn)
@@ -38,7 +38,7 @@ def _route(fn: Callable[[IdentityState, Accounts, C, Ctx], Result]) -> Handler:
     return h
 
 
-def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
+def register(handlers: HandlerTable, appliers: ApplierTable) -> None:
     from openets.market import apply_part
 
     for cmd_t, fn in HANDLERS.items():

@@ -14,7 +14,7 @@ from datetime import datetime
 from openets.domain.clock import BEIJING
 from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
-from openets.market import Applier, Handler, MarketState
+from openets.market import ApplierTable, HandlerTable, MarketState
 
 LATEST = datetime.fromisoformat("2200-01-01T00:00:00+08:00")
 """The simulated clock goes no further (far beyond any compliance cycle)."""
@@ -81,7 +81,7 @@ def apply_advanced(st: ClockState, ev: ClockAdvanced) -> None:
     st.now = ev.to
 
 
-def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
+def register(handlers: HandlerTable, appliers: ApplierTable) -> None:
     from openets.market import apply_part
 
     handlers[AdvanceClock] = advance_clock

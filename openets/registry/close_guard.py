@@ -24,7 +24,7 @@ def open_requests(m: MarketState, account_id: str) -> list[str]:
     )
 
 
-def guard_close(inner: Handler) -> Handler:
+def guard_close(inner: Handler[rc.ChangeAccountStatus]) -> Handler[rc.ChangeAccountStatus]:
     """``inner``, refused first for a close while something is still open for the account."""
 
     def guarded(m: MarketState, cmd: rc.ChangeAccountStatus, ctx: Ctx) -> Result:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
-from openets.market import Applier, Handler, MarketState
+from openets.market import ApplierTable, HandlerTable, MarketState
 from openets.registry import commands as rc
 from openets.registry.account_handlers import open_system_account
 from openets.registry.handlers import PROVINCES
@@ -75,6 +75,6 @@ def _configured(m: MarketState, ev: MarketConfigured) -> None:
     m.configure(ev.preset, ev.rules)
 
 
-def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
+def register(handlers: HandlerTable, appliers: ApplierTable) -> None:
     handlers[Genesis] = genesis
     appliers[MarketConfigured] = _configured

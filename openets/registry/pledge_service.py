@@ -13,7 +13,7 @@ from __future__ import annotations
 from openets.domain.checks import check_int, check_text, checked_day
 from openets.domain.messages import Ctx, Result
 from openets.domain.rejection import Code, Rejection
-from openets.market import Applier, Handler, MarketState
+from openets.market import ApplierTable, HandlerTable, MarketState
 from openets.registry.events import LedgerPosted
 from openets.registry.handlers import move
 from openets.registry.model import Bucket, Posting, TxType
@@ -168,14 +168,10 @@ def decide_enforcement(m: MarketState, cmd: DecidePledgeEnforcement, ctx: Ctx) -
     return (decided, tx)
 
 
-def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
+def register(handlers: HandlerTable, appliers: ApplierTable) -> None:
     """The pledge commands and the appliers of the pledges' events."""
-    handlers.update(
-        {
-            RegisterPledge: register_pledge,
-            RepayPledge: repay_pledge,
-            RequestPledgeEnforcement: request_enforcement,
-            DecidePledgeEnforcement: decide_enforcement,
-        }
-    )
+    handlers[RegisterPledge] = register_pledge
+    handlers[RepayPledge] = repay_pledge
+    handlers[RequestPledgeEnforcement] = request_enforcement
+    handlers[DecidePledgeEnforcement] = decide_enforcement
     appliers.update(finance_appliers(PLEDGE_EVENTS))

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from openets.domain.checks import check_types
 from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
-from openets.market import Applier, Handler, MarketState, apply_part
+from openets.market import ApplierTable, HandlerTable, MarketState, apply_part
 from openets.registry import close_guard as account_close
 from openets.registry import commands as rc
 from openets.registry import handlers as reg
@@ -224,7 +224,7 @@ def _typed(fn: Callable[[MarketState, C, Ctx], Result]) -> Callable[[MarketState
     return h
 
 
-def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
+def register(handlers: HandlerTable, appliers: ApplierTable) -> None:
     handlers[RequestAccountStatus] = _typed(request_status)
     handlers[DecideAccountStatus] = _typed(decide_status)
     handlers[RequestClawBack] = _typed(request_clawback)

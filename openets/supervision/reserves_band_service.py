@@ -22,7 +22,7 @@ from datetime import date, datetime
 
 from openets.domain.messages import Ctx, Result
 from openets.domain.rejection import Rejection
-from openets.market import Applier, Handler, MarketState
+from openets.market import ApplierTable, HandlerTable, MarketState
 from openets.registry import port as registry_port
 from openets.registry.port import SystemRole
 from openets.supervision.reserve_messages import (
@@ -79,5 +79,5 @@ def check_band_reserve(m: MarketState, cmd: CheckBandReserve, ctx: Ctx) -> Resul
     )
 
 
-def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
+def register(handlers: HandlerTable, appliers: ApplierTable) -> None:
     handlers[CheckBandReserve] = check_band_reserve

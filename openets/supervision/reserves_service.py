@@ -29,7 +29,7 @@ from dataclasses import replace
 from openets.domain.messages import Ctx, Event, Result
 from openets.domain.money import format_yuan
 from openets.domain.rejection import Code, Rejection
-from openets.market import Applier, Handler, MarketState
+from openets.market import ApplierTable, HandlerTable, MarketState
 from openets.registry import port as registry_port
 from openets.registry.port import Bucket, SystemRole, TxType, check_product, transfer
 from openets.supervision.port import sup
@@ -469,6 +469,6 @@ def _applied(m: MarketState, ev: ReserveRuleApplied) -> None:
     sup(m).reserve_actions.append(ev)
 
 
-def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
+def register(handlers: HandlerTable, appliers: ApplierTable) -> None:
     handlers[ApplyReserveRule] = apply_reserve_rule
     appliers[ReserveRuleApplied] = _applied

@@ -17,9 +17,9 @@ new alerts with :class:`~openets.supervision.messages.RecordAlerts`.
 
 from __future__ import annotations
 
-from openets.domain.messages import Command, Ctx, Event, Result
+from openets.domain.messages import Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
-from openets.market import Applier, Handler, MarketState
+from openets.market import ApplierTable, C, Handler, HandlerTable, MarketState
 from openets.registry import port as registry_port
 from openets.registry.port import (
     AccountStatus,
@@ -237,7 +237,7 @@ def link_accounts(m: MarketState, cmd: sm.LinkAccounts, ctx: Ctx) -> Result:
     return (sm.AccountsLinked(cmd.group_id, tuple(cmd.account_ids), cmd.reason, ctx.actor),)
 
 
-def guard_unlink(inner: Handler) -> Handler:
+def guard_unlink(inner: Handler[sm.UnlinkAccounts]) -> Handler[sm.UnlinkAccounts]:
     """``inner``, refused first for an account the registry does not know."""
 
     def guarded(m: MarketState, cmd: sm.UnlinkAccounts, ctx: Ctx) -> Result:
@@ -255,13 +255,13 @@ BARRED = frozenset({AccountStatus.RESTRICTED, AccountStatus.FROZEN})
 """Registry statuses under which an account may not trade (its resting orders leave)."""
 
 
-def withdraw_when_barred(inner: Handler) -> Handler:
+def withdraw_when_barred(inner: Handler[C]) -> Handler[C]:
     """``inner``, and when it restricts or freezes an account (an ``AccountStatusChanged`` of
     the registry's status change, direct or approved), the account's resting listings, orders,
     bids and auctions are taken back with their locks, the reason journaled
     (:func:`withdraw_resting`)."""
 
-    def guarded(m: MarketState, cmd: Command, ctx: Ctx) -> Result:
+    def guarded(m: MarketState, cmd: C, ctx: Ctx) -> Result:
         r = inner(m, cmd, ctx)
         if isinstance(r, Rejection):
             return r
@@ -277,12 +277,12 @@ def withdraw_when_barred(inner: Handler) -> Handler:
     return guarded
 
 
-def limit_block_buyer(inner: Handler) -> Handler:
+def limit_block_buyer(inner: Handler[C]) -> Handler[C]:
     """``inner`` (a block confirmation), refused when its trade would take the buyer over its
     position limit (open block requests and quotes are not counted in a position: the trade
     is checked when it is agreed)."""
 
-    def guarded(m: MarketState, cmd: Command, ctx: Ctx) -> Result:
+    def guarded(m: MarketState, cmd: C, ctx: Ctx) -> Result:
         r = inner(m, cmd, ctx)
         if isinstance(r, Rejection):
             return r
@@ -297,12 +297,12 @@ def limit_block_buyer(inner: Handler) -> Handler:
     return guarded
 
 
-def limit_transfer_receiver(inner: Handler) -> Handler:
+def limit_transfer_receiver(inner: Handler[C]) -> Handler[C]:
     """``inner`` (a transfer's request or its approval), refused when the allowances it moves
     in would take the receiver over its position limit. A transfer from an allocation account
     is allocation: it raises an allocation-based limit as much as the position."""
 
-    def guarded(m: MarketState, cmd: Command, ctx: Ctx) -> Result:
+    def guarded(m: MarketState, cmd: C, ctx: Ctx) -> Result:
         r = inner(m, cmd, ctx)
         if isinstance(r, Rejection):
             return r
@@ -367,19 +367,15 @@ def tally_allocation(m: MarketState, ev: LedgerPosted) -> None:
             st.add_allocation(p.account_id, p.product, p.delta)
 
 
-def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
+def register(handlers: HandlerTable, appliers: ApplierTable) -> None:
     from openets.market import apply_part, part
 
-    handlers.update(
-        {
-            sm.IssueRiskWarning: issue_warning,
-            sm.RestrictAccount: restrict_account,
-            sm.SuspendInstrument: suspend,
-            sm.ResumeInstrument: resume,
-            sm.LinkAccounts: link_accounts,
-            sm.ScanPositions: scan_positions,
-        }
-    )
+    handlers[sm.IssueRiskWarning] = issue_warning
+    handlers[sm.RestrictAccount] = restrict_account
+    handlers[sm.SuspendInstrument] = suspend
+    handlers[sm.ResumeInstrument] = resume
+    handlers[sm.LinkAccounts] = link_accounts
+    handlers[sm.ScanPositions] = scan_positions
     for cmd_t, h in HANDLERS.items():
         handlers[cmd_t] = part("supervision", h)
     for ev_t, fn in APPLIERS.items():

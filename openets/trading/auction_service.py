@@ -25,7 +25,7 @@ from openets.domain.clock import to_utc_micros
 from openets.domain.messages import Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
 from openets.domain.when import WhenError, parse_time
-from openets.market import Applier, Handler, MarketState
+from openets.market import ApplierTable, HandlerTable, MarketState
 from openets.registry import port as registry_port
 from openets.registry.port import SubjectType, SystemRole
 from openets.supervision.port import check_position_limit
@@ -407,18 +407,14 @@ def cancellation(m: MarketState, a: AuctionRecord, reason: str, ctx: Ctx) -> tup
     return (*release_all(m, a, ctx), AuctionCancelled(a.spec.auction_id, reason))
 
 
-def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
+def register(handlers: HandlerTable, appliers: ApplierTable) -> None:
     from openets.market import apply_part
 
-    handlers.update(
-        {
-            AnnounceAuction: announce,
-            PlaceBid: place,
-            ModifyBid: modify,
-            WithdrawBid: withdraw,
-            CancelAuction: cancel,
-        }
-    )
+    handlers[AnnounceAuction] = announce
+    handlers[PlaceBid] = place
+    handlers[ModifyBid] = modify
+    handlers[WithdrawBid] = withdraw
+    handlers[CancelAuction] = cancel
     appliers.update(
         {
             AuctionAnnounced: apply_part("auction", AuctionBook.apply_announced),

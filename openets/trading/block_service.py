@@ -17,7 +17,7 @@ from openets.clearing.port import Wallets, lock_event, release_funds
 from openets.domain.checks import check_int
 from openets.domain.messages import Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
-from openets.market import Applier, Handler, MarketState
+from openets.market import ApplierTable, HandlerTable, MarketState
 from openets.registry.port import Bucket, TxType, move
 from openets.supervision.port import check_position_limit
 from openets.trading import block as core
@@ -441,18 +441,14 @@ def expire_block_requests(m: MarketState, ctx: Ctx) -> tuple[Event, ...]:
     return tuple(events)
 
 
-def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
+def register(handlers: HandlerTable, appliers: ApplierTable) -> None:
     from openets.market import apply_part
 
-    handlers.update(
-        {
-            PostBlockRequest: post_request,
-            CounterBlockQuote: counter_quote,
-            AcceptBlockQuote: accept_quote,
-            RejectBlockQuote: reject_quote,
-            WithdrawBlock: withdraw,
-        }
-    )
+    handlers[PostBlockRequest] = post_request
+    handlers[CounterBlockQuote] = counter_quote
+    handlers[AcceptBlockQuote] = accept_quote
+    handlers[RejectBlockQuote] = reject_quote
+    handlers[WithdrawBlock] = withdraw
     appliers.update(
         {
             BlockRequestOpened: apply_part("block", BlockBook.apply_opened),

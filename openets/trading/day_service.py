@@ -11,7 +11,7 @@ from datetime import date
 
 from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
-from openets.market import Applier, Handler, MarketState
+from openets.market import ApplierTable, HandlerTable, MarketState
 from openets.trading.block_service import expire_block_requests
 from openets.trading.events import CompositeClosed, DayClosed, DayOpened
 from openets.trading.prices import DayStats, composite
@@ -116,5 +116,5 @@ def composite_of_day(m: MarketState, day: str, closed: list[DayClosed]) -> Compo
     )  # fmt: skip
 
 
-def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
+def register(handlers: HandlerTable, appliers: ApplierTable) -> None:
     handlers[CloseDay] = close_day

@@ -8,7 +8,7 @@ from openets.clearing.port import Wallets, lock_event
 from openets.domain.messages import Ctx, Event, Result
 from openets.domain.money import format_yuan
 from openets.domain.rejection import Code, Rejection
-from openets.market import Applier, Handler, MarketState
+from openets.market import ApplierTable, HandlerTable, MarketState
 from openets.supervision.port import check_position_limit
 from openets.trading import commands as tc
 from openets.trading.book import Fill, Side
@@ -118,5 +118,5 @@ def _fill_events(
     return events
 
 
-def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
+def register(handlers: HandlerTable, appliers: ApplierTable) -> None:
     handlers[tc.PlaceOrder] = place_order

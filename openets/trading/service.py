@@ -14,7 +14,7 @@ from openets.clearing.port import Wallets, lock_funds, release_funds
 from openets.domain.checks import check_int
 from openets.domain.messages import Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
-from openets.market import Applier, Handler, MarketState
+from openets.market import ApplierTable, HandlerTable, MarketState
 from openets.registry import port as registry_port
 from openets.registry.port import Bucket, TxType, move
 from openets.supervision.port import check_position_limit
@@ -397,18 +397,14 @@ def release_listing(m: MarketState, lst: Listing, reason: str, ctx: Ctx) -> tupl
     return tuple(events)
 
 
-def register(handlers: dict[type, Handler], appliers: dict[type, Applier]) -> None:
+def register(handlers: HandlerTable, appliers: ApplierTable) -> None:
     from openets.market import apply_part
 
-    handlers.update(
-        {
-            tc.ListInstrument: list_instrument,
-            tc.ListDueVintages: list_due_vintages,
-            tc.SetInstrumentStatus: set_status,
-            tc.PostListing: post_listing,
-            tc.TakeListing: take_listing,
-            tc.CancelListing: cancel_listing,
-        }
-    )
+    handlers[tc.ListInstrument] = list_instrument
+    handlers[tc.ListDueVintages] = list_due_vintages
+    handlers[tc.SetInstrumentStatus] = set_status
+    handlers[tc.PostListing] = post_listing
+    handlers[tc.TakeListing] = take_listing
+    handlers[tc.CancelListing] = cancel_listing
     for ev_t, fn in APPLIERS.items():
         appliers[ev_t] = apply_part("trading", fn)

@@ -67,8 +67,7 @@ EN: dict[str, str] = {
     "acct.limit.status.restricted": "Account restricted: it may receive only; no transfers "
     "out, trading or surrender.",
     "acct.limit.status.frozen": "Account frozen: nothing may move in or out.",
-    "acct.limit.status.closing": "Account closing: no trading or transfers; closed once "
-    "cleared.",
+    "acct.limit.status.closing": "Account closing: no trading or transfers; closed once cleared.",
     "acct.limit.status.closed": "Account closed.",
     "acct.limit.frozen": "{product}: {n} t frozen",
     "acct.limit.none": "None",

@@ -89,7 +89,7 @@ EN: dict[str, str] = {
     "large-holder report; those not yet filed show as due.",
     "holders.restrictions": "Restricted accounts",
     "holders.positions": "An account's positions",
-    "holders.bad_account": "Account id \"{account}\" is not valid: letters, digits and hyphens, "
+    "holders.bad_account": 'Account id "{account}" is not valid: letters, digits and hyphens, '
     "at most 32",
     "holder.open": "Due",
     "holder.filed": "Filed",

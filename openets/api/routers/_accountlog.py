@@ -23,7 +23,6 @@ from openets.trading.events import ListingCancelled, ListingPosted, TradeExecute
 TYPES = frozenset({"ListingPosted", "ListingCancelled", "TradeExecuted"})
 
 
-
 class Seqs:
     """Ascending sequence numbers, stored as the varint-encoded gaps between them."""
 
@@ -165,8 +164,7 @@ class AccountLog:
                 if r.seq in wanted:
                     found.setdefault(r.seq, r)
         return [
-            (r.ts, codec.decode(r.type, r.payload))
-            for r in (found[s] for s in seqs if s in found)
+            (r.ts, codec.decode(r.type, r.payload)) for r in (found[s] for s in seqs if s in found)
         ]
 
     def _index_past(self) -> Index:

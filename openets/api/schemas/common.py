@@ -44,7 +44,7 @@ def _money_validator(code: Code) -> Any:
         except MoneyFormatError:
             raise PydanticCustomError(
                 str(code),
-                'must be a decimal string of ASCII digits 0-9 with at most two places and no '
+                "must be a decimal string of ASCII digits 0-9 with at most two places and no "
                 'spaces, such as "52.78", was {value}',
                 {"value": repr(value)[:40]},
             ) from None
