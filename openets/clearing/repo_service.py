@@ -36,8 +36,8 @@ from openets.supervision.port import (
     RepurchaseRepo,
     check_account_restriction,
     check_position_limit,
-    fin,
     finance_appliers,
+    repo,
 )
 from openets.trading.port import (
     Side,
@@ -102,7 +102,7 @@ def propose_repo(m: MarketState, cmd: ProposeRepo, ctx: Ctx) -> Result:
 
 
 def _repo(m: MarketState, repo_id: object, status: RepoStatus) -> RepoRecord | Rejection:
-    rec = fin(m).repos.get(repo_id) if isinstance(repo_id, str) else None
+    rec = repo(m, repo_id)
     if rec is None:
         return Rejection(Code.INVALID_FIELD, f"no repo {repo_id!r}", "repo_id")
     if rec.status is not status:

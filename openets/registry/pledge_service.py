@@ -30,8 +30,8 @@ from openets.supervision.port import (
     RegisterPledge,
     RepayPledge,
     RequestPledgeEnforcement,
-    fin,
     finance_appliers,
+    pledge,
 )
 
 
@@ -89,7 +89,7 @@ def register_pledge(m: MarketState, cmd: RegisterPledge, ctx: Ctx) -> Result:
 
 
 def _pledge(m: MarketState, pledge_id: object, *allowed: PledgeStatus) -> PledgeRecord | Rejection:
-    rec = fin(m).pledges.get(pledge_id) if isinstance(pledge_id, str) else None
+    rec = pledge(m, pledge_id)
     if rec is None:
         return Rejection(Code.INVALID_FIELD, f"no pledge {pledge_id!r}", "pledge_id")
     if rec.status not in allowed:

@@ -4,8 +4,8 @@ buys or moves allowances or funds out (pure reads of the state, each a Rejection
 - :func:`check_position_limit` before a command adds to a buyer's position (POSITION_LIMIT);
 - :func:`check_account_restriction` for an account restricted from trading or transfer;
 - the finance agreements' record (:mod:`openets.supervision.finance`: pledges and repos, their
-  messages, state and appliers), which the registry's pledges and clearing's repos keep:
-  :func:`fin` reads it, :func:`finance_appliers` applies their events to it.
+  messages and appliers), which the registry's pledges and clearing's repos keep:
+  :func:`pledge` and :func:`repo` read it, :func:`finance_appliers` applies their events.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from openets.supervision.finance import (
     AcceptRepo,
     CancelRepo,
     DecidePledgeEnforcement,
-    FinanceState,
     PledgeEnforcementDecided,
     PledgeEnforcementRequested,
     PledgeRecord,
@@ -53,7 +52,6 @@ __all__ = [
     "AcceptRepo",
     "CancelRepo",
     "DecidePledgeEnforcement",
-    "FinanceState",
     "PledgeEnforcementDecided",
     "PledgeEnforcementRequested",
     "PledgeRecord",
@@ -73,9 +71,10 @@ __all__ = [
     "Restriction",
     "check_account_restriction",
     "check_position_limit",
-    "fin",
     "finance_appliers",
+    "pledge",
     "position_of",
+    "repo",
     "risk_rules",
     "sup",
 ]
@@ -84,6 +83,16 @@ __all__ = [
 def sup(m: MarketState) -> SupervisionState:
     st: SupervisionState = m.supervision
     return st
+
+
+def pledge(m: MarketState, pledge_id: object) -> PledgeRecord | None:
+    """The pledge ``pledge_id`` (None for an unknown id or a value that is not one)."""
+    return fin(m).pledges.get(pledge_id) if isinstance(pledge_id, str) else None
+
+
+def repo(m: MarketState, repo_id: object) -> RepoRecord | None:
+    """The repo ``repo_id`` (None for an unknown id or a value that is not one)."""
+    return fin(m).repos.get(repo_id) if isinstance(repo_id, str) else None
 
 
 def finance_appliers(events: Iterable[type]) -> dict[type, Applier]:
@@ -108,7 +117,7 @@ def position_of(m: MarketState, account_id: str, product: str) -> Position:
 
     held = sum(registry_port.bucket(m, account_id, product))
     bought, sold, open_buys = trading_port.position_in(m, account_id, product)
-    for a in trading_port.auction_book(m).auctions.values():
+    for a in trading_port.auctions(m).values():
         if a.status != AUCTION_OPEN or a.product != product:
             continue
         if a.spec.side is AuctionSide.SELL:  # its bidders buy

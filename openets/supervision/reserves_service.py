@@ -243,7 +243,7 @@ def _sell(
 
 def _reserve_sales(m: MarketState, rule: str) -> list[AuctionRecord]:
     """The auctions that sold the reserve under ``rule``."""
-    book = trading_port.auction_book(m).auctions
+    book = trading_port.auctions(m)
     ids = [
         a.auction_id for a in sup(m).reserve_actions
         if a.rule == rule and a.auction_id and a.decision != "returned"
@@ -301,7 +301,7 @@ def _pcr(m: MarketState, cmd: ApplyReserveRule, ctx: Ctx) -> Result:
     sales = _reserve_sales(m, ReserveAction.PCR.value)
     own = {a.spec.auction_id for a in sales}
     cleared = [
-        a.summary.clearing_price for a in trading_port.auction_book(m).auctions.values()
+        a.summary.clearing_price for a in trading_port.auctions(m).values()
         if a.spec.instrument == cmd.instrument and a.spec.auction_id not in own
         and a.summary is not None and a.summary.clearing_price is not None
     ]  # fmt: skip

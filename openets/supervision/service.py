@@ -41,7 +41,6 @@ from openets.trading.port import (
     AUCTION_OPEN,
     InstrumentStatusChanged,
     TradeExecuted,
-    auction_book,
     bid_withdrawal,
     cancellation,
     release_listing,
@@ -165,7 +164,7 @@ def withdraw_resting(m: MarketState, account_id: str, why: str, ctx: Ctx) -> tup
     events: list[Event] = []
     for lst in trading_port.listings_of(m, account_id):
         events += release_listing(m, lst, why, ctx)
-    for _, a in sorted(auction_book(m).auctions.items()):
+    for _, a in sorted(trading_port.auctions(m).items()):
         if a.status != AUCTION_OPEN:
             continue
         if a.spec.initiator == account_id:

@@ -17,7 +17,7 @@ reserves ask of trading, and nothing else of its services' internals.
 - taking back what an account has resting (a restriction): :func:`release_listing`,
   :func:`bid_withdrawal`, :func:`cancellation`;
 - one-way bidding the reserves announce: :func:`announced_spec`, :func:`locked_announcement`,
-  :func:`announced`, and the auction book (:func:`auction_book`, its records and
+  :func:`announced`, and the auctions (:func:`auctions`, their records and
   :data:`AUCTION_OPEN`);
 - the events other contexts follow: :class:`DayFinished` (clearing's roll),
   :class:`InstrumentStatusChanged` (supervision's halts).
@@ -32,7 +32,6 @@ from openets.trading.auction_messages import AnnounceAuction, AuctionLock
 from openets.trading.auction_service import (
     announced,
     announced_spec,
-    auction_book,
     bid_withdrawal,
     cancellation,
     locked_announcement,
@@ -46,6 +45,7 @@ from openets.trading.checks import (
 )
 from openets.trading.events import DayFinished, InstrumentStatusChanged, TradeExecuted
 from openets.trading.reads import (
+    auctions,
     cea_traded,
     composite_bars,
     instrument,
@@ -77,7 +77,7 @@ __all__ = [
     "TradeExecuted",
     "announced",
     "announced_spec",
-    "auction_book",
+    "auctions",
     "bid_withdrawal",
     "cancellation",
     "cea_traded",

@@ -10,17 +10,20 @@ through :mod:`openets.trading.port`):
   (:func:`unsettled_trades`, :func:`unsettled_count`), which clearing's end of day settles and
   then takes out (:func:`mark_settled`, in the settlement's applier);
 - what an account has open (:func:`listings_of`, :func:`resting_buys`,
-  :func:`position_in`), for supervision's positions and restrictions.
+  :func:`position_in`), for supervision's positions and restrictions;
+- the auctions by id (:func:`auctions`), whose records supervision's reserves and positions
+  read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from itertools import islice
 
 from openets.domain.products import is_cea
 from openets.market import MarketState
+from openets.trading.auction_book import AuctionRecord
 from openets.trading.book import Side
 from openets.trading.events import CompositeClosed, TradeExecuted
 from openets.trading.state import Instrument, Listing
@@ -142,3 +145,8 @@ def cea_traded(m: MarketState, start: date, end: date) -> tuple[int, int, int]:
                 seen.add(day)
         days += len(seen)
     return value, qty, days
+
+
+def auctions(m: MarketState) -> Mapping[str, AuctionRecord]:
+    """Every auction by id, open, closed or called off (a read: never change a record)."""
+    return m.auction.auctions
