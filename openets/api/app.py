@@ -23,6 +23,7 @@ from starlette.responses import Response
 
 from openets.api import logredact
 from openets.api.deps import AUTH_DEPENDENCIES, SECURITY_SCHEMES, Services
+from openets.api.entry import Api, FrontDoor
 from openets.api.errors import (
     ApiCode,
     ApiError,
@@ -265,7 +266,7 @@ def create_app(
             await services.sequencer.stop()
             services.side.close()
 
-    app = FastAPI(
+    app = Api(
         title="OpenETS",
         version="1",
         summary="National carbon emissions trading: registry, trading, clearing, compliance.",
@@ -294,6 +295,14 @@ def create_app(
     pages.mount(app, services)  # the browser terminal
     app.add_middleware(
         RequestGuard,
+        max_body_bytes=settings.max_body_bytes,
+        body_timeout_seconds=settings.body_timeout_seconds,
+    )
+    app.front = FrontDoor(  # a command for a direct route skips the stack above
+        lane,
+        services.metrics,
+        prefixes,
+        app.exception_handlers,
         max_body_bytes=settings.max_body_bytes,
         body_timeout_seconds=settings.body_timeout_seconds,
     )

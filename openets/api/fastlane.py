@@ -19,12 +19,12 @@ application's exception handlers, as they would from inside FastAPI's route.
 from __future__ import annotations
 
 import inspect
-import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.requests import Request
@@ -59,6 +59,22 @@ class DirectRoute:
     """FastAPI's ``ModelField`` of the body (its ``validate`` is what FastAPI calls)."""
     commander_name: str
     path_fields: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DirectCall:
+    """A request for a direct route, ready to run: its arguments but the commander."""
+
+    candidate: Candidate
+    direct: DirectRoute
+    kwargs: dict[str, Any]
+    scope: Scope
+    receive: Receive
+    """Hands out the body read again, then reads on from the server."""
+
+
+BodyReader = Callable[[Receive], Awaitable[tuple[bytes | None, Receive]]]
+"""Reads a request's whole body: (the body or None, a ``receive`` handing it out again)."""
 
 
 def direct_route(route: APIRoute) -> DirectRoute | None:
@@ -164,6 +180,19 @@ class FastLane:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> Receive | None:
         """Answer the request if it is for a direct route (None); otherwise the ``receive``
         that FastAPI is to read the request from (the body handed out again if read)."""
+        call = await self.prepare(scope, receive, _read_body)
+        if not isinstance(call, DirectCall):
+            return call
+        response = await self.invoke(call)
+        self.direct_answers += 1
+        await response(scope, call.receive, send)
+        return None
+
+    async def prepare(
+        self, scope: Scope, receive: Receive, read: BodyReader
+    ) -> DirectCall | Receive:
+        """The call of a direct route, its body read with ``read`` and validated; or, for a
+        request FastAPI is to answer, the ``receive`` to read it from."""
         if not self.enabled or scope["type"] != "http" or scope["method"] in SAFE:
             return receive
         found = self.match(scope["method"], scope["path"])
@@ -184,7 +213,7 @@ class FastLane:
             kwargs = self._path_values(direct, params)
         except _Fallback:
             return receive
-        body, replay = await _read_body(receive)
+        body, replay = await read(receive)
         try:
             kwargs[direct.body_name] = self._body_value(direct, body)
         except _Fallback:
@@ -192,15 +221,20 @@ class FastLane:
         scope["route"] = cand.route
         scope["endpoint"] = cand.route.endpoint
         scope["path_params"] = params
-        request = Request(scope, replay)
+        return DirectCall(cand, direct, kwargs, scope, replay)
+
+    @staticmethod
+    async def invoke(call: DirectCall) -> Response:
+        """Run the command route: its commander (the login), then the endpoint."""
+        direct = call.direct
+        request = Request(call.scope, call.receive)
+        kwargs = call.kwargs
         kwargs[direct.commander_name] = await commander(
             request, request.headers.get("idempotency-key")
         )
         response = await direct.endpoint(**kwargs)
         assert isinstance(response, Response)
-        self.direct_answers += 1
-        await response(scope, replay, send)
-        return None
+        return response
 
     @staticmethod
     def _path_values(direct: DirectRoute, params: dict[str, Any]) -> dict[str, Any]:
@@ -217,7 +251,7 @@ class FastLane:
         if not body:
             raise _Fallback
         try:
-            data = json.loads(body)  # what Starlette's Request.json does
+            data = orjson.loads(body)  # JSON it refuses goes the long way (json.loads there)
         except ValueError:
             raise _Fallback from None
         value, errors = direct.body_field.validate(data, loc=("body",))

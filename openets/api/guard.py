@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 
 from openets.api.errors import error_body
@@ -37,7 +37,9 @@ DRAIN_IDLE_SECONDS = 0.25
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
-class _Refuse(Exception):
+class Refused(Exception):
+    """A body the guard does not take: the status, code and message of its answer."""
+
     def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.field = status, code, message, field
@@ -48,6 +50,43 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
         if k.lower() == name:
             return bytes(v)
     return None
+
+
+def with_headers(send: Send, api: bool) -> Send:
+    """``send`` adding ``X-Content-Type-Options: nosniff`` to the answer, and (``api``)
+    ``Cache-Control: no-store``, unless the answer has them."""
+
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = guarded_headers(message.get("headers") or [], api)
+        await send(message)
+
+    return send_with_headers
+
+
+def guarded_headers(headers: Iterable[tuple[bytes, bytes]], api: bool) -> list[tuple[bytes, bytes]]:
+    """A copy of an answer's headers with the guard's two added where missing."""
+    out = list(headers)
+    names = {bytes(k).lower() for k, _ in out}
+    if b"x-content-type-options" not in names:
+        out.append((b"x-content-type-options", b"nosniff"))
+    if api and b"cache-control" not in names:
+        out.append((b"cache-control", b"no-store"))
+    return out
+
+
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that hands out ``body`` (read already) once, then reads on."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 async def _drain(receive: Receive) -> None:
@@ -81,41 +120,24 @@ class RequestGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        api = str(scope.get("path", "")).startswith("/api/")
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers") or [])
-                names = {bytes(k).lower() for k, _ in headers}
-                if b"x-content-type-options" not in names:
-                    headers.append((b"x-content-type-options", b"nosniff"))
-                if api and b"cache-control" not in names:
-                    headers.append((b"cache-control", b"no-store"))
-                message["headers"] = headers
-            await send(message)
-
+        send_with_headers = with_headers(send, str(scope.get("path", "")).startswith("/api/"))
         try:
-            body = await self._read_body(scope, receive)
-        except _Refuse as r:
-            if r.status == 413:
-                await _drain(receive)
-            await self._refuse(r, send_with_headers)
+            body = await self.read_body(scope, receive)
+        except Refused as r:
+            await self.refuse(r, receive, send_with_headers)
             return
         if body is None:
             await self.app(scope, receive, send_with_headers)
             return
-        sent = False
+        await self.app(scope, replaying(body, receive), send_with_headers)
 
-        async def replay() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
+    async def refuse(self, r: Refused, receive: Receive, send: Send) -> None:
+        """Answer a refused body (a 413 after draining what the client still sends)."""
+        if r.status == 413:
+            await _drain(receive)
+        await self._refuse(r, send)
 
-        await self.app(scope, replay, send_with_headers)
-
-    async def _read_body(self, scope: Scope, receive: Receive) -> bytes | None:
+    async def read_body(self, scope: Scope, receive: Receive) -> bytes | None:
         """The whole body, or ``None`` for a request that has none (GET, HEAD, no length)."""
         length = _header(scope, b"content-length")
         chunked = b"chunked" in (_header(scope, b"transfer-encoding") or b"").lower()
@@ -125,7 +147,7 @@ class RequestGuard:
             try:
                 n = int(length)
             except ValueError:
-                raise _Refuse(400, "INVALID_FIELD", "Content-Length is not a number") from None
+                raise Refused(400, "INVALID_FIELD", "Content-Length is not a number") from None
             if n > self.max_body:
                 raise self._too_large()
             if n == 0:
@@ -140,13 +162,13 @@ class RequestGuard:
                 async with asyncio.timeout(max(left, 0.001)):
                     message = await receive()
             except TimeoutError:
-                raise _Refuse(
+                raise Refused(
                     408,
                     "REQUEST_TIMEOUT",
                     f"the request body did not arrive within {self.timeout:g} seconds",
                 ) from None
             if message["type"] == "http.disconnect":
-                raise _Refuse(400, "INVALID_FIELD", "the client went away", "body")
+                raise Refused(400, "INVALID_FIELD", "the client went away", "body")
             chunk = bytes(message.get("body", b""))
             size += len(chunk)
             if size > self.max_body:
@@ -157,7 +179,7 @@ class RequestGuard:
         body = b"".join(chunks)
         ctype = (_header(scope, b"content-type") or b"").lower()
         if b"json" in ctype and body and (body.startswith(_BOMS) or b"\x00" in body[:4]):
-            raise _Refuse(
+            raise Refused(
                 422,
                 "INVALID_FIELD",
                 "the JSON body must be UTF-8 (without a byte-order mark)",
@@ -165,8 +187,8 @@ class RequestGuard:
             )
         return body
 
-    def _too_large(self) -> _Refuse:
-        return _Refuse(
+    def _too_large(self) -> Refused:
+        return Refused(
             413,
             "BODY_TOO_LARGE",
             f"the request body may have at most {self.max_body} bytes",
@@ -174,7 +196,7 @@ class RequestGuard:
         )
 
     @staticmethod
-    async def _refuse(r: _Refuse, send: Send) -> None:
+    async def _refuse(r: Refused, send: Send) -> None:
         body = error_body(r.code, r.message, r.field)
         await send(
             {
