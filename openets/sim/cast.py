@@ -132,7 +132,10 @@ def cast(config: SimConfig, engine: Any, clock: SimulatedClock) -> Cast:
     seeded = seed_market(engine, cycle, positions, cash, held, banks)
     if config.reserve_t:
         reserve = engine.state.registry.required_system_account(SystemRole.RESERVE)
-        product = engine.state.trading.instruments[seeded.instrument].product
+        instruments = engine.state.trading.instruments
+        # the cycle's vintage may list later in the year: the newest listed one until then
+        code = seeded.instrument if seeded.instrument in instruments else listed[-1]
+        product = instruments[code].product
         issue = rc.Issue(reserve, product, config.reserve_t, "stability reserve")
         r = engine.submit(issue, REGISTRY_ACTOR)
         if isinstance(r, Rejection):

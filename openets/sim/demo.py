@@ -19,9 +19,11 @@ from openets.bootstrap import open_market
 from openets.compliance.plans import PRESETS, Plan
 from openets.domain.clock import SimulatedClock
 from openets.presets import MarketRules, preset
+from openets.rule_overrides import decode, encode
 from openets.sim import CURRENT_YEAR, DEMO_ENTITIES
 from openets.sim.demo_work import DemoWork, open_trader_accounts, seed_work
 from openets.sim.live import LiveCycle
+from openets.sim.seed_market import cycle_for
 from openets.sim.simulate import Cast, SimConfig, cast, cycle_days, session_time
 from openets.trading.rules import TradingRules
 
@@ -112,6 +114,51 @@ PAID_AUCTION = "shanghai-2024"
 DESK_ENTITIES = 12
 """Entities whose cycle the demo leaves on its roles' desks (the others' is run at seeding)."""
 
+BAND_TOP_BPS = 9_700
+"""The demo band's top, in basis points of the cycle's opening price."""
+BAND_BOTTOM_BPS = 7_500
+"""The demo band's bottom, in basis points of the cycle's opening price."""
+BAND_DAYS = 3
+"""Closes outside the demo band before the reserve acts."""
+BAND_QUANTITY_T = 100_000
+"""Tonnes the reserve releases (or buys back) per operation; the reserve is seeded with it."""
+
+
+def demo_band(year: int) -> tuple[int, int]:
+    """The demo's band reserve (low, high) in fen: drawn around the cycle's opening price so
+    that the price leaves it within the first days and the regulator's reserves page shows the
+    reserve at work. cn-demo's own band (40-120 yuan, 10 closes) is an illustration of the
+    unpublished national numbers that today's prices (about 48-100 yuan) never leave."""
+    opening = cycle_for(year).reference_fen
+    return opening * BAND_BOTTOM_BPS // 10_000, opening * BAND_TOP_BPS // 10_000
+
+
+def demo_config(opts: DemoOptions) -> SimConfig:
+    """The demo's scenario: the cn-demo market with the demo band and a stocked reserve."""
+    low, high = demo_band(opts.year)
+    band = {"low": low, "high": high, "days": BAND_DAYS, "quantity": BAND_QUANTITY_T}
+    return SimConfig(
+        entities=opts.entities,
+        year=opts.year,
+        seed=opts.seed,
+        preset="cn-demo",
+        desk_entities=DESK_ENTITIES,
+        paid_auction=PAID_AUCTION,
+        reserve_t=BAND_QUANTITY_T,
+        rules=encode([("reserves.band", band)]),
+    )
+
+
+def band_line(config: SimConfig) -> str:
+    """What the demo's band reserve does, for the start-up notes."""
+    band = dict(decode(config.rules))["reserves.band"]
+    assert isinstance(band, dict)
+    return (
+        f"regulator: the demo's band reserve is {band['low'] / 100:.2f}-"
+        f"{band['high'] / 100:.2f} yuan; after {band['days']} composite closes outside it the "
+        f"end of day releases (or buys back) {band['quantity']:,} t; the reserves page shows it"
+    )
+
 
 def _entities(c: Cast, count: int = DESK_ENTITIES) -> list[tuple[str, str, str]]:
     """The covered entities whose reports of the cycle's first year the demo puts on the
@@ -196,17 +243,10 @@ def run_demo(opts: DemoOptions) -> None:
 
     from openets.api.app import create_app
 
-    config = SimConfig(
-        entities=opts.entities,
-        year=opts.year,
-        seed=opts.seed,
-        preset="cn-demo",
-        desk_entities=DESK_ENTITIES,
-        paid_auction=PAID_AUCTION,
-    )
+    config = demo_config(opts)
     days = cycle_days(config)
     clock = SimulatedClock(session_time(days[0], dtime(9, 0)))
-    market = open_market(opts.db, clock, preset="cn-demo", synchronous="NORMAL")
+    market = open_market(opts.db, clock, preset="cn-demo", synchronous="NORMAL", rules=config.rules)
     _say(f"seeding {opts.entities} entities of the {opts.year} cycle …")
     t0 = time.perf_counter()
     c = cast(config, market.engine, clock)
@@ -239,7 +279,7 @@ def run_demo(opts: DemoOptions) -> None:
         "account; the auctions page shows it"
     )
     waits += calendar_lines(plan, first_year, clock.now())
-    for line in [*waits, reenabling, issuance, auction]:
+    for line in [*waits, reenabling, issuance, auction, band_line(config)]:
         print(f"  {line}", flush=True)
     server = uvicorn.Server(
         uvicorn.Config(

@@ -132,6 +132,14 @@ def test_demo_serves_a_seeded_market_where_agents_trade_and_demo_logins_work(
         # the band reserve watches the composite close at each end of day (the regulator's page)
         band = _get(base, "regulator", "/supervision/reserves")["band"]
         assert band and band["automatic"] and band["closes"] >= 1, band
+        # the demo's band sits under the opening price: after three closes above it the end of
+        # day releases allowances from the reserve, on the regulator's reserves page
+        released: list[dict[str, object]] = []
+        while time.monotonic() < deadline + 150 and not released:
+            actions = _get(base, "regulator", "/supervision/reserves")["actions"]
+            released = [a for a in actions if (a["rule"], a["decision"]) == ("band", "release")]
+            time.sleep(1)
+        assert released and released[0]["moved"] == 100_000, actions
         # the human traders' accounts are their own: the agents never trade on them
         mine = _get(base, "trader1", "/trades")
         assert mine["data"] == [], "an agent traded on trader1's account"
@@ -143,6 +151,7 @@ def test_demo_serves_a_seeded_market_where_agents_trade_and_demo_logins_work(
     assert "calendar 2019-2020 (Beijing time):" in out and "surrender 2021-12-31 17:00" in out
     assert "regop1 asked to re-enable it: regop2 approves it on the users page" in out
     assert "a pilot paid auction (shanghai-2024" in out
+    assert "the demo's band reserve is 36.00-46.56 yuan" in out
     verify = subprocess.run(
         [sys.executable, "-m", "openets.cli", "verify", "--db", f"sqlite:///{tmp_path / 'd.db'}"],
         capture_output=True, text=True, cwd=tmp_path,
