@@ -118,7 +118,14 @@ class Engine:
     # --- commands -------------------------------------------------------------------------
     def submit(self, cmd: Command, actor: str = "system", *, now: datetime | None = None) -> Result:
         """Apply one command and make it durable before returning."""
-        result = self._handle(cmd, actor, now)
+        if isenabled():  # _handle, inline: the collector paused while the command runs
+            gc.disable()
+            try:
+                result = self._handle_one(cmd, actor, now)
+            finally:
+                gc.enable()
+        else:
+            result = self._handle_one(cmd, actor, now)
         if self._batch == 0 and not isinstance(result, Rejection) and result:
             self._commit()
         return result

@@ -9,9 +9,9 @@ anyone can recompute the chain and find the first record that was changed.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 GENESIS = "0" * 64
 
@@ -79,31 +79,35 @@ class MemoryJournal:
     """An in-memory journal for tests and headless simulations that need no durability."""
 
     def __init__(self) -> None:
-        self.records: list[Record] = []
+        # Committed records are kept as plain tuples of their fields: the garbage collector
+        # stops tracking a plain tuple of strings, bytes and ints (never a NamedTuple), so
+        # the records of a long run are not walked again by every full collection.
+        self.records: list[tuple[Any, ...]] = []
         self._staged: list[Record] = []
         self.snapshots: list[Snapshot] = []
 
     def last(self) -> tuple[int, int, str]:
-        src = self._staged or self.records
+        src: Sequence[Sequence[Any]] = self._staged or self.records
         if not src:
             return 0, 0, GENESIS
         r = src[-1]
-        return r.seq, r.cmd_seq, r.hash
+        return r[0], r[1], r[8]
 
     def append(self, records: Iterable[Record]) -> None:
         self._staged.extend(records)
 
     def commit(self) -> None:
-        self.records.extend(self._staged)
+        self.records.extend(map(tuple, self._staged))
         self._staged.clear()
 
     def rollback(self) -> None:
         self._staged.clear()
 
     def read(self, after_seq: int = 0) -> Iterator[Record]:
+        new = tuple.__new__
         for r in self.records:
-            if r.seq > after_seq:
-                yield r
+            if r[0] > after_seq:
+                yield new(Record, r)
 
     def save_snapshot(self, snap: Snapshot) -> None:
         self.snapshots.append(snap)

@@ -68,10 +68,13 @@ def _session_index(local: datetime, windows: SessionWindows) -> int | None:
 class _Base:
     """Shared time-of-day logic; subclasses say which days trade."""
 
-    __slots__ = ("_tz",)
+    __slots__ = ("_memo", "_tz")
 
     def __init__(self, tz: str | ZoneInfo) -> None:
         self._tz = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
+        # The last (time, windows, answer) of session_of: every check of one command asks
+        # about the same instant (and so do the commands of one clock reading).
+        self._memo: tuple[datetime | None, SessionWindows, int | None] = (None, (), None)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -88,10 +91,13 @@ class _Base:
 
     def session_of(self, when: datetime, windows: SessionWindows) -> int | None:
         """The index of the window ``when`` falls in on a trading day, or None if closed."""
+        memo = self._memo
+        if memo[0] is when and memo[1] is windows:
+            return memo[2]
         local = self.local(when)
-        if not self.is_trading_day(local.date()):
-            return None
-        return _session_index(local, windows)
+        i = _session_index(local, windows) if self.is_trading_day(local.date()) else None
+        self._memo = (when, windows, i)  # one tuple: a reader sees the old entry or the new
+        return i
 
     def in_session(self, when: datetime, windows: SessionWindows) -> bool:
         return self.session_of(when, windows) is not None

@@ -99,11 +99,11 @@ def check_session_open(
     A date beyond the calendar's data raises ``CalendarRangeError`` (a configuration fault,
     not the caller's mistake), unless the calendar was built with ``beyond="weekdays"``.
     """
+    if calendar.session_of(when, windows) is not None:
+        return None
     local = (
         when if when.tzinfo is None or when.tzinfo is calendar.tz else when.astimezone(calendar.tz)
     )
-    if calendar.session_of(local, windows) is not None:
-        return None
     hours = ", ".join(f"{s:%H:%M}-{e:%H:%M}" for s, e in windows)
     if not calendar.is_trading_day(local.date()):
         why = f"{local:%Y-%m-%d} ({local:%A}) is not a trading day"

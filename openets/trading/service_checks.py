@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from openets.domain.messages import Event
@@ -11,6 +11,7 @@ from openets.market import MarketState
 from openets.presets import MarketRules
 from openets.registry import port as registry_port
 from openets.registry.port import AccountStatus, SubjectType
+from openets.supervision.port import check_account_restriction
 from openets.trading.book import Side
 from openets.trading.events import DayOpened
 from openets.trading.rules import TradingMethod
@@ -68,8 +69,6 @@ def trading_account(
             f"account {account_id} is {acct.status.value}, it must be active",
             field,
         )
-    from openets.supervision.port import check_account_restriction
-
     return check_account_restriction(m, acct.account_id, "trading", field)
 
 
@@ -88,11 +87,26 @@ def parse_side(side: Any) -> Side | Rejection:
     return Rejection(Code.INVALID_FIELD, f"side must be buy or sell, was {side!r}", "side")
 
 
+_last_day: tuple[datetime | None, object, str] = (None, None, "")
+"""The last (time, zone, local date) :func:`local_day` worked out: the checks of one command
+(and the commands of one clock reading) ask it again and again."""
+
+
+def local_day(now: datetime, tz: tzinfo) -> str:
+    """``now``'s date in ``tz``, ISO (``2021-07-16``)."""
+    global _last_day
+    last = _last_day
+    if last[0] is now and last[1] is tz:
+        return last[2]
+    day = now.astimezone(tz).date().isoformat()
+    _last_day = (now, tz, day)  # one tuple: a reader sees the old entry or the new one whole
+    return day
+
+
 def day_guard(m: MarketState, now: datetime) -> tuple[Event, ...] | Rejection:
     """Open the trading day on its first command; refuse while the last day is unsettled."""
-    t = trading(m)
-    cal = rules(m).calendar
-    today = now.astimezone(cal.tz).date().isoformat()
+    t = m.trading
+    today = local_day(now, m.rules.calendar.tz)
     if t.phase == "open":
         if t.day == today:
             return ()
