@@ -20,6 +20,24 @@ from pg import (  # noqa: F401  (fixtures and the --db option: tests/pg.py)
     pytest_addoption,
 )
 
+# The servers of the API and page tests (tests/api/liveapi.py, tests/web/conftest.py) keep their
+# markets in SQLite files of their own, whatever --db says: the PostgreSQL pass would run those
+# tests the same, so they are marked own_db, but for any that asks for a market of the run's kind.
+OWN_SQLITE_DIRS = {"api", "web"}
+RUN_KIND_FIXTURES = {"given", "given_db", "given_sqlite", "db_url", "pg_url", "pg_empty_url"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.parent.parent != here or item.path.parent.name not in OWN_SQLITE_DIRS:
+            continue
+        module = getattr(item, "module", None)
+        if RUN_KIND_FIXTURES & set(getattr(item, "fixturenames", ())) or hasattr(module, "Given"):
+            continue
+        item.add_marker(pytest.mark.own_db)
+
 
 @pytest.fixture
 def given() -> Given:

@@ -21,6 +21,9 @@ from openets.store.sql_journal import SqlJournal
 from openets.trading.book import Side
 from openets.trading.commands import PostListing, TakeListing
 
+pytestmark = pytest.mark.own_db  # SQLite files of its own, whatever --db says
+
+
 CEA = "CEA21"
 EOD_AT = "2021-07-16T15:10+08:00"
 

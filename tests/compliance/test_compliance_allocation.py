@@ -6,6 +6,7 @@ from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction as Q
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -34,6 +35,8 @@ from openets.compliance.plans import (
     Plan,
     Sector,
 )
+
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
 
 
 def unit(

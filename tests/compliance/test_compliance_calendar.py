@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, time
 
+import pytest
 from compliance_world import (
     ENTITY,
     OPERATOR,
@@ -41,6 +42,9 @@ from openets.compliance.plans import (
 )
 from openets.compliance.state import ReportLine
 from openets.domain.clock import BEIJING
+
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
 
 REPORT_2021 = (line("U1", 900_000, 1_100_000), line("U2", 40_000, 100_000))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
+import pytest
 from compliance_world import (
     ACCOUNT,
     ENTITY,
@@ -46,6 +47,9 @@ from openets.compliance.rules import SurrenderItem
 from openets.compliance.state import SYSTEM_ACTOR, ReportLine, UnitTonnes
 from openets.domain.clock import BEIJING
 from openets.domain.rejection import Code
+
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
 
 PRIOR = (line("U1", 0, 1_000_000), line("U2", 0, 100_000))
 REPORT_2023 = (line("U1", 900_000, 1_100_000), line("U2", 40_000, 100_000))

@@ -39,6 +39,9 @@ from openets.compliance.plans import (
 from openets.compliance.state import ReportLine
 from openets.domain.clock import BEIJING
 
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
+
 INDUSTRY = (Sector.STEEL, Sector.CEMENT, Sector.ALUMINIUM)
 
 

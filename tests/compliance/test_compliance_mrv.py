@@ -36,6 +36,9 @@ from openets.compliance.state import ComplianceState, ReportLine, ReportStatus
 from openets.domain.messages import EVENT_TYPES, Command, Ctx
 from openets.domain.rejection import Code
 
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
+
 LINES = (line("U1", 900_000, 1_100_000), line("U2", 40_000, 100_000))
 
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -29,6 +30,8 @@ from openets.compliance.plans import (
     PLAN_2024,
     CarryOver,
 )
+
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
 
 
 def coal(verified: int, allocation: int, uid: str = "C") -> UnitPosition:

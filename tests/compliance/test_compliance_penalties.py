@@ -19,6 +19,8 @@ from openets.compliance.plans import PenaltyRegime
 from openets.domain.clock import BEIJING
 from openets.domain.rejection import Code, Rejection
 
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
 
 def bj(y: int, m: int, d: int, h: int = 10) -> datetime:
     return datetime(y, m, d, h, tzinfo=BEIJING)

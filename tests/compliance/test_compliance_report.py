@@ -7,6 +7,7 @@ import io
 import json
 from datetime import date, datetime
 
+import pytest
 from compliance_world import ENTITY, OPERATOR, REGULATOR, World, line
 
 from openets.compliance.cycle import FinalizeAllocation, PreAllocate, RecordSurrender
@@ -24,6 +25,9 @@ from openets.compliance.report import (
 )
 from openets.compliance.rules import SurrenderItem
 from openets.domain.clock import BEIJING
+
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
 
 DEADLINE = date(2024, 12, 31)
 

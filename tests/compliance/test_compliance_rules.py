@@ -6,6 +6,8 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+import pytest
+
 from openets.compliance.obligations import Position
 from openets.compliance.plans import PLAN_2021, PLAN_2022, PLAN_2023, PLAN_2024, CarryOver
 from openets.compliance.rules import (
@@ -25,6 +27,9 @@ from openets.compliance.rules import (
 )
 from openets.domain.clock import BEIJING
 from openets.domain.rejection import Code
+
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
 
 IN_TIME = datetime(2024, 12, 31, 23, 59, tzinfo=BEIJING)
 LATE = datetime(2025, 1, 1, 0, 0, tzinfo=BEIJING)

@@ -11,6 +11,9 @@ import pytest
 from openets.cli_allocate import allocate_command
 from openets.compliance.units_csv import COLUMNS, CsvError, read_units
 
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
+
 HEADER = ",".join(COLUMNS)
 GOOD = "E1,U1,coal_300_plus,600,water,1000000,0,0,0.82,900000,0"
 GAS = "E1,U2,gas,400,air,500000,200000,0.3,0.6,450000,180000"

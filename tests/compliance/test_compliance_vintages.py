@@ -23,6 +23,9 @@ from openets.domain.products import vintage_years
 from openets.domain.rejection import Code
 from openets.trading.vintages import CN_VINTAGES
 
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
+
 VINTAGES = tuple(v.code for v in CN_VINTAGES.vintages)
 PLAN_2025 = replace(
     PLAN_2024, name="2025", years=(2025,), cycle_years=(2025,), deadline=date(2026, 12, 31)

@@ -19,7 +19,12 @@ import dataclasses
 import re
 from pathlib import Path
 
+import pytest
+
 import openets
+
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
 
 CONTEXTS = ("registry", "trading", "clearing", "compliance", "supervision", "identity")
 """The bounded contexts of docs/design.md's layers (``domain`` is the kernel they share)."""

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from openets.composition import compose
 from openets.composition_doc import BEGIN, END, markdown, rows
+
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
 
 DESIGN = Path(__file__).resolve().parents[2] / "docs" / "design.md"
 

@@ -19,6 +19,9 @@ from openets.engine import codec
 from openets.engine.core import Engine
 from openets.engine.journal import MemoryJournal, Record, verify_chain
 
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
+
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 CEA = "CEA19-20"
 

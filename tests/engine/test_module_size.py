@@ -4,6 +4,11 @@ benchmarks and names every file over the limit with its length."""
 
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
+
 ROOT = Path(__file__).resolve().parents[2]
 CHECKED = ("openets", "benchmarks")
 MAX_LINES = 500

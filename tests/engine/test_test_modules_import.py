@@ -4,6 +4,11 @@ clone), so a test module must not import another through the `tests` package."""
 import ast
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
+
 TESTS = Path(__file__).resolve().parents[1]
 
 

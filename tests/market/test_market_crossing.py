@@ -9,11 +9,15 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from trading.test_trading_book import NaiveBook
 
 from openets.trading.book import OrderBook, PyOrderBook, Side, book_errors
+
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
 
 orders = st.lists(
     st.tuples(st.sampled_from([Side.BUY, Side.SELL]), st.integers(95, 105), st.integers(1, 50)),

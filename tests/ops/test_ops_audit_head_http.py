@@ -8,10 +8,13 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from openets.audit.keys import generate, load_public, signature_ok
 from openets.ops.drill import free_port, login, seed, wait_up
 from openets.ops.verify import verify_market
+
+pytestmark = pytest.mark.own_db  # SQLite files of its own, whatever --db says
 
 
 def test_served_market_signs_checkpoints_and_anyone_reads_the_head(tmp_path: Path) -> None:

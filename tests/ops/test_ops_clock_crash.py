@@ -6,7 +6,11 @@ import os
 import signal
 from pathlib import Path
 
+import pytest
+
 from openets.ops.drill import free_port, login, seed, start_server, wait_up
+
+pytestmark = pytest.mark.own_db  # SQLite files of its own, whatever --db says
 
 
 def test_acknowledged_clock_advance_survives_kill_9_of_the_server(tmp_path: Path) -> None:

@@ -8,6 +8,8 @@ import pytest
 
 from openets.ops.drill import run
 
+pytestmark = pytest.mark.own_db  # SQLite files of its own, whatever --db says
+
 
 @pytest.mark.slow
 def test_kill_9_of_the_server_under_http_load_loses_no_acknowledged_command(

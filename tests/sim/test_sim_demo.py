@@ -12,6 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+pytestmark = pytest.mark.own_db  # SQLite files of its own, whatever --db says
+
 
 def _free_port() -> int:
     with socket.socket() as s:

@@ -19,6 +19,9 @@ from openets.sim.simulate import config_rules, run_simulation
 from openets.sim.sweep import run_one
 from openets.supervision.reserves import BandReserveRules
 
+pytestmark = pytest.mark.own_db  # SQLite files of its own, whatever --db says
+
+
 BASE = """
 [baseline]
 year = 2021

@@ -18,6 +18,9 @@ from openets.supervision.detectors import (
 )
 from openets.supervision.model import Action, DayData, OrderEvent, Params, Severity, TradeRec
 
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
+
 P = Params()
 
 

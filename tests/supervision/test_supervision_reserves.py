@@ -32,6 +32,9 @@ from openets.supervision.reserves import (
     pcr_offer,
 )
 
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
+
 MSR = MsrRules()
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from openets.domain.clock import BEIJING, to_utc_micros
 from openets.domain.rejection import Code, Rejection
 from openets.trading.auction import (
@@ -17,6 +19,9 @@ from openets.trading.auction import (
     place_bid,
     withdraw_bid,
 )
+
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
 
 OPENS = datetime(2026, 3, 2, 9, 0, tzinfo=BEIJING)
 CLOSES = datetime(2026, 3, 2, 11, 0, tzinfo=BEIJING)

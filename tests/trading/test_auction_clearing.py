@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import fields, replace
 from datetime import datetime
 
+import pytest
+
 from openets.domain.clock import BEIJING, to_utc_micros
 from openets.domain.rejection import Code, Rejection
 from openets.trading.auction import (
@@ -26,6 +28,9 @@ from openets.trading.auction import (
     initiator_lock,
     lock_needed,
 )
+
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
 
 OPENS = datetime(2026, 3, 2, 9, 0, tzinfo=BEIJING)
 CLOSES = datetime(2026, 3, 2, 11, 0, tzinfo=BEIJING)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from openets.domain.clock import BEIJING, to_utc_micros
 from openets.trading.auction import (
     AuctionOutcome,
@@ -19,6 +21,9 @@ from openets.trading.auction import (
     TieBreak,
     clear_auction,
 )
+
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
 
 OPENS = to_utc_micros(datetime(2026, 3, 2, 9, 0, tzinfo=BEIJING))
 CLOSES = to_utc_micros(datetime(2026, 3, 2, 11, 0, tzinfo=BEIJING))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,8 @@ from openets.trading.auction import (
     TieBreak,
     clear_auction,
 )
+
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
 
 
 @st.composite

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from openets.domain.clock import BEIJING
 from openets.domain.ids import IdSource
 from openets.domain.messages import Ctx
@@ -24,6 +26,9 @@ from openets.trading.block import (
     reject,
     withdraw,
 )
+
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
 
 IDS = IdSource()
 PREV_CLOSE = 8_000

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+import pytest
+
 from openets.domain.clock import BEIJING
 from openets.domain.ids import IdSource
 from openets.domain.messages import Ctx
@@ -17,6 +19,9 @@ from openets.trading.block import (
     Step,
     open_request,
 )
+
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
 
 PREV_CLOSE = 8_000  # 80.00 yuan: the block band is 56.00..104.00
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from openets.domain.clock import BEIJING
 from openets.domain.ids import IdSource
 from openets.domain.messages import Ctx
@@ -19,6 +21,9 @@ from openets.trading.block import (
     view_for,
     visible_to,
 )
+
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
 
 CTX = Ctx(datetime(2026, 3, 2, 14, 0, tzinfo=BEIJING), "user", IdSource())
 

@@ -4,11 +4,14 @@ first day) the values are configurable and marked unconfirmed."""
 
 from __future__ import annotations
 
+import pytest
 from typer.testing import CliRunner
 
 from openets.cli import app
 from openets.presets import PRESETS, preset
 from openets.trading.rules import TradingMethod
+
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
 
 
 def _rows(out: str) -> dict[str, str]:

@@ -10,6 +10,8 @@ from typer.testing import CliRunner
 from openets.cli import app
 from openets.presets import PRESETS, rule_fields
 
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
 
 def _rows(out: str) -> dict[str, str]:
     """field -> the rest of its line (the first line is the heading)."""

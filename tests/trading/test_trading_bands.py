@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from openets.trading.bands import in_band, price_band
+
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
 
 
 def test_listing_band_of_a_48_yuan_close_is_43_20_to_52_80() -> None:

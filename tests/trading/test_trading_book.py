@@ -27,6 +27,9 @@ from openets.trading.book import (
     book_errors,
 )
 
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
+
 Fill = tuple[Any, str, int, int, int]
 
 

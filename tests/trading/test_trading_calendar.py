@@ -16,6 +16,9 @@ from openets.trading.calendar import (
 )
 from openets.trading.rules import CN_TRADING_RULES
 
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
+
 LISTING = CN_TRADING_RULES.listing_sessions
 CAL = TradingCalendar()
 

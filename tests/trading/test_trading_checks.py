@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from openets.domain.clock import BEIJING
 from openets.domain.rejection import Code, Rejection
 from openets.trading.bands import price_band
@@ -23,6 +25,9 @@ from openets.trading.checks import (
     check_take_within_remaining,
 )
 from openets.trading.rules import CN_TRADING_RULES, EU_LIKE_TRADING_RULES
+
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
 
 RULES = CN_TRADING_RULES
 CAL = TradingCalendar()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from openets.trading.prices import DayStats, composite
 from openets.trading.rules import TradingMethod
+
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
 
 LISTING, BLOCK, AUCTION = TradingMethod.LISTING, TradingMethod.BLOCK, TradingMethod.AUCTION
 

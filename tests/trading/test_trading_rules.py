@@ -17,6 +17,8 @@ from openets.trading.rules import (
     TradingMethod,
 )
 
+pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
+
 
 def test_china_preset_trades_by_listing_with_the_published_limits() -> None:
     r = CN_TRADING_RULES
