@@ -11,6 +11,7 @@ from openets.clearing.limits import MAX_ACCOUNT_FEN, FundLimits, check_limits
 from openets.domain.messages import Command, Ctx, Event
 from openets.domain.money import format_yuan
 from openets.domain.rejection import Code, Rejection
+from openets.domain.tables import PartTable
 
 BANK = "@BANK"
 
@@ -369,13 +370,12 @@ def confirm_withdrawal(
     return (FundsPosted(ctx.ids.next("F"), kind, postings, cmd.bank_ref),)
 
 
-HANDLERS: dict[type[Any], Callable[[FundsState, Any, Ctx], tuple[Event, ...] | Rejection]] = {
-    Deposit: deposit,
-    InstructDeposit: instruct_deposit,
-    ConfirmDeposit: confirm_deposit,
-    RequestWithdrawal: request_withdrawal,
-    ConfirmWithdrawal: confirm_withdrawal,
-}
+HANDLERS = PartTable[FundsState]()
+HANDLERS[Deposit] = deposit
+HANDLERS[InstructDeposit] = instruct_deposit
+HANDLERS[ConfirmDeposit] = confirm_deposit
+HANDLERS[RequestWithdrawal] = request_withdrawal
+HANDLERS[ConfirmWithdrawal] = confirm_withdrawal
 APPLIERS: dict[type[Event], Callable[[FundsState, Any], None]] = {
     FundsPosted: FundsState.apply_posted,
     FundsInstructed: FundsState.apply_instructed,

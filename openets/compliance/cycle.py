@@ -10,9 +10,6 @@ surrender together and applies both sets of events only if neither is refused.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from openets.compliance.cycle_allocation import Result, finalize_allocation, pre_allocate
 from openets.compliance.cycle_apply import apply_cycle
 from openets.compliance.cycle_messages import (
@@ -50,10 +47,11 @@ from openets.compliance.state import (
     entity_for_operator,
     entity_for_regulator,
 )
-from openets.domain.messages import Command, Ctx
+from openets.domain.messages import Ctx
 from openets.domain.money import format_yuan
 from openets.domain.products import is_ccer
 from openets.domain.rejection import Code, Rejection
+from openets.domain.tables import PartTable
 
 __all__ = [
     "HANDLERS",
@@ -259,12 +257,11 @@ def _deduct(state: ComplianceState, cmd: DeductAllocation, ctx: Ctx) -> Result:
     )
 
 
-HANDLERS: dict[type[Command], Callable[[ComplianceState, Any, Ctx], Result]] = {
-    PreAllocate: pre_allocate,
-    FinalizeAllocation: finalize_allocation,
-    BorrowAllowances: _borrow,
-    RecordSurrender: _surrender,
-    DetermineCarryOver: _carry_over,
-    AssessPenalty: _assess_penalty,
-    DeductAllocation: _deduct,
-}
+HANDLERS = PartTable[ComplianceState]()
+HANDLERS[PreAllocate] = pre_allocate
+HANDLERS[FinalizeAllocation] = finalize_allocation
+HANDLERS[BorrowAllowances] = _borrow
+HANDLERS[RecordSurrender] = _surrender
+HANDLERS[DetermineCarryOver] = _carry_over
+HANDLERS[AssessPenalty] = _assess_penalty
+HANDLERS[DeductAllocation] = _deduct

@@ -18,9 +18,7 @@ operates for, and the approver may not be the verifier (Regs-2024 Art. 13, four 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from openets.compliance import cycle
 from openets.compliance.calendar import StepKind
@@ -40,6 +38,7 @@ from openets.compliance.state import (
 from openets.domain.cells import name_error
 from openets.domain.messages import Command, Ctx, Event
 from openets.domain.rejection import Code, Rejection
+from openets.domain.tables import PartTable
 
 FIRST_YEAR = 2019
 
@@ -372,19 +371,16 @@ def _apply_mrv(state: ComplianceState, event: Event) -> bool:
     return True
 
 
-Handler = Callable[[ComplianceState, Any, Ctx], "tuple[Event, ...] | Rejection"]
-
-HANDLERS: dict[type[Command], Handler] = {
-    AppointRegulator: _appoint_regulator,
-    AppointVerifier: _appoint_verifier,
-    RegisterEntity: _register_entity,
-    RegisterInstallation: _register_installation,
-    SubmitReport: _submit_report,
-    VerifyReport: _verify_report,
-    ApproveReport: _approve_report,
-    **cycle.HANDLERS,
-}
+HANDLERS = PartTable[ComplianceState]()
 """Every compliance command type and its handler: the engine routes by this table."""
+HANDLERS[AppointRegulator] = _appoint_regulator
+HANDLERS[AppointVerifier] = _appoint_verifier
+HANDLERS[RegisterEntity] = _register_entity
+HANDLERS[RegisterInstallation] = _register_installation
+HANDLERS[SubmitReport] = _submit_report
+HANDLERS[VerifyReport] = _verify_report
+HANDLERS[ApproveReport] = _approve_report
+HANDLERS.update(cycle.HANDLERS)
 
 COMMANDS: tuple[type[Command], ...] = tuple(HANDLERS)
 

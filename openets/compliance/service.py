@@ -429,11 +429,10 @@ def _obligation_met(comp: CompliancePart, record: RecordSurrender, ctx: Ctx) -> 
     return ObligationMet(record.entity_id, record.year, by_interim)
 
 
-SPECIAL: dict[type, Callable[[MarketState, Any, Ctx], Result]] = {
-    mrv.RegisterEntity: _register_entity,
-    DetermineCarryOver: _carry_over,
-    AssessPenalty: _assess_penalty,
-}
+SPECIAL = HandlerTable()
+SPECIAL[mrv.RegisterEntity] = _register_entity
+SPECIAL[DetermineCarryOver] = _carry_over
+SPECIAL[AssessPenalty] = _assess_penalty
 
 
 C = TypeVar("C", bound=Command)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from openets.compliance import mrv
 from openets.compliance import service as uc
@@ -453,14 +453,13 @@ def _typed(fn: Callable[[MarketState, C, Ctx], Result]) -> Callable[[MarketState
     return h
 
 
-HANDLERS: dict[type, Callable[[MarketState, Any, Ctx], Result]] = {
-    RegisterCoveredEntity: register_entity,
-    RegisterCoveredInstallation: register_installation,
-    SubmitEmissionReport: submit_report,
-    RunPreAllocation: run_preallocation,
-    RunFinalAllocation: run_final_allocation,
-    AssessPenalties: assess_penalties,
-}
+HANDLERS = HandlerTable()
+HANDLERS[RegisterCoveredEntity] = register_entity
+HANDLERS[RegisterCoveredInstallation] = register_installation
+HANDLERS[SubmitEmissionReport] = submit_report
+HANDLERS[RunPreAllocation] = run_preallocation
+HANDLERS[RunFinalAllocation] = run_final_allocation
+HANDLERS[AssessPenalties] = assess_penalties
 
 
 def register(handlers: HandlerTable, appliers: ApplierTable) -> None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar, cast
 
 from openets.domain.cells import name_error
-from openets.domain.messages import Ctx, Event
+from openets.domain.messages import Command, Ctx, Event
 from openets.domain.rejection import Code, Rejection
 from openets.identity.model import (
     PARTICIPANT,
@@ -359,12 +359,26 @@ def set_mfa(ids: IdentityState, accounts: Accounts, cmd: SetMfa, ctx: Ctx) -> Re
     return (MfaChanged(u.username, cmd.enabled, ctx.actor, ctx.now.isoformat()),)
 
 
-HANDLERS: dict[type, Callable[[IdentityState, Accounts, Any, Ctx], Result]] = {
-    RequestUser: request_user,
-    BootstrapUser: bootstrap_user,
-    ApproveUser: approve_user,
-    DisableUser: disable_user,
-    RequestRoleChange: request_role_change,
-    RequestEnable: request_enable,
-    SetMfa: set_mfa,
-}
+C = TypeVar("C", bound=Command)
+
+
+class IdentityTable(dict[type[Command], Callable[[IdentityState, Accounts, Command, Ctx], Result]]):
+    """Command type -> its handler on the identity part and the registry's accounts; setting
+    an entry is checked like :class:`openets.domain.tables.PartTable`."""
+
+    def __setitem__(
+        self, cmd_t: type[C], handler: Callable[[IdentityState, Accounts, C, Ctx], Result]
+    ) -> None:
+        super().__setitem__(
+            cmd_t, cast("Callable[[IdentityState, Accounts, Command, Ctx], Result]", handler)
+        )
+
+
+HANDLERS = IdentityTable()
+HANDLERS[RequestUser] = request_user
+HANDLERS[BootstrapUser] = bootstrap_user
+HANDLERS[ApproveUser] = approve_user
+HANDLERS[DisableUser] = disable_user
+HANDLERS[RequestRoleChange] = request_role_change
+HANDLERS[RequestEnable] = request_enable
+HANDLERS[SetMfa] = set_mfa

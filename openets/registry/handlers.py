@@ -15,6 +15,7 @@ from openets.domain.messages import Ctx, Event
 from openets.domain.products import CCER_PRE_2017, LEGACY_CCER_FILED_BEFORE, is_ccer
 from openets.domain.provinces import PROVINCES as PROVINCES  # re-exported
 from openets.domain.rejection import Code, Rejection
+from openets.domain.tables import PartTable
 from openets.registry import commands as c
 from openets.registry.account_handlers import change_status, open_account, open_system_account
 from openets.registry.checks import check_postings, check_reversible
@@ -408,20 +409,20 @@ def bucket_move(
     )
 
 
-HANDLERS: dict[type[Any], Callable[[RegistryState, Any, Ctx], Result]] = {
-    c.OpenAccount: open_account,
-    c.OpenSystemAccount: open_system_account,
-    c.ChangeAccountStatus: change_status,
-    c.Issue: issue,
-    c.RequestIssuance: request_issuance,
-    c.ClawBack: claw_back,
-    c.RequestTransfer: request_transfer,
-    c.RequestCorrection: request_correction,
-    c.Decide: decide,
-    c.Surrender: surrender,
-    c.CancelVoluntarily: cancel_voluntarily,
-    **{cmd_type: bucket_move for cmd_type in BUCKET_MOVES},
-}
+HANDLERS = PartTable[RegistryState]()
+HANDLERS[c.OpenAccount] = open_account
+HANDLERS[c.OpenSystemAccount] = open_system_account
+HANDLERS[c.ChangeAccountStatus] = change_status
+HANDLERS[c.Issue] = issue
+HANDLERS[c.RequestIssuance] = request_issuance
+HANDLERS[c.ClawBack] = claw_back
+HANDLERS[c.RequestTransfer] = request_transfer
+HANDLERS[c.RequestCorrection] = request_correction
+HANDLERS[c.Decide] = decide
+HANDLERS[c.Surrender] = surrender
+HANDLERS[c.CancelVoluntarily] = cancel_voluntarily
+for cmd_type in BUCKET_MOVES:
+    HANDLERS[cmd_type] = bucket_move
 
 APPLIERS: dict[type[Event], Callable[[RegistryState, Any], None]] = {
     AccountOpened: RegistryState.apply_account_opened,

@@ -7,11 +7,10 @@ are handled by the engine's use case, :mod:`openets.supervision.service`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any
 
 from openets.domain.messages import Ctx, Event
 from openets.domain.rejection import Code, Rejection
+from openets.domain.tables import PartTable
 from openets.supervision import messages as sm
 from openets.supervision.detectors import DETECTORS
 from openets.supervision.model import Alert
@@ -177,12 +176,11 @@ def file_report(st: SupervisionState, cmd: sm.FileLargeHolderReport, ctx: Ctx) -
     )
 
 
-HANDLERS: dict[type, Callable[[SupervisionState, Any, Ctx], Result]] = {
-    sm.SetRiskRules: set_risk_rules,
-    sm.UnlinkAccounts: unlink_accounts,
-    sm.RecordAlerts: record_alerts,
-    sm.OpenCase: open_case,
-    sm.StartReview: start_review,
-    sm.CloseCase: close_case,
-    sm.FileLargeHolderReport: file_report,
-}
+HANDLERS = PartTable[SupervisionState]()
+HANDLERS[sm.SetRiskRules] = set_risk_rules
+HANDLERS[sm.UnlinkAccounts] = unlink_accounts
+HANDLERS[sm.RecordAlerts] = record_alerts
+HANDLERS[sm.OpenCase] = open_case
+HANDLERS[sm.StartReview] = start_review
+HANDLERS[sm.CloseCase] = close_case
+HANDLERS[sm.FileLargeHolderReport] = file_report

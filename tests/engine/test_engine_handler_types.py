@@ -16,7 +16,10 @@ ROOT = Path(openets.__file__).resolve().parents[1]
 
 SNIPPET = """
 from openets.domain.messages import Ctx, Result
+from openets.domain.tables import PartTable
 from openets.market import HandlerTable, MarketState, WrapperTable, Handler
+from openets.registry.commands import Issue
+from openets.registry.state import RegistryState
 from openets.trading.commands import CancelListing, PlaceOrder
 
 
@@ -28,10 +31,16 @@ def only_orders(inner: Handler[PlaceOrder]) -> Handler[PlaceOrder]:
     return inner
 
 
+def issue(state: RegistryState, cmd: Issue, ctx: Ctx) -> Result:
+    return ()
+
+
 table = HandlerTable()
 table[PlaceOrder] = place
 wraps = WrapperTable()
 wraps[PlaceOrder] = (only_orders,)
+registry = PartTable[RegistryState]()
+registry[Issue] = issue
 """
 
 
@@ -51,12 +60,13 @@ def test_handler_registered_for_another_command_type_fails_the_type_check(
     assert good.returncode == 0, good.stdout
     bad = _mypy(
         tmp_path,
-        SNIPPET + "table[CancelListing] = place\nwraps[CancelListing] = (only_orders,)\n",
+        SNIPPET + "table[CancelListing] = place\nwraps[CancelListing] = (only_orders,)\n"
+        "registry[PlaceOrder] = issue\n",
     )
     assert bad.returncode == 1, bad.stdout
-    first = SNIPPET.count("\n") + 1  # the two lines added
-    assert f"snippet.py:{first}: error" in bad.stdout, bad.stdout
-    assert f"snippet.py:{first + 1}: error" in bad.stdout, bad.stdout
+    first = SNIPPET.count("\n") + 1  # the three lines added
+    for line in (first, first + 1, first + 2):
+        assert f"snippet.py:{line}: error" in bad.stdout, bad.stdout
 
 
 def _any_inside(tp: object) -> bool:
@@ -67,3 +77,17 @@ def test_handler_and_wrapper_types_carry_no_any() -> None:
     assert not _any_inside(market.Handler)
     assert not _any_inside(market.Wrapper)
     assert not _any_inside(market.HandlerTable.__orig_bases__[0])  # type: ignore[attr-defined]
+
+
+def test_context_tables_carry_no_any() -> None:
+    from openets.clearing import funds
+    from openets.compliance import mrv
+    from openets.domain.tables import PartTable
+    from openets.identity.handlers import IdentityTable
+    from openets.registry import handlers as registry
+    from openets.supervision import handlers as supervision
+
+    for table in (registry.HANDLERS, funds.HANDLERS, supervision.HANDLERS, mrv.HANDLERS):
+        assert isinstance(table, PartTable)
+    assert not _any_inside(PartTable.__orig_bases__[0])  # type: ignore[attr-defined]
+    assert not _any_inside(IdentityTable.__orig_bases__[0])  # type: ignore[attr-defined]
