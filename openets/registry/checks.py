@@ -112,6 +112,10 @@ def check_account_status(
     )
 
 
+_VALID_PRODUCTS: set[str] = set()
+"""Product codes :func:`check_product` passed (a few dozen exist)."""
+
+
 def check_postings(
     state: RegistryState,
     tx_type: TxType,
@@ -121,15 +125,34 @@ def check_postings(
     """The check list of ``tx_type`` over ``postings`` (accounts, types, statuses, product and
     quantity). ``fields`` names the request field of each account (default ``account_id``)."""
     names = fields or {}
+    accounts = state.accounts
+    send, receive = SEND_STATUSES.get(tx_type), RECEIVE_STATUSES.get(tx_type)
     for p in postings:
         if p.account_id == ISSUED:
             continue
+        # The common case, at a glance: a known participant account in an allowed status, a
+        # non-zero whole quantity, a product found valid before. Anything else: the full list.
+        acct = accounts.get(p.account_id)
+        delta = p.delta
+        if (
+            acct is not None
+            and acct.system_role is None
+            and type(delta) is int
+            and delta
+            and type(p.product) is str
+            and p.product in _VALID_PRODUCTS
+        ):
+            allowed = send if delta < 0 else receive
+            if allowed is None or acct.status in allowed:
+                continue
         field = names.get(p.account_id, "account_id")
-        acct = state.accounts.get(p.account_id)
         if acct is None:
             return Rejection(Code.UNKNOWN_ACCOUNT, f"no account {p.account_id!r}", field)
+        r = check_product(p.product)
+        if r is None and type(p.product) is str:
+            _VALID_PRODUCTS.add(p.product)
         r = (
-            check_product(p.product)
+            r
             or check_quantity(abs(p.delta) if isinstance(p.delta, int) else p.delta)
             or check_account_type(acct, tx_type, p.delta, field)
             or check_account_status(acct, tx_type, p.delta, field)

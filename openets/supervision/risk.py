@@ -43,10 +43,16 @@ class RiskRules:
     """Where the numbers come from, shown in every rejection and report obligation."""
 
     def position_limit(self, subject_type: str) -> Limit | None:
-        return next((x for x in self.position if x.subject_type == subject_type), None)
+        for x in self.position:  # a loop, not next(generator): asked by every buy order
+            if x.subject_type == subject_type:
+                return x
+        return None
 
     def reporting_threshold(self, subject_type: str) -> Limit | None:
-        return next((x for x in self.reporting if x.subject_type == subject_type), None)
+        for x in self.reporting:
+            if x.subject_type == subject_type:
+                return x
+        return None
 
     def errors(self) -> list[str]:
         out = []
