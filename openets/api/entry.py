@@ -5,14 +5,16 @@ The stack costs a command request a dozen nested ASGI calls and wrapped ``send``
 (FastAPI's outer layers, the request guard, the metrics, the lane's own middleware, Starlette's
 ``Response`` call). :class:`FrontDoor` does their work in one place, in their order:
 
-- the request guard's bounded, timed body read (:meth:`RequestGuard.read_body`); a refused body
-  gets the guard's answer;
+- the request guard's bounded, timed body read (:meth:`RequestGuard.read_stated`, the length
+  checked here already); a refused body gets the guard's answer;
 - the fast lane's route choice and validation (:meth:`FastLane.prepare`), the login and the
   endpoint (:meth:`FastLane.invoke`); an error goes to the application's handler for its class;
 - the answer's headers as the guard adds them, sent in two messages (start, body);
 - the request timed into the metrics under its route template;
 - a bug (an exception without a handler) answered by the application's handler for
-  ``Exception`` and raised on to the server, as Starlette's server error middleware does.
+  ``Exception``, which logs it, as Starlette's server error middleware has it answered; the
+  exception is not raised on to the server, which would close the connection after the whole
+  answer (a client reusing it would see its next request reset).
 
 A request it does not take (no ``Content-Length``, a chunked or an over-long body, a body the
 lane does not validate, any other route) goes through the stack as before, which answers it
@@ -82,8 +84,8 @@ class FrontDoor:
         guard = self.guard
 
         async def read(recv: Receive) -> tuple[bytes | None, Receive]:
-            body = await guard.read_body(scope, recv)
-            return body, (recv if body is None else replaying(body, recv))
+            body = await guard.read_stated(recv, True)  # the lane took only application/json
+            return body, replaying(body, recv)
 
         try:
             call = await lane.prepare(scope, receive, read)
@@ -114,9 +116,8 @@ class FrontDoor:
             )
             await send({"type": "http.response.body", "body": response.body})
         except Exception as exc:
-            if not started:
-                await self._bug(scope, call, send, exc)
-            raise
+            if started or not await self._bug(scope, call, send, exc):
+                raise  # the server closes the connection
         finally:
             route = call.candidate.route
             path = self.prefixes.get(id(route), "") + route.path
@@ -132,14 +133,16 @@ class FrontDoor:
                 return handler  # type: ignore[no-any-return]
         return None
 
-    async def _bug(self, scope: Scope, call: DirectCall, send: Send, exc: Exception) -> None:
-        """What Starlette's server error middleware does outside the stack: the application's
-        handler for ``Exception`` answers (the exception then goes on to the server)."""
+    async def _bug(self, scope: Scope, call: DirectCall, send: Send, exc: Exception) -> bool:
+        """A bug answered by the application's handler for ``Exception`` (it logs the error
+        with the request id it answers): whether it answered. The connection stays open for
+        the client's next request (the answer is whole)."""
         handler = self.handlers.get(Exception) or self.handlers.get(500)
         if handler is None:
-            return
+            return False
         response = await handler(Request(scope, call.receive), exc)
         await response(scope, call.receive, send)
+        return True
 
 
 class Api(FastAPI):
