@@ -20,7 +20,7 @@ import dataclasses
 import enum
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import msgspec
@@ -38,6 +38,11 @@ def encode(event: Event) -> bytes:
     if version == 1:
         return blob
     return b'{"_v":%d' % version + (b"," + blob[1:] if blob != b"{}" else b"}")
+
+
+def encode_all(events: Iterable[Event]) -> list[bytes]:
+    """:func:`encode` of each event (a command's), without a call per event of version 1."""
+    return [_dumps(ev) if ev.VERSION == 1 else encode(ev) for ev in events]
 
 
 class _Gen:

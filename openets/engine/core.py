@@ -171,8 +171,7 @@ class Engine:
                 ids.undo()
                 return result
             # Encode every event before applying any: a command applies whole or not at all.
-            encode = codec.encode
-            payloads = [encode(ev) for ev in result]
+            payloads = codec.encode_all(result)
         except Exception as exc:  # a bug, not the caller's mistake: halt the command, log it
             ids.undo()
             log.exception("command %s by %s failed: %r", type(cmd).__name__, actor, cmd)

@@ -143,7 +143,7 @@ def check_position_limit(
     if acct is None or acct.subject_type is SubjectType.SYSTEM:
         return None
     rr = risk_rules(m)
-    limit = rr.position_limit(acct.subject_type.value)
+    limit = rr.position_limit(acct.subject_type)  # a StrEnum: equal to its value
     if limit is None:
         return None
     alloc = sup(m).allocation(account_id, product) + allocated

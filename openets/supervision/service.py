@@ -316,8 +316,13 @@ def limit_transfer_receiver(inner: Handler[C]) -> Handler[C]:
 
 
 def _over_on_receipt(m: MarketState, postings: tuple[Posting, ...]) -> Rejection | None:
-    senders = (registry_port.account(m, p.account_id) for p in postings if p.delta < 0)
-    allocation = any(a is not None and a.system_role in ALLOCATION_ROLES for a in senders)
+    allocation = False
+    for p in postings:
+        if p.delta < 0:
+            a = registry_port.account(m, p.account_id)
+            if a is not None and a.system_role in ALLOCATION_ROLES:
+                allocation = True
+                break
     for p in postings:
         if p.delta > 0:
             over = check_position_limit(

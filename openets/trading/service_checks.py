@@ -50,7 +50,7 @@ def trading_account(
     if acct is None or acct.subject_type is SubjectType.SYSTEM:
         return Rejection(Code.UNKNOWN_ACCOUNT, f"no participant account {account_id!r}", field)
     subjects = m.rules.venue.subjects
-    if acct.subject_type.value not in subjects:
+    if acct.subject_type not in subjects:  # a StrEnum: its value, without .value's lookup
         return Rejection(
             Code.ACCOUNT_TYPE_NOT_ALLOWED,
             f"account {account_id} is an {acct.subject_type.value}'s; the {m.rules.name} market "
