@@ -22,7 +22,7 @@ from openets.trading.service_checks import rules, trading
 
 def place_order(m: MarketState, cmd: tc.PlaceOrder, ctx: Ctx) -> Result:
     """A continuous-market limit order: match against the book, rest what is left."""
-    if rules(m).trading.matching is not Matching.CONTINUOUS:
+    if m.rules.trading.matching is not Matching.CONTINUOUS:
         return Rejection(
             Code.NOT_PERMITTED,
             "this market trades by listing agreement: post a listing or take one",
@@ -32,7 +32,7 @@ def place_order(m: MarketState, cmd: tc.PlaceOrder, ctx: Ctx) -> Result:
     if isinstance(checked, Rejection):
         return checked
     side, opened = checked
-    t = trading(m)
+    t = m.trading
     book = t.books[cmd.instrument]
     product = t.instruments[cmd.instrument].product
     if side is Side.BUY:
@@ -40,7 +40,9 @@ def place_order(m: MarketState, cmd: tc.PlaceOrder, ctx: Ctx) -> Result:
         if r:
             return r
     fills = book.crossing(side, cmd.price, cmd.quantity)
-    filled = sum(f[3] for f in fills)
+    filled = 0
+    for f in fills:
+        filled += f[3]
     oid = ctx.ids.next("O")
     events: list[Event] = list(opened)
     wallets = Wallets(m)
@@ -49,7 +51,7 @@ def place_order(m: MarketState, cmd: tc.PlaceOrder, ctx: Ctx) -> Result:
         if isinstance(locked, Rejection):
             return locked
         events += locked[0]
-    made = _fill_events(m, ctx, wallets, cmd, side, fills)
+    made = _fill_events(m, ctx, wallets, cmd, side, fills) if fills else ()
     if isinstance(made, Rejection):
         return made
     events += made
