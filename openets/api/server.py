@@ -20,7 +20,7 @@ from typing import TypeVar
 import uvicorn
 from fastapi import FastAPI
 
-from openets.api import logredact, onewrite
+from openets.api import logredact
 from openets.api.app import create_app
 from openets.api.auth import Role
 from openets.api.deps import Services
@@ -193,7 +193,6 @@ def run_server(
         access_log=False,
         log_level="info",
         lifespan="on",
-        http=onewrite.protocol(),  # an answer's head and body in one write
         # X-Forwarded-For is believed only from the proxy named with --trusted-proxy
         proxy_headers=settings.trusted_proxy is not None,
         forwarded_allow_ips=settings.trusted_proxy or "",
@@ -236,7 +235,6 @@ class ServerThread:
             access_log=False,
             lifespan="on",
             loop="asyncio",
-            http=onewrite.protocol(),
             proxy_headers=False,
         )
         self.server = uvicorn.Server(config)
