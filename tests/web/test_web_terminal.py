@@ -114,7 +114,7 @@ def test_after_login_each_role_lands_on_its_own_first_page(
     else:
         username = STAFF_LOGINS[role]
     tab = Tab(browser, web)
-    tab.login(username)
+    tab.login_in_form(username)
     tab.page.wait_for_url(re.compile(FIRST_PAGES[role]))
     assert tab.page.locator(".menu a.on").count() == 1  # its page is one of its menu's
     tab.close()
