@@ -37,6 +37,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if RUN_KIND_FIXTURES & set(getattr(item, "fixturenames", ())) or hasattr(module, "Given"):
             continue
         item.add_marker(pytest.mark.own_db)
+    # The long tests start first: pytest-xdist hands out tests in this order, so a long test
+    # collected late (the browser tests come last by name) would keep one worker busy while the
+    # other has nothing left. First the slow ones that are no browser test (single long drills),
+    # then the browser tests, then the rest, each in its collected order.
+    items.sort(key=_start_order)
+
+
+def _start_order(item: pytest.Item) -> int:
+    if item.get_closest_marker("browser"):
+        return 1
+    return 0 if item.get_closest_marker("slow") else 2
 
 
 @pytest.fixture

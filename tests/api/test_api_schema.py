@@ -67,6 +67,7 @@ def _fuzz(
         assert mode is GenerationMode.NEGATIVE
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_no_5xx_and_answers_match_the_openapi_schema(fresh_api: LiveApi) -> None:
     api = fresh_api

@@ -111,6 +111,7 @@ def _free_port() -> int:
         return port
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 def test_serve_accepts_every_preset(tmp_path: Path) -> None:
     """``openets serve --preset NAME`` opens a new market under each preset and serves it."""

@@ -324,6 +324,7 @@ bid_op = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     ops=st.lists(bid_op, min_size=3, max_size=40),

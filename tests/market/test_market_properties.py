@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from dsl import Given
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -83,6 +84,7 @@ def _run(g: Given, accts: list[str], ops: list[tuple[Any, ...]], continuous: boo
     assert fresh.state_hash() == g.state.state_hash()
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(op, min_size=1, max_size=80))
 def test_random_listing_days_conserve_funds_and_allowances(ops: list[tuple[Any, ...]]) -> None:
@@ -90,6 +92,7 @@ def test_random_listing_days_conserve_funds_and_allowances(ops: list[tuple[Any, 
     _run(g, accts, ops, continuous=False)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(op, min_size=1, max_size=80))
 def test_random_continuous_days_never_cross_the_book_and_conserve(

@@ -13,6 +13,7 @@ from openets.ops.drill import free_port, login, seed, start_server, wait_up
 pytestmark = pytest.mark.own_db  # SQLite files of its own, whatever --db says
 
 
+@pytest.mark.slow
 def test_acknowledged_clock_advance_survives_kill_9_of_the_server(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'clock.db'}"
     seed(db)
