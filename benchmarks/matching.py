@@ -25,7 +25,7 @@ Speed figures are for people to compare (no thresholds). A total that differs fr
 reference makes the run exit with status 1, which fails CI (``.ci/run``).
 
     .venv/bin/python benchmarks/matching.py             # the full workload, 5 rounds
-    .venv/bin/python benchmarks/matching.py --quick     # a 50,000-event prefix, 3 rounds
+    .venv/bin/python benchmarks/matching.py --quick     # a 50,000-event prefix, 2 rounds
 """
 
 from __future__ import annotations
@@ -469,7 +469,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--peers", default="", help="comma-separated peer adapters (default: all fast)")
     args = ap.parse_args(argv)
     if args.quick:
-        args.n, args.rounds, args.min_time = min(args.n, 50_000), 3, 0.1
+        args.n, args.rounds, args.min_time = min(args.n, 50_000), 2, 0.1
         args.takes = min(args.takes, 30_000)
         args.depth_n = min(args.depth_n, 10_000)
     ok = run_cda(args)
