@@ -236,6 +236,14 @@ def chained(appliers: tuple[Applier, ...]) -> Applier:
 
     def bind(m: MarketState) -> Callable[[Any], None]:
         bound = [bind_applier(a, m) for a in appliers]
+        if len(bound) == 2:  # the common case, without the loop (replay runs it per event)
+            first, second = bound
+
+            def run_two(ev: Any) -> None:
+                first(ev)
+                second(ev)
+
+            return run_two
 
         def run(ev: Any) -> None:
             for f in bound:

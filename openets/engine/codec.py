@@ -29,6 +29,9 @@ from openets.domain.messages import EVENT_TYPES, Event
 
 _DECODERS: dict[type, Callable[[dict[str, Any]], Any]] = {}
 _PAYLOAD_DECODERS: dict[str, Callable[[bytes | str], Any]] = {}
+_PAYLOAD_PAIRS: dict[
+    str, tuple[Callable[[bytes | str], Any], Callable[[bytes | str], Any]]
+] = {}
 _dumps = msgspec.json.Encoder().encode
 
 
@@ -154,35 +157,51 @@ def payload_decoder(type_name: str) -> Callable[[bytes | str], Any]:
     fn = _PAYLOAD_DECODERS.get(type_name)
     if fn is not None:
         return fn
-    cls = EVENT_TYPES.get(type_name)
-    if cls is None:
-        raise KeyError(f"unknown event type in the journal: {type_name}")
-    slow = _build(cls)
-    loads = msgspec.json.decode  # integers of any size stay exact
-    typed: Callable[[bytes | str], Any] | None = None
-    if getattr(cls, "VERSION", 1) == 1:
-        try:
-            typed = msgspec.json.Decoder(cls).decode
-        except TypeError:  # a field type msgspec cannot read: the generated decoder reads it
-            typed = None
-
-    if typed is None:
-
-        def fn(payload: bytes | str) -> Any:
-            return slow(loads(payload))
-
+    fast, slow = payload_decoders(type_name)
+    if fast is slow:
+        fn = slow
     else:
-        fast = typed
         invalid = msgspec.ValidationError
 
         def fn(payload: bytes | str) -> Any:
             try:
                 return fast(payload)
             except invalid:
-                return slow(loads(payload))
+                return slow(payload)
 
     _PAYLOAD_DECODERS[type_name] = fn
     return fn
+
+
+def payload_decoders(
+    type_name: str,
+) -> tuple[Callable[[bytes | str], Any], Callable[[bytes | str], Any]]:
+    """One event type's raw-payload decoders as a pair ``(fast, fallback)``.
+
+    ``fast`` may raise :class:`msgspec.ValidationError` on a payload it refuses, which
+    ``fallback`` then reads (:func:`payload_decoder` in one call). Replay calls the pair itself,
+    saving a call per event. Both are the same function where no typed decoder exists.
+    """
+    pair = _PAYLOAD_PAIRS.get(type_name)
+    if pair is not None:
+        return pair
+    cls = EVENT_TYPES.get(type_name)
+    if cls is None:
+        raise KeyError(f"unknown event type in the journal: {type_name}")
+    built = _build(cls)
+    loads = msgspec.json.decode  # integers of any size stay exact
+
+    def slow(payload: bytes | str) -> Any:
+        return built(loads(payload))
+
+    fast: Callable[[bytes | str], Any] = slow
+    if getattr(cls, "VERSION", 1) == 1:
+        try:
+            fast = msgspec.json.Decoder(cls).decode
+        except TypeError:  # a field type msgspec cannot read: the generated decoder reads it
+            fast = slow
+    pair = _PAYLOAD_PAIRS[type_name] = (fast, slow)
+    return pair
 
 
 def decoder(type_name: str) -> Callable[[dict[str, Any]], Any]:

@@ -26,6 +26,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+import msgspec
 import orjson
 
 from openets.domain.clock import Clock, from_utc_micros, to_utc_micros
@@ -52,15 +53,10 @@ def bind_applier(applier: Applier, m: MarketState) -> Callable[[Any], None]:
 
 def _replay_step(
     type_name: str, appliers: dict[type, Applier], st: MarketState
-) -> Callable[[Any], None]:
-    """Decode one event type's payload and apply it to ``st``."""
-    decode = codec.payload_decoder(type_name)
-    apply = bind_applier(appliers[EVENT_TYPES[type_name]], st)
-
-    def step(payload: Any) -> None:
-        apply(decode(payload))
-
-    return step
+) -> tuple[Callable[[Any], Any], Callable[[Any], Any], Callable[[Any], None]]:
+    """One event type's payload decoders (fast, fallback) and its applier bound to ``st``."""
+    fast, slow = codec.payload_decoders(type_name)
+    return fast, slow, bind_applier(appliers[EVENT_TYPES[type_name]], st)
 
 
 class _BoundAppliers(dict[type, Callable[[Any], None]]):
@@ -274,8 +270,11 @@ class Engine:
         loads = orjson.loads
         moved: dict[str, int] = {}
         update = moved.update
-        by_type: dict[str, Callable[[Any], None]] = {}
+        by_type: dict[
+            str, tuple[Callable[[Any], Any], Callable[[Any], Any], Callable[[Any], None]]
+        ] = {}
         get = by_type.get
+        invalid = msgspec.ValidationError
         n = 0
         last: Sequence[Any] | None = None
         paused = gc.isenabled()
@@ -288,7 +287,13 @@ class Engine:
                 step = get(r[4])
                 if step is None:
                     step = by_type[r[4]] = _replay_step(r[4], appliers, st)
-                step(r[5])
+                # Decoded and applied here rather than in a function per type: a call less
+                # per event. The fast decoder refuses what the fallback reads (codec).
+                try:
+                    ev = step[0](r[5])
+                except invalid:
+                    ev = step[1](r[5])
+                step[2](ev)
                 last = r
                 n += 1
         finally:
