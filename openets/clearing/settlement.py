@@ -18,8 +18,9 @@ balances once per account, product and bucket by the net of its entries
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from openets.clearing.funds import FundBucket, FundPosting, FundsPosted
 from openets.domain.messages import Event
@@ -48,12 +49,81 @@ class Delivery:
         )
 
 
+def _v1_to_v2(d: dict[str, Any]) -> dict[str, Any]:
+    """A version-1 batch (a list of delivery objects) as version 2's parallel columns."""
+    ds = d.pop("deliveries")
+    for column, key in _COLUMNS:
+        d[column] = [x[key] for x in ds]
+    return d
+
+
+_COLUMNS = (
+    ("trade_ids", "trade_id"),
+    ("tx_ids", "tx_id"),
+    ("products", "product"),
+    ("sellers", "seller"),
+    ("buyers", "buyer"),
+    ("quantities", "quantity"),
+    ("fees", "fees"),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class TradesSettled(Event):
+    """A batch of deliveries, column by column: the i-th delivery is the i-th element of each
+    column (version 2; version 1 wrote a list of :class:`Delivery` objects, which its upcaster
+    turns into these columns). :attr:`deliveries` gives them as :class:`Delivery` values."""
+
+    VERSION: ClassVar[int] = 2
+    UPCASTERS: ClassVar[Mapping[int, Callable[[dict[str, Any]], dict[str, Any]]]] = {1: _v1_to_v2}
+
     day: str
     clearing_account: str
     fee_account: str
-    deliveries: tuple[Delivery, ...]
+    trade_ids: tuple[str, ...]
+    tx_ids: tuple[str, ...]
+    products: tuple[str, ...]
+    sellers: tuple[str, ...]
+    buyers: tuple[str, ...]
+    quantities: tuple[int, ...]
+    fees: tuple[int, ...]
+    """Per delivery: buyer's plus seller's fee, moved from the clearing account to fee
+    income."""
+
+    @classmethod
+    def of(
+        cls, day: str, clearing_account: str, fee_account: str, deliveries: Iterable[Delivery]
+    ) -> TradesSettled:
+        """The batch of ``deliveries``."""
+        ds = tuple(deliveries)
+        return cls(
+            day,
+            clearing_account,
+            fee_account,
+            tuple([d.trade_id for d in ds]),
+            tuple([d.tx_id for d in ds]),
+            tuple([d.product for d in ds]),
+            tuple([d.seller for d in ds]),
+            tuple([d.buyer for d in ds]),
+            tuple([d.quantity for d in ds]),
+            tuple([d.fees for d in ds]),
+        )
+
+    @property
+    def deliveries(self) -> tuple[Delivery, ...]:
+        """The batch's deliveries, in order."""
+        return tuple(
+            map(
+                Delivery,
+                self.trade_ids,
+                self.tx_ids,
+                self.products,
+                self.sellers,
+                self.buyers,
+                self.quantities,
+                self.fees,
+            )
+        )
 
     def fee_postings(self, d: Delivery) -> tuple[FundPosting, FundPosting]:
         """The fund entry of one delivery: its fees, clearing account -> fee income."""
@@ -66,10 +136,9 @@ class TradesSettled(Event):
         """The accounts the batch's entries post to: every seller and buyer, and the clearing
         and fee-income accounts when a delivery carries fees (the same as reading them from
         :meth:`entries`, without building them)."""
-        ds = self.deliveries
-        out = {d.seller for d in ds}
-        out.update([d.buyer for d in ds])
-        if any([d.fees for d in ds]):
+        out = set(self.sellers)
+        out.update(self.buyers)
+        if any(self.fees):
             out.update((self.clearing_account, self.fee_account))
         return out
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from openets.clearing.funds import FundBucket, FundPosting, FundsPosted
 from openets.clearing.port import system_fund_account
-from openets.clearing.settlement import Delivery, TradesSettled
+from openets.clearing.settlement import TradesSettled
 from openets.domain.messages import Command, Ctx, Event, Result
 from openets.domain.money import format_yuan
 from openets.domain.rejection import Code, Rejection
@@ -67,21 +67,20 @@ def settle_trades(m: MarketState, cmd: SettleTrades, ctx: Ctx) -> Result:
         return ()
     products = {i.code: i.product for i in trading_port.instruments(m)}
     tx_ids = ctx.ids.next_many("TX", len(trades))
-    deliveries = tuple(
-        [
-            Delivery(
-                x.trade_id,
-                tx_id,
-                products[x.instrument],
-                x.seller,
-                x.buyer,
-                x.quantity,
-                x.buyer_fee + x.seller_fee,
-            )
-            for x, tx_id in zip(trades, tx_ids, strict=True)
-        ]
+    return (
+        TradesSettled(
+            trading_port.trading_day(m),
+            clearing,
+            fee_income,
+            tuple([x.trade_id for x in trades]),
+            tuple(tx_ids),
+            tuple([products[x.instrument] for x in trades]),
+            tuple([x.seller for x in trades]),
+            tuple([x.buyer for x in trades]),
+            tuple([x.quantity for x in trades]),
+            tuple([x.buyer_fee + x.seller_fee for x in trades]),
+        ),
     )
-    return (TradesSettled(trading_port.trading_day(m), clearing, fee_income, deliveries),)
 
 
 def apply_settled(m: MarketState, ev: TradesSettled) -> None:
@@ -91,20 +90,39 @@ def apply_settled(m: MarketState, ev: TradesSettled) -> None:
     per account, product and bucket by their sum (the same end as posting them one by one;
     statements read every entry from the event, :meth:`TradesSettled.entries`). Then the
     trades leave the day's unsettled trades."""
-    deliveries = ev.deliveries
     sent: defaultdict[tuple[str, str], int] = defaultdict(int)
     received: defaultdict[tuple[str, str], int] = defaultdict(int)
-    for d in deliveries:
-        sent[d.seller, d.product] -= d.quantity
-        received[d.buyer, d.product] += d.quantity
-    fees = sum([d.fees for d in deliveries])
+    for seller, buyer, product, qty in zip(
+        ev.sellers, ev.buyers, ev.products, ev.quantities, strict=True
+    ):
+        sent[seller, product] -= qty
+        received[buyer, product] += qty
+    fees = sum(ev.fees)
 
     def transactions() -> Iterator[tuple[str, TxRecord]]:
-        delivery = TxType.DELIVERY
-        return ((d.tx_id, TxRecord(delivery, d.postings(), d.trade_id)) for d in deliveries)
+        delivery, locked, pending = TxType.DELIVERY, Bucket.LOCKED, Bucket.PENDING
+        return (
+            (
+                tx_id,
+                TxRecord(
+                    delivery,
+                    (Posting(seller, product, locked, -qty), Posting(buyer, product, pending, qty)),
+                    trade_id,
+                ),
+            )
+            for tx_id, trade_id, seller, buyer, product, qty in zip(
+                ev.tx_ids,
+                ev.trade_ids,
+                ev.sellers,
+                ev.buyers,
+                ev.products,
+                ev.quantities,
+                strict=True,
+            )
+        )
 
     net = {Bucket.LOCKED: sent, Bucket.PENDING: received}
-    registry_port.post_settlement(m, net, len(deliveries), transactions)
+    registry_port.post_settlement(m, net, len(ev.tx_ids), transactions)
     if fees:
         m.funds.post(
             (
@@ -112,7 +130,7 @@ def apply_settled(m: MarketState, ev: TradesSettled) -> None:
                 FundPosting(ev.fee_account, FundBucket.AVAILABLE, fees),
             )
         )
-    trading_port.mark_settled(m, [d.trade_id for d in deliveries])
+    trading_port.mark_settled(m, ev.trade_ids)
 
 
 def finish_day(m: MarketState, cmd: FinishDay, ctx: Ctx) -> Result:

@@ -76,7 +76,7 @@ def run_end_of_day(
             r = engine.submit(SettleTrades(batch), actor)
             if isinstance(r, Rejection):
                 raise EodError("settle", r)
-            report.settled += sum(len(e.deliveries) for e in r if isinstance(e, TradesSettled))
+            report.settled += sum(len(e.tx_ids) for e in r if isinstance(e, TradesSettled))
     finally:
         if paused:
             gc.enable()

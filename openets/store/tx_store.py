@@ -107,20 +107,27 @@ class _DeliveryTxIds(msgspec.Struct):
     deliveries: list[_TxId]
 
 
-_read_tx_ids = msgspec.json.Decoder(_DeliveryTxIds).decode
+class _TxIdColumn(msgspec.Struct):
+    tx_ids: list[str]
+
+
+_read_v1_tx_ids = msgspec.json.Decoder(_DeliveryTxIds).decode
+_read_tx_ids = msgspec.json.Decoder(_TxIdColumn).decode
 
 
 def _delivery_tx_ids(payload: bytes) -> list[str]:
     """The transaction ids of a ``TradesSettled`` payload's deliveries, in order: read alone
-    (the rest of each delivery skipped), a tenth of the cost of decoding the batch."""
-    if getattr(TradesSettled, "VERSION", 1) == 1:
+    (the other columns, or in a version-1 payload the rest of each delivery, skipped), a
+    tenth of the cost of decoding the batch."""
+    for read in (_read_tx_ids, _read_v1_tx_ids):
         try:
-            return [d.tx_id for d in _read_tx_ids(payload).deliveries]
+            got = read(payload)
         except msgspec.ValidationError:
-            pass
+            continue
+        return got.tx_ids if isinstance(got, _TxIdColumn) else [d.tx_id for d in got.deliveries]
     settled = codec.decode("TradesSettled", payload)
     assert isinstance(settled, TradesSettled)
-    return [d.tx_id for d in settled.deliveries]
+    return list(settled.tx_ids)
 
 
 def _insert_arrays(conn: Connection, rows: list[tuple[str, int]]) -> None:

@@ -117,7 +117,7 @@ def test_a_settled_batch_names_the_accounts_its_entries_post_to() -> None:
     batches = [b for r in g.engine.journal.read(0) for b in _decoded(r)]
     for b in batches:
         assert b.accounts() == {p.account_id for e in b.entries() for p in e.postings}
-    free = TradesSettled(
+    free = TradesSettled.of(
         "2021-07-16", "C", "F", tuple(replace(d, fees=0) for d in batches[0].deliveries)
     )
     assert free.accounts() == {p.account_id for e in free.entries() for p in e.postings}

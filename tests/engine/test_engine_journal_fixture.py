@@ -111,3 +111,17 @@ def test_event_version_without_its_upcaster_is_refused() -> None:
 
     with pytest.raises(TypeError, match="no upcaster"):
         codec.decoder_for(_Bad)
+
+
+def test_a_v1_trades_settled_event_reads_as_v2() -> None:
+    from openets.clearing.settlement import Delivery, TradesSettled
+
+    (record,) = [r for r in _records("journal_v1.jsonl") if r.type == "TradesSettled"]
+    written = orjson.loads(record.payload)
+    assert "_v" not in written  # written as version 1: a list of delivery objects
+    settled = codec.decode(record.type, record.payload)
+    assert isinstance(settled, TradesSettled) and TradesSettled.VERSION == 2
+    assert settled.deliveries == tuple(Delivery(**d) for d in written["deliveries"])
+    assert settled.tx_ids == tuple(d["tx_id"] for d in written["deliveries"])
+    again = codec.decode(record.type, codec.encode(settled))
+    assert again == settled and list(again.entries()) == list(settled.entries())
