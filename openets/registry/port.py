@@ -110,6 +110,11 @@ def account(m: MarketState, account_id: object) -> Account | None:
     return m.registry.accounts.get(account_id) if isinstance(account_id, str) else None
 
 
+def account_lookup(m: MarketState) -> Callable[[str], Account | None]:
+    """:func:`account` for an id known to be a string, resolved once (replay's appliers)."""
+    return m.registry.accounts.get
+
+
 def subject_type(m: MarketState, account_id: str) -> SubjectType:
     """The subject type of a known account (KeyError for an unknown id: a caller that has not
     checked the account first asks :func:`account`)."""

@@ -91,7 +91,9 @@ class RegistryState:
         self.accounts[ev.account_id].status = ev.new
 
     def apply_ledger(self, ev: LedgerPosted) -> None:
-        self.post(ev.tx_id, ev.tx_type, ev.postings, ev.ref)
+        # :meth:`post`, one call less (replay applies this once per transaction)
+        self._move(ev.postings)
+        self.transactions.add(ev.tx_id, TxRecord(ev.tx_type, ev.postings, ev.ref))
         if ev.tx_type is TxType.CORRECTION:
             self.transactions.mark_reversed(ev.ref, ev.tx_id)
 

@@ -17,6 +17,8 @@ new alerts with :class:`~openets.supervision.messages.RecordAlerts`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from openets.domain.messages import Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
 from openets.market import ApplierTable, C, Handler, HandlerTable, MarketState
@@ -369,6 +371,29 @@ def tally_allocation(m: MarketState, ev: LedgerPosted) -> None:
         a = registry_port.account(m, p.account_id)
         if a is not None and a.system_role is None:
             st.add_allocation(p.account_id, p.product, p.delta)
+
+
+def _bind_tally_allocation(m: MarketState) -> Callable[[LedgerPosted], None]:
+    """:func:`tally_allocation` for replay: a transfer between accounts of no allocation role
+    (most of them) is passed over with the accounts looked up directly."""
+    account = registry_port.account_lookup(m)
+    transfer = TxType.TRANSFER
+    roles = ALLOCATION_ROLES
+
+    def run(ev: LedgerPosted) -> None:
+        if ev.tx_type is transfer:
+            for p in ev.postings:
+                a = account(p.account_id)
+                if a is not None and a.system_role in roles:
+                    break
+            else:
+                return
+        tally_allocation(m, ev)
+
+    return run
+
+
+tally_allocation.bind = _bind_tally_allocation  # type: ignore[attr-defined]
 
 
 def register(handlers: HandlerTable, appliers: ApplierTable) -> None:
