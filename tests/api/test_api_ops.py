@@ -78,7 +78,7 @@ def test_metrics_count_commands_by_outcome_and_time_requests(api: LiveApi) -> No
 
 
 def test_openapi_is_served_at_the_root(api: LiveApi) -> None:
-    spec = httpx.get(f"{api.base_url}/openapi.json").json()
+    spec = httpx.get(f"{api.base_url}/openapi.json", timeout=30.0).json()  # built on first ask
     assert "/api/v1/funds/deposits" in spec["paths"]
     assert "/api/v1/registry/accounts/{account_id}/statement" in spec["paths"]
 
