@@ -18,10 +18,12 @@ journal cannot commit, the in-memory state is ahead of the durable one and the e
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -225,6 +227,36 @@ class Engine:
             raise EngineHalted(self._halted) from exc
         for sub in self.subscribers:
             sub(records, events)
+
+    @contextlib.contextmanager
+    def commits_behind(self) -> Iterator[None]:
+        """Within: each command's commit is written and made durable by a worker thread while
+        the next command is prepared (a journal on a database server, whose work then runs on
+        another core; outside a batch; not already committing in the background); on leaving,
+        everything is durable, or the engine halts with the write's failure. For a run of
+        large commands whose callers are answered at its end (the end of day's settlement
+        batches). On SQLite the commits stay in the caller: its writes would compete with the
+        next command for this process, and a crash stops between two batches as before."""
+        j = self.journal
+        commit_in = getattr(j, "commit_in", None)
+        if (
+            commit_in is None
+            or self._batch
+            or not getattr(j, "on_server", False)
+            or getattr(j, "in_background", True)
+        ):
+            yield
+            return
+        with ThreadPoolExecutor(1, thread_name_prefix="openets-commit") as writer:
+            commit_in(writer)
+            try:
+                yield
+            finally:
+                try:
+                    commit_in(None)  # waits for the writer; raises its failure
+                except Exception as exc:
+                    self._halted = self._halted or f"journal commit failed: {exc!r}"
+                    raise EngineHalted(self._halted) from exc
 
     def _commit(self) -> None:
         try:

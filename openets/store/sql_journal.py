@@ -87,6 +87,16 @@ class SqlJournal:
         self._settle()
         self._executor = executor
 
+    @property
+    def on_server(self) -> bool:
+        """The database is a server's (PostgreSQL): its work runs outside this process."""
+        return self.engine.dialect.name != "sqlite"
+
+    @property
+    def in_background(self) -> bool:
+        """Commits are written in a worker thread (``commit_in``)."""
+        return self._executor is not None
+
     def pending(self) -> Future[None] | None:
         """Done when everything committed so far is durable (None: nothing in the background)."""
         return self._pending
