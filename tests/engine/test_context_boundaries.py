@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 
 import pytest
+from sources import parse as parse_source
 
 import openets
 
@@ -68,7 +69,7 @@ def crossings(source: str, module: str, is_package: bool = False) -> list[str]:
         return []
     own = parts[1]
     bad = []
-    for line, target in sorted(_imported(ast.parse(source), module, is_package)):
+    for line, target in sorted(_imported(parse_source(source), module, is_package)):
         t = target.split(".")
         if len(t) < 2 or t[0] != "openets" or t[1] not in CONTEXTS or t[1] == own:
             continue
@@ -126,7 +127,7 @@ def test_every_context_another_context_imports_has_a_port_module() -> None:
         t.split(".")[1]
         for p in context_modules()
         for _, t in _imported(
-            ast.parse(p.read_text(encoding="utf-8")), _module_name(p), p.stem == "__init__"
+            parse_source(p.read_text(encoding="utf-8")), _module_name(p), p.stem == "__init__"
         )
         if t.split(".")[0] == "openets"
         and t.split(".")[1] in CONTEXTS
@@ -221,7 +222,7 @@ def state_reads(source: str, module: str) -> list[str]:
     if len(parts) < 2 or parts[0] != "openets" or parts[1] not in CONTEXTS:
         return []
     own = parts[1]
-    tree = ast.parse(source)
+    tree = parse_source(source)
     market = _MarketNames(tree)
     bad: list[tuple[int, str]] = []
     for n in ast.walk(tree):
@@ -310,7 +311,7 @@ def test_the_engine_imports_no_context() -> None:
         f"{_module_name(p)}:{line} imports {target}"
         for p in sorted((ROOT / "engine").rglob("*.py"))
         for line, target in _imported(
-            ast.parse(p.read_text(encoding="utf-8")), _module_name(p), p.stem == "__init__"
+            parse_source(p.read_text(encoding="utf-8")), _module_name(p), p.stem == "__init__"
         )
         if target.split(".")[0] == "openets"
         and len(target.split(".")) > 1

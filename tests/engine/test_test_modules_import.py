@@ -5,6 +5,7 @@ import ast
 from pathlib import Path
 
 import pytest
+from sources import parse as parse_source
 
 pytestmark = pytest.mark.db_free  # never opens a database (no market, no journal on disk)
 
@@ -13,7 +14,7 @@ TESTS = Path(__file__).resolve().parents[1]
 
 
 def _imports_of(path: Path) -> list[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parse_source(path.read_text(encoding="utf-8"))
     names: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module:

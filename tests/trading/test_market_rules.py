@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from dsl import Given, fresh_uscc
+from sources import parse as parse_source
 
 from openets.clearing.fees import FeeRate, FeeSchedule
 from openets.domain.money import parse_yuan
@@ -148,7 +149,7 @@ def _reads() -> set[str]:
     """Attribute names read in the package, outside the rule definitions' own validation."""
     out: set[str] = set()
     for path in PACKAGE.rglob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = parse_source(path.read_text(encoding="utf-8"))
         skip: set[int] = set()
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef) and node.name in ("__post_init__", "errors"):
