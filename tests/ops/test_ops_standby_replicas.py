@@ -96,6 +96,23 @@ def market_on(cluster: Cluster) -> tuple[Given, str]:
     return Given(open_market(url, clock), clock), name
 
 
+def wait_replicated(standby: Cluster, name: str, timeout: float = 30) -> None:
+    """Until the market database ``name`` and its journal have reached ``standby``.
+
+    A cascading standby replays the primary's records asynchronously (remote_apply waits for
+    the synchronous standby only), so a follower opened at once could find no database yet.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if standby.execute(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") and (
+            standby.execute("SELECT to_regclass('journal') IS NOT NULL", database=name)
+            == [(True,)]
+        ):
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"database {name} has not reached {standby.name}")
+
+
 def some_commands(g: Given) -> None:
     a = g.account(tonnes={"CEA21": 100}, fen=10_000)
     b = g.account()
@@ -108,6 +125,7 @@ def test_read_replica_on_a_standby_polls_because_a_standby_refuses_listen(
     shared: Replicated,
 ) -> None:
     g, name = market_on(shared.primary)
+    wait_replicated(shared.standby2, name)
     f = Follower(shared.standby2.url(name), poll_interval=0.02)
     try:
         assert f.on_standby() and not f.listening
@@ -151,6 +169,7 @@ def test_read_replica_on_the_cascading_standby_follows_across_the_promotion(
     own: Replicated,
 ) -> None:
     g, name = market_on(own.primary)
+    wait_replicated(own.standby2, name)
     f = Follower(own.standby2.url(name), poll_interval=0.02)
     try:
         some_commands(g)
