@@ -3,7 +3,7 @@
 Everything else about the package is in pyproject.toml. Where no C compiler is found the build
 goes on without it and ``openets.trading.book`` uses the pure-Python book (the same results,
 slower); ``tests/trading/test_trading_cbook.py`` fails when a compiler exists but the extension
-was not built. ``python setup.py build_ext --inplace`` (``make ext``) builds it in a work tree.
+was not built. ``python setup.py build_ext --inplace`` builds it in a work tree.
 """
 
 from setuptools import Extension, setup

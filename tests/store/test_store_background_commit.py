@@ -26,6 +26,15 @@ def writer() -> Iterator[ThreadPoolExecutor]:
         yield ex
 
 
+def assert_whole_journal(db_url: str, last_seq: int) -> None:
+    """Another connection reads every record up to ``last_seq``, in order, its chain intact."""
+    other = SqlJournal(make_engine(db_url))
+    records = list(other.read())
+    assert [r.seq for r in records] == list(range(1, last_seq + 1))
+    assert verify_chain(records)[1] is None
+    other.close()
+
+
 def test_background_commits_are_durable_in_order_once_pending_is_done(
     db_url: str, writer: ThreadPoolExecutor
 ) -> None:
@@ -44,12 +53,8 @@ def test_background_commits_are_durable_in_order_once_pending_is_done(
     for f in futures:
         assert f is not None
         f.result(timeout=30)
-    other = SqlJournal(make_engine(db_url))
-    records = list(other.read())
-    assert [r.seq for r in records] == list(range(1, eng.state.last_seq + 1))
-    assert verify_chain(records)[1] is None
+    assert_whole_journal(db_url, eng.state.last_seq)
     journal.commit_in(None)
-    other.close()
     journal.close()
 
 
@@ -88,11 +93,7 @@ def test_commits_behind_are_all_durable_when_the_block_is_left(db_url: str) -> N
             (ev,) = eng.submit(rc.OpenAccount(SubjectType.ENTITY, f"e{i}", uscc, "山东"), "op")
             eng.submit(funds.Deposit(ev.account_id, 100, f"ref-{i}"), "op")
     assert not journal.in_background
-    other = SqlJournal(make_engine(db_url))
-    records = list(other.read())
-    assert [r.seq for r in records] == list(range(1, eng.state.last_seq + 1))
-    assert verify_chain(records)[1] is None
-    other.close()
+    assert_whole_journal(db_url, eng.state.last_seq)
     journal.close()
 
 
