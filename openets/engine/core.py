@@ -34,7 +34,7 @@ import orjson
 from openets.domain.clock import Clock, from_utc_micros, to_utc_micros
 from openets.domain.messages import EVENT_TYPES, Command, Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
-from openets.engine import codec
+from openets.engine import codec, replay
 from openets.engine import snapshot as snapshots
 from openets.engine.journal import GENESIS, Journal, Record, Snapshot
 from openets.market import Applier, Handler, MarketState
@@ -280,6 +280,9 @@ class Engine:
                 raise RuntimeError(f"snapshot at seq {snap.seq} does not match its state hash")
         else:
             self.state = self._state_factory()
+        chunks = getattr(self.journal, "read_chunks_for_replay", None)
+        if chunks is not None:  # many records a step (openets.engine.replay)
+            return replay.replay_chunks(self.appliers, self.state, chunks(self.state.last_seq))
         light = getattr(self.journal, "read_for_replay", None)
         if light is None:
             return self.replay_into(self.state, self.journal.read(self.state.last_seq))

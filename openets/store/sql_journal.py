@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select, text
 
 from openets.engine.journal import GENESIS, Record, Snapshot
+from openets.engine.replay import ReplayChunk
 from openets.store import schema
 
 _INSERT = (
@@ -46,6 +47,22 @@ _SELECT = (
     "SELECT seq, cmd_seq, ts, actor, type, payload, ids, prev_hash, hash FROM journal "
     "WHERE seq > %s ORDER BY seq LIMIT %s"
 )
+# Replay's chunks (openets.engine.replay): a range of seqs joined column by column by the
+# database. PostgreSQL is told the order; SQLite (no ORDER BY within an aggregate before 3.44)
+# reads the range through the primary key's index, so the rows reach the aggregates by seq.
+_CHUNK_SQLITE = (
+    "SELECT count(*), group_concat(type, ','), "
+    "CAST('[' || group_concat(payload, ',') || ']' AS BLOB), "
+    "CAST(group_concat(CASE WHEN length(ids) > 0 THEN ids END, ',') AS BLOB) "
+    "FROM journal WHERE seq > ? AND seq <= ?"
+)
+_CHUNK_PG = (
+    "SELECT count(*), string_agg(type, ',' ORDER BY seq), "
+    "'['::bytea || string_agg(payload, ','::bytea ORDER BY seq) || ']'::bytea, "
+    "string_agg(NULLIF(ids, ''::bytea), ','::bytea ORDER BY seq) "
+    "FROM journal WHERE seq > %s AND seq <= %s"
+)
+_LAST_UPTO = "SELECT seq, cmd_seq, ts, hash FROM journal WHERE seq <= %s ORDER BY seq DESC LIMIT 1"
 _SELECT_LIGHT = (
     "SELECT seq, cmd_seq, ts, '', type, payload, ids, '', '' FROM journal "
     "WHERE seq > %s ORDER BY seq LIMIT %s"
@@ -247,6 +264,36 @@ class SqlJournal:
     def read_for_replay(self, after_seq: int = 0, chunk: int = 20_000) -> Iterator[Any]:
         """Rows in the columns of a Record, without actor and hashes: what replay applies."""
         return self._read(_SELECT_LIGHT, after_seq, chunk, raw=True)
+
+    def read_chunks_for_replay(
+        self, after_seq: int = 0, chunk: int = 2000
+    ) -> Iterator[ReplayChunk]:
+        """The records after ``after_seq`` as replay's chunks of up to ``chunk`` seqs each
+        (:mod:`openets.engine.replay`), up to the last record when the read starts.
+        (Read ahead by a worker thread, the next chunk while the caller applied one, it
+        measured no faster on a busy machine, in CPU time or on the clock.)"""
+        with self.engine.connect() as conn:
+            sqlite = conn.dialect.paramstyle == "qmark"
+            joined = _CHUNK_SQLITE if sqlite else _CHUNK_PG
+            last_upto = _LAST_UPTO.replace("%s", "?") if sqlite else _LAST_UPTO
+            cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cur.execute("SELECT max(seq) FROM journal")
+                (top,) = cur.fetchone()
+                lo = after_seq
+                while top is not None and lo < top:
+                    hi = min(top, lo + chunk)
+                    cur.execute(joined, (lo, hi))
+                    count, types, payloads, ids = cur.fetchone()
+                    if count:
+                        cur.execute(last_upto, (hi,))
+                        seq, cmd_seq, ts, h = cur.fetchone()
+                        yield ReplayChunk(
+                            count, types, bytes(payloads), bytes(ids or b""), (seq, cmd_seq, ts, h)
+                        )
+                    lo = hi
+            finally:
+                cur.close()
 
     def _read(self, sql: str, after_seq: int, chunk: int, raw: bool = False) -> Iterator[Any]:
         with self.engine.connect() as conn:
