@@ -238,7 +238,9 @@ async def current_principal(request: Request) -> Principal:
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
-Render = Callable[[tuple[Event, ...], MarketState], BaseModel]
+Render = Callable[[tuple[Event, ...], MarketState], BaseModel | bytes]
+"""A command's answer from its events and the state right after: the response model, or its
+JSON body written already (as pydantic would write it)."""
 Check = Callable[[MarketState], Rejection | None]
 
 
@@ -247,7 +249,8 @@ def answer(result: object, render: Render, state: MarketState, status: int) -> t
     if isinstance(result, Rejection):
         return rejection_body(result)
     assert isinstance(result, tuple)
-    return status, render(result, state).model_dump_json().encode()
+    out = render(result, state)
+    return status, out if isinstance(out, bytes) else out.model_dump_json().encode()
 
 
 class Commander:

@@ -229,9 +229,12 @@ class FastLane:
         direct = call.direct
         request = Request(call.scope, call.receive)
         kwargs = call.kwargs
-        kwargs[direct.commander_name] = await commander(
-            request, request.headers.get("idempotency-key")
-        )
+        key = None
+        for k, v in call.scope["headers"]:  # as Headers.get, without building them
+            if k == b"idempotency-key":
+                key = v.decode("latin-1")
+                break
+        kwargs[direct.commander_name] = await commander(request, key)
         response = await direct.endpoint(**kwargs)
         assert isinstance(response, Response)
         return response

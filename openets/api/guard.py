@@ -9,6 +9,8 @@ keep API answers out of caches and content sniffing.
   is reset, and the client would see a broken connection instead of the 413 naming the limit.
 - A client that sends its body slower than ``body_timeout_seconds`` between chunks (or takes
   longer than four times that in all) is answered 408 ``REQUEST_TIMEOUT`` and disconnected.
+  A body that is there already when it is read (a small body arrives with its headers) is
+  taken without arming the timer (:func:`receive_within`).
 - A JSON body must be UTF-8: a byte-order mark or a NUL in its first bytes (UTF-16, UTF-32)
   is refused with 422 naming ``body``.
 - Every answer under ``/api/`` carries ``Cache-Control: no-store``; every answer carries
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterable, MutableMapping
 from typing import Any
 
 from openets.api.errors import error_body
@@ -43,6 +45,51 @@ class Refused(Exception):
     def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.field = status, code, message, field
+
+
+class _Resumed:
+    """Awaits the rest of a coroutine that has run to its first suspension already: hands the
+    task what the coroutine waits on, and the task's answers (values, a cancellation) back."""
+
+    __slots__ = ("coro", "first")
+
+    def __init__(self, coro: Coroutine[Any, Any, Message], first: Any) -> None:
+        self.coro, self.first = coro, first
+
+    def __await__(self) -> Generator[Any, Any, Message]:
+        coro, waiting = self.coro, self.first
+        while True:
+            try:
+                value = yield waiting
+            except GeneratorExit:
+                coro.close()
+                raise
+            except BaseException as exc:  # a cancellation (the timer's) goes on into it
+                try:
+                    waiting = coro.throw(exc)
+                except StopIteration as done:
+                    return done.value  # type: ignore[no-any-return]
+                continue
+            try:
+                waiting = coro.send(value)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+
+
+async def receive_within(receive: Receive, seconds: float) -> Message:
+    """``receive()``'s message within ``seconds`` (``TimeoutError`` otherwise). A message
+    that is there already (``receive`` answers without waiting) costs no timer: the timer is
+    armed only once the read has to wait, from that moment."""
+    coro = receive()
+    if not isinstance(coro, Coroutine):
+        async with asyncio.timeout(seconds):
+            return await coro
+    try:
+        first = coro.send(None)
+    except StopIteration as done:
+        return done.value  # type: ignore[no-any-return]
+    async with asyncio.timeout(seconds):
+        return await _Resumed(coro, first)
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:
@@ -165,8 +212,7 @@ class RequestGuard:
             left = min(self.timeout, deadline - time.monotonic())
             try:
                 # a deadline on this task (no task of its own per read, as wait_for makes)
-                async with asyncio.timeout(max(left, 0.001)):
-                    message = await receive()
+                message = await receive_within(receive, max(left, 0.001))
             except TimeoutError:
                 raise Refused(
                     408,

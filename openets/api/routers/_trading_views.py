@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+import orjson
+
 from openets.api.schemas.common import yuan
 from openets.api.schemas.trading import (
     BarOut,
@@ -83,43 +85,65 @@ def remaining_of(t: TradingState, lst: Listing) -> int:
     return resting.remaining if resting is not None else 0
 
 
+def listing_fields(t: TradingState, lst: Listing) -> dict[str, object]:
+    """A listing's :class:`ListingOut` fields, in its order (the model, or the JSON body)."""
+    return {
+        "listing_id": lst.listing_id,
+        "kind": "order" if lst.continuous else "listing",
+        "status": "open",
+        "account_id": lst.account_id,
+        "instrument": lst.instrument,
+        "side": side_name(lst.side),
+        "price": yuan(lst.price),
+        "quantity": lst.quantity,
+        "remaining": remaining_of(t, lst),
+        "locked": yuan(max(lst.lock_left, 0) if lst.side is Side.BUY else 0),
+    }
+
+
 def listing_out(t: TradingState, lst: Listing) -> ListingOut:
-    return ListingOut(
-        listing_id=lst.listing_id,
-        kind="order" if lst.continuous else "listing",
-        status="open",
-        account_id=lst.account_id,
-        instrument=lst.instrument,
-        side=side_name(lst.side),
-        price=yuan(lst.price),
-        quantity=lst.quantity,
-        remaining=remaining_of(t, lst),
-        locked=yuan(max(lst.lock_left, 0) if lst.side is Side.BUY else 0),
-    )
+    return ListingOut(**listing_fields(t, lst))  # type: ignore[arg-type]
 
 
-def trade_out(t: TradingState, ev: TradeExecuted, account_id: str) -> TradeOut:
-    """``ev`` as ``account_id`` (its buyer or its seller) sees it."""
+def listing_json(t: TradingState, lst: Listing) -> bytes:
+    """The :class:`ListingOut` body, as pydantic writes it, without building the model (a
+    command's answer; ``tests/api/test_api_answer_bodies.py`` holds the two equal)."""
+    return orjson.dumps(listing_fields(t, lst))
+
+
+def trade_fields(t: TradingState, ev: TradeExecuted, account_id: str) -> dict[str, object]:
+    """``ev`` as ``account_id`` (its buyer or its seller) sees it: :class:`TradeOut`'s
+    fields, in its order."""
     buying = ev.buyer == account_id
     side: SideName = "buy" if buying else "sell"
     role: Literal["maker", "taker"] | None = None
     if ev.maker_id:
         role = "maker" if side_name(ev.maker_side) == side else "taker"
-    return TradeOut(
-        trade_id=ev.trade_id,
-        account_id=account_id,
-        instrument=ev.instrument,
-        method=ev.method,
-        side=side,
-        role=role,
-        listing_id=ev.maker_id or None,
-        price=yuan(ev.price),
-        quantity=ev.quantity,
-        amount=yuan(ev.price * ev.quantity),
-        fee=yuan(ev.buyer_fee if buying else ev.seller_fee),
-        time=ev.time,
-        settled=ev.trade_id not in t.unsettled,
-    )
+    return {
+        "trade_id": ev.trade_id,
+        "account_id": account_id,
+        "instrument": ev.instrument,
+        "method": ev.method,
+        "side": side,
+        "role": role,
+        "listing_id": ev.maker_id or None,
+        "price": yuan(ev.price),
+        "quantity": ev.quantity,
+        "amount": yuan(ev.price * ev.quantity),
+        "fee": yuan(ev.buyer_fee if buying else ev.seller_fee),
+        "time": ev.time,
+        "settled": ev.trade_id not in t.unsettled,
+    }
+
+
+def trade_out(t: TradingState, ev: TradeExecuted, account_id: str) -> TradeOut:
+    """``ev`` as ``account_id`` (its buyer or its seller) sees it."""
+    return TradeOut(**trade_fields(t, ev, account_id))  # type: ignore[arg-type]
+
+
+def trade_json(t: TradingState, ev: TradeExecuted, account_id: str) -> bytes:
+    """The :class:`TradeOut` body, as pydantic writes it, without building the model."""
+    return orjson.dumps(trade_fields(t, ev, account_id))
 
 
 def tape_out(ev: TradeExecuted) -> TapeTradeOut:

@@ -36,7 +36,9 @@ from openets.api.routers._orderhistory import (
 from openets.api.routers._tradelog import TradeLog
 from openets.api.routers._trading_views import (
     instrument_out,
+    listing_json,
     listing_out,
+    trade_json,
     trade_out,
     trading_of,
 )
@@ -229,11 +231,11 @@ async def resume_instrument(code: CodePath, body: InstrumentStatusIn, cmd: Comma
 # --- listings -----------------------------------------------------------------------------------
 
 
-def _render_posted(events: tuple[Event, ...], st: MarketState) -> ListingOut:
+def _render_posted(events: tuple[Event, ...], st: MarketState) -> bytes:
     ev = events[-1]
     assert isinstance(ev, ListingPosted)
     t = trading_of(st)
-    return listing_out(t, t.listings[ev.listing_id])
+    return listing_json(t, t.listings[ev.listing_id])  # ListingOut's body
 
 
 @router.post("/listings", status_code=201, response_model=ListingOut, responses=COMMAND_ERRORS)
@@ -303,9 +305,9 @@ async def take_listing(listing_id: IdPath, body: TakeIn, cmd: CommandDep) -> Res
     cmd.require(Action.TRADE, body.account_id)
     acct = body.account_id
 
-    def render(events: tuple[Event, ...], st: MarketState) -> TradeOut:
+    def render(events: tuple[Event, ...], st: MarketState) -> bytes:
         ev = next(e for e in events if isinstance(e, TradeExecuted))
-        return trade_out(trading_of(st), ev, acct)
+        return trade_json(trading_of(st), ev, acct)  # TradeOut's body
 
     return await cmd.run(tc.TakeListing(listing_id, acct, body.quantity), render)
 
