@@ -22,6 +22,7 @@ import contextlib
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select, text
@@ -266,7 +267,7 @@ class SqlJournal:
         return self._read(_SELECT_LIGHT, after_seq, chunk, raw=True)
 
     def read_chunks_for_replay(
-        self, after_seq: int = 0, chunk: int = 2000
+        self, after_seq: int = 0, chunk: int = 1000
     ) -> Iterator[ReplayChunk]:
         """The records after ``after_seq`` as replay's chunks of up to ``chunk`` seqs each
         (:mod:`openets.engine.replay`), up to the last record when the read starts.
@@ -277,13 +278,15 @@ class SqlJournal:
             joined = _CHUNK_SQLITE if sqlite else _CHUNK_PG
             last_upto = _LAST_UPTO.replace("%s", "?") if sqlite else _LAST_UPTO
             cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            # PostgreSQL: the chunk in binary (bytea as it is, not twice its size in hex text)
+            join = cur.execute if sqlite else partial(cur.execute, binary=True)
             try:
                 cur.execute("SELECT max(seq) FROM journal")
                 (top,) = cur.fetchone()
                 lo = after_seq
                 while top is not None and lo < top:
                     hi = min(top, lo + chunk)
-                    cur.execute(joined, (lo, hi))
+                    join(joined, (lo, hi))
                     count, types, payloads, ids = cur.fetchone()
                     if count:
                         cur.execute(last_upto, (hi,))
