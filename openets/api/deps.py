@@ -193,7 +193,11 @@ def _current(services: Services, token: str, s: Session) -> Principal:
 def authenticate(request: Request) -> Authenticated:
     """The caller: a bearer token, or a session cookie (with the CSRF header on unsafe methods)."""
     services: Services = request.app.state.services
-    header = request.headers.get("authorization")
+    header = None
+    for k, v in request.scope["headers"]:  # as request.headers.get, without building them
+        if k == b"authorization":
+            header = v.decode("latin-1")
+            break
     if header:
         scheme, _, token = header.partition(" ")
         token = token.strip()

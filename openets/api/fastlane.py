@@ -145,6 +145,8 @@ class FastLane:
             self.candidates.append(Candidate(route, regex, convertors, direct_route(route)))
         self.prefix = prefix
         self._groups: dict[tuple[str, ...], list[Candidate]] = {}
+        self._matches: dict[tuple[str, str], tuple[Candidate, dict[str, Any]] | None] = {}
+        """(method, path) -> the match: a client posts to the same paths again and again."""
         self.direct_answers = 0
         """Requests the lane answered (for the tests and the benchmark)."""
         self.enabled = True
@@ -167,6 +169,17 @@ class FastLane:
 
     def match(self, method: str, path: str) -> tuple[Candidate, dict[str, Any]] | None:
         """The first route that matches ``method`` and ``path`` fully (FastAPI's choice)."""
+        key = (method, path)
+        if key in self._matches:
+            found = self._matches[key]
+            return None if found is None else (found[0], dict(found[1]))
+        found = self._match(method, path)
+        if len(self._matches) >= 4096:  # paths with ids made up by clients: bounded
+            self._matches.clear()
+        self._matches[key] = None if found is None else (found[0], dict(found[1]))
+        return found
+
+    def _match(self, method: str, path: str) -> tuple[Candidate, dict[str, Any]] | None:
         if not path.startswith(self.prefix):
             return None
         for c in self._group(path):

@@ -79,6 +79,20 @@ def test_the_fast_lane_chooses_the_route_fastapi_would_choose() -> None:
     assert asyncio.run(compare()) == []
 
 
+def test_a_path_matched_again_gets_the_same_route_and_params_of_its_own() -> None:
+    lane: FastLane = create_app(open_market(None)).state.fastlane
+    path = API_PREFIX + "/listings/L42/take"
+    first = lane.match("POST", path)
+    assert first is not None and first[1] == {"listing_id": "L42"}
+    first[1]["listing_id"] = "changed by a caller"
+    again = lane.match("POST", path)
+    assert again is not None and again[0] is first[0] and again[1] == {"listing_id": "L42"}
+    other = lane.match("POST", API_PREFIX + "/listings/L43/take")
+    assert other == (first[0], {"listing_id": "L43"})
+    assert lane.match("PUT", API_PREFIX + "/listings") is None
+    assert lane.match("PUT", API_PREFIX + "/listings") is None  # a miss is remembered as one
+
+
 @contextlib.contextmanager
 def _lane_off(api: LiveApi) -> Iterator[None]:
     lane: FastLane = api.server.app.state.fastlane
@@ -165,3 +179,17 @@ def test_a_bad_request_to_a_command_route_gets_fastapi_s_answer(api: LiveApi) ->
             anon_slow = h.post(url + "/funds/deposits", json={"account_id": "A", "amount": "1.00"})
         assert _answer(anon) == _answer(anon_slow)
         assert anon.status_code == 401
+
+
+def test_a_token_logged_out_is_refused_at_once_on_a_command_route(api: LiveApi) -> None:
+    p = api.participant(fen=10_000)
+    body = {"account_id": p.account_id, "amount": "1.00"}
+    auth = {"Authorization": f"Bearer {p.client.token}"}
+    with httpx.Client(base_url=f"{api.base_url}/api/v1", headers=auth) as h:
+        assert h.post("/funds/deposits", json=body).status_code == 201
+        p.client.logout()
+        with api.unchanged():
+            r = h.post("/funds/deposits", json=body)
+        assert r.status_code == 401, r.text
+        assert r.json()["error"]["code"] == "UNAUTHENTICATED"
+        assert "unknown or expired" in r.json()["error"]["message"]
