@@ -213,7 +213,7 @@ def request_transfer(state: RegistryState, cmd: c.RequestTransfer, ctx: Ctx) -> 
         Posting(cmd.from_account, cmd.product, Bucket.AVAILABLE, -cmd.quantity),
         Posting(cmd.to_account, cmd.product, Bucket.AVAILABLE, cmd.quantity),
     )
-    r = check_postings(state, TxType.TRANSFER, postings, _request_fields(postings))
+    r = _check_request(state, TxType.TRANSFER, postings)
     if r:
         return r
     r = check_enough(
@@ -226,6 +226,16 @@ def request_transfer(state: RegistryState, cmd: c.RequestTransfer, ctx: Ctx) -> 
             ctx.ids.next("RQ"), "transfer", ctx.actor, TxType.TRANSFER, postings, "", cmd.reason
         ),
     )
+
+
+def _check_request(
+    state: RegistryState, tx_type: TxType, postings: tuple[Posting, ...]
+) -> Rejection | None:
+    """The check list of a request's postings, a rejection naming the request's field (the
+    fields are worked out only for a rejection: the list is checked again with them)."""
+    if check_postings(state, tx_type, postings) is None:
+        return None
+    return check_postings(state, tx_type, postings, _request_fields(postings))
 
 
 def _request_fields(postings: tuple[Posting, ...]) -> dict[str, str]:
@@ -242,7 +252,7 @@ def request_correction(state: RegistryState, cmd: c.RequestCorrection, ctx: Ctx)
         return r
     tx = state.transactions[cmd.tx_id]
     postings = tuple(Posting(p.account_id, p.product, p.bucket, -p.delta) for p in tx.postings)
-    r = check_postings(state, TxType.CORRECTION, postings, _request_fields(postings))
+    r = _check_request(state, TxType.CORRECTION, postings)
     if r:
         return r
     return (
@@ -294,7 +304,7 @@ def decide(state: RegistryState, cmd: c.Decide, ctx: Ctx) -> Result:
         return (decided,)
     # The request's check list again: accounts may have changed status since it was made.
     r = check_reversible(state, req.ref, but=req.request_id) if req.kind == "correction" else None
-    r = r or check_postings(state, req.tx_type, req.postings, _request_fields(req.postings))
+    r = r or _check_request(state, req.tx_type, req.postings)
     r = r or _postings_fit(state, req.postings)
     if r:
         return r

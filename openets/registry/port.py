@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ISSUED",
+    "MOVE_STATUSES",
     "Account",
     "AccountStatus",
     "AccountStatusChanged",
@@ -144,6 +145,13 @@ def pending_holdings(m: MarketState) -> list[tuple[str, str, int]]:
 
 
 Direction = Literal["out", "in"]
+
+MOVE_STATUSES: Mapping[str, frozenset[AccountStatus]] = {
+    "out": SEND_STATUSES[TxType.TRANSFER],
+    "in": RECEIVE_STATUSES[TxType.TRANSFER],
+}
+"""The statuses an account may move allowances or funds in, by direction (see
+:func:`check_may_move`)."""
 
 
 def check_may_move(

@@ -23,6 +23,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
 from functools import partial
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select, text
@@ -211,7 +212,7 @@ class SqlJournal:
                 # executemany takes one per row and gives up the GIL around each).
                 full, rest = divmod(len(records), _ROWS)
                 if full:
-                    flat = [v for r in records[: full * _ROWS] for v in r]
+                    flat = list(chain.from_iterable(records[: full * _ROWS]))
                     conn.exec_driver_sql(
                         _INSERT_MANY,
                         [tuple(flat[i : i + _ROWS * 9]) for i in range(0, len(flat), _ROWS * 9)],

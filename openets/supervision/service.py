@@ -318,6 +318,8 @@ def limit_transfer_receiver(inner: Handler[C]) -> Handler[C]:
 
 
 def _over_on_receipt(m: MarketState, postings: tuple[Posting, ...]) -> Rejection | None:
+    if not risk_rules(m).position:  # no position limit in force: nothing to look up
+        return None
     allocation = False
     for p in postings:
         if p.delta < 0:
