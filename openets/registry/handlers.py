@@ -270,12 +270,14 @@ def request_correction(state: RegistryState, cmd: c.RequestCorrection, ctx: Ctx)
 
 def _postings_fit(state: RegistryState, postings: tuple[Posting, ...]) -> Rejection | None:
     need: dict[tuple[str, str, int], int] = {}
+    get = need.get
     for p in postings:
         if p.account_id != ISSUED:
-            k = (p.account_id, p.product, int(p.bucket))
-            need[k] = need.get(k, 0) + p.delta
+            k = (p.account_id, p.product, p.bucket)  # a Bucket hashes and compares as its int
+            need[k] = get(k, 0) + p.delta
+    bucket = state.bucket
     for (acct, prod, b), delta in need.items():
-        if delta < 0 and state.bucket(acct, prod)[b] + delta < 0:
+        if delta < 0 and bucket(acct, prod)[b] + delta < 0:
             return Rejection(
                 Code.INSUFFICIENT_HOLDINGS,
                 f"account {acct} has "

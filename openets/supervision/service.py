@@ -305,7 +305,7 @@ def limit_transfer_receiver(inner: Handler[C]) -> Handler[C]:
 
     def guarded(m: MarketState, cmd: C, ctx: Ctx) -> Result:
         r = inner(m, cmd, ctx)
-        if isinstance(r, Rejection):
+        if isinstance(r, Rejection) or not risk_rules(m).position:  # no limit in force
             return r
         for e in r:
             if isinstance(e, ApprovalRequested | LedgerPosted) and e.tx_type is TxType.TRANSFER:
@@ -318,8 +318,6 @@ def limit_transfer_receiver(inner: Handler[C]) -> Handler[C]:
 
 
 def _over_on_receipt(m: MarketState, postings: tuple[Posting, ...]) -> Rejection | None:
-    if not risk_rules(m).position:  # no position limit in force: nothing to look up
-        return None
     allocation = False
     for p in postings:
         if p.delta < 0:
