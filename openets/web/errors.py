@@ -8,7 +8,8 @@ as the label and the field's name only (the English text stays in the element's 
 English as the label and the message, any ``N fen`` turned into yuan. The same patterns run in
 the page script (``static/app.js``) for the errors of commands sent from the browser.
 
-Group names carry the kind of figure: ``f_`` fen (shown in yuan), ``y_`` yuan, ``q_`` tonnes.
+Group names carry the kind of figure: ``f_`` fen (shown in yuan), ``y_`` yuan, ``q_`` tonnes,
+``s_`` an English word of the message (a status, a direction…) worded by its ``errw.`` entry.
 """
 
 from __future__ import annotations
@@ -42,6 +43,25 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ),
     (r"a block order must be at least (?P<q_min>\d+) t", "errd.block_min"),
     (r"a block order must be at most (?P<q_max>\d+) t", "errd.block_max"),
+    (
+        r"account (?P<account>\S+) is (?P<s_status>[a-z]+), it must be [a-z ]+? "
+        r"to (?P<s_role>send|receive)\b",
+        "errd.status_move",
+    ),
+    (r"account (?P<account>\S+) is (?P<s_status>[a-z]+), it must be active$", "errd.status_active"),
+    (
+        r"account (?P<account>\S+) is restricted from (?P<s_what>trading|transfer) by the "
+        r"(?P<s_authority>regulator|exchange) since (?P<since_day>\d{4}-\d\d-\d\d)T"
+        r"(?P<since_time>\d\d:\d\d): (?P<reason>[\s\S]*)",
+        "errd.restricted",
+    ),
+    (
+        r"account (?P<account>\S+) would hold (?P<q_after>\d+) t of (?P<product>[\w-]+) "
+        r"\(holds (?P<q_held>\d+) t, unsettled (?P<unsettled>[+-]\d+) t, open buys "
+        r"(?P<q_open>\d+) t, (?P<s_what>this order|this transfer) (?P<q_extra>\d+) t\), "
+        r"over its position limit of (?P<q_cap>\d+) t \((?P<rule>[\s\S]*)\)",
+        "errd.position",
+    ),
 )
 _COMPILED = tuple((re.compile(p), key) for p, key in PATTERNS)
 _FEN = re.compile(r"(-?\d+) fen\b")
@@ -51,13 +71,15 @@ def _yuan(fen: str) -> str:
     return f"{Decimal(int(fen)) / 100:,.2f}"
 
 
-def _figure(name: str, value: str) -> str:
+def _figure(name: str, value: str, lang: str) -> str:
     if name.startswith("f_"):
         return _yuan(value)
     if name.startswith("y_"):
         return f"{Decimal(value.replace(',', '')):,.2f}"
     if name.startswith("q_"):
         return f"{int(value):,}"
+    if name.startswith("s_"):
+        return i18n.translate(lang, f"errw.{value}", default=value)
     return value
 
 
@@ -66,7 +88,7 @@ def detail(lang: str, message: str) -> str | None:
     for rx, key in _COMPILED:
         m = rx.search(message)
         if m:
-            figures = {k: _figure(k, v) for k, v in m.groupdict().items()}
+            figures = {k: _figure(k, v, lang) for k, v in m.groupdict().items()}
             return i18n.translate(lang, key, **figures)
     return None
 

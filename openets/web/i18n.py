@@ -18,7 +18,9 @@ DEFAULT_LANG = "zh"
 UPDOWN = {"zh": "red-up", "en": "green-up"}
 """Which colour a rise takes: red in Chinese markets, green in Western ones."""
 
-JS_PREFIXES = ("js.", "err.", "errd.", "field.", "msg.", "confirm.", "chart.", "side.", "method.")
+JS_PREFIXES = (
+    "js.", "err.", "errd.", "errw.", "field.", "msg.", "confirm.", "chart.", "side.", "method."
+)
 """Catalog entries the page script needs (toasts, errors, confirmations, chart labels)."""
 
 PROVINCE_EN = {
@@ -91,12 +93,15 @@ def _extend() -> None:
     (downloads), :mod:`openets.web.i18n_work` (what waits on each role's first page),
     :mod:`openets.web.i18n_desk` (the trader's and the registry's desks),
     :mod:`openets.web.i18n_calendar` (the compliance calendar and the carry-over) and
-    :mod:`openets.web.i18n_reserves` (the market stability mechanisms)."""
+    :mod:`openets.web.i18n_reserves` (the market stability mechanisms), then
+    :mod:`openets.web.i18n_errors` (the worded details of status, restriction and limit
+    refusals)."""
     from openets.web import (
         i18n_accounts,
         i18n_calendar,
         i18n_cycle,
         i18n_desk,
+        i18n_errors,
         i18n_identity,
         i18n_more,
         i18n_reserves,
@@ -124,6 +129,7 @@ def _extend() -> None:
         i18n_desk,
         i18n_calendar,
         i18n_reserves,
+        i18n_errors,
     ):
         ZH.update(more.ZH)
         EN.update(more.EN)

@@ -31,6 +31,7 @@
     if (name.indexOf("f_") === 0) return fmt2.format(parseInt(v, 10) / 100);
     if (name.indexOf("y_") === 0) return fmt2.format(parseFloat(String(v).replace(/,/g, "")));
     if (name.indexOf("q_") === 0) return fmt0.format(parseInt(v, 10));
+    if (name.indexOf("s_") === 0) return S["errw." + v] || v;
     return v;
   }
   function errorText(err) {
