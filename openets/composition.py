@@ -66,6 +66,8 @@ from openets.supervision import messages as sm
 from openets.supervision import reserves_band_service as reserves_band
 from openets.supervision import reserves_service as reserves
 from openets.supervision import service as supervision
+from openets.supervision.port import DecidePledgeEnforcement, PledgeStatus
+from openets.supervision.port import pledge as pledge_of
 from openets.supervision.reports.registry import ComplianceLine, ComplianceSource
 from openets.trading import auction_close_service as auction_close
 from openets.trading import auction_service as auction
@@ -127,6 +129,27 @@ def _decided_transfer(m: MarketState, cmd: rc.Decide) -> list[tuple[str, str, An
     ]
 
 
+def _enforced_pledge(m: MarketState, cmd: DecidePledgeEnforcement) -> list[tuple[str, str, Any]]:
+    """An approved enforcement's accounts: the pledgor out (``pledgor``), the lender in
+    (``lender``), as a registry transfer's. A creditor's enforcement does not go past a judicial
+    freeze: a court's freeze (冻结) of the pledgor's account stops every disposal of what it holds,
+    the pledged tonnes included, and the pledgee's priority is then weighed by the court that
+    froze it, which deducts by its own order (司法扣划, reference §10: the registry cooperates
+    with court freezes and transfers by court order), not by the registry on the lender's
+    request. So a frozen pledgor, or a restricted one (it sends nothing), or one the regulator
+    restricted from transfers, is refused until the measure is lifted; a lender that may not
+    receive is refused too. A refused enforcement stays requested (the decision may be made
+    again). Repayment (:class:`RepayPledge`) is not guarded: it releases the tonnes inside the
+    pledgor's own account, nothing leaves it, and the account's status still holds them."""
+    if not cmd.approve:
+        return []
+    rec = pledge_of(m, cmd.pledge_id)
+    if rec is None or rec.status is not PledgeStatus.DEFAULT_PENDING:
+        return []  # the handler names what is wrong
+    t = rec.terms
+    return [(t.pledgor, "pledgor", "out"), (t.lender, "lender", "in")]
+
+
 TRANSFER_GUARDS: dict[type, tuple[str, Moves]] = {
     rc.RequestTransfer: (
         "allowances in a transfer",
@@ -137,6 +160,7 @@ TRANSFER_GUARDS: dict[type, tuple[str, Moves]] = {
         "funds in a withdrawal",
         lambda m, c: [(c.account_id, "account_id", "out")],
     ),
+    DecidePledgeEnforcement: ("allowances in a pledge's enforcement", _enforced_pledge),
 }
 """Commands refused for an account whose status or restriction forbids the move: what the move
 is called in the refusal, and the accounts it moves out of and into."""
@@ -153,6 +177,7 @@ WRAPPERS[AcceptBlockQuote] = (supervision.limit_block_buyer,)  # the buyer withi
 WRAPPERS[sm.UnlinkAccounts] = (supervision.guard_unlink,)  # every account the registry knows
 WRAPPERS[rc.RequestTransfer] = (supervision.limit_transfer_receiver,)  # the receiver's limit
 WRAPPERS[rc.Decide] = (supervision.limit_transfer_receiver,)  # an approved transfer: the same
+WRAPPERS[DecidePledgeEnforcement] = (supervision.limit_transfer_receiver,)  # the lender's limit
 
 CHAINED: dict[type, tuple[Applier, ...]] = {
     LedgerPosted: (

@@ -6,6 +6,11 @@ released; on default, a registry operator asks for the transfer to the lender an
 operator approves it (four-eyes), which moves the tonnes from the pledgor's pledged bucket to
 the lender's available bucket. Only the registry's balances move; the agreement itself is
 recorded in :mod:`openets.supervision.finance` (``MarketState.finance``).
+
+The approved enforcement is a transfer and is guarded as one where the tables are composed
+(:mod:`openets.composition`: the accounts' status and restrictions, the lender's position limit);
+a judicial freeze of the pledgor stops it (the court deducts by its own order). Repayment only
+releases tonnes inside the pledgor's account and is not guarded.
 """
 
 from __future__ import annotations

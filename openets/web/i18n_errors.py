@@ -31,6 +31,8 @@ ZH: dict[str, str] = {
     "errw.exchange": "交易机构",
     "errw.this order": "本笔委托",
     "errw.this transfer": "本次划转",
+    "field.pledgor": "出质人",
+    "field.lender": "质权人",
 }
 
 EN: dict[str, str] = {
@@ -56,4 +58,6 @@ EN: dict[str, str] = {
     "errw.exchange": "exchange",
     "errw.this order": "this order",
     "errw.this transfer": "this transfer",
+    "field.pledgor": "Pledgor",
+    "field.lender": "Lender",
 }
