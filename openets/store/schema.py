@@ -19,7 +19,7 @@ journal = Table(
     "journal",
     metadata,
     Column("seq", BigInteger, primary_key=True, autoincrement=False),
-    Column("cmd_seq", BigInteger, nullable=False, index=True),
+    Column("cmd_seq", BigInteger, nullable=False),
     Column("ts", BigInteger, nullable=False),
     Column("actor", String(128), nullable=False),
     Column("type", String(64), nullable=False),

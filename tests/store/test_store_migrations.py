@@ -14,9 +14,12 @@ from typer.testing import CliRunner
 
 from openets.bootstrap import open_market
 from openets.cli_ops import register
+from openets.domain.identity import make_uscc
+from openets.registry import commands as rc
+from openets.registry.model import SubjectType
 from openets.store import schema
 from openets.store.db import make_engine
-from openets.store.migrate import HEAD, current, script_head, upgrade
+from openets.store.migrate import HEAD, config, current, script_head, upgrade
 
 
 def shape(url: str) -> dict[str, Any]:
@@ -125,3 +128,37 @@ def test_openets_migrate_reports_what_it_did(empty_url: str) -> None:
     second = runner.invoke(ops_app(), ["migrate", "--db", empty_url])
     assert first.exit_code == 0 and f"from revision none to {HEAD}" in first.output
     assert second.exit_code == 0 and "nothing to do" in second.output
+
+
+def journal_indexes(url: str) -> set[str]:
+    eng = create_engine(url)
+    names = {str(i["name"]) for i in inspect(eng).get_indexes("journal")}
+    eng.dispose()
+    return names
+
+
+def test_journal_has_no_cmd_seq_index_and_a_database_that_had_it_opens_the_same(
+    tmp_path: Path,
+) -> None:
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path / 'indexed.db'}"
+    m = open_market(url)
+    for i in range(3):
+        (ev,) = m.engine.submit(
+            rc.OpenAccount(SubjectType.ENTITY, f"e{i}", make_uscc(f"91370000{i:09d}"), "山东"), "op"
+        )
+        m.engine.submit(rc.Issue(ev.account_id, "CEA21", 100 + i, "seed"), "op")
+    live, last = m.state.state_hash(), m.state.last_seq
+    m.engine.journal.close()
+    assert journal_indexes(url) == set()
+    eng = make_engine(url, migrate=False)
+    with eng.begin() as conn:  # the database as revision 0003 left it: with the index
+        command.downgrade(config(conn), "0003")
+    eng.dispose()
+    assert journal_indexes(url) == {"ix_journal_cmd_seq"}
+    again = open_market(url)
+    assert (again.state.state_hash(), again.state.last_seq) == (live, last)
+    assert journal_indexes(url) == set()
+    with make_engine(url).connect() as conn:
+        assert current(conn) == HEAD
