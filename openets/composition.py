@@ -62,6 +62,7 @@ from openets.registry import pledge_service as pledges
 from openets.registry import port as registry_port
 from openets.registry import service as account_requests
 from openets.registry.events import LedgerPosted
+from openets.supervision import funds_watch
 from openets.supervision import messages as sm
 from openets.supervision import reserves_band_service as reserves_band
 from openets.supervision import reserves_service as reserves
@@ -178,6 +179,7 @@ WRAPPERS[sm.UnlinkAccounts] = (supervision.guard_unlink,)  # every account the r
 WRAPPERS[rc.RequestTransfer] = (supervision.limit_transfer_receiver,)  # the receiver's limit
 WRAPPERS[rc.Decide] = (supervision.limit_transfer_receiver,)  # an approved transfer: the same
 WRAPPERS[DecidePledgeEnforcement] = (supervision.limit_transfer_receiver,)  # the lender's limit
+WRAPPERS[funds.ConfirmWithdrawal] = (funds_watch.flag_withdrawal_paid_while_barred,)  # an alert
 
 CHAINED: dict[type, tuple[Applier, ...]] = {
     LedgerPosted: (

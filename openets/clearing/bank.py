@@ -73,6 +73,8 @@ class SimulatedBank:
         return Receipt.RECEIVED
 
     def pay_out(self, account_id: str, amount_fen: int, bank_ref: str) -> Payout:
+        if account_id in self.slow_accounts:
+            return Payout.PENDING
         if account_id in self.failing_accounts:
             return Payout.FAILED
         self.payouts += 1

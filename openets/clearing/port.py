@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openets.clearing.funds import FundBucket, FundPosting, FundsPosted
+from openets.clearing.funds import FundBucket, FundPosting
+from openets.clearing.funds import FundsPosted as FundsPosted
 from openets.domain.messages import Ctx
 from openets.domain.money import format_yuan
 from openets.domain.rejection import Code, Rejection

@@ -128,7 +128,7 @@ def evidence(metrics: dict[str, Any] | None, t: Any) -> str:
             continue
         if name.endswith("_bps"):
             shown = f"{Decimal(value) / 100:,.2f}%"
-        elif name.startswith("close"):
+        elif name.startswith("close") or name.endswith("_fen"):
             shown = f"{Decimal(value) / 100:,.2f}"
         elif name == "side":
             shown = t("side.buy" if value == 1 else "side.sell")

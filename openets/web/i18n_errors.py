@@ -33,6 +33,8 @@ ZH: dict[str, str] = {
     "errw.this transfer": "本次划转",
     "field.pledgor": "出质人",
     "field.lender": "质权人",
+    "detector.withdrawal_paid_while_barred": "账户受限或冻结后银行仍支付的出金",
+    "metric.amount_fen": "出金金额（元）",
 }
 
 EN: dict[str, str] = {
@@ -60,4 +62,6 @@ EN: dict[str, str] = {
     "errw.this transfer": "this transfer",
     "field.pledgor": "Pledgor",
     "field.lender": "Lender",
+    "detector.withdrawal_paid_while_barred": "Withdrawal paid after the account was barred",
+    "metric.amount_fen": "Amount withdrawn (yuan)",
 }

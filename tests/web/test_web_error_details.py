@@ -81,3 +81,11 @@ def test_transfer_over_the_receivers_position_limit_is_worded_in_chinese() -> No
     assert f"账户 {b} 的 {CEA} 持仓将达 1,500,001 吨" in zh
     assert "本次划转 1,000,001 吨），超过持仓限额 1,500,000 吨" in zh
     assert "over its position limit of 1,500,000 t" in en
+
+
+def test_withdrawal_paid_while_barred_alert_is_named_and_its_amount_shown_in_yuan() -> None:
+    zh, en = i18n.translator("zh"), i18n.translator("en")
+    assert zh("detector.withdrawal_paid_while_barred") == "账户受限或冻结后银行仍支付的出金"
+    assert en("detector.withdrawal_paid_while_barred").startswith("Withdrawal paid after")
+    assert errors.evidence({"amount_fen": 4_000_000}, zh) == "出金金额（元） 40,000.00"
+    assert errors.evidence({"amount_fen": 4_000_000}, en) == "Amount withdrawn (yuan) 40,000.00"
