@@ -49,6 +49,7 @@ PATTERNS: tuple[tuple[str, str], ...] = (
         "errd.status_move",
     ),
     (r"account (?P<account>\S+) is (?P<s_status>[a-z]+), it must be active$", "errd.status_active"),
+    (r"account (?P<account>\S+) is restricted from trading$", "errd.restricted_trading"),
     (
         r"account (?P<account>\S+) is restricted from (?P<s_what>trading|transfer) by the "
         r"(?P<s_authority>regulator|exchange) since (?P<since_day>\d{4}-\d\d-\d\d)T"

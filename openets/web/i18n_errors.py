@@ -12,6 +12,7 @@ ZH: dict[str, str] = {
     "errd.status_move": "账户 {account} 当前为“{s_status}”状态，不得{s_role}"
     "（受限账户可转入、不可转出；冻结账户不得转入或转出）",
     "errd.status_active": "账户 {account} 当前为“{s_status}”状态，须为正常状态方可办理",
+    "errd.restricted_trading": "账户 {account} 当前为“受限”状态，不得交易",
     "errd.restricted": "账户 {account} 自 {since_day} {since_time} 起被{s_authority}限制{s_what}"
     "，原因：{reason}",
     "errd.position": "账户 {account} 的 {product} 持仓将达 {q_after} 吨（现持有 {q_held} 吨，"
@@ -41,6 +42,7 @@ EN: dict[str, str] = {
     "errd.status_move": "account {account} is {s_status}, it may not {s_role} "
     "(a restricted account may receive but not send; a frozen one neither)",
     "errd.status_active": "account {account} is {s_status}, it must be active",
+    "errd.restricted_trading": "account {account} is restricted from trading",
     "errd.restricted": "account {account} is restricted from {s_what} by the {s_authority} "
     "since {since_day} {since_time}: {reason}",
     "errd.position": "account {account} would hold {q_after} t of {product} (holds {q_held} t, "

@@ -13,6 +13,8 @@ from openets.registry import commands as rc
 from openets.registry.model import AccountStatus
 from openets.supervision import messages as sm
 from openets.supervision.messages import Authority
+from openets.trading.book import Side
+from openets.trading.commands import PostListing
 from openets.web import errors, i18n
 
 CEA = "CEA19-20"
@@ -89,3 +91,12 @@ def test_withdrawal_paid_while_barred_alert_is_named_and_its_amount_shown_in_yua
     assert en("detector.withdrawal_paid_while_barred").startswith("Withdrawal paid after")
     assert errors.evidence({"amount_fen": 4_000_000}, zh) == "出金金额（元） 40,000.00"
     assert errors.evidence({"amount_fen": 4_000_000}, en) == "Amount withdrawn (yuan) 40,000.00"
+
+
+def test_restricted_account_refused_a_listing_is_worded_in_chinese() -> None:
+    g, a, _ = _market()
+    g.instrument(CEA, "48.00")
+    g.ok(rc.ChangeAccountStatus(a, AccountStatus.RESTRICTED, "court order"))
+    zh, en = _shown(g.rejects(PostListing(a, CEA, Side.SELL, 4800, 10)))
+    assert zh == f"{i18n.ZH['err.ACCOUNT_RESTRICTED']}：账户 {a} 当前为“受限”状态，不得交易"
+    assert en.endswith(f"account {a} is restricted from trading")
