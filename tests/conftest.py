@@ -22,7 +22,8 @@ from pg import (  # noqa: F401  (fixtures and the --db option: tests/pg.py)
 
 # The servers of the API and page tests (tests/api/liveapi.py, tests/web/conftest.py) keep their
 # markets in SQLite files of their own, whatever --db says: the PostgreSQL pass would run those
-# tests the same, so they are marked own_db, but for any that asks for a market of the run's kind.
+# tests the same, so they are marked own_db, but for any that asks for a market of the run's kind
+# and for the modules ON_THE_RUNS_DATABASE (tests/api/conftest.py), whose servers run on it.
 OWN_SQLITE_DIRS = {"api", "web"}
 RUN_KIND_FIXTURES = {"given", "given_db", "given_sqlite", "db_url", "pg_url", "pg_empty_url"}
 
@@ -35,6 +36,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             continue
         module = getattr(item, "module", None)
         if RUN_KIND_FIXTURES & set(getattr(item, "fixturenames", ())) or hasattr(module, "Given"):
+            continue
+        if getattr(module, "ON_THE_RUNS_DATABASE", False):  # tests/api/conftest.py
             continue
         item.add_marker(pytest.mark.own_db)
     # The long tests start first: pytest-xdist hands out tests in this order, so a long test

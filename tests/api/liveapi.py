@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,16 @@ from openets.domain.rejection import Rejection
 from openets.market import MarketState
 
 PASSWORD = "correct-horse-battery"
+
+DB_FACTORY: Callable[[], str] | None = None
+"""Where a new server keeps its market: ``None`` for a SQLite file in the test's directory, or a
+function giving a fresh database URL (set for the modules that run on the run's database, see
+``tests/api/conftest.py``)."""
+
+
+def server_db(path: Path) -> str:
+    """The database URL of a new test server's market (see :data:`DB_FACTORY`)."""
+    return DB_FACTORY() if DB_FACTORY is not None else f"sqlite:///{path / 'market.db'}"
 STAFF = {
     "regop": "registry_operator",
     "regop2": "registry_operator",
@@ -143,7 +153,7 @@ class LiveApi:
 def make_live_api(
     path: Path, *, clock: str = "simulated", settings: Settings | None = None
 ) -> Iterator[LiveApi]:
-    db = f"sqlite:///{path / 'market.db'}"
+    db = server_db(path)
     fast = Passwords(1, 8192, 1)
     for user, role in STAFF.items():
         add_user_to_db(db, user, PASSWORD, role, None, passwords=fast)

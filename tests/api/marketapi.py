@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 from dsl import START
-from liveapi import PASSWORD, STAFF, LiveApi, Participant, fast_settings
+from liveapi import PASSWORD, STAFF, LiveApi, Participant, fast_settings, server_db
 
 from openets.api.app import create_app
 from openets.api.security import Passwords
@@ -42,7 +42,7 @@ def market_server(
     """A live API over a new market of ``preset`` whose simulated clock starts at ``start``
     (``auction_tick_seconds=0``: no automatic auction close, for tests that close by hand;
     ``settings``: more of the server's settings, e.g. ``signing_key``)."""
-    db = f"sqlite:///{path / 'market.db'}"
+    db = server_db(path)
     fast = Passwords(1, 8192, 1)
     for user, role in STAFF.items():
         add_user_to_db(db, user, PASSWORD, role, None, passwords=fast)

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
 
 import httpx
 import pytest
-from liveapi import PASSWORD, LiveApi
+from liveapi import PASSWORD, LiveApi, make_live_api
 
 from openets.client import ApiError, Client
+
+ON_THE_RUNS_DATABASE = True  # on PostgreSQL in the PostgreSQL pass (tests/api/conftest.py)
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
+    with make_live_api(tmp_path_factory.mktemp("api")) as live:
+        yield live
 
 
 def _new_user(api: LiveApi, role: str = "regulator") -> str:

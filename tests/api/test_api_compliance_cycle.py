@@ -19,6 +19,8 @@ import pytest
 from liveapi import PASSWORD, LiveApi, Participant
 from marketapi import error, market_server, ok
 
+ON_THE_RUNS_DATABASE = True  # on PostgreSQL in the PostgreSQL pass (tests/api/conftest.py)
+
 PRE_T, FINAL_T, OBLIGATION_T = 602_700, 943_180, 939_200
 
 

@@ -29,6 +29,8 @@ from openets.bootstrap import new_state
 from openets.engine import snapshot as snapshots
 from openets.ops.verify import replay_market, verify_market
 
+ON_THE_RUNS_DATABASE = True  # on PostgreSQL in the PostgreSQL pass (tests/api/conftest.py)
+
 PRODUCT = "CEA19-20"
 A_PRE, A_FINAL, A_OBLIGATION = 554_831, 880_683, 905_000
 B_PRE, B_FINAL, B_OBLIGATION = 137_200, 117_600, 117_600

@@ -6,14 +6,23 @@ the field, and changes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from liveapi import LiveApi
+from liveapi import LiveApi, make_live_api
 
 from openets.client import ApiError
 from openets.registry import commands as rc
 from openets.registry.model import AccountStatus
+
+ON_THE_RUNS_DATABASE = True  # on PostgreSQL in the PostgreSQL pass (tests/api/conftest.py)
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
+    with make_live_api(tmp_path_factory.mktemp("api")) as live:
+        yield live
 
 CEA = "CEA21"
 

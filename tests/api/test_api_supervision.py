@@ -10,6 +10,8 @@ import pytest
 from liveapi import LiveApi
 from marketapi import at, error, instrument, listed, listing, market_server, ok, take
 
+ON_THE_RUNS_DATABASE = True  # on PostgreSQL in the PostgreSQL pass (tests/api/conftest.py)
+
 DAY = "2021-07-16"
 
 

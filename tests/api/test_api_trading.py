@@ -23,6 +23,8 @@ from marketapi import (
     take,
 )
 
+ON_THE_RUNS_DATABASE = True  # on PostgreSQL in the PostgreSQL pass (tests/api/conftest.py)
+
 
 @pytest.fixture(scope="module")
 def mapi(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
