@@ -111,7 +111,10 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=150, help="orders per client per run")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--profile", default=None)
+    ap.add_argument("--quick", action="store_true", help="one short run (run_all.py --quick)")
     args = ap.parse_args()
+    if args.quick:
+        args.rounds, args.runs = 30, 1
     with tempfile.TemporaryDirectory() as tmp, market_server(Path(tmp)) as live:
         at(live, "10:00")
         code = instrument(live)
