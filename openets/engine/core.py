@@ -53,7 +53,7 @@ def bind_applier(applier: Applier, m: MarketState) -> Callable[[Any], None]:
     return partial(applier, m)
 
 
-def _replay_step(
+def replay_step(
     type_name: str, appliers: dict[type, Applier], st: MarketState
 ) -> tuple[Callable[[Any], Any], Callable[[Any], Any], Callable[[Any], None]]:
     """One event type's payload decoders (fast, fallback) and its applier bound to ``st``."""
@@ -296,15 +296,11 @@ class Engine:
     def replay_into(self, st: MarketState, records: Iterable[Sequence[Any]]) -> int:
         """Apply ``records`` (Records, or row tuples of the same columns) to ``st``.
 
-        Replay builds the state's long-lived objects by the million and frees none of them:
-        the cyclic garbage collector, which would walk them again and again as they pile up,
-        is paused meanwhile (reference counting still frees what replay drops). The id counters
-        only rise, so the last value each command recorded is the one to observe, once.
+        Within :func:`replay.replaying`: the cyclic garbage collector paused, the id counters
+        observed once at the end.
         """
         appliers = self.appliers
         loads = orjson.loads
-        moved: dict[str, int] = {}
-        update = moved.update
         by_type: dict[
             str, tuple[Callable[[Any], Any], Callable[[Any], Any], Callable[[Any], None]]
         ] = {}
@@ -312,16 +308,15 @@ class Engine:
         invalid = msgspec.ValidationError
         n = 0
         last: Sequence[Any] | None = None
-        paused = gc.isenabled()
-        gc.disable()
-        try:
+        with replay.replaying(st) as moved:
+            update = moved.update
             # Records are read by position (a Record or a plain row tuple of the same columns).
             for r in records:
                 if r[6]:
                     update(loads(r[6]))
                 step = get(r[4])
                 if step is None:
-                    step = by_type[r[4]] = _replay_step(r[4], appliers, st)
+                    step = by_type[r[4]] = replay_step(r[4], appliers, st)
                 # Decoded and applied here rather than in a function per type: a call less
                 # per event. The fast decoder refuses what the fallback reads (codec).
                 try:
@@ -331,12 +326,6 @@ class Engine:
                 step[2](ev)
                 last = r
                 n += 1
-        finally:
-            if paused:
-                gc.enable()
-            observe = st.ids.observe
-            for k, v in moved.items():
-                observe(k, v)
         if last is not None:
             st.last_seq, st.last_cmd_seq, st.last_ts, st.last_hash = (
                 last[0],

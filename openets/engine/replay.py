@@ -15,15 +15,14 @@ journaled for each. ``tests/engine/test_engine_replay_chunks.py`` holds the two 
 
 from __future__ import annotations
 
+import contextlib
 import gc
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
 from typing import Any, NamedTuple
 
 import msgspec
 
-from openets.domain.messages import EVENT_TYPES
-from openets.engine import codec
 from openets.market import Applier, MarketState
 
 
@@ -76,6 +75,25 @@ _id_objects = msgspec.json.Decoder(list[dict[str, int]]).decode
 Step = tuple[Callable[[Any], Any], Callable[[Any], Any], Callable[[Any], None]]
 
 
+@contextlib.contextmanager
+def replaying(st: MarketState) -> Iterator[dict[str, int]]:
+    """Replay's surroundings, for both replays: the cyclic garbage collector paused (replay
+    builds long-lived objects by the million and frees none), and the id counters the replay
+    collects in the yielded dict observed once at the end (they only rise: the last value
+    journaled for each is its value)."""
+    moved: dict[str, int] = {}
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield moved
+    finally:
+        if paused:
+            gc.enable()
+        observe = st.ids.observe
+        for k, v in moved.items():
+            observe(k, v)
+
+
 def replay_chunks(
     appliers: dict[type, Applier], st: MarketState, chunks: Iterable[ReplayChunk]
 ) -> int:
@@ -85,17 +103,14 @@ def replay_chunks(
     counters are observed once at the end (they only rise: the last value journaled for each
     is its value), and the state's last seq, cmd_seq, time and hash are the last record's.
     """
-    from openets.engine.core import bind_applier
+    from openets.engine.core import replay_step
 
     steps: dict[str, Step] = {}
     invalid = msgspec.ValidationError
-    moved: dict[str, int] = {}
-    update = moved.update
     n = 0
     last: tuple[int, int, int, str] | None = None
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with replaying(st) as moved:
+        update = moved.update
         for chunk in chunks:
             names = chunk.types.split(",")
             raws = _raws(chunk.payloads)
@@ -105,8 +120,7 @@ def replay_chunks(
                     f"{len(names)} types and {len(raws)} payloads"
                 )
             for name in set(names).difference(steps):
-                fast, slow = codec.payload_decoders(name)
-                steps[name] = (fast, slow, bind_applier(appliers[EVENT_TYPES[name]], st))
+                steps[name] = replay_step(name, appliers, st)
             # Each event decoded and applied at once, while its payload and objects are in
             # the cache (decoding a chunk whole, then applying it, measured slower).
             get = steps.__getitem__
@@ -121,15 +135,9 @@ def replay_chunks(
                 update(chain.from_iterable(map(dict.items, _id_objects(b"[%s]" % chunk.ids))))
             n += chunk.size
             last = chunk.last
-    finally:
-        if paused:
-            gc.enable()
-        observe = st.ids.observe
-        for k, v in moved.items():
-            observe(k, v)
     if last is not None:
         st.last_seq, st.last_cmd_seq, st.last_ts, st.last_hash = last
     return n
 
 
-__all__ = ["ReplayChunk", "chunks_of", "replay_chunks"]
+__all__ = ["ReplayChunk", "chunks_of", "replay_chunks", "replaying"]
