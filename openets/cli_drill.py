@@ -20,6 +20,11 @@ def register(app: typer.Typer) -> None:
             help="instead: kill -9 the PostgreSQL primary under load and fail over to its "
             "synchronous standby (three throwaway local clusters)",
         ),
+        db: str = typer.Option(
+            "",
+            help="an empty database to drill on (e.g. a PostgreSQL URL); default a temporary "
+            "SQLite file",
+        ),
         seconds: float = typer.Option(2.0, help="--failover: seconds of load before the kill"),
         durable: bool = typer.Option(False, help="--failover: clusters with fsync on"),
         spare: bool = typer.Option(
@@ -29,7 +34,7 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Start ``openets serve``, load it over HTTP, kill -9 it, check nothing acknowledged
-        was lost; repeat. Loopback only, on a temporary SQLite file. With ``--failover``: the
+        was lost; repeat. Loopback only, on a temporary SQLite file (or the empty database ``--db``). With ``--failover``: the
         PostgreSQL primary is killed instead, its standby promoted and the server pointed at it
         (see docs/operations.md); exit status 1 when an acknowledged command is missing or
         a check fails, 2 when the drill cannot run."""
@@ -54,5 +59,10 @@ def register(app: typer.Typer) -> None:
         from openets.ops.drill import run
 
         with tempfile.TemporaryDirectory() as tmp:
-            for line in run(rounds, Path(tmp), seed):
+            try:
+                lines = run(rounds, Path(tmp), seed, db=db or None)
+            except ValueError as exc:  # a database that is not empty
+                print(f"error: {exc}", file=sys.stderr)
+                raise typer.Exit(2) from exc
+            for line in lines:
                 print(line, flush=True)

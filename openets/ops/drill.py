@@ -215,6 +215,20 @@ def client_loop(
             time.sleep(0.05)  # the server is gone (killed): stop soon
 
 
+def check_empty(db: str) -> None:
+    """The drill kills servers on purpose: it refuses a database that already holds a market."""
+    j = SqlJournal(make_engine(db))
+    try:
+        seq = j.last()[0]
+    finally:
+        j.close()
+    if seq:
+        raise ValueError(
+            f"db: {db.split('@')[-1]} already holds a journal of {seq} events; the drill "
+            "needs an empty database (it seeds a market of its own and kills its server)"
+        )
+
+
 def journal_ids(db: str) -> tuple[set[str], set[str], set[str], str | None]:
     j = SqlJournal(make_engine(db))
     deposits, listings, trades = set(), set(), set()
@@ -233,9 +247,18 @@ def journal_ids(db: str) -> tuple[set[str], set[str], set[str], str | None]:
     return deposits, listings, trades, problem
 
 
-def run(rounds: int, workdir: Path, seed_: int = 1, clients: int = N_TRADERS) -> list[str]:
-    """Run the rounds; returns one line per round (raises AssertionError on a lost command)."""
-    db = f"sqlite:///{workdir / 'crash.db'}"
+def run(
+    rounds: int, workdir: Path, seed_: int = 1, clients: int = N_TRADERS, db: str | None = None
+) -> list[str]:
+    """Run the rounds; returns one line per round (raises AssertionError on a lost command).
+
+    ``db``: the market's database (an empty one: the drill seeds its own market; a PostgreSQL
+    database drills the server as it runs there); by default a SQLite file in ``workdir``.
+    """
+    if db is None:
+        db = f"sqlite:///{workdir / 'crash.db'}"
+    else:
+        check_empty(db)
     accounts = seed(db)
     rng = random.Random(seed_)
     report = []
