@@ -33,7 +33,7 @@ def test_kill_9_of_the_server_on_postgresql_loses_no_acknowledged_command(
 def test_the_drill_refuses_a_database_that_already_holds_a_market(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'market.db'}"
     seed(db)
-    with pytest.raises(ValueError, match="db: .*already holds a journal of .* events"):
+    with pytest.raises(ValueError, match=r"db: .*already holds a journal of .* events"):
         run(rounds=1, workdir=tmp_path, db=db)
 
 
