@@ -36,8 +36,8 @@ def register(app: typer.Typer) -> None:
         """Start ``openets serve``, load it over HTTP, kill -9 it, check nothing acknowledged
         was lost; repeat. Loopback only, on a temporary SQLite file (or the empty database
         ``--db``). With ``--failover``: the PostgreSQL primary is killed instead, its standby
-        promoted and the server pointed at it (see docs/operations.md); exit status 1 when an acknowledged command is missing or
-        a check fails, 2 when the drill cannot run."""
+        promoted and the server pointed at it (see docs/operations.md); exit status 1 when an
+        acknowledged command is missing or a check fails, 2 when the drill cannot run."""
         if failover:
             from openets.ops.failover import drill as run_failover
 
