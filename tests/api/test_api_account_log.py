@@ -16,6 +16,8 @@ from openets.engine.journal import MemoryJournal, Record
 from openets.trading.book import Side
 from openets.trading.events import Event, ListingCancelled, ListingPosted, TradeExecuted
 
+ON_THE_RUNS_DATABASE = True  # on PostgreSQL in the PostgreSQL pass (tests/api/conftest.py)
+
 T0 = 1_626_400_800_000_000
 
 

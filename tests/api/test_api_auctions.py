@@ -12,6 +12,8 @@ import pytest
 from liveapi import LiveApi, Participant
 from marketapi import at, error, funds, holding, instrument, market_server, ok
 
+ON_THE_RUNS_DATABASE = True  # on PostgreSQL in the PostgreSQL pass (tests/api/conftest.py)
+
 
 @pytest.fixture(scope="module")
 def aapi(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:

@@ -12,6 +12,8 @@ from dsl import fresh_resident_id
 from liveapi import PASSWORD, LiveApi, Participant
 from marketapi import error, listed, listing, market_server, ok, take
 
+ON_THE_RUNS_DATABASE = True  # on PostgreSQL in the PostgreSQL pass (tests/api/conftest.py)
+
 DAY = "2025-03-03"  # a Monday
 
 

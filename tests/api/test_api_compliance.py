@@ -31,6 +31,8 @@ from openets.compliance.service import IssueAllocation, ProvinceBudget
 from openets.compliance.state import SYSTEM_ACTOR, ReportLine
 from openets.registry.handlers import PROVINCES
 
+ON_THE_RUNS_DATABASE = True  # on PostgreSQL in the PostgreSQL pass (tests/api/conftest.py)
+
 NATIONAL, VERIFIER = "reg-cn", "ver-1"
 OBLIGATION_T = 939_200
 FINAL_T = 943_180

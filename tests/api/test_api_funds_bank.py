@@ -9,6 +9,8 @@ from liveapi import LiveApi
 from openets.clearing import funds
 from openets.client import ApiError
 
+ON_THE_RUNS_DATABASE = True  # on PostgreSQL in the PostgreSQL pass (tests/api/conftest.py)
+
 
 def test_deposit_of_the_largest_money_string_is_over_the_per_transaction_limit(
     api: LiveApi,

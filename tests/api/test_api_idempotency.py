@@ -11,6 +11,8 @@ from sqlalchemy import select
 
 from openets.store import schema
 
+ON_THE_RUNS_DATABASE = True  # on PostgreSQL in the PostgreSQL pass (tests/api/conftest.py)
+
 
 def _key() -> str:
     return f"k-{secrets.token_hex(8)}"

@@ -11,6 +11,8 @@ import pytest
 from liveapi import LiveApi, Participant
 from marketapi import at, error, holding, instrument, listed, market_server, ok, take
 
+ON_THE_RUNS_DATABASE = True  # on PostgreSQL in the PostgreSQL pass (tests/api/conftest.py)
+
 ACCOUNT_KEYS = {"account_id", "buyer", "seller", "account", "requester"}
 
 

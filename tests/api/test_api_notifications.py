@@ -15,6 +15,8 @@ import pytest
 from liveapi import LiveApi, fast_settings, make_live_api
 from marketapi import at, error, instrument, listed, market_server, ok, take
 
+ON_THE_RUNS_DATABASE = True  # on PostgreSQL in the PostgreSQL pass (tests/api/conftest.py)
+
 
 @pytest.fixture(scope="module")
 def mapi(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:

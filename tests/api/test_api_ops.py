@@ -11,6 +11,8 @@ from liveapi import LiveApi, make_live_api
 from openets.client import ApiError
 from openets.domain.clock import parse_iso
 
+ON_THE_RUNS_DATABASE = True  # on PostgreSQL in the PostgreSQL pass (tests/api/conftest.py)
+
 
 def test_clock_shows_the_simulated_time(api: LiveApi) -> None:
     c = api.anon().clock()

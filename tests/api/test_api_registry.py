@@ -12,6 +12,8 @@ from liveapi import LiveApi
 from openets.client import ApiError, Client
 from openets.registry.model import SystemRole
 
+ON_THE_RUNS_DATABASE = True  # on PostgreSQL in the PostgreSQL pass (tests/api/conftest.py)
+
 
 def _fails(fn: Any, *args: Any, **kw: Any) -> ApiError:
     with pytest.raises(ApiError) as exc:

@@ -11,6 +11,8 @@ from liveapi import LiveApi, make_live_api
 
 from openets.api.statements import statement_lines
 
+ON_THE_RUNS_DATABASE = True  # on PostgreSQL in the PostgreSQL pass (tests/api/conftest.py)
+
 
 @pytest.fixture
 def api(tmp_path: Path) -> Iterator[LiveApi]:

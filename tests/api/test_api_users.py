@@ -15,6 +15,8 @@ from openets.client import ApiError, Client
 from openets.identity.model import UserStatus
 from openets.registry.model import Bucket
 
+ON_THE_RUNS_DATABASE = True  # on PostgreSQL in the PostgreSQL pass (tests/api/conftest.py)
+
 
 def _person() -> dict[str, str]:
     return {"name": "李四", "id_number": secrets.token_hex(9).upper()}
