@@ -11,22 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from openets.compliance.units_csv import COLUMNS
 from openets.sim.population import Entity, Population
 from openets.sim.population_geo import province_by_code
 
-UNITS_COLUMNS: tuple[str, ...] = (
-    "entity_id",
-    "unit_id",
-    "category",
-    "capacity_mw",
-    "cooling",
-    "supply_mwh",
-    "heat_gj",
-    "heat_ratio",
-    "load_factor",
-    "prior_supply_mwh",
-    "prior_heat_gj",
-)
+UNITS_COLUMNS = COLUMNS  # the columns `openets allocate --units` reads: one definition
 
 ENTITIES_COLUMNS: tuple[str, ...] = (
     "entity_id",
