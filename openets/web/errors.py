@@ -3,22 +3,27 @@
 The API answers ``{code, message, field}`` with the message in English (for logs and API
 users). A page shows the code's label in its language and, where the message matches one of
 :data:`PATTERNS`, the figures of the message worded in that language: money in yuan with
-thousands separators, tonnes with separators. A message that matches none is shown in Chinese
-as the label and the field's name only (the English text stays in the element's title); in
-English as the label and the message, any ``N fen`` turned into yuan. The same patterns run in
-the page script (``static/app.js``) for the errors of commands sent from the browser.
+thousands separators, tonnes with separators. Every other refusal the engine
+can word has a Chinese form by its message's shape (:data:`SHAPES`, from
+:mod:`openets.web.i18n_refusals`); a message of no known shape is shown in Chinese with the label
+(the rule), the field's name and the value the message names, the English message staying in
+the element's title. In English a
+page shows the label and the message, any ``N fen`` turned into yuan. The same patterns and shapes
+run in the page script (``static/app.js``) for the errors of commands sent from the browser.
 
 Group names carry the kind of figure: ``f_`` fen (shown in yuan), ``y_`` yuan, ``q_`` tonnes,
-``s_`` an English word of the message (a status, a direction…) worded by its ``errw.`` entry.
+``s_`` an English word of the message (a status, a direction…) worded by its ``errw.`` entry,
+``w_`` a value of a shape: worded by its ``errw.`` or ``field.`` entry when it has one.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 from typing import Any
 
-from openets.web import i18n
+from openets.web import i18n, i18n_refusals, i18n_refusals_more
 
 PATTERNS: tuple[tuple[str, str], ...] = (
     (
@@ -66,6 +71,47 @@ PATTERNS: tuple[tuple[str, str], ...] = (
 )
 _COMPILED = tuple((re.compile(p), key) for p, key in PATTERNS)
 _FEN = re.compile(r"(-?\d+) fen\b")
+_SLOT = re.compile(r"\{(\w+)\}")
+_TONNES = re.compile(r" t(?![\w-])")
+
+REFUSALS_ZH: dict[str, str] = {**i18n_refusals.ZH, **i18n_refusals_more.ZH}
+"""Every refusal's shape (the English message, ``{}`` where a value goes) and its Chinese form."""
+
+
+def shape_pattern(shape: str) -> tuple[str, list[str]]:
+    """The regular expression a shape's messages match in full, and its groups' names in order:
+    ``f_N`` a value followed by ``fen``, ``q_N`` one followed by ``t``, ``w_N`` any other."""
+    parts = shape.replace("{{", "\x00").replace("}}", "\x01").split("{}")
+    rx, names = "^", []
+    for i, lit in enumerate(parts):
+        rx += re.escape(lit.replace("\x00", "{").replace("\x01", "}"))
+        if i == len(parts) - 1:
+            break
+        after = parts[i + 1]
+        if after.startswith(" fen"):
+            name, body = f"f_{i}", r"-?\d+"
+        elif _TONNES.match(after):
+            name, body = f"q_{i}", r"[+-]?\d[\d,]*"
+        else:
+            name, body = f"w_{i}", r"[\s\S]+?"
+        names.append(name)
+        rx += f"(?P<{name}>{body})"
+    return rx + "$", names
+
+
+def _shapes() -> tuple[tuple[str, str], ...]:
+    out = []
+    for shape, zh in REFUSALS_ZH.items():
+        rx, names = shape_pattern(shape)
+        tpl = _SLOT.sub(lambda m, names=names: "{" + names[int(m.group(1))] + "}", zh)  # type: ignore[misc]
+        out.append((len(shape) - 2 * len(names), rx, tpl))
+    # the most specific shape first: the one with the most words of its own
+    return tuple((rx, tpl) for _, rx, tpl in sorted(out, key=lambda x: -x[0]))
+
+
+SHAPES: tuple[tuple[str, str], ...] = _shapes()
+"""Each shape's expression and Chinese form (``{f_0}``… naming the groups), most specific first."""
+_SHAPES_COMPILED = tuple((re.compile(rx), tpl) for rx, tpl in SHAPES)
 
 
 def _yuan(fen: str) -> str:
@@ -78,20 +124,67 @@ def _figure(name: str, value: str, lang: str) -> str:
     if name.startswith("y_"):
         return f"{Decimal(value.replace(',', '')):,.2f}"
     if name.startswith("q_"):
-        return f"{int(value):,}"
+        sign = "+" if value.startswith("+") else ""
+        return f"{sign}{int(value.replace(',', '')):,}"
     if name.startswith("s_"):
         return i18n.translate(lang, f"errw.{value}", default=value)
+    if name.startswith("w_"):
+        word = i18n.translate(lang, f"errw.{value}", default="")
+        return word or i18n.translate(lang, f"field.{value}", default=value)
     return value
 
 
+def _fill(tpl: str, figures: dict[str, str]) -> str:
+    return _SLOT.sub(lambda m: figures.get(m.group(1), m.group(0)), tpl)
+
+
 def detail(lang: str, message: str) -> str | None:
-    """The message's figures worded in ``lang``, if it matches a known pattern."""
+    """The message's figures worded in ``lang``, if it matches a known pattern (or, in Chinese,
+    a known shape)."""
     for rx, key in _COMPILED:
         m = rx.search(message)
         if m:
             figures = {k: _figure(k, v, lang) for k, v in m.groupdict().items()}
             return i18n.translate(lang, key, **figures)
+    if lang != "zh":
+        return None
+    for srx, tpl in _SHAPES_COMPILED:
+        m = srx.match(message)
+        if m:
+            return _fill(tpl, {k: _figure(k, v, lang) for k, v in m.groupdict().items()})
     return None
+
+
+_QUOTED_OR_NUMBER = re.compile(r"'([^']*)'|\"([^\"]*)\"|(-?\d[\d,.]*)")
+
+
+def message_value(message: str) -> str | None:
+    """The value a message names: what follows its last ``was`` (or ``were``), else its first
+    quoted text or number."""
+    at = max(message.rfind(" was "), message.rfind(" were "))
+    if at >= 0:
+        return message[message.index(" ", at + 1) + 1 :].rstrip(".")
+    m = _QUOTED_OR_NUMBER.search(message)
+    return next(g for g in m.groups() if g is not None) if m else None
+
+
+def field_name(lang: str, field: str) -> str:
+    """A field's name in ``lang`` (``items[0].product`` by its last part), else the field."""
+    for key in (field, re.sub(r"\[\d+\]", "", field), field.rsplit(".", 1)[-1]):
+        name = i18n.translate(lang, f"field.{key}", default="")
+        if name:
+            return name
+    return field
+
+
+def unknown_zh(label: str, field: str | None, message: str) -> str:
+    """A refusal of no known shape in Chinese: the rule (the code's label), the field and the
+    value the message names (the English message stays in the element's title)."""
+    where = f"字段“{field_name('zh', field)}”" if field else ""
+    value = message_value(message)
+    if value is not None:
+        where += f"的取值 {value} " if field else f"取值 {value} "
+    return f"{label}：{where}不符合“{label}”的规则"
 
 
 def english_yuan(message: str) -> str:
@@ -111,14 +204,29 @@ def localise(lang: str, err: dict[str, Any] | None) -> str:
         return f"{label}：{found}" if lang == "zh" else f"{label}: {found}"
     if lang == "zh":
         field = err.get("field")
-        name = i18n.translate(lang, f"field.{field}", default="") if field else ""
-        return f"{label}（{name}）" if name else label
+        return unknown_zh(label, str(field) if field else None, message)
     return f"{label}: {english_yuan(message)}" if message else label
 
 
 def js_patterns() -> list[list[str]]:
     """The patterns for the page script (JavaScript spells named groups ``(?<name>…)``)."""
     return [[p.replace("(?P<", "(?<"), key] for p, key in PATTERNS]
+
+
+_JS_SHAPES: dict[str, str] = {}
+
+
+def js_shapes(lang: str) -> str:
+    """The shapes for the page script in ``lang`` as JSON, each ``[expression, "", form]`` (none
+    in English, where the message is the English form); the script fetches them once a page is
+    loaded (``/i18n/refusals/{lang}.json``), the page itself carrying only :func:`js_patterns`."""
+    found = _JS_SHAPES.get(lang)
+    if found is None:
+        shapes = [[rx.replace("(?P<", "(?<"), "", tpl] for rx, tpl in SHAPES]
+        if lang != "zh":
+            shapes = []
+        found = _JS_SHAPES[lang] = json.dumps(shapes, ensure_ascii=False)
+    return found
 
 
 def evidence(metrics: dict[str, Any] | None, t: Any) -> str:

@@ -283,11 +283,21 @@ def mount(app: FastAPI, services: Services) -> Web:
     async def fragment(request: Request, name: str) -> Response:
         return await web.fragment(request, name)
 
+    async def refusals(request: Request, code: str) -> Response:
+        if code not in i18n.LANGS:
+            return Response(status_code=404)
+        return Response(
+            errors.js_shapes(code),
+            media_type="application/json",
+            headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"},
+        )
+
     routes: list[tuple[str, Callable[..., Any]]] = [
         ("/", home),
         ("/login", login),
         ("/lang/{code}", lang),
         ("/frag/{name}", fragment),
+        ("/i18n/refusals/{code}.json", refusals),
     ]
 
     async def swagger(request: Request) -> Response:

@@ -5,8 +5,14 @@ the account, the status or measure, and the figures, in Chinese as in English.""
 
 from __future__ import annotations
 
+import ast
+import re
+from pathlib import Path
+from typing import Any
+
 from dsl import Given
 
+import openets
 from openets.clearing import funds
 from openets.domain.rejection import Code, Rejection
 from openets.registry import commands as rc
@@ -40,6 +46,221 @@ def test_every_rejection_code_has_a_worded_message_in_both_languages() -> None:
     words = {k for k in i18n.ZH if k.startswith("errw.")}
     for key in details | words:
         assert i18n.ZH.get(key) and i18n.EN.get(key), key
+    # every message shape a Rejection of the engine can carry has a worded Chinese form that
+    # names each of its values; the English form is the message itself
+    shapes = refusal_shapes()
+    assert len(shapes) > 300
+    unworded = sorted(set(shapes) - set(errors.REFUSALS_ZH))
+    assert unworded == [], [(s, shapes[s]) for s in unworded]
+    for shape in shapes:
+        zh = errors.REFUSALS_ZH[shape]
+        n = len(errors.shape_pattern(shape)[1])
+        assert sorted(set(re.findall(r"\{(\d+)\}", zh)), key=int) == [str(i) for i in range(n)], (
+            shape,
+            zh,
+        )
+        assert re.search(r"[\u4e00-\u9fff]", zh), shape
+        message = _sample(shape)
+        err = {"code": "INVALID_FIELD", "message": message, "field": "quantity"}
+        assert errors.detail("zh", message) is not None, (shape, message)
+        shown = errors.localise("zh", err)
+        assert "不符合" not in shown and message not in shown, (shape, shown)
+        en = errors.localise("en", err)
+        assert en.startswith(i18n.EN["err.INVALID_FIELD"] + ": "), (shape, en)
+        assert en.endswith(errors.english_yuan(message)) or errors.detail("en", message), shape
+
+
+def test_a_refusal_of_no_known_shape_names_the_field_the_value_and_the_rule_in_chinese() -> None:
+    err = {"code": "TICK_SIZE", "message": "odd rule of a later release, was 12", "field": "price"}
+    zh = errors.localise("zh", err)
+    label = i18n.ZH["err.TICK_SIZE"]
+    assert zh == f"{label}：字段“{i18n.ZH['field.price']}”的取值 12 不符合“{label}”的规则"
+    quoted = {"code": "INVALID_FIELD", "message": "'x-1' is odd", "field": "items[2].product"}
+    assert f"字段“{i18n.ZH['field.product']}”的取值 x-1 " in errors.localise("zh", quoted)
+    assert errors.localise("en", err).endswith("odd rule of a later release, was 12")
+
+
+def _sample(shape: str) -> str:
+    """A message of ``shape``: money and tonnes as numbers, other values as a word."""
+    parts = shape.replace("{{", "\x00").replace("}}", "\x01").split("{}")
+    out = parts[0]
+    for i, lit in enumerate(parts[1:]):
+        out += "12345" if lit.startswith((" fen", " t")) else f"V{i}"
+        out += lit
+    return out.replace("\x00", "{").replace("\x01", "}")
+
+
+# --- every message shape of the engine, read from its source ---------------------------------
+# A message is an f-string or a text, or a name bound to one (in the function, by a function
+# returning ``str | None``, by an exception of :data:`_EXC_MESSAGE_ARG`, or by the callers'
+# arguments); ``{}`` stands for each value the message carries.
+
+_EXC_MESSAGE_ARG = {"ProductCodeError": 0, "WhenError": 0}
+Shape = list[str | None]
+
+
+class _Source:
+    def __init__(self, root: Path) -> None:
+        self.mods: dict[Path, ast.Module] = {}
+        self.par: dict[ast.AST, ast.AST] = {}
+        self.defs: dict[str, list[Any]] = {}
+        self.raises: dict[str, list[ast.Call]] = {}
+        self.calls: dict[str, list[ast.Call]] = {}
+        for p in sorted(root.rglob("*.py")):
+            tree = self.mods[p] = ast.parse(p.read_text(encoding="utf-8"))
+            for n in ast.walk(tree):
+                for c in ast.iter_child_nodes(n):
+                    self.par[c] = n
+                if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef):
+                    self.defs.setdefault(n.name, []).append(n)
+                if isinstance(n, ast.Call) and (name := _called(n)):
+                    self.calls.setdefault(name, []).append(n)
+                exc = n.exc if isinstance(n, ast.Raise) else None
+                if isinstance(exc, ast.Call) and isinstance(exc.func, ast.Name):
+                    self.raises.setdefault(exc.func.id, []).append(exc)
+
+    def fn_of(self, node: ast.AST) -> Any:
+        while node in self.par:
+            node = self.par[node]
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                return node
+        return None
+
+    def shapes(self, e: ast.AST, depth: int = 0) -> list[Shape]:
+        if depth > 8:
+            return [[None]]
+        if isinstance(e, ast.Constant) and isinstance(e.value, str):
+            return [[e.value]]
+        if isinstance(e, ast.JoinedStr):
+            outs: list[Shape] = [[]]
+            for v in e.values:
+                sub: list[Shape] = [[None]]
+                if isinstance(v, ast.Constant):
+                    sub = [[v.value]]
+                elif (
+                    isinstance(v, ast.FormattedValue)
+                    and isinstance(v.value, ast.Name)
+                    and v.conversion == -1
+                    and v.format_spec is None
+                ):
+                    sub = self.name(v.value.id, v, depth) or [[None]]
+                outs = [o + s for o in outs for s in sub]
+            return outs
+        if isinstance(e, ast.BinOp) and isinstance(e.op, ast.Add) and any(
+            isinstance(x, ast.JoinedStr) or _is_text(x) for x in (e.left, e.right)
+        ):
+            lefts, rights = self.shapes(e.left, depth + 1), self.shapes(e.right, depth + 1)
+            return [a + b for a in lefts for b in rights]
+        if isinstance(e, ast.IfExp):
+            return self.shapes(e.body, depth + 1) + self.shapes(e.orelse, depth + 1)
+        if isinstance(e, ast.Name):
+            return self.name(e.id, e, depth) or [[None]]
+        if isinstance(e, ast.Call):
+            if isinstance(e.func, ast.Name) and e.func.id == "str" and len(e.args) == 1:
+                return self.shapes(e.args[0], depth + 1)
+            return self.returns(e, depth) or [[None]]
+        return [[None]]
+
+    def name(self, name: str, at: ast.AST, depth: int) -> list[Shape] | None:  # noqa: C901
+        fn = self.fn_of(at)
+        if fn is None:
+            return None
+        best: ast.Assign | None = None
+        line = getattr(at, "lineno", 0)
+        for n in ast.walk(fn):
+            if (
+                isinstance(n, ast.Assign)
+                and n.lineno < line
+                and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)
+                and (best is None or n.lineno > best.lineno)
+            ):
+                best = n
+        if best is not None:
+            v = best.value
+            if isinstance(v, ast.Call):
+                return self.returns(v, depth)
+            if isinstance(v, ast.Constant | ast.JoinedStr | ast.IfExp | ast.BinOp | ast.Name):
+                return self.shapes(v, depth + 1)
+            return None
+        for n in ast.walk(fn):
+            if isinstance(n, ast.ExceptHandler) and n.name == name and n.type is not None:
+                return self.raised(n.type, depth)
+        params = [a.arg for a in fn.args.posonlyargs + fn.args.args]
+        if name not in params + [a.arg for a in fn.args.kwonlyargs]:
+            return None
+        whole = not isinstance(at, ast.FormattedValue)
+        out: list[Shape] = []
+        for call in self.calls.get(fn.name, []):
+            arg = next((k.value for k in call.keywords if k.arg == name), None)
+            if arg is None and name in params:
+                i = params.index(name) - (1 if params[0] in ("self", "cls") else 0)
+                if 0 <= i < len(call.args) and not any(
+                    isinstance(a, ast.Starred) for a in call.args
+                ):
+                    arg = call.args[i]
+            if arg is None:
+                continue
+            if not whole and not (_is_text(arg) and arg.value):  # type: ignore[attr-defined]
+                return None
+            out.extend(self.shapes(arg, depth + 1))
+        return out or None
+
+    def returns(self, call: ast.Call, depth: int) -> list[Shape] | None:
+        out: list[Shape] = []
+        for d in self.defs.get(_called(call) or "", []):
+            if d.returns is None or ast.unparse(d.returns) != "str | None":
+                continue
+            for n in ast.walk(d):
+                if (
+                    isinstance(n, ast.Return)
+                    and n.value is not None
+                    and self.fn_of(n) is d
+                    and not (isinstance(n.value, ast.Constant) and n.value.value is None)
+                ):
+                    out.extend(self.shapes(n.value, depth + 1))
+        return out or None
+
+    def raised(self, types: ast.expr, depth: int) -> list[Shape] | None:
+        out: list[Shape] = []
+        for t in types.elts if isinstance(types, ast.Tuple) else [types]:
+            idx = _EXC_MESSAGE_ARG.get(t.id) if isinstance(t, ast.Name) else None
+            if idx is None:
+                return None
+            for call in self.raises.get(t.id, []):  # type: ignore[attr-defined]
+                if len(call.args) > idx:
+                    out.extend(self.shapes(call.args[idx], depth + 1))
+        return out or None
+
+
+def _is_text(e: ast.AST) -> bool:
+    return isinstance(e, ast.Constant) and isinstance(e.value, str)
+
+
+def _called(call: ast.Call) -> str | None:
+    f = call.func
+    return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
+
+
+def refusal_shapes() -> dict[str, str]:
+    """Every message shape of a ``Rejection(...)`` (or ``reject(...)``) in openets, with where
+    one is written; a message passed through as it is (an exception's own text) is left to the
+    fallback, which words it by its field, its value and its rule."""
+    src = _Source(Path(openets.__file__).parent)
+    found: dict[str, str] = {}
+    for path, tree in src.mods.items():
+        for n in ast.walk(tree):
+            if not isinstance(n, ast.Call) or _called(n) not in ("Rejection", "reject"):
+                continue
+            fn = src.fn_of(n)
+            if len(n.args) < 2 or (fn is not None and fn.name == "reject"):
+                continue
+            for sh in src.shapes(n.args[1]):
+                text = "".join(
+                    "{}" if p is None else p.replace("{", "{{").replace("}", "}}") for p in sh
+                )
+                if text != "{}":
+                    found.setdefault(text, f"{path.name}:{n.lineno}")
+    return found
 
 
 def test_restricted_account_refused_a_transfer_out_is_worded_in_chinese() -> None:

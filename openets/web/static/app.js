@@ -24,15 +24,40 @@
   }
 
   /* An error in the page's language (static/../errors.py has the same rules): the code's label,
-     the message's figures worded from a known pattern (money in yuan), else in Chinese the
-     field's name only and in English the message with any "N fen" in yuan. */
+     the message's figures worded from a known pattern (money in yuan); in Chinese, any other
+     refusal by its message's shape (fetched once: /i18n/refusals/zh.json), else the rule (the
+     label), the field and the value; in English the message with "N fen" in yuan. */
   var PATTERNS = JSON.parse((document.getElementById("err-patterns") || {}).textContent || "[]");
+  if (LANG === "zh" && window.fetch) {
+    fetch("/i18n/refusals/zh.json", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : []; })
+      .then(function (shapes) { PATTERNS = PATTERNS.concat(shapes || []); }, function () {});
+  }
   function figure(name, v) {
     if (name.indexOf("f_") === 0) return fmt2.format(parseInt(v, 10) / 100);
     if (name.indexOf("y_") === 0) return fmt2.format(parseFloat(String(v).replace(/,/g, "")));
-    if (name.indexOf("q_") === 0) return fmt0.format(parseInt(v, 10));
+    if (name.indexOf("q_") === 0) {
+      return (String(v).charAt(0) === "+" ? "+" : "") + fmt0.format(parseInt(String(v).replace(/,/g, ""), 10));
+    }
     if (name.indexOf("s_") === 0) return S["errw." + v] || v;
+    if (name.indexOf("w_") === 0) return S["errw." + v] || S["field." + v] || v;
     return v;
+  }
+  function fieldName(field) {
+    var keys = [field, field.replace(/\[\d+\]/g, ""), field.split(".").pop()];
+    for (var i = 0; i < keys.length; i++) { if (S["field." + keys[i]]) return S["field." + keys[i]]; }
+    return field;
+  }
+  function messageValue(msg) {
+    var at = Math.max(msg.lastIndexOf(" was "), msg.lastIndexOf(" were "));
+    if (at >= 0) return msg.slice(msg.indexOf(" ", at + 1) + 1).replace(/\.$/, "");
+    var m = /'([^']*)'|"([^"]*)"|(-?\d[\d,.]*)/.exec(msg);
+    return m ? (m[1] !== undefined ? m[1] : m[2] !== undefined ? m[2] : m[3]) : null;
+  }
+  function yuanText(msg) {
+    return msg.replace(/(-?\d+) fen\b/g, function (all, n) {
+      return fmt2.format(parseInt(n, 10) / 100) + " yuan";
+    });
   }
   function errorText(err) {
     if (!err) return t("js.error");
@@ -40,22 +65,24 @@
     var msg = err.message || "";
     var sep = LANG === "zh" ? "：" : ": ";
     for (var i = 0; i < PATTERNS.length; i++) {
+      var tpl = PATTERNS[i][2] || S[PATTERNS[i][1]];
       var m = null;
+      if (!tpl) continue;
       try { m = new RegExp(PATTERNS[i][0]).exec(msg); } catch (e) { m = null; }
-      if (m && m.groups && S[PATTERNS[i][1]]) {
+      if (m && m.groups) {
         var g = m.groups;
-        return label + sep + S[PATTERNS[i][1]].replace(/\{(\w+)\}/g, function (all, k) {
+        return label + sep + tpl.replace(/\{(\w+)\}/g, function (all, k) {
           return g[k] !== undefined ? figure(k, g[k]) : all;
         });
       }
     }
     if (LANG === "zh") {
-      var name = err.field && S["field." + err.field];
-      return name ? label + "（" + name + "）" : label;
+      var value = messageValue(msg);
+      var out = err.field ? "字段“" + fieldName(err.field) + "”" : "";
+      if (value !== null) out += (err.field ? "的取值 " : "取值 ") + value + " ";
+      return label + sep + out + "不符合“" + label + "”的规则";
     }
-    return msg ? label + sep + msg.replace(/(-?\d+) fen\b/g, function (all, n) {
-      return fmt2.format(parseInt(n, 10) / 100) + " yuan";
-    }) : label;
+    return msg ? label + sep + yuanText(msg) : label;
   }
 
   /* One call to the API; resolves with the JSON body, rejects with the contract's error. */
