@@ -8,6 +8,7 @@ from enum import IntEnum
 from typing import Any
 
 from openets.clearing.limits import MAX_ACCOUNT_FEN, FundLimits, check_limits
+from openets.domain.frozen import quick_init
 from openets.domain.messages import Command, Ctx, Event
 from openets.domain.money import format_yuan
 from openets.domain.rejection import Code, Rejection
@@ -23,6 +24,7 @@ class FundBucket(IntEnum):
     PENDING_WITHDRAWAL = 3
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class FundPosting:
     account_id: str

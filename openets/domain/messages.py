@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
+from openets.domain.frozen import quick_init
 from openets.domain.ids import IdSource
 from openets.domain.rejection import Rejection
 
@@ -28,6 +29,10 @@ class Command:
     """Marker base of commands (requests that may be rejected)."""
 
     __slots__ = ()
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        quick_init(cls)  # the finished (slotted) dataclass; the first pass is left as it is
 
 
 class Event:
@@ -51,6 +56,7 @@ class Event:
             )
         cls.journal_name = name
         EVENT_TYPES[name] = cls
+        quick_init(cls)  # the finished (slotted) dataclass; the first pass is left as it is
 
 
 @dataclass(slots=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
+from openets.domain.frozen import quick_init
+
 
 class Bucket(IntEnum):
     """Where a holding sits inside one account."""
@@ -84,6 +86,7 @@ ISSUED = "@ISSUED"
 """The tally every issuance draws from (and every claw-back returns to). Not an account."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Posting:
     """One line of a transaction: ``delta`` tonnes of ``product`` in ``account``'s ``bucket``."""
