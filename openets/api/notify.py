@@ -223,6 +223,9 @@ def _on_alert_raised(ev: AlertRaised, memo: Memo, note: Emit) -> None:
         "instrument": a.instrument,
         "severity": str(getattr(a.severity, "value", a.severity)),
     }
+    if not a.instrument:  # an alert on no instrument: what it is about instead
+        p["accounts"] = ", ".join(a.accounts)
+        p["subject"] = a.subject
     note("alert", p, "/regulator/alerts", role="regulator")
 
 
@@ -372,6 +375,13 @@ ENGLISH = {
 
 
 def english(n: Note) -> str:
+    if n.kind == "alert" and not n.params.get("instrument") and "accounts" in n.params:
+        about = f"account {n.params['accounts']}"
+        if n.params.get("subject"):
+            about = f"{n.params['subject']} of {about}"
+        return ENGLISH[n.kind].format(**{**n.params, "instrument": about})
+    if n.kind == "risk_warning" and not n.params.get("instrument"):
+        return ENGLISH[n.kind].format(**{**n.params, "instrument": "the whole market"})
     try:
         return ENGLISH[n.kind].format(**n.params)
     except (KeyError, IndexError):

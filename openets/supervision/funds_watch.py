@@ -8,9 +8,9 @@ agree with the bank (the day's reconciliation would break and the sub-account wo
 that is gone). What a market infrastructure does with such a fact is record it and tell the
 supervisor, who may follow the money (the court or the regulator that ordered the measure). So
 the paid report is posted as usual and an alert, ``withdrawal_paid_while_barred`` (high severity,
-the account, the bank's reference, the amount in fen, the measure), is raised on the regulator's
-alert list. A report that the payment failed returns the money to the account: nothing left,
-nothing is flagged.
+the account, the bank's reference as its subject, the amount in fen, the measure), is raised on
+the regulator's alert list. A report that the payment failed returns the money to the account:
+nothing left, nothing is flagged.
 """
 
 from __future__ import annotations
@@ -75,6 +75,7 @@ def flag_withdrawal_paid_while_barred(inner: Handler[C]) -> Handler[C]:
                     f"after account {p.account_id} was {why}",
                     metrics=(("amount_fen", -p.delta),),
                     evidence_count=1,
+                    subject=e.ref,
                 )
                 out.append(sm.AlertRaised(ctx.ids.next("AL"), e.tx_id, alert))
         return tuple(out)

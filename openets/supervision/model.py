@@ -134,6 +134,9 @@ class Alert:
     trades: tuple[str, ...] = ()
     evidence_count: int = 0
     """All orders and trades involved; ``orders`` and ``trades`` keep the first of them."""
+    subject: str = ""
+    """What an alert on no instrument is about, beside its accounts (for
+    ``withdrawal_paid_while_barred``, the bank's reference of the withdrawal paid)."""
 
     @property
     def key(self) -> tuple[str, str, str, tuple[str, ...]]:

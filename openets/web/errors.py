@@ -229,6 +229,20 @@ def js_shapes(lang: str) -> str:
     return found
 
 
+def about(alert: dict[str, Any], t: Any) -> str:
+    """What an alert is about, in the page's language: its instrument, else its subject worded
+    by its detector (``about.<detector>``: the accounts and the subject), else its accounts."""
+    if alert.get("instrument"):
+        return str(alert["instrument"])
+    accounts = ", ".join(alert.get("accounts") or ())
+    subject = str(alert.get("subject") or "")
+    ref = f" {subject}" if subject else ""
+    said = t(f"about.{alert.get('detector')}", default="", accounts=accounts, ref=ref)
+    if said:
+        return str(said)
+    return str(t("about.accounts", accounts=accounts)) if accounts else "—"
+
+
 def evidence(metrics: dict[str, Any] | None, t: Any) -> str:
     """An alert's figures in the page's language: basis points as percent, prices in yuan."""
     parts = []

@@ -77,6 +77,10 @@ ZH: dict[str, str] = {
     "field.pledgor": "出质人",
     "field.lender": "质权人",
     "detector.withdrawal_paid_while_barred": "账户受限或冻结后银行仍支付的出金",
+    "col.alert_about": "品种/对象",
+    "about.withdrawal_paid_while_barred": "账户 {accounts} 的出金{ref}",
+    "about.accounts": "账户 {accounts}",
+    "note.whole_market": "全市场",
     "metric.amount_fen": "出金金额（元）",
 }
 
@@ -149,5 +153,9 @@ EN: dict[str, str] = {
     "field.pledgor": "Pledgor",
     "field.lender": "Lender",
     "detector.withdrawal_paid_while_barred": "Withdrawal paid after the account was barred",
+    "col.alert_about": "Instrument / subject",
+    "about.withdrawal_paid_while_barred": "withdrawal{ref} of account {accounts}",
+    "about.accounts": "account {accounts}",
+    "note.whole_market": "the whole market",
     "metric.amount_fen": "Amount withdrawn (yuan)",
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from openets.web import fmt, i18n
+from openets.web import errors, fmt, i18n
 from openets.web.context import Ctx
 from openets.web.loaders_account import problem
 
@@ -38,6 +38,13 @@ def words(lang: str, n: dict[str, Any]) -> str:
             params[k] = t("auction.cancel_reason." + str(v), default=str(v) or "—")
         else:
             params[k] = v
+    raw = n.get("params") or {}
+    if n.get("kind") == "alert" and not raw.get("instrument") and "accounts" in raw:
+        accounts = [a for a in str(raw["accounts"]).split(", ") if a]
+        about = {**raw, "accounts": accounts}
+        params["instrument"] = errors.about(about, t)
+    if n.get("kind") == "risk_warning" and not raw.get("instrument"):
+        params["instrument"] = t("note.whole_market")  # a warning on the whole market
     if n.get("kind") == "approval_decided":
         params["decision"] = t("note.approved" if n["params"].get("approved") else "note.rejected")
     return t("note." + str(n.get("kind")), default=str(n.get("text", "")), **params)

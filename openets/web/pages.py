@@ -89,6 +89,7 @@ class Web:
         self.env.filters.update(fmt.FILTERS)
         self.env.filters["errtext"] = lambda err, t: errors.localise(getattr(t, "lang", "zh"), err)
         self.env.filters["evidence"] = errors.evidence
+        self.env.filters["about"] = errors.about
         self.transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
 
     # --- who and which language -------------------------------------------------------------

@@ -18,12 +18,12 @@ CsvLang = Annotated[Lang, Query()]
 
 ALERT_COLUMNS = {
     "zh": (
-        "预警编号", "监测批次", "交易日", "监测模型", "级别", "交易品种", "涉及账户",
+        "预警编号", "监测批次", "交易日", "监测模型", "级别", "交易品种", "对象", "涉及账户",
         "摘要", "证据条数", "案件编号",
     ),
     "en": (
-        "alert_id", "run_id", "day", "detector", "severity", "instrument", "accounts",
-        "summary", "evidence_count", "case_id",
+        "alert_id", "run_id", "day", "detector", "severity", "instrument", "subject",
+        "accounts", "summary", "evidence_count", "case_id",
     ),
 }  # fmt: skip
 CASE_COLUMNS = {
@@ -65,6 +65,7 @@ def alerts_csv(rows: list[AlertOut], lang: Lang) -> str:
                 a.detector,
                 a.severity,
                 a.instrument,
+                a.subject,
                 " ".join(a.accounts),
                 a.summary,
                 a.evidence_count,

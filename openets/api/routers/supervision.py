@@ -101,6 +101,7 @@ def _alert(m: MarketState, ev: sm.AlertRaised) -> AlertOut:
         trades=list(a.trades),
         evidence_count=a.evidence_count,
         case_id=sup(m).alert_case.get(ev.alert_id),
+        subject=a.subject,
     )
 
 

@@ -46,6 +46,9 @@ class AlertOut(OutModel):
     trades: list[str]
     evidence_count: int
     case_id: str | None
+    subject: str = ""
+    """What an alert on no instrument (``instrument`` empty) is about beside its accounts:
+    for ``withdrawal_paid_while_barred`` the bank's reference of the withdrawal paid."""
 
 
 class AlertsOut(OutModel):
