@@ -8,8 +8,9 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo serve test lint types pytest pytest-pg bench bench-quick clean browser
 
-# setup.py builds the compiled order book (openets/trading/_cbook.c) into the editable install.
-$(STAMP): pyproject.toml requirements.lock setup.py openets/trading/_cbook.c
+# setup.py builds the compiled order book (openets/trading/_cbook.c) and the journal's hash-chain
+# link (openets/engine/_chain.c) into the editable install.
+$(STAMP): pyproject.toml requirements.lock setup.py openets/trading/_cbook.c openets/engine/_chain.c
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.lock

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +35,7 @@ from openets.domain.messages import EVENT_TYPES, Command, Ctx, Event, Result
 from openets.domain.rejection import Code, Rejection
 from openets.engine import codec, replay
 from openets.engine import snapshot as snapshots
+from openets.engine.chain import link
 from openets.engine.journal import GENESIS, Journal, Record, Snapshot
 from openets.market import Applier, Handler, MarketState
 
@@ -204,17 +204,13 @@ class Engine:
         idb = orjson.dumps(ids, option=orjson.OPT_SORT_KEYS) if ids else b""
         apply = self._bound_appliers(st)
         encode = codec.encode
-        sha256 = hashlib.sha256
         new = tuple.__new__
         head = f"|{cmd_seq}|{ts}|{actor}|".encode()
         for i, ev in enumerate(events):
             seq += 1
             payload = payloads[i] if payloads is not None else encode(ev)
             name = ev.journal_name
-            # record_hash, inline: the same bytes hashed in one call
-            h = sha256(
-                b"%s|%d%s%s|%s|%s" % (prev.encode(), seq, head, name.encode(), payload, idb)
-            ).hexdigest()
+            h = link(prev, seq, head, name, payload, idb)  # record_hash (openets.engine.chain)
             append(new(Record, (seq, cmd_seq, ts, actor, name, payload, idb, prev, h)))
             prev = h
             idb = b""
