@@ -72,6 +72,7 @@ def _bytes(v: bytes | str) -> bytes:
 
 _raws = msgspec.json.Decoder(list[msgspec.Raw]).decode
 _id_objects = msgspec.json.Decoder(list[dict[str, int]]).decode
+_id_object = msgspec.json.Decoder(dict[str, int]).decode
 Step = tuple[Callable[[Any], Any], Callable[[Any], Any], Callable[[Any], None]]
 
 
@@ -92,6 +93,19 @@ def replaying(st: MarketState) -> Iterator[dict[str, int]]:
         observe = st.ids.observe
         for k, v in moved.items():
             observe(k, v)
+
+
+def _ids_moved(ids: bytes) -> dict[str, int] | Iterable[tuple[str, int]]:
+    """The id counters a chunk's records moved, the last value of each (in journal order).
+
+    The objects are merged into one (``{"TX":1},{"RQ":2},{"TX":3}`` read as
+    ``{"TX":1,"RQ":2,"TX":3}``, where a repeated key takes its last value) and read in one
+    call. A ``},{`` inside a key would leave a comma in it: such a chunk is read object by
+    object."""
+    merged = _id_object(ids.replace(b"},{", b","))
+    if any("," in k for k in merged):
+        return chain.from_iterable(map(dict.items, _id_objects(b"[%s]" % ids)))
+    return merged
 
 
 def replay_chunks(
@@ -132,7 +146,7 @@ def replay_chunks(
                     ev = step[1](raw)
                 step[2](ev)
             if chunk.ids:
-                update(chain.from_iterable(map(dict.items, _id_objects(b"[%s]" % chunk.ids))))
+                update(_ids_moved(chunk.ids))
             n += chunk.size
             last = chunk.last
     if last is not None:

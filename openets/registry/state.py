@@ -93,14 +93,14 @@ class RegistryState:
     def apply_ledger(self, ev: LedgerPosted) -> None:
         # :meth:`post`, one call less (replay applies this once per transaction)
         self._move(ev.postings)
-        self.transactions.add(ev.tx_id, TxRecord(ev.tx_type, ev.postings, ev.ref))
+        self.transactions.posted(ev.tx_id, ev.tx_type, ev.postings, ev.ref)
         if ev.tx_type is TxType.CORRECTION:
             self.transactions.mark_reversed(ev.ref, ev.tx_id)
 
     def post(self, tx_id: str, tx_type: TxType, postings: tuple[Posting, ...], ref: str) -> None:
         """The registry's one posting path: a balanced transaction onto the holdings."""
         self._move(postings)
-        self.transactions.add(tx_id, TxRecord(tx_type, postings, ref))
+        self.transactions.posted(tx_id, tx_type, postings, ref)
 
     def post_net(
         self,

@@ -73,6 +73,15 @@ class TxIndex:
         if self.store is None:
             self._mem[tx_id] = record
 
+    def posted(
+        self, tx_id: str, tx_type: TxType, postings: tuple[Posting, ...], ref: str
+    ) -> None:
+        """:meth:`add` of the transaction made of these, its record made only where memory
+        keeps it (replay posts a transaction per ``LedgerPosted``)."""
+        self.count += 1
+        if self.store is None:
+            self._mem[tx_id] = TxRecord(tx_type, postings, ref)
+
     def add_many(self, count: int, records: Callable[[], Iterable[tuple[str, TxRecord]]]) -> None:
         """``count`` transactions at once; ``records`` gives them (called only when kept in
         memory, i.e. not bound to a store)."""
