@@ -9,11 +9,15 @@ anyone can recompute the chain and find the first record that was changed.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any, NamedTuple, Protocol
 
 GENESIS = "0" * 64
+_WIDTH = 9
+"""Fields of a record (:class:`Record`)."""
+_fields_of = chain.from_iterable
 
 
 class Record(NamedTuple):
@@ -79,25 +83,32 @@ class MemoryJournal:
     """An in-memory journal for tests and headless simulations that need no durability."""
 
     def __init__(self) -> None:
-        # Committed records are kept as plain tuples of their fields: the garbage collector
-        # stops tracking a plain tuple of strings, bytes and ints (never a NamedTuple), so
-        # the records of a long run are not walked again by every full collection.
-        self.records: list[tuple[Any, ...]] = []
+        # Committed records are kept flat, their nine fields one after another in one list (a
+        # record is ``_flat[9 * i : 9 * i + 9]``): no object per record for the garbage
+        # collector to track (a tuple per record was tracked until the collector's next pass
+        # and made those passes come more often), and no copy of each record at commit.
+        self._flat: list[Any] = []
         self._staged: list[Record] = []
         self.snapshots: list[Snapshot] = []
 
+    def __len__(self) -> int:
+        """Committed records."""
+        return len(self._flat) // _WIDTH
+
     def last(self) -> tuple[int, int, str]:
-        src: Sequence[Sequence[Any]] = self._staged or self.records
-        if not src:
+        if self._staged:
+            r = self._staged[-1]
+            return r[0], r[1], r[8]
+        flat = self._flat
+        if not flat:
             return 0, 0, GENESIS
-        r = src[-1]
-        return r[0], r[1], r[8]
+        return flat[-_WIDTH], flat[1 - _WIDTH], flat[-1]
 
     def append(self, records: Iterable[Record]) -> None:
         self._staged.extend(records)
 
     def commit(self) -> None:
-        self.records.extend(map(tuple, self._staged))
+        self._flat.extend(_fields_of(self._staged))
         self._staged.clear()
 
     def rollback(self) -> None:
@@ -105,9 +116,10 @@ class MemoryJournal:
 
     def read(self, after_seq: int = 0) -> Iterator[Record]:
         new = tuple.__new__
-        for r in self.records:
-            if r[0] > after_seq:
-                yield new(Record, r)
+        flat = self._flat
+        for i in range(0, len(flat), _WIDTH):
+            if flat[i] > after_seq:
+                yield new(Record, flat[i : i + _WIDTH])
 
     def save_snapshot(self, snap: Snapshot) -> None:
         self.snapshots.append(snap)
