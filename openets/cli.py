@@ -230,7 +230,9 @@ def users_add(
     username: str = typer.Option(...),
     password: str = typer.Option(...),
     role: str = typer.Option(
-        ..., help="participant | registry_operator | exchange_operator | regulator | verifier"
+        ...,
+        help="participant | registry_operator | exchange_operator | regulator | verifier"
+        " | settlement_bank",
     ),
     account: str | None = typer.Option(
         None, "--account", help="the account a participant acts for"

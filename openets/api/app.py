@@ -40,6 +40,7 @@ from openets.api.routers import (
     auctions,
     audit,
     auth,
+    bank,
     block,
     compliance,
     compliance_allocation,
@@ -81,6 +82,7 @@ log = logging.getLogger("openets.api")
 
 ROUTERS: tuple[ModuleType, ...] = (
     audit,
+    bank,
     auctions,
     auth,
     block,

@@ -72,6 +72,8 @@ class Role(StrEnum):
     EXCHANGE_OPERATOR = "exchange_operator"
     REGULATOR = "regulator"
     VERIFIER = "verifier"
+    SETTLEMENT_BANK = "settlement_bank"
+    """The settlement bank's system: reports deposits received and withdrawals paid or failed."""
 
 
 class Permission(StrEnum):
@@ -128,6 +130,8 @@ class Action(StrEnum):
     SUPERVISION_ACT = "supervision.act"
     SUPERVISION_MEASURE = "supervision.measure"
     LARGE_HOLDER_FILE = "supervision.large_holder_file"
+    BANK_REPORT = "funds.bank_report"
+    BANK_REPORTS_VIEW = "funds.bank_reports_view"
 
 
 class Scope(StrEnum):
@@ -135,12 +139,13 @@ class Scope(StrEnum):
     OWN = "own"
 
 
-P, R, X, G, V = (
+P, R, X, G, V, B = (
     Role.PARTICIPANT,
     Role.REGISTRY_OPERATOR,
     Role.EXCHANGE_OPERATOR,
     Role.REGULATOR,
     Role.VERIFIER,
+    Role.SETTLEMENT_BANK,
 )
 ANY, OWN = Scope.ANY, Scope.OWN
 
@@ -186,6 +191,8 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
     Action.SUPERVISION_ACT: {G: ANY},
     Action.SUPERVISION_MEASURE: {X: ANY, G: ANY},
     Action.LARGE_HOLDER_FILE: {P: OWN},
+    Action.BANK_REPORT: {B: ANY},
+    Action.BANK_REPORTS_VIEW: {X: ANY, G: ANY, B: ANY},
 }
 """Role × action: the scope a role has for an action; a missing role is refused."""
 

@@ -21,7 +21,17 @@ from typing import Any
 
 from openets.domain.messages import Command, Event
 
-ROLES = ("participant", "registry_operator", "exchange_operator", "regulator", "verifier")
+ROLES = (
+    "participant",
+    "registry_operator",
+    "exchange_operator",
+    "regulator",
+    "verifier",
+    "settlement_bank",
+)
+"""``settlement_bank``: the service identity of the settlement bank's system, which reports the
+money it received and paid (a staff login like the others: its person is the bank's officer
+responsible for it, and a second registry operator approves it)."""
 PARTICIPANT = "participant"
 REGISTRY_OPERATOR = "registry_operator"
 STAFF_ROLES = frozenset(ROLES) - {PARTICIPANT}

@@ -46,6 +46,7 @@ STAFF = (
     ("exchange", Role.EXCHANGE_OPERATOR),
     ("regulator", Role.REGULATOR),
     ("verifier", Role.VERIFIER),
+    ("bank1", Role.SETTLEMENT_BANK),
 )
 
 
@@ -105,6 +106,29 @@ def leave_issuance(services: Services, account_id: str, product: str = "CEA19-20
     return (
         f"registry: regop1 asked to issue 5,000 t {product} into {account_id}: regop2 approves "
         "it on the approvals page (an issuance takes four eyes)"
+    )
+
+
+def leave_bank_reports(services: Services, account_id: str) -> str:
+    """Show the settlement bank's reports: ``bank1`` (the bank's service identity) reported
+    10,000.00 yuan paid into ``account_id`` on a reference of its own, and a 2,000.00 yuan
+    withdrawal of that account waits for the bank's report (bank1 reports it on the bank
+    reports page, or ``POST /api/v1/bank/reports``). Returns the printed line."""
+    from openets.clearing import funds
+    from openets.domain.rejection import Rejection
+
+    engine = services.market.engine
+    for cmd, actor in (
+        (funds.Deposit(account_id, 1_000_000, "DEMO-BANK-0001"), "bank1"),
+        (funds.RequestWithdrawal(account_id, 200_000, "DEMO-WDR-0001"), "trader1"),
+    ):
+        r = engine.submit(cmd, actor)
+        if isinstance(r, Rejection):
+            raise RuntimeError(f"demo: {type(cmd).__name__} {account_id}: {r}")
+    return (
+        f"clearing: bank1 reported 10,000.00 yuan paid into {account_id} (DEMO-BANK-0001); "
+        f"its withdrawal DEMO-WDR-0001 of 2,000.00 yuan waits for the bank: bank1 reports it "
+        "paid on /clearing/bank-reports (or POST /api/v1/bank/reports), where the exchange sees it"
     )
 
 
@@ -260,6 +284,7 @@ def run_demo(opts: DemoOptions) -> None:
     logins = demo_users(services, traders)
     reenabling = leave_reenabling(services, traders[0])
     issuance = leave_issuance(services, traders[1], c.cycle.product)
+    bank = leave_bank_reports(services, traders[0])
     first_year, first_plan = c.cycle.plans[0]
     with market.engine.batch():  # the logins exist: appoint them and leave work waiting
         work = seed_work(market.engine, _entities(c), "verifier", first_plan, first_year)
@@ -279,7 +304,7 @@ def run_demo(opts: DemoOptions) -> None:
         "account; the auctions page shows it"
     )
     waits += calendar_lines(plan, first_year, clock.now())
-    for line in [*waits, reenabling, issuance, auction, band_line(config)]:
+    for line in [*waits, reenabling, issuance, bank, auction, band_line(config)]:
         print(f"  {line}", flush=True)
     server = uvicorn.Server(
         uvicorn.Config(

@@ -93,11 +93,13 @@ def _extend() -> None:
     (downloads), :mod:`openets.web.i18n_work` (what waits on each role's first page),
     :mod:`openets.web.i18n_desk` (the trader's and the registry's desks),
     :mod:`openets.web.i18n_calendar` (the compliance calendar and the carry-over) and
-    :mod:`openets.web.i18n_reserves` (the market stability mechanisms), then
+    :mod:`openets.web.i18n_reserves` (the market stability mechanisms) and
+    :mod:`openets.web.i18n_bank` (the settlement bank's reports), then
     :mod:`openets.web.i18n_errors` (the worded details of status, restriction and limit
     refusals)."""
     from openets.web import (
         i18n_accounts,
+        i18n_bank,
         i18n_calendar,
         i18n_cycle,
         i18n_desk,
@@ -129,6 +131,7 @@ def _extend() -> None:
         i18n_desk,
         i18n_calendar,
         i18n_reserves,
+        i18n_bank,
         i18n_errors,
     ):
         ZH.update(more.ZH)

@@ -84,6 +84,18 @@ ZH: dict[str, str] = {
     "repurchase_date must be a trading day after {}, was {}":
         "购回日须为 {0} 之后的交易日，实为 {1}",
     "bank reference {} was already used": "银行流水号 {0} 已被使用",
+    "bank reference {} is for account {}, the report names {}":
+        "银行流水号 {0} 对应账户 {1}，报告所列为 {2}",
+    "bank reference {} is for {} yuan, the report says {} yuan":
+        "银行流水号 {0} 对应金额 {1} 元，报告所列为 {2} 元",
+    **{
+        f"bank reference {{}} has no deposit instruction: money paid in on a reference of the "
+        f"bank's own names the account_id and the amount, {field} was left out": (
+            f"银行流水号 {{0}} 没有入金指令：以银行自有流水号入账的资金须列明账户和金额，未填{name}"
+        )
+        for field, name in (("account_id", "账户"), ("amount", "金额"))
+    },
+    "bank reference {} was reported {}, not {}": "银行流水号 {0} 已报告为“{1}”，不能再报告为“{2}”",
     "no participant account {}": "没有交易参与人账户 {0}",
     "account {} is {}, it must be active": "账户 {0} 当前为“{1}”状态，须为正常状态方可办理",
     # settlement

@@ -128,6 +128,13 @@ async def alerts(c: Ctx) -> dict[str, Any]:
     return {"rows": got.rows, "cases": cases.rows if cases.ok else None}
 
 
+async def bank_reports(c: Ctx) -> dict[str, Any]:
+    """The settlement bank's reports, newest first (``?bank_ref=`` one reference's)."""
+    ref = c.param("bank_ref")
+    got = await c.get("/bank/reports", bank_ref=ref)
+    return {"rows": got.rows, "bank_ref": ref} if got.ok else problem(got)
+
+
 async def report_date(c: Ctx) -> dict[str, Any]:
     """The report's day: ``?date=``, else the last closed trading day (else today)."""
     d = c.param("date")

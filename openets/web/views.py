@@ -23,7 +23,8 @@ from openets.web import loaders_work as lw
 from openets.web.context import Ctx
 
 P, R, X, G, V = "participant", "registry_operator", "exchange_operator", "regulator", "verifier"
-ALL = frozenset({P, R, X, G, V})
+B = "settlement_bank"
+ALL = frozenset({P, R, X, G, V, B})
 STAFF = frozenset({R, X, G, V})
 
 Loader = Callable[[Ctx], Awaitable[dict[str, Any]]]
@@ -113,6 +114,7 @@ FRAGMENT_LIST = (
     Frag("clock", ls.clock, ALL),
     Frag("provinces", ls.provinces, frozenset({R, G, V}), ("year",)),
     Frag("alerts", ls.alerts, frozenset({G}), poll=10),
+    Frag("bank_reports", ls.bank_reports, frozenset({X, G, B}), params=("bank_ref",), poll=10),
     Frag("large_holders", lv.large_holders, frozenset({G})),
     Frag("restrictions", lv.restrictions, frozenset({G})),
     Frag("positions", lv.positions, frozenset({G}), ("account",)),
@@ -201,6 +203,7 @@ PAGES = (
         prepare=ls.report_date,
     ),
     Page("ex.clock", "/exchange/clock", frozenset({X}), ("clock",)),
+    Page("clr.bank_reports", "/clearing/bank-reports", frozenset({X, G, B}), ("bank_reports",)),
     Page("acct.list", "/accounts", frozenset({X, G}), ("accounts",), prepare=ls.account_query),
     # the regulator (and verifiers, for compliance)
     Page(
@@ -247,6 +250,7 @@ HOME = {
     X: "/exchange/instruments",
     G: "/regulator",
     V: "/verifier",
+    B: "/clearing/bank-reports",
 }
 COVERED_ENTITY_HOME = "/compliance"
 

@@ -23,6 +23,8 @@ ELSEWHERE = {
     ("POST", "/auth/session"): "test_api_auth (cookie sessions with CSRF)",
     ("POST", "/auth/logout"): "test_api_auth, test_api_sessions",
     ("POST", "/auth/mfa/confirm"): "test_api_mfa (only the user's own enrolment)",
+    ("POST", "/bank/reports"): "test_api_bank_reports (the settlement bank only; others 403)",
+    ("GET", "/bank/reports"): "test_api_bank_reports (exchange operators, regulator, the bank)",
 }
 """Routes whose authorization a test of their own checks (who may call them is the caller)."""
 

@@ -131,6 +131,19 @@ def test_demo_serves_a_seeded_market_where_agents_trade_and_demo_logins_work(
             r["kind"] == "issuance" and r["status"] == "pending" and r["initiator"] == "regop1"
             for r in waiting
         ), waiting
+        # the settlement bank's report is on the clearing side's list, and bank1 (the bank's
+        # service identity) reports the withdrawal that waits for it over HTTP
+        reports = _get(base, "exchange", "/bank/reports", bank_ref="DEMO-BANK-0001")["data"]
+        assert [(r["reported_by"], r["amount"]) for r in reports] == [("bank1", "10000.00")]
+        bank = httpx.post(
+            f"{base}/auth/token", json={"username": "bank1", "password": "bank1-demo"}
+        ).json()["access_token"]
+        paid = httpx.post(
+            f"{base}/bank/reports",
+            json={"kind": "withdrawal_paid", "bank_ref": "DEMO-WDR-0001"},
+            headers={"Authorization": f"Bearer {bank}"},
+        )
+        assert paid.status_code == 201 and paid.json()["amount"] == "2000.00", paid.text
         # the band reserve watches the composite close at each end of day (the regulator's page)
         band = _get(base, "regulator", "/supervision/reserves")["band"]
         assert band and band["automatic"] and band["closes"] >= 1, band

@@ -16,7 +16,14 @@ Username = Annotated[str, text_validator(64, 1), text_schema(64, 1)]
 Password = Annotated[str, text_validator(256, 1), text_schema(256, 1)]
 
 ProvinceName = Annotated[str, text_validator(8, 1), text_schema(8, 1)]
-RoleName = Literal["participant", "registry_operator", "exchange_operator", "regulator", "verifier"]
+RoleName = Literal[
+    "participant",
+    "registry_operator",
+    "exchange_operator",
+    "regulator",
+    "verifier",
+    "settlement_bank",
+]
 PermissionName = Literal["trade", "funds", "surrender", "view"]
 
 
