@@ -373,14 +373,21 @@ def tally_allocation(m: MarketState, ev: LedgerPosted) -> None:
             st.add_allocation(p.account_id, p.product, p.delta)
 
 
+_TALLIED = frozenset({TxType.TRANSFER, TxType.ISSUANCE, TxType.CLAWBACK, TxType.CORRECTION})
+"""The transaction types :func:`tally_allocation` may count (a correction, by what it reverses)."""
+
+
 def _bind_tally_allocation(m: MarketState) -> Callable[[LedgerPosted], None]:
     """:func:`tally_allocation` for replay: a transfer between accounts of no allocation role
     (most of them) is passed over with the accounts looked up directly."""
     account = registry_port.account_lookup(m)
     transfer = TxType.TRANSFER
     roles = ALLOCATION_ROLES
+    tallied = _TALLIED
 
     def run(ev: LedgerPosted) -> None:
+        if ev.tx_type not in tallied:  # a lock, an unlock, a delivery...: nothing to tally
+            return
         if ev.tx_type is transfer:
             for p in ev.postings:
                 a = account(p.account_id)

@@ -11,18 +11,20 @@ from openets.domain.rejection import Code, Rejection
 from openets.market import ApplierTable, HandlerTable, MarketState
 from openets.supervision.port import check_position_limit
 from openets.trading import commands as tc
-from openets.trading.book import Fill, Side
+from openets.trading.book import BUY, SELL, Fill, Side
 from openets.trading.events import (
     ListingPosted,
 )
 from openets.trading.rules import Matching
 from openets.trading.service import _new_order_checks, finish_maker, lock_for, trade_events
-from openets.trading.service_checks import rules, trading
+from openets.trading.service_checks import rules
+
+_CONTINUOUS = Matching.CONTINUOUS  # a constant: looking a member up on its enum is slower
 
 
 def place_order(m: MarketState, cmd: tc.PlaceOrder, ctx: Ctx) -> Result:
     """A continuous-market limit order: match against the book, rest what is left."""
-    if m.rules.trading.matching is not Matching.CONTINUOUS:
+    if m.rules.trading.matching is not _CONTINUOUS:
         return Rejection(
             Code.NOT_PERMITTED,
             "this market trades by listing agreement: post a listing or take one",
@@ -35,7 +37,7 @@ def place_order(m: MarketState, cmd: tc.PlaceOrder, ctx: Ctx) -> Result:
     t = m.trading
     book = t.books[cmd.instrument]
     product = t.instruments[cmd.instrument].product
-    if side is Side.BUY:
+    if side is BUY:
         r = check_position_limit(m, cmd.account_id, product, cmd.quantity)
         if r:
             return r
@@ -46,8 +48,8 @@ def place_order(m: MarketState, cmd: tc.PlaceOrder, ctx: Ctx) -> Result:
     oid = ctx.ids.next("O")
     events: list[Event] = list(opened)
     wallets = Wallets(m)
-    if side is Side.SELL:  # lock everything the order may sell
-        locked = lock_for(m, Side.SELL, cmd.account_id, product, cmd.price, cmd.quantity, ctx, oid)
+    if side is SELL:  # lock everything the order may sell
+        locked = lock_for(m, SELL, cmd.account_id, product, cmd.price, cmd.quantity, ctx, oid)
         if isinstance(locked, Rejection):
             return locked
         events += locked[0]
@@ -58,7 +60,7 @@ def place_order(m: MarketState, cmd: tc.PlaceOrder, ctx: Ctx) -> Result:
     rest = cmd.quantity - filled
     if rest:
         lock, recv = 0, 0
-        if side is Side.BUY:
+        if side is BUY:
             notional = cmd.price * rest
             lock = notional + rules(m).fees.rate("listing", "buy").fee_bound(notional)
             spent = wallets.spend(cmd.account_id, lock)
@@ -83,7 +85,7 @@ def _fill_events(
     fills: list[Fill[str]],
 ) -> list[Event] | Rejection:
     """The trades of an incoming continuous order against the makers it reaches."""
-    t = trading(m)
+    t = m.trading
     events: list[Event] = []
     for maker_id, maker_acct, price, qty, maker_left in fills:
         maker = t.listings[maker_id]
@@ -95,7 +97,7 @@ def _fill_events(
                 "price",
             )
         buyer, seller = (
-            (cmd.account_id, maker_acct) if side is Side.BUY else (maker_acct, cmd.account_id)
+            (cmd.account_id, maker_acct) if side is BUY else (maker_acct, cmd.account_id)
         )
         trade = trade_events(
             m,
@@ -109,13 +111,13 @@ def _fill_events(
             seller=seller,
             maker=maker,
             maker_side=maker.side,
-            buyer_locked=maker.lock_left if side is Side.SELL else 0,
+            buyer_locked=maker.lock_left if side is SELL else 0,
         )
         if isinstance(trade, Rejection):
             return trade
         events += trade
         if maker_left == 0:
-            used = trade[-1].buyer_lock_used if side is Side.SELL else 0  # type: ignore[attr-defined]
+            used = trade[-1].buyer_lock_used if side is SELL else 0  # type: ignore[attr-defined]
             events += finish_maker(maker, qty, used, ctx)
     return events
 

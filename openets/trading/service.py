@@ -9,6 +9,8 @@ allowances stay locked in the seller's account until the end-of-day settlement d
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from openets.clearing import port as funds_port
 from openets.clearing.port import Wallets, lock_funds, release_funds
 from openets.domain.checks import check_int
@@ -21,7 +23,7 @@ from openets.supervision.port import check_position_limit
 from openets.trading import checks
 from openets.trading import commands as tc
 from openets.trading.bands import price_band
-from openets.trading.book import Side
+from openets.trading.book import BUY, Side
 from openets.trading.codes import instrument_code_problem
 from openets.trading.events import (
     InstrumentListed,
@@ -100,7 +102,7 @@ def _new_order_checks(
     side = parse_side(cmd.side)
     if isinstance(side, Rejection):
         return side
-    inst = trading(m).instruments.get(cmd.instrument)
+    inst = m.trading.instruments.get(cmd.instrument)
     if inst is None:
         return Rejection(Code.UNKNOWN_INSTRUMENT, f"no instrument {cmd.instrument!r}", "instrument")
     r = (
@@ -110,7 +112,7 @@ def _new_order_checks(
     )
     if r:
         return r
-    mr = rules(m)
+    mr = m.rules
     tr = mr.trading
     band = (
         price_band(inst.prev_close, tr.listing_band_bps, tr.tick_fen)
@@ -139,7 +141,7 @@ def lock_for(
     ref: str,
 ) -> tuple[tuple[Event, ...], int, int] | Rejection:
     """Lock what a resting buy or sell needs: (events, funds locked, from receivable)."""
-    if side is Side.BUY:
+    if side is BUY:
         notional = price * qty
         amount = notional + rules(m).fees.rate("listing", "buy").fee_bound(notional)
         locked = lock_funds(m, account_id, amount, ctx, ref)
@@ -233,7 +235,7 @@ def trade_events(
     ``buyer_locked`` is how much of the buyer's payment may come from its locked bucket (a
     resting buy listing's lock); the rest comes from its buying power.
     """
-    fees = rules(m).fees
+    fees = m.rules.fees
     notional = price * qty
     fee_b = fees.fee(method, "buy", notional)
     fee_s = fees.fee(method, "sell", notional)
@@ -260,9 +262,25 @@ def trade_events(
             fee_b,
             fee_s,
             from_lock,
-            ctx.now.isoformat(),
+            _iso(ctx.now),
         ),
     )
+
+
+_last_iso: tuple[datetime | None, str] = (None, "")
+"""The last (time, ISO text) :func:`_iso` worked out: the trades of one command (and the commands
+of one clock reading) share their time."""
+
+
+def _iso(now: datetime) -> str:
+    """``now.isoformat()``, worked out once per time."""
+    global _last_iso
+    last = _last_iso
+    if last[0] is now:
+        return last[1]
+    text = now.isoformat()
+    _last_iso = (now, text)  # one tuple: a reader sees the old entry or the new one whole
+    return text
 
 
 def finish_maker(maker: Listing, qty: int, lock_used: int, ctx: Ctx) -> tuple[Event, ...]:
@@ -348,7 +366,7 @@ def take_listing(m: MarketState, cmd: tc.TakeListing, ctx: Ctx) -> Result:
 
 
 def cancel_listing(m: MarketState, cmd: tc.CancelListing, ctx: Ctx) -> Result:
-    lst = trading(m).listings.get(cmd.listing_id) if isinstance(cmd.listing_id, str) else None
+    lst = m.trading.listings.get(cmd.listing_id) if isinstance(cmd.listing_id, str) else None
     if lst is None:
         return Rejection(
             Code.UNKNOWN_LISTING,
@@ -364,10 +382,11 @@ def cancel_listing(m: MarketState, cmd: tc.CancelListing, ctx: Ctx) -> Result:
 
 def release_listing(m: MarketState, lst: Listing, reason: str, ctx: Ctx) -> tuple[Event, ...]:
     """Take a listing off the book and release its lock (cancel or end-of-day expiry)."""
-    resting = trading(m).books[lst.instrument].get(lst.listing_id)
+    t = m.trading
+    resting = t.books[lst.instrument].get(lst.listing_id)
     remaining = resting.remaining if resting else 0
     events: list[Event] = []
-    if lst.side is Side.BUY:
+    if lst.side is BUY:
         if lst.lock_left > 0:
             events.append(
                 release_funds(
@@ -379,7 +398,7 @@ def release_listing(m: MarketState, lst: Listing, reason: str, ctx: Ctx) -> tupl
                 )
             )
     elif remaining:
-        product = trading(m).instruments[lst.instrument].product
+        product = t.instruments[lst.instrument].product
         events.append(
             move(
                 ctx.ids.next("TX"),
@@ -392,7 +411,7 @@ def release_listing(m: MarketState, lst: Listing, reason: str, ctx: Ctx) -> tupl
                 ref=lst.listing_id,
             )
         )
-    released = lst.lock_left if lst.side is Side.BUY else 0
+    released = lst.lock_left if lst.side is BUY else 0
     events.append(ListingCancelled(lst.listing_id, remaining, released, reason))
     return tuple(events)
 
