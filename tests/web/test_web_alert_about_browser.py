@@ -5,11 +5,11 @@ in English) instead of a blank, as does the regulator's notification of it."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
-from conftest import PASSWORD, LiveWeb
+from conftest import LiveWeb
+from tabs import Tab
 
 from openets.clearing import funds
 from openets.registry import commands as rc
@@ -21,23 +21,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def _alert_row(web: LiveWeb, browser: Any, lang: str, alert_id: str) -> tuple[str, str]:
-    ctx = browser.new_context(locale="zh-CN" if lang == "zh" else "en-GB")
-    ctx.add_cookies([{"name": "openets_lang", "value": lang, "url": web.base_url}])
-    ctx.set_default_timeout(15_000)
-    page = ctx.new_page()
+    tab = Tab(browser, web, lang)
     try:
-        page.goto(web.base_url + "/login")
-        page.fill("input[name=username]", "regulator")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("#login-form button[type=submit]")
-        page.wait_for_url(re.compile(r"^(?!.*/login).*$"))
-        page.goto(web.base_url + "/regulator/alerts")
-        row = page.locator(f"tr[data-alert='{alert_id}']")
+        tab.login_in_form("regulator")
+        tab.go("/regulator/alerts")
+        row = tab.page.locator(f"tr[data-alert='{alert_id}']")
         row.wait_for()
-        header = page.locator("table.alerts thead th").nth(4).inner_text()
+        header = tab.page.locator("table.alerts thead th").nth(4).inner_text()
         return header, row.locator("td.about").inner_text().strip()
     finally:
-        ctx.close()
+        tab.close()
 
 
 def test_withdrawal_paid_while_barred_alert_shows_its_account_and_withdrawal_in_both_languages(

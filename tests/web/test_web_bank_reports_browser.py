@@ -5,13 +5,13 @@ clearing, sees the report on the same page in English."""
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from conftest import PASSWORD, LiveWeb
+from tabs import Tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -24,17 +24,10 @@ def banked(web: LiveWeb) -> Iterator[LiveWeb]:
     yield web
 
 
-def _page(web: LiveWeb, browser: Any, user: str, lang: str) -> tuple[Any, Any]:
-    ctx = browser.new_context(locale="zh-CN" if lang == "zh" else "en-GB")
-    ctx.add_cookies([{"name": "openets_lang", "value": lang, "url": web.base_url}])
-    ctx.set_default_timeout(15_000)
-    page = ctx.new_page()
-    page.goto(web.base_url + "/login")
-    page.fill("input[name=username]", user)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url(re.compile(r"^(?!.*/login).*$"))
-    return ctx, page
+def _page(web: LiveWeb, browser: Any, user: str, lang: str) -> tuple[Tab, Any]:
+    tab = Tab(browser, web, lang)
+    tab.login_in_form(user)
+    return tab, tab.page
 
 
 def test_settlement_bank_reports_a_withdrawal_paid_in_its_page_and_the_clearing_side_sees_it(
@@ -45,7 +38,7 @@ def test_settlement_bank_reports_a_withdrawal_paid_in_its_page_and_the_clearing_
     web.server.services.bank.slow_accounts.add(p.account_id)
     ref = web.client(p.username).withdraw(p.account_id, "400.00")["bank_ref"]
 
-    ctx, page = _page(web, browser, "bank1", "zh")
+    tab, page = _page(web, browser, "bank1", "zh")
     try:
         assert page.url.endswith("/clearing/bank-reports")
         page.wait_for_load_state("networkidle")
@@ -67,11 +60,11 @@ def test_settlement_bank_reports_a_withdrawal_paid_in_its_page_and_the_clearing_
         row.wait_for()
         assert "出金已付" in row.inner_text() and "400.00" in row.inner_text()
     finally:
-        ctx.close()
+        tab.close()
     assert ref not in web.market.state.funds.withdrawals
     assert f"withdrawal:{ref}" in web.market.state.funds.bank_refs
 
-    ctx, page = _page(web, browser, "exop", "en")
+    tab, page = _page(web, browser, "exop", "en")
     try:
         page.goto(web.base_url + "/clearing/bank-reports")
         row = page.locator(f"table.bank-reports tr[data-bank-ref='{ref}']")
@@ -82,4 +75,4 @@ def test_settlement_bank_reports_a_withdrawal_paid_in_its_page_and_the_clearing_
         nav = page.locator("nav.menu").inner_text()
         assert "Bank reports" in nav
     finally:
-        ctx.close()
+        tab.close()

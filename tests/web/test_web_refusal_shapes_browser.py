@@ -5,30 +5,23 @@ script fetches from /i18n/refusals/zh.json), the English page shows the English 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import httpx
 import pytest
-from conftest import PASSWORD, LiveWeb
+from conftest import LiveWeb
+from tabs import Tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def _refused_transfer(web: LiveWeb, browser: Any, lang: str, account_id: str) -> str:
-    ctx = browser.new_context(locale="zh-CN" if lang == "zh" else "en-GB")
-    ctx.add_cookies([{"name": "openets_lang", "value": lang, "url": web.base_url}])
-    ctx.set_default_timeout(15_000)
-    page = ctx.new_page()
+    tab = Tab(browser, web, lang)
     try:
-        page.goto(web.base_url + "/login")
-        page.fill("input[name=username]", "regop")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("#login-form button[type=submit]")
-        page.wait_for_url(re.compile(r"^(?!.*/login).*$"))
-        page.goto(web.base_url + "/registry/approvals")
-        page.wait_for_load_state("networkidle")
-        form = page.locator("form.transfer")
+        tab.login_in_form("regop")
+        tab.go("/registry/approvals")
+        tab.page.wait_for_load_state("networkidle")
+        form = tab.page.locator("form.transfer")
         form.locator("input[name=from_account]").fill(account_id)
         form.locator("input[name=to_account]").fill(account_id)
         form.locator("input[name=product]").fill("CEA19-20")
@@ -39,7 +32,7 @@ def _refused_transfer(web: LiveWeb, browser: Any, lang: str, account_id: str) ->
         assert msg.get_attribute("data-code") == "INVALID_FIELD"
         return msg.inner_text()
     finally:
-        ctx.close()
+        tab.close()
 
 
 def test_refusal_of_any_shape_is_worded_in_chinese_in_the_browser(
