@@ -5,14 +5,15 @@ restores every login."""
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from liveapi import PASSWORD, LiveApi
 
+from openets.api.schemas.auth import RoleName
 from openets.bootstrap import open_market
 from openets.client import ApiError, Client
-from openets.identity.model import UserStatus
+from openets.identity.model import ROLES, UserStatus
 from openets.registry.model import Bucket
 
 ON_THE_RUNS_DATABASE = True  # on PostgreSQL in the PostgreSQL pass (tests/api/conftest.py)
@@ -290,3 +291,7 @@ def test_users_only_in_the_table_are_adopted_into_the_journal(tmp_path: Any) -> 
         assert m.state.identity.users["old1"].status is UserStatus.ACTIVE
     finally:
         m.engine.journal.close()
+
+
+def test_the_api_accepts_exactly_the_roles_of_the_identity_context() -> None:
+    assert get_args(RoleName) == ROLES
