@@ -17,12 +17,18 @@ clients share the machine's cores with the server, and the benchmark prints the 
 per request beside the server's; ``httpx`` uses httpx.AsyncClient. Password hashing is made
 cheap for the setup's logins
 (``OPENETS_ARGON2_*``); the measured requests carry bearer tokens and hash nothing.
+
+On a PostgreSQL ``--db`` whose server runs on this machine it also prints what the database
+server spent per request (``db_cpu_per_request``: its processes' CPU, from /proc), the
+journal's commits per request (each one a WAL fsync, ``synchronous_commit`` being on) and the
+WAL it wrote per request.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -298,6 +304,65 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+class DbServer:
+    """The PostgreSQL server behind ``--db``: its processes' CPU time where it runs on this
+    machine (the postmaster and its children, read from /proc through the data directory's
+    ``postmaster.pid``), the journal's commits and the WAL written. On 2 cores the database
+    server shares the CPU with the clients and the server: what it spends per order counts as
+    much as the server's own. None of it on SQLite."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        u = make_url(url)
+        kw = {k: v for k, v in u.query.items() if isinstance(v, str)}
+        self.conn = psycopg.connect(
+            host=kw.pop("host", u.host), port=u.port, user=u.username, password=u.password,
+            dbname=u.database or "postgres", autocommit=True,
+        )
+        self.database = u.database or "postgres"
+        self.pid: int | None = None
+        with contextlib.suppress(Exception):
+            data = self.conn.execute("SHOW data_directory").fetchone()[0]
+            self.pid = int((Path(data) / "postmaster.pid").read_text().split("\n", 1)[0])
+
+    def cpu(self) -> float | None:
+        """CPU seconds of the postmaster, its live children and those that ended."""
+        if self.pid is None:
+            return None
+        total = 0.0
+        tick = os.sysconf("SC_CLK_TCK")
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                f = stat.read_text().rsplit(")", 1)[1].split()
+                pid = int(stat.parent.name)
+                if pid == self.pid:
+                    total += (int(f[11]) + int(f[12]) + int(f[13]) + int(f[14])) / tick
+                elif int(f[1]) == self.pid:
+                    total += (int(f[11]) + int(f[12])) / tick
+        return total
+
+    def position(self) -> tuple[int, int]:
+        """The journal's last sequence number and the server's WAL position (bytes)."""
+        seq = self.conn.execute("SELECT coalesce(max(seq), 0) FROM journal").fetchone()[0]
+        lsn = self.conn.execute("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn").fetchone()[0]
+        return int(seq), int(lsn)
+
+    def commits(self, after: int, upto: int) -> int:
+        """How many transactions wrote the journal's records ``after`` < seq <= ``upto``
+        (each row keeps the id of the transaction that inserted it)."""
+        return int(
+            self.conn.execute(
+                "SELECT count(DISTINCT xmin::text) FROM journal WHERE seq > %s AND seq <= %s",
+                (after, upto),
+            ).fetchone()[0]
+        )
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 def report(
     what: str,
     unit: str,
@@ -306,6 +371,7 @@ def report(
     result: Result,
     cpu: float | None = None,
     client_cpu: float | None = None,
+    db: tuple[float | None, int, int] | None = None,
 ) -> None:
     n, elapsed, lat, errors = result
     if errors:
@@ -319,6 +385,12 @@ def report(
         bench(f"{tag}_server_cpu_per_request", cpu / n * 1e6, "µs")
     if client_cpu is not None:  # the load generator's own share of the machine's CPU
         bench(f"{tag}_client_cpu_per_request", client_cpu / n * 1e6, "µs")
+    if db is not None:  # PostgreSQL: its server's share, and its commits and fsyncs
+        db_cpu, commits, wal = db
+        if db_cpu is not None:
+            bench(f"{tag}_db_cpu_per_request", db_cpu / n * 1e6, "µs")
+        bench(f"{tag}_db_commits_per_request", commits / n, "commits")
+        bench(f"{tag}_wal_bytes_per_request", wal / n, "bytes")
 
 
 def main() -> None:
@@ -348,14 +420,27 @@ def main() -> None:
             results = {}
             cpus: dict[str, float] = {}
             client_cpus: dict[str, float] = {}
+            dbs: dict[str, tuple[float | None, int, int]] = {}
+            server = DbServer(db) if db.startswith("postgres") else None
             for what, workload in (("deposits", deposits), ("listing_orders", listing_orders)):
                 if what not in wanted:
                     continue
                 run(load(port, clients, 1.0, args.client, workload, makers))  # warm up
+                if server is not None:
+                    db0, (seq0, wal0) = server.cpu(), server.position()
                 cpu0, mine0 = cpu_seconds(proc.pid), time.process_time()
                 results[what] = run(load(port, clients, seconds, args.client, workload, makers))
                 cpus[what] = cpu_seconds(proc.pid) - cpu0
                 client_cpus[what] = time.process_time() - mine0
+                if server is not None:
+                    db1, (seq1, wal1) = server.cpu(), server.position()
+                    dbs[what] = (
+                        None if db0 is None or db1 is None else db1 - db0,
+                        server.commits(seq0, seq1),
+                        wal1 - wal0,
+                    )
+            if server is not None:
+                server.close()
         finally:
             proc.terminate()
             try:
@@ -364,10 +449,11 @@ def main() -> None:
                 proc.kill()
     if "deposits" in results:
         report("deposits", "commands/s", args.clients, args.client, results["deposits"],
-               cpus["deposits"], client_cpus["deposits"])
+               cpus["deposits"], client_cpus["deposits"], dbs.get("deposits"))
     if "listing_orders" in results:
         report("listing_orders", "orders/s", args.clients, args.client,
-               results["listing_orders"], cpus["listing_orders"], client_cpus["listing_orders"])
+               results["listing_orders"], cpus["listing_orders"], client_cpus["listing_orders"],
+               dbs.get("listing_orders"))
 
 
 if __name__ == "__main__":

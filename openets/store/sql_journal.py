@@ -42,7 +42,22 @@ _INSERT_MANY = (
     _INSERT.split(" VALUES ")[0] + " VALUES " + ",".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * _ROWS)
 )
 
-_COPY = "COPY journal (seq, cmd_seq, ts, actor, type, payload, ids, prev_hash, hash) FROM STDIN"
+_COPY = (
+    "COPY journal (seq, cmd_seq, ts, actor, type, payload, ids, prev_hash, hash) "
+    "FROM STDIN (FORMAT BINARY)"
+)
+_TYPES = ["int8", "int8", "int8", "text", "text", "bytea", "bytea", "text", "text"]
+
+
+def _copy(cur: Any, records: list[Record]) -> None:
+    """The records into the journal by one COPY, in binary: psycopg formats the rows in C and
+    the payloads go as they are (in text they went as hex, twice their size, for the server
+    to decode): about a fifth less CPU on both sides for the API's batches."""
+    with cur.copy(_COPY) as copy:
+        copy.set_types(_TYPES)
+        write = copy.write_row
+        for r in records:
+            write(r)
 
 
 _SELECT = (
@@ -69,6 +84,10 @@ _SELECT_LIGHT = (
     "SELECT seq, cmd_seq, ts, '', type, payload, ids, '', '' FROM journal "
     "WHERE seq > %s ORDER BY seq LIMIT %s"
 )
+
+
+_IDLE = 0
+"""libpq's PQTRANS_IDLE: the connection is in no transaction."""
 
 
 class JournalStopped(RuntimeError):
@@ -220,21 +239,51 @@ class SqlJournal:
                 if rest:
                     conn.exec_driver_sql(_INSERT.replace("%s", "?"), records[full * _ROWS :])
             elif conn.dialect.name == "postgresql":
+                if self._write_pg(conn, records):
+                    return
                 # COPY: psycopg formats the rows in C and streams them in one command, at a
                 # fraction of the client's CPU of an INSERT per row (executemany). The NOTIFY
                 # first: it opens the transaction the rows are copied in, delivered on commit.
                 seq = str(records[-1].seq)
                 conn.exec_driver_sql("SELECT pg_notify(%s, %s)", (CHANNEL, seq))
                 driver = conn.connection.driver_connection
-                with driver.cursor() as cur, cur.copy(_COPY) as copy:  # type: ignore[union-attr]
-                    write = copy.write_row
-                    for r in records:
-                        write(r)
+                with driver.cursor() as cur:  # type: ignore[union-attr]
+                    _copy(cur, records)
             else:
                 conn.exec_driver_sql(_INSERT, records)
             for writer in self._writers:
                 writer(conn, records)
         conn.commit()
+
+    def _write_pg(self, conn: Connection, records: list[Record]) -> bool:
+        """PostgreSQL: the transaction in four round trips instead of five. The driver would
+        send BEGIN alone before the first statement; here BEGIN and the NOTIFY go in one
+        message (the simple query protocol, no parameters: the sequence number is an int),
+        then the rows by COPY, the writers' statements, and COMMIT, durable when it returns
+        (``synchronous_commit`` as the server says, up to ``remote_apply``). Each round trip
+        of the writer thread is one more wait for the interpreter, which the event loop holds.
+        False (nothing sent) when rows of the API's own tables are already in the
+        connection's transaction: they commit with the records the usual way."""
+        driver: Any = conn.connection.driver_connection
+        if driver.pgconn.transaction_status != _IDLE:
+            return False
+        driver.autocommit = True  # the driver sends no BEGIN of its own
+        try:
+            with driver.cursor() as cur:
+                cur.execute(f"BEGIN; SELECT pg_notify('{CHANNEL}', '{int(records[-1].seq)}')")
+                _copy(cur, records)
+                for writer in self._writers:
+                    writer(conn, records)
+                cur.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(Exception):
+                driver.rollback()  # a failed statement left the transaction open
+            raise
+        finally:
+            with contextlib.suppress(Exception):
+                driver.autocommit = False
+        conn.commit()  # ends SQLAlchemy's transaction of the writers' statements (committed)
+        return True
 
     def rollback(self) -> None:
         self._staged = []

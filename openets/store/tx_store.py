@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 
 import msgspec
 import orjson
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, func, select
 
 from openets.clearing.settlement import TradesSettled
 from openets.engine import codec
@@ -165,11 +165,17 @@ def write_rows(conn: Connection, records: list[Record]) -> None:
     _set_seq(conn, records[-1].seq)
 
 
+_SET_SEQ = (
+    "INSERT INTO meta (key, value) VALUES (%s, %s) "
+    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+)
+"""One statement whose answer is not read: on PostgreSQL it is sent in the journal's pipeline
+(:meth:`SqlJournal._write_pipelined`), where no answer is known before the commit."""
+
+
 def _set_seq(conn: Connection, seq: int) -> None:
-    m = schema.meta
-    done = conn.execute(update(m).where(m.c.key == META_KEY).values(value=str(seq))).rowcount
-    if not done:
-        conn.execute(m.insert().values(key=META_KEY, value=str(seq)))
+    sql = _SET_SEQ.replace("%s", "?") if conn.dialect.paramstyle == "qmark" else _SET_SEQ
+    conn.exec_driver_sql(sql, (META_KEY, str(seq)))
 
 
 def indexed_seq(conn: Connection) -> int:
