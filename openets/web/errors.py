@@ -5,7 +5,9 @@ users). A page shows the code's label in its language and, where the message mat
 :data:`PATTERNS`, the figures of the message worded in that language: money in yuan with
 thousands separators, tonnes with separators. Every other refusal the engine
 can word has a Chinese form by its message's shape (:data:`SHAPES`, from
-:mod:`openets.web.i18n_refusals`); a message of no known shape is shown in Chinese with the label
+:mod:`openets.web.i18n_refusals`; the API's own errors and validation messages from
+:mod:`openets.web.i18n_refusals_api`); a message of no known shape is shown in Chinese with the
+label
 (the rule), the field's name and the value the message names, the English message staying in
 the element's title. In English a
 page shows the label and the message, any ``N fen`` turned into yuan. The same patterns and shapes
@@ -23,7 +25,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from openets.web import i18n, i18n_refusals, i18n_refusals_more
+from openets.web import i18n, i18n_refusals, i18n_refusals_api, i18n_refusals_more
 
 PATTERNS: tuple[tuple[str, str], ...] = (
     (
@@ -73,9 +75,16 @@ _COMPILED = tuple((re.compile(p), key) for p, key in PATTERNS)
 _FEN = re.compile(r"(-?\d+) fen\b")
 _SLOT = re.compile(r"\{(\w+)\}")
 _TONNES = re.compile(r" t(?![\w-])")
+_CHOICES = re.compile(r"'[^']*'(?:, '[^']*')* or '[^']*'")
+"""The values a field may take, as pydantic lists them (``'buy' or 'sell'``)."""
 
-REFUSALS_ZH: dict[str, str] = {**i18n_refusals.ZH, **i18n_refusals_more.ZH}
-"""Every refusal's shape (the English message, ``{}`` where a value goes) and its Chinese form."""
+REFUSALS_ZH: dict[str, str] = {
+    **i18n_refusals.ZH,
+    **i18n_refusals_more.ZH,
+    **i18n_refusals_api.ZH,
+}
+"""Every refusal's shape (the English message, ``{}`` where a value goes) and its Chinese form:
+the engine's rejections and the API's own errors and validation messages."""
 
 
 def shape_pattern(shape: str) -> tuple[str, list[str]]:
@@ -130,7 +139,9 @@ def _figure(name: str, value: str, lang: str) -> str:
         return i18n.translate(lang, f"errw.{value}", default=value)
     if name.startswith("w_"):
         word = i18n.translate(lang, f"errw.{value}", default="")
-        return word or i18n.translate(lang, f"field.{value}", default=value)
+        if not word and lang == "zh" and _CHOICES.fullmatch(value):
+            return value.replace(" or ", "、").replace(", ", "、")
+        return word or field_name(lang, value)
     return value
 
 

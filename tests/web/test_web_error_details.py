@@ -151,8 +151,9 @@ class _Source:
         ):
             lefts, rights = self.shapes(e.left, depth + 1), self.shapes(e.right, depth + 1)
             return [a + b for a in lefts for b in rights]
-        if isinstance(e, ast.IfExp):
-            return self.shapes(e.body, depth + 1) + self.shapes(e.orelse, depth + 1)
+        if isinstance(e, ast.IfExp):  # a branch of None is no message
+            branches = [b for b in (e.body, e.orelse) if not _is_none(b)]
+            return [s for b in branches for s in self.shapes(b, depth + 1)]
         if isinstance(e, ast.Name):
             return self.name(e.id, e, depth) or [[None]]
         if isinstance(e, ast.Call):
@@ -232,6 +233,10 @@ class _Source:
         return out or None
 
 
+def _is_none(e: ast.AST) -> bool:
+    return isinstance(e, ast.Constant) and e.value is None
+
+
 def _is_text(e: ast.AST) -> bool:
     return isinstance(e, ast.Constant) and isinstance(e.value, str)
 
@@ -261,6 +266,113 @@ def refusal_shapes() -> dict[str, str]:
                 if text != "{}":
                     found.setdefault(text, f"{path.name}:{n.lineno}")
     return found
+
+
+def _text(sh: Shape) -> str:
+    return "".join("{}" if p is None else p.replace("{", "{{").replace("}", "}}") for p in sh)
+
+
+def api_error_shapes() -> dict[str, str]:
+    """Every message shape of an ``ApiError(...)`` raised by the API or the pages (the engine's
+    rejections passed through as they are are walked by :func:`refusal_shapes`)."""
+    root = Path(openets.__file__).parent
+    src = _Source(root)
+    found: dict[str, str] = {}
+    for path, tree in src.mods.items():
+        if path.relative_to(root).parts[0] not in ("api", "web"):
+            continue
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Call) and _called(n) == "ApiError" and len(n.args) >= 2:
+                for sh in src.shapes(n.args[1]):
+                    if (text := _text(sh)) != "{}":
+                        found.setdefault(text, f"{path.name}:{n.lineno}")
+    return found
+
+
+_CTX_SLOT = re.compile(r"\{(\w+)\}")
+
+
+def validation_shapes() -> dict[str, str]:
+    """Every message shape :func:`openets.api.errors.validation_error` can answer: its own texts,
+    each of the API's validators (``PydanticCustomError``: the field in front, or none), each of
+    pydantic's own messages (``field: message, was value``)."""
+    from openets.api import errors as api_errors
+
+    src = _Source(Path(openets.__file__).parent)
+    found: dict[str, str] = {}
+    for n in ast.walk(src.mods[Path(api_errors.__file__)]):
+        fn = src.fn_of(n)
+        if (
+            isinstance(n, ast.Return)
+            and isinstance(n.value, ast.Tuple)
+            and fn is not None
+            and fn.name == "validation_error"
+        ):
+            for sh in src.shapes(n.value.elts[1]):
+                found.setdefault(_text(sh), f"errors.py:{n.lineno}")
+    for path, tree in src.mods.items():
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Call) and _called(n) == "PydanticCustomError":
+                for text in _custom_error_shapes(src, n):
+                    found.setdefault("{} " + text, f"{path.name}:{n.lineno}")
+                    found.setdefault(text, f"{path.name}:{n.lineno}")
+    return {**found, **_pydantic_shapes()}
+
+
+def _custom_error_shapes(src: _Source, n: ast.Call) -> list[str]:
+    """A validator's message templates, each ``{name}`` the shapes of its context's value."""
+    ctx = n.args[2] if len(n.args) > 2 and isinstance(n.args[2], ast.Dict) else None
+    values = {
+        k.value: v
+        for k, v in zip(ctx.keys if ctx else (), ctx.values if ctx else (), strict=True)
+        if isinstance(k, ast.Constant)
+    }
+    found: list[str] = []
+    for sh in src.shapes(n.args[1]):
+        outs: list[str] = [""]
+        for p in sh:
+            pieces = ["", None, ""] if p is None else _CTX_SLOT.split(p)
+            for i, piece in enumerate(pieces):
+                if i % 2 == 0:
+                    outs = [o + str(piece).replace("{", "{{").replace("}", "}}") for o in outs]
+                    continue
+                v = values.get(piece)
+                subs = [_text(s) for s in src.shapes(v)] if v is not None else ["{}"]
+                outs = [o + s for o in outs for s in subs]
+        found.extend(outs)
+    return found
+
+
+def _pydantic_shapes() -> dict[str, str]:
+    """Each of pydantic's messages (singular and plural) as ``field: message, was value``."""
+    from pydantic_core._pydantic_core import list_all_errors
+
+    found: dict[str, str] = {}
+    for e in list_all_errors():
+        tpl = str(e["message_template_python"])
+        for plural in ("s", ""):
+            text = _CTX_SLOT.sub("{}", tpl.replace("{expected_plural}", plural))
+            found.setdefault("{}: " + text + ", was {}", f"pydantic:{e['type']}")
+    return found
+
+
+def test_every_api_error_and_validation_message_has_a_worded_chinese_form() -> None:
+    shapes = {**api_error_shapes(), **validation_shapes()}
+    assert len(shapes) > 150
+    unworded = sorted(set(shapes) - set(errors.REFUSALS_ZH))
+    assert unworded == [], [(s, shapes[s]) for s in unworded]
+    for shape in shapes:
+        zh = errors.REFUSALS_ZH[shape]
+        n = len(errors.shape_pattern(shape)[1])
+        assert sorted(set(re.findall(r"\{(\d+)\}", zh)), key=int) == [str(i) for i in range(n)], (
+            shape,
+            zh,
+        )
+        message = _sample(shape)
+        err = {"code": "INVALID_FIELD", "message": message, "field": "quantity"}
+        shown = errors.localise("zh", err)
+        assert errors.detail("zh", message) is not None, (shape, message)
+        assert "不符合" not in shown and not re.search(r"[a-z]{3} [a-z]{3}", shown), (shape, shown)
 
 
 def test_restricted_account_refused_a_transfer_out_is_worded_in_chinese() -> None:
@@ -321,3 +433,19 @@ def test_restricted_account_refused_a_listing_is_worded_in_chinese() -> None:
     zh, en = _shown(g.rejects(PostListing(a, CEA, Side.SELL, 4800, 10)))
     assert zh == f"{i18n.ZH['err.ACCOUNT_RESTRICTED']}：账户 {a} 当前为“受限”状态，不得交易"
     assert en.endswith(f"account {a} is restricted from trading")
+
+
+def test_a_validation_error_names_the_field_the_value_and_the_rule_in_chinese() -> None:
+    def zh(message: str, field: str | None) -> str:
+        return errors.localise("zh", {"code": "INVALID_FIELD", "message": message, "field": field})
+
+    label = i18n.ZH["err.INVALID_FIELD"]
+    side = "items[0].side: Input should be 'buy' or 'sell', was 'up'"
+    shown = f"{label}：{i18n.ZH['field.side']}：须为 'buy'、'sell' 之一，实为 'up'"
+    assert zh(side, "items[0].side") == shown
+    qty = "quantity must be a whole number of tonnes (a JSON integer), was '1.5'"
+    shown = f"{label}：{i18n.ZH['field.quantity']}须为整数吨（JSON 整数），实为 '1.5'"
+    assert zh(qty, "quantity") == shown
+    extra = "colour: Extra inputs are not permitted, was 'red'"
+    assert zh(extra, "colour") == f"{label}：colour：不是可接受的字段，实为 'red'"
+    assert zh("the request body is not valid JSON", "body") == f"{label}：请求体不是有效的 JSON"

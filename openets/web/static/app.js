@@ -40,7 +40,12 @@
       return (String(v).charAt(0) === "+" ? "+" : "") + fmt0.format(parseInt(String(v).replace(/,/g, ""), 10));
     }
     if (name.indexOf("s_") === 0) return S["errw." + v] || v;
-    if (name.indexOf("w_") === 0) return S["errw." + v] || S["field." + v] || v;
+    if (name.indexOf("w_") === 0) {
+      if (!S["errw." + v] && LANG === "zh" && /^'[^']*'(?:, '[^']*')* or '[^']*'$/.test(v)) {
+        return v.replace(/ or /g, "、").replace(/, /g, "、");   /* pydantic's choices */
+      }
+      return S["errw." + v] || fieldName(v);
+    }
     return v;
   }
   function fieldName(field) {
