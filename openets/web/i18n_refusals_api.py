@@ -63,6 +63,23 @@ API: dict[str, str] = {
     "give exactly one of seconds or to": "秒数与截止时间须且只须填写其一",
     "to ({}) is before from ({})": "截止日期（{0}）早于起始日期（{1}）",
     "account_id is required": "账户为必填项",
+    "no large-holder report obligation {} of account {}": "账户 {1} 没有大户报告义务 {0}",
+    # the request itself (routing, the request guard, idempotency, a replica)
+    "no such path: {} {}": "没有此路径：{0} {1}",
+    "method not allowed: {} {}": "不允许此请求方法：{0} {1}",
+    "the request body cannot be read: {}": "无法读取请求体：{0}",
+    "the request body may have at most {} bytes": "请求体至多 {0} 字节",
+    "the JSON body must be UTF-8 (without a byte-order mark)":
+        "JSON 请求体须为 UTF-8 编码（不带字节顺序标记）",
+    "the client went away": "客户端已断开连接",
+    "Content-Length is not a number": "Content-Length 请求头不是数字",
+    "the request body did not arrive within {} seconds": "请求体未在 {0} 秒内送达",
+    "Idempotency-Key {} was used for a different request": "幂等键 {0} 已用于另一个请求",
+    "{} {}: this server is a read replica and takes no commands; send them to the sequencer "
+    "(openets serve --db)":
+        "{0} {1}：本服务器为只读副本，不受理指令；请发送至定序服务器（openets serve --db）",
+    "internal error (a bug); it was logged as request {}":
+        "内部错误（程序缺陷）；已记录为请求 {0}",
     # allocation uploads
     "prior output is for the pre-allocation only": "上年产出仅用于预分配",
     "the first row must be {} (optionally ,emissions_t), was {}":
