@@ -456,3 +456,18 @@ def test_a_validation_error_names_the_field_the_value_and_the_rule_in_chinese() 
     extra = "colour: Extra inputs are not permitted, was 'red'"
     assert zh(extra, "colour") == f"{label}：colour：不是可接受的字段，实为 'red'"
     assert zh("the request body is not valid JSON", "body") == f"{label}：请求体不是有效的 JSON"
+
+
+def test_a_daily_report_of_a_day_not_closed_is_refused_in_chinese() -> None:
+    from openets.supervision.reports.daily import daily_report
+    from openets.supervision.reports.history import history
+
+    try:
+        daily_report(history([]), "2021-07-16")
+    except ValueError as exc:
+        message = str(exc)
+    else:
+        raise AssertionError("a day not closed has no report")
+    err = {"code": "NOT_FOUND", "message": message, "field": "date"}
+    zh = errors.localise("zh", err)
+    assert zh.endswith("日志中没有已闭市的交易日 2021-07-16（已闭市的交易日：无）"), zh
