@@ -17,7 +17,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy import select
 
-from openets.api.notify import Note, english
+from openets.api.notify import Note
+from openets.api.notify_english import english
 from openets.api.users import UserStore
 from openets.store import schema
 

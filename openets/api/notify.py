@@ -10,7 +10,8 @@ engine's subscriber; older ones are derived from the journal once, the first tim
 Listeners (the private WebSocket feed, the mailer) hear of each new note. Read marks live in
 memory per user. Each recipient (an account, a role, a user) keeps its newest :data:`KEEP`
 notes. A note carries a ``kind`` and its ``params``; pages word it in the reader's language
-(:mod:`openets.web.i18n_more`), :func:`english` words it for API users and e-mail.
+(:mod:`openets.web.i18n_more`), :func:`openets.api.notify_english.english` words it for API
+users and e-mail.
 """
 
 from __future__ import annotations
@@ -345,47 +346,6 @@ def derive(r: Record, ev: object, memo: Memo) -> list[Note]:
 
     rule(ev, memo, note)
     return out
-
-
-ENGLISH = {
-    "fill": "Fill: {side} {instrument} {quantity} t at {price} ({method}), trade {trade_id}",
-    "listing_expired": "Listing {listing_id} ({side} {instrument}) expired with {remaining} t",
-    "block_offer": "Block offer for you on {request_id}: {quantity} t at {price}",
-    "auction_cancelled": "Auction {auction_id} was cancelled: {reason}",
-    "approval_waiting": "A {request_kind} request {request_id} waits for a second approval",
-    "approval_decided": "Your request {request_id} was decided (approved: {approved}) {reason}",
-    "account_status": "The account is now {status}: {reason}",
-    "restriction": "Restriction set (trading {trading}, transfers {transfer}): {reason}",
-    "risk_warning": "Risk warning on {instrument}: {text}",
-    "large_holder": "Large-holder report due: {position} t of {product} (threshold {threshold})",
-    "alert": "Surveillance alert {alert_id}: {detector} on {instrument} ({severity})",
-    "funds": "Funds: {tx_type} of {amount} yuan",
-    "allowances": "Allowances: {tx_type} of {quantity} t {product}",
-    "obligation": "Compliance {year}: obligation {obligation} t determined",
-    "penalty": "Compliance {year}: shortfall {shortfall} t, fine {fine} yuan",
-    "report_waiting": "The {year} emission report of {entity_id} waits for verification",
-    "report_to_approve": "The {year} emission report of {entity_id} is verified and waits for "
-    "approval",
-    "report_verified": "Your {year} emission report is verified (figures changed: {adjusted}) "
-    "{reason}",
-    "report_approved": "Your {year} emission report is approved: {emissions} t",
-    "step_due": "Compliance {year}: {step_kind} due {due} (Beijing time), {days_left} days "
-    "{hours_left} hours left",
-}
-
-
-def english(n: Note) -> str:
-    if n.kind == "alert" and not n.params.get("instrument") and "accounts" in n.params:
-        about = f"account {n.params['accounts']}"
-        if n.params.get("subject"):
-            about = f"{n.params['subject']} of {about}"
-        return ENGLISH[n.kind].format(**{**n.params, "instrument": about})
-    if n.kind == "risk_warning" and not n.params.get("instrument"):
-        return ENGLISH[n.kind].format(**{**n.params, "instrument": "the whole market"})
-    try:
-        return ENGLISH[n.kind].format(**n.params)
-    except (KeyError, IndexError):
-        return n.kind
 
 
 Listener = Callable[[Note], None]

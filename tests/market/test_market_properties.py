@@ -11,12 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from openets.bootstrap import new_state
+from openets.domain.clock import parse_iso
 from openets.domain.rejection import Code, Rejection
 from openets.trading.book import Side
 from openets.trading.commands import CancelListing, PlaceOrder, PostListing, TakeListing
 
 CEA = "CEA21"
 N = 4
+CLOSE = parse_iso("2021-07-16T15:30+08:00")
 
 op = st.one_of(
     st.tuples(
@@ -68,9 +70,10 @@ def _run(g: Given, accts: list[str], ops: list[tuple[Any, ...]], continuous: boo
             lid = ids[o[2] % len(ids)] if ids else "L0"
             r = g.engine.submit(CancelListing(lid, accts[o[1]]), "u")
         else:
-            now = g.clock.now()
-            if now.hour < 15:
-                g.clock.advance(o[1])
+            # never past the close at 15:30, where the day is ended below
+            left = (CLOSE - g.clock.now()).total_seconds()
+            if left > 0:
+                g.clock.advance(min(o[1], int(left)))
             continue
         del r
         assert g.state.violations() == []

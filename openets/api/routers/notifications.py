@@ -14,7 +14,8 @@ from openets.api.auth import Principal
 from openets.api.deps import PrincipalDep, Services, ServicesDep, json_response
 from openets.api.errors import ApiCode, ApiError
 from openets.api.mailer import Mailer
-from openets.api.notify import Memo, Note, NotificationCenter, english
+from openets.api.notify import Memo, Note, NotificationCenter
+from openets.api.notify_english import english
 from openets.api.routers._feeds import encode
 from openets.api.routers._trading_views import side_name, trading_of
 from openets.api.routers.compliance_calendar import due_notes
