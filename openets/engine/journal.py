@@ -95,6 +95,10 @@ class MemoryJournal:
         """Committed records."""
         return len(self._flat) // _WIDTH
 
+    def __bool__(self) -> bool:
+        """A journal, even an empty one: ``journal or MemoryJournal()`` must keep it."""
+        return True
+
     def last(self) -> tuple[int, int, str]:
         if self._staged:
             r = self._staged[-1]

@@ -49,3 +49,8 @@ def test_the_memory_journal_keeps_no_tracked_object_per_committed_record() -> No
         gc.enable()
     assert len(list(j.read())) == 5_000
     assert grown < 100  # a tuple a record would be 5,000
+
+
+def test_an_empty_memory_journal_is_kept_where_a_journal_is_optional() -> None:
+    j = MemoryJournal()
+    assert (j or None) is j
