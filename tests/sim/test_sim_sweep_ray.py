@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,9 +40,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def ray_head(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def ray_head() -> Iterator[str]:
     port = _free_port()
-    temp = tmp_path_factory.mktemp("ray")
+    # A short directory of its own: ray's socket paths under it must stay within the 107 bytes
+    # of a unix socket's name, which pytest's numbered temporary folders can pass.
+    temp = Path(tempfile.mkdtemp(prefix="ray", dir="/tmp"))
     start = subprocess.run(
         [str(RAY), "start", "--head", f"--port={port}", "--num-cpus=2",
          "--node-ip-address=127.0.0.1", "--include-dashboard=false", "--disable-usage-stats",
@@ -52,6 +56,7 @@ def ray_head(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield f"127.0.0.1:{port}"
     finally:
         subprocess.run([str(RAY), "stop", "--force"], capture_output=True, timeout=120, env=ENV)
+        shutil.rmtree(temp, ignore_errors=True)
 
 
 @pytest.mark.slow
