@@ -4,10 +4,12 @@
 A module that sets ``ON_THE_RUNS_DATABASE = True`` has its servers keep their markets in a
 database of the run's kind: on the PostgreSQL pass, each server gets a fresh database on the
 pass's throwaway cluster, so HTTP is tested on PostgreSQL as users run it. Such a module brings
-its own module-scoped ``api`` (the session's server keeps its SQLite file)."""
+its own module-scoped ``api`` or gets one (``module_api``); the session's server keeps its SQLite
+file."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,9 +20,34 @@ from pg import db_kind
 
 
 @pytest.fixture(scope="session")
-def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
+def session_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
+    """The session's server: always on a SQLite file of its own, even when first asked for in
+    a module ON_THE_RUNS_DATABASE (whose databases are dropped when the module ends, which
+    would stop a server that later modules share)."""
+    with contextlib.ExitStack() as stack:
+        factory, liveapi.DB_FACTORY = liveapi.DB_FACTORY, None
+        try:
+            live = stack.enter_context(make_live_api(tmp_path_factory.mktemp("api")))
+        finally:
+            liveapi.DB_FACTORY = factory
+        yield live
+
+
+@pytest.fixture(scope="module")
+def module_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
+    """A server of the module's own, on the run's database (a module ON_THE_RUNS_DATABASE)."""
     with make_live_api(tmp_path_factory.mktemp("api")) as live:
         yield live
+
+
+@pytest.fixture
+def api(request: pytest.FixtureRequest) -> LiveApi:
+    """The session's server; a module ON_THE_RUNS_DATABASE has one of its own on that database
+    in the PostgreSQL pass (:func:`module_api`)."""
+    opted = getattr(request.module, "ON_THE_RUNS_DATABASE", False)
+    if opted and db_kind(request.config) == "postgres":
+        return request.getfixturevalue("module_api")
+    return request.getfixturevalue("session_api")
 
 
 @pytest.fixture

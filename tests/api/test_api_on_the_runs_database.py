@@ -49,3 +49,8 @@ def test_a_market_served_over_http_reopens_from_its_database_to_the_same_state(
         assert again.state.registry.bucket(b.account_id, CEA)[0] == 35
     finally:
         again.engine.journal.close()
+
+
+def test_the_session_server_keeps_its_sqlite_file_in_every_pass(session_api: LiveApi) -> None:
+    assert session_api.market.db_url is not None
+    assert session_api.market.db_url.startswith("sqlite"), session_api.market.db_url
