@@ -37,6 +37,26 @@ KINDS = ("memory", "sqlite", "postgres")
 _TOO_MANY_OPEN = 40  # databases made in one test before unreachable markets are collected
 
 
+def sql(url: str, statement: str, *params: object) -> list[tuple[object, ...]]:
+    """Plain SQL on its own connection to the database of ``url``, as an operator with psql
+    would."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    host = u.query.get("host", u.host)
+    with psycopg.connect(
+        host=str(host) if host else None,
+        port=u.port,
+        user=u.username,
+        password=u.password,
+        dbname=u.database,
+        autocommit=True,
+    ) as c:
+        cur = c.execute(statement.encode(), params or None)
+        return cur.fetchall() if cur.description else []
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--db",

@@ -8,8 +8,8 @@ import tempfile
 import psycopg
 import pytest
 from dsl import START, Given
+from pg import sql
 from psycopg import pq
-from sqlalchemy.engine import make_url
 
 from openets.bootstrap import open_market
 from openets.domain.clock import SimulatedClock, parse_iso
@@ -17,22 +17,6 @@ from openets.engine.journal import Record
 from openets.store.sql_journal import SqlJournal
 
 pytestmark = pytest.mark.postgres
-
-
-def sql(url: str, statement: str, *params: object) -> list[tuple[object, ...]]:
-    """Plain SQL on its own connection."""
-    u = make_url(url)
-    host = u.query.get("host", u.host)
-    with psycopg.connect(
-        host=str(host) if host else None,
-        port=u.port,
-        user=u.username,
-        password=u.password,
-        dbname=u.database,
-        autocommit=True,
-    ) as c:
-        cur = c.execute(statement.encode(), params or None)
-        return cur.fetchall() if cur.description else []
 
 
 def test_a_commit_on_postgres_sends_its_begin_with_the_notify(pg_url: str) -> None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import psycopg
 import pytest
 from dsl import START, Given
-from sqlalchemy.engine import make_url
+from pg import sql
 from typer.testing import CliRunner
 
 from openets.bootstrap import open_market
@@ -23,22 +22,6 @@ pytestmark = pytest.mark.postgres
 def given_on(url: str) -> Given:
     clock = SimulatedClock(parse_iso(START))
     return Given(open_market(url, clock), clock)
-
-
-def sql(url: str, statement: str, *params: object) -> list[tuple[object, ...]]:
-    """Plain SQL on its own connection, as an operator with psql would."""
-    u = make_url(url)
-    host = u.query.get("host", u.host)
-    with psycopg.connect(
-        host=str(host) if host else None,
-        port=u.port,
-        user=u.username,
-        password=u.password,
-        dbname=u.database,
-        autocommit=True,
-    ) as c:
-        cur = c.execute(statement.encode(), params or None)
-        return cur.fetchall() if cur.description else []
 
 
 def test_every_command_is_committed_on_postgres_before_the_caller_is_answered(

@@ -37,6 +37,22 @@ def _market(preset: str = "cn") -> tuple[Given, str, str]:
     return g, g.account(tonnes={CEA: 100}, fen=10**7), g.account(tonnes={CEA: 100}, fen=10**7)
 
 
+def _worded_forms(shapes: dict[str, str]) -> list[tuple[str, str]]:
+    """Each shape with its Chinese form; fails unless every shape has one naming each value."""
+    unworded = sorted(set(shapes) - set(errors.REFUSALS_ZH))
+    assert unworded == [], [(s, shapes[s]) for s in unworded]
+    out = []
+    for shape in shapes:
+        zh = errors.REFUSALS_ZH[shape]
+        n = len(errors.shape_pattern(shape)[1])
+        assert sorted(set(re.findall(r"\{(\d+)\}", zh)), key=int) == [str(i) for i in range(n)], (
+            shape,
+            zh,
+        )
+        out.append((shape, zh))
+    return out
+
+
 def test_every_rejection_code_has_a_worded_message_in_both_languages() -> None:
     for lang, cat in (("zh", i18n.ZH), ("en", i18n.EN)):
         missing = [c.value for c in Code if not cat.get(f"err.{c.value}", "").strip()]
@@ -50,15 +66,7 @@ def test_every_rejection_code_has_a_worded_message_in_both_languages() -> None:
     # names each of its values; the English form is the message itself
     shapes = refusal_shapes()
     assert len(shapes) > 300
-    unworded = sorted(set(shapes) - set(errors.REFUSALS_ZH))
-    assert unworded == [], [(s, shapes[s]) for s in unworded]
-    for shape in shapes:
-        zh = errors.REFUSALS_ZH[shape]
-        n = len(errors.shape_pattern(shape)[1])
-        assert sorted(set(re.findall(r"\{(\d+)\}", zh)), key=int) == [str(i) for i in range(n)], (
-            shape,
-            zh,
-        )
+    for shape, zh in _worded_forms(shapes):
         assert re.search(r"[\u4e00-\u9fff]", zh), shape
         message = _sample(shape)
         err = {"code": "INVALID_FIELD", "message": message, "field": "quantity"}
@@ -365,15 +373,7 @@ def _pydantic_shapes() -> dict[str, str]:
 def test_every_api_error_and_validation_message_has_a_worded_chinese_form() -> None:
     shapes = {**api_error_shapes(), **validation_shapes()}
     assert len(shapes) > 150
-    unworded = sorted(set(shapes) - set(errors.REFUSALS_ZH))
-    assert unworded == [], [(s, shapes[s]) for s in unworded]
-    for shape in shapes:
-        zh = errors.REFUSALS_ZH[shape]
-        n = len(errors.shape_pattern(shape)[1])
-        assert sorted(set(re.findall(r"\{(\d+)\}", zh)), key=int) == [str(i) for i in range(n)], (
-            shape,
-            zh,
-        )
+    for shape, _ in _worded_forms(shapes):
         message = _sample(shape)
         err = {"code": "INVALID_FIELD", "message": message, "field": "quantity"}
         shown = errors.localise("zh", err)
