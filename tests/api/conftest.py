@@ -40,7 +40,7 @@ def module_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
         yield live
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def api(request: pytest.FixtureRequest) -> LiveApi:
     """The session's server; a module ON_THE_RUNS_DATABASE has one of its own on that database
     in the PostgreSQL pass (:func:`module_api`)."""
