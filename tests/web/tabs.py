@@ -76,3 +76,26 @@ class Tab:
     def close(self) -> None:
         assert self.errors == [], self.errors
         self.context.close()
+
+
+def refused_transfer(
+    browser: Any, web: LiveWeb, lang: str, src: str, dst: str, qty: str
+) -> tuple[str | None, str]:
+    """The registry operator's transfer form sent in ``lang`` with what the server refuses:
+    the refusal's code and the words the page shows (the page must log no script error)."""
+    tab = Tab(browser, web, lang)
+    try:
+        tab.login_in_form("regop")
+        tab.go("/registry/approvals")
+        tab.page.wait_for_load_state("networkidle")
+        form = tab.page.locator("form.transfer")
+        form.locator("input[name=from_account]").fill(src)
+        form.locator("input[name=to_account]").fill(dst)
+        form.locator("input[name=product]").fill("CEA19-20")
+        form.locator("input[name=quantity]").fill(qty)
+        form.locator("button[type=submit]").click()
+        msg = form.locator(".form-msg.err")
+        msg.wait_for()
+        return msg.get_attribute("data-code"), msg.inner_text()
+    finally:
+        tab.close()

@@ -10,39 +10,20 @@ from typing import Any
 import httpx
 import pytest
 from conftest import LiveWeb
-from tabs import Tab
+from tabs import refused_transfer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def _refused_transfer(web: LiveWeb, browser: Any, lang: str, account_id: str) -> str:
-    tab = Tab(browser, web, lang)
-    try:
-        tab.login_in_form("regop")
-        tab.go("/registry/approvals")
-        tab.page.wait_for_load_state("networkidle")
-        form = tab.page.locator("form.transfer")
-        form.locator("input[name=from_account]").fill(account_id)
-        form.locator("input[name=to_account]").fill(account_id)
-        form.locator("input[name=product]").fill("CEA19-20")
-        form.locator("input[name=quantity]").fill("500")
-        form.locator("button[type=submit]").click()
-        msg = form.locator(".form-msg.err")
-        msg.wait_for()
-        assert msg.get_attribute("data-code") == "INVALID_FIELD"
-        return msg.inner_text()
-    finally:
-        tab.close()
 
 
 def test_refusal_of_any_shape_is_worded_in_chinese_in_the_browser(
     web: LiveWeb, browser: Any
 ) -> None:
     a = web.participant("自转测试电厂", tonnes=2_000)
-    zh = _refused_transfer(web, browser, "zh", a.account_id)
+    code, zh = refused_transfer(browser, web, "zh", a.account_id, a.account_id, "500")
+    assert code == "INVALID_FIELD"
     assert f"转出账户与转入账户均为 {a.account_id}" in zh, zh
     assert "from_account" not in zh, zh
-    en = _refused_transfer(web, browser, "en", a.account_id)
+    _, en = refused_transfer(browser, web, "en", a.account_id, a.account_id, "500")
     assert f"from_account and to_account are both {a.account_id}" in en, en
     assert web.market.state.registry.bucket(a.account_id, "CEA19-20")[0] == 2_000
 
