@@ -219,6 +219,15 @@ ENDPOINTS = (
     Endpoint("deposit", "POST", "/funds/deposits", _money, frozenset({OWNER})),
     Endpoint("withdraw", "POST", "/funds/withdrawals", _money, frozenset({OWNER})),
     Endpoint("balances", "GET", "/funds/{x}", None, frozenset(VIEWERS)),
+    # the settlement bank's own login reports (tests/api/test_api_bank_reports.py); no role here
+    Endpoint(
+        "bank_report",
+        "POST",
+        "/bank/reports",
+        lambda w, _: {"kind": "deposit_received", "bank_ref": "MATRIX-REF-1"},
+        frozenset(),
+    ),
+    Endpoint("bank_reports", "GET", "/bank/reports", None, frozenset({EXCH, REGUL})),
     Endpoint(
         "create_user",
         "POST",
