@@ -82,10 +82,13 @@ class InstructDeposit(Command):
 
 @dataclass(frozen=True, slots=True)
 class ConfirmDeposit(Command):
-    """The bank's answer to a deposit instruction: received (credited) or failed."""
+    """The bank's answer to a deposit instruction: received (credited) or failed. The account
+    and the amount, where the bank states them, must be the instruction's."""
 
     bank_ref: str
     received: bool
+    account_id: str | None = None
+    amount: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +100,13 @@ class RequestWithdrawal(Command):
 
 @dataclass(frozen=True, slots=True)
 class ConfirmWithdrawal(Command):
-    """The bank's answer to a withdrawal: paid out, or failed (the money returns)."""
+    """The bank's answer to a withdrawal: paid out, or failed (the money returns). The account
+    and the amount, where the bank states them, must be the withdrawal's."""
 
     bank_ref: str
     paid: bool
+    account_id: str | None = None
+    amount: int | None = None
 
 
 @dataclass(slots=True)
@@ -230,6 +236,27 @@ def _room(state: FundsState, account_id: str, amount: int) -> Rejection | None:
     return None
 
 
+def _as_stated(
+    bank_ref: str, expected: tuple[str, int], account_id: str | None, amount: int | None
+) -> Rejection | None:
+    """The bank's answer names the reference's account and amount, where it names them."""
+    acct, amt = expected
+    if account_id is not None and account_id != acct:
+        return Rejection(
+            Code.INVALID_FIELD,
+            f"bank reference {bank_ref} is for account {acct}, the report names {account_id}",
+            "account_id",
+        )
+    if amount is not None and amount != amt:
+        return Rejection(
+            Code.INVALID_FIELD,
+            f"bank reference {bank_ref} is for {format_yuan(amt)} yuan, the report says "
+            f"{format_yuan(amount)} yuan",
+            "amount",
+        )
+    return None
+
+
 def _credit(account_id: str, amount: int, bank_ref: str, ctx: Ctx) -> tuple[Event, ...]:
     return (
         FundsPosted(
@@ -296,6 +323,9 @@ def confirm_deposit(
     instructed = state.pending_deposits.get(cmd.bank_ref)
     if instructed is None:
         return Rejection(Code.UNKNOWN_TRANSACTION, f"no open deposit {cmd.bank_ref!r}", "bank_ref")
+    r = _as_stated(cmd.bank_ref, instructed, cmd.account_id, cmd.amount)
+    if r:
+        return r
     if not cmd.received:
         return (DepositFailed(cmd.bank_ref),)
     return _credit(instructed[0], instructed[1], cmd.bank_ref, ctx)
@@ -356,6 +386,9 @@ def confirm_withdrawal(
         return Rejection(
             Code.UNKNOWN_TRANSACTION, f"no open withdrawal {cmd.bank_ref!r}", "bank_ref"
         )
+    r = _as_stated(cmd.bank_ref, open_, cmd.account_id, cmd.amount)
+    if r:
+        return r
     acct, amt = open_
     if cmd.paid:
         postings = (

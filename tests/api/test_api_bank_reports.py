@@ -154,12 +154,16 @@ def test_bank_report_contrary_to_the_recorded_one_is_refused(bank_api: LiveApi) 
     )
 
 
-def test_bank_report_of_an_unknown_reference_is_refused(bank_api: LiveApi) -> None:
+def test_bank_report_of_an_unknown_reference_is_refused_naming_bank_ref(bank_api: LiveApi) -> None:
+    # the path exists: the body names a reference the fund ledger does not know (422, not 404)
     api = bank_api
-    with api.unchanged():
-        status, body = _report(api, kind="withdrawal_paid", bank_ref="NO-SUCH-REF")
-    assert status == 404 and body["error"]["field"] == "bank_ref"
-    assert "NO-SUCH-REF" in body["error"]["message"]
+    for kind in ("withdrawal_paid", "withdrawal_failed", "deposit_failed"):
+        with api.unchanged():
+            status, body = _report(api, kind=kind, bank_ref="NO-SUCH-REF")
+        assert status == 422 and body["error"]["field"] == "bank_ref", (kind, body)
+        assert body["error"]["code"] == "INVALID_FIELD"
+        assert "open" in body["error"]["message"] and "'NO-SUCH-REF'" in body["error"]["message"]
+    assert api.client("exop").get("/bank/reports", bank_ref="NO-SUCH-REF")["count"] == 0
     with api.unchanged():
         status, body = _report(api, kind="deposit_received", bank_ref="NO-SUCH-REF")
     assert status == 422 and body["error"]["field"] == "account_id"
@@ -169,14 +173,24 @@ def test_bank_report_of_an_unknown_reference_is_refused(bank_api: LiveApi) -> No
 def test_bank_report_naming_another_account_or_amount_is_refused(bank_api: LiveApi) -> None:
     api = bank_api
     acct, ref = _pending_withdrawal(api)
-    with api.unchanged():
-        status, body = _report(api, kind="withdrawal_paid", bank_ref=ref, account_id="A999999")
-    assert status == 422 and body["error"]["field"] == "account_id"
-    assert f"is for account {acct}, the report names A999999" in body["error"]["message"]
-    with api.unchanged():
-        status, body = _report(api, kind="withdrawal_paid", bank_ref=ref, amount="400.01")
-    assert status == 422 and body["error"]["field"] == "amount"
-    assert "is for 400.00 yuan, the report says 400.01 yuan" in body["error"]["message"]
+    dacct, dref = _pending_deposit(api)
+    for kind, r, a, yuan in (
+        ("withdrawal_paid", ref, acct, "400.00"),
+        ("withdrawal_failed", ref, acct, "400.00"),
+        ("deposit_received", dref, dacct, "250.00"),
+        ("deposit_failed", dref, dacct, "250.00"),
+    ):
+        with api.unchanged():
+            status, body = _report(api, kind=kind, bank_ref=r, account_id="A999999")
+        assert status == 422 and body["error"]["field"] == "account_id", (kind, body)
+        assert body["error"]["code"] == "INVALID_FIELD"
+        assert f"is for account {a}, the report names A999999" in body["error"]["message"]
+        with api.unchanged():
+            status, body = _report(api, kind=kind, bank_ref=r, amount="400.01")
+        assert status == 422 and body["error"]["field"] == "amount", (kind, body)
+        assert f"is for {yuan} yuan, the report says 400.01 yuan" in body["error"]["message"]
+    assert api.client("exop").get("/bank/reports", bank_ref=ref)["count"] == 0
+    assert _report(api, kind="withdrawal_paid", bank_ref=ref, account_id=acct)[0] == 201
 
 
 def test_bank_report_of_bad_input_names_the_field(bank_api: LiveApi) -> None:

@@ -7,7 +7,9 @@ failed and a withdrawal paid or failed (``POST /bank/reports``). Each report is 
 command (``ConfirmDeposit``, ``Deposit`` for money paid in on a reference of the bank's own,
 ``ConfirmWithdrawal``), journaled like any other, so replay restores it. A reference is
 reported once: the same report again answers ``already_recorded`` and changes nothing, a
-contrary one (paid, then failed) is refused. The clearing side (exchange operators) and the
+contrary one (paid, then failed) is refused. The engine's commands hold a report's account and
+amount to the reference's; a reference the fund ledger does not know is the body's fault
+(``422`` naming ``bank_ref``). The clearing side (exchange operators) and the
 regulator list the reports (``GET /bank/reports``).
 """
 
@@ -45,51 +47,35 @@ def _log(services: Services) -> BankReports:
     return log
 
 
-def _matches(ref: str, expected: tuple[str, int], body: BankReportIn) -> Rejection | None:
-    """The report's account and amount, where it gives them, are the reference's."""
-    acct, amount = expected
-    if body.account_id is not None and body.account_id != acct:
-        return Rejection(
-            Code.INVALID_FIELD,
-            f"bank reference {ref} is for account {acct}, the report names {body.account_id}",
-            "account_id",
-        )
-    if body.amount is not None and body.amount != amount:
-        return Rejection(
-            Code.INVALID_FIELD,
-            f"bank reference {ref} is for {yuan(amount)} yuan, the report says "
-            f"{yuan(body.amount)} yuan",
-            "amount",
-        )
-    return None
-
-
 def _command(st: FundsState, body: BankReportIn) -> tuple[Command, str, int] | Rejection:
-    """The engine's command for the report, with the account and amount it is about."""
-    ref = body.bank_ref
+    """The engine's command for the report, with the account and amount it is about (the
+    engine holds the report's account and amount to the reference's, and knows the reference).
+    """
+    ref, acct, amount = body.bank_ref, body.account_id, body.amount
     if body.kind.startswith("withdrawal"):
-        open_ = st.withdrawals.get(ref)
-        if open_ is None:
-            return Rejection(Code.UNKNOWN_TRANSACTION, f"no open withdrawal {ref!r}", "bank_ref")
-        bad = _matches(ref, open_, body)
         paid = body.kind == "withdrawal_paid"
-        return bad or (funds.ConfirmWithdrawal(ref, paid), *open_)
+        return funds.ConfirmWithdrawal(ref, paid, acct, amount), *st.withdrawals.get(ref, ("", 0))
     instructed = st.pending_deposits.get(ref)
-    if instructed is not None:
-        bad = _matches(ref, instructed, body)
+    if instructed is not None or body.kind == "deposit_failed":
         received = body.kind == "deposit_received"
-        return bad or (funds.ConfirmDeposit(ref, received), *instructed)
-    if body.kind == "deposit_failed":
-        return Rejection(Code.UNKNOWN_TRANSACTION, f"no open deposit {ref!r}", "bank_ref")
-    if body.account_id is None or body.amount is None:
-        missing = "account_id" if body.account_id is None else "amount"
+        return funds.ConfirmDeposit(ref, received, acct, amount), *(instructed or ("", 0))
+    if acct is None or amount is None:
+        missing = "account_id" if acct is None else "amount"
         return Rejection(
             Code.INVALID_FIELD,
             f"bank reference {ref} has no deposit instruction: money paid in on a reference of "
             f"the bank's own names the account_id and the amount, {missing} was left out",
             missing,
         )
-    return funds.Deposit(body.account_id, body.amount, ref), body.account_id, body.amount
+    return funds.Deposit(acct, amount, ref), acct, amount
+
+
+def _refused(r: Rejection) -> tuple[int, bytes]:
+    """The engine's refusal as the answer: a reference the bank names that the fund ledger does
+    not know is a fault of the report's body (422 naming ``bank_ref``), not a missing path."""
+    if r.code is Code.UNKNOWN_TRANSACTION and r.field == "bank_ref":
+        r = Rejection(Code.INVALID_FIELD, r.message, r.field)
+    return rejection_body(r)
 
 
 def _again(prior: BankReport | None, body: BankReportIn) -> BankReportOut:
@@ -137,7 +123,7 @@ async def report(body: BankReportIn, cmd: CommandDep) -> Response:
         command, acct, amount = got
         evs = w.submit(command, actor)
         if isinstance(evs, Rejection):
-            return rejection_body(evs)
+            return _refused(evs)
         tx = next((e.tx_id for e in evs if isinstance(e, funds.FundsPosted)), None)
         out = BankReportOut(
             kind=body.kind,
