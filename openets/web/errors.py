@@ -6,7 +6,8 @@ users). A page shows the code's label in its language and, where the message mat
 thousands separators, tonnes with separators. Every other refusal the engine
 can word has a Chinese form by its message's shape (:data:`SHAPES`, from
 :mod:`openets.web.i18n_refusals`; the API's own errors and validation messages from
-:mod:`openets.web.i18n_refusals_api`); a message of no known shape is shown in Chinese with the
+:mod:`openets.web.i18n_refusals_api`; the messages passed through as another error's text from
+:mod:`openets.web.i18n_refusals_passed`); a message of no known shape is shown in Chinese with the
 label
 (the rule), the field's name and the value the message names, the English message staying in
 the element's title. In English a
@@ -25,7 +26,13 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from openets.web import i18n, i18n_refusals, i18n_refusals_api, i18n_refusals_more
+from openets.web import (
+    i18n,
+    i18n_refusals,
+    i18n_refusals_api,
+    i18n_refusals_more,
+    i18n_refusals_passed,
+)
 
 PATTERNS: tuple[tuple[str, str], ...] = (
     (
@@ -82,9 +89,11 @@ REFUSALS_ZH: dict[str, str] = {
     **i18n_refusals.ZH,
     **i18n_refusals_more.ZH,
     **i18n_refusals_api.ZH,
+    **i18n_refusals_passed.ZH,
 }
 """Every refusal's shape (the English message, ``{}`` where a value goes) and its Chinese form:
-the engine's rejections and the API's own errors and validation messages."""
+the engine's rejections, the API's own errors and validation messages, and the messages passed
+through as another error's text."""
 
 
 def shape_pattern(shape: str) -> tuple[str, list[str]]:

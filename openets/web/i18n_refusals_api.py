@@ -59,9 +59,6 @@ API: dict[str, str] = {
     "no plan covers {}; plans cover {}": "没有覆盖 {0} 年度的分配方案；现有方案覆盖 {1}",
     "no entity {} visible to you": "没有您可查看的单位 {0}",
     "no notification {}": "没有通知 {0}",
-    # the daily report's own refusal, passed through as its text (GET /market/reports/daily)
-    "no closed trading day {} in the journal (closed days: {})":
-        "日志中没有已闭市的交易日 {0}（已闭市的交易日：{1}）",
     "the market runs on the real clock": "市场按真实时钟运行，不能拨动时钟",
     "give exactly one of seconds or to": "秒数与截止时间须且只须填写其一",
     "to ({}) is before from ({})": "截止日期（{0}）早于起始日期（{1}）",

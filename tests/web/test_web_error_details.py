@@ -5,14 +5,11 @@ the account, the status or measure, and the figures, in Chinese as in English.""
 
 from __future__ import annotations
 
-import ast
 import re
-from pathlib import Path
-from typing import Any
 
 from dsl import Given
+from message_shapes import api_error_shapes, refusal_shapes, validation_shapes
 
-import openets
 from openets.clearing import funds
 from openets.domain.rejection import Code, Rejection
 from openets.registry import commands as rc
@@ -64,8 +61,10 @@ def test_every_rejection_code_has_a_worded_message_in_both_languages() -> None:
         assert i18n.ZH.get(key) and i18n.EN.get(key), key
     # every message shape a Rejection of the engine can carry has a worded Chinese form that
     # names each of its values; the English form is the message itself
-    shapes = refusal_shapes()
+    unresolved: list[str] = []
+    shapes = refusal_shapes(unresolved)
     assert len(shapes) > 300
+    assert unresolved == [], "an exception's text passed through, made with no text found"
     for shape, zh in _worded_forms(shapes):
         assert re.search(r"[\u4e00-\u9fff]", zh), shape
         message = _sample(shape)
@@ -98,281 +97,11 @@ def _sample(shape: str) -> str:
     return out.replace("\x00", "{").replace("\x01", "}")
 
 
-# --- every message shape of the engine, read from its source ---------------------------------
-# A message is an f-string or a text, or a name bound to one (in the function, by a function
-# returning ``str | None``, by an exception of :data:`_EXC_MESSAGE_ARG`, or by the callers'
-# arguments); ``{}`` stands for each value the message carries.
-
-_EXC_MESSAGE_ARG = {"ProductCodeError": 0, "WhenError": 0}
-Shape = list[str | None]
-
-
-class _Source:
-    def __init__(self, root: Path) -> None:
-        self.mods: dict[Path, ast.Module] = {}
-        self.par: dict[ast.AST, ast.AST] = {}
-        self.defs: dict[str, list[Any]] = {}
-        self.raises: dict[str, list[ast.Call]] = {}
-        self.calls: dict[str, list[ast.Call]] = {}
-        for p in sorted(root.rglob("*.py")):
-            tree = self.mods[p] = ast.parse(p.read_text(encoding="utf-8"))
-            for n in ast.walk(tree):
-                for c in ast.iter_child_nodes(n):
-                    self.par[c] = n
-                if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef):
-                    self.defs.setdefault(n.name, []).append(n)
-                if isinstance(n, ast.Call) and (name := _called(n)):
-                    self.calls.setdefault(name, []).append(n)
-                exc = n.exc if isinstance(n, ast.Raise) else None
-                if isinstance(exc, ast.Call) and isinstance(exc.func, ast.Name):
-                    self.raises.setdefault(exc.func.id, []).append(exc)
-
-    def fn_of(self, node: ast.AST) -> Any:
-        while node in self.par:
-            node = self.par[node]
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                return node
-        return None
-
-    def shapes(self, e: ast.AST, depth: int = 0) -> list[Shape]:
-        if depth > 8:
-            return [[None]]
-        if isinstance(e, ast.Constant) and isinstance(e.value, str):
-            return [[e.value]]
-        if isinstance(e, ast.JoinedStr):
-            outs: list[Shape] = [[]]
-            for v in e.values:
-                sub: list[Shape] = [[None]]
-                if isinstance(v, ast.Constant):
-                    sub = [[v.value]]
-                elif (
-                    isinstance(v, ast.FormattedValue)
-                    and isinstance(v.value, ast.Name)
-                    and v.conversion == -1
-                    and v.format_spec is None
-                ):
-                    sub = self.name(v.value.id, v, depth) or [[None]]
-                outs = [o + s for o in outs for s in sub]
-            return outs
-        if isinstance(e, ast.BinOp) and isinstance(e.op, ast.Add) and any(
-            isinstance(x, ast.JoinedStr) or _is_text(x) for x in (e.left, e.right)
-        ):
-            lefts, rights = self.shapes(e.left, depth + 1), self.shapes(e.right, depth + 1)
-            return [a + b for a in lefts for b in rights]
-        if isinstance(e, ast.IfExp):  # a branch of None is no message
-            branches = [b for b in (e.body, e.orelse) if not _is_none(b)]
-            return [s for b in branches for s in self.shapes(b, depth + 1)]
-        if isinstance(e, ast.Name):
-            return self.name(e.id, e, depth) or [[None]]
-        if isinstance(e, ast.Call):
-            if isinstance(e.func, ast.Name) and e.func.id == "str" and len(e.args) == 1:
-                return self.shapes(e.args[0], depth + 1)
-            return self.returns(e, depth) or [[None]]
-        return [[None]]
-
-    def name(self, name: str, at: ast.AST, depth: int) -> list[Shape] | None:  # noqa: C901
-        fn = self.fn_of(at)
-        if fn is None:
-            return None
-        best: ast.Assign | None = None
-        line = getattr(at, "lineno", 0)
-        for n in ast.walk(fn):
-            if (
-                isinstance(n, ast.Assign)
-                and n.lineno < line
-                and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)
-                and (best is None or n.lineno > best.lineno)
-            ):
-                best = n
-        if best is not None:
-            v = best.value
-            if isinstance(v, ast.Call):
-                return self.returns(v, depth)
-            if isinstance(v, ast.Constant | ast.JoinedStr | ast.IfExp | ast.BinOp | ast.Name):
-                return self.shapes(v, depth + 1)
-            return None
-        for n in ast.walk(fn):
-            if isinstance(n, ast.ExceptHandler) and n.name == name and n.type is not None:
-                return self.raised(n.type, depth)
-        params = [a.arg for a in fn.args.posonlyargs + fn.args.args]
-        if name not in params + [a.arg for a in fn.args.kwonlyargs]:
-            return None
-        whole = not isinstance(at, ast.FormattedValue)
-        out: list[Shape] = []
-        for call in self.calls.get(fn.name, []):
-            arg = next((k.value for k in call.keywords if k.arg == name), None)
-            if arg is None and name in params:
-                i = params.index(name) - (1 if params[0] in ("self", "cls") else 0)
-                if 0 <= i < len(call.args) and not any(
-                    isinstance(a, ast.Starred) for a in call.args
-                ):
-                    arg = call.args[i]
-            if arg is None:
-                continue
-            if not whole and not (_is_text(arg) and arg.value):  # type: ignore[attr-defined]
-                return None
-            out.extend(self.shapes(arg, depth + 1))
-        return out or None
-
-    def returns(self, call: ast.Call, depth: int) -> list[Shape] | None:
-        out: list[Shape] = []
-        for d in self.defs.get(_called(call) or "", []):
-            if d.returns is None or ast.unparse(d.returns) != "str | None":
-                continue
-            for n in ast.walk(d):
-                if (
-                    isinstance(n, ast.Return)
-                    and n.value is not None
-                    and self.fn_of(n) is d
-                    and not (isinstance(n.value, ast.Constant) and n.value.value is None)
-                ):
-                    out.extend(self.shapes(n.value, depth + 1))
-        return out or None
-
-    def raised(self, types: ast.expr, depth: int) -> list[Shape] | None:
-        out: list[Shape] = []
-        for t in types.elts if isinstance(types, ast.Tuple) else [types]:
-            idx = _EXC_MESSAGE_ARG.get(t.id) if isinstance(t, ast.Name) else None
-            if idx is None:
-                return None
-            for call in self.raises.get(t.id, []):  # type: ignore[attr-defined]
-                if len(call.args) > idx:
-                    out.extend(self.shapes(call.args[idx], depth + 1))
-        return out or None
-
-
-def _is_none(e: ast.AST) -> bool:
-    return isinstance(e, ast.Constant) and e.value is None
-
-
-def _is_text(e: ast.AST) -> bool:
-    return isinstance(e, ast.Constant) and isinstance(e.value, str)
-
-
-def _called(call: ast.Call) -> str | None:
-    f = call.func
-    return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
-
-
-def refusal_shapes() -> dict[str, str]:
-    """Every message shape of a ``Rejection(...)`` (or ``reject(...)``) in openets, with where
-    one is written; a message passed through as it is (an exception's own text) is left to the
-    fallback, which words it by its field, its value and its rule."""
-    src = _Source(Path(openets.__file__).parent)
-    found: dict[str, str] = {}
-    for path, tree in src.mods.items():
-        for n in ast.walk(tree):
-            if not isinstance(n, ast.Call) or _called(n) not in ("Rejection", "reject"):
-                continue
-            fn = src.fn_of(n)
-            if len(n.args) < 2 or (fn is not None and fn.name == "reject"):
-                continue
-            for sh in src.shapes(n.args[1]):
-                text = "".join(
-                    "{}" if p is None else p.replace("{", "{{").replace("}", "}}") for p in sh
-                )
-                if text != "{}":
-                    found.setdefault(text, f"{path.name}:{n.lineno}")
-    return found
-
-
-def _text(sh: Shape) -> str:
-    return "".join("{}" if p is None else p.replace("{", "{{").replace("}", "}}") for p in sh)
-
-
-_API_MESSAGE_ARG = {"ApiError": 1, "error_response": 1, "error_body": 1, "Refused": 2}
-"""The API's ways of answering an error, and which argument is the message."""
-
-
-def api_error_shapes() -> dict[str, str]:
-    """Every message shape of an error the API or the pages answer themselves (``ApiError``, an
-    error response or body, a refusal of the request guard); the engine's rejections passed
-    through as they are are walked by :func:`refusal_shapes`."""
-    root = Path(openets.__file__).parent
-    src = _Source(root)
-    found: dict[str, str] = {}
-    for path, tree in src.mods.items():
-        if path.relative_to(root).parts[0] not in ("api", "web"):
-            continue
-        for n in ast.walk(tree):
-            at = _API_MESSAGE_ARG.get(_called(n) or "") if isinstance(n, ast.Call) else None
-            if at is not None and len(n.args) > at:  # type: ignore[attr-defined]
-                for sh in src.shapes(n.args[at]):  # type: ignore[attr-defined]
-                    if (text := _text(sh)) != "{}":
-                        found.setdefault(text, f"{path.name}:{n.lineno}")
-    return found
-
-
-_CTX_SLOT = re.compile(r"\{(\w+)\}")
-
-
-def validation_shapes() -> dict[str, str]:
-    """Every message shape :func:`openets.api.errors.validation_error` can answer: its own texts,
-    each of the API's validators (``PydanticCustomError``: the field in front, or none), each of
-    pydantic's own messages (``field: message, was value``)."""
-    from openets.api import errors as api_errors
-
-    src = _Source(Path(openets.__file__).parent)
-    found: dict[str, str] = {}
-    for n in ast.walk(src.mods[Path(api_errors.__file__)]):
-        fn = src.fn_of(n)
-        if (
-            isinstance(n, ast.Return)
-            and isinstance(n.value, ast.Tuple)
-            and fn is not None
-            and fn.name == "validation_error"
-        ):
-            for sh in src.shapes(n.value.elts[1]):
-                found.setdefault(_text(sh), f"errors.py:{n.lineno}")
-    for path, tree in src.mods.items():
-        for n in ast.walk(tree):
-            if isinstance(n, ast.Call) and _called(n) == "PydanticCustomError":
-                for text in _custom_error_shapes(src, n):
-                    found.setdefault("{} " + text, f"{path.name}:{n.lineno}")
-                    found.setdefault(text, f"{path.name}:{n.lineno}")
-    return {**found, **_pydantic_shapes()}
-
-
-def _custom_error_shapes(src: _Source, n: ast.Call) -> list[str]:
-    """A validator's message templates, each ``{name}`` the shapes of its context's value."""
-    ctx = n.args[2] if len(n.args) > 2 and isinstance(n.args[2], ast.Dict) else None
-    values = {
-        k.value: v
-        for k, v in zip(ctx.keys if ctx else (), ctx.values if ctx else (), strict=True)
-        if isinstance(k, ast.Constant)
-    }
-    found: list[str] = []
-    for sh in src.shapes(n.args[1]):
-        outs: list[str] = [""]
-        for p in sh:
-            pieces = ["", None, ""] if p is None else _CTX_SLOT.split(p)
-            for i, piece in enumerate(pieces):
-                if i % 2 == 0:
-                    outs = [o + str(piece).replace("{", "{{").replace("}", "}}") for o in outs]
-                    continue
-                v = values.get(piece)
-                subs = [_text(s) for s in src.shapes(v)] if v is not None else ["{}"]
-                outs = [o + s for o in outs for s in subs]
-        found.extend(outs)
-    return found
-
-
-def _pydantic_shapes() -> dict[str, str]:
-    """Each of pydantic's messages (singular and plural) as ``field: message, was value``."""
-    from pydantic_core._pydantic_core import list_all_errors
-
-    found: dict[str, str] = {}
-    for e in list_all_errors():
-        tpl = str(e["message_template_python"])
-        for plural in ("s", ""):
-            text = _CTX_SLOT.sub("{}", tpl.replace("{expected_plural}", plural))
-            found.setdefault("{}: " + text + ", was {}", f"pydantic:{e['type']}")
-    return found
-
-
 def test_every_api_error_and_validation_message_has_a_worded_chinese_form() -> None:
-    shapes = {**api_error_shapes(), **validation_shapes()}
+    unresolved: list[str] = []
+    shapes = {**api_error_shapes(unresolved), **validation_shapes()}
     assert len(shapes) > 150
+    assert unresolved == [], "an exception's text passed through, made with no text found"
     for shape, _ in _worded_forms(shapes):
         message = _sample(shape)
         err = {"code": "INVALID_FIELD", "message": message, "field": "quantity"}
@@ -380,6 +109,31 @@ def test_every_api_error_and_validation_message_has_a_worded_chinese_form() -> N
         assert errors.detail("zh", message) is not None, (shape, message)
         words = re.sub(r"openets serve", "", shown)  # a command is a command in any language
         assert "不符合" not in shown and not re.search(r"[a-z]{3} [a-z]{3}", words), (shape, shown)
+
+
+def test_a_message_passed_through_as_another_errors_text_is_walked_as_its_own_shape() -> None:
+    # the engine stopped (503), a daily report's ValueError, a user's refusal, a rules change
+    api, engine = api_error_shapes(), refusal_shapes()
+    from openets.api.sequencer import STOPPED
+
+    for shape in (
+        STOPPED,
+        "the server is stopping",
+        "no closed trading day {} in the journal (closed days: none)",
+        "person.id_number must be 6-32 ASCII letters or digits (an ID card or passport number), "
+        "was {}",
+        "totp_secret must be 16-128 base32 characters (A-Z, 2-7), was {} characters",
+    ):
+        assert shape in api, shape
+    assert "rules.{}: must be {}, was {}" in engine
+
+
+def test_the_engine_stopped_answer_is_worded_in_chinese() -> None:
+    from openets.api.sequencer import STOPPED
+
+    zh = errors.localise("zh", {"code": "SERVICE_UNAVAILABLE", "message": STOPPED, "field": None})
+    label = i18n.ZH["err.SERVICE_UNAVAILABLE"]
+    assert zh == f"{label}：市场已停止：有一笔写入未能持久保存；服务器重启后将从日志恢复"
 
 
 def test_restricted_account_refused_a_transfer_out_is_worded_in_chinese() -> None:
