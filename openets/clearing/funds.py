@@ -279,14 +279,9 @@ def deposit(state: FundsState, cmd: Deposit, ctx: Ctx) -> tuple[Event, ...] | Re
         return ()  # the bank sent the same message twice: nothing changes the second time
     instructed = state.pending_deposits.get(cmd.bank_ref)
     if instructed is not None:
-        if instructed != (cmd.account_id, cmd.amount):
-            return Rejection(
-                Code.INVALID_FIELD,
-                f"bank reference {cmd.bank_ref} was instructed for {instructed[0]} "
-                f"{format_yuan(instructed[1])} yuan, the bank credits {cmd.account_id} "
-                f"{format_yuan(cmd.amount)} yuan",
-                "bank_ref",
-            )
+        r = _as_stated(cmd.bank_ref, instructed, cmd.account_id, cmd.amount)
+        if r:
+            return r
     else:
         r = _room(state, cmd.account_id, cmd.amount)
         if r:

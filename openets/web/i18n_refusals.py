@@ -61,8 +61,6 @@ ZH: dict[str, str] = {
     "bank_ref must be 1-64 characters, was {}": "银行流水号须为 1 至 64 个字符，实为 {0}",
     "account {} may hold at most {} yuan: it holds {}, {} more asked":
         "账户 {0} 的资金余额至多 {1} 元：现有 {2} 元，本次增加 {3} 元",
-    "bank reference {} was instructed for {} {} yuan, the bank credits {} {} yuan":
-        "银行流水号 {0} 的指令为账户 {1} 入金 {2} 元，银行却为账户 {3} 入账 {4} 元",
     "no open deposit {}": "没有未完成的入金 {0}",
     "account {} can withdraw {} yuan (today's sale proceeds are withdrawable the next trading "
     "day), asked {} yuan":

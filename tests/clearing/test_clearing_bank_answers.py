@@ -71,3 +71,16 @@ def test_answer_of_an_unknown_reference_is_refused_naming_the_reference() -> Non
     assert (r.code, r.field) == (Code.UNKNOWN_TRANSACTION, "bank_ref")
     r = g.rejects(funds.ConfirmDeposit("NO-SUCH", False), actor="bank")
     assert (r.code, r.field) == (Code.UNKNOWN_TRANSACTION, "bank_ref")
+
+
+def test_bank_credit_of_an_instructed_reference_to_another_account_is_refused() -> None:
+    g = Given.in_memory()
+    acct, ref = _instructed(g)
+    other = g.account()
+    r = g.rejects(funds.Deposit(other, 25_000, ref), actor="bank")
+    assert (r.code, r.field) == (Code.INVALID_FIELD, "account_id")
+    assert r.message == f"bank reference D-1 is for account {acct}, the report names {other}"
+    r = g.rejects(funds.Deposit(acct, 25_001, ref), actor="bank")
+    assert (r.code, r.field) == (Code.INVALID_FIELD, "amount")
+    g.ok(funds.Deposit(acct, 25_000, ref), actor="bank")
+    assert g.funds(acct)[funds.FundBucket.AVAILABLE] == 25_000
