@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 # link (openets/engine/_chain.c) into the editable install.
 $(STAMP): pyproject.toml requirements.lock setup.py openets/trading/_cbook.c openets/engine/_chain.c
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --upgrade pip "setuptools>=68" wheel
 	$(BIN)/pip install --quiet -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
