@@ -73,6 +73,9 @@ class AgentParams:
     """Cash deposited at the start: need × reference × this."""
     rush_ppm: int = 500_000
     """Share of buyers (and bankers) that leave their buying to the deadline's last week."""
+    early_ppm: int = 60_000
+    """Share of buyers (and bankers) that spread their buying through the period (done between
+    30 % and 75 % of it): the trades of the year's quiet months (whole percents)."""
     carried_ppm: tuple[int, int] = (0, 0)
     """Older vintages a long entity carries into a cycle that lists them (share of its yearly
     emissions, spread over the older listed vintages)."""
@@ -90,13 +93,16 @@ def _between(rng: random.Random, lo_hi: tuple[int, int]) -> int:
     return lo + rng.randrange(hi - lo + 1)
 
 
-def _done_ppm(rng: random.Random, rush_ppm: int = 500_000) -> tuple[int, int]:
-    """When a buyer wants to be done and how late it leaves it (exponent): ``rush_ppm`` of
-    them leave it to the last week."""
+def _done_ppm(
+    rng: random.Random, rush_ppm: int = 500_000, early_ppm: int = 60_000
+) -> tuple[int, int]:
+    """When a buyer wants to be done and how late it leaves it (exponent): ``early_ppm`` of
+    them spread it through the period, ``rush_ppm`` leave it to the last week."""
     r = rng.randrange(100)
-    if r < 6:  # early: through the period
+    early = early_ppm // 10_000
+    if r < early:  # early: through the period
         return _between(rng, (300_000, 750_000)), rng.choice((1, 1, 2))
-    if r < max(6, 100 - rush_ppm // 10_000):  # about the 95% date two weeks before the deadline
+    if r < max(early, 100 - rush_ppm // 10_000):  # about the 95% date two weeks before the deadline
         return _between(rng, (850_000, 960_000)), rng.choice((3, 4, 5, 6, 8, 10))
     return _between(rng, (960_000, 1_000_000)), rng.choice((3, 5, 8, 12))  # the last week
 
@@ -417,7 +423,7 @@ def make_agents(
         a = ComplianceAgent(pos.entity.entity_id, pos.allocation_t, pos.obligations)
         gap = pos.gap_t
         a.block_discount_ppm = _between(carry_rng, params.block_discount_ppm)
-        a.done_ppm, a.exponent = _done_ppm(rng, params.rush_ppm)
+        a.done_ppm, a.exponent = _done_ppm(rng, params.rush_ppm, params.early_ppm)
         a.patience_ppm = _between(rng, params.patience_ppm)
         a.tolerance_ppm = _between(rng, params.tolerance_ppm)
         a.max_move_ppm = params.max_premium_ppm if gap > 0 else params.max_discount_ppm

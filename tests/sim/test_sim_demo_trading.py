@@ -1,6 +1,7 @@
 """The demo's market trades from its first day, as the real one did on every trading day until
 2025-01-14 (reference §13): the current cycle's price expectations sit about its own reference
-(2025's close), not below it by analogy with 2025's slide (``calibration._SLIDE_2025``)."""
+(2025's close), not below it by analogy with 2025's slide (``calibration._SLIDE_2025``), and a
+share of its buyers spread their buying through the year (``early_ppm``)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def test_the_default_demo_market_trades_on_its_first_day() -> None:
     for _ in day_steps(c, 0):
         pass
     first = [t for t in c.feed.trades if t[0] == days[0].isoformat()]
-    assert first, f"no trade on {days[0]}, the demo's first day"
+    assert len(first) >= 2, f"{len(first)} trades on {days[0]}, the demo's first day"
 
 
 def test_the_current_cycle_keeps_its_prices_about_its_reference() -> None:
