@@ -92,6 +92,16 @@ def take(p: Participant, listing_id: str, qty: int) -> httpx.Response:
     return p.client.request("POST", f"/listings/{listing_id}/take", json=body)
 
 
+def seller(api: LiveApi, tonnes: int = 10_000) -> Participant:
+    """A participant holding ``tonnes`` of CEA21."""
+    return api.participant(tonnes={"CEA21": tonnes})
+
+
+def buyer(api: LiveApi, yuan: int = 1_000_000) -> Participant:
+    """A participant with ``yuan`` of funds."""
+    return api.participant(fen=yuan * 100)
+
+
 def ok(resp: httpx.Response, status: int = 200) -> Any:
     assert resp.status_code == status, f"{resp.status_code} {resp.text}"
     return resp.json()
