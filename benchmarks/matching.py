@@ -73,6 +73,7 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks._bench import MISMATCH, bench  # noqa: E402
 from openets.domain.clock import BEIJING  # noqa: E402
+from openets.engine.collector import DEFAULT_GEN0, settle  # noqa: E402
 from openets.trading.bands import price_band  # noqa: E402
 from openets.trading.book import COMPILED, SELL, OrderBook  # noqa: E402
 from openets.trading.calendar import TradingCalendar  # noqa: E402
@@ -325,11 +326,15 @@ def run_depth(args: argparse.Namespace) -> bool:
         for depth in rates:
             adapter = ours()
             adapter.replay(standing_depth(depth))
-            gc.collect()
+            # the collector as the server sets it once its market is recovered
+            threshold = gc.get_threshold()
+            settle(0 if args.python_gc else DEFAULT_GEN0)
             start, cpu = time.perf_counter(), time.process_time()
             adapter.replay(events)
             rates[depth].append(len(events) / (time.perf_counter() - start))
             cpu_rates[depth].append(len(events) / (time.process_time() - cpu))
+            gc.unfreeze()
+            gc.set_threshold(*threshold)
             orders, qty = adapter.resting()
             want = (expected["resting_orders"] + 2 * depth, expected["resting_qty"] + 20 * depth)
             got = (adapter.fills, adapter.filled_qty, adapter.notional, orders, qty)
@@ -466,6 +471,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--deep-levels", type=int, default=DEEP_LEVELS, help="levels of the deep book")
     ap.add_argument("--depth-n", type=int, default=50_000,
                     help="workload events of the standing-depth comparison")
+    ap.add_argument("--python-gc", action="store_true",
+                    help="standing depth: Python's own collector thresholds, not the server's")
     ap.add_argument("--peers", default="", help="comma-separated peer adapters (default: all fast)")
     args = ap.parse_args(argv)
     if args.quick:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import cProfile
-import gc
 import os
 import secrets
 import signal
@@ -31,6 +30,7 @@ from openets.clearing import funds
 from openets.domain.clock import Clock, RealClock, SimulatedClock, parse_iso
 from openets.domain.identity import make_uscc
 from openets.domain.rejection import Rejection
+from openets.engine.collector import settle
 from openets.registry import commands as rc
 from openets.registry.model import SubjectType
 
@@ -182,10 +182,7 @@ def run_server(
         flush=True,
     )
     warm_up()
-    # The recovered market is a large, long-lived object graph: keep it out of the cyclic
-    # garbage collector's full passes, which would otherwise pause every request now and then.
-    gc.collect()
-    gc.freeze()
+    settle(settings.gc_gen0)  # the recovered market frozen; the young generation larger
     config = uvicorn.Config(
         app,
         host=host,

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from openets.engine.collector import DEFAULT_GEN0
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="OPENETS_", extra="ignore")
@@ -29,6 +31,9 @@ class Settings(BaseSettings):
     """Password hashes computed at once (each takes ``argon2_memory_kib`` of memory)."""
     cookie_secure: bool = False
     """Send the session cookie over HTTPS only (turn on behind TLS)."""
+    gc_gen0: int = DEFAULT_GEN0
+    """The cyclic garbage collector's youngest-generation threshold while serving (0: Python's
+    own, 700); see :mod:`openets.engine.collector`."""
     max_batch: int = 512
     """Jobs per group commit at most."""
     max_body_bytes: int = 1024 * 1024

@@ -18,6 +18,7 @@ from openets.api.users import bootstrap_logins
 from openets.bootstrap import open_market
 from openets.compliance.plans import PRESETS, Plan
 from openets.domain.clock import SimulatedClock
+from openets.engine.collector import settle
 from openets.presets import MarketRules, preset
 from openets.rule_overrides import decode, encode
 from openets.sim import CURRENT_YEAR, DEMO_ENTITIES
@@ -306,6 +307,7 @@ def run_demo(opts: DemoOptions) -> None:
     waits += calendar_lines(plan, first_year, clock.now())
     for line in [*waits, reenabling, issuance, bank, auction, band_line(config)]:
         print(f"  {line}", flush=True)
+    settle()  # the seeded market frozen, the collector's young generation as the server's
     server = uvicorn.Server(
         uvicorn.Config(
             app,
