@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import builtins
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -75,26 +76,13 @@ class _Source:
                 return node
         return None
 
-    def shapes(self, e: ast.AST, depth: int = 0) -> list[Shape]:  # noqa: C901
+    def shapes(self, e: ast.AST, depth: int = 0) -> list[Shape]:
         if depth > 8:
             return [[None]]
         if isinstance(e, ast.Constant) and isinstance(e.value, str):
             return [[e.value]]
         if isinstance(e, ast.JoinedStr):
-            outs: list[Shape] = [[]]
-            for v in e.values:
-                sub: list[Shape] = [[None]]
-                if isinstance(v, ast.Constant):
-                    sub = [[v.value]]
-                elif (
-                    isinstance(v, ast.FormattedValue)
-                    and isinstance(v.value, ast.Name)
-                    and v.conversion == -1
-                    and v.format_spec is None
-                ):
-                    sub = self.name(v.value.id, v, depth) or [[None]]
-                outs = [o + s for o in outs for s in sub]
-            return outs
+            return _joined(e, lambda name, v: self.name(name, v, depth) or [[None]])
         if isinstance(e, ast.BinOp) and isinstance(e.op, ast.Add) and any(
             isinstance(x, ast.JoinedStr) or _is_text(x) for x in (e.left, e.right)
         ):
@@ -265,21 +253,14 @@ class _Source:
             return self.shapes(given[e.id], depth + 1)
         if not isinstance(e, ast.JoinedStr):
             return self.shapes(e, depth + 1)
-        outs: list[Shape] = [[]]
-        for v in e.values:
-            sub: list[Shape] = [[None]]
-            if isinstance(v, ast.Constant):
-                sub = [[v.value]]
-            elif (
-                isinstance(v, ast.FormattedValue)
-                and isinstance(v.value, ast.Name)
-                and v.conversion == -1
-                and v.format_spec is None
-                and isinstance(arg := given.get(v.value.id), ast.Constant | ast.JoinedStr)
-            ):
-                sub = self.shapes(arg, depth + 1)
-            outs = [o + s for o in outs for s in sub]
-        return outs
+
+        def given_text(name: str, _: ast.FormattedValue) -> list[Shape]:
+            arg = given.get(name)
+            if isinstance(arg, ast.Constant | ast.JoinedStr):
+                return self.shapes(arg, depth + 1)
+            return [[None]]
+
+        return _joined(e, given_text)
 
     def subclasses(self, name: str) -> set[str]:
         found, grew = {name}, True
@@ -445,3 +426,22 @@ def _pydantic_shapes() -> dict[str, str]:
     return found
 
 
+def _joined(
+    e: ast.JoinedStr, named: Callable[[str, ast.FormattedValue], list[Shape]]
+) -> list[Shape]:
+    """The shapes of an f-string: its text parts as they are, a plain ``{name}`` as ``named``
+    finds it, any other value unknown (None)."""
+    outs: list[Shape] = [[]]
+    for v in e.values:
+        sub: list[Shape] = [[None]]
+        if isinstance(v, ast.Constant):
+            sub = [[v.value]]
+        elif (
+            isinstance(v, ast.FormattedValue)
+            and isinstance(v.value, ast.Name)
+            and v.conversion == -1
+            and v.format_spec is None
+        ):
+            sub = named(v.value.id, v)
+        outs = [o + s for o in outs for s in sub]
+    return outs
