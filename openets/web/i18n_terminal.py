@@ -26,6 +26,13 @@ ZH: dict[str, str] = {
     "holders.large": "大户报告",
     "holders.large_note": "持仓达到报告线的账户须提交大户报告；未提交的显示为待提交。",
     "holders.restrictions": "受限账户",
+    "measure.restrict": "限制或解除账户",
+    "measure.restrict_note": "两项都不勾选即解除该账户的限制；须写明事由。",
+    "measure.warn": "风险警示",
+    "measure.warn_note": "填写账户即向该账户发出书面警示；不填账户即为公开提示（可注明品种）。",
+    "field.warning_text": "警示内容",
+    "action.restrict": "设置限制",
+    "action.warn": "发出警示",
     "holders.positions": "账户持仓查询",
     "holders.bad_account": "账户编号“{account}”格式不对：只含字母、数字、连字符，最长 32 位",
     "holder.open": "待提交",
@@ -88,6 +95,15 @@ EN: dict[str, str] = {
     "holders.large_note": "An account whose position reaches the reporting line must file a "
     "large-holder report; those not yet filed show as due.",
     "holders.restrictions": "Restricted accounts",
+    "measure.restrict": "Restrict or lift an account",
+    "measure.restrict_note": "Neither box ticked lifts the account's restrictions; a reason is "
+    "required.",
+    "measure.warn": "Risk warning",
+    "measure.warn_note": "With an account: a written warning to it; without: a public notice "
+    "(naming an instrument if given).",
+    "field.warning_text": "Warning",
+    "action.restrict": "Set restriction",
+    "action.warn": "Issue warning",
     "holders.positions": "An account's positions",
     "holders.bad_account": 'Account id "{account}" is not valid: letters, digits and hyphens, '
     "at most 32",

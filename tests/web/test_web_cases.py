@@ -139,3 +139,43 @@ def test_regulator_sees_large_holders_restrictions_and_an_accounts_positions(
     tab.page.locator("form.positions-lookup button[type=submit]").click()
     tab.page.locator("#f-positions p.problem").wait_for()
     tab.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "trading", "reason", "text"),
+    [("zh", False, "大额划转核查", "请关注持仓集中风险"),
+     ("en", True, "Transfer review", "Mind your concentration")],
+)  # fmt: skip
+def test_regulator_restricts_an_account_and_issues_a_risk_warning_in_the_page(
+    watched: LiveWeb, browser: Any, lang: str, trading: bool, reason: str, text: str
+) -> None:
+    """Each language sets other restrictions (a restriction set again unchanged keeps its
+    first reason)."""
+    buyer = watched.accounts["buyer"]  # type: ignore[attr-defined]
+    tab = Tab(browser, watched, lang=lang)
+    tab.login("regulator")
+    tab.go("/regulator/holders")
+    form = tab.page.locator("form.restrict-account")
+    form.locator("input[name=account_id]").fill(buyer)
+    form.locator("input[name=transfer]").check()
+    if trading:
+        form.locator("input[name=trading]").check()
+    form.locator("input[name=reason]").fill(reason)
+    form.locator("button[type=submit]").click()
+    form.locator(".form-msg.ok").wait_for()
+    assert tab.dialogs, "setting a restriction asks to confirm"
+    row = tab.page.locator(f"#f-restrictions tr[data-account='{buyer}']")
+    row.wait_for()
+    assert reason in row.inner_text()
+    got = watched.client("regulator").get("/supervision/restrictions")["data"]
+    mine = next(r for r in got if r["account_id"] == buyer)
+    assert (mine["trading"], mine["transfer"], mine["reason"]) == (trading, True, reason)
+    warn = tab.page.locator("form.risk-warning")
+    warn.locator("input[name=account_id]").fill(buyer)
+    warn.locator("input[name=text]").fill(text)
+    warn.locator("button[type=submit]").click()
+    warn.locator(".form-msg.ok").wait_for()
+    measures = watched.client("regulator").get("/supervision/measures")["data"]
+    assert any(m["kind"] == "warning" and m.get("account_id") == buyer for m in measures)
+    tab.shot(f"regulator_measures_{lang}")
+    tab.close()
