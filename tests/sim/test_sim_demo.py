@@ -146,7 +146,10 @@ def test_demo_serves_a_seeded_market_where_agents_trade_and_demo_logins_work(
         assert paid.status_code == 201 and paid.json()["amount"] == "2000.00", paid.text
         # the band reserve watches the composite close at each end of day (the regulator's page)
         band = _get(base, "regulator", "/supervision/reserves")["band"]
-        assert band and band["automatic"] and band["closes"] >= 1, band
+        # (a close since its last operation, or the operation a third close made: on a slow
+        # machine the release may come before this look, and the count starts again at 0)
+        assert band and band["automatic"] and band["last_close"] is not None, band
+        assert band["closes"] >= 1 or band["last_operation"] is not None, band
         # the demo's band sits under the opening price: after three closes above it the end of
         # day releases allowances from the reserve, on the regulator's reserves page
         # (three simulated days: on a machine loaded by other jobs they take minutes, so the
