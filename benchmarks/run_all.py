@@ -35,8 +35,8 @@ sys.path.insert(0, str(HERE.parent))
 from benchmarks._bench import MISMATCH  # noqa: E402
 
 ORDER = [
-    "registry", "matching", "settlement", "allocation", "auctions", "detectors", "api",
-    "population", "simulate", "sweep",
+    "registry", "matching", "journal_floor", "settlement", "allocation", "auctions", "detectors",
+    "api", "population", "simulate", "sweep",
 ]
 
 
