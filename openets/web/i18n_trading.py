@@ -39,6 +39,9 @@ ZH: dict[str, str] = {
     "depth.bid": "买{n}",
     "kline.title": "日K线",
     "post.title": "挂牌",
+    "order.title": "委托下单",
+    "order.note": "连续竞价：委托按价格优先、时间优先即时撮合，未成交部分留在订单簿；"
+    "卖出锁定配额，买入锁定资金。",
     "post.note": "挂牌协议：价格须在涨跌幅限制以内；卖出锁定配额，买入锁定资金。",
     "listings.title": "最优五档挂牌（可摘牌）",
     "listings.sells": "卖出挂牌",
@@ -95,6 +98,9 @@ EN: dict[str, str] = {
     "depth.bid": "Bid {n}",
     "kline.title": "Daily candles",
     "post.title": "Post a listing",
+    "order.title": "Place an order",
+    "order.note": "Continuous trading: an order trades at once by price and time priority and "
+    "its rest stays on the book; a sell locks allowances, a buy locks funds.",
     "post.note": "The price must lie within the band; a sell locks allowances, a buy locks funds.",
     "listings.title": "Best five listings (to take)",
     "listings.sells": "Sell listings",

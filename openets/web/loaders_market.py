@@ -67,14 +67,16 @@ async def overview(c: Ctx) -> dict[str, Any]:
 
 
 async def pick(c: Ctx) -> dict[str, Any]:
-    """The instrument of a trade page: the path's, else the first listed one."""
-    _, rows = await instruments(c)
+    """The instrument of a trade page: the path's, else the first listed one; and how the
+    market trades (its entry posts listings, or continuous orders)."""
+    (_, rows), status = await asyncio.gather(instruments(c), c.get("/ops/status"))
     codes = [str(r["code"]) for r in rows]
     asked = c.param("instrument")
     if asked and asked not in codes:
         return {"not_found": True}
     chosen = asked or (codes[0] if codes else "")
-    return {"instrument": chosen, "codes": codes}
+    matching = status.data.get("matching", "listing") if status.ok else "listing"
+    return {"instrument": chosen, "codes": codes, "matching": matching}
 
 
 async def instruments_param(c: Ctx) -> dict[str, Any]:
@@ -175,10 +177,16 @@ async def tape(c: Ctx) -> dict[str, Any]:
 
 
 async def my_listings(c: Ctx) -> dict[str, Any]:
-    got = await c.get("/listings", account_id=own(c), instrument=c.param("instrument") or None)
-    if not got.ok:
-        return problem(got)
-    return {"rows": got.rows, "instrument": c.param("instrument")}
+    """The account's resting listings and continuous orders (a market has one or the other),
+    each cancelled by its own path."""
+    q = {"account_id": own(c), "instrument": c.param("instrument") or None}
+    listings, orders = await asyncio.gather(c.get("/listings", **q), c.get("/orders", **q))
+    for got in (listings, orders):
+        if not got.ok:
+            return problem(got)
+    rows = [{**r, "kind": "listing"} for r in listings.rows]
+    rows += [{**r, "kind": "order"} for r in orders.rows]
+    return {"rows": rows, "instrument": c.param("instrument")}
 
 
 HISTORY_PAGE = 100

@@ -151,14 +151,14 @@ class LiveApi:
 
 @contextlib.contextmanager
 def make_live_api(
-    path: Path, *, clock: str = "simulated", settings: Settings | None = None
+    path: Path, *, clock: str = "simulated", settings: Settings | None = None, preset: str = "cn"
 ) -> Iterator[LiveApi]:
     db = server_db(path)
     fast = Passwords(1, 8192, 1)
     for user, role in STAFF.items():
         add_user_to_db(db, user, PASSWORD, role, None, passwords=fast)
     clk: Clock = SimulatedClock(parse_iso(START)) if clock == "simulated" else RealClock()
-    market = open_market(db, clk)
+    market = open_market(db, clk, preset=preset)
     app = create_app(market, settings or fast_settings())
     server = ServerThread(app).start()
     live = LiveApi(server, market, clk)

@@ -168,3 +168,12 @@ def test_market_status_names_the_sessions_and_the_clock_speed_where_one_is_set(
         assert httpx.get(f"{api.base_url}/api/v1/ops/status").json()["clock_speed"] == 120.0
     finally:
         del api.server.services.extras["clock_speed"]
+
+
+def test_market_status_says_whether_the_market_trades_by_listings_or_continuous_orders(
+    api: LiveApi, tmp_path: Path
+) -> None:
+    """The terminal's entry posts listings or orders by it."""
+    assert httpx.get(f"{api.base_url}/api/v1/ops/status").json()["matching"] == "listing"
+    with make_live_api(tmp_path, preset="cn-cda") as cda:
+        assert httpx.get(f"{cda.base_url}/api/v1/ops/status").json()["matching"] == "continuous"

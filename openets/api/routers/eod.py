@@ -37,6 +37,7 @@ async def market_status(services: ServicesDep) -> Response:
     out = MarketStatusOut(
         now=now.isoformat(),
         preset=st.preset or "cn",
+        matching=mr.trading.matching.value,
         day=t.day,
         phase=t.phase,  # type: ignore[arg-type]
         trading_day=mr.calendar.is_trading_day(local.date()),

@@ -298,6 +298,9 @@ class EodOut(OutModel):
 class MarketStatusOut(OutModel):
     now: str
     preset: str
+    matching: Literal["listing", "continuous"]
+    """How the market trades: listings and takes (POST /listings), or continuous orders
+    (POST /orders) under price-time priority."""
     day: str
     """The trading day in progress or last run ('' before the first)."""
     phase: Literal["idle", "open", "closed"]
