@@ -5,6 +5,22 @@ in both languages (a test checks)."""
 from __future__ import annotations
 
 ZH: dict[str, str] = {
+    "holders.links": "关联账户",
+    "holders.links_note": "同一实际控制人或同一集团的账户：组内成交按对倒交易监测，"
+    "组内循环按循环交易监测。",
+    "holders.scan_note": "按报告线即时比对全部持仓，达到报告线的账户须提交大户报告。",
+    "measure.link": "申报关联账户",
+    "field.group": "关联组",
+    "field.accounts": "账户（以逗号分隔）",
+    "ph.accounts": "如 A000001, A000002",
+    "field.holder_report": "大户报告内容",
+    "ph.holder_report": "持仓来源与交易意图",
+    "col.group": "关联组",
+    "action.link": "关联",
+    "action.unlink": "解除关联",
+    "action.scan_holders": "扫描持仓",
+    "action.file_report": "提交报告",
+    "empty.links": "暂无关联账户",
     "severity.low": "低",
     "severity.medium": "中",
     "severity.high": "高",
@@ -32,6 +48,23 @@ ZH: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "holders.links": "Related accounts",
+    "holders.links_note": "Accounts of one owner or one group of companies: a trade within a "
+    "group is watched as a wash trade, a ring among its members as circular trading.",
+    "holders.scan_note": "Compares every position with the reporting lines now; an account at "
+    "a line owes a large-holder report.",
+    "measure.link": "Declare related accounts",
+    "field.group": "Group",
+    "field.accounts": "Accounts (separated by commas)",
+    "ph.accounts": "e.g. A000001, A000002",
+    "field.holder_report": "Large-holder report",
+    "ph.holder_report": "Where the position comes from and what it is for",
+    "col.group": "Group",
+    "action.link": "Link",
+    "action.unlink": "Unlink",
+    "action.scan_holders": "Scan positions",
+    "action.file_report": "File report",
+    "empty.links": "No related accounts",
     "severity.low": "low",
     "severity.medium": "medium",
     "severity.high": "high",

@@ -17,6 +17,7 @@ ZH: dict[str, str] = {
     "work.role.regulator": "主管部门：审定排放报告、组织配额分配与处罚、监控预警与案件、市场日报。",
     "work.role.verifier": "核查机构：核查所辖省份重点排放单位提交的排放报告，调整须说明理由。",
     "work.unread_notes": "未读通知",
+    "work.holder_reports": "待提交的大户报告",
     "work.registry_requests": "待您复核的登记申请",
     "work.users_to_approve": "待您审批的用户",
     "work.reports_to_approve": "待审定的排放报告",
@@ -48,6 +49,7 @@ EN: dict[str, str] = {
     "work.role.verifier": "Verifier: verifying the reports of the covered entities of your "
     "provinces; a changed figure needs a reason.",
     "work.unread_notes": "Unread notifications",
+    "work.holder_reports": "Large-holder reports to file",
     "work.registry_requests": "Registry requests for you to review",
     "work.users_to_approve": "Logins for you to approve",
     "work.reports_to_approve": "Emission reports to approve",

@@ -17,6 +17,16 @@ async def large_holders(c: Ctx) -> dict[str, Any]:
     return {"rows": got.rows} if got.ok else problem(got)
 
 
+async def links(c: Ctx) -> dict[str, Any]:
+    """Related accounts by group (declared by the regulator: the surveillance counts a trade
+    within a group as a wash trade, and a ring among its members as circular)."""
+    got = await c.get("/supervision/links")
+    if not got.ok:
+        return problem(got)
+    groups = got.data.get("groups", {}) if isinstance(got.data, dict) else {}
+    return {"rows": [{"group": g, "accounts": list(a)} for g, a in sorted(groups.items())]}
+
+
 async def restrictions(c: Ctx) -> dict[str, Any]:
     got = await c.get("/supervision/restrictions")
     return {"rows": got.rows} if got.ok else problem(got)

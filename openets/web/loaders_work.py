@@ -23,11 +23,17 @@ async def _due(c: Ctx, href: str) -> Item:
 
 
 async def _participant(c: Ctx) -> list[Item]:
-    notes, due = await asyncio.gather(
-        c.get("/notifications", unread="true"), _due(c, "/compliance")
+    notes, due, holders = await asyncio.gather(
+        c.get("/notifications", unread="true"),
+        _due(c, "/compliance"),
+        c.get("/supervision/large-holders", status="open"),
     )
     unread = int(notes.data.get("unread", 0)) if notes.ok and isinstance(notes.data, dict) else 0
-    return [due, {"key": "work.unread_notes", "count": unread, "href": "/notifications"}]
+    return [
+        due,
+        {"key": "work.unread_notes", "count": unread, "href": "/notifications"},
+        {"key": "work.holder_reports", "count": len(holders.rows), "href": "/account"},
+    ]
 
 
 async def _registry(c: Ctx) -> list[Item]:

@@ -135,6 +135,7 @@
         v = (el.value || "").trim();
         if (v === "") return;                       /* left out: the API's default applies */
         if (type === "int" && /^-?\d+$/.test(v)) v = Number(v);
+        if (type === "list") v = v.split(/[\s,，、;；]+/).filter(function (x) { return x !== ""; });
       }
       if (el.dataset.in === "path") inPath[el.name] = v; else setPath(body, el.name, v);
     });
