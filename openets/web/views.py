@@ -104,7 +104,7 @@ FRAGMENT_LIST = (
     Frag("milestones", lc.milestones, frozenset({G, V}), ("year",)),
     Frag("calendar", lc.calendar, frozenset({P, R, G, V}), ("year",)),
     Frag("carry_over", lc.carry_over, frozenset({P, G, V})),
-    Frag("pledges", lc.pledges, frozenset({R, G})),
+    Frag("pledges", lc.pledges, frozenset({P, R, G})),
     Frag("registry_totals", ls.registry_totals, frozenset({R, G})),
     Frag("frozen", ls.frozen, frozenset({R, G})),
     Frag("requests", ls.requests, frozenset({R, G})),
@@ -149,7 +149,9 @@ PAGES = (
     Page("trades", "/trades", frozenset({P}), ("my_trades",)),
     Page("block", "/block", frozenset({P}), ("block_requests",), prepare=lm.instruments_param),
     Page("auctions", "/auctions", frozenset({P}), ("auctions",)),
-    Page("account", "/account", frozenset({P}), ("holdings", "funds", "large_holders")),
+    Page(
+        "account", "/account", frozenset({P}), ("holdings", "funds", "pledges", "large_holders")
+    ),
     Page("statements", "/statements", frozenset({P}), ("statement",)),
     Page(
         "compliance",
