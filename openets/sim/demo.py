@@ -6,7 +6,7 @@ import asyncio
 import sys
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from functools import partial
 
@@ -17,7 +17,7 @@ from openets.api.server import mfa_notice
 from openets.api.users import bootstrap_logins
 from openets.bootstrap import open_market
 from openets.compliance.plans import PRESETS, Plan
-from openets.domain.clock import SimulatedClock
+from openets.domain.clock import BEIJING, SimulatedClock
 from openets.engine.collector import settle
 from openets.presets import MarketRules, preset
 from openets.rule_overrides import decode, encode
@@ -131,6 +131,48 @@ def leave_bank_reports(services: Services, account_id: str) -> str:
         f"its withdrawal DEMO-WDR-0001 of 2,000.00 yuan waits for the bank: bank1 reports it "
         "paid on /clearing/bank-reports (or POST /api/v1/bank/reports), where the exchange sees it"
     )
+
+
+DEMO_PLEDGE_T = 20_000
+"""Tonnes trader1 pledges to trader2's account (a loan the demo leaves for trader2 to release)."""
+DEMO_REPORTING_T = 150_000
+"""The demo's illustrative large-holder reporting line for institutions (the national one is
+not published): the traders' 200,000 t pass it."""
+
+
+def leave_pledge_and_holder_reports(
+    services: Services, traders: list[str], product: str, today: date
+) -> list[str]:
+    """Work for participants: trader1 pledged allowances to trader2's account (trader2, the
+    lender, releases the pledge on its account page once the loan is repaid); and under an
+    illustrative reporting line the regulator's scan left each trader a large-holder report
+    to file (their first page counts it, the account page files it). Returns the lines."""
+    from openets.domain.rejection import Rejection
+    from openets.supervision import messages as sm
+    from openets.supervision.finance import RegisterPledge
+    from openets.supervision.risk import Limit
+
+    maturity = (today + timedelta(days=365)).isoformat()
+    line = (Limit("institution", DEMO_REPORTING_T, False),)
+    engine = services.market.engine
+    for cmd, actor in (
+        (RegisterPledge(traders[0], traders[1], product, DEMO_PLEDGE_T, 80_000_000, maturity,
+                        "DEMO-PLEDGE-0001"), "trader1"),
+        (sm.SetRiskRules("demo", (), line, "演示：示意大户报告线（全国标准未公布）[U]"),
+         "regulator"),
+        (sm.ScanPositions(), "regulator"),
+    ):  # fmt: skip
+        r = engine.submit(cmd, actor)
+        if isinstance(r, Rejection):
+            raise RuntimeError(f"demo: {type(cmd).__name__}: {r}")
+    return [
+        f"finance: trader1 pledged {DEMO_PLEDGE_T:,} t {product} to trader2's account "
+        f"{traders[1]} for a loan of 800,000.00 yuan (DEMO-PLEDGE-0001, due {maturity}): "
+        "trader2 releases it on the account page once the loan is repaid",
+        f"supervision: the demo's illustrative reporting line is {DEMO_REPORTING_T:,} t for "
+        "institutions; the regulator's scan left trader1-3 a large-holder report each to file "
+        "on the account page (the regulator scans again on /regulator/holders)",
+    ]
 
 
 PAID_AUCTION = "shanghai-2024"
@@ -286,6 +328,8 @@ def run_demo(opts: DemoOptions) -> None:
     reenabling = leave_reenabling(services, traders[0])
     issuance = leave_issuance(services, traders[1], c.cycle.product)
     bank = leave_bank_reports(services, traders[0])
+    today = clock.now().astimezone(BEIJING).date()
+    desk = leave_pledge_and_holder_reports(services, traders, c.desk.product, today)
     first_year, first_plan = c.cycle.plans[0]
     with market.engine.batch():  # the logins exist: appoint them and leave work waiting
         work = seed_work(market.engine, _entities(c), "verifier", first_plan, first_year)
@@ -305,7 +349,7 @@ def run_demo(opts: DemoOptions) -> None:
         "account; the auctions page shows it"
     )
     waits += calendar_lines(plan, first_year, clock.now())
-    for line in [*waits, reenabling, issuance, bank, auction, band_line(config)]:
+    for line in [*waits, reenabling, issuance, bank, *desk, auction, band_line(config)]:
         print(f"  {line}", flush=True)
     settle()  # the seeded market frozen, the collector's young generation as the server's
     server = uvicorn.Server(

@@ -144,6 +144,13 @@ def test_demo_serves_a_seeded_market_where_agents_trade_and_demo_logins_work(
             headers={"Authorization": f"Bearer {bank}"},
         )
         assert paid.status_code == 201 and paid.json()["amount"] == "2000.00", paid.text
+        # trader2 is the lender of trader1's pledge, and each trader owes a large-holder report
+        pledges = _get(base, "trader2", "/finance/pledges")["data"]
+        assert [(p["reference"], p["status"], p["quantity"]) for p in pledges] == [
+            ("DEMO-PLEDGE-0001", "active", 20_000)
+        ]
+        owed = _get(base, "trader1", "/supervision/large-holders", status="open")["data"]
+        assert len(owed) == 1 and owed[0]["threshold"] == 150_000, owed
         # the band reserve watches the composite close at each end of day (the regulator's page)
         band = _get(base, "regulator", "/supervision/reserves")["band"]
         # (a close since its last operation, or the operation a third close made: on a slow
@@ -172,6 +179,7 @@ def test_demo_serves_a_seeded_market_where_agents_trade_and_demo_logins_work(
     assert "calendar 2019-2020 (Beijing time):" in out and "surrender 2021-12-31 17:00" in out
     assert "regop1 asked to re-enable it: regop2 approves it on the users page" in out
     assert "a pilot paid auction (shanghai-2024" in out
+    assert "trader1 pledged 20,000 t" in out and "a large-holder report each" in out
     assert "the demo's band reserve is 36.00-46.56 yuan" in out
     verify = subprocess.run(
         [sys.executable, "-m", "openets.cli", "verify", "--db", f"sqlite:///{tmp_path / 'd.db'}"],
