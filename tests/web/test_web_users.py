@@ -115,3 +115,53 @@ def test_login_security_page_speaks_english(web: LiveWeb, browser: Any) -> None:
     text = s.page.inner_text("main")
     assert "Requested by" in text and "Approved by" in text
     s.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "asked"), [("zh", "已申请变更角色"), ("en", "Role change requested")]
+)
+def test_a_role_change_asked_in_the_users_page_takes_effect_when_another_person_approves(
+    web: LiveWeb,
+    browser: Any,  # noqa: F811
+    lang: str,
+    asked: str,
+) -> None:
+    name = f"staff{secrets.token_hex(3)}"
+    person = {"name": "李四", "id_number": secrets.token_hex(9).upper()}
+    web.client("regop").create_user(name, PASSWORD, "exchange_operator", person=person)
+    web.client("regop2").approve_user(name)
+    first = Session(browser, web, lang=lang)
+    first.login("regop")
+    first.go("/registry/users")
+    form = first.page.locator("form.change-role")
+    form.locator("input[name=user_id]").fill(name)
+    form.locator("select[name=role]").select_option("participant")  # no account: refused
+    form.locator("button[type=submit]").click()
+    form.locator(".form-msg.err").wait_for()
+    form.locator("input[name=account_id].invalid").wait_for()
+    form.locator("select[name=role]").select_option("regulator")
+    form.locator("button[type=submit]").click()
+    first.toast(asked)
+    row = first.page.locator(f'#f-users tr[data-user="{name}"]')
+    row.locator("form[data-api$='/disable']").wait_for()
+    assert row.locator("form[data-api$='/approve']").count() == 0  # not by its requester
+    first.close()
+    u = _user(web, name)
+    assert (u["role"], u["pending_role"], u["pending_by"]) == (
+        "exchange_operator",
+        "regulator",
+        "regop",
+    )
+    second = Session(browser, web, lang=lang)
+    second.login("regop2")
+    second.go("/registry/users")
+    row = second.page.locator(f'#f-users tr[data-user="{name}"]')
+    row.locator("form[data-api$='/approve'] button").click()
+    row.locator("form[data-api$='/approve']").wait_for(state="detached")
+    second.close()
+    u = _user(web, name)
+    assert (u["role"], u["pending_role"]) == ("regulator", None)
+
+
+def _user(web: LiveWeb, name: str) -> dict[str, Any]:
+    return next(u for u in web.client("regop").get("/users")["data"] if u["username"] == name)
