@@ -19,6 +19,8 @@ from openets.bootstrap import open_market
 from openets.compliance.plans import PRESETS, Plan
 from openets.domain.clock import BEIJING, SimulatedClock
 from openets.engine.collector import settle
+from openets.engine.core import Engine
+from openets.ops.surveillance import run_surveillance
 from openets.presets import MarketRules, preset
 from openets.rule_overrides import decode, encode
 from openets.sim import CURRENT_YEAR, DEMO_ENTITIES
@@ -26,6 +28,7 @@ from openets.sim.demo_work import DemoWork, open_trader_accounts, seed_work
 from openets.sim.live import LiveCycle
 from openets.sim.seed_market import cycle_for
 from openets.sim.simulate import Cast, SimConfig, cast, cycle_days, session_time
+from openets.supervision.feed import rows_of
 from openets.trading.rules import TradingRules
 
 
@@ -288,11 +291,39 @@ def calendar_lines(plan: Plan | None, year: int, now: datetime) -> list[str]:
     return out
 
 
-def _step(live: LiveCycle, clock: SimulatedClock, target: datetime, _writer: object) -> None:
-    """In the writer: the agents' actions due by ``target``, then the clock to ``target``."""
+@dataclass
+class Surveyor:
+    """Runs the detectors over each trading day the demo closes, as the regulator's desk finds
+    them the next morning (alerts without a case, on /regulator/alerts). It reads only the
+    journal written since the last day it surveyed."""
+
+    engine: Engine
+    day: str = ""
+    since: int = 0
+
+    @classmethod
+    def from_now(cls, engine: Engine) -> Surveyor:
+        """Watching from here: the days closed at seeding are not surveyed."""
+        return cls(engine, engine.state.trading.day, engine.state.last_seq)
+
+    def after_step(self) -> None:
+        t = self.engine.state.trading
+        if t.phase != "idle" or not t.day or t.day == self.day:
+            return
+        rows = rows_of(self.engine.journal.read(after_seq=self.since))
+        run_surveillance(self.engine, t.day, rows=rows)
+        self.day, self.since = t.day, self.engine.state.last_seq
+
+
+def _step(
+    live: LiveCycle, clock: SimulatedClock, target: datetime, surveyor: Surveyor, _writer: object
+) -> None:
+    """In the writer: the agents' actions due by ``target``, then the clock to ``target``;
+    after a day's close, the surveillance of that day."""
     live.advance_to(target)
     if clock.now() < target:
         clock.advance(to=target)
+    surveyor.after_step()
 
 
 def _deadline_time(plan: object) -> str:
@@ -349,8 +380,13 @@ def run_demo(opts: DemoOptions) -> None:
         "account; the auctions page shows it"
     )
     waits += calendar_lines(plan, first_year, clock.now())
-    for line in [*waits, reenabling, issuance, bank, *desk, auction, band_line(config)]:
+    watch = (
+        "supervision: after each trading day's close the detectors run over the day; their "
+        "alerts wait for the regulator on /regulator/alerts (a case is opened from an alert)"
+    )
+    for line in [*waits, reenabling, issuance, bank, *desk, auction, band_line(config), watch]:
         print(f"  {line}", flush=True)
+    surveyor = Surveyor.from_now(market.engine)
     settle()  # the seeded market frozen, the collector's young generation as the server's
     server = uvicorn.Server(
         uvicorn.Config(
@@ -373,7 +409,7 @@ def run_demo(opts: DemoOptions) -> None:
         while not server.should_exit:
             await asyncio.sleep(tick)
             target = live.skip_target(clock.now() + timedelta(seconds=opts.speed * tick))
-            await services.sequencer.run(partial(_step, live, clock, target))
+            await services.sequencer.run(partial(_step, live, clock, target, surveyor))
             now = time.monotonic()
             if now - last_print >= 5:
                 last_print = now
