@@ -44,9 +44,10 @@ pytest: $(STAMP) browser
 # The same suite again with every market on a throwaway PostgreSQL (tests/pg.py starts it),
 # but for the tests marked db_free, which never open a database, and own_db, whose databases
 # are SQLite files of their own whatever the run asks for (the API and page servers' markets,
-# but for the API modules ON_THE_RUNS_DATABASE, whose servers run on PostgreSQL here).
-pytest-pg: $(STAMP)
-	OPENETS_TEST_DB=postgres $(BIN)/pytest -n 2 --dist loadgroup --timeout 600 -m "not browser and not db_free and not own_db"
+# but for the API and page modules ON_THE_RUNS_DATABASE, whose servers run on PostgreSQL here).
+# Of the browser tests only those modules' (on_runs_db): the others would run the same.
+pytest-pg: $(STAMP) browser
+	OPENETS_TEST_DB=postgres $(BIN)/pytest -n 2 --dist loadgroup --timeout 600 -m "(not browser or on_runs_db) and not db_free and not own_db"
 
 test: lint types pytest pytest-pg
 

@@ -37,7 +37,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         module = getattr(item, "module", None)
         if RUN_KIND_FIXTURES & set(getattr(item, "fixturenames", ())) or hasattr(module, "Given"):
             continue
-        if getattr(module, "ON_THE_RUNS_DATABASE", False):  # tests/api/conftest.py
+        if getattr(module, "ON_THE_RUNS_DATABASE", False):  # tests/{api,web}/conftest.py
+            item.add_marker(pytest.mark.on_runs_db)
             continue
         item.add_marker(pytest.mark.own_db)
     # The long tests start first: pytest-xdist hands out tests in this order, so a long test

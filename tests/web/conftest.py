@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 import pytest
 from dsl import fresh_uscc
+from pg import db_kind
 
 from openets.api.app import create_app
 from openets.api.security import Passwords
@@ -129,9 +130,41 @@ class LiveWeb:
             c.close()
 
 
+DB_FACTORY: Callable[[], str] | None = None
+"""Where a new server keeps its market: None, a SQLite file of its own; in the PostgreSQL pass,
+for a module ``ON_THE_RUNS_DATABASE``, a fresh database on the pass's throwaway cluster."""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _pages_on_the_runs_database(request: pytest.FixtureRequest) -> Iterator[None]:
+    """For a module ``ON_THE_RUNS_DATABASE`` on the PostgreSQL pass: its servers' databases
+    (the pages in front of a market on PostgreSQL, as users run it)."""
+    global DB_FACTORY
+    opted = getattr(request.module, "ON_THE_RUNS_DATABASE", False)
+    if not opted or db_kind(request.config) != "postgres":
+        yield
+        return
+    server = request.getfixturevalue("pg_server")
+    mine: list[str] = []
+
+    def new_database() -> str:
+        url = server.new_database()
+        server.made.pop()  # dropped when the module ends, not by the per-test clean-up
+        mine.append(url)
+        return str(url)
+
+    DB_FACTORY = new_database
+    try:
+        yield
+    finally:
+        DB_FACTORY = None
+        for url in mine:
+            server.drop(url)
+
+
 @contextlib.contextmanager
 def live_web(path: Path, preset: str = "cn") -> Iterator[LiveWeb]:
-    db = f"sqlite:///{path / 'market.db'}"
+    db = DB_FACTORY() if DB_FACTORY is not None else f"sqlite:///{path / 'market.db'}"
     fast = Passwords(1, 8192, 1)
     for user, role in STAFF.items():
         add_user_to_db(db, user, PASSWORD, role, None, passwords=fast)

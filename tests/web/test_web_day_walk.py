@@ -17,16 +17,27 @@ from typing import Any
 
 import pytest
 from conftest import SCREENSHOTS, Firm, LiveWeb, live_web
+from pg import db_kind
 from tabs import NARROW, WIDE, Tab
 
 from openets.web.views import nav_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+ON_THE_RUNS_DATABASE = True  # on PostgreSQL in the PostgreSQL pass (tests/web/conftest.py)
 
 CODE = "CEA19-20"
 DAY = "2021-07-16"
 WIDTHS = {1024: NARROW, 1440: WIDE}
 OWN_WIDTH = {"zh": 1024, "en": 1440}  # the window each language's day is taken in
+
+
+def test_the_day_walks_market_is_on_the_runs_database(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """On PostgreSQL in the PostgreSQL pass: the pages in front of a market on a server."""
+    with live_web(tmp_path) as live:
+        on_server = bool(getattr(live.market.engine.journal, "on_server", False))
+    assert on_server is (db_kind(request.config) == "postgres")
 
 
 @pytest.fixture
