@@ -16,6 +16,7 @@ from openets.supervision import messages as sm
 from openets.supervision.risk import Limit
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+ON_THE_RUNS_DATABASE = True  # on PostgreSQL in the PostgreSQL pass (tests/web/conftest.py)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from conftest import LiveWeb, live_web
 from tabs import Tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+ON_THE_RUNS_DATABASE = True  # on PostgreSQL in the PostgreSQL pass (tests/web/conftest.py)
 
 PRODUCT = "CEA19-20"
 
