@@ -67,6 +67,31 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@contextlib.contextmanager
+def module_databases(request: pytest.FixtureRequest) -> Iterator[Callable[[], str] | None]:
+    """For a test module ``ON_THE_RUNS_DATABASE`` on the PostgreSQL pass: a maker of fresh
+    databases on the pass's server for the module's test servers, each dropped when the module
+    ends (not by the per-test clean-up: a module's server may outlive a test); else None."""
+    opted = getattr(request.module, "ON_THE_RUNS_DATABASE", False)
+    if not opted or db_kind(request.config) != "postgres":
+        yield None
+        return
+    server = request.getfixturevalue("pg_server")
+    mine: list[str] = []
+
+    def new_database() -> str:
+        url = str(server.new_database())
+        server.made.pop()
+        mine.append(url)
+        return url
+
+    try:
+        yield new_database
+    finally:
+        for url in mine:
+            server.drop(url)
+
+
 def db_kind(config: pytest.Config) -> str:
     kind = config.getoption("--db", default=None) or os.environ.get("OPENETS_TEST_DB") or "memory"
     if kind not in KINDS:

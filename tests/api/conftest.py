@@ -16,7 +16,7 @@ from pathlib import Path
 import liveapi
 import pytest
 from liveapi import LiveApi, make_live_api
-from pg import db_kind
+from pg import db_kind, module_databases
 
 
 @pytest.fixture(scope="session")
@@ -59,25 +59,9 @@ def fresh_api(tmp_path: Path) -> Iterator[LiveApi]:
 @pytest.fixture(scope="module", autouse=True)
 def _servers_on_the_runs_database(request: pytest.FixtureRequest) -> Iterator[None]:
     """For a module ``ON_THE_RUNS_DATABASE`` on the PostgreSQL pass: its servers' databases."""
-    opted = getattr(request.module, "ON_THE_RUNS_DATABASE", False)
-    if not opted or db_kind(request.config) != "postgres":
-        yield
-        return
-    server = request.getfixturevalue("pg_server")
-    mine: list[str] = []
-
-    def new_database() -> str:
-        url = server.new_database()
-        # Not left to the per-test clean-up (it drops what a test made at the test's end): a
-        # module's server outlives its tests.
-        server.made.pop()
-        mine.append(url)
-        return url
-
-    liveapi.DB_FACTORY = new_database
-    try:
-        yield
-    finally:
-        liveapi.DB_FACTORY = None
-        for url in mine:
-            server.drop(url)
+    with module_databases(request) as new_database:
+        liveapi.DB_FACTORY = new_database
+        try:
+            yield
+        finally:
+            liveapi.DB_FACTORY = None

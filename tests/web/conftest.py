@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 import pytest
 from dsl import fresh_uscc
-from pg import db_kind
+from pg import module_databases
 
 from openets.api.app import create_app
 from openets.api.security import Passwords
@@ -140,26 +140,12 @@ def _pages_on_the_runs_database(request: pytest.FixtureRequest) -> Iterator[None
     """For a module ``ON_THE_RUNS_DATABASE`` on the PostgreSQL pass: its servers' databases
     (the pages in front of a market on PostgreSQL, as users run it)."""
     global DB_FACTORY
-    opted = getattr(request.module, "ON_THE_RUNS_DATABASE", False)
-    if not opted or db_kind(request.config) != "postgres":
-        yield
-        return
-    server = request.getfixturevalue("pg_server")
-    mine: list[str] = []
-
-    def new_database() -> str:
-        url = server.new_database()
-        server.made.pop()  # dropped when the module ends, not by the per-test clean-up
-        mine.append(url)
-        return str(url)
-
-    DB_FACTORY = new_database
-    try:
-        yield
-    finally:
-        DB_FACTORY = None
-        for url in mine:
-            server.drop(url)
+    with module_databases(request) as new_database:
+        DB_FACTORY = new_database
+        try:
+            yield
+        finally:
+            DB_FACTORY = None
 
 
 @contextlib.contextmanager
