@@ -171,7 +171,8 @@ def leave_pledge_and_holder_reports(
     return [
         f"finance: trader1 pledged {DEMO_PLEDGE_T:,} t {product} to trader2's account "
         f"{traders[1]} for a loan of 800,000.00 yuan (DEMO-PLEDGE-0001, due {maturity}): "
-        "trader2 releases it on the account page once the loan is repaid",
+        "it waits for trader2 (its first page counts it), who releases it on the account page "
+        "once the loan is repaid",
         f"supervision: the demo's illustrative reporting line is {DEMO_REPORTING_T:,} t for "
         "institutions; the regulator's scan left trader1-3 a large-holder report each to file "
         "on the account page (the regulator scans again on /regulator/holders)",

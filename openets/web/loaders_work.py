@@ -23,16 +23,20 @@ async def _due(c: Ctx, href: str) -> Item:
 
 
 async def _participant(c: Ctx) -> list[Item]:
-    notes, due, holders = await asyncio.gather(
+    notes, due, holders, pledges = await asyncio.gather(
         c.get("/notifications", unread="true"),
         _due(c, "/compliance"),
         c.get("/supervision/large-holders", status="open"),
+        c.get("/finance/pledges"),
     )
     unread = int(notes.data.get("unread", 0)) if notes.ok and isinstance(notes.data, dict) else 0
+    me = c.viewer.account_id
+    lent = [p for p in pledges.rows if p.get("status") == "active" and p.get("lender") == me]
     return [
         due,
         {"key": "work.unread_notes", "count": unread, "href": "/notifications"},
         {"key": "work.holder_reports", "count": len(holders.rows), "href": "/account"},
+        {"key": "work.pledges_to_release", "count": len(lent), "href": "/account"},
     ]
 
 

@@ -180,6 +180,7 @@ def test_demo_serves_a_seeded_market_where_agents_trade_and_demo_logins_work(
     assert "regop1 asked to re-enable it: regop2 approves it on the users page" in out
     assert "a pilot paid auction (shanghai-2024" in out
     assert "trader1 pledged 20,000 t" in out and "a large-holder report each" in out
+    assert "it waits for trader2 (its first page counts it)" in out
     assert "after each trading day's close the detectors run over the day" in out
     assert "the demo's band reserve is 36.00-46.56 yuan" in out
     verify = subprocess.run(

@@ -34,13 +34,17 @@ def _pledges(web: LiveWeb, user: str) -> list[tuple[str, int, str]]:
 
 
 @pytest.mark.parametrize(
-    ("lang", "pledged", "status", "released"),
-    [("zh", "质押已登记", "质押中", "已解押"), ("en", "Pledge registered", "Pledged", "Released")],
-)
+    ("lang", "pledged", "status", "released", "refused"),
+    [("zh", "质押已登记", "质押中", "已解押", "须为"),
+     ("en", "Pledge registered", "Pledged", "Released", "Not allowed now")],
+)  # fmt: skip
 def test_a_pledgor_pledges_allowances_and_the_lender_releases_them_in_the_page(
     firms: tuple[LiveWeb, Any, Any], browser: Any, lang: str, pledged: str, status: str,
-    released: str,
+    released: str, refused: str,
 ) -> None:  # fmt: skip
+    """The lender finds the pledge waiting on its first page; the release is refused in the
+    page while an enforcement is pending, and goes through once a second operator has rejected
+    the enforcement."""
     web, pledgor, lender = firms
     tab = Tab(browser, web, lang=lang)
     tab.login(pledgor.username)
@@ -66,8 +70,20 @@ def test_a_pledgor_pledges_allowances_and_the_lender_releases_them_in_the_page(
     tab.close()
     bank = Tab(browser, web, lang=lang)
     bank.login(lender.username)
-    bank.go("/account")
+    waiting = bank.page.locator("li[data-work='work.pledges_to_release']")  # its first page
+    assert waiting.locator(".count").inner_text() == "1"
+    waiting.locator("a").click()
+    bank.page.wait_for_url("**/account")
     mine = bank.page.locator("#f-pledges tr[data-pledge]")
+    release = mine.locator("form.release-pledge")
+    release.wait_for()
+    pledge_id = web.client(lender.username).get("/finance/pledges")["data"][0]["pledge_id"]
+    web.client("regop").post(f"/finance/pledges/{pledge_id}/default", {"reason": "逾期"})
+    release.locator("button[type=submit]").click()  # the page still shows the pledge active
+    bank.page.locator("#toast .t.err", has_text=refused).first.wait_for()
+    assert _pledges(web, lender.username) == [(lender.account_id, 1_000, "default_pending")]
+    web.client("regop2").post(f"/finance/pledges/{pledge_id}/default/reject", {"reason": "已还"})
+    bank.go("/account")
     mine.locator("form.release-pledge button[type=submit]").click()
     bank.page.locator("#f-pledges tr[data-pledge]", has_text=released).wait_for()
     assert _pledges(web, lender.username) == [(lender.account_id, 1_000, "released")]
@@ -77,12 +93,15 @@ def test_a_pledgor_pledges_allowances_and_the_lender_releases_them_in_the_page(
 
 
 @pytest.mark.parametrize(
-    ("lang", "pending", "active"),
-    [("zh", "违约处置待复核", "质押中"), ("en", "Default awaiting approval", "Pledged")],
-)
+    ("lang", "pending", "active", "refused"),
+    [("zh", "违约处置待复核", "质押中", "须由另一人审批"),
+     ("en", "Default awaiting approval", "Pledged", "You cannot approve your own request")],
+)  # fmt: skip
 def test_a_default_asked_by_one_registry_operator_is_rejected_by_another_in_the_page(
-    firms: tuple[LiveWeb, Any, Any], browser: Any, lang: str, pending: str, active: str
-) -> None:
+    firms: tuple[LiveWeb, Any, Any], browser: Any, lang: str, pending: str, active: str,
+    refused: str,
+) -> None:  # fmt: skip
+    """The operator who asked cannot reject its own request: refused in the page."""
     web, pledgor, lender = firms
     p = web.client(pledgor.username).post("/finance/pledges", {
         "pledgor": pledgor.account_id, "lender": lender.account_id, "product": PRODUCT,
@@ -96,6 +115,13 @@ def test_a_default_asked_by_one_registry_operator_is_rejected_by_another_in_the_
     row.locator("input[name=reason]").fill("借款人逾期未还")
     row.locator("button[type=submit]").click()
     row.locator("td", has_text=pending).wait_for()
+    own = row.locator("form.reject-default")
+    own.locator("input[name=reason]").fill("自己申请的")
+    own.locator("button[type=submit]").click()
+    one.page.locator("#toast .t.err", has_text=refused).first.wait_for()
+    assert tuple(one.dialogs), "rejecting asks to confirm"
+    got = web.client("regop").get("/finance/pledges")["data"]
+    assert [g["status"] for g in got] == ["default_pending"]
     one.close()
     two = Tab(browser, web, lang=lang)
     two.login("regop2")
