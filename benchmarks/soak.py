@@ -2,6 +2,7 @@
 
     python benchmarks/soak.py [--quick] [--minutes 30 | --seconds 1800] [--clients 4]
                               [--db URL | --postgres] [--warmup S] [--depth 40] [--day 60]
+                              [--heap DIR]
 
 Starts ``openets serve`` on a temporary SQLite file (``--db URL``: an empty database;
 ``--postgres``: a fresh database on a throwaway cluster started from the local PostgreSQL
@@ -29,6 +30,10 @@ cycle. The figure ``soak rss growth after warm-up`` is the last sample against t
 per cent (target: within ±5 %), and ``soak errors`` counts server 5xx answers and requests
 that got no answer (target: 0); rejections of a client's own racing commands (taking a
 listing someone else just took, cancelling a listing just filled) are answers, not errors.
+
+``--heap DIR`` traces the server's heap (slower: the figures are then not comparable) and
+prints the source lines whose live allocations grew most between the first and the last
+sample: where the memory that stays goes.
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import random
+import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -50,6 +57,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks._bench import bench
 from openets.ops.drill import (
     CEA,
+    START,
     Acks,
     free_port,
     login,
@@ -167,6 +175,39 @@ def database(url: str | None, postgres: bool, tmp: str) -> Iterator[str]:
         yield f"sqlite:///{tmp}/soak.db"
 
 
+def start_traced(db: str, port: int, out: Path) -> subprocess.Popen[bytes]:
+    """``openets serve`` as ``start_server`` starts it, with its heap traced (``_heaptrace``)."""
+    return subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("_heaptrace.py")), str(out), "serve",
+         "--db", db, "--port", str(port), "--clock", "simulated", "--start", START,
+         "--mfa", "off"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def heap_snapshot(proc: subprocess.Popen[bytes], out: Path, n: int) -> None:
+    """Ask the traced server for its n-th heap snapshot and wait until it is written."""
+    proc.send_signal(signal.SIGUSR1)
+    deadline = time.monotonic() + 300
+    while not (out / f"heap-{n}.done").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def print_heap_growth(out: Path, n: int, top: int = 25) -> None:
+    import tracemalloc
+
+    first = tracemalloc.Snapshot.load(str(out / "heap-1.snap"))
+    last = tracemalloc.Snapshot.load(str(out / f"heap-{n}.snap"))
+    stats = last.compare_to(first, "lineno")
+    total = sum(s.size_diff for s in stats)
+    print(f"heap growth between the first and the last sample: {total / 2**20:.1f} MiB",
+          file=sys.stderr)
+    for s in stats[:top]:
+        print(f"  {s.size_diff / 2**20:8.2f} MiB {s.count_diff:+9d} blocks  {s.traceback}",
+              file=sys.stderr)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
@@ -178,6 +219,7 @@ def main() -> None:
     ap.add_argument("--warmup", type=float, default=None, help="seconds before the first sample")
     ap.add_argument("--depth", type=int, default=40, help="listings a client keeps at most")
     ap.add_argument("--day", type=float, default=None, help="seconds of a trading day (60)")
+    ap.add_argument("--heap", type=Path, default=None, help="trace the heap; snapshots here")
     a = ap.parse_args()
     seconds = 10 if a.quick else (a.minutes * 60 if a.minutes is not None else a.seconds)
     warmup = a.warmup if a.warmup is not None else max(3.0, min(60.0, seconds / 10))
@@ -186,7 +228,8 @@ def main() -> None:
         accounts = seed(db)
         port = free_port()
         base = f"http://127.0.0.1:{port}/api/v1"
-        proc = start_server(db, port)
+        proc = start_server(db, port) if a.heap is None else start_traced(db, port, a.heap)
+        snaps = 0
         try:
             wait_up(base, proc)
             acks = Counts()
@@ -210,6 +253,10 @@ def main() -> None:
                 days += 1
                 if time.monotonic() - began >= warmup:
                     samples.append(rss_mib(proc.pid))
+                    if a.heap is not None and (len(samples) == 1 or
+                                               time.monotonic() - t0 >= seconds):
+                        snaps += 1
+                        heap_snapshot(proc, a.heap, snaps)
                     if len(samples) == 1:
                         seq0 = httpx.get(f"{base}/health").json().get("journal_seq", 0)
                         t0 = time.monotonic()
@@ -249,6 +296,8 @@ def main() -> None:
     bench("soak.server_5xx", int(n5xx), "responses")
     bench("soak.client_errors", acks.errors, "requests")
     print("rss samples (MiB): " + " ".join(f"{s:.0f}" for s in samples), file=sys.stderr)
+    if a.heap is not None and snaps > 1:
+        print_heap_growth(a.heap, snaps)
 
 
 if __name__ == "__main__":
