@@ -11,6 +11,7 @@ from openets.engine.core import Engine
 from openets.engine.journal import Journal, MemoryJournal
 from openets.market import MarketState
 from openets.registry.genesis_service import Genesis
+from openets.store.bankref_store import SqlBankRefStore
 from openets.store.db import make_engine
 from openets.store.sql_journal import SqlJournal
 from openets.store.tx_store import SqlTxStore
@@ -44,12 +45,15 @@ def open_engine(
     handlers, appliers = composition.build_tables()
     factory = new_state
     if isinstance(journal, SqlJournal):
-        # The registry's transactions stay in the store, not in memory (openets.store.tx_store)
+        # The registry's transactions and the bank references stay in the store, not in
+        # memory (openets.store.tx_store, openets.store.bankref_store)
         store = SqlTxStore(journal).attach()
+        refs = SqlBankRefStore(journal).attach()
 
         def factory() -> MarketState:
             st = new_state()
             st.registry.transactions.bind(store)
+            st.funds.bank_refs.bind(refs)
             return st
 
     eng = Engine(journal, clock, handlers, appliers, state_factory=factory)

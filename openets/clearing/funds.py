@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
+from openets.clearing.bankrefs import DEPOSIT_FAILED, BankRefs
 from openets.clearing.limits import MAX_ACCOUNT_FEN, FundLimits, check_limits
 from openets.domain.frozen import quick_init
 from openets.domain.messages import Command, Ctx, Event
@@ -113,7 +114,8 @@ class ConfirmWithdrawal(Command):
 class FundsState:
     balances: dict[str, list[int]] = field(default_factory=dict)
     bank_tally: int = 0
-    bank_refs: dict[str, str] = field(default_factory=dict)  # bank_ref -> tx_id
+    # "<kind>:<bank ref>" of each deposit, withdrawal and bank answer recorded (applied once)
+    bank_refs: BankRefs = field(default_factory=BankRefs)
     # open withdrawals: bank_ref -> (account, amount)
     withdrawals: dict[str, tuple[str, int]] = field(default_factory=dict)
     # instructed deposits the bank has not confirmed: bank_ref -> (account, amount)
@@ -144,6 +146,7 @@ class FundsState:
 
     def apply_deposit_failed(self, ev: DepositFailed) -> None:
         self.pending_deposits.pop(ev.bank_ref, None)
+        self.bank_refs.add(f"{DEPOSIT_FAILED}:{ev.bank_ref}", counted=False)
 
     def post(self, postings: tuple[FundPosting, ...]) -> None:
         """The fund ledger's one posting path: a balanced transaction onto the balances."""
@@ -160,7 +163,7 @@ class FundsState:
     def apply_posted(self, ev: FundsPosted) -> None:
         self.post(ev.postings)
         if ev.tx_type in ("deposit", "withdrawal_request", "withdrawal", "withdrawal_failed"):
-            self.bank_refs[f"{ev.tx_type}:{ev.ref}"] = ev.tx_id
+            self.bank_refs.add(f"{ev.tx_type}:{ev.ref}")
             if ev.tx_type == "deposit":
                 self.pending_deposits.pop(ev.ref, None)
             elif ev.tx_type == "withdrawal_request":

@@ -224,9 +224,11 @@ def load(blob: bytes, factory: Callable[[], MarketState] = MarketState) -> Marke
     data = orjson.loads(body)
     st = factory()
     store = st.registry.transactions.store  # where the factory keeps transactions
+    refs = st.funds.bank_refs.store  # and the bank references
     for name, ft in _state_fields():
         if name in data:
             setattr(st, name, _dec(ft, data[name]))
     st.registry.transactions.bind(store)
+    st.funds.bank_refs.bind(refs)
     st.rebuild_derived()
     return st

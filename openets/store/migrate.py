@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD = "0004"
+HEAD = "0005"
 SCRIPTS = Path(__file__).parent / "migrations"
 
 

@@ -80,6 +80,16 @@ registry_tx = Table(
 )
 """The registry's transactions by id (openets.store.tx_store), written with the journal."""
 
+bank_ref = Table(
+    "bank_ref",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+    sqlite_with_rowid=False,
+)
+"""The fund ledger's bank references, ``<kind>:<ref>`` (openets.store.bankref_store), written
+with the journal."""
+
 meta = Table(
     "meta",
     metadata,

@@ -1,11 +1,12 @@
 """The settlement bank's reports as the journal has them: each deposit received or failed and
 each withdrawal paid or failed, with who reported it and when (the bank's own service identity,
 or the bank adapter's callback), for the clearing operator's list and for the bank's repeated
-reports (one bank reference, one report).
+reports (one bank reference, one report: the fund ledger knows each reference reported,
+:meth:`openets.clearing.bankrefs.BankRefs.reported`).
 
 Kept up by the engine's subscriber; the reports from before the server started are read from
 the journal once, in a worker thread, the first time someone asks. Only the newest
-:data:`KEEP` reports are listed; every bank reference stays known.
+:data:`KEEP` reports are kept and listed.
 """
 
 from __future__ import annotations
@@ -69,14 +70,13 @@ class _Reader:
 
 
 class BankReports:
-    """The reports, newest last; ``kind_of(bank_ref)``: what the bank reported of a reference."""
+    """The reports, newest last."""
 
     def __init__(self, journal: Journal, start_seq: int) -> None:
         self.journal = journal
         self.start_seq = start_seq
         self._reader = _Reader()
         self.live: deque[BankReport] = deque(maxlen=KEEP)
-        self.kinds: dict[str, str] = {}
         self._past: list[BankReport] | None = None
         self._lock: asyncio.Lock | None = None
 
@@ -87,7 +87,6 @@ class BankReports:
                 got = self._reader.report(r, ev)
                 if got is not None:
                     self.live.append(got)
-                    self.kinds[got.bank_ref] = got.kind
 
     async def ready(self) -> None:
         """Read the reports from before the server started (once)."""
@@ -98,16 +97,13 @@ class BankReports:
                 if self._past is None:
                     self._past = await asyncio.to_thread(self._read_past)
 
-    def kind_of(self, bank_ref: str) -> str | None:
-        return self.kinds.get(bank_ref)
-
     def reports(self) -> list[BankReport]:
         """Every report kept, oldest first (after :meth:`ready`)."""
         past = self._past or []
         return [*past[-KEEP:], *self.live][-KEEP:]
 
     def _read_past(self) -> list[BankReport]:
-        reader, out = _Reader(), []
+        reader, out = _Reader(), deque[BankReport](maxlen=KEEP)
         for r in self.journal.read(0):
             if r.seq > self.start_seq:
                 break
@@ -115,7 +111,6 @@ class BankReports:
                 got = reader.report(r, codec.decode(r.type, r.payload))
                 if got is not None:
                     out.append(got)
-                    self.kinds.setdefault(got.bank_ref, got.kind)
         # the live reports are newer: keep what they say of a reference
         self._reader.instructed = {**reader.instructed, **self._reader.instructed}
-        return out
+        return list(out)

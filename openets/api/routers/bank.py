@@ -106,11 +106,11 @@ async def report(body: BankReportIn, cmd: CommandDep) -> Response:
     actor, ref = cmd.actor, body.bank_ref
 
     def job(w: Writer) -> tuple[int, bytes]:
-        prior_kind = log.kind_of(ref)
+        prior_kind = w.state.funds.bank_refs.reported(ref, body.kind.split("_")[0])
         if prior_kind == body.kind:
             prior = next((r for r in reversed(log.reports()) if r.bank_ref == ref), None)
             return 200, _again(prior, body).model_dump_json().encode()
-        if prior_kind is not None and prior_kind.split("_")[0] == body.kind.split("_")[0]:
+        if prior_kind is not None:
             r: Rejection = Rejection(
                 Code.ALREADY_DONE,
                 f"bank reference {ref} was reported {prior_kind}, not {body.kind}",
