@@ -15,6 +15,7 @@ regulator list the reports (``GET /bank/reports``).
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -108,7 +109,7 @@ async def report(body: BankReportIn, cmd: CommandDep) -> Response:
     def job(w: Writer) -> tuple[int, bytes]:
         prior_kind = w.state.funds.bank_refs.reported(ref, body.kind.split("_")[0])
         if prior_kind == body.kind:
-            prior = next((r for r in reversed(log.reports()) if r.bank_ref == ref), None)
+            prior = log.find(ref)  # rare (the bank's repeat), most often among the newest
             return 200, _again(prior, body).model_dump_json().encode()
         if prior_kind is not None:
             r: Rejection = Rejection(
@@ -153,19 +154,28 @@ async def reports(
     authorize(principal, Action.BANK_REPORTS_VIEW)
     log = _log(services)
     await log.ready()
-    rows = [
-        BankReportRow(
-            seq=r.seq,
-            at=r.at,
-            reported_by=r.reported_by,
-            kind=r.kind,
-            bank_ref=r.bank_ref,
-            account_id=r.account_id,
-            amount=yuan(r.amount),
-            tx_id=r.tx_id,
-        )
-        for r in reversed(log.reports())
-        if (bank_ref is None or r.bank_ref == bank_ref)
-        and (account_id is None or r.account_id == account_id)
-    ][:limit]
+
+    def newest() -> list[BankReportRow]:
+        rows = []
+        for r in log.newest():
+            if (bank_ref is None or r.bank_ref == bank_ref) and (
+                account_id is None or r.account_id == account_id
+            ):
+                rows.append(
+                    BankReportRow(
+                        seq=r.seq,
+                        at=r.at,
+                        reported_by=r.reported_by,
+                        kind=r.kind,
+                        bank_ref=r.bank_ref,
+                        account_id=r.account_id,
+                        amount=yuan(r.amount),
+                        tx_id=r.tx_id,
+                    )
+                )
+                if len(rows) == limit:
+                    break
+        return rows
+
+    rows = await asyncio.to_thread(newest)
     return json_response(BankReportsOut(data=rows, count=len(rows)))
