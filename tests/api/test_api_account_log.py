@@ -5,6 +5,8 @@ the order flow; the accounts of listings are kept only while they rest."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import random
 
 import pytest
 
@@ -62,7 +64,9 @@ def test_the_account_log_keeps_sequence_numbers_and_reads_the_trades_from_the_jo
         m.command(_trade(f"T{i}", "B", "S", "L1", 10))
     trades = asyncio.run(TradeLog(m.log).of("B"))
     assert [t.trade_id for t in trades] == ["T1", "T2", "T3"]
-    assert {a: list(s) for a, s in m.log.live.items()} == {"S": [1, 2, 3, 4], "B": [2, 3, 4]}
+    assert {a: m.log.seqs(a) for a in "SB"} == {"S": [1, 2, 3, 4], "B": [2, 3, 4]}
+    assert {a: list(s) for a, s in m.log.live.items()} == {"S": [1]}  # the listings' records
+    assert m.log.trade_seqs("S", "CEA21") == m.log.trade_seqs("B", None) == [2, 3, 4]
 
 
 def test_the_order_history_is_made_from_the_journal_when_asked() -> None:
@@ -105,7 +109,7 @@ def test_records_from_before_the_start_are_indexed_from_the_journal_once_asked()
     before.command(_trade("T1", "B", "S", "L1", 4))
     m = Market(before.journal, start_seq=before.seq)
     m.command(_trade("T2", "B", "S", "L1", 6))
-    assert {a: list(s) for a, s in m.log.live.items()} == {"B": [3], "S": [3]}
+    assert {a: m.log.seqs(a) for a in "SB"} == {"B": [3], "S": [3]}  # before asking
     assert [t.trade_id for t in asyncio.run(TradeLog(m.log).of("B"))] == ["T1", "T2"]
     assert [(e.listing_id, e.filled) for e in asyncio.run(ListingLog(m.log).of("S"))] == [
         ("L1", 10)
@@ -126,3 +130,66 @@ def test_a_sequence_number_not_above_the_last_is_refused_by_the_account_log() ->
     seqs.append(5)
     with pytest.raises(ValueError, match="ascend"):
         seqs.append(5)
+
+
+def test_a_page_of_an_accounts_trades_reads_that_page_alone_newest_first() -> None:
+    class Counting(MemoryJournal):
+        def __init__(self) -> None:
+            super().__init__()
+            self.asked: list[int] = []
+
+        def read_seqs(self, seqs: list[int]) -> list[Record]:
+            self.asked.extend(seqs)
+            wanted = set(seqs)
+            return [r for r in self.read(0) if r.seq in wanted]
+
+    m = Market(Counting())
+    m.command(_posted("L1", "S", 100))
+    for i in range(1, 21):
+        m.command(_trade(f"T{i}", "B", "S", "L1", 1))
+    m.command(dataclasses.replace(_trade("X1", "B", "S", "L1", 1), instrument="CCER"))
+    m.journal.asked.clear()  # type: ignore[attr-defined]
+    total, page = asyncio.run(TradeLog(m.log).page("B", "CEA21", 5, 3))
+    assert (total, [t.trade_id for t in page]) == (20, ["T15", "T14", "T13"])
+    assert len(m.journal.asked) == 3  # type: ignore[attr-defined]
+    total, page = asyncio.run(TradeLog(m.log).page("S", None, 0, 2))
+    assert (total, [t.trade_id for t in page]) == (21, ["X1", "T20"])
+    assert asyncio.run(TradeLog(m.log).page("S", None, 30, 5)) == (21, [])
+
+
+def test_a_page_of_the_order_history_is_the_same_page_of_the_whole_history() -> None:
+    rng = random.Random(7)
+    for start in (0, 40):  # every record live; or the older ones from before the start
+        before = Market()
+        m = before
+        resting: dict[str, str] = {}
+        n = 0
+        for step in range(160):
+            if step == start and start:
+                m = Market(before.journal, start_seq=before.seq)
+                m.book |= before.book
+                m.log._indexer.owner.update(resting)
+            op = rng.random()
+            if op < 0.5 or not resting:
+                n += 1
+                lid, acct = f"L{n}", rng.choice("ABC")
+                m.command(_posted(lid, acct, rng.randint(1, 5)))
+                resting[lid] = acct
+            elif op < 0.8:
+                lid = rng.choice(sorted(resting))
+                buyer = rng.choice([a for a in "ABC" if a != resting[lid]])
+                m.command(_trade(f"T{step}", buyer, resting[lid], lid, 1))
+                if rng.random() < 0.3:
+                    m.book.discard(lid)
+                    del resting[lid]
+            else:
+                lid = rng.choice(sorted(resting))
+                del resting[lid]
+                m.command(ListingCancelled(lid, 1, 0, rng.choice(["cancelled", "expired"])))
+        log = ListingLog(m.log)
+        for acct in "ABC":
+            whole = asyncio.run(log.of(acct))[::-1]
+            for offset, limit in [(0, 1), (0, 5), (3, 7), (10, 100), (len(whole) - 1, 3), (500, 5)]:
+                total, page = asyncio.run(log.page(acct, offset, limit))
+                assert total == len(whole)
+                assert page == whole[offset : offset + limit], (start, acct, offset, limit)

@@ -80,6 +80,16 @@ class ListingLog:
             return sorted(history.by_id.values(), key=lambda e: e.posted_us)
         return list(history.by_account.get(account_id, []))
 
+    async def page(self, account_id: str, offset: int, limit: int) -> tuple[int, list[Entry]]:
+        """How many listings the account posted, and the page of them from ``offset``, newest
+        first: made from the records of the page's listings and what followed them alone."""
+        total, records = await self.log.listing_page(account_id, offset, limit)
+        history = History()
+        for ts, ev in records:
+            history.apply(ts, ev)
+        entries = history.by_account.get(account_id, [])[::-1]
+        return total, entries[offset : offset + limit]
+
 
 def iso(us: int | None) -> str | None:
     return None if us is None else from_utc_micros(us).isoformat()

@@ -77,6 +77,9 @@ async def order_history(
     side: SideFilter | None = None,
 ) -> ListingHistoryOut:
     log: ListingLog = services.extras["listing_log"]  # type: ignore[assignment]
+    if account_id is not None and status == "all" and not (instrument or side or start or end):
+        total, page = await log.page(account_id, offset, limit)  # reads that page alone
+        return ListingHistoryOut(data=[_row(services, e) for e in page], count=total)
     rows = []
     for e in reversed(await log.of(account_id)):
         if instrument is not None and e.instrument != instrument:

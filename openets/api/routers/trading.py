@@ -429,8 +429,7 @@ async def my_trades(
     if acct is None:
         raise ApiError(Code.INVALID_FIELD, "account_id is required", "account_id")
     log: TradeLog = services.extras["trade_log"]  # type: ignore[assignment]
-    trades = [e for e in await log.of(acct) if instrument is None or e.instrument == instrument]
-    trades.reverse()
+    total, trades = await log.page(acct, instrument, offset, limit)
     t = trading_of(services.state)
-    data = [trade_out(t, e, acct) for e in trades[offset : offset + limit]]
-    return json_response(TradesOut(data=data, count=len(trades)))
+    data = [trade_out(t, e, acct) for e in trades]
+    return json_response(TradesOut(data=data, count=total))
