@@ -148,6 +148,10 @@ def _figure(name: str, value: str, lang: str) -> str:
         return i18n.translate(lang, f"errw.{value}", default=value)
     if name.startswith("w_"):
         word = i18n.translate(lang, f"errw.{value}", default="")
+        alts = value.split("/")  # states allowed: "active/default_pending"
+        words = [i18n.translate(lang, f"errw.{a}", default="") for a in alts]
+        if not word and len(alts) > 1 and all(words):
+            return ("或" if lang == "zh" else " or ").join(words)
         if not word and lang == "zh" and _CHOICES.fullmatch(value):
             return value.replace(" or ", "、").replace(", ", "、")
         return word or field_name(lang, value)

@@ -225,3 +225,15 @@ def test_a_daily_report_of_a_day_not_closed_is_refused_in_chinese() -> None:
     err = {"code": "NOT_FOUND", "message": message, "field": "date"}
     zh = errors.localise("zh", err)
     assert zh.endswith("日志中没有已闭市的交易日 2021-07-16（已闭市的交易日：无）"), zh
+
+
+def test_a_pledge_refused_for_its_state_words_the_states_allowed_in_chinese() -> None:
+    err = {
+        "code": "INVALID_STATE",
+        "message": "pledge P000001 is released; needs active/default_pending",
+        "field": "pledge_id",
+    }
+    zh = errors.localise("zh", err)
+    assert "质押 P000001 为“已解除”状态；须为“正常或违约处置待审批”状态" in zh, zh
+    assert "active" not in zh and "default_pending" not in zh
+    assert "needs active/default_pending" in errors.localise("en", err)

@@ -41,6 +41,10 @@
     }
     if (name.indexOf("s_") === 0) return S["errw." + v] || v;
     if (name.indexOf("w_") === 0) {
+      var alts = String(v).split("/");   /* states allowed, "active/default_pending" */
+      if (!S["errw." + v] && alts.length > 1 && alts.every(function (a) { return S["errw." + a]; })) {
+        return alts.map(function (a) { return S["errw." + a]; }).join(LANG === "zh" ? "或" : " or ");
+      }
       if (!S["errw." + v] && LANG === "zh" && /^'[^']*'(?:, '[^']*')* or '[^']*'$/.test(v)) {
         return v.replace(/ or /g, "、").replace(/, /g, "、");   /* pydantic's choices */
       }
