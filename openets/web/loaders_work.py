@@ -42,8 +42,11 @@ async def _participant(c: Ctx) -> list[Item]:
 
 async def _registry(c: Ctx) -> list[Item]:
     me = c.viewer.username
-    reqs, users, due = await asyncio.gather(
-        c.get("/registry/requests"), c.get("/users"), _due(c, "/registry/issuance")
+    reqs, users, pledges, due = await asyncio.gather(
+        c.get("/registry/requests"),
+        c.get("/users"),
+        c.get("/finance/pledges"),
+        _due(c, "/registry/issuance"),
     )
     pending = [r for r in reqs.rows if r.get("status") == "pending" and r.get("initiator") != me]
     waiting = [
@@ -53,9 +56,15 @@ async def _registry(c: Ctx) -> list[Item]:
         or (u.get("pending_enable") and u.get("enable_requested_by") != me)
         or (u.get("pending_role") and u.get("pending_by") != me)
     ]
+    defaults = [
+        p
+        for p in pledges.rows
+        if p.get("status") == "default_pending" and p.get("default_requested_by") != me
+    ]
     return [
         {"key": "work.registry_requests", "count": len(pending), "href": "/registry/approvals"},
         {"key": "work.users_to_approve", "count": len(waiting), "href": "/registry/users"},
+        {"key": "work.pledge_defaults", "count": len(defaults), "href": "/registry/approvals"},
         due,
     ]
 

@@ -121,11 +121,20 @@ def test_a_default_asked_by_one_registry_operator_is_rejected_by_another_in_the_
     one.page.locator("#toast .t.err", has_text=refused).first.wait_for()
     assert tuple(one.dialogs), "rejecting asks to confirm"
     got = web.client("regop").get("/finance/pledges")["data"]
-    assert [g["status"] for g in got] == ["default_pending"]
+    assert [(g["status"], g["default_requested_by"]) for g in got] == [
+        ("default_pending", "regop")
+    ]
+    one.go("/")  # the asker's first page counts no enforcement for it to decide
+    mine = one.page.locator("li[data-work='work.pledge_defaults']")
+    mine.wait_for()
+    assert mine.locator(".count").inner_text() == "0"
     one.close()
     two = Tab(browser, web, lang=lang)
     two.login("regop2")
-    two.go("/registry/approvals")
+    waiting = two.page.locator("li[data-work='work.pledge_defaults']")  # its first page
+    assert waiting.locator(".count").inner_text() == "1"
+    waiting.locator("a").click()
+    two.page.wait_for_url("**/registry/approvals")
     row = two.page.locator(f"#f-pledges tr[data-pledge='{p['pledge_id']}']")
     reject = row.locator("form.reject-default")
     reject.locator("input[name=reason]").fill("借款人已补足还款")

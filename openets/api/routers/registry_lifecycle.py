@@ -91,6 +91,8 @@ class PledgeOut(OutModel):
     reference: str
     status: str
     """``active``, ``default_pending``, ``released`` or ``enforced``."""
+    default_requested_by: str | None = None
+    """Who asked for the enforcement, while it waits (another operator decides)."""
 
 
 class PledgesOut(OutModel):
@@ -225,6 +227,7 @@ def pledge_out(rec: sf.PledgeRecord) -> PledgeOut:
         maturity=t.maturity,
         reference=t.reference,
         status=rec.status.value,
+        default_requested_by=rec.initiator or None,
     )
 
 
