@@ -153,6 +153,8 @@ def test_ticker_shows_last_price_change_and_best_prices(mapi: LiveApi) -> None:
 
 
 def test_market_status_is_public(mapi: LiveApi) -> None:
+    s, _ = pair(mapi)
+    listed(s, instrument(mapi), "sell", "50.00", 1)  # the day's first command opens it
     st = mapi.anon().get("/ops/status")
     assert (st["phase"], st["trading_day"], st["listing_session"], st["block_session"]) == (
         "open",
