@@ -278,7 +278,7 @@ def evidence(metrics: dict[str, Any] | None, t: Any) -> str:
         elif name.startswith("close") or name.endswith("_fen"):
             shown = f"{Decimal(value) / 100:,.2f}"
         elif name == "side":
-            shown = t("side.buy" if value == 1 else "side.sell")
+            shown = t("side.buy" if value == 0 else "side.sell")  # the book's Side: 0 buys
         else:
             shown = f"{value:,}"
         parts.append(f"{t('metric.' + name, default=name)} {shown}")

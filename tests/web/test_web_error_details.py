@@ -187,6 +187,13 @@ def test_withdrawal_paid_while_barred_alert_is_named_and_its_amount_shown_in_yua
     assert errors.evidence({"amount_fen": 4_000_000}, en) == "Amount withdrawn (yuan) 40,000.00"
 
 
+def test_alert_evidence_names_the_side_as_the_book_numbers_it() -> None:
+    zh, en = i18n.translator("zh"), i18n.translator("en")
+    assert errors.evidence({"side": int(Side.BUY)}, zh).endswith(zh("side.buy"))
+    assert errors.evidence({"side": int(Side.SELL)}, zh).endswith(zh("side.sell"))
+    assert errors.evidence({"side": int(Side.BUY)}, en).endswith(en("side.buy"))
+
+
 def test_restricted_account_refused_a_listing_is_worded_in_chinese() -> None:
     g, a, _ = _market()
     g.instrument(CEA, "48.00")
