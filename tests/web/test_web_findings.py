@@ -173,6 +173,14 @@ def test_end_of_day_mid_session_offers_the_emergency_close(market: LiveWeb, brow
     tab.close()
 
 
+def test_end_of_day_page_warns_of_the_open_session_only_while_it_runs(market: LiveWeb) -> None:
+    exop = market.client("exop")  # the market starts at 10:00, in the morning session
+    with market.http("exop") as h:
+        assert "in-session" in h.get("/frag/trading_day").text
+        exop.advance_clock(to="2021-07-16T15:30+08:00")
+        assert "in-session" not in h.get("/frag/trading_day").text
+
+
 def test_order_history_shows_filled_cancelled_and_expired_listings(
     market: LiveWeb, browser: Any
 ) -> None:
