@@ -62,8 +62,11 @@ async def instruments(c: Ctx) -> tuple[Got, list[dict[str, Any]]]:
 
 
 async def overview(c: Ctx) -> dict[str, Any]:
-    got, rows = await instruments(c)
-    return {"rows": rows} if got.ok else problem(got)
+    """The market watch; an instrument shows as trading only while a listing session runs."""
+    (got, rows), status = await asyncio.gather(instruments(c), c.get("/ops/status"))
+    if not got.ok:
+        return problem(got)
+    return {"rows": rows, "in_session": bool(status.ok and status.data.get("listing_session"))}
 
 
 async def pick(c: Ctx) -> dict[str, Any]:

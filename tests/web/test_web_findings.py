@@ -10,6 +10,8 @@ import pytest
 from conftest import LiveWeb, live_web
 from tabs import NARROW, Tab
 
+from openets.web import i18n
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
@@ -179,6 +181,16 @@ def test_end_of_day_page_warns_of_the_open_session_only_while_it_runs(market: Li
         assert "in-session" in h.get("/frag/trading_day").text
         exop.advance_clock(to="2021-07-16T15:30+08:00")
         assert "in-session" not in h.get("/frag/trading_day").text
+
+
+def test_market_watch_shows_an_instrument_trading_only_while_the_session_runs(
+    market: LiveWeb,
+) -> None:
+    with market.http("exop") as h:
+        assert i18n.ZH["status.trading"] in h.get("/frag/overview").text
+        market.client("exop").advance_clock(to="2021-07-16T12:00+08:00")
+        lunch = h.get("/frag/overview").text
+    assert i18n.ZH["status.trading"] not in lunch and 'data-status="out_of_session"' in lunch
 
 
 def test_order_history_shows_filled_cancelled_and_expired_listings(
