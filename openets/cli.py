@@ -29,10 +29,13 @@ def verify(
 ) -> None:
     """Check the journal's hash chain and the market's invariants; exit 1 on the first violation."""
     from openets.audit.keys import KeyFileError
-    from openets.ops.verify import verify_market
+    from openets.ops.verify import MarketUnreadable, verify_market
 
     try:
         ok, lines = verify_market(db, str(public_key) if public_key else None)
+    except MarketUnreadable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise typer.Exit(1) from exc
     except KeyFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise typer.Exit(2) from exc
@@ -46,9 +49,13 @@ def replay(
     db: str = typer.Option(DEFAULT_URL, help="SQLAlchemy URL of the market database"),
 ) -> None:
     """Rebuild the state from the journal alone (no snapshot) and print the state hash."""
-    from openets.ops.verify import replay_market
+    from openets.ops.verify import MarketUnreadable, replay_market
 
-    n, state_hash, seconds = replay_market(db)
+    try:
+        n, state_hash, seconds = replay_market(db)
+    except MarketUnreadable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise typer.Exit(1) from exc
     print(f"replayed {n} events in {seconds:.2f} s")
     print(f"state hash {state_hash}")
 

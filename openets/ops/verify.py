@@ -3,22 +3,50 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from openets.bootstrap import new_state
 from openets.composition import build_tables
 from openets.engine.core import Engine
 from openets.engine.journal import verify_chain
-from openets.store.db import make_engine
+from openets.store.db import make_engine, normalize_url
 from openets.store.sql_journal import SqlJournal
 
 
+class MarketUnreadable(Exception):
+    """The market database is missing or its journal cannot be replayed: said, exit 1."""
+
+
 def _engine(db: str) -> Engine:
+    """An engine on the existing market ``db``: a missing SQLite file is refused, not created
+    (a check of nothing must not pass)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from openets.domain.clock import RealClock
 
+    url = normalize_url(db)
+    if url.startswith("sqlite:///"):
+        path = url[len("sqlite:///") :]
+        if path and path != ":memory:" and not Path(path).exists():
+            raise MarketUnreadable(f"no market database at {path}")
+    try:
+        journal = SqlJournal(make_engine(url))
+    except SQLAlchemyError as exc:
+        said = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise MarketUnreadable(f"cannot open the market database: {said}") from exc
     handlers, appliers = build_tables()
-    return Engine(
-        SqlJournal(make_engine(db)), RealClock(), handlers, appliers, state_factory=new_state
-    )
+    return Engine(journal, RealClock(), handlers, appliers, state_factory=new_state)
+
+
+def _replay(eng: Engine, *, use_snapshot: bool) -> int:
+    """Replay the journal; a record the rules cannot read is said, not a traceback."""
+    try:
+        return eng.recover(use_snapshot=use_snapshot)
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise MarketUnreadable(
+            f"the journal cannot be replayed after seq {eng.state.last_seq}: "
+            f"{exc.__class__.__name__} {exc}"
+        ) from exc
 
 
 def verify_market(db: str, public_key: str | None = None) -> tuple[bool, list[str]]:
@@ -42,7 +70,7 @@ def verify_market(db: str, public_key: str | None = None) -> tuple[bool, list[st
             f"signed checkpoints: {len(found)}, every signature valid for key {key_id(pub)}; "
             f"latest seq {last.seq} hash {last.hash} signed {last.signed_at}"
         )
-    eng.recover(use_snapshot=False)
+    _replay(eng, use_snapshot=False)
     full_hash = eng.state.state_hash()
     bad = eng.state.violations()
     if bad:
@@ -55,8 +83,8 @@ def verify_market(db: str, public_key: str | None = None) -> tuple[bool, list[st
     if snap is not None:
         eng2 = _engine(db)
         try:
-            eng2.recover(use_snapshot=True)
-        except RuntimeError as exc:
+            _replay(eng2, use_snapshot=True)
+        except (RuntimeError, MarketUnreadable) as exc:
             return False, [*lines, f"snapshot: {exc}"]
         if eng2.state.state_hash() != full_hash:
             return False, [*lines, f"snapshot at seq {snap.seq}: replay gives another state"]
@@ -66,7 +94,12 @@ def verify_market(db: str, public_key: str | None = None) -> tuple[bool, list[st
 
 
 def replay_market(db: str) -> tuple[int, str, float]:
+    """Replay from zero once the hash chain is whole: a state hash of a tampered journal
+    would vouch for records nobody acknowledged."""
     eng = _engine(db)
+    _, problem = verify_chain(eng.journal.read())
+    if problem is not None:
+        raise MarketUnreadable(f"journal: {problem}")
     t0 = time.perf_counter()
-    n = eng.recover(use_snapshot=False)
+    n = _replay(eng, use_snapshot=False)
     return n, eng.state.state_hash(), time.perf_counter() - t0
