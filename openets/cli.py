@@ -75,6 +75,24 @@ def _await_promotion(db: str) -> None:
     print(f"promoted after {waited:.1f} s: opening the market", flush=True)
 
 
+def _check_clock(clock: str, start: str) -> None:
+    """Refuse a clock the server cannot run before anything opens (exit 2)."""
+    from openets.domain.clock import parse_iso
+
+    if clock not in ("real", "simulated"):
+        print(f"error: --clock must be real or simulated, was {clock!r}", file=sys.stderr)
+        raise typer.Exit(2)
+    try:
+        parse_iso(start)
+    except ValueError as exc:
+        print(
+            f"error: --start must be an ISO 8601 time such as 2021-07-16T09:00+08:00, "
+            f"was {start!r}",
+            file=sys.stderr,
+        )
+        raise typer.Exit(2) from exc
+
+
 @app.command()
 def serve(
     db: str = typer.Option(DEFAULT_URL, help="SQLAlchemy URL of the market database"),
@@ -127,6 +145,7 @@ def serve(
     if mfa not in ("preset", "on", "off"):
         print(f"error: --mfa must be preset, on or off, was {mfa!r}", file=sys.stderr)
         raise typer.Exit(2)
+    _check_clock(clock, start)
     if signing_key is not None:
         try:
             load_private(signing_key)

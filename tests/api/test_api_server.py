@@ -192,3 +192,23 @@ def test_serve_with_an_unknown_preset_names_the_known_ones(tmp_path: Path) -> No
     assert r.exit_code == 2 and "unknown preset 'nz'" in r.stderr
     assert "cn, cn-pilot-limits, cn-demo, cn-cda, eu-like" in r.stderr
     assert not (tmp_path / "m.db").exists()  # nothing opened
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--clock", "fake"], "--clock must be real or simulated, was 'fake'"),
+        (["--clock", "simulated", "--start", "yesterday"], "--start must be an ISO 8601 time"),
+    ],
+)
+def test_serve_with_a_clock_it_cannot_run_says_which_option_and_opens_nothing(
+    tmp_path: Path, args: list[str], said: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from openets.cli import app
+
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    r = CliRunner().invoke(app, ["serve", "--db", db, *args])
+    assert r.exit_code == 2 and said in r.stderr
+    assert not (tmp_path / "m.db").exists()
