@@ -8,6 +8,7 @@ Progress goes to standard error, the report's headline to standard output.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -35,6 +36,19 @@ class ProgressBar:
         sys.stderr.flush()
 
 
+def _unwritable(out: Path) -> str | None:
+    """Why the report's folder cannot be written, found before the run rather than after it."""
+    if out.exists() and not out.is_dir():
+        return "is a file; the report is a folder of files"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"the folder cannot be made ({exc.strerror or exc})"
+    if not os.access(out, os.W_OK | os.X_OK):
+        return "the folder is not writable"
+    return None
+
+
 def simulate_command(
     entities: int | None,
     year: int,
@@ -54,6 +68,10 @@ def simulate_command(
         entities = default_entities(year)
     if entities < 1:
         print(f"error: --entities must be at least 1, was {entities}", file=sys.stderr)
+        return 2
+    unwritable = _unwritable(out)
+    if unwritable:
+        print(f"error: --out {str(out)!r}: {unwritable}", file=sys.stderr)
         return 2
     config = SimConfig(
         entities=entities, year=year, seed=seed, preset=preset_name, days=days, db_url=db,

@@ -102,6 +102,16 @@ def test_cli_simulate_writes_the_report(tmp_path: Path) -> None:
     assert (out / "report.md").exists() and "compliance" in r.output
 
 
+def test_simulate_refuses_a_report_folder_that_is_a_file_before_the_run(tmp_path: Path) -> None:
+    from openets.cli import app
+
+    out = tmp_path / "taken.txt"
+    out.write_text("mine")
+    r = CliRunner().invoke(app, ["simulate", "--entities", "10", "--days", "4", "--out", str(out)])
+    assert r.exit_code == 2 and f"--out '{out}': is a file" in r.output
+    assert "simulate 20" not in r.output and out.read_text() == "mine"  # no run, no progress
+
+
 @settings(max_examples=5, deadline=None)
 @given(seed=st.integers(min_value=0, max_value=10_000), makers=st.integers(0, 2))
 @example(seed=123, makers=0)  # a plant topped up in 2019 only once failed its 2020 report
