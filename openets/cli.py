@@ -298,7 +298,9 @@ def users_add(
             totp_secret=totp_secret,
         )
     except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        option = "province" if exc.field == "provinces" and province else exc.field
+        named = f"--{option.replace('_', '-')}: " if option else ""
+        print(f"error: {named}{exc}", file=sys.stderr)
         raise typer.Exit(1) from exc
     print(f"user {username} added as {role}")
 

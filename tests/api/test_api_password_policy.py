@@ -74,3 +74,32 @@ def test_users_add_refuses_a_password_against_the_policy(tmp_path: Path, passwor
         assert "boss" not in m.state.identity.users
     finally:
         m.engine.journal.close()
+
+
+@pytest.mark.parametrize(
+    ("where", "said"),
+    [
+        (["--role", "regulator", "--province", "火星"], "--province: '火星' is not a province"),
+        (["--role", "verifier", "--provinces", "上海,火星"], "--provinces: '火星' is not a"),
+    ],
+)
+def test_users_add_names_the_option_of_a_refused_value(
+    tmp_path: Path, where: list[str], said: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from openets.cli import app
+
+    db = f"sqlite:///{tmp_path / 'm.db'}"
+    args = [
+        "users",
+        "add",
+        "--db",
+        db,
+        "--username",
+        "inspector",
+        "--password",
+        "a-long-pass-phrase-7",
+    ]
+    r = CliRunner().invoke(app, [*args, *where])
+    assert r.exit_code == 1 and said in r.output, r.output
