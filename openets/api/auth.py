@@ -112,7 +112,6 @@ class Action(StrEnum):
     FUNDS_VIEW = "funds.view"
     CLOCK_ADVANCE = "ops.clock_advance"
     EOD = "ops.eod"
-    METRICS = "ops.metrics"
     TRADE = "trading.trade"
     VIEW_LISTINGS = "trading.view_listings"
     TRADING_ADMIN = "trading.admin"
@@ -173,7 +172,6 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
     Action.FUNDS_VIEW: {P: OWN, R: ANY, X: ANY, G: ANY},
     Action.CLOCK_ADVANCE: {X: ANY},
     Action.EOD: {X: ANY},
-    Action.METRICS: {X: ANY},
     Action.TRADE: {P: OWN},
     Action.VIEW_LISTINGS: {P: OWN, R: ANY, X: ANY, G: ANY},
     Action.TRADING_ADMIN: {X: ANY},

@@ -5,9 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from openets.api.auth import Action, authorize
-from openets.api.deps import PrincipalDep, ServicesDep, json_response
-from openets.api.schemas.common import errors
+from openets.api.deps import ServicesDep, json_response
 from openets.api.schemas.ops import HealthOut
 
 router = APIRouter(tags=["health"])
@@ -38,12 +36,10 @@ async def health(services: ServicesDep) -> Response:
             "content": {"text/plain": {"schema": {"type": "string"}}},
             "description": "Prometheus text format",
         },
-        **errors(401, 403),
     },
 )
-async def metrics(principal: PrincipalDep, services: ServicesDep) -> Response:
-    """Commands accepted and rejected by code, the journal seq, request latency histograms
-    (the exchange operator's)."""
-    authorize(principal, Action.METRICS)
+async def metrics(services: ServicesDep) -> Response:
+    """Commands accepted and rejected by code, the journal seq, request latency histograms.
+    Open to anyone, as a scraper expects: counts by code and route, never an account or a user."""
     text = services.metrics.render(services.state.last_seq, bool(services.market.engine.halted))
     return Response(text, media_type="text/plain; version=0.0.4; charset=utf-8")
