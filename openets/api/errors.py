@@ -257,7 +257,9 @@ def validation_error(errors: list[dict[str, Any]]) -> tuple[str, str, str | None
     if kind == "json_invalid":
         return Code.INVALID_FIELD, "the request body is not valid JSON", "body"
     if kind == "missing":
-        return Code.INVALID_FIELD, f"{field or 'the body'} is required", field
+        if field is None:  # no body at all where one is needed
+            return Code.INVALID_FIELD, "the request body is required: a JSON object", "body"
+        return Code.INVALID_FIELD, f"{field} is required", field
     if kind.isupper():  # our own validators name their code as the error type
         code = kind
     else:

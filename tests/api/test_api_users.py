@@ -180,6 +180,23 @@ def test_user_creation_is_journaled_with_who_asked_and_who_approved(api: LiveApi
     )
 
 
+def test_a_login_is_approved_without_a_body_as_a_reason_is_optional(api: LiveApi) -> None:
+    name = _name()
+    api.client("regop").create_user(name, PASSWORD, "verifier", person=_person())
+    r = api.client("regop2").request("POST", f"/users/{name}/approve")
+    assert r.status_code == 200 and r.json()["status"] == "active", r.text
+
+
+def test_a_reason_refused_without_a_body_names_the_body(api: LiveApi) -> None:
+    name = _name()
+    with api.unchanged():
+        assert _err(api.client("regop"), "POST", f"/users/{name}/disable") == (
+            422,
+            "INVALID_FIELD",
+            "body",
+        )
+
+
 def test_replay_restores_every_login(api: LiveApi) -> None:
     name = _name()
     api.client("regop").create_user(name, PASSWORD, "verifier", person=_person())

@@ -152,13 +152,15 @@ def _render(username: str) -> Render:
 
 
 @router.post("/users/{user_id}/approve", response_model=UserOut, responses=COMMAND_ERRORS)
-async def approve_user(user_id: str, body: ApproveIn, cmd: CommandDep) -> Response:
+async def approve_user(
+    user_id: str, cmd: CommandDep, body: ApproveIn | None = None
+) -> Response:
     """Approve a login waiting for approval, or its pending role change. The approver must be a
     different natural person from the requester and from the login's own person."""
     cmd.require(Action.USERS_APPROVE)
 
     def job(w: Writer) -> tuple[int, bytes]:
-        r = w.submit(ApproveUser(user_id, body.reason), cmd.actor)
+        r = w.submit(ApproveUser(user_id, body.reason if body else ""), cmd.actor)
         if isinstance(r, Rejection):
             return rejection_body(r)
         for ev in r:
