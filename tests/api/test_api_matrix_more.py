@@ -145,7 +145,7 @@ def _reason(text: str) -> Any:
 ENDPOINTS = (
     Endpoint("positions", "GET", "/accounts/{x}/positions", None, ACCOUNT_VIEWERS),
     Endpoint("audit_head", "GET", "/audit/head", None, EVERYONE),
-    Endpoint("metrics", "GET", "/metrics", None, frozenset({EXCH})),
+    Endpoint("metrics", "GET", "/metrics", None, EVERYONE),
     Endpoint("notifications", "GET", "/notifications", None, SIGNED_IN),
     Endpoint(
         "read_notification",
