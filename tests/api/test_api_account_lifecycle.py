@@ -194,3 +194,14 @@ def test_pledge_default_needs_a_second_registry_operator(fresh_api: LiveApi) -> 
     assert done["status"] == "enforced"
     held = api.client("regop").account(lender.account_id)["holdings"]
     assert [h["available"] for h in held if h["product"] == "CEA21"] == [400]
+
+
+def test_a_pledge_that_does_not_exist_is_not_found(fresh_api: LiveApi) -> None:
+    api = fresh_api
+    lender = api.participant()
+    with api.unchanged():
+        r = post(lender.client, "/finance/pledges/P999999/release")
+        error(r, 404, "NOT_FOUND", "pledge_id")
+        for path in ("/default", "/default/approve", "/default/reject"):
+            r = post(api.client("regop"), f"/finance/pledges/P999999{path}", {"reason": "逾期未还"})
+            error(r, 404, "NOT_FOUND", "pledge_id")

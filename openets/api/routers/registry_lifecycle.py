@@ -20,7 +20,7 @@ from starlette.responses import Response
 
 from openets.api.auth import Action, Role, authorize
 from openets.api.deps import CommandDep, PrincipalDep, Render, ServicesDep, json_response
-from openets.api.errors import rejection_body
+from openets.api.errors import ApiCode, ApiError, rejection_body
 from openets.api.schemas.common import (
     COMMAND_ERRORS,
     QUERY_ERRORS,
@@ -254,13 +254,21 @@ async def pledge(body: PledgeIn, cmd: CommandDep) -> Response:
     return await cmd.run(c, _render_pledge())
 
 
+def _pledge_or_404(cmd: CommandDep, pledge_id: str) -> sf.PledgeRecord:
+    """The pledge named in the path; one that does not exist is not found (404), not refused."""
+    rec = fin(cmd.services.state).pledges.get(pledge_id)
+    if rec is None:
+        raise ApiError(ApiCode.NOT_FOUND, f"no pledge {pledge_id!r}", "pledge_id")
+    return rec
+
+
 @router.post(
     "/finance/pledges/{pledge_id}/release", response_model=PledgeOut, responses=COMMAND_ERRORS
 )
 async def release(pledge_id: IdPath, cmd: CommandDep, body: DecisionIn | None = None) -> Response:
     """The loan is repaid: the lender's user releases the pledge."""
-    rec = fin(cmd.services.state).pledges.get(pledge_id)
-    cmd.require(Action.SURRENDER, rec.terms.lender if rec is not None else None)
+    rec = _pledge_or_404(cmd, pledge_id)
+    cmd.require(Action.SURRENDER, rec.terms.lender)
     reason = (body.reason if body else "") or "loan repaid"
     c = sf.RepayPledge(pledge_id, reason)
     return await cmd.run(c, _render_pledge(pledge_id), status=200)
@@ -272,12 +280,14 @@ async def release(pledge_id: IdPath, cmd: CommandDep, body: DecisionIn | None = 
 async def default(pledge_id: IdPath, body: ReasonIn, cmd: CommandDep) -> Response:
     """The pledgor defaulted: a registry operator asks to transfer the pledge to the lender."""
     cmd.require(Action.DECIDE)
+    _pledge_or_404(cmd, pledge_id)
     c = sf.RequestPledgeEnforcement(pledge_id, body.reason)
     return await cmd.run(c, _render_pledge(pledge_id), status=200)
 
 
 async def _enforce(cmd: CommandDep, pledge_id: str, approve: bool, reason: str) -> Response:
     cmd.require(Action.DECIDE)
+    _pledge_or_404(cmd, pledge_id)
     c = sf.DecidePledgeEnforcement(pledge_id, approve, reason)
     return await cmd.run(c, _render_pledge(pledge_id), status=200)
 
