@@ -338,3 +338,15 @@ def test_verifier_provinces_must_be_provinces(world: World) -> None:
     body = {"username": "ver-x", "password": PASSWORD, "role": "verifier", "provinces": ["火星"]}
     err = error(post(world.api.client("regop"), "/users", body), 422, "INVALID_FIELD", "provinces")
     assert "'火星' is not a province" in err["message"]
+
+
+def test_obligations_a_verifier_or_provincial_regulator_sees_are_those_of_its_provinces(
+    world: World,
+) -> None:
+    year = {"year": 2021}
+    seen = world.api.client("ver-sd").get("/compliance/obligations", **year)["data"]
+    assert [r["entity_id"] for r in seen] == ["E1"]
+    assert world.api.client("ver-gd").get("/compliance/obligations", **year)["data"] == []
+    assert world.api.client("reg-gd").get("/compliance/obligations", **year)["data"] == []
+    national = world.api.client("regulator").get("/compliance/obligations", **year)["data"]
+    assert [r["entity_id"] for r in national] == ["E1"]

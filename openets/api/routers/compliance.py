@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from openets.api.auth import Action, authorize
 from openets.api.deps import PrincipalDep, ServicesDep, json_response
+from openets.api.routers._compliance_views import visible_provinces
 from openets.api.schemas.common import QUERY_ERRORS, AccountRef, yuan
 from openets.api.schemas.compliance import (
     ComplianceReportOut,
@@ -22,6 +23,7 @@ from openets.api.schemas.compliance import (
     ObligationsOut,
 )
 from openets.compliance import queries as cq
+from openets.compliance.service import part
 from openets.compliance.state import ComplianceState
 from openets.market import MarketState
 
@@ -50,13 +52,16 @@ async def obligations(
     province: Annotated[str | None, Query(min_length=1, max_length=8)] = None,
 ) -> Response:
     """Obligation, surrendered, status per covered entity for ``year``: a participant its own
-    account's; operators, the regulator and verifiers every entity (or one account or one
+    account's; a verifier those of the provinces it works in, a provincial regulator its
+    province's; operators and the national regulator every entity (or one account or one
     province)."""
     if principal.is_participant:
         account_id = account_id or principal.account_id
     authorize(principal, Action.COMPLIANCE_VIEW, account_id)
-    views = cq.obligations(_state(services.state), year, account_id=account_id, province=province)
-    data = [_obligation(v) for v in views]
+    st = _state(services.state)
+    seen = visible_provinces(part(services.state), principal)
+    views = cq.obligations(st, year, account_id=account_id, province=province)
+    data = [_obligation(v) for v in views if seen is None or v.province in seen]
     return json_response(ObligationsOut(year=year, data=data, count=len(data)))
 
 
