@@ -126,8 +126,21 @@ async def work(c: Ctx) -> dict[str, Any]:
         "rows": items,
         "waiting": sum(i["count"] for i in items),
         "market": market,
+        "today": today_of(market),
         "pace": pace(market, c.lang),
     }
+
+
+def today_of(market: dict[str, Any]) -> dict[str, str]:
+    """The day to name and its state: the trading day in progress, or today's date while no day
+    is open; a day already closed says so (``ended``), a day without trading too."""
+    phase, day, now = (str(market.get(k) or "") for k in ("phase", "day", "now"))
+    date = now[:10]
+    if phase != "idle":
+        return {"day": day or date, "phase": phase}
+    if day and day == date:
+        return {"day": day, "phase": "ended"}
+    return {"day": date or "—", "phase": "idle" if market.get("trading_day") else "no_trading"}
 
 
 def _span_minutes(windows: list[str]) -> int:
