@@ -195,3 +195,11 @@ def bucket(html: str, name: str, product: str = "CEA19-20") -> str:
     cell = re.search(rf'data-bucket="{name}">([^<]*)<', row.group(1))
     assert cell is not None
     return cell.group(1)
+
+
+def test_money_fields_are_hinted_as_amounts_in_yuan_not_as_prices(web: LiveWeb) -> None:
+    me = web.participant("金额提示电厂", yuan_fen=10_000_000)
+    with web.http(me.username) as h:
+        page = h.get("/account").text
+    amounts = re.findall(r'<input name="(?:amount|loan)"[^>]*placeholder="([^"]*)"', page)
+    assert amounts and set(amounts) == {i18n.ZH["ph.amount"]}
