@@ -66,6 +66,9 @@ ZH: dict[str, str] = {
     "unit.t": "吨",
     "unit.tonnes": "吨",
     "unit.yuan": "元",
+    "list.sep": "、",
+    "list.open": "（",
+    "list.close": "）",
 }
 
 EN: dict[str, str] = {
@@ -130,4 +133,7 @@ EN: dict[str, str] = {
     "unit.t": "t",
     "unit.tonnes": "tonnes",
     "unit.yuan": "CNY",
+    "list.sep": ", ",
+    "list.open": "(",
+    "list.close": ")",
 }

@@ -203,3 +203,12 @@ def test_money_fields_are_hinted_as_amounts_in_yuan_not_as_prices(web: LiveWeb) 
         page = h.get("/account").text
     amounts = re.findall(r'<input name="(?:amount|loan)"[^>]*placeholder="([^"]*)"', page)
     assert amounts and set(amounts) == {i18n.ZH["ph.amount"]}
+
+
+def test_calendar_lists_are_separated_in_the_pages_language(web: LiveWeb) -> None:
+    with web.http("regulator", lang="en") as h:
+        en = h.get("/frag/calendar?year=2021").text
+    with web.http("regulator", lang="zh") as h:
+        zh = h.get("/frag/calendar?year=2021").text
+    assert "data-step" in en and "、" in zh
+    assert "、" not in en and "（" not in en
