@@ -67,7 +67,7 @@ EN: dict[str, str] = {
     "calendar.out_of_time": "Out of time",
     "calendar.for": "For",
     "calendar.status": "Status",
-    "calendar.left_dh": "{d} days {h} hours",
+    "calendar.left_dh": "{d} d {h} h",
     "calendar.passed": "Passed",
     "calendar.done": "Done",
     "calendar.open": "To do",

@@ -69,7 +69,7 @@ EN: dict[str, str] = {
     "severity.medium": "medium",
     "severity.high": "high",
     "severity.critical": "critical",
-    "alerts.evidence": "{n} pieces of evidence",
+    "alerts.evidence": "Evidence items: {n}",
     "case.open": "Open",
     "case.under_review": "Under review",
     "case.closed": "Closed",
