@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 ZH: dict[str, str] = {
+    "actor.system": "系统（初始设置）",
     "action.mfa_reset": "重置双重验证",
     "confirm.mfa_reset": "确定重置该用户的双重验证？其须重新绑定验证器。",
     "users.mfa_reset_reason": "验证器遗失，由登记机构重置",
@@ -54,6 +55,7 @@ ZH: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "actor.system": "System (set-up)",
     "action.mfa_reset": "Reset two-factor login",
     "confirm.mfa_reset": "Reset this user's two-factor login? It enrols again.",
     "users.mfa_reset_reason": "authenticator lost: reset by the registry",

@@ -212,3 +212,10 @@ def test_calendar_lists_are_separated_in_the_pages_language(web: LiveWeb) -> Non
         zh = h.get("/frag/calendar?year=2021").text
     assert "data-step" in en and "、" in zh
     assert "、" not in en and "（" not in en
+
+
+def test_users_page_names_the_set_up_in_the_pages_language_not_as_system(web: LiveWeb) -> None:
+    with web.http("regop", lang="zh") as h:
+        rows = h.get("/frag/users").text
+    assert 'data-by="system"' in rows and i18n.ZH["actor.system"] in rows
+    assert ">system<" not in rows
