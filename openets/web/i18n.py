@@ -93,7 +93,8 @@ def _extend() -> None:
     (downloads), :mod:`openets.web.i18n_work` (what waits on each role's first page),
     :mod:`openets.web.i18n_desk` (the trader's and the registry's desks),
     :mod:`openets.web.i18n_calendar` (the compliance calendar and the carry-over) and
-    :mod:`openets.web.i18n_reserves` (the market stability mechanisms) and
+    :mod:`openets.web.i18n_reserves` (the market stability mechanisms),
+    :mod:`openets.web.i18n_reserve_rules` (the reserve's parameters, the presets) and
     :mod:`openets.web.i18n_bank` (the settlement bank's reports), then
     :mod:`openets.web.i18n_errors` (the worded details of status, restriction and limit
     refusals)."""
@@ -106,6 +107,7 @@ def _extend() -> None:
         i18n_errors,
         i18n_identity,
         i18n_more,
+        i18n_reserve_rules,
         i18n_reserves,
         i18n_script,
         i18n_shell,
@@ -131,6 +133,7 @@ def _extend() -> None:
         i18n_desk,
         i18n_calendar,
         i18n_reserves,
+        i18n_reserve_rules,
         i18n_bank,
         i18n_errors,
     ):

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from openets.web import i18n
 from openets.web.context import Ctx
 from openets.web.loaders_account import problem
+from openets.web.reserve_rules import rule_rows
 
 RULES_OF = {
     "msr": ("msr", "msr_invalidation"),
@@ -36,6 +38,7 @@ async def reserves(c: Ctx) -> dict[str, Any]:
     if "msr" in d["mechanisms"]:
         d["msr"] = msr_status(d.get("rules", []), d.get("actions", []))
     d["actions"] = list(reversed(d.get("actions", [])))  # the latest first
+    d["rule_rows"] = rule_rows(d.get("rules", []), i18n.translator(c.lang))
     return d
 
 

@@ -72,7 +72,10 @@ def test_regulator_applies_the_msr_intake_on_the_reserves_page_and_sees_it_in_th
     row = en.page.locator("#f-reserves tr[data-decision=intake]")
     assert "intake" in row.inner_text() and "Market stability reserve" in row.inner_text()
     rules = en.page.locator('#f-reserves tr[data-rule-name="reserves.msr.upper_threshold"]')
-    assert "833000000" in rules.inner_text()
+    assert "TNAC intake threshold" in rules.inner_text()
+    assert "833,000,000 tonnes" in rules.inner_text()
+    rates = en.page.locator('#f-reserves tr[data-rule-name="reserves.msr.intake_rates"]')
+    assert "24.00% from 2019, 12.00% from 2031" in rates.inner_text()
     en.shot("regulator-reserves-en")
     en.close()
 
@@ -106,5 +109,5 @@ def test_reserves_page_of_a_market_without_mechanisms_says_so(tmp_path: Path) ->
     with live_web(tmp_path) as web, web.http("regulator", lang="en") as h:
         page = h.get("/regulator/reserves").text
     assert "This market has no market stability mechanisms." in page
-    assert '<span class="code">cn</span>' in page
+    assert 'China national market <span class="code">cn</span>' in page
     assert "This market has no reserve rule the regulator applies." in page
