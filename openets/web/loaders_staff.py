@@ -77,12 +77,14 @@ async def trading_day(c: Ctx) -> dict[str, Any]:
 
 
 def _summary_row(r: dict[str, Any]) -> dict[str, Any]:
+    """A report row for the page; no entities have no rate (a dash, not 100.00%)."""
+    entities = int(r.get("entities") or 0)
     return {
-        "entities": int(r.get("entities") or 0),
+        "entities": entities,
         "obligation": int(r.get("obligation_t") or 0),
         "surrendered": int(r.get("surrendered_t") or 0),
         "shortfall": int(r.get("shortfall_t") or 0),
-        "rate": str(r.get("rate") or "").rstrip("%") or None,
+        "rate": (str(r.get("rate") or "").rstrip("%") or None) if entities else None,
         "status": {k: int(r.get(k) or 0) for k in ("compliant", "late", "shortfall") if r.get(k)},
     }
 

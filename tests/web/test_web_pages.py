@@ -219,3 +219,11 @@ def test_users_page_names_the_set_up_in_the_pages_language_not_as_system(web: Li
         rows = h.get("/frag/users").text
     assert 'data-by="system"' in rows and i18n.ZH["actor.system"] in rows
     assert ">system<" not in rows
+
+
+def test_a_year_without_entities_shows_no_compliance_rate_rather_than_a_full_one(
+    web: LiveWeb,
+) -> None:
+    with web.http("regulator") as h:
+        national = h.get("/frag/provinces?year=2040").text
+    assert "figures national" in national and "100.00%" not in national
