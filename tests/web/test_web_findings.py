@@ -223,3 +223,22 @@ def test_order_history_shows_filled_cancelled_and_expired_listings(
     tab.page.locator("#f-order_history td.empty").wait_for()
     tab.shot("participant_orders_zh")
     tab.close()
+
+
+def test_intraday_line_of_a_single_trade_is_drawn_as_a_dot(market: LiveWeb, browser: Any) -> None:
+    seller = market.participant("单笔分时卖方", tonnes=1_000)
+    buyer = market.participant("单笔分时买方", yuan_fen=100_000_000)
+    lid = market.client(seller.username).post_listing(
+        seller.account_id, "CEA19-20", "sell", "48.50", 100
+    )["listing_id"]
+    market.client(buyer.username).take_listing(lid, buyer.account_id, 100)
+    tab = Tab(browser, market)
+    tab.login(buyer.username)
+    tab.go("/trade/CEA19-20")
+    tab.page.locator("#intraday-chart[data-drawn]").wait_for()
+    symbol = tab.page.evaluate(
+        """() => echarts.getInstanceByDom(document.getElementById('intraday-chart'))
+                 .getOption().series[0].symbol"""
+    )
+    assert symbol == "circle"
+    tab.close()

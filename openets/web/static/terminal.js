@@ -88,7 +88,8 @@
       grid: { left: 64, right: 64, top: 14, bottom: 28 },
       xAxis: { type: "category", data: times, boundaryGap: false, axisLabel: { hideOverlap: true } },
       yAxis: { scale: true, min: C.padMin, max: C.padMax, axisLabel: { formatter: function (v) { return C.fmt2.format(v); } } },
-      series: [{ name: t("chart.intraday"), id: "intraday", type: "line", data: prices, symbol: "none",
+      series: [{ name: t("chart.intraday"), id: "intraday", type: "line", data: prices,
+        symbol: prices.length === 1 ? "circle" : "none", symbolSize: 6, // one trade: a dot, not nothing
         lineStyle: { width: 1.5, color: colour }, itemStyle: { color: colour },
         markLine: prev === null ? undefined : { symbol: "none", silent: true, label: { formatter: t("chart.prev_close") + " {c}" },
           lineStyle: { type: "dashed", color: "#999" }, data: [{ yAxis: prev }] } }]
