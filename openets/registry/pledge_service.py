@@ -61,6 +61,11 @@ def register_pledge(m: MarketState, cmd: RegisterPledge, ctx: Ctx) -> Result:
     due = checked_day(cmd.maturity, "maturity")
     if isinstance(due, Rejection):
         return due
+    today = ctx.now.astimezone(m.rules.calendar.tz).date()
+    if due <= today:  # a loan already due cannot be secured
+        return Rejection(
+            Code.INVALID_FIELD, f"maturity {due} is not after today {today}", "maturity"
+        )
     r = check_enough(reg, cmd.pledgor, cmd.product, Bucket.AVAILABLE, cmd.quantity, "available")
     if r:
         return r

@@ -150,6 +150,7 @@ ZH: dict[str, str] = {
     "{} {} is a system account": "{0} {1} 是系统账户",
     "the lender is the pledgor {}": "质权人与出质人同为 {0}",
     "no pledge {}": "没有质押 {0}",
+    "maturity {} is not after today {}": "到期日 {0} 须晚于今天 {1}",
     "account {} is {}, it must be {} to send {} (a restricted account may receive but not send; "
     "a frozen one neither)": (
         "账户 {0} 当前为“{1}”状态，须为“{2}”状态方可转出{3}（受限账户可转入、不可转出；"

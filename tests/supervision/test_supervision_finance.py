@@ -214,3 +214,12 @@ def test_finance_state_survives_replay(g: Given) -> None:
     g.engine.recover(use_snapshot=False)
     assert g.state.state_hash() == before
     assert fin(g.state).pledges[pid].status is PledgeStatus.ACTIVE
+
+
+def test_pledge_maturing_today_or_earlier_is_refused() -> None:
+    g = Given.in_memory("2021-07-16T10:00+08:00")
+    owner, bank = g.account(tonnes={CEA: 100}), g.account()
+    for day in ("2021-07-16", "2020-01-01"):
+        r = g.rejects(RegisterPledge(owner, bank, CEA, 10, 1, day, "c"))
+        assert (r.code, r.field) == ("INVALID_FIELD", "maturity")
+        assert f"maturity {day} is not after today 2021-07-16" in r.message
