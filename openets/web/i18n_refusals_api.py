@@ -63,6 +63,8 @@ API: dict[str, str] = {
     "give exactly one of seconds or to": "秒数与截止时间须且只须填写其一",
     "to ({}) is before from ({})": "截止日期（{0}）早于起始日期（{1}）",
     "account_id is required": "账户为必填项",
+    "cursor {} is not an account id of this list (give the next_cursor of the previous page)":
+    "翻页游标 {0} 不是本列表中的账户编号（请使用上一页返回的 next_cursor）",
     "the request body is required: a JSON object": "须提交请求正文（JSON 对象）",
     "no large-holder report obligation {} of account {}": "账户 {1} 没有大户报告义务 {0}",
     # the request itself (routing, the request guard, idempotency, a replica)

@@ -52,6 +52,11 @@ def test_accounts_are_found_by_id_name_or_code_and_paged_with_a_cursor(fresh_api
     assert pages == sorted(a["account_id"] for a in accts) and third["next_cursor"] is None
 
 
+def test_account_list_refuses_a_cursor_that_is_no_account_id(fresh_api: LiveApi) -> None:
+    r = fresh_api.client("regop").request("GET", "/registry/accounts", params={"cursor": "zz"})
+    error(r, 422, "INVALID_FIELD", "cursor")
+
+
 def test_account_is_activated_only_when_a_second_operator_approves(fresh_api: LiveApi) -> None:
     api = fresh_api
     acct = opened(api, "申请中电厂", activate=False)["account_id"]

@@ -104,6 +104,16 @@ async def list_accounts(
     ``next_cursor`` of the previous page) starts after that id; ``count`` counts every match."""
     authorize(principal, Action.ACCOUNT_LIST, principal.account_id)
     st = services.state
+    own = principal.role is Role.PARTICIPANT
+    if cursor is not None and (
+        cursor not in st.registry.accounts or (own and cursor != principal.account_id)
+    ):
+        raise ApiError(
+            Code.INVALID_FIELD,
+            f"cursor {cursor!r} is not an account id of this list (give the next_cursor of "
+            "the previous page)",
+            "cursor",
+        )
     if principal.role is Role.PARTICIPANT:
         accts = (
             [st.registry.accounts[principal.account_id]]
