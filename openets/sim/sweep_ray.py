@@ -10,12 +10,26 @@ from __future__ import annotations
 
 import dataclasses
 import socket
+import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from openets.sim.simulate import SimConfig
     from openets.sim.sweep import Progress, RunResult, SweepOutcome
+
+
+def _connect(ray: Any, address: str, attempts: int = 3, pause_s: float = 2.0) -> None:
+    """Join the cluster; a head still starting (or a loaded machine) gets two more tries."""
+    for attempt in range(1, attempts + 1):
+        try:
+            ray.init(address=address, log_to_driver=False, include_dashboard=False)
+            return
+        except Exception as exc:
+            if attempt == attempts:
+                raise ValueError(f"cannot reach the Ray cluster at {address!r}: {exc}") from None
+            ray.shutdown()
+            time.sleep(pause_s)
 
 
 def run_on_ray(
@@ -35,10 +49,7 @@ def run_on_ray(
             "--ray needs the ray package on this machine and on the cluster (pip install ray)"
         ) from None
     _reachable(address)
-    try:
-        ray.init(address=address, log_to_driver=False, include_dashboard=False)
-    except Exception as exc:
-        raise ValueError(f"cannot reach the Ray cluster at {address!r}: {exc}") from None
+    _connect(ray, address)
     try:
         task = ray.remote(max_retries=0)(runner)
         pending: dict[Any, tuple[str, SimConfig, int, int]] = {
