@@ -164,7 +164,7 @@ def test_pledge_is_released_by_the_lender(fresh_api: LiveApi) -> None:
     lender = api.participant()
     body = {
         "pledgor": owner.account_id, "lender": lender.account_id, "product": "CEA21",
-        "quantity": 600, "loan": "20000.00", "maturity": "2022-07-16", "reference": "贷-001",
+        "quantity": 600, "loan": "20000.00", "maturity": "2099-06-30", "reference": "贷-001",
     }  # fmt: skip
     pl = ok(post(owner.client, "/finance/pledges", body), 201)
     assert (pl["status"], pl["loan"]) == ("active", "20000.00")
@@ -184,7 +184,7 @@ def test_pledge_default_needs_a_second_registry_operator(fresh_api: LiveApi) -> 
     lender = api.participant()
     body = {
         "pledgor": owner.account_id, "lender": lender.account_id, "product": "CEA21",
-        "quantity": 400, "loan": "10000.00", "maturity": "2022-07-16", "reference": "贷-002",
+        "quantity": 400, "loan": "10000.00", "maturity": "2099-06-30", "reference": "贷-002",
     }  # fmt: skip
     pid = ok(post(owner.client, "/finance/pledges", body), 201)["pledge_id"]
     asked = ok(post(api.client("regop"), f"/finance/pledges/{pid}/default", {"reason": "逾期未还"}))

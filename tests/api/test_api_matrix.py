@@ -389,7 +389,7 @@ ENDPOINTS = (
             "product": "CEA21",
             "quantity": 1,
             "loan": "1.00",
-            "maturity": "2022-07-16",
+            "maturity": "2099-06-30",
             "reference": "贷",
         },
         frozenset({OWNER}),

@@ -126,7 +126,7 @@ def _pledge_to_x(w: World) -> Values:
     """An active pledge of the other account's allowances to x (x is the lender)."""
     body = {
         "pledgor": w.y.account_id, "lender": w.x.account_id, "product": "CEA21",
-        "quantity": 1, "loan": "100.00", "maturity": "2022-07-16", "reference": "贷",
+        "quantity": 1, "loan": "100.00", "maturity": "2099-06-30", "reference": "贷",
     }  # fmt: skip
     return {"pid": ok(w.y.client.request("POST", "/finance/pledges", json=body), 201)["pledge_id"]}
 

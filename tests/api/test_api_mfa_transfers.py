@@ -58,7 +58,7 @@ def test_participant_pledge_needs_a_session_opened_with_a_code(
     lender = api.participant()
     body = {
         "pledgor": owner.account_id, "lender": lender.account_id, "product": "CEA21",
-        "quantity": 600, "loan": "20000.00", "maturity": "2022-07-16", "reference": "贷-101",
+        "quantity": 600, "loan": "20000.00", "maturity": "2099-06-30", "reference": "贷-101",
     }  # fmt: skip
     with api.unchanged():
         r = owner.client.request("POST", "/finance/pledges", json=body)

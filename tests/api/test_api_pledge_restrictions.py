@@ -27,7 +27,7 @@ def _refused(api: LiveApi, call: Any, *args: Any) -> ApiError:
 def _in_default(api: LiveApi) -> tuple[str, str, str]:
     owner, bank = api.participant(tonnes={CEA: 1_000}), api.participant()
     evs = api.submit(
-        RegisterPledge(owner.account_id, bank.account_id, CEA, 600, 2_000_000, "2022-07-15", "贷-1")
+        RegisterPledge(owner.account_id, bank.account_id, CEA, 600, 2_000_000, "2099-06-30", "贷-1")
     )
     pid = str(evs[-1].pledge_id)
     api.client("regop").post(f"/finance/pledges/{pid}/default", {"reason": "逾期未还"})

@@ -54,7 +54,7 @@ def test_a_pledgor_pledges_allowances_and_the_lender_releases_them_in_the_page(
     form.locator("input[name=product]").fill(PRODUCT)
     form.locator("input[name=quantity]").fill("9000")  # more than held: refused, nothing moves
     form.locator("input[name=loan]").fill("400000.00")
-    form.locator("input[name=maturity]").fill("2022-07-15")
+    form.locator("input[name=maturity]").fill("2099-06-30")
     form.locator("input[name=reference]").fill("JK-2021-001")
     form.locator("button[type=submit]").click()
     form.locator(".form-msg.err").wait_for()
@@ -105,7 +105,7 @@ def test_a_default_asked_by_one_registry_operator_is_rejected_by_another_in_the_
     web, pledgor, lender = firms
     p = web.client(pledgor.username).post("/finance/pledges", {
         "pledgor": pledgor.account_id, "lender": lender.account_id, "product": PRODUCT,
-        "quantity": 1_000, "loan": "400000.00", "maturity": "2022-07-15",
+        "quantity": 1_000, "loan": "400000.00", "maturity": "2099-06-30",
         "reference": "JK-2021-002",
     })  # fmt: skip
     one = Tab(browser, web, lang=lang)

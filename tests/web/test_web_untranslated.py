@@ -84,7 +84,7 @@ def busy(web: LiveWeb) -> LiveWeb:
     _compliance_cycle(web, s.account_id, b.account_id)
     cs.post("/finance/pledges", {
         "pledgor": s.account_id, "lender": b.account_id, "product": "CEA19-20", "quantity": 100,
-        "loan": "1000.00", "maturity": "2022-07-16", "reference": "贷-1",
+        "loan": "1000.00", "maturity": "2099-06-30", "reference": "贷-1",
     })  # fmt: skip
     exop = web.client("exop")
     exop.post(
