@@ -50,10 +50,14 @@ def pick_lang(cookie: str | None, accept_language: str | None) -> str:
 
 
 def translate(lang: str, key: str, default: str | None = None, **kw: Any) -> str:
-    """The catalog's text for ``key``, with ``{name}`` fields filled; the key itself if absent."""
+    """The catalog's text for ``key``, with ``{name}`` fields filled; the key itself if absent.
+    A text ``one|many`` counts ``n``: the first form for exactly 1 (English: "1 day", "2 days")."""
     text = CATALOGS.get(lang, CATALOGS[DEFAULT_LANG]).get(key)
     if text is None:
         text = default if default is not None else key
+    if "|" in text and "n" in kw:
+        one, many = text.split("|", 1)
+        text = one if str(kw["n"]).strip() == "1" else many
     if kw:
         try:
             return text.format(**kw)

@@ -134,7 +134,7 @@ EN: dict[str, str] = {
     "funds.receivable": "Receivable today",
     "funds.pending_withdrawal": "Withdrawal pending",
     "funds.unit": "In CNY",
-    "statement.count": "{n} lines",
+    "statement.count": "{n} line|{n} lines",
     "compliance.title": "Compliance",
     "compliance.year": "compliance year {year}",
     "compliance.verified": "Verified emissions (t)",
@@ -148,7 +148,7 @@ EN: dict[str, str] = {
     "accounts.title": "Accounts",
     "accounts.open": "Open an account",
     "accounts.applied": "{n} account applications wait to be opened (status: applied).",
-    "accounts.count": "{n} accounts",
+    "accounts.count": "{n} account|{n} accounts",
     "users.create": "Create a user",
     "users.change_role": "Change a login's role",
     "users.change_role_note": "A participant needs its account; the change takes effect when "
@@ -165,5 +165,5 @@ EN: dict[str, str] = {
     "approvals.transfer": "Request a non-trade transfer",
     "approvals.correction": "Request a correction",
     "provinces.title": "Compliance by province",
-    "provinces.entities": "{n} covered entities for {year}",
+    "provinces.entities": "{n} covered entity for {year}|{n} covered entities for {year}",
 }

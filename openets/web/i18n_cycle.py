@@ -159,7 +159,7 @@ EN: dict[str, str] = {
     "cycle.deadline": "Surrender deadline",
     "cycle.days_left": "Days left",
     "cycle.passed": "Deadline passed",
-    "cycle.days": "{n} days",
+    "cycle.days": "{n} day|{n} days",
     "cycle.interim": "Milestone (95%)",
     "cycle.installations": "Units and installations",
     "cycle.unit": "Unit",

@@ -60,7 +60,7 @@ EN: dict[str, str] = {
     "nav.acct.list": "Accounts",
     "acct.back": "← Back to the accounts",
     "acct.back_to": "← Back to account {id}",
-    "acct.statement": "Full statement ({n} lines)",
+    "acct.statement": "Full statement ({n} line)|Full statement ({n} lines)",
     "acct.holdings": "Holdings per product",
     "acct.funds": "Funds",
     "acct.limits": "Restrictions",

@@ -255,7 +255,7 @@ EN: dict[str, str] = {
     "errd.block_band": "price {f_price} is outside the block band {f_low}–{f_high} yuan",
     "errd.block_min": "a block order is at least {q_min} t",
     "errd.block_max": "a block order is at most {q_max} t",
-    "orders.count": "{n} listings",
+    "orders.count": "{n} listing|{n} listings",
     "col.posted_at": "Posted",
     "col.ended_at": "Ended",
     "col.filled": "Filled",

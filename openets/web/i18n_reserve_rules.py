@@ -70,7 +70,7 @@ EN: dict[str, str] = {
     "rparam.trigger": "{price} yuan in {year}, rising {rise} a year",
     "rparam.rate_from": "{rate} from {year}",
     "rparam.tier": "{price} yuan: {qty} t",
-    "rparam.days": "{n} days",
+    "rparam.days": "{n} day|{n} days",
     "preset.cn": "China national market",
     "preset.cn-pilot-limits": "China national market with the Beijing pilot's position limits",
     "preset.cn-demo": "China national market, demo",

@@ -118,3 +118,15 @@ def test_times_are_written_the_chinese_or_english_way_in_beijing_time() -> None:
 
 def test_rises_are_red_in_chinese_and_green_in_english() -> None:
     assert i18n.UPDOWN == {"zh": "red-up", "en": "green-up"}
+
+
+def test_an_english_count_of_one_takes_the_singular() -> None:
+    en, zh = i18n.translator("en"), i18n.translator("zh")
+    assert (en("cycle.days", n=1), en("cycle.days", n=2)) == ("1 day", "2 days")
+    assert en("accounts.count", n="1,000") == "1,000 accounts"
+    assert zh("cycle.days", n=1) == "1 天"
+
+
+def test_no_text_the_page_script_reads_has_two_forms() -> None:
+    # the script fills texts itself: it would show both forms of a "one|many" text
+    assert [k for k, v in i18n.EN.items() if k.startswith(i18n.JS_PREFIXES) and "|" in v] == []
