@@ -393,3 +393,4 @@ class SqlJournal:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+        self.engine.dispose()  # the pool's idle connections too (the engine stays usable)

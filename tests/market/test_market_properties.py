@@ -92,7 +92,10 @@ def _run(g: Given, accts: list[str], ops: list[tuple[Any, ...]], continuous: boo
 @given(st.lists(op, min_size=1, max_size=80))
 def test_random_listing_days_conserve_funds_and_allowances(ops: list[tuple[Any, ...]]) -> None:
     g, accts = _market("cn-demo")
-    _run(g, accts, ops, continuous=False)
+    try:
+        _run(g, accts, ops, continuous=False)
+    finally:  # its connections back now, not when collected: examples run by the hundred
+        g.engine.journal.close()
 
 
 @pytest.mark.slow
@@ -102,4 +105,7 @@ def test_random_continuous_days_never_cross_the_book_and_conserve(
     ops: list[tuple[Any, ...]],
 ) -> None:
     g, accts = _market("cn-cda")
-    _run(g, accts, ops, continuous=True)
+    try:
+        _run(g, accts, ops, continuous=True)
+    finally:
+        g.engine.journal.close()
