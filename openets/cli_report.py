@@ -31,15 +31,13 @@ class ReportError(Exception):
 
 
 def _journal(db: str) -> Any:
-    from openets.store.db import make_engine, normalize_url
+    from openets.store.db import make_engine, missing_sqlite_file
     from openets.store.sql_journal import SqlJournal
 
-    url = normalize_url(db)
-    if url.startswith("sqlite:///"):
-        path = url[len("sqlite:///") :]
-        if path and path != ":memory:" and not Path(path).exists():
-            raise ReportError(f"no market database at {path}")
-    return SqlJournal(make_engine(url))
+    missing = missing_sqlite_file(db)
+    if missing is not None:
+        raise ReportError(f"no market database at {missing}")
+    return SqlJournal(make_engine(db))
 
 
 def journal_rows(db: str) -> Iterator[tuple[int, str, bytes]]:

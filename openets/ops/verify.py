@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 from openets.bootstrap import new_state
 from openets.composition import build_tables
 from openets.engine.core import Engine
 from openets.engine.journal import verify_chain
-from openets.store.db import make_engine, normalize_url
+from openets.store.db import make_engine, missing_sqlite_file, normalize_url
 from openets.store.sql_journal import SqlJournal
 
 
@@ -25,10 +24,9 @@ def _engine(db: str) -> Engine:
     from openets.domain.clock import RealClock
 
     url = normalize_url(db)
-    if url.startswith("sqlite:///"):
-        path = url[len("sqlite:///") :]
-        if path and path != ":memory:" and not Path(path).exists():
-            raise MarketUnreadable(f"no market database at {path}")
+    missing = missing_sqlite_file(url)
+    if missing is not None:
+        raise MarketUnreadable(f"no market database at {missing}")
     try:
         journal = SqlJournal(make_engine(url))
     except SQLAlchemyError as exc:

@@ -21,6 +21,16 @@ def normalize_url(url: str) -> str:
     return url
 
 
+def missing_sqlite_file(url: str) -> str | None:
+    """The path of the SQLite file ``url`` names where it does not exist (a check, a report or
+    a replay of a market must not create an empty one), else None."""
+    url = normalize_url(url)
+    if not url.startswith("sqlite:///"):
+        return None
+    path = url[len("sqlite:///") :]
+    return path if path and path != ":memory:" and not Path(path).exists() else None
+
+
 def make_engine(url: str, *, synchronous: str = "FULL", migrate: bool = True) -> Engine:
     """An engine on ``url`` with the schema brought up to date (Alembic ``upgrade head``)."""
     url = normalize_url(url)

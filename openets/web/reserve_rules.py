@@ -7,6 +7,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from openets.web.fmt import fmt_pct, fmt_price
+
 YUAN = ("low", "high", "ccr", "ecr")
 """Parameters in fen (a price, or a trigger whose base price is in fen)."""
 TONNES = (
@@ -17,11 +19,11 @@ TRIGGER = re.compile(r"Trigger\(base_price=(\d+), base_year=(\d+), rise_bps=(\d+
 
 
 def _yuan(fen: int) -> str:
-    return f"{Decimal(fen) / 100:,.2f}"
+    return fmt_price(Decimal(fen) / 100)
 
 
 def _pct(bps: int) -> str:
-    return f"{Decimal(bps) / 100:,.2f}%"
+    return fmt_pct(Decimal(bps) / 100, sign=False)
 
 
 def shown(leaf: str, value: Any, t: Any) -> str:

@@ -58,8 +58,8 @@ async def obligations(
     if principal.is_participant:
         account_id = account_id or principal.account_id
     authorize(principal, Action.COMPLIANCE_VIEW, account_id)
-    st = _state(services.state)
-    seen = visible_provinces(part(services.state), principal)
+    st = part(services.state)
+    seen = visible_provinces(st, principal)
     views = cq.obligations(st, year, account_id=account_id, province=province)
     data = [_obligation(v) for v in views if seen is None or v.province in seen]
     return json_response(ObligationsOut(year=year, data=data, count=len(data)))

@@ -114,7 +114,7 @@ async def list_accounts(
             "the previous page)",
             "cursor",
         )
-    if principal.role is Role.PARTICIPANT:
+    if own:
         accts = (
             [st.registry.accounts[principal.account_id]]
             if principal.account_id in st.registry.accounts
